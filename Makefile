@@ -1,0 +1,27 @@
+# The two commands a new machine needs: `make up` (the whole system with demo data) and
+# `make test` (every test tier). Both build the virtualenv first; `make install` is idempotent.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: install up test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+up: install
+	$(VENV)/bin/edquill up
+
+test: install
+	$(VENV)/bin/pytest
+
+bench: install
+	$(VENV)/bin/python bench/outbox.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

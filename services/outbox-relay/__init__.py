@@ -1,0 +1,8 @@
+"""The outbox relay: claims t_event_outbox rows and publishes them to RabbitMQ.
+
+ordering  which claimed rows may go out now (pure rules: order per aggregate, back-off)
+store     the outbox table: claim, mark processed, record failures, park dead, status, purge
+leases    which partitions of the outbox this relay owns, shared fairly between live relays
+publisher one AMQP connection in confirm mode that publishes a whole batch pipelined
+relay     the loop that ties them together; bootstrap builds it; cli exposes `edquill outbox`
+"""

@@ -1,0 +1,20 @@
+"""Composition root of a relay process: settings and options in, a ready Relay out."""
+from __future__ import annotations
+
+import socket
+import os
+
+from outbox_relay.publisher import ConfirmingPublisher
+from outbox_relay.relay import Relay, RelayOptions, new_relay_id
+from shared import db
+from shared.config import Settings
+
+
+def bootstrap(settings: Settings, options: RelayOptions) -> Relay:
+    publisher = ConfirmingPublisher(settings.amqp_url, settings.exchange)
+    return Relay(
+        relay_id=new_relay_id(socket.gethostname(), os.getpid()),
+        options=options,
+        connect_db=lambda: db.connect(settings, "registrar"),
+        publisher=publisher,
+    )

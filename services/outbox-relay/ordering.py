@@ -1,0 +1,65 @@
+"""Which outbox rows may be published now: the rules, with no I/O.
+
+The store hands over the unprocessed head of each owned partition in id order. Since every
+event of an aggregate lives in one partition, every earlier unprocessed event of a row's
+aggregate is in that head too, so the rules below can keep each aggregate's events in order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+# First retry after a failed publish waits this long, doubling up to MAX_RETRY_DELAY: a broker
+# hiccup clears in seconds, and a poison row should reach dead within a minute or so.
+FIRST_RETRY_DELAY = timedelta(milliseconds=500)
+MAX_RETRY_DELAY = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    event_id: str
+    event_type: str
+    school_id: int
+    aggregate_type: str
+    aggregate_id: int
+    payload: Any
+    created_at: datetime
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+
+    @property
+    def aggregate(self) -> tuple[str, int]:
+        return (self.aggregate_type, self.aggregate_id)
+
+
+def publishable(head: Iterable[OutboxRow], now: datetime, limit: int) -> list[OutboxRow]:
+    """The rows to publish in this batch, in id order.
+
+    A row waiting out its retry delay holds back every later row of its aggregate. At most one
+    row per aggregate goes into a batch: if the broker refused it, a later one already sent
+    would overtake it.
+    """
+    chosen: list[OutboxRow] = []
+    seen: set[tuple[str, int]] = set()
+    for row in sorted(head, key=lambda r: r.id):
+        if row.aggregate in seen:
+            continue
+        seen.add(row.aggregate)
+        if row.next_attempt_at is not None and row.next_attempt_at > now:
+            continue
+        chosen.append(row)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait before attempt number `attempts + 1`."""
+    return min(FIRST_RETRY_DELAY * (2 ** max(attempts - 1, 0)), MAX_RETRY_DELAY)
+
+
+def fair_share(partitions: int, live_relays: int) -> int:
+    """How many partitions one relay should own when `live_relays` share `partitions`."""
+    return -(-partitions // max(live_relays, 1))

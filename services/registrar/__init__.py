@@ -1,0 +1,1 @@
+"""The registrar service: registrations, classes, invoices, audit log, feature flags and the outbox table."""

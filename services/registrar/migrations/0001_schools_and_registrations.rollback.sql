@@ -1,0 +1,2 @@
+DROP TABLE student_self_registrations;
+DROP TABLE schools;

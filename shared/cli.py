@@ -1,0 +1,61 @@
+"""The `edquill` command line: a root group that each service extends.
+
+Services register their commands under the `edquill.commands` entry point group (see
+pyproject.toml); they are loaded when the command runs, never at import. Every failure ends as
+one line on stderr and a non-zero exit.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from importlib.metadata import entry_points
+
+import click
+
+from shared.config import ConfigError, Settings
+from shared.logs import configure_logging
+
+
+class EdquillGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *_plugin_commands()})
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None and name in _plugin_commands():
+            command = _plugin_commands()[name].load()
+        return command
+
+
+def _plugin_commands():
+    return {entry.name: entry for entry in entry_points(group="edquill.commands")}
+
+
+@click.group(cls=EdquillGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--log-level", default="INFO", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.pass_context
+def cli(ctx: click.Context, log_level: str) -> None:
+    """EdQuill V2: registrar platform services and operations."""
+    configure_logging(log_level)
+    try:
+        ctx.obj = Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # the one place an unexpected failure becomes one clear line
+        logging.getLogger("edquill").debug("command failed", exc_info=True)
+        click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)

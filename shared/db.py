@@ -1,0 +1,75 @@
+"""MySQL connections: one factory, UTC sessions, and a transaction scope.
+
+Connections are opened by whoever needs one (a request, a worker loop), never at import.
+All times in the databases are UTC, so every session pins its time zone.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+import pymysql
+import pymysql.cursors
+
+from shared.config import Settings
+
+# Seconds to wait for the server before a connect attempt counts as failed: long enough for a
+# busy server, short enough that a worker notices an outage and backs off.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+def connect(settings: Settings, service: str | None = None, *, dict_rows: bool = True,
+            autocommit: bool = True) -> pymysql.connections.Connection:
+    """A new connection to `service`'s database (or to the server when service is None)."""
+    server = settings.mysql
+    return pymysql.connect(
+        host=server.host,
+        port=server.port,
+        user=server.user,
+        password=server.password,
+        database=settings.database(service) if service else None,
+        charset="utf8mb4",
+        autocommit=autocommit,
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        cursorclass=pymysql.cursors.DictCursor if dict_rows else pymysql.cursors.Cursor,
+        init_command="SET time_zone = '+00:00'",
+    )
+
+
+@contextmanager
+def transaction(connection: pymysql.connections.Connection) -> Iterator[pymysql.cursors.Cursor]:
+    """Run the block in one transaction: commit when it ends, roll back when it raises."""
+    connection.begin()
+    try:
+        with connection.cursor() as cursor:
+            yield cursor
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
+
+
+def ensure_database(settings: Settings, service: str) -> None:
+    """Create the service's database when missing (utf8mb4, so names in any script fit)."""
+    name = settings.database(service)
+    connection = connect(settings)
+    try:
+        with connection.cursor() as cursor:
+            # A database name cannot be a bound parameter; Settings.validate restricts the
+            # prefix to [A-Za-z0-9_], so the quoted identifier below is safe.
+            cursor.execute(
+                f"CREATE DATABASE IF NOT EXISTS `{name}` "
+                "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            )
+    finally:
+        connection.close()
+
+
+def drop_database(settings: Settings, service: str) -> None:
+    name = settings.database(service)
+    connection = connect(settings)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+    finally:
+        connection.close()

@@ -1,0 +1,121 @@
+"""The event envelope and the catalogue of event types.
+
+Every message on the exchange is one `Event`, serialised as the contract's JSON body. The
+catalogue names each type and the payload fields a consumer may rely on; `Event.from_json`
+rejects anything else with `MalformedEvent`, whose message says what is wrong.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+SELF_REGISTRATION = "self_registration"
+
+# event type -> payload fields every such event carries (more fields may follow).
+CATALOGUE: Mapping[str, frozenset[str]] = {
+    "selfreg.submitted": frozenset({"registration_id", "status"}),
+    "selfreg.status.updated": frozenset({"registration_id", "from_status", "to_status"}),
+    "selfreg.converted": frozenset({"registration_id", "student_id"}),
+    "selfreg.class.assigned": frozenset({"registration_id", "schedule_id", "teacher_id"}),
+    "invoice.issued": frozenset({"registration_id", "invoice_id", "amount_minor", "currency"}),
+    "invoice.paid": frozenset({"registration_id", "invoice_id", "amount_minor", "currency"}),
+}
+
+
+class MalformedEvent(ValueError):
+    """An event body or outbox row that no consumer could use; retrying will not help."""
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    event_type: str
+    school_id: int
+    aggregate_type: str
+    aggregate_id: int
+    occurred_at: datetime
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def new(cls, event_type: str, school_id: int, aggregate_id: int, payload: Mapping[str, Any],
+            *, aggregate_type: str = SELF_REGISTRATION, occurred_at: datetime | None = None,
+            ) -> "Event":
+        event = cls(str(uuid.uuid4()), event_type, school_id, aggregate_type, aggregate_id,
+                    occurred_at or datetime.now(timezone.utc), dict(payload))
+        event.validate()
+        return event
+
+    def validate(self) -> None:
+        required = CATALOGUE.get(self.event_type)
+        if required is None:
+            raise MalformedEvent(f"unknown event type {self.event_type!r}")
+        if not isinstance(self.payload, Mapping):
+            raise MalformedEvent("payload must be a JSON object")
+        missing = sorted(required - self.payload.keys())
+        if missing:
+            raise MalformedEvent(f"{self.event_type} payload lacks {', '.join(missing)}")
+        if not isinstance(self.school_id, int) or isinstance(self.school_id, bool):
+            raise MalformedEvent("school_id must be an integer")
+        if not isinstance(self.aggregate_id, int) or isinstance(self.aggregate_id, bool):
+            raise MalformedEvent("aggregate_id must be an integer")
+        try:
+            uuid.UUID(self.event_id)
+        except (ValueError, AttributeError, TypeError):
+            raise MalformedEvent(f"event_id {self.event_id!r} is not a UUID") from None
+
+    def to_json(self) -> bytes:
+        return json.dumps({
+            "event_id": self.event_id,
+            "event_type": self.event_type,
+            "school_id": self.school_id,
+            "aggregate_type": self.aggregate_type,
+            "aggregate_id": self.aggregate_id,
+            "occurred_at": format_timestamp(self.occurred_at),
+            "payload": self.payload,
+        }, separators=(",", ":"), default=str).encode()
+
+    @classmethod
+    def from_json(cls, body: bytes | str) -> "Event":
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise MalformedEvent(f"body is not JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise MalformedEvent("body must be a JSON object")
+        missing = sorted({"event_id", "event_type", "school_id", "aggregate_id", "occurred_at",
+                          "payload"} - data.keys())
+        if missing:
+            raise MalformedEvent(f"envelope lacks {', '.join(missing)}")
+        event = cls(
+            event_id=data["event_id"],
+            event_type=data["event_type"],
+            school_id=data["school_id"],
+            aggregate_type=data.get("aggregate_type", SELF_REGISTRATION),
+            aggregate_id=data["aggregate_id"],
+            occurred_at=parse_timestamp(data["occurred_at"]),
+            payload=data["payload"],
+        )
+        event.validate()
+        return event
+
+
+def format_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with microseconds and a Z, as the contract's envelope shows."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_timestamp(text: Any) -> datetime:
+    if not isinstance(text, str):
+        raise MalformedEvent("occurred_at must be an ISO 8601 string")
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise MalformedEvent(f"occurred_at {text!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
