@@ -1,0 +1,50 @@
+"""Fixtures shared by every tier above unit: real MariaDB/MySQL and RabbitMQ, isolated per
+session by a database prefix and an exchange of the session's own."""
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+import pika
+import pytest
+
+from shared import db, migrations
+from shared.config import SERVICE_DATABASES, Settings
+from tests.support.servers import isolated_settings, server_urls
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    with ExitStack() as stack:
+        mysql_url, amqp_url = server_urls(stack)
+        settings = isolated_settings(mysql_url, amqp_url)
+        migrations.apply_all(settings)
+        yield settings
+        for service in SERVICE_DATABASES:
+            db.drop_database(settings, service)
+        _delete_exchange(settings)
+
+
+def _delete_exchange(settings: Settings) -> None:
+    try:
+        connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+        connection.channel().exchange_delete(settings.exchange)
+        connection.close()
+    except pika.exceptions.AMQPError:
+        pass
+
+
+@pytest.fixture
+def registrar_db(settings):
+    connection = db.connect(settings, "registrar")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def clean_outbox(registrar_db):
+    """An empty outbox with every partition free, for tests that count events."""
+    with registrar_db.cursor() as cursor:
+        cursor.execute("DELETE FROM t_event_outbox")
+        cursor.execute("UPDATE t_outbox_partition_lease SET owner = NULL, lease_until = NULL")
+        cursor.execute("DELETE FROM t_outbox_relay")
+    return registrar_db

@@ -1,0 +1,66 @@
+"""The real servers the tests use: from the environment, else testcontainers, else the
+machine's own defaults. Each test session gets its own databases and exchange, so two runs
+(or two developers) on one server never see each other's data."""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+from contextlib import ExitStack
+from urllib.parse import urlsplit
+
+from shared.config import Settings
+
+
+def _answers(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port),
+                                      timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def server_urls(stack: ExitStack) -> tuple[str, str]:
+    """(mysql_url, amqp_url) of servers that answer, starting containers only if we must."""
+    defaults = Settings()
+    mysql_url = os.environ.get("EDQUILL_MYSQL_URL", defaults.mysql_url)
+    amqp_url = os.environ.get("EDQUILL_AMQP_URL", defaults.amqp_url)
+    docker = shutil.which("docker") and os.path.exists("/var/run/docker.sock")
+    if "EDQUILL_MYSQL_URL" not in os.environ and not _answers(mysql_url, 3306) and docker:
+        from testcontainers.mysql import MySqlContainer
+        container = stack.enter_context(MySqlContainer("mysql:5.7", username="root",
+                                                       password="test"))
+        mysql_url = (f"mysql://root:test@{container.get_container_host_ip()}:"
+                     f"{container.get_exposed_port(3306)}")
+    if "EDQUILL_AMQP_URL" not in os.environ and not _answers(amqp_url, 5672) and docker:
+        from testcontainers.rabbitmq import RabbitMqContainer
+        container = stack.enter_context(RabbitMqContainer("rabbitmq:3.13"))
+        amqp_url = (f"amqp://guest:guest@{container.get_container_host_ip()}:"
+                    f"{container.get_exposed_port(5672)}/%2F")
+    return mysql_url, amqp_url
+
+
+def isolated_settings(mysql_url: str, amqp_url: str) -> Settings:
+    run = secrets.token_hex(3)
+    return Settings(
+        mysql_url=mysql_url,
+        db_prefix=f"edqt_{run}_",
+        amqp_url=amqp_url,
+        exchange=f"edqt.{run}.events",
+    )
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The env a subprocess (a relay, gunicorn) needs to join this test session."""
+    env = dict(os.environ)
+    env.update({
+        "EDQUILL_MYSQL_URL": settings.mysql_url,
+        "EDQUILL_DB_PREFIX": settings.db_prefix,
+        "EDQUILL_AMQP_URL": settings.amqp_url,
+        "EDQUILL_EXCHANGE": settings.exchange,
+        "EDQUILL_SMTP_URL": settings.smtp_url,
+    })
+    return env
