@@ -1,0 +1,43 @@
+"""Who may call what: the `Accesstoken` header resolved to a Principal, and role checks.
+
+Missing or unknown token -> 401; a role that may not -> 403. Every view that touches a
+school's data reads the school from `current_principal()`, never from the request.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import g, request
+
+from registrar.tokens import Principal, principal_for
+from shared.web import ApiError, request_db
+
+# Roles in increasing power; a view names the least role it needs.
+_RANK = {"viewer": 0, "registrar": 1, "admin": 2}
+
+
+def requires(least_role: str):
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            principal = _authenticate()
+            if _RANK[principal.role] < _RANK[least_role]:
+                raise ApiError(403, "forbidden", f"this needs the {least_role} role")
+            return view(*args, **kwargs)
+        return guarded
+    return decorate
+
+
+def current_principal() -> Principal:
+    return g.principal
+
+
+def _authenticate() -> Principal:
+    token = request.headers.get("Accesstoken", "").strip()
+    if not token:
+        raise ApiError(401, "unauthorized", "the Accesstoken header is missing")
+    principal = principal_for(request_db("registrar"), token)
+    if principal is None:
+        raise ApiError(401, "unauthorized", "the access token is unknown, expired or revoked")
+    g.principal = principal
+    return principal

@@ -1,0 +1,39 @@
+"""Schools: the tenant every other row belongs to."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class School:
+    id: int
+    name: str
+    slug: str
+    timezone: str
+    currency: str
+
+
+_COLUMNS = "id, name, slug, timezone, currency"
+
+
+def create_school(connection, name: str, slug: str, timezone: str = "UTC",
+                  currency: str = "USD") -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO schools (name, slug, timezone, currency, created_at) "
+                       "VALUES (%s, %s, %s, %s, UTC_TIMESTAMP(6))",
+                       (name, slug, timezone, currency))
+        return cursor.lastrowid
+
+
+def school_by_slug(connection, slug: str) -> School | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_COLUMNS} FROM schools WHERE slug = %s", (slug,))
+        record = cursor.fetchone()
+    return School(**record) if record else None
+
+
+def school_by_id(connection, school_id: int) -> School | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_COLUMNS} FROM schools WHERE id = %s", (school_id,))
+        record = cursor.fetchone()
+    return School(**record) if record else None

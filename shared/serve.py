@@ -1,0 +1,69 @@
+"""`edquill serve <service>`: a service's Flask app under gunicorn.
+
+The app is built by the service's factory in each worker after the fork (no connection is
+opened in the master). Factories register under the `edquill.apps` entry point group.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from importlib.metadata import entry_points
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from shared.config import Settings
+
+# Sync threads per worker: requests mostly wait on MySQL, so a few threads keep a core busy.
+THREADS_PER_WORKER = 4
+
+
+def _factories():
+    return {entry.name: entry for entry in entry_points(group="edquill.apps")}
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, factory, settings: Settings, options: dict):
+        self._factory, self._settings, self._options = factory, settings, options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self._factory(self._settings)
+
+
+def _child_exit(_server, worker) -> None:
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
+
+
+@click.command("serve")
+@click.argument("service", type=click.Choice(["registrar", "dashboard", "kpi", "notifier"]))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), help="Default: EDQUILL_<SERVICE>_PORT.")
+@click.option("--workers", default=(os.cpu_count() or 1) * 2, show_default=True,
+              type=click.IntRange(1, 64))
+@click.pass_obj
+def serve_command(settings: Settings, service: str, host: str, port: int | None,
+                  workers: int) -> None:
+    """Serve a service's HTTP API (and pages) with gunicorn."""
+    factories = _factories()
+    if service not in factories:
+        raise click.ClickException(f"the {service} service has no HTTP app in this install")
+    metrics_dir = tempfile.mkdtemp(prefix=f"edquill-{service}-metrics-")
+    shutil.rmtree(metrics_dir)
+    os.makedirs(metrics_dir)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    _Gunicorn(factories[service].load(), settings, {
+        "bind": f"{host}:{port or settings.ports[service]}",
+        "workers": workers,
+        "threads": THREADS_PER_WORKER,
+        "worker_class": "gthread",
+        "accesslog": None,
+        "graceful_timeout": 20,
+        "child_exit": _child_exit,
+    }).run()

@@ -1,0 +1,162 @@
+"""What every EdQuill HTTP service shares: the one JSON error shape, the OpenAPI-backed Api,
+health and metrics endpoints, and a database connection per request.
+
+Errors always leave as {"error": {"code", "message", "details"}}: raised ApiErrors, webargs
+validation (422 with the fields at fault), bad JSON (400), unknown routes (404) and crashes
+(500, logged, nothing leaked).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import pymysql
+from flask import Blueprint, Flask, Response, current_app, g, jsonify
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from shared import db
+from shared.config import Settings
+from shared.metrics import metrics_payload
+
+log = logging.getLogger(__name__)
+
+# Largest request body any API accepts (uploads have their own, larger limit where needed).
+MAX_JSON_BODY_BYTES = 64 * 1024
+
+
+class ApiError(Exception):
+    """An error with its HTTP status, a stable code for programs and a sentence for people."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details or {}
+
+
+class NotFound(ApiError):
+    def __init__(self, what: str):
+        super().__init__(404, "not_found", f"{what} not found")
+
+
+def error_response(status: int, code: str, message: str, details: dict | None = None,
+                   headers: dict | None = None) -> Response:
+    response = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+               415: "unsupported_media_type", 422: "validation_failed",
+               429: "too_many_requests", 500: "internal_error"}
+
+
+class EdquillApi(Api):
+    """flask-smorest's Api with the contract's error shape."""
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        fields = data.get("errors") or data.get("messages")
+        status = error.code or 500
+        code = _HTTP_CODES.get(status, "error")
+        message = data.get("message") or error.description or error.name
+        details: dict[str, Any] = {}
+        if fields:
+            # webargs nests messages by location ({"json": {...}}); callers want the fields.
+            if isinstance(fields, dict) and len(fields) == 1 and next(iter(fields)) in (
+                    "json", "query", "form", "files", "headers", "view_args", "path"):
+                fields = next(iter(fields.values()))
+            details["fields"] = fields
+            message = "some fields are invalid"
+        if status == 400 and "JSON" in str(message):
+            code = "invalid_json"
+        return error_response(status, code, message, details, dict(data.get("headers") or {}))
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError):
+        return error_response(error.status, error.code, error.message, error.details)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return current_app.extensions["edquill_api"].handle_http_exception(error)
+        log.exception("unhandled error")
+        return error_response(500, "internal_error", "something went wrong on our side")
+
+
+def create_api(app: Flask, title: str) -> EdquillApi:
+    app.config.setdefault("API_TITLE", title)
+    app.config.setdefault("API_VERSION", "2.0.0")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_JSON_BODY_BYTES)
+    api = EdquillApi(app, spec_kwargs={"components": {"securitySchemes": {
+        "Accesstoken": {"type": "apiKey", "in": "header", "name": "Accesstoken"}}}})
+    app.extensions["edquill_api"] = api
+    register_error_handlers(app)
+    return api
+
+
+# -- one connection per request, reused by the same thread across requests ------------------
+
+_local = threading.local()
+
+
+def request_db(service: str) -> pymysql.connections.Connection:
+    """This request's connection to the service's database.
+
+    Each worker thread keeps its own connection between requests (never shared across
+    threads) and checks it is alive before handing it out, so a request does not pay a
+    connect, and a database restart costs one reconnect.
+    """
+    if "edquill_db" in g:
+        return g.edquill_db
+    settings: Settings = current_app.config["EDQUILL_SETTINGS"]
+    connections = getattr(_local, "connections", None)
+    if connections is None:
+        connections = _local.connections = {}
+    key = (id(current_app), service)
+    connection = connections.get(key)
+    if connection is not None:
+        try:
+            connection.ping(reconnect=False)
+        except pymysql.err.Error:
+            connection = None
+    if connection is None:
+        connection = connections[key] = db.connect(settings, service)
+    g.edquill_db = connection
+    return connection
+
+
+def release_request_db(_exc=None) -> None:
+    connection = g.pop("edquill_db", None)
+    if connection is not None and connection.get_autocommit() is False:
+        connection.rollback()
+        connection.autocommit(True)
+
+
+def operations_blueprint(service: str) -> Blueprint:
+    """GET /healthz (the database answers) and GET /metrics (Prometheus)."""
+    blueprint = Blueprint("operations", __name__)
+
+    @blueprint.get("/healthz")
+    def healthz():
+        try:
+            with request_db(service).cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except pymysql.err.Error as exc:
+            return error_response(503, "unhealthy", f"database unavailable: {exc.args[-1]}")
+        return jsonify({"status": "ok", "service": service})
+
+    @blueprint.get("/metrics")
+    def metrics():
+        body, content_type = metrics_payload()
+        return Response(body, content_type=content_type)
+
+    return blueprint
