@@ -1,0 +1,240 @@
+"""RabbitMQ as a consumer sees it: its queues, its connection, and what it says to the broker.
+
+Every consumer owns one durable quorum queue on the events exchange, named after the consumer
+and bound to the event patterns it handles. Beside it sits its dead-letter queue, fed through
+the run's dead-letter exchange (direct, keyed by the consumer's queue name) from two sides:
+
+- the consumer publishes there the messages it knows are hopeless (a malformed event, a handler
+  that keeps failing), with the reason in the ERROR_HEADER header, and then acks the original;
+- the broker moves there a message returned more than `delivery_limit` times (x-death reason
+  `delivery_limit`): the safety net for a message that kills its consumer before it can answer.
+
+`ConsumerChannel` is one BlockingConnection with one channel, used by one thread only (pika's
+blocking adapter is not thread-safe). Deliveries are collected by pika's callback into a queue
+of our own and handled outside pika's callbacks, so a failure never unwinds through pika.
+"""
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass
+from typing import Mapping
+
+import pika
+import pika.exceptions
+
+# Heartbeats keep an idle consumer's connection alive through firewalls and let both sides
+# notice a dead peer within about two intervals.
+HEARTBEAT_SECONDS = 30
+# A broker short of memory or disk blocks publishers, our dead-letter publishes included;
+# past this the connection is dropped and opened again rather than left hanging.
+BLOCKED_CONNECTION_TIMEOUT_SECONDS = 30
+# A broker that does not answer a connect attempt within this long counts as unreachable.
+SOCKET_TIMEOUT_SECONDS = 5
+
+# Headers on a message the consumer dead-letters itself (the broker's own carry x-death).
+ERROR_HEADER = "x-edquill-error"
+CONSUMER_HEADER = "x-edquill-consumer"
+ROUTING_KEY_HEADER = "x-edquill-routing-key"
+ATTEMPTS_HEADER = "x-edquill-attempts"
+# Longest reason kept in ERROR_HEADER: enough for an exception's message, not a traceback.
+REASON_LENGTH = 1000
+
+# Reply codes to a declaration that no reconnect can fix: the queue exists with other
+# arguments (406), or the user may not declare it (403).
+_CONFLICTING_DECLARATION = frozenset({403, 406})
+
+
+class TopologyConflict(RuntimeError):
+    """The broker refused the consumer's queues as declared; an operator must step in."""
+
+
+@dataclass(frozen=True)
+class ConsumerTopology:
+    exchange: str
+    queue: str
+    bindings: tuple[str, ...]
+    dead_letter_exchange: str
+    dead_letter_queue: str
+    delivery_limit: int
+
+    @classmethod
+    def of(cls, exchange: str, consumer: str, bindings: tuple[str, ...],
+           delivery_limit: int) -> "ConsumerTopology":
+        queue = f"{exchange}.{consumer}"
+        return cls(exchange=exchange, queue=queue, bindings=tuple(bindings),
+                   dead_letter_exchange=f"{exchange}.dlx", dead_letter_queue=f"{queue}.dead",
+                   delivery_limit=delivery_limit)
+
+    def queue_arguments(self) -> dict:
+        # The broker refuses to redeclare a queue with other arguments (PRECONDITION_FAILED):
+        # changing one of these on a live system means a policy or a new queue.
+        return {
+            "x-queue-type": "quorum",
+            "x-dead-letter-exchange": self.dead_letter_exchange,
+            # Dead-lettered messages keep their event type as routing key unless told
+            # otherwise; the queue's own name sends them to this consumer's dead queue only.
+            "x-dead-letter-routing-key": self.queue,
+            "x-delivery-limit": self.delivery_limit,
+        }
+
+    def declare(self, channel) -> None:
+        """Declare everything the consumer needs; safe to repeat on every (re)connect."""
+        channel.exchange_declare(self.exchange, "topic", durable=True)
+        channel.exchange_declare(self.dead_letter_exchange, "direct", durable=True)
+        channel.queue_declare(self.dead_letter_queue, durable=True,
+                              arguments={"x-queue-type": "quorum"})
+        channel.queue_bind(self.dead_letter_queue, self.dead_letter_exchange,
+                           routing_key=self.queue)
+        channel.queue_declare(self.queue, durable=True, arguments=self.queue_arguments())
+        for pattern in self.bindings:
+            channel.queue_bind(self.queue, self.exchange, routing_key=pattern)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    tag: int
+    routing_key: str
+    properties: pika.BasicProperties
+    body: bytes
+
+    @property
+    def attempt(self) -> int:
+        """1 for a first delivery; quorum queues count the earlier returns in a header."""
+        headers = self.properties.headers or {}
+        return int(headers.get("x-delivery-count") or 0) + 1
+
+    @property
+    def message_id(self) -> str:
+        return self.properties.message_id or "-"
+
+
+def connection_parameters(amqp_url: str, connection_name: str) -> pika.URLParameters:
+    parameters = pika.URLParameters(amqp_url)
+    parameters.heartbeat = HEARTBEAT_SECONDS
+    parameters.blocked_connection_timeout = BLOCKED_CONNECTION_TIMEOUT_SECONDS
+    parameters.socket_timeout = SOCKET_TIMEOUT_SECONDS
+    # The consumer retries with its own back-off; pika's retries would hide the outage from it.
+    parameters.connection_attempts = 1
+    # Shown by `rabbitmqctl list_connections client_properties`: who is connected.
+    parameters.client_properties = {"connection_name": connection_name}
+    return parameters
+
+
+def dead_letter_properties(properties: pika.BasicProperties, *, consumer: str,
+                           routing_key: str, reason: str, attempts: int
+                           ) -> pika.BasicProperties:
+    """The original message's properties plus why, where from, and after how many tries."""
+    headers: dict = dict(properties.headers or {})
+    headers.update({
+        ERROR_HEADER: reason[:REASON_LENGTH],
+        CONSUMER_HEADER: consumer,
+        ROUTING_KEY_HEADER: routing_key,
+        ATTEMPTS_HEADER: attempts,
+    })
+    # The broker's count of earlier returns belongs to the consumer's queue, not the dead one.
+    headers.pop("x-delivery-count", None)
+    return pika.BasicProperties(
+        content_type=properties.content_type,
+        delivery_mode=pika.DeliveryMode.Persistent,
+        message_id=properties.message_id,
+        type=properties.type,
+        timestamp=properties.timestamp,
+        headers=headers,
+    )
+
+
+class ConsumerChannel:
+    """One connection and channel consuming a consumer's queue (manual acks only)."""
+
+    def __init__(self, parameters: pika.URLParameters, topology: ConsumerTopology,
+                 prefetch: int, consumer: str):
+        self._parameters = parameters
+        self._topology = topology
+        self._prefetch = prefetch
+        self._consumer = consumer
+        self._connection: pika.BlockingConnection | None = None
+        self._channel = None
+        self._deliveries: collections.deque[Delivery] = collections.deque()
+
+    @property
+    def connected(self) -> bool:
+        return (self._connection is not None and self._connection.is_open
+                and self._channel is not None and self._channel.is_open)
+
+    def open(self) -> None:
+        """Connect, declare the topology, and start consuming."""
+        self.close()
+        self._connection = pika.BlockingConnection(self._parameters)
+        self._channel = self._connection.channel()
+        try:
+            self._topology.declare(self._channel)
+        except pika.exceptions.ChannelClosedByBroker as exc:
+            if exc.reply_code not in _CONFLICTING_DECLARATION:
+                raise
+            self.close()
+            raise TopologyConflict(f"cannot declare {self._topology.queue}: "
+                                   f"{exc.reply_code} {exc.reply_text}") from None
+        # Confirms make a dead-letter publish certain before the original is acked; they do
+        # not change how deliveries are acked.
+        self._channel.confirm_delivery()
+        self._channel.basic_qos(prefetch_count=self._prefetch)
+        self._channel.basic_consume(self._topology.queue, self._collect, auto_ack=False)
+
+    def _collect(self, _channel, method, properties, body) -> None:
+        self._deliveries.append(Delivery(method.delivery_tag, method.routing_key,
+                                         properties, body))
+
+    def next_delivery(self, timeout: float) -> Delivery | None:
+        """The oldest delivery not yet taken, waiting up to `timeout` s for one."""
+        if not self._deliveries:
+            self._open_connection().process_data_events(time_limit=timeout)
+        return self._deliveries.popleft() if self._deliveries else None
+
+    def sleep(self, seconds: float) -> None:
+        """Wait while serving heartbeats; deliveries arriving meanwhile are kept for later."""
+        self._open_connection().sleep(seconds)
+
+    def ack(self, delivery: Delivery) -> None:
+        self._open_channel().basic_ack(delivery.tag)
+
+    def give_back(self, delivery: Delivery) -> None:
+        """Return the message to the queue; the broker counts one more delivery."""
+        self._open_channel().basic_nack(delivery.tag, requeue=True)
+
+    def dead_letter(self, delivery: Delivery, reason: str, attempts: int) -> None:
+        """Publish the message to this consumer's dead queue with the reason, then ack it.
+
+        basic.reject cannot carry a reason, hence the publish; if it is not confirmed, the
+        original stays unacked and comes back after a reconnect.
+        """
+        self._open_channel().basic_publish(
+            exchange=self._topology.dead_letter_exchange,
+            routing_key=self._topology.queue,
+            body=delivery.body,
+            properties=dead_letter_properties(
+                delivery.properties, consumer=self._consumer, routing_key=delivery.routing_key,
+                reason=reason, attempts=attempts),
+            mandatory=True,
+        )
+        self.ack(delivery)
+
+    def _open_connection(self) -> pika.BlockingConnection:
+        if self._connection is None:
+            raise pika.exceptions.ConnectionWrongStateError("not connected to the broker")
+        return self._connection
+
+    def _open_channel(self):
+        if self._channel is None:
+            raise pika.exceptions.ConnectionWrongStateError("not connected to the broker")
+        return self._channel
+
+    def close(self) -> None:
+        """Close quietly; the broker returns every unacked delivery to the queue."""
+        connection, self._connection, self._channel = self._connection, None, None
+        self._deliveries.clear()
+        if connection is None or not connection.is_open:
+            return
+        try:
+            connection.close()
+        except pika.exceptions.AMQPError:
+            pass  # already going away; closing is a courtesy

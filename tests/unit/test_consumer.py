@@ -1,0 +1,94 @@
+"""The base consumer's rules, with nothing running: attempts, back-off, which failures are
+transient, and how a consumer must be defined."""
+from __future__ import annotations
+
+import pika
+import pymysql
+import pytest
+
+from shared.broker import Delivery
+from shared.config import ConfigError, Settings
+from shared.consumer import (Consumer, backoff_delay, event_type_label,
+                             is_transient_database_error)
+
+
+def delivery(headers=None) -> Delivery:
+    return Delivery(tag=1, routing_key="selfreg.submitted",
+                    properties=pika.BasicProperties(headers=headers), body=b"{}")
+
+
+def test_a_first_delivery_is_attempt_one():
+    assert delivery().attempt == 1
+    assert delivery({"other": "header"}).attempt == 1
+
+
+def test_a_redelivery_counts_the_earlier_returns_the_broker_reports():
+    assert delivery({"x-delivery-count": 2}).attempt == 3
+
+
+def test_backoff_doubles_from_the_first_delay_up_to_the_cap():
+    delays = [backoff_delay(attempt, first=0.2, cap=1.0) for attempt in range(1, 6)]
+
+    assert delays == [0.2, 0.4, 0.8, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("error", [
+    pymysql.err.OperationalError(2013, "Lost connection to MySQL server during query"),
+    pymysql.err.OperationalError(2003, "Can't connect to MySQL server"),
+    pymysql.err.OperationalError(1213, "Deadlock found when trying to get lock"),
+    pymysql.err.OperationalError(1205, "Lock wait timeout exceeded"),
+    pymysql.err.InterfaceError(0, ""),
+], ids=["lost", "refused", "deadlock", "lock-wait", "closed"])
+def test_lost_connections_and_lock_conflicts_are_transient(error):
+    assert is_transient_database_error(error)
+
+
+@pytest.mark.parametrize("error", [
+    pymysql.err.OperationalError(1054, "Unknown column 'leeds' in 'field list'"),
+    pymysql.err.ProgrammingError(1146, "Table 't_marketing_kpi' doesn't exist"),
+    pymysql.err.IntegrityError(1062, "Duplicate entry"),
+    KeyError("to_status"),
+], ids=["unknown-column", "missing-table", "duplicate", "handler-bug"])
+def test_mistakes_in_the_handler_are_not_transient(error):
+    assert not is_transient_database_error(error)
+
+
+def test_the_metrics_label_of_an_undecodable_message_is_bounded_to_the_catalogue():
+    assert event_type_label("invoice.paid") == "invoice.paid"
+    assert event_type_label("selfreg.made.up.by.anyone") == "unknown"
+
+
+class Kpi(Consumer):
+    NAME = "kpi"
+    BINDINGS = ("selfreg.#", "invoice.#")
+    SERVICE_DB = "kpi"
+
+
+def test_a_well_defined_consumer_is_built_without_connecting_to_anything():
+    consumer = Kpi(Settings(exchange="edquill.events"))
+
+    assert consumer.topology.queue == "edquill.events.kpi"
+
+
+@pytest.mark.parametrize("constants, complaint", [
+    ({"NAME": "KPI service"}, "NAME"),
+    ({"BINDINGS": ()}, "BINDINGS"),
+    ({"BINDINGS": "selfreg.#"}, "BINDINGS"),
+    ({"SERVICE_DB": "billing"}, "SERVICE_DB"),
+    ({"PREFETCH": 0}, "PREFETCH"),
+    ({"HANDLER_ATTEMPTS": 30, "DELIVERY_LIMIT": 20}, "HANDLER_ATTEMPTS"),
+], ids=["name", "no-bindings", "bindings-string", "service-db", "prefetch", "attempts"])
+def test_a_consumer_defined_wrong_fails_at_start_naming_the_constant(constants, complaint):
+    broken = type("Broken", (Kpi,), constants)
+
+    with pytest.raises(ConfigError, match=complaint):
+        broken(Settings())
+
+
+def test_a_consumer_without_a_name_fails_at_start():
+    class Nameless(Consumer):
+        BINDINGS = ("selfreg.#",)
+        SERVICE_DB = "kpi"
+
+    with pytest.raises(ConfigError, match="NAME"):
+        Nameless(Settings())
