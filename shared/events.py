@@ -49,11 +49,15 @@ class Event:
         return event
 
     def validate(self) -> None:
+        if not isinstance(self.event_type, str):
+            raise MalformedEvent("event_type must be a string")
         required = CATALOGUE.get(self.event_type)
         if required is None:
             raise MalformedEvent(f"unknown event type {self.event_type!r}")
         if not isinstance(self.payload, Mapping):
             raise MalformedEvent("payload must be a JSON object")
+        if not isinstance(self.aggregate_type, str):
+            raise MalformedEvent("aggregate_type must be a string")
         missing = sorted(required - self.payload.keys())
         if missing:
             raise MalformedEvent(f"{self.event_type} payload lacks {', '.join(missing)}")
