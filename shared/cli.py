@@ -52,8 +52,13 @@ def main() -> None:
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        # One line, naming the command, instead of click's usage block.
+        command = exc.ctx.command_path if exc.ctx else "edquill"
+        click.echo(f"{command}: {exc.format_message()} (see --help)", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:  # the one place an unexpected failure becomes one clear line
         logging.getLogger("edquill").debug("command failed", exc_info=True)

@@ -24,7 +24,7 @@ def outbox() -> None:
 
 
 @outbox.command("worker")
-@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 5000),
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 5000),
               help="Most events claimed and published in one batch.")
 @click.option("--sleep-ms", default=50, show_default=True, type=click.IntRange(1, 60_000),
               help="Longest idle pause between polls; polling is immediate while there is work.")

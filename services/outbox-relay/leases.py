@@ -32,9 +32,12 @@ class PartitionLeases:
         self._connection = connection
         self._next_renewal = 0.0
 
+    def due(self) -> bool:
+        """Whether the time has come to heartbeat, renew and rebalance."""
+        return self._clock() >= self._next_renewal
+
     def maintain_if_due(self) -> bool:
-        """Heartbeat, renew, rebalance when the renewal time has come; True if it ran."""
-        if self._clock() < self._next_renewal:
+        if not self.due():
             return False
         self.maintain()
         return True

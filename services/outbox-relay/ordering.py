@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 # First retry after a failed publish waits this long, doubling up to MAX_RETRY_DELAY: a broker
 # hiccup clears in seconds, and a poison row should reach dead within a minute or so.
@@ -34,15 +34,17 @@ class OutboxRow:
         return (self.aggregate_type, self.aggregate_id)
 
 
-def publishable(head: Iterable[OutboxRow], now: datetime, limit: int) -> list[OutboxRow]:
+def publishable(head: Iterable[OutboxRow], now: datetime, limit: int,
+                in_flight: Collection[tuple[str, int]] = ()) -> list[OutboxRow]:
     """The rows to publish in this batch, in id order.
 
     A row waiting out its retry delay holds back every later row of its aggregate. At most one
-    row per aggregate goes into a batch: if the broker refused it, a later one already sent
+    row per aggregate goes into a batch, and none of an aggregate with a row still in flight
+    (published, not yet confirmed): if the broker refused that row, a later one already sent
     would overtake it.
     """
     chosen: list[OutboxRow] = []
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple[str, int]] = set(in_flight)
     for row in sorted(head, key=lambda r: r.id):
         if row.aggregate in seen:
             continue
@@ -57,7 +59,9 @@ def publishable(head: Iterable[OutboxRow], now: datetime, limit: int) -> list[Ou
 
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait before attempt number `attempts + 1`."""
-    return min(FIRST_RETRY_DELAY * (2 ** max(attempts - 1, 0)), MAX_RETRY_DELAY)
+    # Bounded exponent: past ~48 doublings the product overflows timedelta, long after the cap.
+    doublings = min(max(attempts - 1, 0), 32)
+    return min(FIRST_RETRY_DELAY * (2 ** doublings), MAX_RETRY_DELAY)
 
 
 def fair_share(partitions: int, live_relays: int) -> int:

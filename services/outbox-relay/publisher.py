@@ -123,6 +123,11 @@ class ConfirmingPublisher:
 
     def publish_batch(self, messages: Sequence[Message], timeout: float) -> BatchOutcome:
         """Publish every message, then wait up to `timeout` s for all the broker's answers."""
+        self.send(messages)
+        return self.wait_for_confirms(timeout)
+
+    def send(self, messages: Sequence[Message]) -> None:
+        """Publish a batch and hand it to the socket, without waiting for the answers."""
         if not self.connected:
             raise BrokerUnavailable("not connected")
         self._reset_batch()
@@ -142,6 +147,11 @@ class ConfirmingPublisher:
             )
             self._delivery_tag += 1
             self._in_flight[self._delivery_tag] = message.message_id
+        # pika writes from its loop: one turn of it puts the frames on the wire now.
+        self._turn_loop()
+
+    def wait_for_confirms(self, timeout: float) -> BatchOutcome:
+        """Wait up to `timeout` s for the broker's answer to every message sent."""
         self._run_until(lambda: not self._in_flight or not self.connected, timeout)
         outcome = self._outcome
         outcome.unconfirmed = list(self._in_flight.values())
@@ -203,6 +213,13 @@ class ConfirmingPublisher:
         finally:
             ioloop.remove_timeout(timer)
             self._waiting = None
+
+    def _turn_loop(self) -> None:
+        if self._connection is None:
+            return
+        ioloop = self._connection.ioloop
+        ioloop.call_later(0, ioloop.stop)
+        ioloop.start()
 
     def _wake(self) -> None:
         if self._waiting is not None and self._waiting() and self._connection is not None:

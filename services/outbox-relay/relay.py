@@ -1,15 +1,17 @@
 """The relay loop: claim a batch, publish it with confirms, settle each row.
 
-One batch is in flight at a time, so nothing of a batch is settled twice and the order of an
-aggregate's events holds across batches. The loop polls again at once while there is work and
-backs off, doubling from IDLE_FIRST_SLEEP up to the configured cap, while there is none.
+The loop is a two-stage pipeline: while the broker confirms the batch in flight, the relay
+reads and claims the next one from MySQL, so neither waits for the other. The next batch
+leaves out every aggregate with a row in flight, so an aggregate's events still go out one
+confirmed step at a time, in order. The loop polls again at once while there is work and backs
+off, doubling from IDLE_FIRST_SLEEP up to the configured cap, while there is none.
 """
 from __future__ import annotations
 
 import logging
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
@@ -18,7 +20,7 @@ import pymysql
 from outbox_relay import metrics
 from outbox_relay.leases import PartitionLeases
 from outbox_relay.ordering import OutboxRow, publishable
-from outbox_relay.publisher import BrokerUnavailable, ConfirmingPublisher, Message
+from outbox_relay.publisher import BatchOutcome, BrokerUnavailable, ConfirmingPublisher, Message
 from outbox_relay.store import Failure, OutboxStore
 from shared.events import Event, MalformedEvent
 
@@ -34,18 +36,37 @@ RECONNECT_MAX_DELAY = 10.0
 # Backlog and oldest-age gauges are refreshed this often; the query reads an index, but there
 # is no need to run it every poll.
 STATUS_EVERY_SECONDS = 5.0
+# Each owned partition's head is read up to this multiple of its fair part of a batch (plus a
+# little): busy registrations skipped for this batch must not leave the batch short, but every
+# extra row read is wasted work when the backlog is deep.
+HEAD_OVERFETCH = 1.25
+HEAD_SLACK_ROWS = 8
 
 DATABASE_ERRORS = (pymysql.err.OperationalError, pymysql.err.InterfaceError)
 
 
 @dataclass(frozen=True)
 class RelayOptions:
-    batch_size: int = 500
+    # Confirms cost about the same per batch whatever its size (one disk sync on the broker),
+    # so a deep backlog drains fastest in big batches; at a trickle, batches are small anyway.
+    batch_size: int = 1000
     max_idle_sleep: float = 0.05
     lease: timedelta = timedelta(seconds=15)
     # A row that failed this many publishes is parked as dead (about a minute of retries).
     max_attempts: int = 8
     confirm_timeout: float = 10.0
+
+
+@dataclass
+class Batch:
+    """Rows claimed under one token, and the messages made of them."""
+    token: str
+    rows: dict[str, OutboxRow] = field(default_factory=dict)   # by event id
+    messages: list[Message] = field(default_factory=list)
+
+    @property
+    def aggregates(self) -> set[tuple[str, int]]:
+        return {row.aggregate for row in self.rows.values()}
 
 
 class Backoff:
@@ -75,6 +96,7 @@ class Relay:
         self._leases = PartitionLeases(None, relay_id, options.lease)
         self._idle = Backoff(IDLE_FIRST_SLEEP, max(options.max_idle_sleep, IDLE_FIRST_SLEEP))
         self._reconnect = Backoff(RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY)
+        self._in_flight: Batch | None = None
         self._unsettled: tuple[list[int], str] | None = None
         self._next_status = 0.0
 
@@ -85,67 +107,115 @@ class Relay:
         while not should_stop():
             try:
                 self._ensure_connected()
-                if self._leases.maintain_if_due():
-                    metrics.OWNED_PARTITIONS.set(len(self._leases.owned))
+                self._maintain_leases_if_due()
                 self._refresh_status_if_due()
-                published = self.relay_once()
+                moved = self.relay_once()
             except DATABASE_ERRORS as exc:
                 log.warning("database unavailable: %s", exc)
+                self._abandon_in_flight()
                 self._drop_database()
                 time.sleep(self._reconnect.next())
                 continue
             except BrokerUnavailable as exc:
                 log.warning("broker unavailable: %s", exc)
+                self._abandon_in_flight()
                 self._publisher.close()
                 time.sleep(self._reconnect.next())
                 continue
             self._reconnect.reset()
-            if published:
+            if moved:
                 self._idle.reset()
             else:
                 self._publisher.idle(self._idle.next())
         self.shutdown()
 
     def relay_once(self) -> int:
-        """Publish one batch; returns how many rows it settled (0 when there was no work)."""
+        """One turn of the pipeline; returns how many rows moved (0: nothing to do)."""
         if self._unsettled:
             self._settle_processed(*self._unsettled)
+        in_flight, self._in_flight = self._in_flight, None
+        try:
+            upcoming = self._claim_next(in_flight)
+        except BaseException:
+            self._in_flight = in_flight
+            raise
+        moved = 0
+        if in_flight is not None:
+            moved += self._settle(in_flight, self._publisher.wait_for_confirms(
+                self._options.confirm_timeout), also_release=upcoming)
+        if upcoming is not None:
+            if upcoming.messages:
+                self._publisher.send(upcoming.messages)
+                self._in_flight = upcoming
+            moved += len(upcoming.rows)
+        return moved
+
+    def drain(self) -> int:
+        """Wait for the batch in flight and settle it (before leases change hands)."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is None:
+            return 0
+        return self._settle(in_flight, self._publisher.wait_for_confirms(
+            self._options.confirm_timeout))
+
+    # -- claiming ----------------------------------------------------------------------------
+
+    def _claim_next(self, in_flight: Batch | None) -> Batch | None:
         partitions = self._leases.current()
         if not partitions:
-            return 0
-        per_partition = min(self._options.batch_size,
-                            -(-2 * self._options.batch_size // len(partitions)) + 8)
-        head = self._store.partition_heads(partitions, per_partition)
-        chosen = publishable(head, self._utcnow().replace(tzinfo=None), self._options.batch_size)
+            return None
+        per_partition = min(self._options.batch_size, HEAD_SLACK_ROWS + int(
+            HEAD_OVERFETCH * self._options.batch_size / len(partitions)))
+        head = self._store.partition_heads(partitions, per_partition,
+                                           in_flight.token if in_flight else None)
+        chosen = publishable(head, self._utcnow().replace(tzinfo=None), self._options.batch_size,
+                             in_flight=in_flight.aggregates if in_flight else ())
         if not chosen:
-            return 0
-        token = secrets.token_hex(16)
-        claimed = self._store.claim(chosen, token, self.relay_id)
-        messages, malformed = _messages(claimed)
+            return None
+        batch = Batch(secrets.token_hex(16))
+        claimed = self._store.claim(chosen, batch.token, self.relay_id)
+        malformed: list[Failure] = []
+        for row in claimed:
+            try:
+                batch.messages.append(_message(row))
+            except MalformedEvent as exc:
+                malformed.append(Failure(row, f"malformed: {exc}"))
+                continue
+            batch.rows[row.event_id] = row
         if malformed:
-            self._park_malformed(malformed, token)
-        if not messages:
-            return len(malformed)
-        outcome = self._publisher.publish_batch(list(messages.values()),
-                                                self._options.confirm_timeout)
-        by_event = {row.event_id: row for row in claimed}
-        self._settle_processed([by_event[e].id for e in outcome.confirmed], token)
-        self._record_confirmed([by_event[e] for e in outcome.confirmed])
-        if outcome.refused:
-            self._record_refused([Failure(by_event[e], why) for e, why in outcome.refused.items()],
-                                 token)
-        if outcome.unconfirmed:
-            self._store.release([by_event[e].id for e in outcome.unconfirmed], token)
-            metrics.FAILED.labels("broker_unavailable").inc(len(outcome.unconfirmed))
-            raise BrokerUnavailable(f"{len(outcome.unconfirmed)} publishes unanswered")
-        return len(claimed)
+            self._park_malformed(malformed, batch.token)
+        return batch if (batch.rows or malformed) else None
 
     # -- settling ----------------------------------------------------------------------------
 
+    def _settle(self, batch: Batch, outcome: BatchOutcome, also_release: Batch | None = None,
+                ) -> int:
+        rows = batch.rows
+        self._settle_processed([rows[e].id for e in outcome.confirmed], batch.token)
+        self._record_confirmed([rows[e] for e in outcome.confirmed])
+        if outcome.refused:
+            self._record_refused([Failure(rows[e], why) for e, why in outcome.refused.items()],
+                                 batch.token)
+        if outcome.unconfirmed:
+            self._store.release([rows[e].id for e in outcome.unconfirmed], batch.token)
+            if also_release is not None:
+                self._store.release([row.id for row in also_release.rows.values()],
+                                    also_release.token)
+            metrics.FAILED.labels("broker_unavailable").inc(len(outcome.unconfirmed))
+            raise BrokerUnavailable(f"{len(outcome.unconfirmed)} publishes unanswered")
+        return len(rows)
+
     def _settle_processed(self, ids: list[int], token: str) -> None:
+        # Remembered until written: if the database drops now, the next turn writes it again.
         self._unsettled = (ids, token)
         self._store.mark_processed(ids, token)
         self._unsettled = None
+
+    def _abandon_in_flight(self) -> None:
+        """Forget the batch in flight after an outage: its rows stay claimed by a token no one
+        will settle, and are published again once this relay (or the partition's next owner)
+        reads them: at least once, never lost."""
+        self._in_flight = None
 
     def _record_confirmed(self, rows: list[OutboxRow]) -> None:
         if not rows:
@@ -174,7 +244,7 @@ class Relay:
         metrics.FAILED.labels("malformed").inc(len(failures))
         metrics.DEAD.inc(self._store.park_dead(failures, token))
 
-    # -- connections -------------------------------------------------------------------------
+    # -- connections and housekeeping ------------------------------------------------------
 
     def _ensure_connected(self) -> None:
         if self._connection is None:
@@ -183,6 +253,14 @@ class Relay:
             self._leases.reconnect(self._connection)
         if not self._publisher.connected:
             self._publisher.connect()
+
+    def _maintain_leases_if_due(self) -> None:
+        if not self._leases.due():
+            return
+        # Partitions may change hands now: nothing of ours may still be in flight.
+        self.drain()
+        self._leases.maintain()
+        metrics.OWNED_PARTITIONS.set(len(self._leases.owned))
 
     def _drop_database(self) -> None:
         connection, self._connection = self._connection, None
@@ -201,15 +279,16 @@ class Relay:
         metrics.OLDEST_AGE.set(status.oldest_unprocessed_age_seconds or 0)
 
     def shutdown(self) -> None:
-        """Leave cleanly: settle what is confirmed, give the partitions back, disconnect."""
+        """Leave cleanly: settle the batch in flight, give the partitions back, disconnect."""
         try:
-            if self._connection is None:
+            if self._connection is None or not self._publisher.connected:
                 self._ensure_connected()
             if self._unsettled:
                 self._settle_processed(*self._unsettled)
+            self.drain()
             self._leases.release_all()
         except (*DATABASE_ERRORS, BrokerUnavailable) as exc:
-            log.warning("could not release partitions on the way out: %s", exc)
+            log.warning("could not settle and release on the way out: %s", exc)
         finally:
             self._publisher.close()
             self._drop_database()
@@ -220,18 +299,10 @@ def new_relay_id(hostname: str, pid: int) -> str:
     return f"{hostname[:40]}:{pid}:{secrets.token_hex(3)}"
 
 
-def _messages(rows: list[OutboxRow]) -> tuple[dict[str, Message], list[Failure]]:
-    messages: dict[str, Message] = {}
-    malformed: list[Failure] = []
-    for row in rows:
-        try:
-            event = Event(row.event_id, row.event_type, row.school_id, row.aggregate_type,
-                          row.aggregate_id, row.created_at, row.payload)
-            event.validate()
-        except MalformedEvent as exc:
-            malformed.append(Failure(row, f"malformed: {exc}"))
-            continue
-        messages[row.event_id] = Message(
-            message_id=row.event_id, routing_key=row.event_type, body=event.to_json(),
-            timestamp=int(row.created_at.replace(tzinfo=timezone.utc).timestamp()))
-    return messages, malformed
+def _message(row: OutboxRow) -> Message:
+    """The AMQP message for an outbox row; raises MalformedEvent for a row no one could use."""
+    event = Event(row.event_id, row.event_type, row.school_id, row.aggregate_type,
+                  row.aggregate_id, row.created_at, row.payload)
+    event.validate()
+    return Message(message_id=row.event_id, routing_key=row.event_type, body=event.to_json(),
+                   timestamp=int(row.created_at.replace(tzinfo=timezone.utc).timestamp()))

@@ -16,9 +16,12 @@ from outbox_relay.ordering import OutboxRow, retry_delay
 _ROW_COLUMNS = ("id, event_id, event_type, school_id, aggregate_type, aggregate_id, payload, "
                 "created_at, attempts, next_attempt_at")
 
+# Rows under the caller's own live claim (the batch in flight) are skipped, so the head read
+# while a batch awaits its confirms holds the rows that come after it.
 _PARTITION_HEAD = (
     f"(SELECT {_ROW_COLUMNS} FROM t_event_outbox FORCE INDEX (ix_outbox_partition_pending) "
-    "WHERE partition_no = %s AND processed_at IS NULL AND dead_at IS NULL ORDER BY id LIMIT %s)"
+    "WHERE partition_no = %s AND processed_at IS NULL AND dead_at IS NULL "
+    "AND NOT (claim_token <=> %s) ORDER BY id LIMIT %s)"
 )
 
 # Longest error text kept on a row (the column's width).
@@ -47,14 +50,17 @@ class OutboxStore:
 
     # -- the relay's cycle ------------------------------------------------------------------
 
-    def partition_heads(self, partitions: Sequence[int], per_partition: int) -> list[OutboxRow]:
-        """The first unprocessed, undead rows of each partition, in one round trip."""
+    def partition_heads(self, partitions: Sequence[int], per_partition: int,
+                        skip_token: str | None = None) -> list[OutboxRow]:
+        """The first unprocessed, undead rows of each partition, in one round trip
+        (leaving out rows claimed with `skip_token`)."""
         if not partitions:
             return []
         sql = " UNION ALL ".join([_PARTITION_HEAD] * len(partitions))
-        params: list[int] = []
+        params: list = []
         for partition in partitions:
-            params += [partition, per_partition]
+            # '' matches no token, so with nothing to skip every unprocessed row qualifies.
+            params += [partition, skip_token or "", per_partition]
         with self._connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [_row(record) for record in cursor.fetchall()]

@@ -1,0 +1,419 @@
+"""Outbox relay benchmark: end-to-end latency and backlog drain, with baselines, as JSON.
+
+What it measures, all on this one machine with the real MariaDB and RabbitMQ:
+  * latency from an event's commit in t_event_outbox to its arrival at a consumer (p50/p95/p99)
+    at 200, 1,000 and 2,000 events/s offered, with one and with two relays;
+  * the rate at which two relays drain a backlog of 100,000 events;
+  * baselines in the same run: pika publishing the same messages with windowed confirms straight
+    to the broker (the ceiling), and the relay with the runbook's settings (batch 50, sleep 250 ms);
+all with at least 200,000 already-processed rows in the outbox, as a long-running system has.
+
+    .venv/bin/python bench/outbox.py [--quick] > result.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import queue
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pika  # noqa: E402
+
+from outbox_relay.publisher import ConfirmingPublisher, Message  # noqa: E402
+from shared import db, migrations  # noqa: E402
+from shared.config import SERVICE_DATABASES, Settings  # noqa: E402
+from shared.events import Event  # noqa: E402
+
+EDQUILL = str(Path(sys.executable).with_name("edquill"))
+# Registrations the synthetic events belong to: enough that a batch rarely holds two events of
+# one registration, as in a real district.
+REGISTRATIONS = 100_000
+INSERT_CHUNK = 5_000
+
+
+# -- set-up ---------------------------------------------------------------------------------
+
+def bench_settings() -> Settings:
+    run = secrets.token_hex(3)
+    base = Settings.from_env()
+    return Settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
+                    db_prefix=f"edqbench_{run}_", exchange=f"edqbench.{run}.events")
+
+
+def env_for(settings: Settings) -> dict:
+    env = dict(os.environ)
+    env.update(EDQUILL_MYSQL_URL=settings.mysql_url, EDQUILL_DB_PREFIX=settings.db_prefix,
+               EDQUILL_AMQP_URL=settings.amqp_url, EDQUILL_EXCHANGE=settings.exchange)
+    return env
+
+
+def event_row(run: str, processed: bool) -> tuple:
+    registration = random.randint(1, REGISTRATIONS)
+    payload = {"registration_id": registration, "from_status": "pending",
+               "to_status": "in_review", "bench_run": run}
+    return (str(uuid.uuid4()), "selfreg.status.updated", 1, registration, json.dumps(payload),
+            1 if processed else 0)
+
+
+def bulk_insert(settings: Settings, count: int, run: str, processed: bool) -> None:
+    connection = db.connect(settings, "registrar")
+    with connection.cursor() as cursor:
+        for start in range(0, count, INSERT_CHUNK):
+            rows = [event_row(run, processed) for _ in range(min(INSERT_CHUNK, count - start))]
+            cursor.executemany(
+                "INSERT INTO t_event_outbox (event_id, event_type, school_id, aggregate_id, "
+                "payload, created_at, processed_at) VALUES (%s, %s, %s, %s, %s, "
+                "UTC_TIMESTAMP(6), IF(%s, UTC_TIMESTAMP(6), NULL))", rows)
+    connection.close()
+
+
+def unprocessed(settings: Settings) -> int:
+    connection = db.connect(settings, "registrar")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) AS n FROM t_event_outbox "
+                       "WHERE processed_at IS NULL AND dead_at IS NULL")
+        count = cursor.fetchone()["n"]
+    connection.close()
+    return count
+
+
+# -- the consumer: a separate process that timestamps every arrival ---------------------------
+
+def consume(amqp_url: str, exchange: str, queue_name: str, out: mp.Queue, ready) -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    channel.exchange_declare(exchange, "topic", durable=True)
+    channel.queue_declare(queue_name, durable=True, arguments={"x-queue-type": "quorum"})
+    channel.queue_bind(queue_name, exchange, "#")
+    channel.basic_qos(prefetch_count=2000)
+    pending: list[tuple[str, str, float]] = []
+    last_flush = time.monotonic()
+
+    def on_message(ch, method, _properties, body):
+        nonlocal last_flush
+        arrived = time.time()
+        event = json.loads(body)
+        occurred = datetime.fromisoformat(event["occurred_at"].replace("Z", "+00:00"))
+        pending.append((event["payload"].get("bench_run", ""), event["event_id"],
+                        arrived - occurred.timestamp()))
+        if len(pending) >= 500 or time.monotonic() - last_flush > 0.05:
+            ch.basic_ack(method.delivery_tag, multiple=True)
+            out.put(list(pending))
+            pending.clear()
+            last_flush = time.monotonic()
+
+    channel.basic_consume(queue_name, on_message)
+    ready.set()
+
+    def flush():
+        nonlocal last_flush
+        if pending:
+            out.put(list(pending))
+            pending.clear()
+        last_flush = time.monotonic()
+        connection.call_later(0.05, flush)
+
+    connection.call_later(0.05, flush)
+    channel.start_consuming()
+
+
+class Arrivals:
+    def __init__(self, settings: Settings):
+        self._queue: mp.Queue = mp.Queue()
+        ready = mp.Event()
+        self.queue_name = f"{settings.exchange}.bench"
+        self._process = mp.Process(target=consume, daemon=True, args=(
+            settings.amqp_url, settings.exchange, self.queue_name, self._queue, ready))
+        self._process.start()
+        ready.wait(30)
+        self.by_run: dict[str, dict[str, float]] = {}
+
+    def drain(self) -> None:
+        while True:
+            try:
+                chunk = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            for run, event_id, latency in chunk:
+                self.by_run.setdefault(run, {}).setdefault(event_id, latency)
+
+    def wait_for(self, run: str, count: int, timeout: float) -> dict[str, float]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.drain()
+            if len(self.by_run.get(run, {})) >= count:
+                break
+            time.sleep(0.05)
+        return self.by_run.get(run, {})
+
+    def stop(self) -> None:
+        self._process.terminate()
+
+
+# -- producers: separate processes committing one event per transaction at a paced rate -------
+
+def produce(settings: Settings, run: str, rate: float, count: int, start_at: float) -> None:
+    connection = db.connect(settings, "registrar")
+    cursor = connection.cursor()
+    interval = 1.0 / rate
+    for i in range(count):
+        delay = start_at + i * interval - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        event_id, event_type, school, aggregate, payload, _ = event_row(run, False)
+        cursor.execute(
+            "INSERT INTO t_event_outbox (event_id, event_type, school_id, aggregate_id, payload, "
+            "created_at) VALUES (%s, %s, %s, %s, %s, UTC_TIMESTAMP(6))",
+            (event_id, event_type, school, aggregate, payload))
+    connection.close()
+
+
+def offer_load(settings: Settings, arrivals: Arrivals, run: str, rate: int,
+               seconds: float) -> dict:
+    producers = 1 if rate <= 500 else 2
+    per_producer = int(rate * seconds / producers)
+    start_at = time.time() + 0.5
+    processes = [mp.Process(target=produce, args=(settings, run, rate / producers, per_producer,
+                                                  start_at + i / rate))
+                 for i in range(producers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    produced_seconds = time.time() - start_at
+    total = per_producer * producers
+    latencies = sorted(arrivals.wait_for(run, total, timeout=60).values())
+    return {"offered_per_s": rate, "events": total,
+            "achieved_offer_per_s": round(total / produced_seconds, 1),
+            "received": len(latencies), "lost": total - len(latencies),
+            **percentiles(latencies)}
+
+
+def percentiles(latencies: list[float]) -> dict:
+    if not latencies:
+        return {}
+    def at(q):
+        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 2)
+    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
+            "max_ms": round(latencies[-1] * 1000, 2),
+            "mean_ms": round(statistics.fmean(latencies) * 1000, 2)}
+
+
+# -- relays ---------------------------------------------------------------------------------
+
+@contextmanager
+def relays(settings: Settings, count: int, batch_size: int = 500, sleep_ms: int = 50):
+    processes = [subprocess.Popen(
+        [EDQUILL, "--log-level", "WARNING", "outbox", "worker", "--batch-size", str(batch_size),
+         "--sleep-ms", str(sleep_ms), "--lease-seconds", "3"],
+        env=env_for(settings)) for _ in range(count)]
+    try:
+        wait_for_balanced_leases(settings, count)
+        yield
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(30)
+
+
+def wait_for_balanced_leases(settings: Settings, count: int, timeout: float = 30) -> None:
+    connection = db.connect(settings, "registrar")
+    deadline = time.monotonic() + timeout
+    share = 16 // count
+    try:
+        while time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT owner, COUNT(*) AS n FROM t_outbox_partition_lease "
+                               "WHERE owner IS NOT NULL AND lease_until > UTC_TIMESTAMP(6) "
+                               "GROUP BY owner")
+                owned = [row["n"] for row in cursor.fetchall()]
+            if len(owned) == count and all(n == share for n in owned):
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"{count} relays did not share the partitions within {timeout}s")
+    finally:
+        connection.close()
+
+
+def drain_backlog(settings: Settings, arrivals: Arrivals, run: str, count: int, relay_count: int,
+                  **relay_options) -> dict:
+    bulk_insert(settings, count, run, processed=False)
+    started = time.monotonic()
+    with relays(settings, relay_count, **relay_options):
+        while unprocessed(settings) > 0 and time.monotonic() - started < 600:
+            time.sleep(0.1)
+        wall = time.monotonic() - started
+    connection = db.connect(settings, "registrar")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT TIMESTAMPDIFF(MICROSECOND, MIN(processed_at), MAX(processed_at)) AS span "
+            "FROM t_event_outbox WHERE JSON_UNQUOTE(JSON_EXTRACT(payload, '$.bench_run')) = %s",
+            (run,))
+        span = cursor.fetchone()["span"] / 1e6
+    connection.close()
+    received = arrivals.wait_for(run, count, timeout=120)
+    return {"events": count, "relays": relay_count, **relay_options,
+            "drain_per_s": round(count / span, 1),
+            "wall_seconds_incl_start": round(wall, 2),
+            "received": len(received), "lost": count - len(received)}
+
+
+# -- baseline: pika straight to the broker with windowed confirms ----------------------------
+
+def direct_publish_rate(settings: Settings, arrivals: Arrivals, run: str, count: int,
+                        window: int) -> dict:
+    publisher = ConfirmingPublisher(settings.amqp_url, settings.exchange)
+    publisher.connect()
+    messages = [direct_message(run) for _ in range(count)]
+    started = time.perf_counter()
+    for start in range(0, count, window):
+        outcome = publisher.publish_batch(messages[start:start + window], timeout=30)
+        assert not outcome.refused and not outcome.unconfirmed, outcome
+    elapsed = time.perf_counter() - started
+    publisher.close()
+    received = arrivals.wait_for(run, count, timeout=60)
+    return {"messages": count, "window": window, "publish_per_s": round(count / elapsed, 1),
+            "received": len(received)}
+
+
+def direct_publish_latency(settings: Settings, arrivals: Arrivals, run: str, rate: int,
+                           seconds: float) -> dict:
+    """Paced publishing: every loop publishes what has come due, confirms windowed."""
+    publisher = ConfirmingPublisher(settings.amqp_url, settings.exchange)
+    publisher.connect()
+    total = int(rate * seconds)
+    sent = 0
+    started = time.time()
+    while sent < total:
+        due = min(total, int((time.time() - started) * rate) + 1)
+        if due > sent:
+            publisher.publish_batch([direct_message(run) for _ in range(due - sent)], timeout=30)
+            sent = due
+        else:
+            time.sleep(0.0005)
+    publisher.close()
+    latencies = sorted(arrivals.wait_for(run, total, timeout=60).values())
+    return {"offered_per_s": rate, "events": total, "received": len(latencies),
+            **percentiles(latencies)}
+
+
+def direct_message(run: str) -> Message:
+    event = Event.new("selfreg.status.updated", 1, random.randint(1, REGISTRATIONS),
+                      {"registration_id": 1, "from_status": "pending", "to_status": "in_review",
+                       "bench_run": run})
+    return Message(event.event_id, event.event_type, event.to_json(), int(time.time()))
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller figures, to try it out")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each load step")
+    args = parser.parse_args()
+    prefill, backlog, seconds = 200_000, 100_000, args.seconds
+    if args.quick:
+        prefill, backlog, seconds = 20_000, 10_000, 3.0
+
+    settings = bench_settings()
+    migrations.apply_all(settings, services=("registrar",))
+    arrivals = Arrivals(settings)
+    result: dict = {"machine": {"cpus": os.cpu_count()}, "processed_rows_before": prefill}
+    try:
+        bulk_insert(settings, prefill, "prefill", processed=True)
+        result["latency"] = []
+        for relay_count in (1, 2):
+            with relays(settings, relay_count):
+                for rate in (200, 1000, 2000):
+                    run = f"lat-{relay_count}-{rate}"
+                    step = offer_load(settings, arrivals, run, rate, seconds)
+                    result["latency"].append({"relays": relay_count, **step})
+                    log(run, step)
+        result["backlog"] = drain_backlog(settings, arrivals, "backlog", backlog, 2)
+        log("backlog", result["backlog"])
+
+        baselines: dict = {}
+        baselines["direct_pika_publish"] = direct_publish_rate(
+            settings, arrivals, "direct-rate", backlog, window=500)
+        log("direct rate", baselines["direct_pika_publish"])
+        baselines["direct_pika_latency"] = [
+            direct_publish_latency(settings, arrivals, f"direct-lat-{rate}", rate, seconds)
+            for rate in (1000, 2000)]
+        log("direct latency", baselines["direct_pika_latency"])
+        with relays(settings, 1, batch_size=50, sleep_ms=250):
+            baselines["runbook_settings_latency_1000"] = offer_load(
+                settings, arrivals, "runbook-lat", 1000, seconds)
+        log("runbook latency", baselines["runbook_settings_latency_1000"])
+        baselines["runbook_settings_backlog"] = drain_backlog(
+            settings, arrivals, "runbook-backlog", backlog, 2, batch_size=50, sleep_ms=250)
+        log("runbook backlog", baselines["runbook_settings_backlog"])
+        result["baselines"] = baselines
+        result["ratios"] = ratios(result)
+        result["targets"] = targets(result)
+    finally:
+        arrivals.stop()
+        for service in SERVICE_DATABASES:
+            db.drop_database(settings, service)
+        cleanup_broker(settings, arrivals.queue_name)
+    print(json.dumps(result, indent=2))
+
+
+def ratios(result: dict) -> dict:
+    base = result["baselines"]
+    by = {(r["relays"], r["offered_per_s"]): r for r in result["latency"]}
+    direct = {r["offered_per_s"]: r for r in base["direct_pika_latency"]}
+    return {
+        "backlog_drain_vs_direct_publish": round(
+            result["backlog"]["drain_per_s"] / base["direct_pika_publish"]["publish_per_s"], 3),
+        "backlog_drain_vs_runbook_settings": round(
+            result["backlog"]["drain_per_s"] / base["runbook_settings_backlog"]["drain_per_s"], 2),
+        "p99_1000_one_relay_vs_direct": round(by[(1, 1000)]["p99_ms"] / direct[1000]["p99_ms"], 2),
+        "p50_1000_runbook_vs_ours": round(
+            base["runbook_settings_latency_1000"]["p50_ms"] / by[(1, 1000)]["p50_ms"], 1),
+    }
+
+
+def targets(result: dict) -> dict:
+    rows = result["latency"]
+    at = lambda rate: [r for r in rows if r["offered_per_s"] == rate]  # noqa: E731
+    return {
+        "1000/s p50 <= 15 ms": all(r["p50_ms"] <= 15 for r in at(1000)),
+        "1000/s p99 <= 60 ms": all(r["p99_ms"] <= 60 for r in at(1000)),
+        "2000/s p99 <= 100 ms": all(r["p99_ms"] <= 100 for r in at(2000)),
+        "backlog >= 5000/s": result["backlog"]["drain_per_s"] >= 5000,
+        "nothing lost": all(r["lost"] == 0 for r in rows) and result["backlog"]["lost"] == 0,
+    }
+
+
+def cleanup_broker(settings: Settings, queue_name: str) -> None:
+    try:
+        connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+        channel = connection.channel()
+        channel.queue_delete(queue_name)
+        channel.exchange_delete(settings.exchange)
+        connection.close()
+    except pika.exceptions.AMQPError:
+        pass
+
+
+def log(step: str, figures) -> None:
+    print(f"{datetime.now(timezone.utc):%H:%M:%S} {step}: {json.dumps(figures)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
