@@ -1,0 +1,24 @@
+# One image for every EdQuill process; docker-compose.yml picks the command of each container.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN useradd --system --create-home --home-dir /home/edquill edquill
+
+WORKDIR /app
+
+# Installed editable: migrations and sql/ are read from this checkout at run time.
+COPY pyproject.toml constraints.txt README.md ./
+COPY shared shared
+COPY services services
+COPY sql sql
+RUN pip install -c constraints.txt -e . \
+    && mkdir -p var/mail var/documents \
+    && chown -R edquill:edquill var
+
+USER edquill
+EXPOSE 8001 8002 8003 8004 1025 8025 9400
+CMD ["edquill", "--help"]

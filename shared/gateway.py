@@ -1,0 +1,79 @@
+"""The nginx gateway on one machine: deploy/nginx/edquill.conf rendered with this run's ports.
+
+The deploy file names the services' default ports; `render_site` swaps in the ports of the
+settings in use, and `write_local_config` wraps the result in a main nginx.conf that runs
+unprivileged, in the foreground, with every path it writes under one directory.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from shared.config import Settings
+from shared.paths import ROOT
+
+SITE_TEMPLATE = ROOT / "deploy" / "nginx" / "edquill.conf"
+UPSTREAMS = ("registrar", "dashboard", "kpi", "notifier")
+
+_MAIN_CONFIG = """\
+# Written by `edquill up`; the site below is deploy/nginx/edquill.conf with this run's ports.
+daemon off;
+worker_processes 1;
+pid {state}/nginx.pid;
+error_log stderr warn;
+events {{
+    worker_connections 512;
+}}
+http {{
+    access_log {state}/access.log;
+    client_body_temp_path {state}/client_body;
+    proxy_temp_path {state}/proxy;
+    fastcgi_temp_path {state}/fastcgi;
+    uwsgi_temp_path {state}/uwsgi;
+    scgi_temp_path {state}/scgi;
+    include {site};
+}}
+"""
+
+
+def render_site(template: str, ports, host: str = "127.0.0.1") -> str:
+    """The site config with each upstream on `host`:its port and the gateway on its port."""
+    defaults = Settings().ports
+    rendered = template
+    for service in UPSTREAMS:
+        pattern = rf"(upstream edquill_{service}\s*\{{\s*server )127\.0\.0\.1:{defaults[service]};"
+        rendered, count = re.subn(pattern, rf"\g<1>{host}:{ports[service]};", rendered)
+        if count != 1:
+            raise ValueError(f"{SITE_TEMPLATE.name} has no upstream edquill_{service} to render")
+    rendered, count = re.subn(rf"\blisten {defaults['gateway']};",
+                              f"listen {host}:{ports['gateway']};", rendered)
+    if count != 1:
+        raise ValueError(f"{SITE_TEMPLATE.name} has no 'listen {defaults['gateway']};' line")
+    return rendered
+
+
+def write_local_config(settings: Settings, state_dir: Path) -> Path:
+    """Write nginx.conf (and the rendered site) under state_dir; returns nginx.conf's path."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    site = state_dir / "edquill.conf"
+    site.write_text(render_site(SITE_TEMPLATE.read_text(), settings.ports))
+    main = state_dir / "nginx.conf"
+    main.write_text(_MAIN_CONFIG.format(state=state_dir.resolve(), site=site.resolve()))
+    return main
+
+
+def find_nginx() -> str | None:
+    """nginx's path, or None when it is not installed (Debian keeps it in /usr/sbin)."""
+    return shutil.which("nginx") or next(
+        (str(p) for p in (Path("/usr/sbin/nginx"), Path("/usr/local/sbin/nginx")) if p.exists()),
+        None)
+
+
+def nginx_command(config: Path) -> list[str] | None:
+    """The command that runs nginx on `config`, or None when nginx is not installed."""
+    nginx = find_nginx()
+    if nginx is None:
+        return None
+    return [nginx, "-p", str(config.parent.resolve()), "-c", str(config.resolve()),
+            "-e", "stderr"]

@@ -1,0 +1,234 @@
+"""`edquill up`: the whole system on one machine, for a demonstration or a developer.
+
+Migrates, seeds the demo school, then runs as child processes the mail sink, two outbox relays,
+every service worker and HTTP server this install has, and the nginx gateway when nginx is
+installed. Prints where everything is and waits: SIGINT or SIGTERM stops every child, and a
+child that dies stops the rest with a non-zero exit.
+"""
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from functools import partial
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import click
+
+from shared import db, gateway, migrations
+from shared.cli import cli
+from shared.config import Settings
+from shared.paths import ROOT
+from shared.supervision import (ChildExited, ChildProcesses, NotReady, http_answers,
+                                port_answers)
+
+# How long a child may take to open its port before `up` gives up on it (gunicorn loads the
+# app, a relay connects): generous for a cold start on a busy 2-core machine.
+READY_TIMEOUT_SECONDS = 60.0
+# Gunicorn workers per HTTP service: four services share one machine here.
+WEB_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class Program:
+    """One child: `edquill <args>`, {placeholders} filled from `run_values`."""
+    name: str
+    args: tuple[str, ...]
+    listens_on: str | None = None  # the run value naming the port awaited before URLs print
+    app: str | None = None  # `serve` only: the edquill.apps entry the server needs
+
+    def is_ready(self, values: dict) -> bool:
+        port = int(values[self.listens_on])
+        # A gunicorn master accepts connections before any worker has loaded the app.
+        return http_answers(port, "/healthz") if self.app else port_answers(port)
+
+
+# One line per process; a program whose command (or app) this install lacks is skipped.
+PROGRAMS = (
+    Program("mailsink", ("mailsink", "--dir", "{mail_dir}", "--http-port", "{mail_http_port}"),
+            listens_on="mail_http_port"),
+    Program("relay-1", ("outbox", "worker", "--metrics-port", "{relay_1_metrics_port}"),
+            listens_on="relay_1_metrics_port"),
+    Program("relay-2", ("outbox", "worker", "--metrics-port", "{relay_2_metrics_port}"),
+            listens_on="relay_2_metrics_port"),
+    Program("notifier-worker", ("notifier", "worker")),
+    Program("kpi-worker", ("kpi", "worker")),
+    Program("dashboard-worker", ("dashboard", "worker")),
+    Program("registrar", ("serve", "registrar", "--workers", "{web_workers}"),
+            listens_on="registrar_port", app="registrar"),
+    Program("dashboard", ("serve", "dashboard", "--workers", "{web_workers}"),
+            listens_on="dashboard_port", app="dashboard"),
+    Program("kpi", ("serve", "kpi", "--workers", "{web_workers}"),
+            listens_on="kpi_port", app="kpi"),
+    Program("notifier", ("serve", "notifier", "--workers", "{web_workers}"),
+            listens_on="notifier_port", app="notifier"),
+)
+
+
+class StartupFailed(click.ClickException):
+    """The system could not start, or a child stopped on its own; the message says which."""
+
+
+def run_values(settings: Settings, var_dir: Path, mail_http_port: int,
+               relay_metrics_port: int) -> dict[str, str | int]:
+    values = {f"{name}_port": port for name, port in settings.ports.items()}
+    values.update(mail_dir=str(var_dir / "mail"), mail_http_port=mail_http_port,
+                  smtp_port=urlsplit(settings.smtp_url).port or 25,
+                  relay_1_metrics_port=relay_metrics_port,
+                  relay_2_metrics_port=relay_metrics_port + 1, web_workers=WEB_WORKERS)
+    return values
+
+
+def command_exists(args: tuple[str, ...]) -> bool:
+    """Whether the words of `args` that name (sub)commands are all registered."""
+    command: click.Command = cli
+    context = click.Context(cli, info_name="edquill")
+    for word in args:
+        if not isinstance(command, click.Group):
+            return True  # the remaining words are the command's own arguments
+        command = command.get_command(context, word)
+        if command is None:
+            return False
+    return True
+
+
+def is_available(program: Program) -> bool:
+    if program.app and program.app not in {e.name for e in entry_points(group="edquill.apps")}:
+        return False
+    return command_exists(program.args)
+
+
+def edquill_executable() -> str:
+    beside_python = Path(sys.executable).with_name("edquill")
+    return str(beside_python) if beside_python.exists() else (shutil.which("edquill") or "edquill")
+
+
+def ensure_ports_free(values: dict, programs, gateway_wanted: bool) -> None:
+    wanted = {values[p.listens_on]: p.name for p in programs if p.listens_on}
+    wanted[values["smtp_port"]] = "mailsink (EDQUILL_SMTP_URL)"
+    if gateway_wanted:
+        wanted[values["gateway_port"]] = "gateway"
+    for port, name in wanted.items():
+        if port_answers(port):
+            raise StartupFailed(f"port {port} ({name}) is already in use: stop what holds it "
+                                "or choose other ports (EDQUILL_*_PORT, --mail-http-port, "
+                                "--relay-metrics-port)")
+
+
+def start_children(children: ChildProcesses, programs, values: dict,
+                   gateway_command: list[str] | None, stop_requested: threading.Event
+                   ) -> set[str]:
+    """Start every program (and the gateway), then wait for their ports; returns their names."""
+    edquill = edquill_executable()
+    awaited: list[tuple[str, Callable[[], bool]]] = []
+    for program in programs:
+        children.start(program.name, [edquill, *(word.format(**values) for word in program.args)])
+        if program.listens_on:
+            awaited.append((program.name, partial(program.is_ready, values)))
+    if gateway_command:
+        children.start("gateway", gateway_command)
+        awaited.append(("gateway", partial(port_answers, int(values["gateway_port"]))))
+    for name, answers in awaited:
+        children.wait_until_ready(name, answers, READY_TIMEOUT_SECONDS, stop_requested)
+    return {child.name for child in children.children}
+
+
+def seed_demo() -> str:
+    """Run `edquill demo seed` when this install has it; returns what it printed."""
+    if not command_exists(("demo", "seed")):
+        return ""
+    done = subprocess.run([edquill_executable(), "demo", "seed"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise StartupFailed("edquill demo seed failed: "
+                            + (done.stderr.strip().splitlines() or ["(no output)"])[-1])
+    return done.stdout.strip()
+
+
+def first_school_slug(settings: Settings) -> str | None:
+    connection = db.connect(settings, "registrar")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT slug FROM schools ORDER BY id LIMIT 1")
+            row = cursor.fetchone()
+    finally:
+        connection.close()
+    return row["slug"] if row else None
+
+
+def describe(started: set[str], values: dict, settings: Settings, slug: str | None,
+             seed_output: str, log_dir: Path) -> list[str]:
+    """The lines `up` prints once everything is ready: where each part of the system is."""
+    def base(service: str) -> str:
+        port = values["gateway_port"] if "gateway" in started else values[f"{service}_port"]
+        return f"http://127.0.0.1:{port}"
+
+    lines = ["EdQuill is up."]
+    if "registrar" in started:
+        lines.append(f"  registrar workspace  {base('registrar')}/admin/registrar")
+        lines.append(f"  sign in              {base('registrar')}/login")
+        if slug:
+            lines.append(f"  family form          {base('registrar')}/register/{slug}")
+    if "dashboard" in started:
+        lines.append(f"  dashboard            {base('dashboard')}/admin/dashboard")
+    if "gateway" in started:
+        lines.append(f"  gateway              {base('registrar')}  (nginx, every path on one port)")
+    lines.append(f"  mail sink            http://127.0.0.1:{values['mail_http_port']}/messages"
+                 f"  (receives {settings.smtp_url})")
+    metrics = [f"http://127.0.0.1:{values[f'relay_{n}_metrics_port']}/metrics" for n in (1, 2)]
+    metrics += [f"http://127.0.0.1:{values[f'{s}_port']}/metrics"
+                for s in ("registrar", "dashboard", "kpi", "notifier") if s in started]
+    lines.append("  metrics              " + "\n                       ".join(metrics))
+    lines.append(f"  logs                 {log_dir}")
+    if seed_output:
+        lines.append("Demo data (edquill demo seed):")
+        lines += [f"  {line}" for line in seed_output.splitlines()]
+    lines.append("Press Ctrl-C to stop.")
+    return lines
+
+
+@click.command("up")
+@click.option("--no-seed", is_flag=True, help="Do not run `edquill demo seed`.")
+@click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=ROOT / "var", show_default=True,
+              help="Logs, received mail and the gateway's rendered config go here.")
+@click.option("--mail-http-port", default=8025, show_default=True,
+              type=click.IntRange(1, 65535), help="The mail sink's listing of received mail.")
+@click.option("--relay-metrics-port", default=9400, show_default=True,
+              type=click.IntRange(1, 65534), help="Relay 1's metrics port; relay 2 uses the next.")
+@click.pass_obj
+def up_command(settings: Settings, no_seed: bool, var_dir: Path, mail_http_port: int,
+               relay_metrics_port: int) -> None:
+    """The whole system on one machine: migrations, demo data, every service, the gateway."""
+    stop_requested = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop_requested.set())
+    var_dir = var_dir.resolve()
+    values = run_values(settings, var_dir, mail_http_port, relay_metrics_port)
+    programs = [program for program in PROGRAMS if is_available(program)]
+    nginx = gateway.nginx_command(var_dir / "nginx" / "nginx.conf")
+    ensure_ports_free(values, programs, gateway_wanted=nginx is not None)
+
+    applied = migrations.apply_all(settings)
+    click.echo(f"migrations: {len(applied)} applied")
+    seed_output = "" if no_seed else seed_demo()
+    if nginx:
+        gateway.write_local_config(settings, var_dir / "nginx")
+    children = ChildProcesses(var_dir / "log")
+    try:
+        started = start_children(children, programs, values, nginx, stop_requested)
+        if not stop_requested.is_set():
+            click.echo("\n".join(describe(started, values, settings, first_school_slug(settings),
+                                          seed_output, var_dir / "log")))
+            children.watch(stop_requested)
+    except (ChildExited, NotReady) as exc:
+        raise StartupFailed(f"{exc}; stopped the rest") from None
+    finally:
+        click.echo("stopping...")
+        children.stop_all()
+    click.echo("stopped.")

@@ -1,0 +1,104 @@
+"""The nginx gateway routes the contract's paths to the right service, on the right ports."""
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import replace
+
+import pytest
+
+from shared.config import Settings
+from shared.gateway import SITE_TEMPLATE, find_nginx, render_site, write_local_config
+
+ROUTES = {
+    "/api/public/schools/sunrise/self-registrations": "registrar",
+    "/api/admin/self-registration": "registrar",
+    "/api/admin/self-registration/42": "registrar",
+    "/api/admin/self-registration/status": "registrar",
+    "/api/admin/self-registration/assign-class/check": "registrar",
+    "/api/admin/teachers": "registrar",
+    "/api/admin/schedules": "registrar",
+    "/api/auth/login": "registrar",
+    "/admin/registrar": "registrar",
+    "/register/sunrise": "registrar",
+    "/login": "registrar",
+    "/api/dashboard": "dashboard",
+    "/admin/dashboard": "dashboard",
+    "/api/kpi/daily": "kpi",
+    "/api/messages": "notifier",
+}
+
+
+def locations(config: str) -> dict[tuple[str, str], str]:
+    """(modifier, path) -> the location's body, for the plain and exact locations."""
+    pattern = re.compile(r"location\s+(=?)\s*(/\S*)\s*\{(.*?)\n\s*\}", re.S)
+    return {(m.group(1), m.group(2)): m.group(3) for m in pattern.finditer(config)}
+
+
+def upstream_for(config: str, path: str) -> str | None:
+    """The upstream nginx would proxy `path` to: exact match first, else the longest prefix."""
+    blocks = locations(config)
+    body = blocks.get(("=", path))
+    if body is None:
+        prefix = max((p for (modifier, p) in blocks if not modifier and path.startswith(p)),
+                     key=len)
+        body = blocks[("", prefix)]
+    proxied = re.search(r"proxy_pass http://edquill_(\w+);", body)
+    return proxied.group(1) if proxied else None
+
+
+@pytest.fixture(scope="module")
+def site() -> str:
+    return SITE_TEMPLATE.read_text()
+
+
+@pytest.mark.parametrize("path, service", sorted(ROUTES.items()))
+def test_each_contract_path_reaches_its_service(site, path, service):
+    assert upstream_for(site, path) == service
+
+
+def test_other_paths_are_answered_by_the_gateway_itself(site):
+    assert upstream_for(site, "/etc/passwd") is None
+    assert upstream_for(site, "/healthz") is None
+
+
+def test_upstreams_are_the_default_service_ports(site):
+    for service, port in (("registrar", 8001), ("dashboard", 8002), ("kpi", 8003),
+                          ("notifier", 8004)):
+        assert re.search(rf"upstream edquill_{service}\s*\{{\s*server 127\.0\.0\.1:{port};", site)
+    assert "listen 8080;" in site
+
+
+def test_request_bodies_are_limited_and_forwarding_headers_passed(site):
+    assert re.search(r"^\s*client_max_body_size \w+;", site, re.M)
+    for header in ("Host", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"):
+        assert f"proxy_set_header {header} " in site
+
+
+def test_rendering_puts_each_service_on_the_settings_port(site):
+    ports = {"registrar": 18001, "dashboard": 18002, "kpi": 18003, "notifier": 18004,
+             "gateway": 18080}
+
+    rendered = render_site(site, ports)
+
+    for service in ("registrar", "dashboard", "kpi", "notifier"):
+        assert f"server 127.0.0.1:{ports[service]};" in rendered
+    assert "listen 127.0.0.1:18080;" in rendered
+    assert ":8001;" not in rendered
+
+
+def test_rendering_a_config_without_the_upstreams_fails_clearly():
+    with pytest.raises(ValueError, match="edquill_registrar"):
+        render_site("server { listen 8080; }", Settings().ports)
+
+
+@pytest.mark.skipif(find_nginx() is None, reason="nginx is not installed")
+def test_nginx_accepts_the_rendered_local_config(tmp_path):
+    settings = replace(Settings(), ports={"registrar": 18001, "dashboard": 18002, "kpi": 18003,
+                                          "notifier": 18004, "gateway": 18080})
+    config = write_local_config(settings, tmp_path)
+
+    done = subprocess.run([find_nginx(), "-t", "-p", str(tmp_path), "-c", str(config),
+                           "-e", "stderr"], capture_output=True, text=True, timeout=30)
+
+    assert done.returncode == 0, done.stderr

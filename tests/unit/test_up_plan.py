@@ -1,0 +1,110 @@
+"""What `edquill up` decides before it starts anything: which programs, which ports, which URLs."""
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import click
+import pytest
+
+from shared.cli import cli
+from shared.config import Settings
+from shared.up import (PROGRAMS, Program, StartupFailed, command_exists, describe,
+                       ensure_ports_free, is_available, run_values)
+
+VAR = Path("/srv/edquill/var")
+
+
+@pytest.fixture
+def values() -> dict:
+    return run_values(Settings(), VAR, mail_http_port=8025, relay_metrics_port=9400)
+
+
+def test_every_placeholder_in_the_table_has_a_value(values):
+    for program in PROGRAMS:
+        [word.format(**values) for word in program.args]
+        if program.listens_on:
+            assert int(values[program.listens_on]) > 0
+
+
+def test_the_relays_get_consecutive_metrics_ports(values):
+    assert (values["relay_1_metrics_port"], values["relay_2_metrics_port"]) == (9400, 9401)
+
+
+def test_program_names_are_unique():
+    names = [program.name for program in PROGRAMS]
+    assert len(names) == len(set(names))
+
+
+def test_two_relays_are_in_the_table():
+    assert sum(program.args[:2] == ("outbox", "worker") for program in PROGRAMS) == 2
+
+
+@pytest.mark.parametrize("args, exists", [
+    (("outbox", "worker"), True),
+    (("mailsink",), True),
+    (("outbox", "no-such-command"), False),
+    (("no-such-group", "worker"), False),
+])
+def test_command_exists_follows_the_registered_commands(args, exists):
+    assert command_exists(args) is exists
+
+
+def test_a_server_without_its_app_is_not_available():
+    assert not is_available(Program("ghost", ("serve", "registrar"), app="no-such-app"))
+
+
+@pytest.mark.parametrize("program", [p for p in PROGRAMS if is_available(p)],
+                         ids=lambda p: p.name)
+def test_each_available_program_accepts_its_arguments(program, values):
+    args = [word.format(**values) for word in program.args]
+    context = click.Context(cli, info_name="edquill")
+    command = cli
+    while isinstance(command, click.Group):
+        name, command, args = command.resolve_command(context, args)
+        context = click.Context(command, info_name=name, parent=context)
+    command.make_context(command.name, list(args), parent=context.parent)
+
+
+def test_urls_go_through_the_gateway_when_it_runs(values):
+    lines = "\n".join(describe({"registrar", "dashboard", "gateway"}, values, Settings(),
+                               "sunrise", "", VAR / "log"))
+
+    assert "http://127.0.0.1:8080/admin/registrar" in lines
+    assert "http://127.0.0.1:8080/register/sunrise" in lines
+    assert "http://127.0.0.1:8080/admin/dashboard" in lines
+
+
+def test_urls_name_each_service_port_without_a_gateway(values):
+    lines = "\n".join(describe({"registrar", "dashboard"}, values, Settings(), "sunrise", "",
+                               VAR / "log"))
+
+    assert "http://127.0.0.1:8001/admin/registrar" in lines
+    assert "http://127.0.0.1:8002/admin/dashboard" in lines
+    assert "8080" not in lines
+
+
+def test_a_service_that_is_not_running_gets_no_url(values):
+    lines = "\n".join(describe(set(), values, Settings(), None, "", VAR / "log"))
+
+    assert "/admin/registrar" not in lines
+    assert "http://127.0.0.1:8025/messages" in lines
+    assert "http://127.0.0.1:9401/metrics" in lines
+
+
+def test_the_demo_seed_output_is_shown_as_the_sign_in(values):
+    lines = describe({"registrar"}, values, Settings(), "sunrise",
+                     "email: admin@demo.example\npassword: demo", VAR / "log")
+
+    assert "  email: admin@demo.example" in lines
+    assert lines[-1] == "Press Ctrl-C to stop."
+
+
+def test_a_port_in_use_stops_up_before_it_starts_anything(values):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        values["mail_http_port"] = taken.getsockname()[1]
+
+        with pytest.raises(StartupFailed, match=f"port {values['mail_http_port']} \\(mailsink\\)"):
+            ensure_ports_free(values, PROGRAMS[:1], gateway_wanted=False)
