@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from shared.config import Settings
@@ -18,26 +19,65 @@ class EdquillProcess:
         env = environment(settings)
         env.update(extra_env or {})
         self.args = args
-        self.process = subprocess.Popen([EDQUILL, *args], env=env, stdout=subprocess.PIPE,
+        # Output goes to a file, not a pipe: a chatty process (a relay logging every retry)
+        # would block once a pipe nobody reads until the end is full.
+        self._log = tempfile.TemporaryFile(mode="w+", prefix="edquill-", suffix=".log")
+        self.process = subprocess.Popen([EDQUILL, *args], env=env, stdout=self._log,
                                         stderr=subprocess.STDOUT, text=True)
 
-    def terminate(self, timeout: float = 30) -> str:
-        """SIGTERM, wait, and return what the process printed."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        output, _ = self.process.communicate(timeout=timeout)
-        return output
-
-    def kill(self) -> None:
-        """SIGKILL: no clean-up, as in a crash."""
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-        self.process.communicate(timeout=10)
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
     @property
     def running(self) -> bool:
         return self.process.poll() is None
 
+    @property
+    def returncode(self) -> int | None:
+        return self.process.poll()
 
-def start_relay(settings: Settings, *extra: str) -> EdquillProcess:
-    return EdquillProcess(settings, "outbox", "worker", "--lease-seconds", "3", *extra)
+    def output(self) -> str:
+        """What the process has printed so far (stdout and stderr together)."""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read()
+
+    def send_signal(self, signum: int) -> None:
+        if self.running:
+            os.kill(self.process.pid, signum)
+
+    def terminate(self, timeout: float = 30) -> str:
+        """SIGTERM, wait, and return what the process printed."""
+        self.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=timeout)
+        return self.output()
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, as in a crash."""
+        self.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self, timeout: float = 30) -> None:
+        """Whatever state it is in (running, paused, hung): make sure it is gone."""
+        if not self.running:
+            return
+        self.send_signal(signal.SIGCONT)
+        try:
+            self.terminate(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+def start_relay(settings: Settings, *extra: str, extra_env: dict | None = None) -> EdquillProcess:
+    return EdquillProcess(settings, "outbox", "worker", "--lease-seconds", "3", *extra,
+                          extra_env=extra_env)
+
+
+def run_edquill(settings: Settings, *args: str, extra_env: dict | None = None,
+                timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run one `edquill` command to the end, as an operator would; output is captured."""
+    env = environment(settings)
+    env.update(extra_env or {})
+    return subprocess.run([EDQUILL, *args], env=env, capture_output=True, text=True,
+                          timeout=timeout)
