@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
+from shared.paths import ROOT
+
 SERVICE_DATABASES = ("registrar", "notifier", "kpi", "dashboard")
+
+DEV_SECRET_KEY = "edquill-dev-secret-key-change-me"
 
 
 class ConfigError(ValueError):
@@ -52,6 +56,11 @@ class Settings:
     registrar_url: str = "http://127.0.0.1:8001"
     kpi_url: str = "http://127.0.0.1:8003"
     notifier_url: str = "http://127.0.0.1:8004"
+    # Signs links sent to families (autopay confirmation) and their forms' CSRF tokens. The
+    # default only suits a developer's machine: set EDQUILL_SECRET_KEY anywhere else.
+    secret_key: str = DEV_SECRET_KEY
+    # Uploaded registration documents live here, outside any web root (var/ is git-ignored).
+    documents_dir: str = str(ROOT / "var" / "documents")
 
     @property
     def mysql(self) -> MySQLServer:
@@ -82,6 +91,8 @@ class Settings:
             registrar_url=env.get("EDQUILL_REGISTRAR_URL", defaults.registrar_url),
             kpi_url=env.get("EDQUILL_KPI_URL", defaults.kpi_url),
             notifier_url=env.get("EDQUILL_NOTIFIER_URL", defaults.notifier_url),
+            secret_key=env.get("EDQUILL_SECRET_KEY", defaults.secret_key),
+            documents_dir=env.get("EDQUILL_DOCUMENTS_DIR", defaults.documents_dir),
         )
         settings.validate()
         return settings
@@ -98,6 +109,11 @@ class Settings:
             raise ConfigError("EDQUILL_EXCHANGE must not be empty")
         if urlsplit(self.smtp_url).scheme not in ("smtp", "smtps"):
             raise ConfigError(f"EDQUILL_SMTP_URL must start with smtp://, got {self.smtp_url!r}")
+        if len(self.secret_key) < 16:
+            raise ConfigError("EDQUILL_SECRET_KEY must be at least 16 characters")
+        if not os.path.isabs(self.documents_dir):
+            raise ConfigError(f"EDQUILL_DOCUMENTS_DIR must be an absolute path, "
+                              f"got {self.documents_dir!r}")
 
 
 def _port(variable: str, value: str) -> int:

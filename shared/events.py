@@ -20,8 +20,17 @@ CATALOGUE: Mapping[str, frozenset[str]] = {
     "selfreg.status.updated": frozenset({"registration_id", "from_status", "to_status"}),
     "selfreg.converted": frozenset({"registration_id", "student_id"}),
     "selfreg.class.assigned": frozenset({"registration_id", "schedule_id", "teacher_id"}),
+    # Enqueued right after selfreg.converted when the registrar asks for the welcome e-mail
+    # (the converted event comes from a trigger, which cannot know that choice).
+    "selfreg.welcome.requested": frozenset({"registration_id", "student_id", "guardian_email"}),
     "invoice.issued": frozenset({"registration_id", "invoice_id", "amount_minor", "currency"}),
     "invoice.paid": frozenset({"registration_id", "invoice_id", "amount_minor", "currency"}),
+    # A guardian confirmed autopay for an invoice (the KPI service counts autopay enrolments).
+    "invoice.autopay.enrolled": frozenset({"registration_id", "invoice_id"}),
+    # From the registrar's schools table (aggregate_type "school"): consumers keep their own
+    # directory of schools (name, time zone, currency) instead of reading the registrar's.
+    "school.created": frozenset({"school_id", "name", "slug", "timezone", "currency"}),
+    "school.updated": frozenset({"school_id", "name", "slug", "timezone", "currency"}),
 }
 
 

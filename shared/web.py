@@ -12,13 +12,13 @@ import threading
 from typing import Any
 
 import pymysql
-from flask import Blueprint, Flask, Response, current_app, g, jsonify
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from shared import db
 from shared.config import Settings
-from shared.metrics import metrics_payload
+from shared.metrics import metrics_payload, register_request_metrics
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +29,11 @@ MAX_JSON_BODY_BYTES = 64 * 1024
 class ApiError(Exception):
     """An error with its HTTP status, a stable code for programs and a sentence for people."""
 
-    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None,
+                 headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details or {}
+        self.headers = headers or {}
 
 
 class NotFound(ApiError):
@@ -64,6 +66,8 @@ class EdquillApi(Api):
         code = _HTTP_CODES.get(status, "error")
         message = data.get("message") or error.description or error.name
         details: dict[str, Any] = {}
+        if status == 400 and fields and "Invalid JSON body." in str(fields):
+            return error_response(400, "invalid_json", "the request body is not valid JSON")
         if fields:
             # webargs nests messages by location ({"json": {...}}); callers want the fields.
             if isinstance(fields, dict) and len(fields) == 1 and next(iter(fields)) in (
@@ -71,15 +75,14 @@ class EdquillApi(Api):
                 fields = next(iter(fields.values()))
             details["fields"] = fields
             message = "some fields are invalid"
-        if status == 400 and "JSON" in str(message):
-            code = "invalid_json"
         return error_response(status, code, message, details, dict(data.get("headers") or {}))
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
-        return error_response(error.status, error.code, error.message, error.details)
+        return error_response(error.status, error.code, error.message, error.details,
+                              error.headers)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
@@ -95,12 +98,28 @@ def create_api(app: Flask, title: str) -> EdquillApi:
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_JSON_BODY_BYTES)
+    # Flask's defaults hold MAX_CONTENT_LENGTH = None, so setdefault would never apply it.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_JSON_BODY_BYTES
     api = EdquillApi(app, spec_kwargs={"components": {"securitySchemes": {
         "Accesstoken": {"type": "apiKey", "in": "header", "name": "Accesstoken"}}}})
     app.extensions["edquill_api"] = api
     register_error_handlers(app)
+    register_request_metrics(app)
     return api
+
+
+def require_json_body() -> None:
+    """Refuse a request body that is not JSON (400), before a view parses it.
+
+    webargs reads a body of another type as "no body", which would answer a form post with
+    "required field missing"; this names the real fault. A JSON body that does not parse is
+    refused by the parser itself (400 invalid_json).
+    """
+    if request.method in ("POST", "PUT", "PATCH") and request.content_length \
+            and not request.is_json:
+        raise ApiError(400, "invalid_json", "the request body must be JSON "
+                       "(Content-Type: application/json)")
 
 
 # -- one connection per request, reused by the same thread across requests ------------------

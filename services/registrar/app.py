@@ -20,9 +20,40 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.teardown_request(release_request_db)
     for blueprint in _api_blueprints():
         api.register_blueprint(blueprint)
+    for blueprint in _page_blueprints():
+        app.register_blueprint(blueprint)
     return app
 
 
 def _api_blueprints():
     """Each resource's blueprint; the list grows as resources land."""
-    return []
+    from registrar.views.auth.resources import blp as auth
+    from registrar.views.billing.resources import blp as billing
+    from registrar.views.classes.resources import blp as classes
+    from registrar.views.documents.resources import blp as documents
+    from registrar.views.feature_flags.resources import blp as feature_flags
+    from registrar.views.placements.resources import blp as placements
+    from registrar.views.public_registrations.resources import blp as public_registrations
+    from registrar.views.reports import blp as reports
+    from registrar.views.self_registrations.resources import blp as self_registrations
+    from registrar.views.students.resources import blp as students
+    return [
+        auth,
+        public_registrations,
+        self_registrations,
+        feature_flags,
+        classes,
+        placements,
+        billing,
+        students,
+        documents,
+        reports,
+    ]
+
+
+def _page_blueprints():
+    """HTML pages (outside the OpenAPI document)."""
+    from registrar.pages.autopay import blp as autopay
+    return [
+        autopay,
+    ]

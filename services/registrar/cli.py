@@ -1,7 +1,9 @@
-"""`edquill school ...`, `edquill token ...`: the registrar's operator commands."""
+"""`edquill school ...`, `edquill token ...`, `edquill user ...`: the registrar's operator
+commands."""
 from __future__ import annotations
 
 import re
+import sys
 from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,6 +12,7 @@ import pymysql
 
 from registrar.schools import create_school, school_by_id
 from registrar.tokens import ROLES, issue_token
+from registrar.users import InvalidAccount, check_new_account, create_user
 from shared import db
 from shared.config import Settings
 
@@ -71,3 +74,41 @@ def token_issue(settings: Settings, school_id: int, role: str, label: str | None
                                ttl=timedelta(days=ttl_days) if ttl_days else None))
     finally:
         connection.close()
+
+
+@click.group("user")
+def user() -> None:
+    """Staff accounts (sign in with e-mail and password)."""
+
+
+@user.command("create")
+@click.option("--school-id", required=True, type=click.IntRange(1))
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.pass_obj
+def user_create(settings: Settings, school_id: int, email: str, role: str) -> None:
+    """Create a staff account; the password is read from stdin (prompted on a terminal).
+    Prints the account's id as the last line."""
+    password = _password_from_stdin()
+    try:
+        check_new_account(email, role, password)
+    except InvalidAccount as exc:
+        raise click.ClickException(str(exc)) from None
+    connection = db.connect(settings, "registrar")
+    try:
+        if school_by_id(connection, school_id) is None:
+            raise click.ClickException(f"no school with id {school_id}")
+        user_id = create_user(connection, school_id, email, role, password)
+    except pymysql.err.IntegrityError:
+        raise click.ClickException(f"an account with e-mail {email!r} exists already") from None
+    finally:
+        connection.close()
+    click.echo(user_id)
+
+
+def _password_from_stdin() -> str:
+    stdin = sys.stdin
+    if stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    # One line: a trailing newline from `echo` or a here-string is not part of the password.
+    return stdin.readline().rstrip("\r\n")

@@ -5,6 +5,7 @@ A status change, its audit entry and (through the triggers) its outbox event com
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from registrar import audit
 from registrar.domain.lifecycle import StatusChange, plan_status_change
@@ -17,6 +18,13 @@ class StaleVersion(ApiError):
         super().__init__(409, "stale_version",
                          "someone else changed this registration; reload it and try again",
                          {"current_version": current_version})
+
+
+@dataclass(frozen=True)
+class CommittedStatusChange(StatusChange):
+    """A change as committed, with the registration's version after it (for the next
+    optimistic update)."""
+    version: int = 0
 
 
 def lock_registration(cursor, school_id: int, registration_id: int) -> dict:
@@ -55,7 +63,7 @@ _COLUMN_WHITELIST = {"student_id": "student_id"}
 
 def change_status(connection, school_id: int, registration_id: int, to_status: str, actor: str,
                   *, note: str | None = None, missing: tuple[str, ...] = (),
-                  expected_version: int | None = None) -> StatusChange:
+                  expected_version: int | None = None) -> CommittedStatusChange:
     """Move a registration through the lifecycle in one transaction.
 
     Raises NotFound (another school's id too), StaleVersion, InvalidTransition, MissingReason.
@@ -66,4 +74,5 @@ def change_status(connection, school_id: int, registration_id: int, to_status: s
             raise StaleVersion(row["version"])
         change = plan_status_change(row["status"], to_status, note, missing)
         apply_status_change(cursor, school_id, registration_id, change, actor)
-    return change
+    return CommittedStatusChange(change.from_status, change.to_status, change.note,
+                                 change.missing, version=row["version"] + 1)

@@ -2,12 +2,14 @@
 per role, and a second school whose ids must never leak into the first one's answers."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 import pytest
 
 from registrar.app import create_app
 from registrar.tokens import issue_token
+from registrar.users import create_user
 from tests.support.factories import create_school
 
 
@@ -44,3 +46,36 @@ def school(registrar_db) -> SchoolAccess:
 @pytest.fixture
 def other_school(registrar_db) -> SchoolAccess:
     return _school_with_tokens(registrar_db)
+
+
+@pytest.fixture
+def client_address() -> str:
+    """An address of the test's own (198.18.0.0/15, the benchmarking range), so one test's
+    per-address limits never touch another's. Send it as X-Forwarded-For: the test client's
+    peer is loopback, which is where the gateway's header is believed."""
+    return f"198.18.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+
+
+@pytest.fixture
+def school_slug(registrar_db, school) -> str:
+    with registrar_db.cursor() as cursor:
+        cursor.execute("SELECT slug FROM schools WHERE id = %s", (school.id,))
+        return cursor.fetchone()["slug"]
+
+
+@dataclass
+class StaffAccount:
+    id: int
+    school_id: int
+    email: str
+    password: str
+    role: str
+
+
+@pytest.fixture
+def staff_account(registrar_db, school) -> StaffAccount:
+    """A registrar-role account in `school`, able to sign in."""
+    email = f"staff-{secrets.token_hex(4)}@school.example"
+    password = "correct horse battery"
+    user_id = create_user(registrar_db, school.id, email, "registrar", password)
+    return StaffAccount(user_id, school.id, email, password, "registrar")

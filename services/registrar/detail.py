@@ -1,0 +1,43 @@
+"""One registration as the registrar's detail panel shows it: overview, documents, class,
+fees and history.
+
+The overview and history are read here; each other section comes from the module that owns
+its tables, called with (connection, school_id, registration_id) once the registration is
+known to be the caller's:
+
+    documents -> registrar.documents.for_registration   (a list)
+    class     -> registrar.classes.placement_for        (an object, or None)
+    fees      -> registrar.billing.fees_for             (a list: the invoice, or a quote)
+"""
+from __future__ import annotations
+
+import json
+
+from registrar import audit, billing, classes, documents
+from shared.web import NotFound
+
+SECTIONS = {
+    "documents": documents.for_registration,
+    "class": classes.placement_for,
+    "fees": billing.fees_for,
+}
+
+
+def registration_detail(connection, school_id: int, registration_id: int) -> dict:
+    detail = {"overview": _overview(connection, school_id, registration_id)}
+    for section, read in SECTIONS.items():
+        detail[section] = read(connection, school_id, registration_id)
+    with connection.cursor() as cursor:
+        detail["history"] = audit.history(cursor, school_id, "registration", registration_id)
+    return detail
+
+
+def _overview(connection, school_id: int, registration_id: int) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM student_self_registrations WHERE id = %s AND school_id = %s",
+                       (registration_id, school_id))
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound("registration")
+    row["info_missing"] = json.loads(row["info_missing"]) if row["info_missing"] else []
+    return row

@@ -1,0 +1,3 @@
+DROP TABLE class_placements;
+DROP TABLE class_schedules;
+DROP TABLE teachers;

@@ -1,0 +1,23 @@
+"""Enqueueing events into t_event_outbox, inside the caller's transaction.
+
+Everything in the registrar that emits an event (rather than a trigger emitting it) goes
+through `enqueue`, with the cursor of the transaction that makes the change, so the change and
+its event commit or roll back together. The outbox relay publishes the rows afterwards.
+"""
+from __future__ import annotations
+
+import json
+from datetime import timezone
+
+from shared.events import Event
+
+
+def enqueue(cursor, event: Event) -> None:
+    """Write one validated event; its aggregate decides its partition, and so its order."""
+    event.validate()
+    occurred_at = event.occurred_at.astimezone(timezone.utc).replace(tzinfo=None)
+    cursor.execute(
+        "INSERT INTO t_event_outbox (event_id, event_type, school_id, aggregate_type, "
+        "aggregate_id, payload, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        (event.event_id, event.event_type, event.school_id, event.aggregate_type,
+         event.aggregate_id, json.dumps(dict(event.payload), default=str), occurred_at))

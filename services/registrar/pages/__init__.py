@@ -1,0 +1,1 @@
+"""The registrar's HTML pages (as opposed to its JSON API under views/)."""

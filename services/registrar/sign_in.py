@@ -1,0 +1,64 @@
+"""Staff sign-in: e-mail and password in, a school-scoped token out; what a token stands for.
+
+Failed attempts are limited twice, both counted in MySQL (registrar.throttle):
+  - per account: after ACCOUNT_FAILURES.max_hits failures the account is locked for the rest
+    of the window, even for the right password;
+  - per client address: after ADDRESS_FAILURES.max_hits failures from one address, every
+    sign-in from it is refused for the rest of the window.
+An attempt is counted before the password is checked (parallel guesses cannot slip past the
+limit) and forgiven when it succeeds; success also clears the account's count.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from registrar import throttle, users
+from registrar.schools import school_by_id
+from registrar.throttle import Limit
+from registrar.tokens import Principal, issue_token
+from shared.web import ApiError
+
+# Five guesses per quarter hour per account: a person who mistypes is not stopped, a guesser
+# gets 480 tries a day at most.
+ACCOUNT_FAILURES = Limit(max_hits=5, window_seconds=15 * 60)
+# An office behind one address has several people; a guesser spraying many accounts from one
+# address is stopped after this many failures.
+ADDRESS_FAILURES = Limit(max_hits=20, window_seconds=15 * 60)
+# A working day: staff sign in each morning; a lost token stops working by the next.
+SIGN_IN_TOKEN_TTL = timedelta(hours=12)
+
+
+class InvalidCredentials(ApiError):
+    def __init__(self):
+        super().__init__(401, "invalid_credentials", "the e-mail or the password is wrong")
+
+
+def sign_in(connection, email: str, password: str, address: str) -> str:
+    """A new token for the account; raises InvalidCredentials or throttle.Throttled."""
+    account_bucket = f"login:account:{_digest(users.normalise_email(email))}"
+    address_bucket = f"login:address:{address}"
+    for bucket, limit in ((address_bucket, ADDRESS_FAILURES), (account_bucket, ACCOUNT_FAILURES)):
+        window = throttle.count_hit(connection, bucket, limit)
+        if window.hits > limit.max_hits:
+            raise throttle.Throttled("too many failed sign-ins; try again later",
+                                     window.retry_after)
+    user = users.authenticate(connection, email, password)
+    if user is None:
+        raise InvalidCredentials()
+    throttle.clear(connection, account_bucket)
+    throttle.forgive_hit(connection, address_bucket)
+    users.record_sign_in(connection, user)
+    return issue_token(connection, user.school_id, user.role, label="sign-in",
+                       user_id=user.id, ttl=SIGN_IN_TOKEN_TTL)
+
+
+def _digest(text: str) -> str:
+    # Bucket names hold no e-mail addresses in clear.
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def who_is(connection, principal: Principal) -> dict:
+    """What a token stands for: its school, role and (for a signed-in person) account."""
+    return {"school": school_by_id(connection, principal.school_id), "role": principal.role,
+            "user": users.account_of(connection, principal)}
