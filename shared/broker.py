@@ -16,6 +16,7 @@ of our own and handled outside pika's callbacks, so a failure never unwinds thro
 from __future__ import annotations
 
 import collections
+import time
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -190,12 +191,34 @@ class ConsumerChannel:
             self._open_connection().process_data_events(time_limit=timeout)
         return self._deliveries.popleft() if self._deliveries else None
 
+    def next_deliveries(self, most: int, timeout: float, fill_seconds: float) -> list[Delivery]:
+        """Up to `most` deliveries, oldest first: waits up to `timeout` s for the first, then up
+        to `fill_seconds` more for the rest of the batch."""
+        if not self._deliveries:
+            self._open_connection().process_data_events(time_limit=timeout)
+        if self._deliveries:
+            deadline = time.monotonic() + fill_seconds
+            while len(self._deliveries) < most:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                # Returns as soon as deliveries arrive, not only at the time limit.
+                self._open_connection().process_data_events(time_limit=left)
+        taken: list[Delivery] = []
+        while self._deliveries and len(taken) < most:
+            taken.append(self._deliveries.popleft())
+        return taken
+
     def sleep(self, seconds: float) -> None:
         """Wait while serving heartbeats; deliveries arriving meanwhile are kept for later."""
         self._open_connection().sleep(seconds)
 
     def ack(self, delivery: Delivery) -> None:
         self._open_channel().basic_ack(delivery.tag)
+
+    def ack_through(self, tag: int) -> None:
+        """Ack every outstanding delivery up to and including `tag` (one frame for a batch)."""
+        self._open_channel().basic_ack(tag, multiple=True)
 
     def give_back(self, delivery: Delivery) -> None:
         """Return the message to the queue; the broker counts one more delivery."""

@@ -16,12 +16,22 @@ One delivery's fate:
   given back to the queue after a short back-off; after DELIVERY_LIMIT attempts, dead-lettered
   with the last error. A database that is known to be down is waited for before the next
   message is taken, so an outage does not use up attempts;
+- `handle` raises MalformedEvent (the event is well-formed JSON but its content is unusable,
+  e.g. a negative amount): rolled back and dead-lettered at once; retrying cannot help;
 - any other exception from `handle`: rolled back, logged with the event id and attempt, given
   back the same way; after HANDLER_ATTEMPTS attempts, dead-lettered with the error.
 
 Order: RabbitMQ delivers a queue in order to its one consumer, and a message given back is the
 next one delivered. With PREFETCH = 1 and one worker per queue, the events of one registration
 are therefore handled in the order they were committed, retries included.
+
+Batches (BATCH_SIZE > 1, in the spirit of Zulip's `consume_batch`): up to BATCH_SIZE deliveries
+are taken at once (prefetch raised to match), recorded in the inbox and handed to
+`handle_batch` in ONE transaction; after the commit they are acked with one `multiple` ack. If
+the batch fails, its events are handled again one per transaction, so a poison message is
+retried and dead-lettered alone while the others go through; a message coming back for another
+attempt is always handled alone, after the batch. Order within a batch is not kept: only for
+consumers whose effects do not depend on it.
 """
 from __future__ import annotations
 
@@ -33,6 +43,7 @@ import socket
 import threading
 import time
 import uuid
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Callable, ClassVar
 
@@ -43,7 +54,7 @@ from prometheus_client import Counter, Histogram
 from shared import db
 from shared.broker import ConsumerChannel, ConsumerTopology, Delivery, connection_parameters
 from shared.config import SERVICE_DATABASES, ConfigError, Settings
-from shared.events import CATALOGUE, Event
+from shared.events import CATALOGUE, Event, MalformedEvent
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +119,34 @@ def record_in_inbox(cursor, consumer: str, event: Event) -> bool:
         "VALUES (%s, %s, %s, UTC_TIMESTAMP(6))", (consumer, event_id, event.event_type)) == 1
 
 
+def record_batch_in_inbox(cursor, consumer: str, events: list[Event]) -> list[int]:
+    """Note a batch of events as handled by `consumer`; returns the positions of the events to
+    handle: not in the inbox yet, and the first copy of an event the batch holds twice.
+
+    A plain INSERT, not INSERT IGNORE: if another worker records one of these events meanwhile,
+    the batch fails on the duplicate key and is handled again one event at a time.
+    """
+    canonical = [str(uuid.UUID(event.event_id)) for event in events]
+    distinct = sorted(set(canonical))
+    placeholders = ", ".join(["%s"] * len(distinct))
+    cursor.execute(f"SELECT event_id FROM t_event_inbox WHERE consumer = %s "
+                   f"AND event_id IN ({placeholders})", (consumer, *distinct))
+    seen = {row["event_id"] for row in cursor.fetchall()}
+    fresh: list[int] = []
+    for position, event_id in enumerate(canonical):
+        if event_id not in seen:
+            seen.add(event_id)
+            fresh.append(position)
+    if fresh:
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        cursor.executemany(
+            "INSERT INTO t_event_inbox (consumer, event_id, event_type, handled_at) "
+            "VALUES (%s, %s, %s, %s)",
+            [(consumer, canonical[position], events[position].event_type, now)
+             for position in fresh])
+    return fresh
+
+
 def require_inbox(connection, database: str) -> None:
     """Stop at start-up when the inbox is missing, rather than dead-letter every message."""
     try:
@@ -145,6 +184,13 @@ class Consumer:
     RECONNECT_MAX_DELAY: ClassVar[float] = 10.0
     # Longest wait for a delivery before looking at the stop flag and the database again.
     IDLE_POLL_SECONDS: ClassVar[float] = 1.0
+    # Deliveries handled in one transaction. 1: one message per transaction, in order. More
+    # saves a commit and an ack per message, for consumers whose effects do not depend on the
+    # order of events (see `handle_batch`); the prefetch is raised to match.
+    BATCH_SIZE: ClassVar[int] = 1
+    # Once a batch's first delivery is in, how long to wait for more before handling what has
+    # come: enough for a prefetch window to arrive, short enough that a trickle is not held up.
+    BATCH_FILL_SECONDS: ClassVar[float] = 0.02
 
     def __init__(self, settings: Settings):
         self._check_definition()
@@ -153,7 +199,7 @@ class Consumer:
                                             self.DELIVERY_LIMIT)
         self._channel = ConsumerChannel(
             connection_parameters(settings.amqp_url, self._connection_name()),
-            self.topology, self.PREFETCH, self.NAME)
+            self.topology, max(self.PREFETCH, self.BATCH_SIZE), self.NAME)
         self._db = None
         self._reconnect_attempts = 0
         self._should_stop: Callable[[], bool] = lambda: False
@@ -161,9 +207,20 @@ class Consumer:
     def handle(self, event: Event, cursor) -> None:
         """Apply the event, inside the consumer's transaction (`cursor` belongs to it).
 
-        Runs once per event id; raise to have the event retried, then dead-lettered.
+        Runs once per event id; raise to have the event retried, then dead-lettered (raise
+        MalformedEvent for content that no retry can fix: it is dead-lettered at once).
         """
         raise NotImplementedError
+
+    def handle_batch(self, events: list[Event], cursor) -> None:
+        """Apply several events in one transaction (BATCH_SIZE > 1); by default, `handle` each.
+
+        Each event runs here once per event id. Raise to fail the whole batch: its events are
+        then handled again one per transaction through `handle`, so only the faulty one is
+        retried and dead-lettered.
+        """
+        for event in events:
+            self.handle(event, cursor)
 
     # -- the loop -----------------------------------------------------------------------------
 
@@ -181,9 +238,15 @@ class Consumer:
     def _run_once(self) -> None:
         try:
             self._connect_if_needed()
-            delivery = self._channel.next_delivery(self.IDLE_POLL_SECONDS)
-            if delivery is not None:
-                self._settle(delivery)
+            if self.BATCH_SIZE > 1:
+                deliveries = self._channel.next_deliveries(
+                    self.BATCH_SIZE, self.IDLE_POLL_SECONDS, self.BATCH_FILL_SECONDS)
+                if deliveries:
+                    self._settle_batch(deliveries)
+            else:
+                delivery = self._channel.next_delivery(self.IDLE_POLL_SECONDS)
+                if delivery is not None:
+                    self._settle(delivery)
         except DATABASE_ERRORS as exc:
             log.warning("consumer %s: database unavailable: %s", self.NAME, exc)
             self._drop_database()
@@ -212,22 +275,117 @@ class Consumer:
 
     def _settle(self, delivery: Delivery) -> None:
         started = time.monotonic()
+        event = self._decode(delivery, started)
+        if event is not None:
+            self._observe(event.event_type, self._handle_in_transaction(event, delivery), started)
+
+    def _decode(self, delivery: Delivery, started: float) -> Event | None:
+        """The delivery's event; None when it is not one (then it is dead-lettered)."""
         try:
-            event = Event.from_json(delivery.body)
+            return Event.from_json(delivery.body)
         except Exception as exc:  # whatever decoding raises, the body is at fault
-            event_type = event_type_label(delivery.routing_key)
             log.error("consumer %s: message %s is not a valid event, dead-lettered: %s",
                       self.NAME, delivery.message_id, exc)
             outcome = self._dead_letter(delivery, f"malformed event: {exc}")
-        else:
-            event_type = event.event_type
-            outcome = self._handle_in_transaction(event, delivery)
+            self._observe(event_type_label(delivery.routing_key), outcome, started)
+            return None
+
+    def _observe(self, event_type: str, outcome: Outcome, started: float) -> None:
         EVENTS.labels(self.NAME, event_type, outcome.value).inc()
         HANDLING_SECONDS.labels(self.NAME, event_type).observe(time.monotonic() - started)
 
+    # -- a batch of deliveries ----------------------------------------------------------------
+
+    def _settle_batch(self, deliveries: list[Delivery]) -> None:
+        started = time.monotonic()
+        batch: list[tuple[Delivery, Event]] = []
+        come_back: list[Delivery] = []
+        for delivery in deliveries:
+            if delivery.attempt > 1:
+                come_back.append(delivery)
+                continue
+            event = self._decode(delivery, started)
+            if event is not None:
+                batch.append((delivery, event))
+        if batch:
+            self._handle_batch_in_transaction(batch, started, come_back)
+        # Back for another attempt, so perhaps the one that failed: alone, it cannot fail a
+        # batch again and again. After the batch, so what the batch brought (say, the event
+        # the failed one was waiting for) is already there.
+        for delivery in come_back:
+            self._settle(delivery)
+
+    def _handle_batch_in_transaction(self, batch: list[tuple[Delivery, Event]],
+                                     started: float, unsettled: list[Delivery]) -> None:
+        events = [event for _delivery, event in batch]
+        try:
+            with db.transaction(self._database()) as cursor:
+                fresh = record_batch_in_inbox(cursor, self.NAME, events)
+                if fresh:
+                    self.handle_batch([events[position] for position in fresh], cursor)
+        except Exception as exc:  # the batch as a whole failed: find out which event did
+            self._after_batch_failure(batch, exc, started)
+            return
+        self._ack_batch([delivery for delivery, _event in batch], unsettled)
+        handled = set(fresh)
+        for position, event in enumerate(events):
+            self._observe(event.event_type,
+                          Outcome.HANDLED if position in handled else Outcome.DUPLICATE, started)
+
+    def _ack_batch(self, deliveries: list[Delivery], unsettled: list[Delivery]) -> None:
+        """One ack up to the batch's last tag: deliveries still waiting in the channel came
+        after it, and every other one taken before is settled, unless a come-back delivery
+        with a lower tag is still to be handled; then each is acked on its own."""
+        last = max(delivery.tag for delivery in deliveries)
+        if all(delivery.tag > last for delivery in unsettled):
+            self._channel.ack_through(last)
+            return
+        for delivery in deliveries:
+            self._channel.ack(delivery)
+
+    def _after_batch_failure(self, batch: list[tuple[Delivery, Event]], exc: Exception,
+                             started: float) -> None:
+        if is_transient_database_error(exc):
+            # The database, not a message, is at fault: the whole batch goes back after one
+            # back-off (a message come back is then handled alone).
+            log.warning("consumer %s: batch of %d: transient database error: %s", self.NAME,
+                        len(batch), exc)
+            self._drop_database()
+            self._give_back_all(batch, exc, started)
+            return
+        log.warning("consumer %s: batch of %d failed (%s: %s); handling its events one by one",
+                    self.NAME, len(batch), type(exc).__name__, exc)
+        for index, (delivery, event) in enumerate(batch):
+            if self._db is None:  # lost while handling an earlier one: the rest go back
+                self._give_back_all(batch[index:], exc, started)
+                return
+            self._observe(event.event_type, self._handle_in_transaction(event, delivery),
+                          started)
+
+    def _give_back_all(self, batch: list[tuple[Delivery, Event]], exc: Exception,
+                       started: float) -> None:
+        self._pause(backoff_delay(1, self.RETRY_FIRST_DELAY, self.RETRY_MAX_DELAY))
+        for delivery, event in batch:
+            if delivery.attempt >= self.DELIVERY_LIMIT:
+                reason = (f"transient database error after {delivery.attempt} attempts: "
+                          f"{type(exc).__name__}: {exc}")
+                outcome = self._dead_letter(delivery, reason)
+            else:
+                self._channel.give_back(delivery)
+                outcome = Outcome.RETRIED
+            self._observe(event.event_type, outcome, started)
+
+    def _database(self):
+        """The open connection; a lost one is opened again (failing as a transient error)."""
+        if self._db is None:
+            self._db = db.connect(self.settings, self.SERVICE_DB)
+        return self._db
+
+    # -- one event in its own transaction -----------------------------------------------------
+
     def _handle_in_transaction(self, event: Event, delivery: Delivery) -> Outcome:
         try:
-            with db.transaction(self._db) as cursor:
+            with db.transaction(self._database()) as cursor:
                 first_time = record_in_inbox(cursor, self.NAME, event)
                 if first_time:
                     self.handle(event, cursor)
@@ -240,6 +398,10 @@ class Consumer:
 
     def _after_failure(self, event: Event, delivery: Delivery, exc: Exception) -> Outcome:
         attempt = delivery.attempt
+        if isinstance(exc, MalformedEvent):
+            log.error("consumer %s: event %s (%s) refused, dead-lettered: %s", self.NAME,
+                      event.event_id, event.event_type, exc)
+            return self._dead_letter(delivery, f"malformed event: {exc}")
         if is_transient_database_error(exc):
             self._drop_database()
             limit, kind = self.DELIVERY_LIMIT, "transient database error"
@@ -317,6 +479,8 @@ class Consumer:
             raise ConfigError(f"{cls.__name__}.SERVICE_DB must be one of {SERVICE_DATABASES}")
         if cls.PREFETCH < 1:
             raise ConfigError(f"{cls.__name__}.PREFETCH must be at least 1")
+        if cls.BATCH_SIZE < 1:
+            raise ConfigError(f"{cls.__name__}.BATCH_SIZE must be at least 1")
         if not 1 <= cls.HANDLER_ATTEMPTS <= cls.DELIVERY_LIMIT:
             # Past DELIVERY_LIMIT the broker dead-letters on its own, without our reason.
             raise ConfigError(f"{cls.__name__}.HANDLER_ATTEMPTS must be between 1 and "

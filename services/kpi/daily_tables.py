@@ -1,0 +1,112 @@
+"""The daily figures in MySQL: t_marketing_kpi_daily, t_marketing_kpi_source_daily and
+t_revenue_daily, keyed by (school_id, day) with day the school's local day.
+
+Two writers: the worker adds a batch's changes (upserts of deltas), and daily-aggregate
+replaces a day's rows with what the ledger says. Rows are written in key order, so two
+transactions touching the same days lock them in the same order.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from kpi.domain.figures import (COUNT_FIELDS, REVENUE_FIELDS, DayFigures, MarketingFigures,
+                                RevenueFigures)
+from kpi.domain.folding import DailyChanges
+
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return (f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})")
+
+
+_MARKETING_INSERT = _insert("t_marketing_kpi_daily", ("school_id", "day", *COUNT_FIELDS))
+_MARKETING_ROW_INSERT = _insert("t_marketing_kpi_daily",
+                                ("school_id", "day", *COUNT_FIELDS, "median_hours_to_decision"))
+_REVENUE_INSERT = _insert("t_revenue_daily", ("school_id", "day", "currency", *REVENUE_FIELDS))
+_SOURCE_INSERT = _insert("t_marketing_kpi_source_daily", ("school_id", "day", "source", "leads"))
+_DAY_TABLES = ("t_marketing_kpi_daily", "t_marketing_kpi_source_daily", "t_revenue_daily")
+
+
+def _add_to(fields) -> str:
+    return ", ".join(f"{name} = {name} + VALUES({name})" for name in fields)
+
+
+def apply_changes(cursor, changes: DailyChanges) -> None:
+    """Add a batch's changes to the daily rows, creating the rows a day does not have yet."""
+    if changes.marketing:
+        cursor.executemany(
+            _MARKETING_INSERT + " ON DUPLICATE KEY UPDATE " + _add_to(COUNT_FIELDS),
+            [(school_id, day, *(counts[name] for name in COUNT_FIELDS))
+             for (school_id, day), counts in sorted(changes.marketing.items())])
+    if changes.sources:
+        cursor.executemany(
+            _SOURCE_INSERT + " ON DUPLICATE KEY UPDATE leads = leads + VALUES(leads)",
+            [(*key, leads) for key, leads in sorted(changes.sources.items())])
+    if changes.revenue:
+        # A row keeps the currency it was created with: a school bills in one currency.
+        cursor.executemany(
+            _REVENUE_INSERT + " ON DUPLICATE KEY UPDATE " + _add_to(REVENUE_FIELDS),
+            [(school_id, day, change.currency,
+              *(getattr(change, name) for name in REVENUE_FIELDS))
+             for (school_id, day), change in sorted(changes.revenue.items())])
+
+
+def set_median(cursor, school_id: int, day: date, median: Decimal | None) -> None:
+    cursor.execute("UPDATE t_marketing_kpi_daily SET median_hours_to_decision = %s "
+                   "WHERE school_id = %s AND day = %s", (median, school_id, day))
+
+
+def lock_day(cursor, school_id: int, day: date) -> None:
+    """Lock a day's rows (and the gaps where missing ones would go) until the transaction
+    ends: a worker folding into that day waits, and then adds to the rebuilt rows."""
+    for table in _DAY_TABLES:
+        # Table names come from the constant above, never from input.
+        cursor.execute(f"SELECT school_id FROM {table} WHERE school_id = %s AND day = %s "
+                       "FOR UPDATE", (school_id, day))
+        cursor.fetchall()
+
+
+def replace_day(cursor, school_id: int, figures: DayFigures) -> None:
+    for table in _DAY_TABLES:
+        cursor.execute(f"DELETE FROM {table} WHERE school_id = %s AND day = %s",
+                       (school_id, figures.day))
+    if figures.marketing is not None:
+        marketing = figures.marketing
+        cursor.execute(_MARKETING_ROW_INSERT, (
+            school_id, figures.day, *(getattr(marketing, name) for name in COUNT_FIELDS),
+            marketing.median_hours_to_decision))
+    if figures.leads_by_source:
+        cursor.executemany(_SOURCE_INSERT, [
+            (school_id, figures.day, source, leads)
+            for source, leads in sorted(figures.leads_by_source.items())])
+    if figures.revenue is not None:
+        revenue = figures.revenue
+        cursor.execute(_REVENUE_INSERT, (school_id, figures.day, revenue.currency,
+                                         *(getattr(revenue, name) for name in REVENUE_FIELDS)))
+
+
+def days_between(cursor, school_id: int, first: date, last: date) -> dict[date, DayFigures]:
+    """The rows of first..last, by day (days without any row are absent)."""
+    marketing, revenue, sources = {}, {}, {}
+    cursor.execute(f"SELECT day, {', '.join(COUNT_FIELDS)}, median_hours_to_decision "
+                   "FROM t_marketing_kpi_daily WHERE school_id = %s AND day BETWEEN %s AND %s",
+                   (school_id, first, last))
+    for row in cursor.fetchall():
+        day = row.pop("day")
+        marketing[day] = MarketingFigures(**{
+            name: int(value) if name in COUNT_FIELDS else value for name, value in row.items()})
+    cursor.execute(f"SELECT day, currency, {', '.join(REVENUE_FIELDS)} FROM t_revenue_daily "
+                   "WHERE school_id = %s AND day BETWEEN %s AND %s", (school_id, first, last))
+    for row in cursor.fetchall():
+        day, currency = row.pop("day"), row.pop("currency")
+        revenue[day] = RevenueFigures(currency,
+                                      **{name: int(value) for name, value in row.items()})
+    cursor.execute("SELECT day, source, leads FROM t_marketing_kpi_source_daily "
+                   "WHERE school_id = %s AND day BETWEEN %s AND %s ORDER BY day, source",
+                   (school_id, first, last))
+    for row in cursor.fetchall():
+        sources.setdefault(row["day"], {})[row["source"]] = int(row["leads"])
+    return {day: DayFigures(day, marketing.get(day), revenue.get(day), sources.get(day, {}))
+            for day in sorted({*marketing, *revenue, *sources})}

@@ -1,0 +1,54 @@
+"""Folding events into the figures, inside the consumer's transaction: school events into the
+directory, every other event that moves a figure into one ledger entry and the daily rows.
+
+    school events -> directory        (first: a batch may bring a school and its events)
+    events -> ledger entries          (UnknownSchool: retried, the school event may be late)
+    entries not in the ledger yet -> ledger, and their changes -> daily rows
+    days whose median may have moved -> median computed again from the ledger
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from kpi import daily_tables, ledger_store, school_directory
+from kpi.domain.figures import median_hours
+from kpi.domain.folding import fold, related_keys
+from kpi.domain.ledger import (SCHOOL_EVENTS, LedgerEntry, ledger_entry, moves_a_figure,
+                               school_profile)
+from shared.events import Event
+
+
+class UnknownSchool(LookupError):
+    """An event for a school the directory does not know (yet): retried, then dead-lettered."""
+
+    def __init__(self, school_id: int):
+        super().__init__(f"unknown school {school_id}")
+        self.school_id = school_id
+
+
+def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
+    """Fold `events` (each seen for the first time) and return the ledger entries written."""
+    for event in events:
+        if event.event_type in SCHOOL_EVENTS:
+            school_directory.record_profile(cursor, school_profile(event))
+    moving = [event for event in events if moves_a_figure(event)]
+    if not moving:
+        return []
+    schools = school_directory.schools_by_id(cursor, {event.school_id for event in moving})
+    entries = []
+    for event in moving:
+        if event.school_id not in schools:
+            raise UnknownSchool(event.school_id)
+        entries.append(ledger_entry(event, schools[event.school_id]))
+    # The inbox already keeps an event from being folded twice; the ledger's own unique
+    # event id is the second guard, for an event that reaches the ledger another way.
+    folded = ledger_store.already_in_ledger(cursor, [entry.event_id for entry in entries])
+    entries = [entry for entry in entries if entry.event_id not in folded]
+    earlier = ledger_store.related_entries(cursor, *related_keys(entries))
+    ledger_store.add_entries(cursor, entries)
+    changes = fold(entries, earlier)
+    daily_tables.apply_changes(cursor, changes)
+    for school_id, day in sorted(changes.median_days):
+        durations = ledger_store.decision_durations(cursor, school_id, day, day)
+        daily_tables.set_median(cursor, school_id, day, median_hours(durations))
+    return entries

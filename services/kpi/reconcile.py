@@ -1,0 +1,21 @@
+"""Reconciliation: the KPI figures of a school's days against the registrar's own counts."""
+from __future__ import annotations
+
+from kpi import reports
+from kpi.domain.reconciliation import Difference, differences, flat_figures
+from kpi.registrar_client import RegistrarDailyReport
+from shared.local_days import DayRange
+
+
+class WrongSchool(ValueError):
+    """The registrar answered for another school than the one asked about (the token's)."""
+
+
+def reconcile(connection, school_id: int, days: DayRange,
+              registrar: RegistrarDailyReport) -> list[Difference]:
+    if registrar.school_id != school_id:
+        raise WrongSchool(f"the registrar token is for school {registrar.school_id}, "
+                          f"not school {school_id}")
+    ours = {figures.day: flat_figures(figures)
+            for figures in reports.daily_series(connection, school_id, days)}
+    return differences(days.days, ours, registrar.days)

@@ -1,0 +1,1 @@
+"""The KPI service's HTTP API (/api/kpi)."""

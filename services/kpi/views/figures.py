@@ -1,0 +1,44 @@
+"""The token's school's figures (/api/kpi): a daily series and range totals, for the
+dashboard and for Grafana."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from kpi import reports
+from kpi.auth import current_principal, requires_token
+from kpi.views.answers import day_answer, summary_answer
+from kpi.views.schemas import DailySeriesSchema, SummarySchema
+from shared.local_days import DayRange
+from shared.range_query import DayRangeQuerySchema
+from shared.web import request_db
+
+blp = Blueprint("kpi", __name__, url_prefix="/api/kpi",
+                description="Marketing and revenue figures per local day of the token's school.")
+
+
+@blp.route("/daily", methods=["GET"])
+@requires_token
+@blp.arguments(DayRangeQuerySchema, location="query")
+@blp.response(200, DailySeriesSchema)
+def daily(days: DayRange):
+    """Every local day from `from` to `to` (at most 366), zeros where nothing happened."""
+    principal = current_principal()
+    series = reports.daily_series(request_db("kpi"), principal.school_id, days)
+    return {**_school(principal, days), "days": [day_answer(figures) for figures in series]}
+
+
+@blp.route("/summary", methods=["GET"])
+@requires_token
+@blp.arguments(DayRangeQuerySchema, location="query")
+@blp.response(200, SummarySchema)
+def summary(days: DayRange):
+    """The range added up; the median is over every decision in it."""
+    principal = current_principal()
+    totals = reports.range_summary(request_db("kpi"), principal.school_id, days,
+                                   principal.currency)
+    return {**_school(principal, days), **summary_answer(totals)}
+
+
+def _school(principal, days: DayRange) -> dict:
+    return {"school_id": principal.school_id, "timezone": principal.timezone,
+            "currency": principal.currency, "first": days.first, "last": days.last}
