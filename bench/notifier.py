@@ -1,0 +1,324 @@
+"""Notifier benchmark: events -> messages accepted by an SMTP server, as JSON.
+
+What it measures, on this one machine with the real MariaDB and RabbitMQ, `edquill notifier
+worker` as a process and `edquill mailsink` as the SMTP server (loopback):
+  * throughput: a backlog of invoice.paid events (one receipt each) published before the
+    worker starts; messages accepted by the SMTP server per second, first accept to last;
+  * latency: events published at a steady rate while the worker runs; from each publish to
+    the SMTP server's accept of its message (p50/p95/p99). Receipts are transactional, so
+    quiet hours never hold them;
+  * a baseline in the same run: smtplib sending the same messages straight to the same server
+    on one connection (the ceiling the SMTP side allows).
+Target: >= 200 messages/s, p99 under 1 s.
+
+    .venv/bin/python bench/notifier.py [--quick] > result.json
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import secrets
+import shutil
+import signal
+import smtplib
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# This file is named like the notifier package: its own folder must not shadow the package.
+sys.path[:] = [entry for entry in sys.path
+               if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+
+import pika  # noqa: E402
+
+from notifier.consumer import NotifierConsumer  # noqa: E402
+from shared import db, migrations  # noqa: E402
+from shared.broker import ConsumerTopology  # noqa: E402
+from shared.config import Settings  # noqa: E402
+from shared.events import Event  # noqa: E402
+from shared.mail_store import MailDirectory  # noqa: E402
+from shared.supervision import port_answers  # noqa: E402
+
+EDQUILL = str(Path(sys.executable).with_name("edquill"))
+SCHOOL_ID = 1
+TARGET_PER_S = 200
+TARGET_P99_MS = 1000
+INVOICE_IDS = itertools.count(1)
+
+
+# -- set-up -----------------------------------------------------------------------------------
+
+def bench_settings(smtp_port: int) -> Settings:
+    run = secrets.token_hex(3)
+    base = Settings.from_env()
+    return Settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
+                    db_prefix=f"edqbench_{run}_", exchange=f"edqbench.{run}.events",
+                    smtp_url=f"smtp://127.0.0.1:{smtp_port}")
+
+
+def env_for(settings: Settings) -> dict:
+    env = dict(os.environ)
+    env.update(EDQUILL_MYSQL_URL=settings.mysql_url, EDQUILL_DB_PREFIX=settings.db_prefix,
+               EDQUILL_AMQP_URL=settings.amqp_url, EDQUILL_EXCHANGE=settings.exchange,
+               EDQUILL_SMTP_URL=settings.smtp_url)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_sink(settings: Settings, directory: Path) -> subprocess.Popen:
+    sink = subprocess.Popen([EDQUILL, "--log-level", "WARNING", "mailsink", "--dir",
+                             str(directory)], env=env_for(settings),
+                            stdout=subprocess.DEVNULL)
+    port = int(settings.smtp_url.rsplit(":", 1)[1])
+    deadline = time.monotonic() + 30
+    while not port_answers(port):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the mail sink did not start")
+        time.sleep(0.1)
+    return sink
+
+
+def start_worker(settings: Settings) -> subprocess.Popen:
+    return subprocess.Popen([EDQUILL, "--log-level", "WARNING", "notifier", "worker"],
+                            env=env_for(settings))
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+# -- events -----------------------------------------------------------------------------------
+
+class Publisher:
+    def __init__(self, settings: Settings):
+        self.connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+        self.channel = self.connection.channel()
+        self.channel.confirm_delivery()
+        self.exchange = settings.exchange
+        # The worker's queue, declared as the worker declares it, so a backlog waits there.
+        ConsumerTopology.of(settings.exchange, NotifierConsumer.NAME, NotifierConsumer.BINDINGS,
+                            NotifierConsumer.DELIVERY_LIMIT).declare(self.channel)
+
+    def publish(self, event: Event) -> float:
+        """Publish with a confirm; returns the wall time just before publishing."""
+        published_at = time.time()
+        self.channel.basic_publish(self.exchange, event.event_type, event.to_json(),
+                                   pika.BasicProperties(
+                                       content_type="application/json",
+                                       message_id=event.event_id, type=event.event_type,
+                                       delivery_mode=pika.DeliveryMode.Persistent),
+                                   mandatory=True)
+        return published_at
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def school_event() -> Event:
+    return Event.new("school.created", SCHOOL_ID, SCHOOL_ID, {
+        "school_id": SCHOOL_ID, "name": "Bench Music School", "slug": "bench",
+        "timezone": "UTC", "currency": "USD"}, aggregate_type="school")
+
+
+def receipt_event(run: str, number: int) -> Event:
+    # Every event is for a new invoice: a second receipt for one invoice is a duplicate.
+    invoice_id = next(INVOICE_IDS)
+    return Event.new("invoice.paid", SCHOOL_ID, number, {
+        "registration_id": number, "invoice_id": invoice_id, "number": f"INV-{number:06}",
+        "amount_minor": 25000, "currency": "USD", "last_payment_method": "card",
+        "paid_at": "2026-01-09T10:00:00.000000Z", "guardian_email": recipient(run, number),
+        "guardian_name": "Grace Hopper", "student_first_name": "Ada",
+        "student_last_name": "Lovelace"})
+
+
+def recipient(run: str, number: int) -> str:
+    return f"{run}-{number}@families.example"
+
+
+def wait_for_school(settings: Settings, timeout: float = 60) -> None:
+    connection = db.connect(settings, "notifier")
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM t_school WHERE school_id = %s", (SCHOOL_ID,))
+                if cursor.fetchone():
+                    return
+            time.sleep(0.1)
+    finally:
+        connection.close()
+    raise RuntimeError("the worker did not take the school.created event")
+
+
+# -- what the SMTP server accepted ------------------------------------------------------------
+
+def accepted(mail: MailDirectory, run: str) -> dict[str, float]:
+    """recipient -> when the server stored that message (epoch seconds), for one run."""
+    times = {}
+    for message in mail.messages():
+        for address in message.rcpt_tos:
+            if address.startswith(f"{run}-"):
+                times.setdefault(address, message.received_at.timestamp())
+    return times
+
+
+def wait_for_accepts(mail: MailDirectory, run: str, count: int, timeout: float
+                     ) -> dict[str, float]:
+    deadline = time.monotonic() + timeout
+    seen = accepted(mail, run)
+    while len(seen) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+        seen = accepted(mail, run)
+    return seen
+
+
+def percentiles(latencies: list[float]) -> dict:
+    if not latencies:
+        return {}
+    ordered = sorted(latencies)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
+    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
+            "max_ms": round(ordered[-1] * 1000, 1),
+            "mean_ms": round(statistics.fmean(ordered) * 1000, 1)}
+
+
+# -- the measurements -------------------------------------------------------------------------
+
+def baseline_smtplib(settings: Settings, mail: MailDirectory, count: int) -> dict:
+    """The same receipts, rendered as the notifier renders them, straight to the server."""
+    from notifier.bootstrap import build_composer
+    from notifier.config import NotifierConfig
+    from notifier.domain.templates import TEMPLATES
+    from notifier.email_message import build_email
+    config = NotifierConfig()
+    composer = build_composer(settings, config)
+    source = composer._templates.defaults["receipt"]
+    rendered = composer._renderer.render(source, TEMPLATES["receipt"].sample)
+    run = f"base{secrets.token_hex(2)}"
+    messages = []
+    for number in range(count):
+        row = {"recipient": recipient(run, number), "subject": rendered.subject,
+               "from_name": "Bench Music School", "body_text": rendered.text,
+               "body_html": rendered.html, "message_id": composer.new_message_id()}
+        messages.append((row["recipient"], build_email(
+            row, config.mail_from, "http://127.0.0.1/unsubscribe/x", datetime.now(timezone.utc))))
+    host, port = "127.0.0.1", int(settings.smtp_url.rsplit(":", 1)[1])
+    started = time.perf_counter()
+    with smtplib.SMTP(host, port, timeout=30) as client:
+        for address, data in messages:
+            client.sendmail(config.mail_from_address, [address], data)
+    elapsed = time.perf_counter() - started
+    return {"messages": count, "per_s": round(count / elapsed, 1),
+            "accepted": len(wait_for_accepts(mail, run, count, 30))}
+
+
+def backlog_throughput(settings: Settings, mail: MailDirectory, count: int) -> dict:
+    run = f"back{secrets.token_hex(2)}"
+    publisher = Publisher(settings)
+    for number in range(count):
+        publisher.publish(receipt_event(run, number))
+    publisher.close()
+    worker = start_worker(settings)
+    try:
+        times = sorted(wait_for_accepts(mail, run, count, timeout=max(60, count / 20)).values())
+    finally:
+        stop(worker)
+    span = times[-1] - times[0] if len(times) > 1 else 0
+    return {"events": count, "accepted": len(times),
+            "per_s": round((len(times) - 1) / span, 1) if span else None}
+
+
+def steady_latency(settings: Settings, mail: MailDirectory, rate: float, seconds: float
+                   ) -> dict:
+    run = f"lat{secrets.token_hex(2)}"
+    total = int(rate * seconds)
+    worker = start_worker(settings)
+    try:
+        publisher = Publisher(settings)
+        publisher.publish(Event.new("selfreg.class.assigned", SCHOOL_ID, 1, {
+            "registration_id": 1, "schedule_id": 1, "teacher_id": 1}))  # warms the worker up
+        time.sleep(2)
+        published: dict[str, float] = {}
+        started = time.time()
+        for number in range(total):
+            delay = started + number / rate - time.time()
+            if delay > 0:
+                time.sleep(delay)
+            published[recipient(run, number)] = publisher.publish(receipt_event(run, number))
+        publisher.close()
+        times = wait_for_accepts(mail, run, total, timeout=60)
+    finally:
+        stop(worker)
+    latencies = [times[address] - at for address, at in published.items() if address in times]
+    return {"offered_per_s": rate, "events": total, "accepted": len(latencies),
+            **percentiles(latencies)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller figures, to try it out")
+    args = parser.parse_args()
+    backlog, rate, seconds = (300, 50, 4) if args.quick else (5000, 150, 20)
+
+    settings = bench_settings(free_port())
+    migrations.apply_all(settings, services=("notifier",))
+    directory = Path(tempfile.mkdtemp(prefix="edquill-bench-mail-"))
+    mail = MailDirectory(directory)
+    sink = start_sink(settings, directory)
+    result: dict = {"quick": args.quick, "cpus": os.cpu_count()}
+    try:
+        result["baseline_smtplib_one_connection"] = baseline_smtplib(settings, mail, backlog)
+        publisher = Publisher(settings)
+        publisher.publish(school_event())
+        publisher.close()
+        worker = start_worker(settings)
+        wait_for_school(settings)
+        stop(worker)
+        result["notifier_backlog"] = backlog_throughput(settings, mail, backlog)
+        result["notifier_latency"] = steady_latency(settings, mail, rate, seconds)
+    finally:
+        stop(sink)
+        shutil.rmtree(directory, ignore_errors=True)
+        db.drop_database(settings, "notifier")
+        delete_broker_objects(settings)
+    throughput = result["notifier_backlog"].get("per_s") or 0
+    p99 = result["notifier_latency"].get("p99_ms", float("inf"))
+    result["target"] = {"per_s": TARGET_PER_S, "p99_ms": TARGET_P99_MS,
+                        "met": throughput >= TARGET_PER_S and p99 < TARGET_P99_MS}
+    print(json.dumps(result, indent=2))
+
+
+def delete_broker_objects(settings: Settings) -> None:
+    topology = ConsumerTopology.of(settings.exchange, NotifierConsumer.NAME,
+                                   NotifierConsumer.BINDINGS, NotifierConsumer.DELIVERY_LIMIT)
+    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+    channel = connection.channel()
+    for queue in (topology.queue, topology.dead_letter_queue):
+        channel.queue_delete(queue)
+    for exchange in (topology.exchange, topology.dead_letter_exchange):
+        channel.exchange_delete(exchange)
+    connection.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Composition root of `edquill notifier worker`: the consumer, the sender and the scheduler
+of one process, wired together here and nowhere else. Nothing connects until `run`."""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from notifier.clock import Clock, system_clock
+from notifier.composer import Composer
+from notifier.config import NotifierConfig
+from notifier.consumer import NotifierConsumer
+from notifier.rendering import Renderer
+from notifier.scheduler import Scheduler
+from notifier.sender import AfterAccept, Sender
+from notifier.smtp_sender import SmtpSender
+from notifier.template_store import TemplateStore
+from shared.config import Settings
+
+log = logging.getLogger(__name__)
+
+# How long stopping waits for the sender and scheduler to finish the round in hand.
+STOP_TIMEOUT_SECONDS = 30.0
+
+
+def build_composer(settings: Settings, config: NotifierConfig) -> Composer:
+    return Composer(config, TemplateStore(), Renderer(), settings.secret_key,
+                    settings.notifier_url)
+
+
+@dataclass
+class NotifierWorker:
+    consumer: NotifierConsumer
+    sender: Sender
+    scheduler: Scheduler
+
+    def run(self, stopping: threading.Event) -> None:
+        """Consume in this thread, send and schedule in two more, until `stopping` is set."""
+        threads = [threading.Thread(target=loop.run, args=(stopping,), daemon=True,
+                                    name=f"notifier-{loop.name}")
+                   for loop in (self.sender, self.scheduler)]
+        for thread in threads:
+            thread.start()
+        try:
+            self.consumer.run(stopping.is_set)
+        finally:
+            stopping.set()
+            for thread in threads:
+                thread.join(STOP_TIMEOUT_SECONDS)
+
+
+def bootstrap(settings: Settings, config: NotifierConfig | None = None, *,
+              clock: Clock = system_clock, consumer_class: type[NotifierConsumer] =
+              NotifierConsumer, after_accept: AfterAccept | None = None) -> NotifierWorker:
+    config = config or NotifierConfig.from_env()
+    composer = build_composer(settings, config)
+    smtp = SmtpSender(settings.smtp_url, config.smtp_timeout_seconds)
+    return NotifierWorker(
+        consumer=consumer_class(settings, config, composer, clock),
+        sender=Sender(settings, config, smtp, composer.unsubscribe_url, clock, after_accept),
+        scheduler=Scheduler(settings, config, composer, clock))

@@ -1,0 +1,85 @@
+"""What the e-mails say about a family, an amount or a list, from event payloads that may lack
+a field: every helper here gives something sensible (or None) rather than failing."""
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any, Mapping
+
+# Currencies whose minor unit is not a hundredth (ISO 4217 exponents other than 2).
+_EXPONENTS = {"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
+              "PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+              "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3}
+
+# One address, no spaces or line breaks (which would let it write mail headers of its own).
+_ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
+MAX_ADDRESS_LENGTH = 254
+
+STATUS_LABELS = {"pending": "received", "in_review": "in review", "needs_info":
+                 "waiting for information from you", "approved": "approved",
+                 "rejected": "not accepted", "converted": "enrolled"}
+
+
+def normalise_address(value: Any) -> str | None:
+    """The address in lower case, or None when it is not one address."""
+    if not isinstance(value, str):
+        return None
+    address = value.strip().lower()
+    if len(address) > MAX_ADDRESS_LENGTH or not _ADDRESS.fullmatch(address):
+        return None
+    return address
+
+
+def format_amount(amount_minor: Any, currency: Any) -> str:
+    """'USD 1,250.00' from 125000 minor units; the bare number when the currency is unknown."""
+    code = currency.upper() if isinstance(currency, str) and currency else ""
+    try:
+        minor = int(amount_minor)
+    except (TypeError, ValueError):
+        return f"{code} {amount_minor}".strip()
+    exponent = _EXPONENTS.get(code, 2)
+    value = Decimal(minor).scaleb(-exponent)
+    return f"{code} {value:,.{exponent}f}".strip()
+
+
+def missing_items(value: Any) -> list[str]:
+    """What the school still needs, from a list, a JSON list in a string, or plain text."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return []
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return [text]
+        if isinstance(value, str):
+            return [value] if value.strip() else []
+    if isinstance(value, (list, tuple)):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [str(value)]
+
+
+def text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def family_context(payload: Mapping[str, Any]) -> dict:
+    """Names for the greeting and the student, each None when the event does not carry it."""
+    first = text_or_none(payload.get("student_first_name"))
+    last = text_or_none(payload.get("student_last_name"))
+    return {
+        "guardian_name": text_or_none(payload.get("guardian_name")),
+        "student_first_name": first,
+        "student_last_name": last,
+        "student_name": " ".join(part for part in (first, last) if part) or None,
+    }
+
+
+def status_label(status: str | None) -> str:
+    return STATUS_LABELS.get(status or "", (status or "updated").replace("_", " "))

@@ -1,0 +1,129 @@
+"""The scheduler: fires reminders that fell due and releases mail held through quiet hours.
+
+A due reminder is written to the message log like any message, with two more checks: the
+recipient must have consented to reminders (else it is logged as suppressed), and inside the
+school's quiet hours it is logged as held until the window opens. When it opens, a family's
+held reminders are released together: one stays as it was, several collapse into one digest.
+Both tables are claimed with claim tokens, so several workers can run this side by side.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from notifier import message_log, reminder_store, school_directory
+from notifier.clock import Clock, system_clock
+from notifier.composer import Composer, Draft
+from notifier.config import NotifierConfig
+from notifier.consent_store import consent_state
+from notifier.domain.collapsing import HeldMessage, Release, collapse
+from notifier.domain.consent import Purpose, consent_decision
+from notifier.domain.quiet_hours import quiet_until
+from notifier.domain.reminders import ReminderKind
+from notifier.domain.templates import DIGEST_TEMPLATE
+from notifier.loops import DatabaseLoop
+from notifier.metrics import RELEASES, REMINDERS
+from shared import db
+from shared.config import Settings
+
+log = logging.getLogger(__name__)
+
+# A held member's kind in the digest's items, from its template.
+_ITEM_KINDS = {kind.template: kind.value for kind in ReminderKind}
+
+
+class Scheduler(DatabaseLoop):
+    name = "scheduler"
+
+    def __init__(self, settings: Settings, config: NotifierConfig, composer: Composer,
+                 clock: Clock = system_clock):
+        super().__init__(settings)
+        self.config = config
+        self.composer = composer
+        self._clock = clock
+        self._defaults = config.default_preferences()
+
+    def round(self) -> float:
+        busy = self.fire_due_reminders() + self.release_held()
+        return 0.0 if busy >= self.config.scheduler_batch_size else \
+            self.config.scheduler_idle_seconds
+
+    # -- reminders ------------------------------------------------------------------------
+
+    def fire_due_reminders(self) -> int:
+        token = uuid.uuid4().hex
+        ids = reminder_store.claim_due(self.connection, token, self._clock(),
+                                       self.config.scheduler_batch_size,
+                                       self.config.claim_seconds)
+        for reminder_id in ids:
+            with db.transaction(self.connection) as cursor:
+                self._fire(cursor, reminder_id, token)
+        return len(ids)
+
+    def _fire(self, cursor, reminder_id: int, token: str) -> None:
+        reminder = reminder_store.lock_claimed(cursor, reminder_id, token)
+        if reminder is None:
+            REMINDERS.labels("stopped").inc()
+            return  # stopped by the family's action after it was claimed
+        now = self._clock()
+        school = school_directory.require_school(cursor, reminder["school_id"], self._defaults)
+        hold_until = quiet_until(now, school.preferences.quiet_hours, school.zone)
+        kind = ReminderKind(reminder["kind"])
+        logged = self.composer.compose(cursor, school, Draft(
+            kind.template, Purpose.REMINDERS, reminder["recipient"], reminder["context"],
+            registration_id=reminder["registration_id"], reminder_id=reminder["id"],
+            dedupe_key=f"reminder:{reminder['id']}"), now, hold_until=hold_until)
+        reminder_store.mark_fired(cursor, reminder["id"], logged.id, now)
+        REMINDERS.labels(logged.status).inc()
+
+    # -- quiet hours over ----------------------------------------------------------------------
+
+    def release_held(self) -> int:
+        token = uuid.uuid4().hex
+        rows = message_log.claim_held(self.connection, token, self._clock(),
+                                      self.config.scheduler_batch_size,
+                                      self.config.claim_seconds)
+        by_id = {row["id"]: row for row in rows}
+        held = [HeldMessage(row["id"], row["school_id"], row["recipient"], row["template_key"],
+                            row["context"]) for row in rows]
+        for release in collapse(held):
+            with db.transaction(self.connection) as cursor:
+                self._release(cursor, release, by_id, token)
+        return len(rows)
+
+    def _release(self, cursor, release: Release, rows: dict[int, dict], token: str) -> None:
+        now = self._clock()
+        first = release.first
+        # The family may have said no while the mail was held.
+        decision = consent_decision(Purpose.REMINDERS, consent_state(
+            cursor, first.school_id, first.recipient, Purpose.REMINDERS))
+        if not decision.send:
+            for member in release.members:
+                message_log.settle_held(cursor, member.id, token, message_log.SUPPRESSED, now,
+                                        error=decision.reason)
+            RELEASES.labels("suppressed").inc(len(release.members))
+            return
+        if not release.collapsed:
+            message_log.queue_held(cursor, first.id, token, now)
+            RELEASES.labels("queued").inc()
+            return
+        digest = self._compose_digest(cursor, release, rows, now)
+        for member in release.members:
+            message_log.settle_held(cursor, member.id, token, message_log.COLLAPSED, now,
+                                    collapsed_into=digest)
+        RELEASES.labels("collapsed").inc(len(release.members))
+
+    def _compose_digest(self, cursor, release: Release, rows: dict[int, dict], now) -> int:
+        first = release.first
+        school = school_directory.require_school(cursor, first.school_id, self._defaults)
+        items = [{**member.context, "kind": _ITEM_KINDS.get(member.template, member.template)}
+                 for member in release.members]
+        registrations = {rows[member.id]["registration_id"] for member in release.members}
+        context = {**first.context, "items": items, "count": len(items)}
+        logged = self.composer.compose(cursor, school, Draft(
+            DIGEST_TEMPLATE, Purpose.REMINDERS, first.recipient, context,
+            registration_id=registrations.pop() if len(registrations) == 1 else None,
+            dedupe_key=f"digest:{first.id}"), now)
+        log.info("collapsed %d held reminders for one family of school %s into message %s",
+                 len(items), school.id, logged.id)
+        return logged.id

@@ -1,0 +1,129 @@
+"""The sender: claims queued messages in batches and hands them to SMTP on one connection.
+
+Exactly once, in effect: the consumer's transaction wrote the message (with its Message-ID)
+before the event was acked, so nothing is lost; the sender marks a batch sent only after the
+SMTP server accepted each message. If the sender dies between the server's accept and that
+mark, the claim expires (claim_seconds) and another round sends the message again, with the
+same Message-ID: at least once on the wire, once as the recipient's mail system sees it.
+"""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from datetime import timedelta
+from typing import Callable
+
+from notifier import message_log
+from notifier.clock import Clock, system_clock
+from notifier.config import NotifierConfig
+from notifier.domain.delivery import out_of_attempts, retry_delay
+from notifier.email_message import build_email
+from notifier.loops import DatabaseLoop
+from notifier.metrics import DELIVERIES, SMTP_SECONDS
+from notifier.smtp_sender import PermanentFailure, SmtpSender, TemporaryFailure
+from shared.config import Settings
+
+log = logging.getLogger(__name__)
+
+# Pause after the SMTP server could not be reached, doubling while it stays away: the queued
+# mail waits in the database meanwhile, so there is no hurry to hammer the server.
+SERVER_RETRY_FIRST_SECONDS = 1.0
+SERVER_RETRY_MAX_SECONDS = 30.0
+
+UnsubscribeUrl = Callable[[int, str], str]
+# Called with each row right after the server accepted it, before it is marked sent.
+AfterAccept = Callable[[dict], None]
+
+
+class Sender(DatabaseLoop):
+    name = "sender"
+
+    def __init__(self, settings: Settings, config: NotifierConfig, smtp: SmtpSender,
+                 unsubscribe_url: UnsubscribeUrl, clock: Clock = system_clock,
+                 after_accept: AfterAccept | None = None):
+        super().__init__(settings)
+        self.config = config
+        self.smtp = smtp
+        self._unsubscribe_url = unsubscribe_url
+        self._clock = clock
+        self._after_accept = after_accept
+        self._server_failures = 0
+        self._server_down = False
+
+    def round(self) -> float:
+        tried, server_down = self.send_batch()
+        if server_down:
+            self._server_failures += 1
+            return min(SERVER_RETRY_FIRST_SECONDS * 2 ** (self._server_failures - 1),
+                       SERVER_RETRY_MAX_SECONDS)
+        self._server_failures = 0
+        return 0.0 if tried == self.config.send_batch_size else self.config.sender_idle_seconds
+
+    def send_batch(self) -> tuple[int, bool]:
+        """Claim and send one batch; returns (messages tried, whether the server was down)."""
+        token = uuid.uuid4().hex
+        rows = message_log.claim_queued(self.connection, token, self._clock(),
+                                        self.config.send_batch_size, self.config.claim_seconds)
+        accepted: list[int] = []
+        try:
+            for index, row in enumerate(rows):
+                if self._deliver(row, token):
+                    accepted.append(row["id"])
+                elif self._server_down:
+                    message_log.release_untried(self.connection,
+                                                [r["id"] for r in rows[index + 1:]], token)
+                    return index + 1, True
+            return len(rows), False
+        finally:
+            message_log.mark_sent(self.connection, accepted, token, self._clock())
+
+    def _deliver(self, row: dict, token: str) -> bool:
+        """Send one message; True once the server accepted it. Failures are settled here."""
+        self._server_down = False
+        try:
+            data = build_email(row, self.config.mail_from,
+                               self._unsubscribe_url(row["school_id"], row["recipient"]),
+                               self._clock())
+        except (ValueError, TypeError) as exc:  # a header the e-mail library refuses
+            self._fail(row, token, f"cannot build the e-mail: {exc}")
+            return False
+        started = time.monotonic()
+        try:
+            self.smtp.send(self.config.mail_from_address, row["recipient"], data)
+        except PermanentFailure as exc:
+            self._fail(row, token, str(exc))
+            return False
+        except TemporaryFailure as exc:
+            self._server_down = exc.server_down
+            self._retry_later(row, token, str(exc))
+            return False
+        finally:
+            SMTP_SECONDS.observe(time.monotonic() - started)
+        DELIVERIES.labels("sent").inc()
+        if self._after_accept is not None:
+            self._after_accept(row)
+        return True
+
+    def _retry_later(self, row: dict, token: str, reason: str) -> None:
+        attempt = row["attempts"]
+        if out_of_attempts(attempt, self.config.send_attempts):
+            self._fail(row, token, f"gave up after {attempt} attempts: {reason}")
+            return
+        wait = retry_delay(attempt, timedelta(seconds=self.config.retry_first_seconds),
+                           timedelta(seconds=self.config.retry_max_seconds))
+        now = self._clock()
+        log.warning("message %s to school %s: attempt %d failed, retrying in %s: %s",
+                    row["id"], row["school_id"], attempt, wait, reason)
+        message_log.mark_retry(self.connection, row["id"], token,
+                               f"attempt {attempt} failed, will retry: {reason}", now + wait, now)
+        DELIVERIES.labels("retried").inc()
+
+    def _fail(self, row: dict, token: str, reason: str) -> None:
+        log.error("message %s to school %s failed: %s", row["id"], row["school_id"], reason)
+        message_log.mark_failed(self.connection, row["id"], token, reason, self._clock())
+        DELIVERIES.labels("failed").inc()
+
+    def close(self) -> None:
+        self.smtp.close()
+        super().close()

@@ -1,0 +1,18 @@
+"""Marshmallow fields the notifier's schemas share."""
+from __future__ import annotations
+
+from datetime import timezone
+
+from marshmallow import fields
+
+from shared.events import format_timestamp
+
+
+class UtcDateTime(fields.DateTime):
+    """A database time (naive UTC) as ISO 8601 with a Z, as in the event envelope."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return format_timestamp(value.replace(tzinfo=timezone.utc)
+                                if value.tzinfo is None else value)

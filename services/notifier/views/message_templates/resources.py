@@ -1,0 +1,64 @@
+"""A school's message templates (/api/messages/templates): read, reword, back to default."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from notifier import template_admin
+from notifier.access import current_principal, requires
+from notifier.views.message_templates.schemas import (TemplateChangeSchema, TemplateListSchema,
+                                                      TemplateSchema)
+from shared import db
+from shared.web import request_db, require_json_body
+
+blp = Blueprint("message_templates", __name__, url_prefix="/api/messages/templates",
+                description="Each message's subject, text and HTML, per school.")
+blp.before_request(require_json_body)
+
+
+def _store():
+    return current_app.extensions["notifier_templates"]
+
+
+@blp.route("", methods=["GET"])
+@requires("admin")
+@blp.response(200, TemplateListSchema)
+def list_templates():
+    """Every message the notifier writes, and whether the school has its own wording."""
+    with request_db("notifier").cursor() as cursor:
+        return {"templates": template_admin.summaries(_store(), cursor,
+                                                      current_principal().school_id)}
+
+
+@blp.route("/<key>", methods=["GET"])
+@requires("admin")
+@blp.response(200, TemplateSchema)
+def get_template(key):
+    """The wording in use for one message (the school's own, or the default)."""
+    with request_db("notifier").cursor() as cursor:
+        return template_admin.effective(_store(), cursor, current_principal().school_id, key)
+
+
+@blp.route("/<key>", methods=["PUT"])
+@requires("admin")
+@blp.arguments(TemplateChangeSchema)
+@blp.response(200, TemplateSchema)
+def put_template(change, key):
+    """Use this wording for the school; 422 when it does not render with sample variables."""
+    school_id, clock = current_principal().school_id, current_app.extensions["notifier_clock"]
+    connection = request_db("notifier")
+    with db.transaction(connection) as cursor:
+        template_admin.replace_template(_store(), current_app.extensions["notifier_renderer"],
+                                        cursor, school_id, key, change["subject"],
+                                        change["text"], change["html"], clock())
+    with connection.cursor() as cursor:
+        return template_admin.effective(_store(), cursor, school_id, key)
+
+
+@blp.route("/<key>", methods=["DELETE"])
+@requires("admin")
+@blp.response(204)
+def reset_template(key):
+    """Go back to the default wording."""
+    with db.transaction(request_db("notifier")) as cursor:
+        template_admin.reset_template(_store(), cursor, current_principal().school_id, key)

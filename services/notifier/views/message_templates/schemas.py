@@ -1,0 +1,32 @@
+from marshmallow import Schema, fields, validate
+
+from notifier.views.fields import UtcDateTime
+
+# Generous for a school's wording, small enough that one template cannot fill the database.
+MAX_BODY_LENGTH = 100_000
+
+
+class TemplateSummarySchema(Schema):
+    key = fields.String()
+    purpose = fields.String()
+    description = fields.String()
+    origin = fields.String(metadata={"description": "school (its own wording) or default"})
+    updated_at = UtcDateTime(allow_none=True)
+
+
+class TemplateListSchema(Schema):
+    templates = fields.List(fields.Nested(TemplateSummarySchema))
+
+
+class TemplateSchema(TemplateSummarySchema):
+    subject = fields.String()
+    text = fields.String()
+    html = fields.String()
+    variables = fields.List(fields.String(), metadata={
+        "description": "what the template may use (Jinja2, sandboxed; HTML autoescaped)"})
+
+
+class TemplateChangeSchema(Schema):
+    subject = fields.String(required=True, validate=validate.Length(1, 500))
+    text = fields.String(required=True, validate=validate.Length(1, MAX_BODY_LENGTH))
+    html = fields.String(required=True, validate=validate.Length(1, MAX_BODY_LENGTH))
