@@ -115,6 +115,22 @@ class Event:
         return event
 
 
+def school_event_from_snapshot(event: Event) -> Event | None:
+    """The school.updated an event implies when its payload carries its school's snapshot.
+
+    Registration and invoice events carry {"school": {name, slug, timezone, currency}} so a
+    consumer can keep its directory of schools current from whichever event comes first.
+    """
+    snapshot = event.payload.get("school")
+    if not isinstance(snapshot, Mapping) or event.event_type.startswith("school."):
+        return None
+    implied = Event(event.event_id, "school.updated", event.school_id, "school",
+                    event.school_id, event.occurred_at,
+                    {**snapshot, "school_id": event.school_id})
+    implied.validate()
+    return implied
+
+
 def format_timestamp(moment: datetime) -> str:
     """ISO 8601 in UTC with microseconds and a Z, as the contract's envelope shows."""
     if moment.tzinfo is None:

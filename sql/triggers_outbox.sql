@@ -9,6 +9,10 @@
 --
 -- Times are UTC_TIMESTAMP(6), so the envelope's occurred_at does not depend on the session's
 -- time zone. Event ids are UUID() strings.
+--
+-- Every registration event carries a snapshot of its school (name, slug, time zone, currency)
+-- under "school": consumers keep their own directory of schools from it, whatever order the
+-- school's own events (school.created / school.updated, below) reach them in.
 
 DELIMITER //
 
@@ -17,6 +21,13 @@ CREATE TRIGGER trg_ssr_submitted_outbox
 AFTER INSERT ON student_self_registrations
 FOR EACH ROW
 BEGIN
+    DECLARE school_name VARCHAR(200);
+    DECLARE school_slug VARCHAR(80);
+    DECLARE school_timezone VARCHAR(64);
+    DECLARE school_currency CHAR(3);
+    SELECT name, slug, timezone, currency
+      INTO school_name, school_slug, school_timezone, school_currency
+      FROM schools WHERE id = NEW.school_id;
     INSERT INTO t_event_outbox
         (event_id, event_type, school_id, aggregate_type, aggregate_id, payload, created_at)
     VALUES
@@ -26,9 +37,15 @@ BEGIN
              'status', NEW.status,
              'source', NEW.source,
              'program', NEW.program,
+             'student_first_name', NEW.student_first_name,
+             'student_last_name', NEW.student_last_name,
+             'guardian_name', NEW.guardian_name,
              'guardian_email', NEW.guardian_email,
              'consent_email', NEW.consent_email = 1,
-             'submitted_at', DATE_FORMAT(NEW.submitted_at, '%Y-%m-%dT%H:%i:%s.%fZ')
+             'consent_given_at', DATE_FORMAT(NEW.consent_given_at, '%Y-%m-%dT%H:%i:%s.%fZ'),
+             'submitted_at', DATE_FORMAT(NEW.submitted_at, '%Y-%m-%dT%H:%i:%s.%fZ'),
+             'school', JSON_OBJECT('name', school_name, 'slug', school_slug,
+                                   'timezone', school_timezone, 'currency', school_currency)
          ),
          UTC_TIMESTAMP(6));
 END //
@@ -38,7 +55,14 @@ CREATE TRIGGER trg_ssr_status_outbox
 AFTER UPDATE ON student_self_registrations
 FOR EACH ROW
 BEGIN
+    DECLARE school_name VARCHAR(200);
+    DECLARE school_slug VARCHAR(80);
+    DECLARE school_timezone VARCHAR(64);
+    DECLARE school_currency CHAR(3);
     IF NOT (NEW.status <=> OLD.status) THEN
+        SELECT name, slug, timezone, currency
+          INTO school_name, school_slug, school_timezone, school_currency
+          FROM schools WHERE id = NEW.school_id;
         INSERT INTO t_event_outbox
             (event_id, event_type, school_id, aggregate_type, aggregate_id, payload, created_at)
         VALUES
@@ -49,7 +73,12 @@ BEGIN
                  'to_status', NEW.status,
                  'note', NEW.status_note,
                  'missing', NEW.info_missing,
-                 'guardian_email', NEW.guardian_email
+                 'student_first_name', NEW.student_first_name,
+                 'student_last_name', NEW.student_last_name,
+                 'guardian_name', NEW.guardian_name,
+                 'guardian_email', NEW.guardian_email,
+                 'school', JSON_OBJECT('name', school_name, 'slug', school_slug,
+                                       'timezone', school_timezone, 'currency', school_currency)
              ),
              UTC_TIMESTAMP(6));
     END IF;
@@ -61,7 +90,14 @@ AFTER UPDATE ON student_self_registrations
 FOR EACH ROW
 FOLLOWS trg_ssr_status_outbox
 BEGIN
+    DECLARE school_name VARCHAR(200);
+    DECLARE school_slug VARCHAR(80);
+    DECLARE school_timezone VARCHAR(64);
+    DECLARE school_currency CHAR(3);
     IF NEW.status = 'converted' AND NOT (OLD.status <=> 'converted') THEN
+        SELECT name, slug, timezone, currency
+          INTO school_name, school_slug, school_timezone, school_currency
+          FROM schools WHERE id = NEW.school_id;
         INSERT INTO t_event_outbox
             (event_id, event_type, school_id, aggregate_type, aggregate_id, payload, created_at)
         VALUES
@@ -69,8 +105,44 @@ BEGIN
              JSON_OBJECT(
                  'registration_id', NEW.id,
                  'student_id', NEW.student_id,
-                 'guardian_email', NEW.guardian_email
+                 'student_first_name', NEW.student_first_name,
+                 'student_last_name', NEW.student_last_name,
+                 'guardian_name', NEW.guardian_name,
+                 'guardian_email', NEW.guardian_email,
+                 'school', JSON_OBJECT('name', school_name, 'slug', school_slug,
+                                       'timezone', school_timezone, 'currency', school_currency)
              ),
+             UTC_TIMESTAMP(6));
+    END IF;
+END //
+
+DROP TRIGGER IF EXISTS trg_school_created_outbox //
+CREATE TRIGGER trg_school_created_outbox
+AFTER INSERT ON schools
+FOR EACH ROW
+BEGIN
+    INSERT INTO t_event_outbox
+        (event_id, event_type, school_id, aggregate_type, aggregate_id, payload, created_at)
+    VALUES
+        (UUID(), 'school.created', NEW.id, 'school', NEW.id,
+         JSON_OBJECT('school_id', NEW.id, 'name', NEW.name, 'slug', NEW.slug,
+                     'timezone', NEW.timezone, 'currency', NEW.currency),
+         UTC_TIMESTAMP(6));
+END //
+
+DROP TRIGGER IF EXISTS trg_school_updated_outbox //
+CREATE TRIGGER trg_school_updated_outbox
+AFTER UPDATE ON schools
+FOR EACH ROW
+BEGIN
+    IF NOT (NEW.name <=> OLD.name AND NEW.slug <=> OLD.slug
+            AND NEW.timezone <=> OLD.timezone AND NEW.currency <=> OLD.currency) THEN
+        INSERT INTO t_event_outbox
+            (event_id, event_type, school_id, aggregate_type, aggregate_id, payload, created_at)
+        VALUES
+            (UUID(), 'school.updated', NEW.id, 'school', NEW.id,
+             JSON_OBJECT('school_id', NEW.id, 'name', NEW.name, 'slug', NEW.slug,
+                         'timezone', NEW.timezone, 'currency', NEW.currency),
              UTC_TIMESTAMP(6));
     END IF;
 END //

@@ -15,7 +15,7 @@ from kpi.domain.figures import median_hours
 from kpi.domain.folding import fold, related_keys
 from kpi.domain.ledger import (SCHOOL_EVENTS, LedgerEntry, ledger_entry, moves_a_figure,
                                school_profile)
-from shared.events import Event
+from shared.events import Event, school_event_from_snapshot
 
 
 class UnknownSchool(LookupError):
@@ -29,8 +29,10 @@ class UnknownSchool(LookupError):
 def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
     """Fold `events` (each seen for the first time) and return the ledger entries written."""
     for event in events:
-        if event.event_type in SCHOOL_EVENTS:
-            school_directory.record_profile(cursor, school_profile(event))
+        school_event = (event if event.event_type in SCHOOL_EVENTS
+                        else school_event_from_snapshot(event))
+        if school_event is not None:
+            school_directory.record_profile(cursor, school_profile(school_event))
     moving = [event for event in events if moves_a_figure(event)]
     if not moving:
         return []

@@ -15,7 +15,7 @@ from notifier.domain.notices import plan_for
 from notifier.message_log import cancel_unsent_reminders
 from shared.config import Settings
 from shared.consumer import Consumer
-from shared.events import Event
+from shared.events import Event, school_event_from_snapshot
 
 
 class NotifierConsumer(Consumer):
@@ -36,6 +36,9 @@ class NotifierConsumer(Consumer):
         if event.event_type.startswith("school."):
             school_directory.apply_school_event(cursor, event, now)
             return
+        school_event = school_event_from_snapshot(event)
+        if school_event is not None:
+            school_directory.apply_school_event(cursor, school_event, now)
         school = school_directory.require_school(cursor, event.school_id, self._defaults)
         plan = plan_for(event, school.preferences)
         registration_id = event.payload.get("registration_id")

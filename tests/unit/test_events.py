@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from shared.events import Event, MalformedEvent
+from shared.events import Event, MalformedEvent, school_event_from_snapshot
 
 
 def _body(**overrides) -> bytes:
@@ -42,3 +42,27 @@ def test_occurred_at_is_written_in_utc_with_microseconds_and_a_z():
 def test_a_malformed_body_is_refused_with_the_reason(body, problem):
     with pytest.raises(MalformedEvent, match=problem):
         Event.from_json(body)
+
+
+def test_an_event_with_a_school_snapshot_implies_a_school_update():
+    event = Event.from_json(_body(payload={"registration_id": 5, "student_id": 9, "school": {
+        "name": "North", "slug": "north", "timezone": "Europe/Oslo", "currency": "NOK"}}))
+
+    implied = school_event_from_snapshot(event)
+
+    assert implied.event_type == "school.updated"
+    assert implied.aggregate_type == "school"
+    assert implied.payload == {"school_id": 1, "name": "North", "slug": "north",
+                               "timezone": "Europe/Oslo", "currency": "NOK"}
+    assert implied.occurred_at == event.occurred_at
+
+
+def test_an_event_without_a_snapshot_implies_nothing():
+    assert school_event_from_snapshot(Event.from_json(_body())) is None
+
+
+def test_a_snapshot_lacking_fields_is_malformed():
+    event = Event.from_json(_body(payload={"registration_id": 5, "student_id": 9,
+                                           "school": {"name": "North"}}))
+    with pytest.raises(MalformedEvent, match="lacks"):
+        school_event_from_snapshot(event)

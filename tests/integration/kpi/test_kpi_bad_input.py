@@ -95,3 +95,20 @@ def test_an_amount_in_another_currency_is_retried_then_dead_lettered(make_kpi_wo
     assert reason.endswith(f"CurrencyMismatch: invoice.issued in USD, but school {school_id} "
                            "bills in EUR")
     assert kpi_tables.revenue(school_id) == {}
+
+
+def test_an_event_carrying_its_schools_snapshot_is_folded_without_a_school_event(
+        make_kpi_worker, kpi_tables):
+    school_id = new_school_id()
+    event = submitted(school_id, 1, utc(2025, 11, 13, 23, 30))
+    carried = Event(event.event_id, event.event_type, event.school_id, event.aggregate_type,
+                    event.aggregate_id, event.occurred_at, {**event.payload, "school": {
+                        "name": "Snapshot School", "slug": f"snap-{school_id}",
+                        "timezone": "Asia/Tokyo", "currency": "JPY"}})
+    worker = make_kpi_worker()
+    worker.publish(carried)
+    worker.start().wait_until_settled()
+
+    # 23:30 UTC is the next morning in Tokyo: the snapshot's time zone placed it.
+    assert kpi_tables.marketing(school_id)[date(2025, 11, 14)]["leads"] == 1
+    assert worker.count("retried") == 0

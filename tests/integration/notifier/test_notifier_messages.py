@@ -154,3 +154,17 @@ def test_a_sent_message_is_logged_with_its_event_registration_and_template(start
         "needs_info", family.email, "transactional")
     assert row["message_id"] == message["Message-ID"]
     assert row["sent_at"] is not None and row["attempts"] == 1
+
+
+def test_an_event_carrying_its_schools_snapshot_is_sent_without_a_school_event(
+        start_worker, queues, sink):
+    stranger = Family(new_school_id(), unique_email(), student_first_name="Ada")
+    start_worker()
+    queues.publish_event(stranger.needs_info(school={
+        "name": "Harbour Arts", "slug": "harbour-arts", "timezone": "Europe/Lisbon",
+        "currency": "EUR"}))
+
+    message = only_message(sink)
+
+    assert message["To"] == stranger.email
+    assert message["Subject"].startswith("Harbour Arts: ")
