@@ -72,9 +72,13 @@ def test_status_changes_left_audit_entries_and_events(seeded, registrar_db):
                      "WHERE school_id = %s AND action = 'status_changed'", school_id)
     events = _count(registrar_db, "SELECT COUNT(*) FROM t_event_outbox WHERE school_id = %s "
                     "AND event_type = 'selfreg.submitted'", school_id)
+    # The session's demo school may come from an earlier seed (`edquill up` seeds too), so the
+    # submissions are counted rather than assumed.
+    registrations = _count(registrar_db, "SELECT COUNT(*) FROM student_self_registrations "
+                           "WHERE school_id = %s", school_id)
 
     assert audited == changed > 0
-    assert events == REGISTRATIONS_PER_SCHOOL
+    assert events == registrations >= REGISTRATIONS_PER_SCHOOL
 
 
 def test_seeding_again_duplicates_nothing(seeded, settings, registrar_db):

@@ -34,7 +34,8 @@ def _registrations(registrar_db, school_id):
 def _outbox(registrar_db, school_id):
     with registrar_db.cursor() as cursor:
         cursor.execute("SELECT event_type, aggregate_id, payload FROM t_event_outbox "
-                       "WHERE school_id = %s ORDER BY id", (school_id,))
+                       "WHERE school_id = %s AND aggregate_type = 'self_registration' "
+                       "ORDER BY id", (school_id,))
         return cursor.fetchall()
 
 
