@@ -54,13 +54,23 @@ def serve_command(settings: Settings, service: str, host: str, port: int | None,
     factories = _factories()
     if service not in factories:
         raise click.ClickException(f"the {service} service has no HTTP app in this install")
+    # A fresh, empty directory per server: samples of an earlier run must not be summed in.
     metrics_dir = tempfile.mkdtemp(prefix=f"edquill-{service}-metrics-")
-    shutil.rmtree(metrics_dir)
-    os.makedirs(metrics_dir)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-    _Gunicorn(factories[service].load(), settings, {
-        "bind": f"{host}:{port or settings.ports[service]}",
+    try:
+        _serve(factories[service].load(), settings, f"{host}:{port or settings.ports[service]}",
+               workers)
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _serve(factory, settings: Settings, bind: str, workers: int) -> None:
+    _Gunicorn(factory, settings, {
+        "bind": bind,
         "workers": workers,
+        # Several services run side by side; nothing here uses gunicorn's control socket,
+        # and one shared default path would have them fight over it.
+        "control_socket_disable": True,
         "threads": THREADS_PER_WORKER,
         "worker_class": "gthread",
         "accesslog": None,
