@@ -7,7 +7,7 @@ import pymysql
 from flask import Flask, request
 
 from kpi import service_gauges
-from kpi.auth import install_verifier
+from shared.remote_access import install_verifier
 from shared.config import Settings
 from shared.remote_auth import RemoteTokenVerifier
 from shared.web import create_api, operations_blueprint, release_request_db, request_db

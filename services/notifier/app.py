@@ -12,6 +12,7 @@ from notifier.config import NotifierConfig
 from notifier.rendering import Renderer
 from notifier.template_store import TemplateStore
 from shared.config import Settings
+from shared.remote_access import install_verifier
 from shared.remote_auth import RemoteTokenVerifier
 from shared.web import create_api, operations_blueprint, release_request_db
 
@@ -23,11 +24,11 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.config.update(test_config or {})
     app.extensions.update(
         notifier_config=app.config.get("NOTIFIER_CONFIG") or NotifierConfig.from_env(),
-        notifier_token_check=app.config.get("NOTIFIER_TOKEN_CHECK")
-        or RemoteTokenVerifier(settings.registrar_url),
         notifier_templates=TemplateStore(),
         notifier_renderer=Renderer(),
         notifier_clock=app.config.get("NOTIFIER_CLOCK") or system_clock)
+    install_verifier(app, app.config.get("NOTIFIER_TOKEN_CHECK")
+                     or RemoteTokenVerifier(settings.registrar_url))
     api = create_api(app, "EdQuill notifier")
     app.register_blueprint(operations_blueprint("notifier"))
     app.teardown_request(release_request_db)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from kpi import reports
-from kpi.auth import current_principal, requires_token
+from shared.remote_access import current_principal, requires
 from kpi.views.answers import day_answer, summary_answer
 from kpi.views.schemas import DailySeriesSchema, SummarySchema
 from shared.local_days import DayRange
@@ -17,7 +17,7 @@ blp = Blueprint("kpi", __name__, url_prefix="/api/kpi",
 
 
 @blp.route("/daily", methods=["GET"])
-@requires_token
+@requires()
 @blp.arguments(DayRangeQuerySchema, location="query")
 @blp.response(200, DailySeriesSchema)
 def daily(days: DayRange):
@@ -28,7 +28,7 @@ def daily(days: DayRange):
 
 
 @blp.route("/summary", methods=["GET"])
-@requires_token
+@requires()
 @blp.arguments(DayRangeQuerySchema, location="query")
 @blp.response(200, SummarySchema)
 def summary(days: DayRange):

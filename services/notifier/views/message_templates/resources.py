@@ -5,7 +5,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from notifier import template_admin
-from notifier.access import current_principal, requires
+from shared.remote_access import current_principal, requires
 from notifier.views.message_templates.schemas import (TemplateChangeSchema, TemplateListSchema,
                                                       TemplateSchema)
 from shared import db

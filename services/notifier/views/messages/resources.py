@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from notifier import message_log
-from notifier.access import current_principal, requires
+from shared.remote_access import current_principal, requires
 from notifier.views.messages.schemas import MessagePageSchema, MessageQuerySchema
 from shared.web import request_db
 

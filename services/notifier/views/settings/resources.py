@@ -7,7 +7,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from notifier import school_directory
-from notifier.access import current_principal, requires
+from shared.remote_access import current_principal, requires
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.quiet_hours import QuietHours
 from notifier.views.settings.schemas import NoticeSettingsOutSchema, NoticeSettingsSchema
