@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 import pymysql
@@ -88,6 +89,11 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return current_app.extensions["edquill_api"].handle_http_exception(error)
+        if isinstance(error, (pymysql.err.OperationalError, pymysql.err.InterfaceError)):
+            drop_thread_connections()
+            log.warning("database unavailable: %s", error)
+            return error_response(503, "database_unavailable",
+                                  "the database is not answering; try again shortly")
         log.exception("unhandled error")
         return error_response(500, "internal_error", "something went wrong on our side")
 
@@ -125,32 +131,52 @@ def require_json_body() -> None:
 # -- one connection per request, reused by the same thread across requests ------------------
 
 _local = threading.local()
+# A connection idle longer than this is pinged before use (the server may have closed it);
+# a busy one is not, so a request does not pay a round trip for the check. A connection that
+# fails mid-request is dropped by the error handler, and the next request connects afresh.
+IDLE_PING_SECONDS = 10.0
 
 
 def request_db(service: str) -> pymysql.connections.Connection:
     """This request's connection to the service's database.
 
     Each worker thread keeps its own connection between requests (never shared across
-    threads) and checks it is alive before handing it out, so a request does not pay a
-    connect, and a database restart costs one reconnect.
+    threads), so a request does not pay a connect, and a database restart costs one failed
+    request and one reconnect.
     """
     if "edquill_db" in g:
         return g.edquill_db
     settings: Settings = current_app.config["EDQUILL_SETTINGS"]
-    connections = getattr(_local, "connections", None)
-    if connections is None:
-        connections = _local.connections = {}
+    connections = _thread_connections()
     key = (id(current_app), service)
-    connection = connections.get(key)
-    if connection is not None:
+    connection, last_used = connections.get(key, (None, 0.0))
+    if connection is not None and time.monotonic() - last_used > IDLE_PING_SECONDS:
         try:
             connection.ping(reconnect=False)
         except pymysql.err.Error:
             connection = None
     if connection is None:
-        connection = connections[key] = db.connect(settings, service)
+        connection = db.connect(settings, service)
+    connections[key] = (connection, time.monotonic())
     g.edquill_db = connection
     return connection
+
+
+def _thread_connections() -> dict:
+    connections = getattr(_local, "connections", None)
+    if connections is None:
+        connections = _local.connections = {}
+    return connections
+
+
+def drop_thread_connections() -> None:
+    """Forget this thread's connections (after one failed: the server may have gone)."""
+    for connection, _last_used in _thread_connections().values():
+        try:
+            connection.close()
+        except Exception:  # already broken; closing is a courtesy
+            pass
+    _thread_connections().clear()
 
 
 def release_request_db(_exc=None) -> None:
