@@ -148,7 +148,9 @@ def request_db(service: str) -> pymysql.connections.Connection:
         return g.edquill_db
     settings: Settings = current_app.config["EDQUILL_SETTINGS"]
     connections = _thread_connections()
-    key = (id(current_app), service)
+    # Keyed by where it leads, not by app: apps of one process may come and go (tests), and a
+    # connection is interchangeable between apps of the same server and database.
+    key = (settings.mysql_url, settings.database(service))
     connection, last_used = connections.get(key, (None, 0.0))
     if connection is not None and time.monotonic() - last_used > IDLE_PING_SECONDS:
         try:
