@@ -44,6 +44,7 @@ from kpi import school_directory  # noqa: E402
 from shared import db, migrations  # noqa: E402
 from shared.broker import ConsumerTopology  # noqa: E402
 from shared.config import Settings  # noqa: E402
+from bench.server_facts import server_facts  # noqa: E402
 from shared.events import Event, format_timestamp  # noqa: E402
 
 EDQUILL = str(Path(sys.executable).with_name("edquill"))
@@ -256,6 +257,7 @@ def main() -> None:
     fold_registrations = 1_000 if args.quick else 20_000
     baseline_registrations = 300 if args.quick else 2_000
     settings = bench_settings()
+    server = server_facts(settings)
     rng = random.Random(20251113)
     migrations.apply_all(settings, services=("kpi",))
     try:
@@ -272,6 +274,7 @@ def main() -> None:
         db.drop_database(settings, "kpi")
     print(json.dumps({
         "quick": args.quick,
+        "server": server,
         "fold": {"one_worker": batched, "baseline": baseline,
                  "speed_up": round(batched["events_per_second"]
                                    / baseline["events_per_second"], 1),

@@ -45,6 +45,7 @@ from registrar.lead_queue import LeadQuery, page_statement  # noqa: E402
 from registrar.tokens import issue_token  # noqa: E402
 from shared import db, migrations  # noqa: E402
 from shared.config import SERVICE_DATABASES, Settings  # noqa: E402
+from bench.server_facts import server_facts  # noqa: E402
 
 EDQUILL = str(Path(sys.executable).with_name("edquill"))
 QUEUE = "/api/admin/self-registration"
@@ -385,7 +386,8 @@ def main() -> None:
 
     settings = bench_settings()
     result = {"registrations": args.registrations, "schools": args.schools,
-              "db_prefix": settings.db_prefix, "gunicorn_workers": args.workers}
+              "db_prefix": settings.db_prefix, "gunicorn_workers": args.workers,
+              "server": server_facts(settings)}
     server = None
     server_log = tempfile.TemporaryFile(mode="w+", prefix="edquill-bench-registrar-")
     try:

@@ -36,6 +36,7 @@ import pika  # noqa: E402
 from outbox_relay.publisher import ConfirmingPublisher, Message  # noqa: E402
 from shared import db, migrations  # noqa: E402
 from shared.config import SERVICE_DATABASES, Settings  # noqa: E402
+from bench.server_facts import server_facts  # noqa: E402
 from shared.events import Event  # noqa: E402
 
 EDQUILL = str(Path(sys.executable).with_name("edquill"))
@@ -336,7 +337,7 @@ def main() -> None:
     settings = bench_settings()
     migrations.apply_all(settings, services=("registrar",))
     arrivals = Arrivals(settings)
-    result: dict = {"machine": {"cpus": os.cpu_count()}, "processed_rows_before": prefill}
+    result: dict = {"server": server_facts(settings), "processed_rows_before": prefill}
     try:
         bulk_insert(settings, prefill, "prefill", processed=True)
         result["latency"] = []
