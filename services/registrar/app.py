@@ -54,6 +54,14 @@ def _api_blueprints():
 def _page_blueprints():
     """HTML pages (outside the OpenAPI document)."""
     from registrar.pages.autopay import blp as autopay
+    from registrar.pages.family_form import blp as family_form
+    from registrar.pages.sign_in import blp as sign_in
+    from registrar.pages.workspace import blp as workspace
+    from registrar.pages.workspace_actions import blp as workspace_actions
     return [
         autopay,
+        sign_in,
+        workspace,
+        workspace_actions,
+        family_form,
     ]

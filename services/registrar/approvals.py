@@ -15,7 +15,8 @@ from registrar.domain.autopay_links import link_expiry
 from registrar.domain.billing import NoFeeForClass, invoice_lines
 from registrar.domain.lifecycle import plan_status_change
 from registrar.lead_status import lifecycle_refusals_as_api_errors
-from registrar.registrations import apply_status_change, lock_registration
+from registrar.registrations import (apply_status_change, lock_registration,
+                                     require_version)
 from shared.config import Settings
 from shared.db import transaction
 from shared.events import Event
@@ -28,11 +29,14 @@ _APPROVED_OR_LATER = ("approved", "converted")
 
 
 def approve(connection, settings: Settings, school_id: int, registration_id: int, *,
-            send_invoice: bool, send_autopay_link: bool, actor: str, now: datetime) -> dict:
+            send_invoice: bool, send_autopay_link: bool, actor: str, now: datetime,
+            expected_version: int | None = None) -> dict:
     """Approve and invoice; returns the invoice. Raises NotFound, ApiError 409
-    (invalid_transition, class_not_assigned, no_fee_schedule)."""
+    (invalid_transition, class_not_assigned, no_fee_schedule, stale_version when
+    `expected_version` is given and the registration has moved on)."""
     with transaction(connection) as cursor:
         registration = lock_registration(cursor, school_id, registration_id)
+        require_version(registration, expected_version)
         invoice = billing.invoice_of_registration(cursor, school_id, registration_id)
         if invoice is None:
             invoice = _approve_and_invoice(cursor, settings, registration, send_invoice,

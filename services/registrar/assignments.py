@@ -15,6 +15,7 @@ from registrar import audit, classes, outbox
 from registrar.domain.scheduling import (SCHEDULE_FULL, STUDENT_DOUBLE_BOOKED, WEEKDAYS,
                                          Conflict, StudentPlacement, conflicts_for,
                                          suggest_free_slots)
+from registrar.registrations import require_version
 from shared.db import transaction
 from shared.events import Event
 from shared.web import ApiError, NotFound
@@ -26,7 +27,7 @@ PLACEABLE = frozenset({"pending", "in_review", "needs_info", "approved"})
 # Alternatives offered next to a conflict: a short list reads at a glance.
 SUGGESTION_LIMIT = 5
 
-_REGISTRATION_COLUMNS = ("id, school_id, status, guardian_email, student_first_name, "
+_REGISTRATION_COLUMNS = ("id, school_id, status, version, guardian_email, student_first_name, "
                          "student_last_name")
 
 
@@ -39,11 +40,13 @@ class ScheduleConflict(ApiError):
 
 
 def assign_class(connection, school_id: int, registration_id: int, teacher_id: int,
-                 schedule_id: int, actor: str) -> dict:
-    """Place (or move) a registration; raises NotFound, ApiError 409/422, ScheduleConflict."""
+                 schedule_id: int, actor: str, expected_version: int | None = None) -> dict:
+    """Place (or move) a registration; raises NotFound, ApiError 409/422, ScheduleConflict
+    (and StaleVersion when `expected_version` is given and the registration has moved on)."""
     same_child = _same_child(connection, school_id, registration_id)
     with transaction(connection) as cursor:
         registration = _lock_registrations(cursor, school_id, registration_id, same_child)
+        require_version(registration, expected_version)
         if registration["status"] not in PLACEABLE:
             raise ApiError(409, "registration_closed",
                            f"a {registration['status']} registration cannot be placed in a class",

@@ -94,6 +94,16 @@ def list_schedules(cursor, school_id: int) -> list[dict]:
     return [_schedule_dict(row) for row in cursor.fetchall()]
 
 
+def programs_offered(cursor_or_connection, school_id: int) -> list[str]:
+    """The programs of the school's classes that have not ended, by name (the family's form
+    offers these)."""
+    with cursor_from(cursor_or_connection) as cursor:
+        cursor.execute("SELECT DISTINCT program FROM class_schedules WHERE school_id = %s "
+                       "AND program IS NOT NULL AND ends_on >= UTC_DATE() ORDER BY program",
+                       (school_id,))
+        return [row["program"] for row in cursor.fetchall()]
+
+
 def lock_schedule(cursor, school_id: int, schedule_id: int) -> dict:
     """The schedule row alone, locked: placements in one class queue here for its seats.
     (Its teacher is locked separately, after it, so every placement takes locks in the same

@@ -7,13 +7,16 @@ document or registration is simply not found.
 """
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from registrar import audit
 from registrar.db_cursor import cursor_from
-from registrar.document_files import DocumentFiles, SpooledFile
-from registrar.domain.documents import display_filename
+from registrar.document_files import DocumentFiles, SpooledFile, TooLarge
+from registrar.domain.documents import (ALLOWED_TYPES, DOCUMENT_KINDS, MAX_DOCUMENT_BYTES,
+                                        SNIFF_BYTES, display_filename, sniff_content_type)
 from registrar.json_values import iso_utc
 from shared.db import transaction
-from shared.web import NotFound
+from shared.web import ApiError, NotFound
 
 _COLUMNS = ("id, registration_id, kind, original_filename, content_type, size_bytes, sha256, "
             "storage_key, uploaded_by, uploaded_at, verified_by, verified_at")
@@ -25,6 +28,39 @@ def require_registration(connection, school_id: int, registration_id: int) -> No
                        "AND school_id = %s", (registration_id, school_id))
         if cursor.fetchone() is None:
             raise NotFound("registration")
+
+
+def accept_upload(connection, files: DocumentFiles, school_id: int, registration_id: int,
+                  stream: BinaryIO | None, client_filename: str | None, kind: str | None,
+                  actor: str) -> dict:
+    """Check an uploaded file (size and type read from its bytes) and store it; returns the
+    document. Raises NotFound, ApiError 413 (too large), 415 (not a PDF, PNG or JPEG) and 422
+    (no file, unknown kind). The API and the workspace both upload through here."""
+    require_registration(connection, school_id, registration_id)
+    kind = kind or "other"
+    if stream is None or not client_filename:
+        raise invalid_field("file", "a file is required (multipart field 'file')")
+    if kind not in DOCUMENT_KINDS:
+        raise invalid_field("kind", f"must be one of {', '.join(DOCUMENT_KINDS)}")
+    try:
+        spooled = files.spool(school_id, stream, MAX_DOCUMENT_BYTES, SNIFF_BYTES)
+    except TooLarge:
+        raise ApiError(413, "payload_too_large", f"a document may be at most "
+                       f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB",
+                       {"max_bytes": MAX_DOCUMENT_BYTES}) from None
+    content_type = sniff_content_type(spooled.head)
+    if content_type is None:
+        files.discard(spooled.path)
+        raise ApiError(415, "unsupported_media_type", "the file is not a PDF, PNG or JPEG",
+                       {"allowed": list(ALLOWED_TYPES)})
+    return store(connection, files, school_id, registration_id, spooled,
+                 content_type=content_type, kind=kind, client_filename=client_filename,
+                 actor=actor)
+
+
+def invalid_field(field: str, message: str) -> ApiError:
+    return ApiError(422, "validation_failed", "some fields are invalid",
+                    {"fields": {field: [message]}})
 
 
 def store(connection, files: DocumentFiles, school_id: int, registration_id: int,

@@ -29,9 +29,10 @@ SORTS = {
 DEFAULT_SORT = "-submitted_at"
 MAX_PAGE = 100
 
+# guardian_name and info_missing are for the workspace's cards (the API leaves them out).
 _LIST_COLUMNS = ("id", "status", "student_first_name", "student_last_name", "guardian_email",
-                 "guardian_phone", "program", "source", "submitted_at", "last_activity_at",
-                 "version")
+                 "guardian_phone", "guardian_name", "program", "source", "submitted_at",
+                 "last_activity_at", "version", "info_missing")
 _SEARCH_COLUMNS = ("student_first_name", "student_last_name", "guardian_email")
 _LIKE_ESCAPE = "!"
 

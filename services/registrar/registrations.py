@@ -39,6 +39,13 @@ def lock_registration(cursor, school_id: int, registration_id: int) -> dict:
     return row
 
 
+def require_version(row: dict, expected_version: int | None) -> None:
+    """Refuse a change decided on an older version of the registration (409 stale_version);
+    None means the caller did not say which version it saw."""
+    if expected_version is not None and row["version"] != expected_version:
+        raise StaleVersion(row["version"])
+
+
 def apply_status_change(cursor, school_id: int, registration_id: int, change: StatusChange,
                         actor: str, **extra_columns) -> None:
     """Write an already-planned change (row locked by the caller) and its audit entry."""
@@ -70,8 +77,7 @@ def change_status(connection, school_id: int, registration_id: int, to_status: s
     """
     with transaction(connection) as cursor:
         row = lock_registration(cursor, school_id, registration_id)
-        if expected_version is not None and row["version"] != expected_version:
-            raise StaleVersion(row["version"])
+        require_version(row, expected_version)
         change = plan_status_change(row["status"], to_status, note, missing)
         apply_status_change(cursor, school_id, registration_id, change, actor)
     return CommittedStatusChange(change.from_status, change.to_status, change.note,

@@ -13,16 +13,19 @@ from registrar import outbox
 from registrar.domain.lifecycle import plan_status_change
 from registrar.json_values import clock, iso_date
 from registrar.lead_status import lifecycle_refusals_as_api_errors
-from registrar.registrations import apply_status_change, lock_registration
+from registrar.registrations import (apply_status_change, lock_registration,
+                                     require_version)
 from shared.db import transaction
 from shared.events import Event
 
 
 def promote(connection, school_id: int, registration_id: int, *, send_welcome_email: bool,
-            actor: str) -> dict:
-    """Returns {"student_id", "created"}. Raises NotFound, ApiError 409 invalid_transition."""
+            actor: str, expected_version: int | None = None) -> dict:
+    """Returns {"student_id", "created"}. Raises NotFound, ApiError 409 invalid_transition
+    (and stale_version when `expected_version` is given and the registration has moved on)."""
     with transaction(connection) as cursor:
         registration = lock_registration(cursor, school_id, registration_id)
+        require_version(registration, expected_version)
         if registration["status"] == "converted" and registration["student_id"] is not None:
             return {"student_id": registration["student_id"], "created": False}
         with lifecycle_refusals_as_api_errors():

@@ -12,9 +12,8 @@ from flask_smorest import Blueprint
 
 from registrar import documents
 from registrar.access import current_principal, requires
-from registrar.document_files import DocumentFiles, TooLarge
-from registrar.domain.documents import (ALLOWED_TYPES, DOCUMENT_KINDS, MAX_DOCUMENT_BYTES,
-                                        SNIFF_BYTES, sniff_content_type)
+from registrar.document_files import DocumentFiles
+from registrar.domain.documents import ALLOWED_TYPES, MAX_DOCUMENT_BYTES
 from registrar.users import actor_for
 from registrar.views.documents.schemas import UPLOAD_BODY, DocumentOut
 from registrar.views.json_only import json_only
@@ -43,27 +42,12 @@ def _allow_document_sized_bodies():
 def upload_document(registration_id):
     """Upload a document for a registration."""
     connection, principal = request_db("registrar"), current_principal()
-    documents.require_registration(connection, principal.school_id, registration_id)
-    upload, kind = request.files.get("file"), request.form.get("kind") or "other"
-    if upload is None or not upload.filename:
-        raise _invalid("file", "a file is required (multipart field 'file')")
-    if kind not in DOCUMENT_KINDS:
-        raise _invalid("kind", f"must be one of {', '.join(DOCUMENT_KINDS)}")
-    files = DocumentFiles(current_app.config["EDQUILL_SETTINGS"].documents_dir)
-    try:
-        spooled = files.spool(principal.school_id, upload.stream, MAX_DOCUMENT_BYTES, SNIFF_BYTES)
-    except TooLarge:
-        raise ApiError(413, "payload_too_large", f"a document may be at most "
-                       f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB",
-                       {"max_bytes": MAX_DOCUMENT_BYTES}) from None
-    content_type = sniff_content_type(spooled.head)
-    if content_type is None:
-        files.discard(spooled.path)
-        raise ApiError(415, "unsupported_media_type", "the file is not a PDF, PNG or JPEG",
-                       {"allowed": list(ALLOWED_TYPES)})
-    return documents.store(connection, files, principal.school_id, registration_id, spooled,
-                           content_type=content_type, kind=kind,
-                           client_filename=upload.filename, actor=actor_for(connection, principal))
+    upload = request.files.get("file")
+    return documents.accept_upload(
+        connection, DocumentFiles(current_app.config["EDQUILL_SETTINGS"].documents_dir),
+        principal.school_id, registration_id, upload.stream if upload else None,
+        upload.filename if upload else None, request.form.get("kind"),
+        actor_for(connection, principal))
 
 
 @blp.route("/self-registration/<int:registration_id>/documents", methods=["GET"])
@@ -83,7 +67,11 @@ def list_documents(registration_id):
     for content_type in ALLOWED_TYPES}}})
 def download_document(document_id):
     """The document itself, as an attachment."""
-    school_id = current_principal().school_id
+    return document_response(current_principal().school_id, document_id)
+
+
+def document_response(school_id: int, document_id: int):
+    """A school's document as an attachment (the API and the workspace serve it alike)."""
     with request_db("registrar").cursor() as cursor:
         stored = documents.file_of(cursor, school_id, document_id)
     files = DocumentFiles(current_app.config["EDQUILL_SETTINGS"].documents_dir)
@@ -107,8 +95,3 @@ def verify_document(document_id):
     connection, principal = request_db("registrar"), current_principal()
     return documents.verify(connection, principal.school_id, document_id,
                             actor_for(connection, principal))
-
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_failed", "some fields are invalid",
-                    {"fields": {field: [message]}})

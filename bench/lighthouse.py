@@ -1,0 +1,222 @@
+"""Lighthouse on the registrar's pages: the workspace (a school with 1,000 registrations in
+one stage, paged) with and without a detail panel open, and the family's registration form.
+
+What it does, on this machine with the real MariaDB:
+  * makes databases of its own (prefix edqbench_lh_<run>_) with one school: the demo's
+    teachers, classes and fees, 1,000 pending registrations and a few in every other stage;
+  * signs a registrar in as /login does (registrar.sign_in) to get the session token;
+  * starts `edquill serve registrar` (gunicorn) on a free port;
+  * runs Lighthouse 12.2.3 (npm, installed into ~/.cache/edquill-bench, outside the
+    repository) with Debian's chromium (CHROME_PATH=/usr/bin/chromium), on each page, mobile
+    (Lighthouse's default: emulated phone, simulated slow 4G and a 4x slower CPU) and desktop,
+    with the session cookie sent by --extra-headers for the workspace;
+  * times the board's HTML over HTTP (median of SAMPLES requests), to show paging keeps it
+    fast however large a stage grows.
+Prints one JSON object on stdout: each page's performance and accessibility scores (0-100),
+its main metrics and any accessibility audit that failed; progress goes to stderr. The
+databases are dropped at the end unless --keep.
+
+    .venv/bin/python bench/lighthouse.py [--registrations 1000] > result.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from registrar import billing, classes, sign_in  # noqa: E402
+from registrar.users import create_user  # noqa: E402
+from shared import db, migrations  # noqa: E402
+from shared.config import SERVICE_DATABASES, Settings  # noqa: E402
+from shared.sessions import SESSION_COOKIE  # noqa: E402
+
+EDQUILL = str(Path(sys.executable).with_name("edquill"))
+LIGHTHOUSE_VERSION = "12.2.3"
+CACHE = Path.home() / ".cache" / "edquill-bench"
+LIGHTHOUSE = CACHE / "node_modules" / ".bin" / "lighthouse"
+CHROME_PATH = "/usr/bin/chromium"
+CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
+TARGETS = {"performance": 95, "accessibility": 100}
+# Board requests timed for the median: enough to smooth out one slow request.
+SAMPLES = 20
+PASSWORD = "bench password for lighthouse"
+# Registrations in each stage besides the large pending one, so every column has cards.
+OTHER_STAGES = {"in_review": 30, "needs_info": 12, "approved": 20, "converted": 25,
+                "rejected": 15}
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+           "cumulative-layout-shift", "speed-index")
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now(timezone.utc):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def bench_settings(port: int) -> Settings:
+    run = secrets.token_hex(3)
+    defaults = Settings.from_env()
+    return Settings(mysql_url=defaults.mysql_url, db_prefix=f"edqbench_lh_{run}_",
+                    amqp_url=defaults.amqp_url, exchange=f"edqbench.lh.{run}",
+                    ports={**defaults.ports, "registrar": port},
+                    registrar_url=f"http://127.0.0.1:{port}", secret_key=defaults.secret_key)
+
+
+def seed(settings: Settings, pending: int) -> dict:
+    """The school, its registrations and a staff account; returns what the pages need."""
+    connection = db.connect(settings, "registrar")
+    try:
+        with db.transaction(connection) as cursor:
+            cursor.execute("INSERT INTO schools (name, slug, timezone, currency, created_at) "
+                           "VALUES ('Sunrise Music School', 'sunrise', 'Europe/London', "
+                           "'GBP', UTC_TIMESTAMP(6))")
+            school_id = cursor.lastrowid
+            classes.seed_demo(cursor, school_id)
+            billing.seed_demo(cursor, school_id)
+        rows = [(school_id, "pending", f"Pupil{n:04d}", "Pending", f"family{n}@example.com")
+                for n in range(pending)]
+        for stage, count in OTHER_STAGES.items():
+            rows += [(school_id, stage, f"Pupil{n:02d}", stage.replace("_", " ").title(),
+                      f"{stage}{n}@example.com") for n in range(count)]
+        with db.transaction(connection) as cursor:
+            cursor.executemany(
+                "INSERT INTO student_self_registrations (school_id, status, student_first_name, "
+                "student_last_name, guardian_email) VALUES (%s, %s, %s, %s, %s)", rows)
+            cursor.execute("SELECT MAX(id) AS newest FROM student_self_registrations "
+                           "WHERE school_id = %s AND status = 'in_review'", (school_id,))
+            open_registration = cursor.fetchone()["newest"]
+        email = "registrar@sunrise.example"
+        create_user(connection, school_id, email, "registrar", PASSWORD)
+        token = sign_in.sign_in(connection, email, PASSWORD, "127.0.0.1")
+        return {"school_id": school_id, "slug": "sunrise", "token": token,
+                "open_registration": open_registration}
+    finally:
+        connection.close()
+
+
+def ensure_lighthouse() -> None:
+    if LIGHTHOUSE.exists():
+        return
+    log(f"installing lighthouse@{LIGHTHOUSE_VERSION} into {CACHE}")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["npm", "install", "--prefix", str(CACHE), "--no-audit", "--no-fund",
+                    f"lighthouse@{LIGHTHOUSE_VERSION}"], check=True, stdout=sys.stderr)
+
+
+def lighthouse(url: str, cookie: str | None, desktop: bool) -> dict:
+    command = [str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
+               "--only-categories=performance,accessibility", f"--chrome-flags={CHROME_FLAGS}"]
+    if desktop:
+        command.append("--preset=desktop")
+    if cookie:
+        command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "CHROME_PATH": CHROME_PATH})
+    if done.returncode != 0:
+        raise RuntimeError(f"lighthouse failed on {url}: {done.stderr[-2000:]}")
+    report = json.loads(done.stdout)
+    audits = report["audits"]
+    accessibility = report["categories"]["accessibility"]
+    failed = [ref["id"] for ref in accessibility["auditRefs"]
+              if ref["weight"] > 0 and audits[ref["id"]]["score"] not in (None, 1)]
+    return {
+        "performance": round(report["categories"]["performance"]["score"] * 100),
+        "accessibility": round(accessibility["score"] * 100),
+        "metrics": {name: audits[name]["displayValue"] for name in METRICS},
+        "failed_accessibility_audits": {name: audits[name]["title"] for name in failed},
+        "final_url": report.get("finalDisplayedUrl") or report.get("finalUrl"),
+    }
+
+
+def board_median_ms(url: str, cookie: str) -> float:
+    timings = []
+    for _ in range(SAMPLES):
+        request = urllib.request.Request(url, headers={"Cookie": cookie})
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+        timings.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(timings), 1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--registrations", type=int, default=1000,
+                        help="pending registrations in the large stage")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    options = parser.parse_args()
+    ensure_lighthouse()
+    port = free_port()
+    settings = bench_settings(port)
+    migrations.apply_all(settings)
+    server = None
+    try:
+        facts = seed(settings, options.registrations)
+        log(f"school {facts['school_id']}: {options.registrations} pending registrations")
+        env = {**os.environ, "EDQUILL_MYSQL_URL": settings.mysql_url,
+               "EDQUILL_DB_PREFIX": settings.db_prefix, "EDQUILL_AMQP_URL": settings.amqp_url,
+               "EDQUILL_EXCHANGE": settings.exchange, "EDQUILL_REGISTRAR_PORT": str(port),
+               "EDQUILL_REGISTRAR_URL": settings.registrar_url}
+        server = subprocess.Popen([EDQUILL, "serve", "registrar", "--workers", "2"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = settings.registrar_url
+        wait_for(f"{base}/healthz")
+        cookie = f"{SESSION_COOKIE}={facts['token']}"
+        pages = {
+            "workspace_board": (f"{base}/admin/registrar", cookie),
+            "workspace_panel": (f"{base}/admin/registrar?registration="
+                                f"{facts['open_registration']}", cookie),
+            "family_form": (f"{base}/register/{facts['slug']}", None),
+        }
+        results = {"lighthouse": LIGHTHOUSE_VERSION, "targets": TARGETS,
+                   "pending_registrations": options.registrations,
+                   "board_html_median_ms": board_median_ms(pages["workspace_board"][0], cookie),
+                   "pages": {}}
+        for name, (url, page_cookie) in pages.items():
+            results["pages"][name] = {}
+            for form_factor, desktop in (("mobile", False), ("desktop", True)):
+                log(f"lighthouse {name} ({form_factor})")
+                results["pages"][name][form_factor] = lighthouse(url, page_cookie, desktop)
+        results["meets_targets"] = all(
+            scores["performance"] >= TARGETS["performance"]
+            and scores["accessibility"] >= TARGETS["accessibility"]
+            for page in results["pages"].values() for scores in page.values())
+        print(json.dumps(results, indent=2))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        if not options.keep:
+            for service in SERVICE_DATABASES:
+                db.drop_database(settings, service)
+
+
+if __name__ == "__main__":
+    main()
