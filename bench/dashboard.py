@@ -1,0 +1,609 @@
+"""Dashboard benchmark: GET /api/dashboard and the page for a busy school of a large district,
+and a Lighthouse run of the page, printed as JSON.
+
+What it does, on this machine with the real MariaDB and RabbitMQ:
+  * generates --registrations registrations (default 1,000,000) over --schools schools
+    (default 200; the busiest holds 5 %), spread over two years with the statuses a real
+    district has (recent leads still open, older ones mostly decided), and writes in bulk what
+    the services would have made of their events: the dashboard's tables (registrations,
+    daily status changes, invoices) and the KPI service's (event ledger, daily figures), into
+    databases of its own (prefix edqbench_db_<run>_); the registrar holds the schools and a
+    token, the notifier a few held reminders;
+  * starts the real services with gunicorn: registrar (tokens), KPI, notifier, and the
+    dashboard twice: as configured (KPI answers kept 30 s: the "warm" cache) and with answers
+    kept 1 ms (every request asks the KPI service and the notifier again: "cold");
+  * measures p50/p95 of /api/dashboard (30 and 90 days) warm and cold, and of the whole page,
+    over keep-alive HTTP, and prints EXPLAIN of the rail's queries;
+  * runs Lighthouse 12.2.3 (installed with npm into ~/.cache/edquill-bench, never into the
+    repository) against /admin/dashboard with Debian's chromium (CHROME_PATH) and the session
+    cookie, and reports its category scores. --no-lighthouse skips it.
+Progress goes to stderr, the result to stdout; the databases are dropped unless --keep.
+
+    .venv/bin/python bench/dashboard.py --quick > result.json
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Python puts this script's folder first on the path, where this file would shadow the
+# `dashboard` package it measures: the repository root takes its place.
+sys.path[:] = [str(ROOT)] + [entry for entry in sys.path
+                             if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+
+from dashboard.config import DashboardConfig  # noqa: E402
+from registrar.tokens import issue_token  # noqa: E402
+from shared import db, migrations  # noqa: E402
+from shared.config import SERVICE_DATABASES, Settings  # noqa: E402
+from shared.sessions import SESSION_COOKIE  # noqa: E402
+
+EDQUILL = str(Path(sys.executable).with_name("edquill"))
+API = "/api/dashboard"
+PAGE = "/admin/dashboard"
+LIGHTHOUSE_VERSION = "12.2.3"
+LIGHTHOUSE_HOME = Path.home() / ".cache" / "edquill-bench"
+CHROME_PATH = "/usr/bin/chromium"
+
+# Rows per multi-row INSERT and per commit: large enough to amortise round trips, small
+# enough to stay far below max_allowed_packet and keep undo logs short.
+INSERT_CHUNK = 5_000
+# The busiest school holds this share of all registrations (a large district beside small
+# schools): its dashboard is the one measured.
+BUSY_SHARE = 0.05
+HISTORY_DAYS = 730
+# (age in days up to, status weights): recent leads are still open, older ones decided.
+STATUS_MIX = (
+    (2, {"pending": 60, "in_review": 40}),
+    (14, {"pending": 15, "in_review": 25, "needs_info": 20, "approved": 15, "rejected": 10,
+          "converted": 15}),
+    (60, {"pending": 3, "in_review": 5, "needs_info": 10, "approved": 10, "rejected": 30,
+          "converted": 42}),
+    (HISTORY_DAYS + 1, {"pending": 0.5, "in_review": 1, "needs_info": 2.5, "approved": 2,
+                        "rejected": 39, "converted": 55}),
+)
+# Share of converted registrations whose invoice is paid.
+PAID_SHARE = 0.9
+HELD_MESSAGES = 12
+TARGETS = {"api_dashboard_p95_ms": 50.0, "page_p95_ms": 2500.0,
+           "lighthouse_performance": 95, "lighthouse_accessibility": 100}
+# Gunicorn workers per service: four services share a two-core machine.
+WORKERS = {"registrar": 1, "kpi": 2, "notifier": 1, "dashboard": 2}
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now(timezone.utc):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+# -- data ------------------------------------------------------------------------------------
+
+def bench_settings() -> Settings:
+    base = Settings.from_env()
+    run = secrets.token_hex(3)
+    return Settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
+                    db_prefix=f"edqbench_db_{run}_", exchange=f"edqbench.db.{run}.events")
+
+
+def school_sizes(registrations: int, schools: int) -> list[int]:
+    busy = int(registrations * BUSY_SHARE) if schools > 1 else registrations
+    rest, spare = divmod(registrations - busy, max(schools - 1, 1))
+    return [busy] + [rest + (1 if n < spare else 0) for n in range(schools - 1)]
+
+
+def create_schools(settings: Settings, schools: int) -> list[int]:
+    connection = db.connect(settings, "registrar")
+    with connection.cursor() as cursor:
+        cursor.executemany("INSERT INTO schools (name, slug, timezone, currency) "
+                           "VALUES (%s, %s, 'UTC', 'USD')",
+                           [(f"Bench School {n}", f"bench-{n}") for n in range(schools)])
+        cursor.execute("SELECT id FROM schools ORDER BY id")
+        ids = [row["id"] for row in cursor.fetchall()]
+    connection.close()
+    return ids
+
+
+def status_for(rng: random.Random, age_days: float) -> str:
+    for up_to, weights in STATUS_MIX:
+        if age_days < up_to:
+            return rng.choices(list(weights), list(weights.values()))[0]
+    raise AssertionError("unreachable")
+
+
+class District:
+    """Every table row of the district, generated registration by registration."""
+
+    def __init__(self):
+        self.registrations: list[tuple] = []
+        self.status_daily: dict[tuple, int] = defaultdict(int)
+        self.invoices: list[tuple] = []
+        self.ledger: list[tuple] = []
+        self.marketing: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+        self.revenue: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+
+    def add(self, rng: random.Random, school_id: int, registration_id: int, now: datetime):
+        submitted = now - timedelta(seconds=rng.randrange(HISTORY_DAYS * 86400))
+        age_days = (now - submitted).total_seconds() / 86400
+        status = status_for(rng, age_days)
+        name = f"Student {registration_id}"
+        since = submitted if status == "pending" else \
+            submitted + (now - submitted) * rng.uniform(0.05, 0.6)
+        self.registrations.append((school_id, registration_id, status, since, since, name,
+                                   since, submitted))
+        self.status_daily[(school_id, "pending", submitted.date())] += 1
+        if status != "pending":
+            self.status_daily[(school_id, "pending", since.date())] -= 1
+            self.status_daily[(school_id, status, since.date())] += 1
+        self._ledger(school_id, registration_id, "lead", submitted)
+        self.marketing[(school_id, submitted.date())]["leads"] += 1
+        if status in ("approved", "converted", "rejected"):
+            decided = since if status != "converted" else \
+                submitted + (since - submitted) * 0.5
+            kind = "rejection" if status == "rejected" else "approval"
+            self._ledger(school_id, registration_id, kind, decided)
+            self.marketing[(school_id, decided.date())][f"{kind}s"] += 1
+            if status != "rejected":
+                self._invoice(rng, school_id, registration_id, decided, now,
+                              paid=status == "converted" and rng.random() < PAID_SHARE)
+        if status == "converted":
+            self._ledger(school_id, registration_id, "enrollment", since)
+            self.marketing[(school_id, since.date())]["enrollments"] += 1
+        if status == "needs_info":
+            self.marketing[(school_id, since.date())]["info_requests"] += 1
+
+    def _invoice(self, rng, school_id, registration_id, issued, now, paid: bool):
+        invoice_id = registration_id
+        amount = rng.randrange(20_000, 60_000, 500)
+        paid_at = min(now, issued + timedelta(days=rng.uniform(0, 20))) if paid else None
+        self.invoices.append((school_id, invoice_id, registration_id, f"INV-{invoice_id:07d}",
+                              amount, "USD", f"Student {registration_id}", issued,
+                              issued + timedelta(days=14), paid_at))
+        self._ledger(school_id, registration_id, "invoiced", issued, invoice_id, amount)
+        day = self.revenue[(school_id, issued.date())]
+        day["invoiced_minor"] += amount
+        if paid_at is None:
+            day["outstanding_minor"] += amount
+        else:
+            self._ledger(school_id, registration_id, "collected", paid_at, invoice_id, amount)
+            self.revenue[(school_id, paid_at.date())]["collected_minor"] += amount
+
+    def _ledger(self, school_id, registration_id, kind, at, invoice_id=None, amount=None):
+        self.ledger.append((str(_uuid()), school_id, at.date(), kind, at, registration_id,
+                            invoice_id, "web" if kind == "lead" else None, amount,
+                            "USD" if amount is not None else None))
+
+
+# Event ids of the generated ledger: random, but the same on every run.
+_RNG_UUID = random.Random(99)
+
+
+def _uuid() -> uuid.UUID:
+    return uuid.UUID(int=_RNG_UUID.getrandbits(128), version=4)
+
+
+def insert_rows(settings: Settings, service: str, statement: str, rows) -> int:
+    connection = db.connect(settings, service, autocommit=False)
+    count = 0
+    try:
+        with connection.cursor() as cursor:
+            chunk = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) == INSERT_CHUNK:
+                    cursor.executemany(statement, chunk)  # one multi-row INSERT per chunk
+                    connection.commit()
+                    count += len(chunk)
+                    chunk = []
+            if chunk:
+                cursor.executemany(statement, chunk)
+                connection.commit()
+                count += len(chunk)
+    finally:
+        connection.close()
+    return count
+
+
+def naive(moment):
+    return None if moment is None else moment.replace(tzinfo=None)
+
+
+REGISTRATION_INSERT = (
+    "INSERT INTO t_dashboard_registration (school_id, registration_id, status, status_since, "
+    "status_event_at, student_name, name_event_at, submitted_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+INVOICE_INSERT = (
+    "INSERT INTO t_dashboard_invoice (school_id, invoice_id, registration_id, number, "
+    "amount_minor, currency, student_name, issued_at, due_at, paid_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+LEDGER_INSERT = (
+    "INSERT INTO t_kpi_event_ledger (event_id, school_id, day, kind, occurred_at, "
+    "registration_id, invoice_id, source, amount_minor, currency) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+
+
+def flush_rows(settings: Settings, district: District, counts: dict) -> None:
+    """Write (and forget) the registrations, invoices and ledger entries generated so far:
+    memory stays bounded by one school, whatever the district's size."""
+    counts["dashboard_registrations"] += insert_rows(
+        settings, "dashboard", REGISTRATION_INSERT,
+        ((*row[:3], *(naive(v) for v in row[3:5]), row[5], *(naive(v) for v in row[6:]))
+         for row in district.registrations))
+    counts["dashboard_invoices"] += insert_rows(
+        settings, "dashboard", INVOICE_INSERT,
+        ((*row[:7], *(naive(v) for v in row[7:])) for row in district.invoices))
+    counts["kpi_ledger"] += insert_rows(
+        settings, "kpi", LEDGER_INSERT,
+        ((*row[:4], naive(row[4]), *row[5:]) for row in district.ledger))
+    district.registrations, district.invoices, district.ledger = [], [], []
+
+
+def load(settings: Settings, school_ids: list[int], sizes: list[int], now: datetime
+         ) -> tuple[dict, list[int]]:
+    """Generate and write the district; returns the load's figures and the busy school's
+    registrations waiting on a family (for held reminders)."""
+    started, counts = time.monotonic(), defaultdict(int)
+    rng, district, registration_id = random.Random(7), District(), 0
+    waiting_on_family: list[int] = []
+    for number, (school_id, size) in enumerate(zip(school_ids, sizes)):
+        for _ in range(size):
+            registration_id += 1
+            district.add(rng, school_id, registration_id, now)
+        if number == 0:
+            waiting_on_family = [row[1] for row in district.registrations
+                                 if row[2] == "needs_info"]
+        flush_rows(settings, district, counts)
+        if number % 20 == 0:
+            log(f"loaded {registration_id:,} registrations")
+    counts["dashboard_schools"] = insert_rows(
+        settings, "dashboard", "INSERT INTO t_dashboard_school (school_id, name, timezone, "
+        "changed_at) VALUES (%s, %s, 'UTC', %s)",
+        [(school_id, f"Bench School {n}", datetime(2020, 1, 1))
+         for n, school_id in enumerate(school_ids)])
+    counts["dashboard_status_daily"] = insert_rows(
+        settings, "dashboard", "INSERT INTO t_dashboard_status_daily (school_id, status, day, "
+        "net_change) VALUES (%s, %s, %s, %s)",
+        ((*key, change) for key, change in sorted(district.status_daily.items()) if change))
+    counts["kpi_schools"] = insert_rows(
+        settings, "kpi", "INSERT INTO t_kpi_school (school_id, name, slug, timezone, currency, "
+        "changed_at) VALUES (%s, %s, %s, 'UTC', 'USD', %s)",
+        [(school_id, f"Bench School {n}", f"bench-{n}", datetime(2020, 1, 1))
+         for n, school_id in enumerate(school_ids)])
+    counts["kpi_marketing_days"] = insert_rows(
+        settings, "kpi", "INSERT INTO t_marketing_kpi_daily (school_id, day, leads, "
+        "info_requests, approvals, rejections, enrollments) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        ((school_id, day, f["leads"], f["info_requests"], f["approvals"], f["rejections"],
+          f["enrollments"]) for (school_id, day), f in sorted(district.marketing.items())))
+    counts["kpi_source_days"] = insert_rows(
+        settings, "kpi", "INSERT INTO t_marketing_kpi_source_daily (school_id, day, source, "
+        "leads) VALUES (%s, %s, 'web', %s)",
+        ((school_id, day, f["leads"]) for (school_id, day), f in
+         sorted(district.marketing.items()) if f["leads"]))
+    counts["kpi_revenue_days"] = insert_rows(
+        settings, "kpi", "INSERT INTO t_revenue_daily (school_id, day, currency, "
+        "invoiced_minor, collected_minor, outstanding_minor) VALUES (%s, %s, 'USD', %s, %s, %s)",
+        ((school_id, day, f["invoiced_minor"], f["collected_minor"], f["outstanding_minor"])
+         for (school_id, day), f in sorted(district.revenue.items())))
+    return {"rows": dict(counts), "seconds": round(time.monotonic() - started, 1)}, \
+        waiting_on_family
+
+
+def add_held_messages(settings: Settings, school_id: int, registration_ids: list[int],
+                      now: datetime) -> None:
+    insert_rows(settings, "notifier", "INSERT INTO t_message_log (school_id, registration_id, "
+                "template_key, purpose, recipient, status, hold_until, created_at, updated_at) "
+                "VALUES (%s, %s, 'needs_info_reminder', 'reminders', %s, 'held', %s, %s, %s)",
+                [(school_id, registration_id, f"family{registration_id}@example.com",
+                  naive(now + timedelta(hours=8)), naive(now - timedelta(hours=1)),
+                  naive(now - timedelta(hours=1))) for registration_id in registration_ids])
+
+
+def analyze(settings: Settings) -> None:
+    """Fresh index statistics after a bulk load, as a DBA would run them."""
+    for service, tables in (("dashboard", ("t_dashboard_registration", "t_dashboard_invoice",
+                                           "t_dashboard_status_daily")),
+                            ("kpi", ("t_kpi_event_ledger", "t_marketing_kpi_daily",
+                                     "t_revenue_daily"))):
+        connection = db.connect(settings, service)
+        with connection.cursor() as cursor:
+            for table in tables:  # constant names, never input
+                cursor.execute(f"ANALYZE TABLE {table}")
+                cursor.fetchall()
+        connection.close()
+
+
+# -- the services ----------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Service:
+    def __init__(self, settings: Settings, name: str, env: dict, log_dir: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_dir / f"{name}-{self.port}.log"
+        full_env = dict(os.environ, EDQUILL_MYSQL_URL=settings.mysql_url,
+                        EDQUILL_DB_PREFIX=settings.db_prefix, EDQUILL_AMQP_URL=settings.amqp_url,
+                        EDQUILL_EXCHANGE=settings.exchange, **env)
+        service = name.split("-")[0]
+        with open(self.log_path, "w") as log_file:
+            self.process = subprocess.Popen(
+                [EDQUILL, "serve", service, "--port", str(self.port), "--workers",
+                 str(WORKERS[service])], env=full_env, stdout=log_file, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                if Client(self.port).get("/healthz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"{name} did not answer /healthz:\n{self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class Client:
+    """One keep-alive HTTP connection; reconnects once if the server closed it."""
+
+    def __init__(self, port: int, headers: dict | None = None):
+        self.port, self.headers = port, headers or {}
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def get(self, path: str) -> tuple[int, bytes, float]:
+        for attempt in (1, 2):
+            started = time.perf_counter()
+            try:
+                self.connection.request("GET", path, headers=self.headers)
+                response = self.connection.getresponse()
+                body = response.read()
+                return response.status, body, time.perf_counter() - started
+            except (http.client.HTTPException, ConnectionError):
+                self.connection.close()
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def percentiles(seconds: list[float]) -> dict:
+    ordered = sorted(seconds)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
+
+    return {"n": len(ordered), "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
+            "mean_ms": round(statistics.fmean(ordered) * 1000, 2)}
+
+
+def sample(client: Client, path: str, samples: int, warm_up: int) -> dict:
+    """p50/p95 of `path`; for the API, also how many answers had stale figures."""
+    for _ in range(warm_up):
+        client.get(path)
+    timings, stale = [], 0
+    for _ in range(samples):
+        status, body, elapsed = client.get(path)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}: {body[:500]!r}")
+        timings.append(elapsed)
+        if path.startswith(API) and json.loads(body)["stale"]:
+            stale += 1
+    result = percentiles(timings)
+    if path.startswith(API):
+        result["answers_with_stale_figures"] = stale
+    return result
+
+
+def explain(settings: Settings, school_id: int, now: datetime) -> dict:
+    cutoff = naive(now - timedelta(hours=48))
+    statements = {
+        "rail_status": ("SELECT registration_id, status, status_since, student_name "
+                        "FROM t_dashboard_registration WHERE school_id = %s AND status = %s "
+                        "AND status_since < %s ORDER BY status_since, registration_id LIMIT 10",
+                        (school_id, "pending", cutoff)),
+        "rail_overdue": ("SELECT invoice_id FROM t_dashboard_invoice WHERE school_id = %s "
+                         "AND paid_at IS NULL AND due_at < %s ORDER BY due_at, invoice_id "
+                         "LIMIT 10", (school_id, naive(now))),
+        "status_counts": ("SELECT status, SUM(net_change) FROM t_dashboard_status_daily "
+                          "WHERE school_id = %s AND status IN ('in_review', 'needs_info', "
+                          "'pending') GROUP BY status", (school_id,)),
+    }
+    connection = db.connect(settings, "dashboard")
+    plans = {}
+    with connection.cursor() as cursor:
+        for kind, (sql, params) in statements.items():
+            cursor.execute("EXPLAIN " + sql, params)
+            plans[kind] = [{"type": row.get("type"), "key": row.get("key"),
+                            "rows": row.get("rows"), "extra": row.get("Extra")}
+                           for row in cursor.fetchall()]
+    connection.close()
+    return plans
+
+
+# -- Lighthouse ------------------------------------------------------------------------------
+
+def lighthouse_command() -> list[str]:
+    """Lighthouse from the cache directory, installed there with npm when missing."""
+    binary = LIGHTHOUSE_HOME / "node_modules" / ".bin" / "lighthouse"
+    package = LIGHTHOUSE_HOME / "node_modules" / "lighthouse" / "package.json"
+    installed = package.exists() and json.loads(package.read_text()).get("version")
+    if installed != LIGHTHOUSE_VERSION:
+        if not shutil.which("npm"):
+            raise RuntimeError("npm is not installed: Lighthouse cannot be installed")
+        LIGHTHOUSE_HOME.mkdir(parents=True, exist_ok=True)
+        log(f"installing lighthouse@{LIGHTHOUSE_VERSION} into {LIGHTHOUSE_HOME}")
+        subprocess.run(["npm", "install", "--prefix", str(LIGHTHOUSE_HOME), "--no-audit",
+                        "--no-fund", f"lighthouse@{LIGHTHOUSE_VERSION}"], check=True,
+                       stdout=subprocess.DEVNULL, timeout=600)
+    return [str(binary)]
+
+
+def run_lighthouse(url: str, token: str, out_dir: Path) -> dict:
+    report = out_dir / "lighthouse.json"
+    command = [*lighthouse_command(), url, "--quiet", "--output=json",
+               f"--output-path={report}",
+               "--only-categories=performance,accessibility,best-practices,seo",
+               "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
+               "--disable-background-networking --disable-component-update --disable-sync "
+               "--no-first-run",
+               f"--extra-headers={json.dumps({'Cookie': f'{SESSION_COOKIE}={token}'})}"]
+    started = time.monotonic()
+    done = subprocess.run(command, env=dict(os.environ, CHROME_PATH=CHROME_PATH),
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0 or not report.exists():
+        raise RuntimeError(f"lighthouse failed ({done.returncode}): {done.stderr[-2000:]}")
+    result = json.loads(report.read_text())
+    audits = result["audits"]
+    failed_accessibility = [ref["id"] for ref in result["categories"]["accessibility"]["auditRefs"]
+                            if ref["weight"] and audits[ref["id"]]["score"] not in (None, 1)]
+    return {
+        "version": result["lighthouseVersion"],
+        "url": result["finalDisplayedUrl"],
+        "form_factor": result["configSettings"]["formFactor"],
+        "scores": {key: round(category["score"] * 100) for key, category in
+                   result["categories"].items()},
+        "metrics": {name: audits[name]["displayValue"] for name in (
+            "first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+            "cumulative-layout-shift", "speed-index") if name in audits},
+        "accessibility_audits_failed": failed_accessibility,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+# -- main ------------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--registrations", type=int, default=1_000_000)
+    parser.add_argument("--schools", type=int, default=200)
+    parser.add_argument("--samples", type=int, default=300, help="Requests per measurement.")
+    parser.add_argument("--quick", action="store_true",
+                        help="20,000 registrations over 20 schools, 100 samples: a smoke run.")
+    parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="Keep the databases afterwards.")
+    args = parser.parse_args()
+    if args.quick:
+        args.registrations, args.schools, args.samples = 20_000, 20, 100
+
+    settings = bench_settings()
+    now = datetime.now(timezone.utc)
+    result: dict = {"params": {"registrations": args.registrations, "schools": args.schools,
+                               "busy_share": BUSY_SHARE, "samples": args.samples,
+                               "db_prefix": settings.db_prefix, "quick": args.quick},
+                    "targets": TARGETS}
+    log_dir = Path(tempfile.mkdtemp(prefix="edquill-bench-dashboard-"))
+    services: list[Service] = []
+    try:
+        migrations.apply_all(settings)
+        school_ids = create_schools(settings, args.schools)
+        sizes = school_sizes(args.registrations, args.schools)
+        log(f"generating {args.registrations:,} registrations over {args.schools} schools")
+        result["load"], waiting_on_family = load(settings, school_ids, sizes, now)
+        busy = school_ids[0]
+        add_held_messages(settings, busy, waiting_on_family[:HELD_MESSAGES], now)
+        analyze(settings)
+        connection = db.connect(settings, "registrar")
+        token = issue_token(connection, busy, "admin", label="bench")
+        connection.close()
+
+        log("starting the services")
+        registrar = Service(settings, "registrar", {}, log_dir)
+        services.append(registrar)
+        behind = {"EDQUILL_REGISTRAR_URL": registrar.url}
+        kpi = Service(settings, "kpi", behind, log_dir)
+        notifier = Service(settings, "notifier", behind, log_dir)
+        services += [kpi, notifier]
+        dashboard_env = {**behind, "EDQUILL_KPI_URL": kpi.url,
+                         "EDQUILL_NOTIFIER_URL": notifier.url}
+        warm = Service(settings, "dashboard-warm", dashboard_env, log_dir)
+        cold = Service(settings, "dashboard-cold", {
+            **dashboard_env, "EDQUILL_DASHBOARD_FRESH_SECONDS": "0.001"}, log_dir)
+        services += [warm, cold]
+
+        api, cookie = {"Accesstoken": token}, {"Cookie": f"{SESSION_COOKIE}={token}"}
+        samples, warm_up = args.samples, max(20, args.samples // 10)
+        log("measuring /api/dashboard")
+        result["api_dashboard"] = {
+            "warm_kpi_cache_30d": sample(Client(warm.port, api), f"{API}?range=30d",
+                                         samples, warm_up),
+            "warm_kpi_cache_90d": sample(Client(warm.port, api), f"{API}?range=90d",
+                                         samples, warm_up),
+            "cold_kpi_cache_30d": sample(Client(cold.port, api), f"{API}?range=30d",
+                                         samples, warm_up),
+            "cold_kpi_cache_90d": sample(Client(cold.port, api), f"{API}?range=90d",
+                                         samples, warm_up),
+        }
+        log("measuring the KPI service and the notifier as the dashboard calls them")
+        today = now.date()
+        days = {f"{n}d": f"from={today - timedelta(days=n - 1)}&to={today}" for n in (30, 90)}
+        result["behind_the_dashboard"] = {
+            **{f"kpi_{kind}_{n}": sample(Client(kpi.port, api), f"/api/kpi/{kind}?{query}",
+                                         samples, warm_up)
+               for kind in ("summary", "daily") for n, query in days.items()},
+            "notifier_held": sample(Client(notifier.port, api),
+                                    "/api/messages?status=held&limit=50", samples, warm_up),
+        }
+        log("measuring the page")
+        result["page"] = {
+            "warm_kpi_cache": sample(Client(warm.port, cookie), PAGE, samples // 2, warm_up),
+            "cold_kpi_cache": sample(Client(cold.port, cookie), PAGE, samples // 2, warm_up),
+        }
+        status, body, _elapsed = Client(warm.port, api).get(f"{API}?range=30d")
+        answer = json.loads(body)
+        result["busy_school_answer"] = {
+            "tiles": {tile["key"]: tile["value"] for tile in answer["tiles"]},
+            "action_counts": answer["action_counts"], "stale": answer["stale"]}
+        result["explain"] = explain(settings, busy, now)
+        result["remote_budget_seconds"] = DashboardConfig().remote_budget_seconds
+        if not args.no_lighthouse:
+            log("running Lighthouse")
+            result["lighthouse"] = run_lighthouse(f"{warm.url}{PAGE}", token, log_dir)
+        p95 = max(result["api_dashboard"][kind]["p95_ms"] for kind in result["api_dashboard"])
+        result["verdict"] = {
+            "api_dashboard_p95_ms_worst": p95,
+            "api_dashboard_p95_ok": p95 <= TARGETS["api_dashboard_p95_ms"],
+            "page_p95_ok": max(result["page"][k]["p95_ms"] for k in result["page"])
+            <= TARGETS["page_p95_ms"],
+        }
+        if "lighthouse" in result:
+            scores = result["lighthouse"]["scores"]
+            result["verdict"].update(
+                lighthouse_performance_ok=scores["performance"]
+                >= TARGETS["lighthouse_performance"],
+                lighthouse_accessibility_ok=scores["accessibility"]
+                >= TARGETS["lighthouse_accessibility"])
+    finally:
+        for service in reversed(services):
+            service.stop()
+        if not args.keep:
+            for service in SERVICE_DATABASES:
+                db.drop_database(settings, service)
+        shutil.rmtree(log_dir, ignore_errors=True)
+    print(json.dumps(result, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

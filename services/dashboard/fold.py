@@ -1,0 +1,131 @@
+"""One event into the dashboard's tables, inside the consumer's transaction.
+
+School events (and the school snapshot registration events carry) keep the directory;
+registration events move a registration's state and the daily status counts; invoice events
+record issues and payments. Content no retry can fix raises MalformedEvent (dead-lettered).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from dashboard import invoice_store, registration_store, school_store
+from dashboard.domain import registration_state
+from dashboard.domain.rail import due_at
+from dashboard.domain.registration_state import MAX_STATUS_LENGTH, Observation
+from shared.events import Event, MalformedEvent, parse_timestamp, school_event_from_snapshot
+from shared.local_days import UnknownTimeZone, local_day, zone
+
+
+def fold_event(cursor, event: Event, invoice_due_days: int) -> None:
+    if event.event_type.startswith("school."):
+        school_store.record_school(cursor, event)
+        return
+    implied = school_event_from_snapshot(event)
+    if implied is not None:
+        school_store.record_school(cursor, implied)
+    if event.event_type.startswith("selfreg."):
+        _fold_registration(cursor, event)
+    elif event.event_type == "invoice.issued":
+        _fold_issued(cursor, event, invoice_due_days)
+    elif event.event_type == "invoice.paid":
+        invoice_store.record_paid(cursor, event.school_id, _id(event, "invoice_id"),
+                                  _id(event, "registration_id"),
+                                  _moment(event, "paid_at") or event.occurred_at)
+
+
+def observation_of(event: Event) -> Observation:
+    """What a selfreg.* event says about its registration."""
+    payload = event.payload
+    status, since, submitted_at = None, None, None
+    if event.event_type == "selfreg.submitted":
+        status = payload["status"]
+        submitted_at = _moment(event, "submitted_at") or event.occurred_at
+        since = submitted_at
+    elif event.event_type == "selfreg.status.updated":
+        status = payload["to_status"]
+    elif event.event_type == "selfreg.converted":
+        status = "converted"
+    if status is not None and (not isinstance(status, str) or not status
+                               or len(status) > MAX_STATUS_LENGTH):
+        raise MalformedEvent(f"{event.event_type} carries an unusable status {status!r}")
+    return Observation(at=event.occurred_at, status=status, since=since,
+                       student_name=registration_state.student_name(
+                           payload.get("student_first_name"), payload.get("student_last_name")),
+                       submitted_at=submitted_at)
+
+
+def _fold_registration(cursor, event: Event) -> None:
+    registration_id = _id(event, "registration_id")
+    current = registration_store.lock_state(cursor, event.school_id, registration_id)
+    applied = registration_state.apply(current, observation_of(event))
+    if applied.state != current:
+        registration_store.save_state(cursor, event.school_id, registration_id, applied.state)
+    if applied.moved is not None:
+        left, entered = applied.moved
+        registration_store.record_move(cursor, event.school_id,
+                                       _school_day(cursor, event), left, entered)
+
+
+def _fold_issued(cursor, event: Event, invoice_due_days: int) -> None:
+    payload = event.payload
+    issued_at = _moment(event, "issued_at") or event.occurred_at
+    amount = payload.get("amount_minor")
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise MalformedEvent(f"invoice.issued amount_minor must be an integer, got {amount!r}")
+    invoice_store.record_issued(cursor, invoice_store.IssuedInvoice(
+        school_id=event.school_id, invoice_id=_id(event, "invoice_id"),
+        registration_id=_id(event, "registration_id"),
+        number=_text(payload.get("number"), 40), amount_minor=amount,
+        currency=_text(payload.get("currency"), 3),
+        student_name=registration_state.student_name(payload.get("student_first_name"),
+                                                     payload.get("student_last_name")),
+        issued_at=issued_at,
+        due_at=due_at(issued_at, _stated_due(event), invoice_due_days)))
+
+
+def _school_day(cursor, event: Event) -> date:
+    """The event's day in its school's time zone (UTC while the school is unknown)."""
+    name = school_store.school_timezone(cursor, event.school_id)
+    try:
+        return local_day(event.occurred_at, zone(name)) if name else \
+            event.occurred_at.astimezone(timezone.utc).date()
+    except UnknownTimeZone:
+        return event.occurred_at.astimezone(timezone.utc).date()
+
+
+def _stated_due(event: Event) -> datetime | None:
+    """A due time the payload states: `due_at` (a time) or `due_on` (a date: due by its end,
+    in UTC)."""
+    stated = _moment(event, "due_at")
+    if stated is not None:
+        return stated
+    text = event.payload.get("due_on")
+    if text in (None, ""):
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(str(text)), time.max, tzinfo=timezone.utc)
+    except ValueError:
+        raise MalformedEvent(f"{event.event_type} due_on {text!r} is not a date") from None
+
+
+def _moment(event: Event, field: str) -> datetime | None:
+    value = event.payload.get(field)
+    if value in (None, ""):
+        return None
+    try:
+        return parse_timestamp(value)
+    except MalformedEvent as exc:
+        raise MalformedEvent(f"{event.event_type} {field}: {exc}") from None
+
+
+def _id(event: Event, field: str) -> int:
+    value: Any = event.payload.get(field)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise MalformedEvent(f"{event.event_type} {field} must be a positive integer, "
+                             f"got {value!r}")
+    return value
+
+
+def _text(value: object, limit: int) -> str | None:
+    return None if value in (None, "") else str(value)[:limit]

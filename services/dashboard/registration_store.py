@@ -1,0 +1,96 @@
+"""Registrations in MySQL: each one's current state (t_dashboard_registration) and the daily net
+changes of each status (t_dashboard_status_daily), written by the consumer and read by the
+action rail and the status tiles."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Iterable
+
+from dashboard.domain.registration_state import RegistrationState
+from dashboard.utc_columns import from_column, to_column
+
+_STATE_COLUMNS = ("status", "status_since", "status_event_at", "student_name", "name_event_at",
+                  "submitted_at")
+_TIME_COLUMNS = frozenset({"status_since", "status_event_at", "name_event_at", "submitted_at"})
+
+
+def lock_state(cursor, school_id: int, registration_id: int) -> RegistrationState | None:
+    """The registration's state, locked until the transaction ends (None: never seen)."""
+    cursor.execute(f"SELECT {', '.join(_STATE_COLUMNS)} FROM t_dashboard_registration "
+                   "WHERE school_id = %s AND registration_id = %s FOR UPDATE",
+                   (school_id, registration_id))
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return RegistrationState(**{name: from_column(row[name]) if name in _TIME_COLUMNS
+                                else row[name] for name in _STATE_COLUMNS})
+
+
+def save_state(cursor, school_id: int, registration_id: int, state: RegistrationState) -> None:
+    values = [to_column(getattr(state, name)) if name in _TIME_COLUMNS else getattr(state, name)
+              for name in _STATE_COLUMNS]
+    cursor.execute(
+        f"INSERT INTO t_dashboard_registration (school_id, registration_id, "
+        f"{', '.join(_STATE_COLUMNS)}) VALUES (%s, %s, {', '.join(['%s'] * len(values))}) "
+        "ON DUPLICATE KEY UPDATE "
+        + ", ".join(f"{name} = VALUES({name})" for name in _STATE_COLUMNS),
+        (school_id, registration_id, *values))
+
+
+def record_move(cursor, school_id: int, day: date, left: str | None, entered: str) -> None:
+    """A registration left one status and entered another on `day` (the school's local day)."""
+    changes = [(school_id, entered, day, 1)]
+    if left is not None:
+        changes.append((school_id, left, day, -1))
+    # Rows in key order, so two transactions moving the same statuses lock them alike.
+    cursor.executemany(
+        "INSERT INTO t_dashboard_status_daily (school_id, status, day, net_change) "
+        "VALUES (%s, %s, %s, %s) ON DUPLICATE KEY UPDATE net_change = net_change + "
+        "VALUES(net_change)", sorted(changes))
+
+
+def counts_at(cursor, school_id: int, statuses: Iterable[str], days: Iterable[date]
+              ) -> dict[date, dict[str, int]]:
+    """How many registrations were in each status at the end of each of `days` (a day today or
+    later gives the count now)."""
+    statuses, days = sorted(set(statuses)), sorted(set(days))
+    # One SUM per day asked: the rows of each status are summed once, whatever the days.
+    sums = ", ".join(f"SUM(CASE WHEN day > %s THEN net_change ELSE 0 END) AS after_{n}"
+                     for n in range(len(days)))
+    cursor.execute(
+        f"SELECT status, SUM(net_change) AS total, {sums} FROM t_dashboard_status_daily "
+        f"WHERE school_id = %s AND status IN ({', '.join(['%s'] * len(statuses))}) "
+        "GROUP BY status", (*days, school_id, *statuses))
+    found = {status: {day: 0 for day in days} for status in statuses}
+    for row in cursor.fetchall():
+        for n, day in enumerate(days):
+            found[row["status"]][day] = int(row["total"]) - int(row[f"after_{n}"])
+    return {day: {status: found[status][day] for status in statuses} for day in days}
+
+
+def waiting_in_status(cursor, school_id: int, status: str, before: datetime, limit: int
+                      ) -> tuple[list[dict], int]:
+    """Registrations in `status` since before `before`, oldest first (at most `limit`), and
+    how many there are in all."""
+    cursor.execute(
+        "SELECT registration_id, status, status_since, student_name "
+        "FROM t_dashboard_registration WHERE school_id = %s AND status = %s "
+        "AND status_since < %s ORDER BY status_since, registration_id LIMIT %s",
+        (school_id, status, to_column(before), limit))
+    rows = [{**row, "status_since": from_column(row["status_since"])} for row in cursor.fetchall()]
+    if len(rows) < limit:
+        return rows, len(rows)
+    cursor.execute("SELECT COUNT(*) AS n FROM t_dashboard_registration WHERE school_id = %s "
+                   "AND status = %s AND status_since < %s", (school_id, status, to_column(before)))
+    return rows, int(cursor.fetchone()["n"])
+
+
+def names_of(cursor, school_id: int, registration_ids: Iterable[int]) -> dict[int, str]:
+    ids = sorted(set(registration_ids))
+    if not ids:
+        return {}
+    cursor.execute("SELECT registration_id, student_name FROM t_dashboard_registration "
+                   f"WHERE school_id = %s AND registration_id IN ({', '.join(['%s'] * len(ids))})",
+                   (school_id, *ids))
+    return {row["registration_id"]: row["student_name"] for row in cursor.fetchall()
+            if row["student_name"]}
