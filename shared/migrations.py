@@ -2,7 +2,7 @@
 
 Each service keeps raw-SQL migrations in services/<service>/migrations (with `.rollback.sql`
 twins). `migrate` creates missing databases, applies what is pending, and then (re)loads the
-registrar's outbox triggers from sql/triggers_outbox.sql, the same file a DBA loads by hand.
+registrar's triggers from sql/ (outbox, stage counts), the same files a DBA loads by hand.
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from shared.config import SERVICE_DATABASES, Settings
 from shared.paths import SQL_DIR, migrations_dir
 from shared.sqlscript import split_statements
 
-TRIGGER_FILES = {"registrar": [SQL_DIR / "triggers_outbox.sql"]}
+TRIGGER_FILES = {"registrar": [SQL_DIR / "triggers_outbox.sql",
+                               SQL_DIR / "triggers_stage_counts.sql"]}
 
 
 @dataclass(frozen=True)

@@ -88,10 +88,11 @@ def fetch_page(connection, query: LeadQuery) -> dict:
 
 
 def stage_counts(connection, school_id: int) -> dict[str, int]:
-    """Registrations per status (every status present, zero when empty)."""
+    """Registrations per status (every status present, zero when empty), from the counts the
+    triggers keep (t_stage_count)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT status, COUNT(*) AS registrations FROM student_self_registrations "
-                       "WHERE school_id = %s GROUP BY status", (school_id,))
+        cursor.execute("SELECT status, registrations FROM t_stage_count WHERE school_id = %s",
+                       (school_id,))
         counted = {row["status"]: row["registrations"] for row in cursor.fetchall()}
     return {status: counted.get(status, 0) for status in STATUSES}
 
