@@ -18,7 +18,6 @@ from __future__ import annotations
 import collections
 import time
 from dataclasses import dataclass
-from typing import Mapping
 
 import pika
 import pika.exceptions

@@ -6,7 +6,7 @@ else reads os.environ. A bad value fails at start-up with the variable's name.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
@@ -114,6 +114,25 @@ class Settings:
         if not os.path.isabs(self.documents_dir):
             raise ConfigError(f"EDQUILL_DOCUMENTS_DIR must be an absolute path, "
                               f"got {self.documents_dir!r}")
+
+
+def knobs_from_env(cls, prefix: str, environ: Mapping[str, str] | None = None):
+    """A service's tuning knobs: `cls` is a dataclass of defaults with a validate(); each field
+    can be overridden by the variable PREFIX + FIELD_NAME (numbers parsed, text as is)."""
+    env = os.environ if environ is None else environ
+    changes = {}
+    for item in fields(cls):
+        variable = f"{prefix}{item.name.upper()}"
+        if variable not in env:
+            continue
+        kind = type(item.default)
+        try:
+            changes[item.name] = kind(env[variable]) if kind in (int, float) else env[variable]
+        except ValueError:
+            raise ConfigError(f"{variable} must be a number, got {env[variable]!r}") from None
+    config = replace(cls(), **changes)
+    config.validate()
+    return config
 
 
 def _port(variable: str, value: str) -> int:

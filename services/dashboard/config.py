@@ -6,13 +6,12 @@ variable's name.
 """
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Mapping
 from urllib.parse import urlsplit
 
 from dashboard.domain.rail import Targets
-from shared.config import ConfigError
+from shared.config import ConfigError, knobs_from_env
 
 
 @dataclass(frozen=True)
@@ -69,20 +68,7 @@ class DashboardConfig:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "DashboardConfig":
-        env = os.environ if environ is None else environ
-        changes = {}
-        for item in fields(cls):
-            variable = _variable(item.name)
-            if variable not in env:
-                continue
-            kind = type(item.default)
-            try:
-                changes[item.name] = kind(env[variable])
-            except ValueError:
-                raise ConfigError(f"{variable} must be a number, got {env[variable]!r}") from None
-        config = replace(cls(), **changes)
-        config.validate()
-        return config
+        return knobs_from_env(cls, "EDQUILL_DASHBOARD_", environ)
 
 
 def _variable(field_name: str) -> str:

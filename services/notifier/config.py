@@ -5,15 +5,14 @@ the sender address. A bad value stops the process at start with the variable's n
 """
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import timedelta
 from email.utils import parseaddr
 from typing import Mapping
 
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.quiet_hours import QuietHours
-from shared.config import ConfigError
+from shared.config import ConfigError, knobs_from_env
 
 
 @dataclass(frozen=True)
@@ -86,20 +85,7 @@ class NotifierConfig:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "NotifierConfig":
-        env = os.environ if environ is None else environ
-        changes = {}
-        for item in fields(cls):
-            variable = _variable(item.name)
-            if variable not in env:
-                continue
-            kind = type(item.default)
-            try:
-                changes[item.name] = kind(env[variable]) if kind in (int, float) else env[variable]
-            except ValueError:
-                raise ConfigError(f"{variable} must be a number, got {env[variable]!r}") from None
-        config = replace(cls(), **changes)
-        config.validate()
-        return config
+        return knobs_from_env(cls, "EDQUILL_NOTIFIER_", environ)
 
 
 def _variable(field_name: str) -> str:
