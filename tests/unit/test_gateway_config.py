@@ -29,6 +29,12 @@ ROUTES = {
     "/admin/dashboard": "dashboard",
     "/api/kpi/daily": "kpi",
     "/api/messages": "notifier",
+    "/api/admin/documents/7": "registrar",
+    "/api/admin/invoices/7/payments": "registrar",
+    "/api/admin/feature-flags": "registrar",
+    "/api/admin/reports/daily": "registrar",
+    "/autopay/signed-token": "registrar",
+    "/unsubscribe/signed-token": "notifier",
 }
 
 
