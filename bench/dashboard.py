@@ -154,7 +154,8 @@ class District:
             decided = since if status != "converted" else \
                 submitted + (since - submitted) * 0.5
             kind = "rejection" if status == "rejected" else "approval"
-            self._ledger(school_id, registration_id, kind, decided)
+            self._ledger(school_id, registration_id, kind, decided,
+                         decision_us=int((decided - submitted).total_seconds() * 1_000_000))
             self.marketing[(school_id, decided.date())][f"{kind}s"] += 1
             if status != "rejected":
                 self._invoice(rng, school_id, registration_id, decided, now,
@@ -181,10 +182,11 @@ class District:
             self._ledger(school_id, registration_id, "collected", paid_at, invoice_id, amount)
             self.revenue[(school_id, paid_at.date())]["collected_minor"] += amount
 
-    def _ledger(self, school_id, registration_id, kind, at, invoice_id=None, amount=None):
+    def _ledger(self, school_id, registration_id, kind, at, invoice_id=None, amount=None,
+                decision_us=None):
         self.ledger.append((str(_uuid()), school_id, at.date(), kind, at, registration_id,
                             invoice_id, "web" if kind == "lead" else None, amount,
-                            "USD" if amount is not None else None))
+                            "USD" if amount is not None else None, decision_us))
 
 
 # Event ids of the generated ledger: random, but the same on every run.
@@ -231,8 +233,8 @@ INVOICE_INSERT = (
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
 LEDGER_INSERT = (
     "INSERT INTO t_kpi_event_ledger (event_id, school_id, day, kind, occurred_at, "
-    "registration_id, invoice_id, source, amount_minor, currency) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+    "registration_id, invoice_id, source, amount_minor, currency, decision_us) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
 
 
 def flush_rows(settings: Settings, district: District, counts: dict) -> None:

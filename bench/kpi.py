@@ -194,7 +194,9 @@ def _registration_rows(registration: int, school: int, rng: random.Random,
     row = lambda kind, hours=0, **extra: (  # noqa: E731
         str(uuid.UUID(int=rng.getrandbits(128), version=4)), school,
         (at + timedelta(hours=hours)).date(), kind, at + timedelta(hours=hours), registration,
-        extra.get("invoice"), extra.get("source"), extra.get("amount"), extra.get("currency"))
+        extra.get("invoice"), extra.get("source"), extra.get("amount"), extra.get("currency"),
+        # the time to decision the fold stores on a decision's row (its lead came first)
+        hours * 3_600_000_000 if kind in ("approval", "rejection") else None)
     rows = [row("lead", source=rng.choice(("web", "fair", "referral", "unspecified"))),
             row("review", 2)]
     if rng.random() < 0.7:
@@ -217,8 +219,8 @@ def _insert(cursor, rows: list[tuple]) -> int:
     if rows:
         cursor.executemany(
             "INSERT INTO t_kpi_event_ledger (event_id, school_id, day, kind, occurred_at, "
-            "registration_id, invoice_id, source, amount_minor, currency) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
+            "registration_id, invoice_id, source, amount_minor, currency, decision_us) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
     return len(rows)
 
 

@@ -31,7 +31,8 @@ def already_in_ledger(cursor, event_ids: Iterable[str]) -> set[str]:
 
 
 def add_entries(cursor, entries: list[LedgerEntry]) -> None:
-    """One multi-row INSERT (pymysql rewrites executemany of a plain VALUES list into one)."""
+    """One multi-row INSERT (pymysql rewrites executemany of a plain VALUES list into one),
+    then the time to decision of every decision whose submission is now in the ledger."""
     if not entries:
         return
     cursor.executemany(
@@ -40,6 +41,27 @@ def add_entries(cursor, entries: list[LedgerEntry]) -> None:
         [(entry.event_id, entry.school_id, entry.day, entry.kind.value, entry.occurred_at,
           entry.registration_id, entry.invoice_id, entry.source, entry.amount_minor,
           entry.currency) for entry in entries])
+    _time_decisions(cursor, {(entry.school_id, entry.registration_id) for entry in entries
+                             if entry.registration_id is not None
+                             and entry.kind in _TIMED_KINDS})
+
+
+# A decision is timed when it and its submission are both in the ledger, whichever came first.
+_TIMED_KINDS = frozenset({Kind.LEAD, Kind.APPROVAL, Kind.REJECTION})
+
+
+def _time_decisions(cursor, registrations: set[tuple[int, int]]) -> None:
+    for school_id, registration_ids in _by_school(registrations).items():
+        cursor.execute(
+            "UPDATE t_kpi_event_ledger decision JOIN t_kpi_event_ledger lead "
+            "ON lead.school_id = decision.school_id "
+            "AND lead.registration_id = decision.registration_id AND lead.kind = 'lead' "
+            "SET decision.decision_us = "
+            "TIMESTAMPDIFF(MICROSECOND, lead.occurred_at, decision.occurred_at) "
+            f"WHERE decision.school_id = %s AND decision.registration_id IN "
+            f"({_placeholders(len(registration_ids))}) "
+            "AND decision.kind IN ('approval', 'rejection') AND decision.decision_us IS NULL",
+            (school_id, *registration_ids))
 
 
 def related_entries(cursor, invoices: set[tuple[int, int]],
@@ -62,15 +84,12 @@ def related_entries(cursor, invoices: set[tuple[int, int]],
 
 def decision_durations(cursor, school_id: int, first: date, last: date) -> list[int]:
     """Microseconds from submission to decision, for every decision placed on first..last
-    whose submission is in the ledger."""
+    whose submission is in the ledger (timed when both were: see add_entries)."""
     cursor.execute(
-        "SELECT TIMESTAMPDIFF(MICROSECOND, lead.occurred_at, decision.occurred_at) AS us "
-        "FROM t_kpi_event_ledger decision JOIN t_kpi_event_ledger lead "
-        "ON lead.school_id = decision.school_id "
-        "AND lead.registration_id = decision.registration_id AND lead.kind = 'lead' "
-        "WHERE decision.school_id = %s AND decision.day BETWEEN %s AND %s "
-        "AND decision.kind IN ('approval', 'rejection')", (school_id, first, last))
-    return [int(row["us"]) for row in cursor.fetchall()]
+        "SELECT decision_us FROM t_kpi_event_ledger WHERE school_id = %s "
+        "AND day BETWEEN %s AND %s AND kind IN ('approval', 'rejection') "
+        "AND decision_us IS NOT NULL", (school_id, first, last))
+    return [int(row["decision_us"]) for row in cursor.fetchall()]
 
 
 def kind_totals(cursor, school_id: int, day: date) -> dict[Kind, KindTotal]:
