@@ -25,6 +25,7 @@ from shared import db, gateway, migrations
 from shared.cli import cli
 from shared.config import Settings
 from shared.paths import ROOT
+from shared.queues import declare_consumer_queues
 from shared.supervision import (ChildExited, ChildProcesses, NotReady, http_answers,
                                 port_answers)
 
@@ -216,6 +217,9 @@ def up_command(settings: Settings, no_seed: bool, var_dir: Path, mail_http_port:
 
     applied = migrations.apply_all(settings)
     click.echo(f"migrations: {len(applied)} applied")
+    # Before the relays start: an event published before its consumer's queue exists is lost
+    # to that consumer.
+    click.echo(f"queues: {len(declare_consumer_queues(settings))} declared")
     seed_output = "" if no_seed else seed_demo()
     if nginx:
         gateway.write_local_config(settings, var_dir / "nginx")

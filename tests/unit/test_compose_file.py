@@ -40,11 +40,12 @@ def test_rabbitmq_is_the_management_image_with_a_healthcheck(services):
     assert "rabbitmq-diagnostics" in services["rabbitmq"]["healthcheck"]["test"]
 
 
-def test_migrate_is_one_shot_after_mysql_is_healthy(services):
+def test_migrate_is_one_shot_after_mysql_and_rabbitmq_are_healthy(services):
     migrate = services["migrate"]
-    assert migrate["command"] == ["edquill", "migrate"]
+    assert migrate["command"] == ["sh", "-c", "edquill migrate && edquill queues declare"]
     assert migrate["restart"] == "no"
     assert migrate["depends_on"]["mysql"]["condition"] == "service_healthy"
+    assert migrate["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
 
 
 def test_two_outbox_relays_run(services):
