@@ -9,6 +9,7 @@ import pytest
 
 from shared import db, migrations
 from shared.config import SERVICE_DATABASES, Settings
+from tests.support.processes import serve
 from tests.support.servers import isolated_settings, server_urls
 
 
@@ -48,3 +49,12 @@ def clean_outbox(registrar_db):
         cursor.execute("UPDATE t_outbox_partition_lease SET owner = NULL, lease_until = NULL")
         cursor.execute("DELETE FROM t_outbox_relay")
     return registrar_db
+
+
+@pytest.fixture(scope="session")
+def registrar_url(settings):
+    """The registrar, as operators run it, on a free port: the other services ask it about
+    access tokens. One for the session."""
+    served = serve(settings, "registrar")
+    yield served.url
+    served.stop()

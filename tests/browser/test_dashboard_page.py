@@ -20,7 +20,8 @@ from playwright.sync_api import expect, sync_playwright
 from kpi.fold import fold_events
 from shared import db
 from shared.sessions import SESSION_COOKIE
-from tests.support.dashboard import DashboardWorker, serve
+from tests.support.dashboard import DashboardWorker
+from tests.support.processes import serve
 from tests.support.factories import create_school
 from tests.support.kpi import outbox_events, school_created
 from tests.support.processes import EDQUILL

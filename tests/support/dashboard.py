@@ -8,7 +8,6 @@ import secrets
 import threading
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pika
@@ -18,8 +17,6 @@ from dashboard.consumer import DashboardConsumer
 from shared.config import Settings
 from shared.events import Event, format_timestamp
 from tests.support.consumers import ConsumerThread, outcomes
-from tests.support.processes import EdquillProcess
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 
@@ -28,41 +25,6 @@ def utc(*parts) -> datetime:
 
 
 # -- services as processes -------------------------------------------------------------------
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-@dataclass
-class Served:
-    process: EdquillProcess
-    url: str
-
-    def stop(self) -> None:
-        self.process.stop()
-
-
-def serve(settings: Settings, service: str, extra_env: dict | None = None,
-          port: int | None = None) -> Served:
-    """`edquill serve <service>` on `port` (default: a free one) with one worker, once
-    /healthz answers."""
-    port = port or free_port()
-    process = EdquillProcess(settings, "serve", service, "--port", str(port), "--workers", "1",
-                             extra_env=extra_env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: answers(f"{url}/healthz") or not process.running, timeout=60,
-                   what=f"the {service} service to serve")
-    except AssertionError:
-        process.stop()
-        raise
-    assert process.running, process.output()
-    return Served(process, url)
-
 
 class SlowServer:
     """Answers every request only after `delay` seconds, on a loopback port of its own: with a

@@ -6,10 +6,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from shared.config import Settings
 from tests.support.servers import environment
+from tests.support.tcp_proxy import free_port
+from tests.support.waiting import wait_until
 
 EDQUILL = str(Path(sys.executable).with_name("edquill"))
 
@@ -81,3 +85,40 @@ def run_edquill(settings: Settings, *args: str, extra_env: dict | None = None,
     env.update(extra_env or {})
     return subprocess.run([EDQUILL, *args], env=env, capture_output=True, text=True,
                           timeout=timeout)
+
+
+# -- HTTP services -----------------------------------------------------------------------
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@dataclass
+class Served:
+    process: EdquillProcess
+    url: str
+
+    def stop(self) -> None:
+        self.process.stop()
+
+
+def serve(settings: Settings, service: str, extra_env: dict | None = None,
+          port: int | None = None) -> Served:
+    """`edquill serve <service>` on `port` (default: a free one) with one worker, once
+    /healthz answers."""
+    port = port or free_port()
+    process = EdquillProcess(settings, "serve", service, "--port", str(port), "--workers", "1",
+                             extra_env=extra_env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: answers(f"{url}/healthz") or not process.running, timeout=60,
+                   what=f"the {service} service to serve")
+    except AssertionError:
+        process.stop()
+        raise
+    assert process.running, process.output()
+    return Served(process, url)

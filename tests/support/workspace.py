@@ -17,7 +17,7 @@ from shared import db
 from shared.config import Settings
 from shared.mailsink import MailSink
 from tests.support.factories import create_school
-from tests.support.processes import EDQUILL, EdquillProcess
+from tests.support.processes import EDQUILL, EdquillProcess, answers
 from tests.support.servers import environment
 from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
@@ -135,14 +135,6 @@ def _notifier_knows(connection, school_id: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM t_school WHERE school_id = %s", (school_id,))
         return cursor.fetchone() is not None
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (OSError, urllib.error.URLError):
-        return False
 
 
 def call(url: str, token: str, method: str = "GET", body: dict | None = None):

@@ -13,7 +13,8 @@ from dashboard.config import DashboardConfig
 from kpi.fold import fold_events
 from registrar.tokens import issue_token
 from shared import db
-from tests.support.dashboard import DashboardWorker, serve
+from tests.support.dashboard import DashboardWorker
+from tests.support.processes import serve
 from tests.support.factories import create_school
 from tests.support.kpi import school_created
 

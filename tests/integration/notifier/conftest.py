@@ -3,7 +3,6 @@ empty notifier tables and queues per test, a mail sink, a clock the test moves, 
 worker (consumer, sender, scheduler) run in a thread."""
 from __future__ import annotations
 
-import urllib.request
 from dataclasses import replace
 
 import pytest
@@ -14,9 +13,6 @@ from shared import db
 from shared.mailsink import MailSink
 from tests.support.notifier import (FakeClock, FastNotifierConsumer, WorkerThread,
                                     empty_notifier_tables, notifier_queues, purge_queues, utc)
-from tests.support.processes import EdquillProcess
-from tests.support.tcp_proxy import free_port
-from tests.support.waiting import wait_until
 
 # Knobs scaled down to test time; claims last long enough that no test sees one expire unless
 # it asks for that.
@@ -77,30 +73,6 @@ def start_worker(settings, sink, clock, notifier_db, queues):
     yield start
     for thread in started:
         thread.stop()
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="session")
-def registrar_url(settings):
-    """The registrar, as operators run it, on a free port: it checks the access tokens."""
-    port = free_port()
-    process = EdquillProcess(settings, "serve", "registrar", "--port", str(port),
-                             "--workers", "1")
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: answers(f"{url}/healthz") or not process.running, timeout=60,
-                   what="the registrar to serve")
-        assert process.running, process.output()
-        yield url
-    finally:
-        process.stop()
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from tests.support.processes import EdquillProcess
 from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
-from .conftest import answers
+from tests.support.processes import answers
 
 
 @dataclass
