@@ -36,12 +36,6 @@ class PartitionLeases:
         """Whether the time has come to heartbeat, renew and rebalance."""
         return self._clock() >= self._next_renewal
 
-    def maintain_if_due(self) -> bool:
-        if not self.due():
-            return False
-        self.maintain()
-        return True
-
     def current(self) -> tuple[int, ...]:
         """The partitions owned now; none once our lease may have run out unrenewed."""
         return self.owned if self._clock() < self._valid_until else ()
