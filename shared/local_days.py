@@ -76,6 +76,16 @@ class DayRange:
     def days(self) -> list[date]:
         return days_in(self.first, self.last)
 
+    def previous(self) -> "DayRange":
+        """The same number of days, ending the day before this range starts: what a period
+        is compared with. BadRange when that would begin before the calendar does."""
+        length = self.last - self.first
+        try:
+            last = self.first - timedelta(days=1)
+            return DayRange(last - length, last)
+        except OverflowError:
+            raise BadRange("from", "Too early: the days before it are not dates.") from None
+
 
 class BadRange(ValueError):
     """A range of days that cannot be served; `field` names the query field at fault."""

@@ -1,5 +1,6 @@
 """The daily figures in MySQL: t_marketing_kpi_daily, t_marketing_kpi_source_daily and
-t_revenue_daily, keyed by (school_id, day) with day the school's local day.
+t_revenue_daily, keyed by (school_id, day) with day the school's local day, and each day's
+decision times (t_kpi_decision_times_daily), which make a range's median.
 
 Two writers: the worker adds a batch's changes (upserts of deltas), and daily-aggregate
 replaces a day's rows with what the ledger says. Rows are written in key order, so two
@@ -11,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from kpi.domain.figures import (COUNT_FIELDS, REVENUE_FIELDS, DayFigures, MarketingFigures,
-                                RevenueFigures)
+                                RangeTotals, RevenueFigures)
 from kpi.domain.folding import DailyChanges
 
 
@@ -26,7 +27,8 @@ _MARKETING_ROW_INSERT = _insert("t_marketing_kpi_daily",
                                 ("school_id", "day", *COUNT_FIELDS, "median_hours_to_decision"))
 _REVENUE_INSERT = _insert("t_revenue_daily", ("school_id", "day", "currency", *REVENUE_FIELDS))
 _SOURCE_INSERT = _insert("t_marketing_kpi_source_daily", ("school_id", "day", "source", "leads"))
-_DAY_TABLES = ("t_marketing_kpi_daily", "t_marketing_kpi_source_daily", "t_revenue_daily")
+_FIGURE_TABLES = ("t_marketing_kpi_daily", "t_marketing_kpi_source_daily", "t_revenue_daily")
+_DAY_TABLES = (*_FIGURE_TABLES, "t_kpi_decision_times_daily")
 
 
 def _add_to(fields) -> str:
@@ -58,6 +60,26 @@ def set_median(cursor, school_id: int, day: date, median: Decimal | None) -> Non
                    "WHERE school_id = %s AND day = %s", (median, school_id, day))
 
 
+def set_decision_times(cursor, school_id: int, day: date, durations_us: list[int]) -> None:
+    """The day's decision times, replacing what the day had (none: no row)."""
+    if not durations_us:
+        cursor.execute("DELETE FROM t_kpi_decision_times_daily WHERE school_id = %s "
+                       "AND day = %s", (school_id, day))
+        return
+    cursor.execute(
+        "INSERT INTO t_kpi_decision_times_daily (school_id, day, durations_us) "
+        "VALUES (%s, %s, %s) ON DUPLICATE KEY UPDATE durations_us = VALUES(durations_us)",
+        (school_id, day, ",".join(str(value) for value in sorted(durations_us))))
+
+
+def decision_times_between(cursor, school_id: int, first: date, last: date) -> list[int]:
+    """Every decision time (microseconds) of first..last: one short row per day."""
+    cursor.execute("SELECT durations_us FROM t_kpi_decision_times_daily WHERE school_id = %s "
+                   "AND day BETWEEN %s AND %s", (school_id, first, last))
+    lists = [row["durations_us"] for row in cursor.fetchall()]
+    return list(map(int, ",".join(lists).split(","))) if lists else []
+
+
 def lock_day(cursor, school_id: int, day: date) -> None:
     """Lock a day's rows (and the gaps where missing ones would go) until the transaction
     ends: a worker folding into that day waits, and then adds to the rebuilt rows."""
@@ -69,7 +91,8 @@ def lock_day(cursor, school_id: int, day: date) -> None:
 
 
 def replace_day(cursor, school_id: int, figures: DayFigures) -> None:
-    for table in _DAY_TABLES:
+    """The day's figure rows (not its decision times: set_decision_times) from `figures`."""
+    for table in _FIGURE_TABLES:
         cursor.execute(f"DELETE FROM {table} WHERE school_id = %s AND day = %s",
                        (school_id, figures.day))
     if figures.marketing is not None:
@@ -85,6 +108,35 @@ def replace_day(cursor, school_id: int, figures: DayFigures) -> None:
         revenue = figures.revenue
         cursor.execute(_REVENUE_INSERT, (school_id, figures.day, revenue.currency,
                                          *(getattr(revenue, name) for name in REVENUE_FIELDS)))
+
+
+def totals_between(cursor, school_id: int, first: date, last: date) -> RangeTotals:
+    """The rows of first..last added up by MySQL: one row per table (and source) comes back,
+    however long the range."""
+    cursor.execute(f"SELECT {', '.join(f'SUM({name}) AS {name}' for name in COUNT_FIELDS)} "
+                   "FROM t_marketing_kpi_daily WHERE school_id = %s AND day BETWEEN %s AND %s",
+                   (school_id, first, last))
+    counts = cursor.fetchone()
+    cursor.execute(f"SELECT {', '.join(f'SUM({name}) AS {name}' for name in REVENUE_FIELDS)} "
+                   "FROM t_revenue_daily WHERE school_id = %s AND day BETWEEN %s AND %s",
+                   (school_id, first, last))
+    revenue = cursor.fetchone()
+    cursor.execute("SELECT source, SUM(leads) AS leads FROM t_marketing_kpi_source_daily "
+                   "WHERE school_id = %s AND day BETWEEN %s AND %s GROUP BY source",
+                   (school_id, first, last))
+    sources = {row["source"]: int(row["leads"]) for row in cursor.fetchall()}
+    # SUM over no rows is NULL.
+    return RangeTotals({name: int(value or 0) for name, value in counts.items()},
+                       {name: int(value or 0) for name, value in revenue.items()}, sources)
+
+
+def trend_between(cursor, school_id: int, first: date, last: date
+                  ) -> dict[date, tuple[int, int]]:
+    """(leads, enrollments) of each day of first..last that has a row."""
+    cursor.execute("SELECT day, leads, enrollments FROM t_marketing_kpi_daily "
+                   "WHERE school_id = %s AND day BETWEEN %s AND %s", (school_id, first, last))
+    return {row["day"]: (int(row["leads"]), int(row["enrollments"]))
+            for row in cursor.fetchall()}
 
 
 def days_between(cursor, school_id: int, first: date, last: date) -> dict[date, DayFigures]:

@@ -4,7 +4,7 @@ directory, every other event that moves a figure into one ledger entry and the d
     school events -> directory        (first: a batch may bring a school and its events)
     events -> ledger entries          (UnknownSchool: retried, the school event may be late)
     entries not in the ledger yet -> ledger, and their changes -> daily rows
-    days whose median may have moved -> median computed again from the ledger
+    days whose median may have moved -> their median and decision times, again from the ledger
 """
 from __future__ import annotations
 
@@ -53,4 +53,5 @@ def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
     for school_id, day in sorted(changes.median_days):
         durations = ledger_store.decision_durations(cursor, school_id, day, day)
         daily_tables.set_median(cursor, school_id, day, median_hours(durations))
+        daily_tables.set_decision_times(cursor, school_id, day, durations)
     return entries

@@ -1,10 +1,30 @@
 """What the HTTP API and the reconciliation read: a school's daily figures over a range of
-local days (every day present, empty where nothing happened) and the range added up."""
+local days (every day present, empty where nothing happened), the range added up, and a
+period beside the period before it, as a dashboard shows them."""
 from __future__ import annotations
 
-from kpi import daily_tables, ledger_store
+from dataclasses import dataclass
+from datetime import date
+
+from kpi import daily_tables
 from kpi.domain.figures import DayFigures, Summary, summarise
 from shared.local_days import DayRange
+
+
+@dataclass(frozen=True)
+class TrendDay:
+    day: date
+    leads: int
+    enrollments: int
+
+
+@dataclass(frozen=True)
+class PeriodOverview:
+    summary: Summary
+    # The same number of days just before, added up.
+    previous: Summary
+    # Every day of the period.
+    trend: list[TrendDay]
 
 
 def daily_series(connection, school_id: int, days: DayRange) -> list[DayFigures]:
@@ -14,9 +34,23 @@ def daily_series(connection, school_id: int, days: DayRange) -> list[DayFigures]
 
 
 def range_summary(connection, school_id: int, days: DayRange, currency: str) -> Summary:
-    """Totals of first..last; the median is taken over every decision in the range (a median
-    of daily medians would not be one)."""
+    """Totals of first..last, and the median over every decision in the range."""
     with connection.cursor() as cursor:
-        stored = daily_tables.days_between(cursor, school_id, days.first, days.last)
-        durations = ledger_store.decision_durations(cursor, school_id, days.first, days.last)
-    return summarise(days.first, days.last, currency, stored.values(), durations)
+        return _summary(cursor, school_id, days, currency)
+
+
+def period_overview(connection, school_id: int, days: DayRange, currency: str
+                    ) -> PeriodOverview:
+    with connection.cursor() as cursor:
+        trend = daily_tables.trend_between(cursor, school_id, days.first, days.last)
+        return PeriodOverview(
+            _summary(cursor, school_id, days, currency),
+            _summary(cursor, school_id, days.previous(), currency),
+            [TrendDay(day, *trend.get(day, (0, 0))) for day in days.days])
+
+
+def _summary(cursor, school_id: int, days: DayRange, currency: str) -> Summary:
+    return summarise(
+        days.first, days.last, currency,
+        daily_tables.totals_between(cursor, school_id, days.first, days.last),
+        daily_tables.decision_times_between(cursor, school_id, days.first, days.last))

@@ -144,6 +144,8 @@ _TABLES = {
                "WHERE school_id = %s ORDER BY day, source",
     "revenue": "SELECT day, currency, invoiced_minor, collected_minor, outstanding_minor, "
                "autopay_enrollments FROM t_revenue_daily WHERE school_id = %s ORDER BY day",
+    "decision_times": "SELECT day, durations_us FROM t_kpi_decision_times_daily "
+                      "WHERE school_id = %s ORDER BY day",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from kpi.domain.figures import (DayFigures, KindTotal, MarketingFigures, RevenueFigures,
+from kpi.domain.figures import (KindTotal, MarketingFigures, RangeTotals, RevenueFigures,
                                 conversion_rate, day_figures, median_hours, outstanding_minor,
                                 summarise)
 from kpi.domain.ledger import Kind
@@ -76,22 +76,26 @@ def test_a_day_with_only_leads_has_no_revenue_row():
     assert day_figures(DAY, {Kind.LEAD: KindTotal(2)}, {"web": 2}, 0, []).revenue is None
 
 
-def test_a_range_adds_up_its_days_and_takes_the_median_over_all_its_decisions():
-    days = [
-        DayFigures(date(2025, 11, 1), MarketingFigures(leads=3, approvals=1, enrollments=1),
-                   RevenueFigures("USD", invoiced_minor=100, outstanding_minor=100),
-                   {"web": 2, "fair": 1}),
-        DayFigures(date(2025, 11, 2), MarketingFigures(leads=1, rejections=1),
-                   RevenueFigures("USD", collected_minor=100, outstanding_minor=0), {"web": 1}),
-    ]
+def test_a_range_summary_rates_its_totals_and_takes_the_median_over_all_its_decisions():
+    totals = RangeTotals({"leads": 4, "approvals": 1, "rejections": 1, "enrollments": 1},
+                         {"invoiced_minor": 100, "collected_minor": 100,
+                          "outstanding_minor": 100}, {"web": 3, "fair": 1})
 
-    summary = summarise(date(2025, 11, 1), date(2025, 11, 2), "USD", days,
-                        [1 * HOUR, 7 * HOUR, 9 * HOUR])
+    summary = summarise(date(2025, 11, 1), date(2025, 11, 2), "USD", totals,
+                        [9 * HOUR, 1 * HOUR, 7 * HOUR])
 
-    assert summary.counts["leads"] == 4
-    assert summary.counts["approvals"] + summary.counts["rejections"] == 2
+    assert summary.counts == {"leads": 4, "reviews_started": 0, "info_requests": 0,
+                              "approvals": 1, "rejections": 1, "enrollments": 1}
     assert summary.revenue == {"invoiced_minor": 100, "collected_minor": 100,
                                "outstanding_minor": 100, "autopay_enrollments": 0}
-    assert summary.leads_by_source == {"fair": 1, "web": 3}
+    assert list(summary.leads_by_source) == ["fair", "web"]
     assert summary.conversion_rate == Decimal("0.2500")
     assert summary.median_hours_to_decision == Decimal("7.00")
+
+
+def test_a_range_without_rows_or_decisions_has_zeros_and_no_rate_or_median():
+    summary = summarise(date(2025, 11, 1), date(2025, 11, 2), "USD", RangeTotals({}, {}, {}),
+                        [])
+
+    assert set(summary.counts.values()) == {0} and set(summary.revenue.values()) == {0}
+    assert (summary.conversion_rate, summary.median_hours_to_decision) == (None, None)

@@ -7,7 +7,6 @@ Revenue, in the school's currency and integer minor units: invoiced, collected, 
 """
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -77,10 +76,12 @@ def median_hours(durations_us: Iterable[int]) -> Decimal | None:
     """The median of submission-to-decision durations (microseconds), in hours; None for none.
 
     A decision dated before its submission (clocks of two writers) counts as immediate."""
-    values = sorted(max(int(value), 0) for value in durations_us)
+    values = sorted(durations_us)
     if not values:
         return None
-    middle = Decimal(statistics.median_low(values) + statistics.median_high(values)) / 2
+    # Counting a negative duration as 0 keeps the order, so only the middle ones need it.
+    low, high = values[(len(values) - 1) // 2], values[len(values) // 2]
+    middle = Decimal(max(low, 0) + max(high, 0)) / 2
     return (middle / MICROSECONDS_PER_HOUR).quantize(HOURS_PLACES, rounding=ROUND_HALF_EVEN)
 
 
@@ -125,6 +126,14 @@ def day_figures(day: date, totals: Mapping[Kind, KindTotal], leads_by_source: Ma
 
 
 @dataclass(frozen=True)
+class RangeTotals:
+    """The daily rows of a range of days added up (zeros for a range without rows)."""
+    counts: Mapping[str, int]
+    revenue: Mapping[str, int]
+    leads_by_source: Mapping[str, int]
+
+
+@dataclass(frozen=True)
 class Summary:
     """A range of days added up; the median is over every decision in the range."""
     first: date
@@ -137,20 +146,13 @@ class Summary:
     median_hours_to_decision: Decimal | None
 
 
-def summarise(first: date, last: date, currency: str, days: Iterable[DayFigures],
-              durations_us: Sequence[int]) -> Summary:
-    counts = dict.fromkeys(COUNT_FIELDS, 0)
-    revenue = dict.fromkeys(REVENUE_FIELDS, 0)
-    sources: dict[str, int] = {}
-    for figures in days:
-        if figures.marketing is not None:
-            for name in COUNT_FIELDS:
-                counts[name] += getattr(figures.marketing, name)
-        if figures.revenue is not None:
-            for name in REVENUE_FIELDS:
-                revenue[name] += getattr(figures.revenue, name)
-        for source, leads in figures.leads_by_source.items():
-            sources[source] = sources.get(source, 0) + leads
-    return Summary(first, last, currency, counts, revenue, dict(sorted(sources.items())),
+def summarise(first: date, last: date, currency: str, totals: RangeTotals,
+              durations_us: Iterable[int]) -> Summary:
+    """The range's summary from its totals and every decision's duration in it (a median of
+    daily medians would not be one)."""
+    counts = {name: int(totals.counts.get(name, 0)) for name in COUNT_FIELDS}
+    revenue = {name: int(totals.revenue.get(name, 0)) for name in REVENUE_FIELDS}
+    return Summary(first, last, currency, counts, revenue,
+                   dict(sorted(totals.leads_by_source.items())),
                    conversion_rate(counts["leads"], counts["enrollments"]),
                    median_hours(durations_us))

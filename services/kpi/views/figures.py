@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 from kpi import reports
 from shared.remote_access import current_principal, requires
 from kpi.views.answers import day_answer, summary_answer
-from kpi.views.schemas import DailySeriesSchema, SummarySchema
+from kpi.views.schemas import (ComparedRangeQuerySchema, DailySeriesSchema,
+                               PeriodOverviewSchema, SummarySchema)
 from shared.local_days import DayRange
 from shared.range_query import DayRangeQuerySchema
 from shared.web import request_db
@@ -37,6 +38,27 @@ def summary(days: DayRange):
     totals = reports.range_summary(request_db("kpi"), principal.school_id, days,
                                    principal.currency)
     return {**_school(principal, days), **summary_answer(totals)}
+
+
+@blp.route("/overview", methods=["GET"])
+@requires()
+@blp.arguments(ComparedRangeQuerySchema, location="query")
+@blp.response(200, PeriodOverviewSchema)
+def overview(days: DayRange):
+    """The range's summary and its daily leads and enrollments, with the summary of the same
+    number of days just before it: a period at a glance and what it is compared with, in one
+    call."""
+    principal = current_principal()
+    figures = reports.period_overview(request_db("kpi"), principal.school_id, days,
+                                      principal.currency)
+    return {**_school(principal, days),
+            "summary": _range_answer(figures.summary),
+            "previous": _range_answer(figures.previous),
+            "trend": figures.trend}
+
+
+def _range_answer(summary) -> dict:
+    return {"first": summary.first, "last": summary.last, **summary_answer(summary)}
 
 
 def _school(principal, days: DayRange) -> dict:

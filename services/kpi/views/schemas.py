@@ -1,4 +1,7 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields, validates_schema
+
+from shared.local_days import BadRange, day_range
+from shared.range_query import DayRangeQuerySchema
 
 
 class _Figures(Schema):
@@ -38,3 +41,34 @@ class DailySeriesSchema(_ForSchool):
 
 class SummarySchema(_ForSchool, _Figures):
     pass
+
+
+class _RangeFigures(_Figures):
+    first = fields.Date(data_key="from")
+    last = fields.Date(data_key="to")
+
+
+class _TrendDay(Schema):
+    day = fields.Date()
+    leads = fields.Integer()
+    enrollments = fields.Integer()
+
+
+class PeriodOverviewSchema(_ForSchool):
+    summary = fields.Nested(_RangeFigures, metadata={"description": "from..to added up"})
+    previous = fields.Nested(_RangeFigures, metadata={
+        "description": "the same number of days just before `from`, added up"})
+    trend = fields.List(fields.Nested(_TrendDay), metadata={
+        "description": "every day of the range: its leads and enrollments"})
+
+
+class ComparedRangeQuerySchema(DayRangeQuerySchema):
+    """A range whose previous period (as long, just before it) is a range of dates too."""
+
+    @validates_schema
+    def _previous_is_servable(self, data, **_kwargs):
+        if "first" in data and "last" in data:
+            try:
+                day_range(data["first"], data["last"]).previous()
+            except BadRange as exc:
+                raise ValidationError(str(exc), field_name=exc.field) from None

@@ -6,6 +6,7 @@ import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
@@ -108,6 +109,69 @@ def test_the_summary_adds_up_the_range(client, registrar_db, fold):
         "leads_by_source": {"web": 4}}
     # Registration 1 was submitted at 15:00 and approved at 17:00.
     assert body["median_hours_to_decision"] == 2.0
+
+
+def decided_after(school_id: int, registration_id: int, submitted_at, hours: float):
+    """A submission and its approval `hours` later (earlier, when negative)."""
+    return (submitted(school_id, registration_id, submitted_at, "web"),
+            status_changed(school_id, registration_id, "in_review", "approved",
+                           submitted_at + timedelta(hours=hours)))
+
+
+@pytest.mark.parametrize("hours, median", [
+    ((1, 2, 4, 10), 3.0),
+    ((1, 2, 4, 10, -1), 2.0),
+    ((7,), 7.0),
+], ids=["even-count", "odd-count-with-a-decision-before-its-submission", "one-decision"])
+def test_the_median_time_to_decision_is_over_every_decision_of_the_range(
+        client, registrar_db, fold, hours, median):
+    school_id = create_school(registrar_db, timezone="America/New_York", currency="USD")
+    fold(school_created(school_id, timezone_name="America/New_York"),
+         *(event for n, taken in enumerate(hours, start=1)
+           for event in decided_after(school_id, n, utc(2025, 11, 13, 15, n), taken)))
+    token = issue_token(registrar_db, school_id, "viewer")
+
+    body = client.get(f"/api/kpi/summary?from={NOV_12}&to={NOV_13}",
+                      headers={"Accesstoken": token}).get_json()
+
+    assert body["approvals"] == len(hours)
+    assert body["median_hours_to_decision"] == median
+
+
+def test_the_overview_holds_the_period_the_period_before_and_every_day(
+        client, registrar_db, fold):
+    school = school_with_figures(registrar_db, fold, leads=3)
+    # Two days earlier: in the period before Nov 12..13, which is Nov 10..11.
+    fold(*decided_after(school.id, 10, utc(2025, 11, 11, 15, 0), 5),
+         submitted(school.id, 11, utc(2025, 11, 11, 16, 0), "fair"),
+         # Before both periods: counted in neither.
+         submitted(school.id, 12, utc(2025, 11, 9, 16, 0), "fair"))
+
+    answer = client.get(f"/api/kpi/overview?from={NOV_12}&to={NOV_13}",
+                        headers=school.headers)
+
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert (body["school_id"], body["from"], body["to"]) == (school.id, NOV_12, NOV_13)
+    summary, previous = body["summary"], body["previous"]
+    assert (summary["from"], summary["to"], summary["leads"], summary["approvals"],
+            summary["median_hours_to_decision"], summary["leads_by_source"]) == (
+        NOV_12, NOV_13, 3, 1, 2.0, {"web": 3})
+    assert (previous["from"], previous["to"], previous["leads"], previous["approvals"],
+            previous["median_hours_to_decision"], previous["leads_by_source"]) == (
+        "2025-11-10", "2025-11-11", 2, 1, 5.0, {"fair": 1, "web": 1})
+    assert body["trend"] == [{"day": NOV_12, "leads": 0, "enrollments": 0},
+                             {"day": NOV_13, "leads": 3, "enrollments": 0}]
+
+
+def test_an_overview_whose_period_before_is_no_dates_is_422(client, registrar_db, fold):
+    school = school_with_figures(registrar_db, fold, leads=1)
+
+    answer = client.get("/api/kpi/overview?from=0001-01-01&to=0001-01-31",
+                        headers=school.headers)
+
+    assert answer.status_code == 422
+    assert list(answer.get_json()["error"]["details"]["fields"]) == ["from"]
 
 
 def test_a_request_without_a_token_is_401(client):

@@ -38,14 +38,16 @@ def test_daily_aggregate_rebuilds_a_day_to_identical_rows(settings, make_kpi_wor
                         str(funnel.school_id))
 
     assert kpi_tables.rows(funnel.school_id) == incremental
-    assert incremental["marketing"] and incremental["revenue"] and incremental["sources"]
+    assert all(incremental[table] for table in ("marketing", "revenue", "sources",
+                                                "decision_times"))
 
 
 def test_daily_aggregate_restores_a_day_whose_rows_were_lost_or_damaged(
         settings, make_kpi_worker, kpi_tables):
     funnel = folded_funnel(make_kpi_worker)
     incremental = kpi_tables.rows(funnel.school_id)
-    for table in ("t_marketing_kpi_daily", "t_marketing_kpi_source_daily", "t_revenue_daily"):
+    for table in ("t_marketing_kpi_daily", "t_marketing_kpi_source_daily", "t_revenue_daily",
+                  "t_kpi_decision_times_daily"):
         kpi_tables.execute(f"DELETE FROM {table} WHERE school_id = %s AND day = %s",
                            (funnel.school_id, DAY_2))
     kpi_tables.execute("UPDATE t_marketing_kpi_daily SET leads = 999 WHERE school_id = %s",

@@ -1,0 +1,1 @@
+DROP TABLE t_kpi_decision_times_daily;
