@@ -564,7 +564,7 @@ def main() -> None:
         result["behind_the_dashboard"] = {
             **{f"kpi_{kind}_{n}": sample(Client(kpi.port, api), f"/api/kpi/{kind}?{query}",
                                          samples, warm_up)
-               for kind in ("summary", "daily") for n, query in days.items()},
+               for kind in ("overview", "summary", "daily") for n, query in days.items()},
             "notifier_held": sample(Client(notifier.port, api),
                                     "/api/messages?status=held&limit=50", samples, warm_up),
         }

@@ -1,6 +1,7 @@
-"""The KPI service over HTTP (/api/kpi): a school's figures for a period, and its daily series,
-read into plain values (a malformed answer fails here, in the call, like no answer). The
-token's school is the one answered for."""
+"""The KPI service over HTTP (/api/kpi/overview): a school's figures for a period and for the
+period before it, and the period's daily leads and enrollments, in one call, read into plain values (a
+malformed answer fails here, in the call, like no answer). The token's school is the one
+answered for."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from dashboard.domain.periods import Period
 from dashboard.domain.tiles import KPI_TILE_KEYS, Number
 from dashboard.http_json import ServiceUnavailable, get_json
 
+Figures = dict[str, Number | None]
+
 
 @dataclass(frozen=True)
 class TrendDay:
@@ -18,31 +21,41 @@ class TrendDay:
     enrollments: int
 
 
+@dataclass(frozen=True)
+class KpiOverview:
+    # The figures behind the KPI tiles (leads, enrollments, conversion_rate,
+    # median_hours_to_decision, invoiced_minor, collected_minor): the period's and the
+    # previous period's (as long, just before it).
+    figures: Figures
+    previous_figures: Figures
+    # Every day of the period.
+    trend: list[TrendDay]
+
+
 class KpiClient:
     def __init__(self, kpi_url: str, timeout_seconds: float):
         self._url, self._timeout = kpi_url, timeout_seconds
 
-    def summary(self, token: str, period: Period) -> dict[str, Number | None]:
-        """The period's figures behind the KPI tiles: leads, enrollments, conversion_rate,
-        median_hours_to_decision, invoiced_minor, collected_minor."""
-        answer = get_json(self._url, "/api/kpi/summary", _days(period), token, self._timeout)
+    def overview(self, token: str, period: Period) -> KpiOverview:
+        answer = get_json(self._url, "/api/kpi/overview",
+                          {"from": period.first.isoformat(), "to": period.last.isoformat()},
+                          token, self._timeout)
         try:
-            return {key: _number(answer[key]) for key in KPI_TILE_KEYS}
+            previous = answer["previous"]
+            if (previous["from"], previous["to"]) != (period.previous().first.isoformat(),
+                                                      period.previous().last.isoformat()):
+                raise ValueError(f"the previous period is {previous['from']}..{previous['to']}")
+            return KpiOverview(
+                _figures(answer["summary"]), _figures(previous),
+                [TrendDay(date.fromisoformat(day["day"]), int(day["leads"]),
+                          int(day["enrollments"])) for day in answer["trend"]])
         except (KeyError, TypeError, ValueError) as exc:
-            raise ServiceUnavailable(f"/api/kpi/summary answer not understood: {exc!r}") from None
-
-    def daily(self, token: str, period: Period) -> list[TrendDay]:
-        """Every day of the period: its leads and enrollments."""
-        answer = get_json(self._url, "/api/kpi/daily", _days(period), token, self._timeout)
-        try:
-            return [TrendDay(date.fromisoformat(day["day"]), int(day["leads"]),
-                             int(day["enrollments"])) for day in answer["days"]]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ServiceUnavailable(f"/api/kpi/daily answer not understood: {exc!r}") from None
+            raise ServiceUnavailable(f"/api/kpi/overview answer not understood: {exc!r}"
+                                     ) from None
 
 
-def _days(period: Period) -> dict:
-    return {"from": period.first.isoformat(), "to": period.last.isoformat()}
+def _figures(answer) -> Figures:
+    return {key: _number(answer[key]) for key in KPI_TILE_KEYS}
 
 
 def _number(value) -> Number | None:

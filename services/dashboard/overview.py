@@ -1,24 +1,24 @@
 """What one dashboard shows, put together: the tiles, the trends and the action rail of a school
 for a period. Used by the API and the page alike.
 
-The KPI service's figures (and the notifier's held messages) are asked for first and collected
-last, within the budget, so they overlap the dashboard's own queries. What did not come in time
+The KPI service's figures (one call: the period, the period before and the daily series) and
+the notifier's held messages are asked for first and collected last, within the budget, so
+they overlap the dashboard's own queries. What did not come in time
 is served from the last answer or left empty, and named in `stale`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from dashboard import invoice_store, registration_store, school_store
-from dashboard.answer_cache import AnswerCache, Fetched
+from dashboard.answer_cache import AnswerCache
 from dashboard.config import DashboardConfig
 from dashboard.domain import rail
 from dashboard.domain.periods import Selection
 from dashboard.domain.rail import RailItem, RailKind, Targets
 from dashboard.domain.tiles import KPI_TILE_KEYS, Tile, build_tiles
-from dashboard.kpi_client import KpiClient, TrendDay
+from dashboard.kpi_client import KpiClient, KpiOverview, TrendDay
 from dashboard.metrics import count_answers
 from dashboard.notifier_client import HeldMessage, NotifierClient
 from shared.remote_auth import RemotePrincipal
@@ -78,32 +78,29 @@ def build_overview(connection, sources: RemoteSources, config: DashboardConfig,
         if held.value is not None:
             items += _held_items(cursor, school_id, held.value)
             rail_counts[RailKind.MESSAGE_HELD] = len(held.value)
-    current, previous = fetched["summary"], fetched["previous_summary"]
-    kpi_stale = current.stale or previous.stale
-    stale = [*(KPI_TILE_KEYS if kpi_stale else ()),
-             *((TRENDS,) if fetched["daily"].stale else ()),
+    kpi = fetched["kpi"]
+    figures: KpiOverview | None = kpi.value
+    stale = [*((*KPI_TILE_KEYS, TRENDS) if kpi.stale else ()),
              *((HELD_MESSAGES,) if held.stale else ())]
     tiles = build_tiles(
-        {**_kpi_figures(current), **_status_figures(counts[selection.period.last])},
-        {**_kpi_figures(previous), **_status_figures(counts[selection.previous.last])},
-        set(KPI_TILE_KEYS) if kpi_stale else set(), principal.currency)
+        {**(figures.figures if figures else {}),
+         **_status_figures(counts[selection.period.last])},
+        {**(figures.previous_figures if figures else {}),
+         **_status_figures(counts[selection.previous.last])},
+        set(KPI_TILE_KEYS) if kpi.stale else set(), principal.currency)
     return Overview(
         school_id=school_id, school_name=name, timezone=principal.timezone,
         currency=principal.currency, selection=selection, tiles=tiles,
-        trend=_trend(fetched["daily"]), rail=rail.trimmed(items, config.rail_items_per_kind),
+        trend=figures.trend if figures else None, rail=rail.trimmed(items, config.rail_items_per_kind),
         rail_counts=rail_counts, targets=targets, targets_customised=customised, stale=stale,
         figures_as_of=_oldest_stale(fetched.values()), generated_at=now)
 
 
 def _remote_asks(sources: RemoteSources, config: DashboardConfig, school_id: int, token: str,
                  selection: Selection) -> dict:
-    period, previous = selection.period, selection.previous
+    period = selection.period
     return {
-        "summary": (("kpi-summary", school_id, period),
-                    lambda: sources.kpi.summary(token, period)),
-        "previous_summary": (("kpi-summary", school_id, previous),
-                             lambda: sources.kpi.summary(token, previous)),
-        "daily": (("kpi-daily", school_id, period), lambda: sources.kpi.daily(token, period)),
+        "kpi": (("kpi-overview", school_id, period), lambda: sources.kpi.overview(token, period)),
         "held": (("held-messages", school_id),
                  lambda: sources.notifier.held_messages(token, config.held_messages_limit)),
     }
@@ -115,9 +112,9 @@ def _rail_from_tables(cursor, school_id: int, now: datetime, targets: Targets, p
     the lead rule: the caller trims it), and how many of each kind there are."""
     items: list[RailItem] = []
     counts = {kind: 0 for kind in rail.RAIL_ORDER}
-    for status, before in rail.status_cutoffs(now, targets).items():
-        rows, total = registration_store.waiting_in_status(cursor, school_id, status, before,
-                                                           per_kind)
+    waiting = registration_store.waiting_in_statuses(
+        cursor, school_id, rail.status_cutoffs(now, targets), per_kind)
+    for status, (rows, total) in waiting.items():
         kind = rail.kind_of_status(status)
         counts[kind] += total
         items += [RailItem(kind, row["registration_id"],
@@ -143,17 +140,9 @@ def _held_items(cursor, school_id: int, messages: list[HeldMessage]) -> list[Rai
             for message in messages]
 
 
-def _kpi_figures(summary: Fetched) -> dict[str, Any]:
-    return {} if summary.value is None else dict(summary.value)
-
-
 def _status_figures(counts: dict[str, int]) -> dict[str, int]:
     return {"pending_review": sum(counts[status] for status in PENDING_REVIEW),
             "waiting_on_family": sum(counts[status] for status in WAITING_ON_FAMILY)}
-
-
-def _trend(daily: Fetched) -> list[TrendDay] | None:
-    return None if daily.value is None else list(daily.value)
 
 
 def _oldest_stale(answers) -> datetime | None:

@@ -4,7 +4,7 @@ action rail and the status tiles."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from dashboard.domain.registration_state import RegistrationState
 from dashboard.utc_columns import from_column, to_column
@@ -68,21 +68,38 @@ def counts_at(cursor, school_id: int, statuses: Iterable[str], days: Iterable[da
     return {day: {status: found[status][day] for status in statuses} for day in days}
 
 
-def waiting_in_status(cursor, school_id: int, status: str, before: datetime, limit: int
-                      ) -> tuple[list[dict], int]:
-    """Registrations in `status` since before `before`, oldest first (at most `limit`), and
-    how many there are in all."""
+def waiting_in_statuses(cursor, school_id: int, cutoffs: Mapping[str, datetime], limit: int
+                        ) -> dict[str, tuple[list[dict], int]]:
+    """For each status, the registrations in it since before its cutoff, oldest first (at most
+    `limit`), and how many there are in all. Two statements whatever the statuses: a round
+    trip costs more than any of these index ranges."""
+    statuses = sorted(cutoffs)
+    if not statuses:
+        return {}
+    ranges = [(status, to_column(cutoffs[status])) for status in statuses]
     cursor.execute(
-        "SELECT registration_id, status, status_since, student_name "
-        "FROM t_dashboard_registration WHERE school_id = %s AND status = %s "
-        "AND status_since < %s ORDER BY status_since, registration_id LIMIT %s",
-        (school_id, status, to_column(before), limit))
-    rows = [{**row, "status_since": from_column(row["status_since"])} for row in cursor.fetchall()]
-    if len(rows) < limit:
-        return rows, len(rows)
-    cursor.execute("SELECT COUNT(*) AS n FROM t_dashboard_registration WHERE school_id = %s "
-                   "AND status = %s AND status_since < %s", (school_id, status, to_column(before)))
-    return rows, int(cursor.fetchone()["n"])
+        " UNION ALL ".join(
+            ["(SELECT registration_id, status, status_since, student_name "
+             "FROM t_dashboard_registration WHERE school_id = %s AND status = %s "
+             "AND status_since < %s ORDER BY status_since, registration_id LIMIT %s)"]
+            * len(ranges)),
+        [value for status, before in ranges for value in (school_id, status, before, limit)])
+    found: dict[str, tuple[list[dict], int]] = {status: ([], 0) for status in statuses}
+    for row in cursor.fetchall():
+        found[row["status"]][0].append({**row, "status_since": from_column(row["status_since"])})
+    for status, (rows, _total) in found.items():
+        rows.sort(key=lambda row: (row["status_since"], row["registration_id"]))
+        found[status] = (rows, len(rows))
+    # A status whose list is full may have more: those are counted.
+    full = [(status, before) for status, before in ranges if len(found[status][0]) >= limit]
+    if full:
+        cursor.execute(
+            "SELECT status, COUNT(*) AS n FROM t_dashboard_registration WHERE school_id = %s "
+            f"AND ({' OR '.join(['(status = %s AND status_since < %s)'] * len(full))}) "
+            "GROUP BY status", (school_id, *(value for pair in full for value in pair)))
+        for row in cursor.fetchall():
+            found[row["status"]] = (found[row["status"]][0], int(row["n"]))
+    return found
 
 
 def names_of(cursor, school_id: int, registration_ids: Iterable[int]) -> dict[int, str]:

@@ -19,7 +19,8 @@ def overview_answer(overview: Overview, links: Links) -> dict:
                                "last": selection.previous.last}},
         "tiles": [asdict(tile) for tile in overview.tiles],
         "trends": {"days": None if overview.trend is None else
-                   [asdict(day) for day in overview.trend],
+                   [{"day": day.day, "leads": day.leads, "enrollments": day.enrollments}
+                    for day in overview.trend],
                    "stale": "trends" in overview.stale},
         "action_rail": [{"kind": item.kind.value, "registration_id": item.registration_id,
                          "title": item.title, "since": item.since,

@@ -68,7 +68,7 @@ def test_with_the_kpi_service_down_the_rail_comes_with_its_figures_null_and_stal
     assert [item["registration_id"] for item in body["action_rail"]] == [7]
     assert body["figures_as_of"] is None
     metrics = client.get("/metrics").get_data(as_text=True)
-    assert 'edquill_dashboard_remote_answers_total{source="summary",state="missing"}' in metrics
+    assert 'edquill_dashboard_remote_answers_total{source="kpi",state="missing"}' in metrics
 
 
 def test_a_slow_kpi_service_costs_the_budget_and_no_more(dashboard_settings,

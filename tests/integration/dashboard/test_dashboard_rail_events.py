@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from shared import db
 from shared.events import Event
+from tests.integration.dashboard.conftest import GENEROUS_BUDGET_SECONDS, dashboard_client
 from tests.support.dashboard import (converted, invoice_issued, invoice_paid, status_changed,
                                      submitted)
 
@@ -70,6 +71,32 @@ def test_the_rail_shows_what_needs_doing_from_the_events(client, make_school, wo
                                      "approved_not_converted": 1, "invoice_overdue": 2,
                                      "message_held": 0}
     assert body["school"]["name"] == f"School {school.id}"
+
+
+def test_a_full_rail_list_shows_the_oldest_and_counts_them_all(dashboard_settings,
+                                                               make_school, worker):
+    school = make_school()
+    s = school.id
+    worker.publish(
+        *(submitted(s, n, ago(days=3 + n)) for n in (1, 2, 3)),            # three waiting
+        submitted(s, 4, ago(hours=2)),                                      # too new
+        *(event for n in (5, 6) for event in (                              # two, silent
+            submitted(s, n, ago(days=10)),
+            status_changed(s, n, "pending", "needs_info", ago(days=4 + n)))),
+        submitted(s, 7, ago(days=10)),
+        status_changed(s, 7, "pending", "approved", ago(days=9)))           # one approved
+    worker.wait_until_settled()
+    client = dashboard_client(dashboard_settings, rail_items_per_kind=2,
+                              remote_budget_seconds=GENEROUS_BUDGET_SECONDS)
+
+    body = client.get("/api/dashboard", headers=school.headers()).get_json()
+
+    assert [(item["kind"], item["registration_id"]) for item in body["action_rail"]] == [
+        ("lead_waiting", 3), ("lead_waiting", 2), ("needs_info_unanswered", 6),
+        ("needs_info_unanswered", 5), ("approved_not_converted", 7)]
+    assert body["action_counts"] == {"lead_waiting": 3, "needs_info_unanswered": 2,
+                                     "approved_not_converted": 1, "invoice_overdue": 0,
+                                     "message_held": 0}
 
 
 def test_duplicated_and_out_of_order_events_change_nothing(client, make_school, worker):
