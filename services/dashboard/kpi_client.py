@@ -1,7 +1,7 @@
 """The KPI service over HTTP (/api/kpi/overview): a school's figures for a period and for the
-period before it, and the period's daily leads and enrollments, in one call, read into plain values (a
-malformed answer fails here, in the call, like no answer). The token's school is the one
-answered for."""
+period before it, and the period's daily leads and enrollments, in one call, read into plain
+values (a malformed answer fails here, in the call, like no answer). The token's school is the
+one answered for."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,10 +40,12 @@ class KpiClient:
         answer = get_json(self._url, "/api/kpi/overview",
                           {"from": period.first.isoformat(), "to": period.last.isoformat()},
                           token, self._timeout)
+        expected = period.previous()
         try:
             previous = answer["previous"]
-            if (previous["from"], previous["to"]) != (period.previous().first.isoformat(),
-                                                      period.previous().last.isoformat()):
+            # The tiles compare with the dashboard's own idea of the period before.
+            if (previous["from"], previous["to"]) != (expected.first.isoformat(),
+                                                      expected.last.isoformat()):
                 raise ValueError(f"the previous period is {previous['from']}..{previous['to']}")
             return KpiOverview(
                 _figures(answer["summary"]), _figures(previous),

@@ -1,10 +1,10 @@
 """What one dashboard shows, put together: the tiles, the trends and the action rail of a school
 for a period. Used by the API and the page alike.
 
-The KPI service's figures (one call: the period, the period before and the daily series) and
+The KPI service's figures (one call: the period, the period before and the daily trend) and
 the notifier's held messages are asked for first and collected last, within the budget, so
-they overlap the dashboard's own queries. What did not come in time
-is served from the last answer or left empty, and named in `stale`.
+they overlap the dashboard's own queries. What did not come in time is served from the last
+answer or left empty, and named in `stale`.
 """
 from __future__ import annotations
 
@@ -91,7 +91,8 @@ def build_overview(connection, sources: RemoteSources, config: DashboardConfig,
     return Overview(
         school_id=school_id, school_name=name, timezone=principal.timezone,
         currency=principal.currency, selection=selection, tiles=tiles,
-        trend=figures.trend if figures else None, rail=rail.trimmed(items, config.rail_items_per_kind),
+        trend=figures.trend if figures else None,
+        rail=rail.trimmed(items, config.rail_items_per_kind),
         rail_counts=rail_counts, targets=targets, targets_customised=customised, stale=stale,
         figures_as_of=_oldest_stale(fetched.values()), generated_at=now)
 
