@@ -582,7 +582,11 @@ def main() -> None:
         result["remote_budget_seconds"] = DashboardConfig().remote_budget_seconds
         if not args.no_lighthouse:
             log("running Lighthouse")
-            result["lighthouse"] = run_lighthouse(f"{warm.url}{PAGE}", token, log_dir)
+            try:
+                result["lighthouse"] = run_lighthouse(f"{warm.url}{PAGE}", token, log_dir)
+            except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+                # The measurements above still stand; the verdict says Lighthouse did not run.
+                result["lighthouse_error"] = str(exc)[-2000:]
         p95 = max(result["api_dashboard"][kind]["p95_ms"] for kind in result["api_dashboard"])
         result["verdict"] = {
             "api_dashboard_p95_ms_worst": p95,
@@ -590,6 +594,9 @@ def main() -> None:
             "page_p95_ok": max(result["page"][k]["p95_ms"] for k in result["page"])
             <= TARGETS["page_p95_ms"],
         }
+        if "lighthouse_error" in result:
+            result["verdict"].update(lighthouse_performance_ok=False,
+                                     lighthouse_accessibility_ok=False)
         if "lighthouse" in result:
             scores = result["lighthouse"]["scores"]
             result["verdict"].update(
