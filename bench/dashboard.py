@@ -299,8 +299,26 @@ def load(settings: Settings, school_ids: list[int], sizes: list[int], now: datet
         "invoiced_minor, collected_minor, outstanding_minor) VALUES (%s, %s, 'USD', %s, %s, %s)",
         ((school_id, day, f["invoiced_minor"], f["collected_minor"], f["outstanding_minor"])
          for (school_id, day), f in sorted(district.revenue.items())))
+    counts["kpi_decision_time_days"] = fill_decision_times(settings)
     return {"rows": dict(counts), "seconds": round(time.monotonic() - started, 1)}, \
         waiting_on_family
+
+
+def fill_decision_times(settings: Settings) -> int:
+    """Each school-day's decision times from the ledger just loaded, as the worker keeps them
+    (the statement of KPI migration 0005, which ran before there was a ledger)."""
+    connection = db.connect(settings, "kpi")
+    try:
+        with db.transaction(connection) as cursor:
+            cursor.execute("SET SESSION group_concat_max_len = 16777215")
+            return cursor.execute(
+                "INSERT INTO t_kpi_decision_times_daily (school_id, day, durations_us) "
+                "SELECT school_id, day, GROUP_CONCAT(REVERSE(UNHEX(LPAD(HEX(decision_us), 16, "
+                "'0'))) ORDER BY decision_us SEPARATOR '') FROM t_kpi_event_ledger "
+                "WHERE kind IN ('approval', 'rejection') AND decision_us IS NOT NULL "
+                "GROUP BY school_id, day")
+    finally:
+        connection.close()
 
 
 def add_held_messages(settings: Settings, school_id: int, registration_ids: list[int],

@@ -8,8 +8,11 @@ transactions touching the same days lock them in the same order.
 """
 from __future__ import annotations
 
+import sys
+from array import array
 from datetime import date
 from decimal import Decimal
+from typing import Iterable, Sequence
 
 from kpi.domain.figures import (COUNT_FIELDS, REVENUE_FIELDS, DayFigures, MarketingFigures,
                                 RangeTotals, RevenueFigures)
@@ -69,15 +72,30 @@ def set_decision_times(cursor, school_id: int, day: date, durations_us: list[int
     cursor.execute(
         "INSERT INTO t_kpi_decision_times_daily (school_id, day, durations_us) "
         "VALUES (%s, %s, %s) ON DUPLICATE KEY UPDATE durations_us = VALUES(durations_us)",
-        (school_id, day, ",".join(str(value) for value in sorted(durations_us))))
+        (school_id, day, pack_durations(durations_us)))
 
 
-def decision_times_between(cursor, school_id: int, first: date, last: date) -> list[int]:
+def decision_times_between(cursor, school_id: int, first: date, last: date) -> Sequence[int]:
     """Every decision time (microseconds) of first..last: one short row per day."""
     cursor.execute("SELECT durations_us FROM t_kpi_decision_times_daily WHERE school_id = %s "
                    "AND day BETWEEN %s AND %s", (school_id, first, last))
-    lists = [row["durations_us"] for row in cursor.fetchall()]
-    return list(map(int, ",".join(lists).split(","))) if lists else []
+    return unpack_durations(b"".join(row["durations_us"] for row in cursor.fetchall()))
+
+
+def pack_durations(durations_us: Iterable[int]) -> bytes:
+    """Ascending, as little-endian signed 64-bit integers (the column's format)."""
+    values = array("q", sorted(durations_us))
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values.tobytes()
+
+
+def unpack_durations(packed: bytes) -> array:
+    values = array("q")
+    values.frombytes(packed)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
 
 
 def lock_day(cursor, school_id: int, day: date) -> None:

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from kpi.daily_tables import unpack_durations
 from shared import db, migrations
 
 KPI = ("kpi",)
@@ -48,9 +49,9 @@ def test_0005_fills_each_days_decision_times_from_the_ledger_in_order(
         with connection.cursor() as cursor:
             cursor.execute("SELECT school_id, day, durations_us FROM t_kpi_decision_times_daily "
                            "ORDER BY school_id, day")
-            rows = [(row["school_id"], row["day"].isoformat(), row["durations_us"])
-                    for row in cursor.fetchall()]
+            rows = [(row["school_id"], row["day"].isoformat(),
+                     list(unpack_durations(row["durations_us"]))) for row in cursor.fetchall()]
     finally:
         connection.close()
-    assert rows == [(1, "2025-11-13", "-5,300,7000"), (1, "2025-11-14", "42"),
-                    (2, "2025-11-13", "9")]
+    assert rows == [(1, "2025-11-13", [-5, 300, 7_000]), (1, "2025-11-14", [42]),
+                    (2, "2025-11-13", [9])]
