@@ -279,6 +279,13 @@ def load(settings: Settings, school_ids: list[int], sizes: list[int], now: datet
         settings, "dashboard", "INSERT INTO t_dashboard_status_daily (school_id, status, day, "
         "net_change) VALUES (%s, %s, %s, %s)",
         ((*key, change) for key, change in sorted(district.status_daily.items()) if change))
+    totals: dict = defaultdict(int)
+    for (school_id, status, _day), change in district.status_daily.items():
+        totals[school_id, status] += change
+    counts["dashboard_status_totals"] = insert_rows(
+        settings, "dashboard", "INSERT INTO t_dashboard_status_total (school_id, status, "
+        "registrations) VALUES (%s, %s, %s)",
+        ((*key, total) for key, total in sorted(totals.items())))
     counts["kpi_schools"] = insert_rows(
         settings, "kpi", "INSERT INTO t_kpi_school (school_id, name, slug, timezone, currency, "
         "changed_at) VALUES (%s, %s, %s, 'UTC', 'USD', %s)",

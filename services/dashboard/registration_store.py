@@ -1,5 +1,6 @@
-"""Registrations in MySQL: each one's current state (t_dashboard_registration) and the daily net
-changes of each status (t_dashboard_status_daily), written by the consumer and read by the
+"""Registrations in MySQL: each one's current state (t_dashboard_registration), the daily net
+changes of each status (t_dashboard_status_daily) and how many are in each status now
+(t_dashboard_status_total, the sum of those changes), written by the consumer and read by the
 action rail and the status tiles."""
 from __future__ import annotations
 
@@ -47,25 +48,43 @@ def record_move(cursor, school_id: int, day: date, left: str | None, entered: st
         "INSERT INTO t_dashboard_status_daily (school_id, status, day, net_change) "
         "VALUES (%s, %s, %s, %s) ON DUPLICATE KEY UPDATE net_change = net_change + "
         "VALUES(net_change)", sorted(changes))
+    cursor.executemany(
+        "INSERT INTO t_dashboard_status_total (school_id, status, registrations) "
+        "VALUES (%s, %s, %s) ON DUPLICATE KEY UPDATE registrations = registrations + "
+        "VALUES(registrations)",
+        sorted((school, status, change) for school, status, _day, change in changes))
+
+
+def in_status_now(cursor, school_id: int, statuses: Iterable[str]) -> dict[str, int]:
+    statuses = sorted(set(statuses))
+    found = dict.fromkeys(statuses, 0)
+    if statuses:
+        cursor.execute("SELECT status, registrations FROM t_dashboard_status_total "
+                       f"WHERE school_id = %s AND status IN ({', '.join(['%s'] * len(statuses))})",
+                       (school_id, *statuses))
+        found.update({row["status"]: int(row["registrations"]) for row in cursor.fetchall()})
+    return found
 
 
 def counts_at(cursor, school_id: int, statuses: Iterable[str], days: Iterable[date]
               ) -> dict[date, dict[str, int]]:
     """How many registrations were in each status at the end of each of `days` (a day today or
-    later gives the count now)."""
+    later gives the count now): the count now, less the changes after the day."""
     statuses, days = sorted(set(statuses)), sorted(set(days))
-    # One SUM per day asked: the rows of each status are summed once, whatever the days.
+    if not statuses or not days:
+        return {day: dict.fromkeys(statuses, 0) for day in days}
+    now = in_status_now(cursor, school_id, statuses)
+    # One SUM per day asked, over the days after the earliest of them only.
     sums = ", ".join(f"SUM(CASE WHEN day > %s THEN net_change ELSE 0 END) AS after_{n}"
                      for n in range(len(days)))
     cursor.execute(
-        f"SELECT status, SUM(net_change) AS total, {sums} FROM t_dashboard_status_daily "
-        f"WHERE school_id = %s AND status IN ({', '.join(['%s'] * len(statuses))}) "
-        "GROUP BY status", (*days, school_id, *statuses))
-    found = {status: {day: 0 for day in days} for status in statuses}
-    for row in cursor.fetchall():
-        for n, day in enumerate(days):
-            found[row["status"]][day] = int(row["total"]) - int(row[f"after_{n}"])
-    return {day: {status: found[status][day] for status in statuses} for day in days}
+        f"SELECT status, {sums} FROM t_dashboard_status_daily WHERE school_id = %s "
+        f"AND status IN ({', '.join(['%s'] * len(statuses))}) AND day > %s GROUP BY status",
+        (*days, school_id, *statuses, days[0]))
+    after = {row["status"]: [int(row[f"after_{n}"]) for n in range(len(days))]
+             for row in cursor.fetchall()}
+    return {day: {status: now[status] - after.get(status, [0] * len(days))[n]
+                  for status in statuses} for n, day in enumerate(days)}
 
 
 def waiting_in_statuses(cursor, school_id: int, cutoffs: Mapping[str, datetime], limit: int
@@ -90,15 +109,21 @@ def waiting_in_statuses(cursor, school_id: int, cutoffs: Mapping[str, datetime],
     for status, (rows, _total) in found.items():
         rows.sort(key=lambda row: (row["status_since"], row["registration_id"]))
         found[status] = (rows, len(rows))
-    # A status whose list is full may have more: those are counted.
+    # A status whose list is full may have more. Counting them all means reading thousands
+    # of index entries at a busy school; the registrations in the status now, less those that
+    # entered it since the cutoff (a short range), are the same number.
     full = [(status, before) for status, before in ranges if len(found[status][0]) >= limit]
     if full:
+        now = in_status_now(cursor, school_id, [status for status, _before in full])
         cursor.execute(
             "SELECT status, COUNT(*) AS n FROM t_dashboard_registration WHERE school_id = %s "
-            f"AND ({' OR '.join(['(status = %s AND status_since < %s)'] * len(full))}) "
+            f"AND ({' OR '.join(['(status = %s AND status_since >= %s)'] * len(full))}) "
             "GROUP BY status", (school_id, *(value for pair in full for value in pair)))
-        for row in cursor.fetchall():
-            found[row["status"]] = (found[row["status"]][0], int(row["n"]))
+        recent = {row["status"]: int(row["n"]) for row in cursor.fetchall()}
+        for status, _before in full:
+            rows = found[status][0]
+            # Never fewer than listed, whatever the tables say.
+            found[status] = (rows, max(now[status] - recent.get(status, 0), len(rows)))
     return found
 
 

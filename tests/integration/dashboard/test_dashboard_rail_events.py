@@ -113,6 +113,29 @@ def test_duplicated_and_out_of_order_events_change_nothing(client, make_school, 
     assert worker.count("duplicate") >= len(events)
 
 
+def test_the_status_totals_equal_the_registrations_in_each_status_in_any_order(
+        settings, make_school, worker):
+    school = make_school()
+    events = history(school.id)
+    jumbled = events + random.Random(3).sample(events, len(events))
+    random.Random(5).shuffle(jumbled)
+    worker.publish(*jumbled)
+    worker.wait_until_settled()
+
+    connection = db.connect(settings, "dashboard")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT status, registrations FROM t_dashboard_status_total "
+                           "WHERE school_id = %s AND registrations <> 0", (school.id,))
+            totals = {row["status"]: row["registrations"] for row in cursor.fetchall()}
+            cursor.execute("SELECT status, COUNT(*) AS n FROM t_dashboard_registration "
+                           "WHERE school_id = %s GROUP BY status", (school.id,))
+            counted = {row["status"]: row["n"] for row in cursor.fetchall()}
+    finally:
+        connection.close()
+    assert totals == counted == {"pending": 2, "needs_info": 1, "approved": 1, "converted": 1}
+
+
 def test_a_redelivered_status_change_does_not_count_twice(client, make_school, worker):
     school = make_school()
     change = status_changed(school.id, 1, "pending", "needs_info", ago(days=1))

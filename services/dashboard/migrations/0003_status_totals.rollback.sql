@@ -1,0 +1,1 @@
+DROP TABLE t_dashboard_status_total;
