@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [entry for entry in sys.path
                              if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 
+from bench.server_facts import server_facts  # noqa: E402
 from dashboard.config import DashboardConfig  # noqa: E402
 from registrar.tokens import issue_token  # noqa: E402
 from shared import db, migrations  # noqa: E402
@@ -537,7 +538,7 @@ def main() -> None:
 
     settings = bench_settings()
     now = datetime.now(timezone.utc)
-    result: dict = {"params": {"registrations": args.registrations, "schools": args.schools,
+    result: dict = {"server": server_facts(settings), "params": {"registrations": args.registrations, "schools": args.schools,
                                "busy_share": BUSY_SHARE, "samples": args.samples,
                                "db_prefix": settings.db_prefix, "quick": args.quick},
                     "targets": TARGETS}

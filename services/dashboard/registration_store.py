@@ -56,6 +56,7 @@ def record_move(cursor, school_id: int, day: date, left: str | None, entered: st
 
 
 def in_status_now(cursor, school_id: int, statuses: Iterable[str]) -> dict[str, int]:
+    """How many of the school's registrations are in each status now (0 for none)."""
     statuses = sorted(set(statuses))
     found = dict.fromkeys(statuses, 0)
     if statuses:
@@ -90,8 +91,8 @@ def counts_at(cursor, school_id: int, statuses: Iterable[str], days: Iterable[da
 def waiting_in_statuses(cursor, school_id: int, cutoffs: Mapping[str, datetime], limit: int
                         ) -> dict[str, tuple[list[dict], int]]:
     """For each status, the registrations in it since before its cutoff, oldest first (at most
-    `limit`), and how many there are in all. Two statements whatever the statuses: a round
-    trip costs more than any of these index ranges."""
+    `limit`), and how many there are in all. The lists come in one statement whatever the
+    statuses: a round trip costs more than any of these index ranges."""
     statuses = sorted(cutoffs)
     if not statuses:
         return {}
@@ -103,16 +104,17 @@ def waiting_in_statuses(cursor, school_id: int, cutoffs: Mapping[str, datetime],
              "AND status_since < %s ORDER BY status_since, registration_id LIMIT %s)"]
             * len(ranges)),
         [value for status, before in ranges for value in (school_id, status, before, limit)])
-    found: dict[str, tuple[list[dict], int]] = {status: ([], 0) for status in statuses}
+    listed: dict[str, list[dict]] = {status: [] for status in statuses}
     for row in cursor.fetchall():
-        found[row["status"]][0].append({**row, "status_since": from_column(row["status_since"])})
-    for status, (rows, _total) in found.items():
+        listed[row["status"]].append({**row, "status_since": from_column(row["status_since"])})
+    for rows in listed.values():
+        # UNION ALL keeps each part's rows but promises no order across them.
         rows.sort(key=lambda row: (row["status_since"], row["registration_id"]))
-        found[status] = (rows, len(rows))
+    totals = {status: len(rows) for status, rows in listed.items()}
     # A status whose list is full may have more. Counting them all means reading thousands
     # of index entries at a busy school; the registrations in the status now, less those that
     # entered it since the cutoff (a short range), are the same number.
-    full = [(status, before) for status, before in ranges if len(found[status][0]) >= limit]
+    full = [(status, before) for status, before in ranges if len(listed[status]) >= limit]
     if full:
         now = in_status_now(cursor, school_id, [status for status, _before in full])
         cursor.execute(
@@ -121,10 +123,9 @@ def waiting_in_statuses(cursor, school_id: int, cutoffs: Mapping[str, datetime],
             "GROUP BY status", (school_id, *(value for pair in full for value in pair)))
         recent = {row["status"]: int(row["n"]) for row in cursor.fetchall()}
         for status, _before in full:
-            rows = found[status][0]
             # Never fewer than listed, whatever the tables say.
-            found[status] = (rows, max(now[status] - recent.get(status, 0), len(rows)))
-    return found
+            totals[status] = max(now[status] - recent.get(status, 0), len(listed[status]))
+    return {status: (listed[status], totals[status]) for status in statuses}
 
 
 def names_of(cursor, school_id: int, registration_ids: Iterable[int]) -> dict[int, str]:

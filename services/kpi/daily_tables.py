@@ -91,6 +91,7 @@ def pack_durations(durations_us: Iterable[int]) -> bytes:
 
 
 def unpack_durations(packed: bytes) -> array:
+    """The durations of one or more packed lists, joined (each list ascending, not the whole)."""
     values = array("q")
     values.frombytes(packed)
     if sys.byteorder == "big":
