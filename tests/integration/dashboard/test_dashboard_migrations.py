@@ -1,23 +1,18 @@
 """Dashboard migrations that carry data: 0003 totals each status from its daily changes."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from shared import db, migrations
+from tests.support.migrations import migrated_up_to_before
 
 DASHBOARD = ("dashboard",)
 
 
 @pytest.fixture
 def dashboard_without_status_totals(settings):
-    """A dashboard database of its own, migrated up to the migration before 0003."""
-    own = replace(settings, db_prefix=f"{settings.db_prefix}m3_")
-    migrations.apply_all(own, DASHBOARD)
-    assert migrations.rollback_last(own, DASHBOARD) == ["dashboard:0003_status_totals"]
-    yield own
-    db.drop_database(own, "dashboard")
+    with migrated_up_to_before(settings, "dashboard", "0003_status_totals") as own:
+        yield own
 
 
 def test_0003_totals_each_schools_statuses_from_their_daily_changes(

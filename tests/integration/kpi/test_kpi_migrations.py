@@ -2,24 +2,19 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
-
 import pytest
 
 from kpi.daily_tables import unpack_durations
 from shared import db, migrations
+from tests.support.migrations import migrated_up_to_before
 
 KPI = ("kpi",)
 
 
 @pytest.fixture
 def kpi_without_decision_times(settings):
-    """A KPI database of its own, migrated up to the migration before 0005."""
-    own = replace(settings, db_prefix=f"{settings.db_prefix}m5_")
-    migrations.apply_all(own, KPI)
-    assert migrations.rollback_last(own, KPI) == ["kpi:0005_decision_times_daily"]
-    yield own
-    db.drop_database(own, "kpi")
+    with migrated_up_to_before(settings, "kpi", "0005_decision_times_daily") as own:
+        yield own
 
 
 def ledger_row(school_id: int, day: str, kind: str, decision_us: int | None) -> tuple:
