@@ -12,11 +12,11 @@ import sys
 from array import array
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from kpi.domain.figures import (COUNT_FIELDS, REVENUE_FIELDS, DayFigures, MarketingFigures,
                                 RangeTotals, RevenueFigures)
-from kpi.domain.folding import DailyChanges
+from kpi.domain.folding import DailyChanges, DayKey
 
 
 
@@ -58,21 +58,30 @@ def apply_changes(cursor, changes: DailyChanges) -> None:
              for (school_id, day), change in sorted(changes.revenue.items())])
 
 
-def set_median(cursor, school_id: int, day: date, median: Decimal | None) -> None:
-    cursor.execute("UPDATE t_marketing_kpi_daily SET median_hours_to_decision = %s "
-                   "WHERE school_id = %s AND day = %s", (median, school_id, day))
+def set_medians(cursor, medians: Mapping[DayKey, Decimal | None]) -> None:
+    """Each day's median hours to decision, in one statement. A day with decisions has its
+    marketing row (they are counted on it), so the insert only ever updates."""
+    if medians:
+        cursor.executemany(
+            _insert("t_marketing_kpi_daily", ("school_id", "day", "median_hours_to_decision"))
+            + " ON DUPLICATE KEY UPDATE "
+            "median_hours_to_decision = VALUES(median_hours_to_decision)",
+            [(school_id, day, median) for (school_id, day), median in sorted(medians.items())])
 
 
-def set_decision_times(cursor, school_id: int, day: date, durations_us: list[int]) -> None:
-    """The day's decision times, replacing what the day had (none: no row)."""
-    if not durations_us:
-        cursor.execute("DELETE FROM t_kpi_decision_times_daily WHERE school_id = %s "
-                       "AND day = %s", (school_id, day))
-        return
-    cursor.execute(
-        "INSERT INTO t_kpi_decision_times_daily (school_id, day, durations_us) "
-        "VALUES (%s, %s, %s) ON DUPLICATE KEY UPDATE durations_us = VALUES(durations_us)",
-        (school_id, day, pack_durations(durations_us)))
+def set_decision_times(cursor, times: Mapping[DayKey, Sequence[int]]) -> None:
+    """Each day's decision times, replacing what the day had (a day without any: no row)."""
+    timed = [(school_id, day, pack_durations(durations))
+             for (school_id, day), durations in sorted(times.items()) if durations]
+    if timed:
+        cursor.executemany(
+            "INSERT INTO t_kpi_decision_times_daily (school_id, day, durations_us) "
+            "VALUES (%s, %s, %s) ON DUPLICATE KEY UPDATE durations_us = VALUES(durations_us)",
+            timed)
+    for (school_id, day), durations in sorted(times.items()):
+        if not durations:
+            cursor.execute("DELETE FROM t_kpi_decision_times_daily WHERE school_id = %s "
+                           "AND day = %s", (school_id, day))
 
 
 def decision_times_between(cursor, school_id: int, first: date, last: date) -> Sequence[int]:

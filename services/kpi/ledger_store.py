@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Iterable
+from typing import Any, Iterable
 
 from kpi.domain.figures import KindTotal
 from kpi.domain.ledger import Kind, LedgerEntry
@@ -92,6 +92,20 @@ def decision_durations(cursor, school_id: int, first: date, last: date) -> list[
     return [int(row["decision_us"]) for row in cursor.fetchall()]
 
 
+def decision_durations_of_days(cursor, school_days: Iterable[tuple[int, date]]
+                               ) -> dict[tuple[int, date], list[int]]:
+    """decision_durations of each (school, day), in one statement per school."""
+    found: dict[tuple[int, date], list[int]] = {key: [] for key in school_days}
+    for school_id, days in _by_school(set(found)).items():
+        cursor.execute(
+            "SELECT day, decision_us FROM t_kpi_event_ledger WHERE school_id = %s "
+            f"AND day IN ({_placeholders(len(days))}) AND kind IN ('approval', 'rejection') "
+            "AND decision_us IS NOT NULL", (school_id, *days))
+        for row in cursor.fetchall():
+            found[(school_id, row["day"])].append(int(row["decision_us"]))
+    return found
+
+
 def kind_totals(cursor, school_id: int, day: date) -> dict[Kind, KindTotal]:
     cursor.execute(
         "SELECT kind, COUNT(*) AS entries, COALESCE(SUM(amount_minor), 0) AS amount_minor, "
@@ -121,8 +135,8 @@ def collected_against_issued(cursor, school_id: int, day: date) -> int:
     return int(cursor.fetchone()["collected"])
 
 
-def _by_school(pairs: set[tuple[int, int]]) -> dict[int, list[int]]:
-    grouped: dict[int, list[int]] = defaultdict(list)
+def _by_school(pairs: set[tuple[int, Any]]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
     for school_id, identifier in sorted(pairs):
         grouped[school_id].append(identifier)
     return grouped

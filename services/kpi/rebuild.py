@@ -57,7 +57,7 @@ def _rebuild_day_once(connection, school_id: int, day: date) -> DayFigures:
             ledger_store.leads_by_source(cursor, school_id, day),
             ledger_store.collected_against_issued(cursor, school_id, day), durations)
         daily_tables.replace_day(cursor, school_id, figures)
-        daily_tables.set_decision_times(cursor, school_id, day, durations)
+        daily_tables.set_decision_times(cursor, {(school_id, day): durations})
     return figures
 
 
