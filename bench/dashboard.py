@@ -455,9 +455,15 @@ def explain(settings: Settings, school_id: int, now: datetime) -> dict:
         "rail_overdue": ("SELECT invoice_id FROM t_dashboard_invoice WHERE school_id = %s "
                          "AND paid_at IS NULL AND due_at < %s ORDER BY due_at, invoice_id "
                          "LIMIT 10", (school_id, naive(now))),
-        "status_counts": ("SELECT status, SUM(net_change) FROM t_dashboard_status_daily "
-                          "WHERE school_id = %s AND status IN ('in_review', 'needs_info', "
-                          "'pending') GROUP BY status", (school_id,)),
+        "rail_entered_since_cutoff": (
+            "SELECT status, COUNT(*) FROM t_dashboard_registration WHERE school_id = %s "
+            "AND ((status = 'pending' AND status_since >= %s) "
+            "OR (status = 'needs_info' AND status_since >= %s)) GROUP BY status",
+            (school_id, cutoff, cutoff)),
+        "status_changes_after_previous_period": (
+            "SELECT status, SUM(net_change) FROM t_dashboard_status_daily "
+            "WHERE school_id = %s AND status IN ('in_review', 'needs_info', 'pending') "
+            "AND day > %s GROUP BY status", (school_id, (now - timedelta(days=180)).date())),
     }
     connection = db.connect(settings, "dashboard")
     plans = {}
