@@ -37,6 +37,7 @@ class KpiClient:
         self._url, self._timeout = kpi_url, timeout_seconds
 
     def overview(self, token: str, period: Period) -> KpiOverview:
+        """The period's figures, the previous period's and the period's trend."""
         answer = get_json(self._url, "/api/kpi/overview",
                           {"from": period.first.isoformat(), "to": period.last.isoformat()},
                           token, self._timeout)
