@@ -50,7 +50,7 @@ def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
     ledger_store.add_entries(cursor, entries)
     changes = fold(entries, earlier)
     daily_tables.apply_changes(cursor, changes)
-    durations = ledger_store.decision_durations_of_days(cursor, changes.median_days)
+    durations = ledger_store.decision_durations(cursor, changes.median_days)
     daily_tables.set_medians(cursor, {key: median_hours(values)
                                       for key, values in durations.items()})
     daily_tables.set_decision_times(cursor, durations)

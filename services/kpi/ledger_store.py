@@ -82,19 +82,11 @@ def related_entries(cursor, invoices: set[tuple[int, int]],
     return related
 
 
-def decision_durations(cursor, school_id: int, first: date, last: date) -> list[int]:
-    """Microseconds from submission to decision, for every decision placed on first..last
-    whose submission is in the ledger (timed when both were: see add_entries)."""
-    cursor.execute(
-        "SELECT decision_us FROM t_kpi_event_ledger WHERE school_id = %s "
-        "AND day BETWEEN %s AND %s AND kind IN ('approval', 'rejection') "
-        "AND decision_us IS NOT NULL", (school_id, first, last))
-    return [int(row["decision_us"]) for row in cursor.fetchall()]
-
-
-def decision_durations_of_days(cursor, school_days: Iterable[tuple[int, date]]
-                               ) -> dict[tuple[int, date], list[int]]:
-    """decision_durations of each (school, day), in one statement per school."""
+def decision_durations(cursor, school_days: Iterable[tuple[int, date]]
+                       ) -> dict[tuple[int, date], list[int]]:
+    """For each (school, day): microseconds from submission to decision of every decision
+    placed on that day whose submission is in the ledger (timed when both were: see
+    add_entries). One statement per school."""
     found: dict[tuple[int, date], list[int]] = {key: [] for key in school_days}
     for school_id, days in _by_school(set(found)).items():
         cursor.execute(

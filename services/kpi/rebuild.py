@@ -51,13 +51,14 @@ def _rebuild_day_once(connection, school_id: int, day: date) -> DayFigures:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     with transaction(connection) as cursor:
         daily_tables.lock_day(cursor, school_id, day)
-        durations = ledger_store.decision_durations(cursor, school_id, day, day)
+        key = (school_id, day)
+        durations = ledger_store.decision_durations(cursor, [key])[key]
         figures = day_figures(
             day, ledger_store.kind_totals(cursor, school_id, day),
             ledger_store.leads_by_source(cursor, school_id, day),
             ledger_store.collected_against_issued(cursor, school_id, day), durations)
         daily_tables.replace_day(cursor, school_id, figures)
-        daily_tables.set_decision_times(cursor, {(school_id, day): durations})
+        daily_tables.set_decision_times(cursor, {key: durations})
     return figures
 
 
