@@ -5,14 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from dashboard.domain.periods import PRESETS
 from dashboard.domain.rail import MAX_TARGET_HOURS, RailKind
-from shared.events import format_timestamp
-
-
-class UtcDateTime(fields.DateTime):
-    """An aware time as ISO 8601 in UTC with a Z, as in the event envelope."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else format_timestamp(value)
+from shared.api_fields import UtcDateTime
 
 
 class DashboardQuerySchema(Schema):

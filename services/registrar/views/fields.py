@@ -5,18 +5,6 @@ from datetime import date, datetime, timezone
 
 from marshmallow import ValidationError, fields
 
-from shared.events import format_timestamp
-
-
-class UtcDateTime(fields.DateTime):
-    """A database time (naive UTC) as ISO 8601 with a Z, as in the event envelope."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return format_timestamp(value.replace(tzinfo=timezone.utc)
-                                if value.tzinfo is None else value)
-
 
 class Text(fields.String):
     """Text with surrounding blanks trimmed. A blank value is missing: an error when the field

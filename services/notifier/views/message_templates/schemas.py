@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from notifier.views.fields import UtcDateTime
+from shared.api_fields import UtcDateTime
 
 # Generous for a school's wording, small enough that one template cannot fill the database.
 MAX_BODY_LENGTH = 100_000

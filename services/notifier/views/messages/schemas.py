@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from notifier.views.fields import UtcDateTime
+from shared.api_fields import UtcDateTime
 
 STATUSES = ("queued", "held", "sent", "failed", "suppressed", "duplicate", "collapsed",
             "cancelled")

@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields
 
-from registrar.views.fields import UtcDateTime
+from shared.api_fields import UtcDateTime
 
 
 class FeatureFlagSchema(Schema):

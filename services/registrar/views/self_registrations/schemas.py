@@ -4,7 +4,8 @@ from marshmallow import (Schema, ValidationError, fields, post_load, validate,
 from registrar.cursors import InvalidCursor, decode_cursor
 from registrar.domain.lifecycle import STATUSES
 from registrar.lead_queue import DEFAULT_SORT, MAX_PAGE, SORTS
-from registrar.views.fields import Text, UtcDateTime
+from registrar.views.fields import Text
+from shared.api_fields import UtcDateTime
 
 
 class LeadQueueQuerySchema(Schema):

@@ -1,4 +1,4 @@
-"""Marshmallow fields the notifier's schemas share."""
+"""Marshmallow fields every service's API schemas share."""
 from __future__ import annotations
 
 from datetime import timezone
@@ -9,7 +9,8 @@ from shared.events import format_timestamp
 
 
 class UtcDateTime(fields.DateTime):
-    """A database time (naive UTC) as ISO 8601 with a Z, as in the event envelope."""
+    """A time as ISO 8601 in UTC with a Z, as in the event envelope. A naive time is a
+    database time, UTC already."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
