@@ -65,8 +65,8 @@ class ScheduleIn(Schema):
             raise ValidationError(errors)
 
 
-class ScheduleOut(Schema):
-    id = fields.Int()
+class ClassSlotOut(Schema):
+    """A teacher's class slot as both the schedules and the placements show it."""
     teacher_id = fields.Int()
     teacher_name = fields.Str()
     name = fields.Str()
@@ -78,6 +78,10 @@ class ScheduleOut(Schema):
     starts_on = fields.Str()
     ends_on = fields.Str()
     capacity = fields.Int()
-    taken = fields.Int()
     seats_left = fields.Int()
+
+
+class ScheduleOut(ClassSlotOut):
+    id = fields.Int()
+    taken = fields.Int()
     fee_minor = fields.Int(allow_none=True)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from registrar.views.classes.schemas import ClassSlotOut
+
 
 class PlacementRequest(Schema):
     registration_id = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
@@ -17,20 +19,8 @@ class PlacementQuery(Schema):
     schedule_id = fields.Int(required=True, validate=validate.Range(min=1))
 
 
-class ClassOut(Schema):
+class ClassOut(ClassSlotOut):
     schedule_id = fields.Int()
-    name = fields.Str()
-    teacher_id = fields.Int()
-    teacher_name = fields.Str()
-    program = fields.Str(allow_none=True)
-    room = fields.Str(allow_none=True)
-    weekday = fields.Int()
-    start_time = fields.Str()
-    end_time = fields.Str()
-    starts_on = fields.Str()
-    ends_on = fields.Str()
-    capacity = fields.Int()
-    seats_left = fields.Int()
 
 
 class ConflictOut(Schema):
