@@ -94,6 +94,19 @@ def test_another_schools_token_sees_only_its_own_figures(client, registrar_db, f
                       headers=mine.headers).get_json()["leads"] == 2
 
 
+def test_another_schools_overview_holds_only_its_own_figures(client, registrar_db, fold):
+    mine = school_with_figures(registrar_db, fold, leads=2)
+    theirs = school_with_figures(registrar_db, fold, leads=5)
+
+    def leads(school):
+        body = client.get(f"/api/kpi/overview?from={NOV_13}&to={NOV_13}",
+                          headers=school.headers).get_json()
+        return body["school_id"], body["summary"]["leads"], body["trend"][0]["leads"]
+
+    assert leads(theirs) == (theirs.id, 5, 5)
+    assert leads(mine) == (mine.id, 2, 2)
+
+
 def test_the_summary_adds_up_the_range(client, registrar_db, fold):
     school = school_with_figures(registrar_db, fold, leads=4, role="admin")
 
@@ -174,15 +187,20 @@ def test_an_overview_whose_period_before_is_no_dates_is_422(client, registrar_db
     assert list(answer.get_json()["error"]["details"]["fields"]) == ["from"]
 
 
-def test_a_request_without_a_token_is_401(client):
-    answer = client.get(f"/api/kpi/daily?from={NOV_12}&to={NOV_13}")
+ENDPOINTS = ["/api/kpi/daily", "/api/kpi/summary", "/api/kpi/overview"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_request_without_a_token_is_401(client, endpoint):
+    answer = client.get(f"{endpoint}?from={NOV_12}&to={NOV_13}")
 
     assert answer.status_code == 401
     assert answer.get_json()["error"]["code"] == "unauthorized"
 
 
-def test_a_token_the_registrar_does_not_know_is_401(client):
-    answer = client.get(f"/api/kpi/summary?from={NOV_12}&to={NOV_13}",
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_token_the_registrar_does_not_know_is_401(client, endpoint):
+    answer = client.get(f"{endpoint}?from={NOV_12}&to={NOV_13}",
                         headers={"Accesstoken": "made-up-token"})
 
     assert answer.status_code == 401
@@ -195,10 +213,11 @@ def test_a_token_the_registrar_does_not_know_is_401(client):
     ("from=2025-11-01&to=yesterday", "to"),
     ("from=2025-11-01", "to"),
 ], ids=["backwards", "over-366-days", "no-such-date", "not-a-date", "missing"])
-def test_a_bad_range_is_422_naming_the_field(client, registrar_db, fold, query, field):
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_bad_range_is_422_naming_the_field(client, registrar_db, fold, endpoint, query, field):
     school = school_with_figures(registrar_db, fold, leads=1)
 
-    answer = client.get(f"/api/kpi/daily?{query}", headers=school.headers)
+    answer = client.get(f"{endpoint}?{query}", headers=school.headers)
 
     assert answer.status_code == 422
     assert list(answer.get_json()["error"]["details"]["fields"]) == [field]
