@@ -14,11 +14,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(VENV)/bin/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+# Development mode, said out loud: `up` is a developer's machine, never production.
 up: install
-	$(VENV)/bin/edquill up
+	EDQUILL_ENV=development $(VENV)/bin/edquill up
 
 test: install
-	$(VENV)/bin/pytest
+	EDQUILL_ENV=development $(VENV)/bin/pytest
 
 bench: install
 	$(VENV)/bin/python bench/outbox.py

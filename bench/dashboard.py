@@ -51,7 +51,7 @@ from bench.server_facts import server_facts  # noqa: E402
 from dashboard.config import DashboardConfig  # noqa: E402
 from registrar.tokens import issue_token  # noqa: E402
 from shared import db, migrations  # noqa: E402
-from shared.config import SERVICE_DATABASES, Settings  # noqa: E402
+from shared.config import SERVICE_DATABASES, Settings, development_settings  # noqa: E402
 from shared.sessions import SESSION_COOKIE  # noqa: E402
 
 EDQUILL = str(Path(sys.executable).with_name("edquill"))
@@ -94,9 +94,9 @@ def log(message: str) -> None:
 # -- data ------------------------------------------------------------------------------------
 
 def bench_settings() -> Settings:
-    base = Settings.from_env()
+    base = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
     run = secrets.token_hex(3)
-    return Settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
+    return development_settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
                     db_prefix=f"edqbench_db_{run}_", exchange=f"edqbench.db.{run}.events")
 
 

@@ -43,7 +43,7 @@ from kpi.rebuild import days_to_rebuild, rebuild  # noqa: E402
 from kpi import school_directory  # noqa: E402
 from shared import db, migrations  # noqa: E402
 from shared.broker import ConsumerTopology  # noqa: E402
-from shared.config import Settings  # noqa: E402
+from shared.config import Settings, development_settings  # noqa: E402
 from bench.server_facts import server_facts  # noqa: E402
 from shared.events import Event, format_timestamp  # noqa: E402
 
@@ -59,7 +59,7 @@ YEAR_DAYS = 365
 
 def bench_settings() -> Settings:
     run = secrets.token_hex(3)
-    base = Settings.from_env()
+    base = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
     return replace(base, db_prefix=f"edqbench_{run}_", exchange=f"edqbench.{run}.events")
 
 

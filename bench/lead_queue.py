@@ -44,7 +44,7 @@ from registrar.cursors import decode_cursor  # noqa: E402
 from registrar.lead_queue import LeadQuery, page_statement  # noqa: E402
 from registrar.tokens import issue_token  # noqa: E402
 from shared import db, migrations  # noqa: E402
-from shared.config import SERVICE_DATABASES, Settings  # noqa: E402
+from shared.config import SERVICE_DATABASES, Settings, development_settings  # noqa: E402
 from bench.server_facts import server_facts  # noqa: E402
 
 EDQUILL = str(Path(sys.executable).with_name("edquill"))
@@ -79,8 +79,8 @@ def log(message: str) -> None:
 # -- data ------------------------------------------------------------------------------------
 
 def bench_settings() -> Settings:
-    base = Settings.from_env()
-    return Settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
+    base = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
+    return development_settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
                     db_prefix=f"edqbench_lq_{secrets.token_hex(3)}_",
                     exchange=f"edqbench.lq.{secrets.token_hex(3)}.events")
 

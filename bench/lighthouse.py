@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from registrar import billing, classes, sign_in  # noqa: E402
 from registrar.users import create_user  # noqa: E402
 from shared import db, migrations  # noqa: E402
-from shared.config import SERVICE_DATABASES, Settings  # noqa: E402
+from shared.config import SERVICE_DATABASES, Settings, development_settings  # noqa: E402
 from shared.sessions import SESSION_COOKIE  # noqa: E402
 
 EDQUILL = str(Path(sys.executable).with_name("edquill"))
@@ -65,8 +65,8 @@ def log(message: str) -> None:
 
 def bench_settings(port: int) -> Settings:
     run = secrets.token_hex(3)
-    defaults = Settings.from_env()
-    return Settings(mysql_url=defaults.mysql_url, db_prefix=f"edqbench_lh_{run}_",
+    defaults = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
+    return development_settings(mysql_url=defaults.mysql_url, db_prefix=f"edqbench_lh_{run}_",
                     amqp_url=defaults.amqp_url, exchange=f"edqbench.lh.{run}",
                     ports={**defaults.ports, "registrar": port},
                     registrar_url=f"http://127.0.0.1:{port}", secret_key=defaults.secret_key)

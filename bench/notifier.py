@@ -43,7 +43,7 @@ import pika  # noqa: E402
 from notifier.consumer import NotifierConsumer  # noqa: E402
 from shared import db, migrations  # noqa: E402
 from shared.broker import ConsumerTopology  # noqa: E402
-from shared.config import Settings  # noqa: E402
+from shared.config import Settings, development_settings  # noqa: E402
 from shared.events import Event  # noqa: E402
 from shared.mail_store import MailDirectory  # noqa: E402
 from shared.supervision import port_answers  # noqa: E402
@@ -59,8 +59,8 @@ INVOICE_IDS = itertools.count(1)
 
 def bench_settings(smtp_port: int) -> Settings:
     run = secrets.token_hex(3)
-    base = Settings.from_env()
-    return Settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
+    base = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
+    return development_settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
                     db_prefix=f"edqbench_{run}_", exchange=f"edqbench.{run}.events",
                     smtp_url=f"smtp://127.0.0.1:{smtp_port}")
 

@@ -35,7 +35,7 @@ import pika  # noqa: E402
 
 from outbox_relay.publisher import ConfirmingPublisher, Message  # noqa: E402
 from shared import db, migrations  # noqa: E402
-from shared.config import SERVICE_DATABASES, Settings  # noqa: E402
+from shared.config import SERVICE_DATABASES, Settings, development_settings  # noqa: E402
 from bench.server_facts import server_facts  # noqa: E402
 from shared.events import Event  # noqa: E402
 
@@ -53,8 +53,8 @@ TICK_SECONDS = 0.002
 
 def bench_settings() -> Settings:
     run = secrets.token_hex(3)
-    base = Settings.from_env()
-    return Settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
+    base = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
+    return development_settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
                     db_prefix=f"edqbench_{run}_", exchange=f"edqbench.{run}.events")
 
 

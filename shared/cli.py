@@ -38,8 +38,20 @@ def _plugin_commands():
 def cli(ctx: click.Context, log_level: str) -> None:
     """EdQuill V2: registrar platform services and operations."""
     configure_logging(log_level)
+    if ctx.invoked_subcommand in DEVELOPMENT_COMMANDS:
+        return  # it sets up a developer's environment first, then reads the settings
+    ctx.obj = settings_from_env()
+
+
+# Commands that run a whole system on a developer's machine and read their settings after
+# saying so (EDQUILL_ENV=development, a key of the machine's own).
+DEVELOPMENT_COMMANDS = frozenset({"up"})
+
+
+def settings_from_env() -> Settings:
+    """The process's settings; a bad or, in production, weak value stops it with one line."""
     try:
-        ctx.obj = Settings.from_env()
+        return Settings.from_env()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -5,8 +5,10 @@ else reads os.environ. A bad value fails at start-up with the variable's name.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
+from email.utils import parseaddr
 from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
@@ -14,7 +16,22 @@ from shared.paths import ROOT
 
 SERVICE_DATABASES = ("registrar", "notifier", "kpi", "dashboard")
 
+PRODUCTION = "production"
+DEVELOPMENT = "development"
+ENVIRONMENTS = (PRODUCTION, DEVELOPMENT)
+
 DEV_SECRET_KEY = "edquill-dev-secret-key-change-me"
+# Every example key this repository has ever shipped: anyone can read them, so anyone could
+# sign links with them. Production refuses each one, however long.
+SHIPPED_SECRET_KEYS = frozenset({
+    DEV_SECRET_KEY,
+    "change-me-to-a-long-random-string",
+    "compose-dev-secret-change-me",
+})
+# HMAC-SHA256 keys: 32 characters of a random string carry the hash's full strength.
+MIN_SECRET_KEY_LENGTH = 32
+# Proxies whose X-Forwarded-* headers are believed when nothing else is said: this machine.
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.0/8", "::1")
 
 
 class ConfigError(ValueError):
@@ -56,15 +73,45 @@ class Settings:
     registrar_url: str = "http://127.0.0.1:8001"
     kpi_url: str = "http://127.0.0.1:8003"
     notifier_url: str = "http://127.0.0.1:8004"
-    # Signs links sent to families (autopay confirmation) and their forms' CSRF tokens. The
-    # default only suits a developer's machine: set EDQUILL_SECRET_KEY anywhere else.
-    secret_key: str = DEV_SECRET_KEY
+    # Production unless said otherwise: a forgotten setting must fail closed, not open.
+    environment: str = PRODUCTION
+    # The base of every link a family or staff member follows (e-mails, redirects between
+    # services); the *_url above are for one service calling another and never leave.
+    public_url: str = ""
+    # Signs links sent to families and form tokens. Required in production; a development
+    # run that sets none uses DEV_SECRET_KEY.
+    secret_key: str = ""
+    # Keys of before a rotation: they still verify what they signed, never sign anything new.
+    previous_secret_keys: tuple[str, ...] = ()
+    # CIDRs whose X-Forwarded-For/-Proto/-Host headers are believed.
+    trusted_proxies: tuple[str, ...] = DEFAULT_TRUSTED_PROXIES
+    # The sender of family e-mail; an empty name means the school's own name.
+    mail_from: str = "no-reply@edquill.localhost"
+    mail_from_name: str = ""
     # Uploaded registration documents live here, outside any web root (var/ is git-ignored).
     documents_dir: str = str(ROOT / "var" / "documents")
 
     @property
     def mysql(self) -> MySQLServer:
         return MySQLServer.from_url(self.mysql_url)
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == DEVELOPMENT
+
+    @property
+    def verification_keys(self) -> tuple[str, ...]:
+        """Every key a signature may have been made with, oldest first and the current key
+        last, as itsdangerous takes them: it signs with the last and verifies with any."""
+        return (*self.previous_secret_keys, self.secret_key)
+
+    @property
+    def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(cidr, strict=False) for cidr in self.trusted_proxies)
+
+    def public_link(self, path: str) -> str:
+        """An absolute link under EDQUILL_PUBLIC_URL: `path` starts with '/'."""
+        return self.public_url.rstrip("/") + path
 
     def database(self, service: str) -> str:
         """The database a service owns: PREFIX + service name."""
@@ -81,7 +128,10 @@ class Settings:
             variable = f"EDQUILL_{name.upper()}_PORT"
             if variable in env:
                 ports[name] = _port(variable, env[variable])
+        environment = env.get("EDQUILL_ENV", PRODUCTION).strip().lower()
+        development = environment == DEVELOPMENT
         settings = cls(
+            environment=environment,
             mysql_url=env.get("EDQUILL_MYSQL_URL", defaults.mysql_url),
             db_prefix=env.get("EDQUILL_DB_PREFIX", defaults.db_prefix),
             amqp_url=env.get("EDQUILL_AMQP_URL", defaults.amqp_url),
@@ -91,7 +141,15 @@ class Settings:
             registrar_url=env.get("EDQUILL_REGISTRAR_URL", defaults.registrar_url),
             kpi_url=env.get("EDQUILL_KPI_URL", defaults.kpi_url),
             notifier_url=env.get("EDQUILL_NOTIFIER_URL", defaults.notifier_url),
-            secret_key=env.get("EDQUILL_SECRET_KEY", defaults.secret_key),
+            public_url=env.get("EDQUILL_PUBLIC_URL", "").strip() or (
+                f"http://127.0.0.1:{ports['gateway']}" if development else ""),
+            secret_key=env.get("EDQUILL_SECRET_KEY", "") or (
+                DEV_SECRET_KEY if development else ""),
+            previous_secret_keys=_list(env.get("EDQUILL_SECRET_KEY_PREVIOUS", "")),
+            trusted_proxies=_list(env["EDQUILL_TRUSTED_PROXIES"])
+            if "EDQUILL_TRUSTED_PROXIES" in env else defaults.trusted_proxies,
+            mail_from=env.get("EDQUILL_MAIL_FROM", "").strip() or defaults.mail_from,
+            mail_from_name=env.get("EDQUILL_MAIL_FROM_NAME", "").strip(),
             documents_dir=env.get("EDQUILL_DOCUMENTS_DIR", defaults.documents_dir),
         )
         settings.validate()
@@ -109,11 +167,60 @@ class Settings:
             raise ConfigError("EDQUILL_EXCHANGE must not be empty")
         if urlsplit(self.smtp_url).scheme not in ("smtp", "smtps"):
             raise ConfigError(f"EDQUILL_SMTP_URL must start with smtp://, got {self.smtp_url!r}")
-        if len(self.secret_key) < 16:
-            raise ConfigError("EDQUILL_SECRET_KEY must be at least 16 characters")
+        if self.environment not in ENVIRONMENTS:
+            raise ConfigError(f"EDQUILL_ENV must be production or development, "
+                              f"got {self.environment!r}")
+        self._validate_public_url()
+        self._validate_secret("EDQUILL_SECRET_KEY", self.secret_key)
+        for key in self.previous_secret_keys:
+            self._validate_secret("EDQUILL_SECRET_KEY_PREVIOUS", key)
+        for cidr in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                raise ConfigError(f"EDQUILL_TRUSTED_PROXIES takes comma-separated CIDRs "
+                                  f"(e.g. 10.0.0.0/8,::1), got {cidr!r}") from None
+        if "@" not in parseaddr(self.mail_from)[1] or parseaddr(self.mail_from)[0]:
+            raise ConfigError(f"EDQUILL_MAIL_FROM must be a bare e-mail address "
+                              f"(the name goes in EDQUILL_MAIL_FROM_NAME), got {self.mail_from!r}")
         if not os.path.isabs(self.documents_dir):
             raise ConfigError(f"EDQUILL_DOCUMENTS_DIR must be an absolute path, "
                               f"got {self.documents_dir!r}")
+
+
+    def _validate_public_url(self) -> None:
+        if not self.public_url:
+            raise ConfigError("EDQUILL_PUBLIC_URL is not set: production needs the address "
+                              "families reach the system at, e.g. https://enrol.school.example")
+        parts = urlsplit(self.public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"EDQUILL_PUBLIC_URL must be an http(s) address with a host, "
+                              f"got {self.public_url!r}")
+        if parts.query or parts.fragment:
+            raise ConfigError(f"EDQUILL_PUBLIC_URL takes no query or fragment, "
+                              f"got {self.public_url!r}")
+
+    def _validate_secret(self, variable: str, key: str) -> None:
+        if not key:
+            raise ConfigError(f"{variable} is not set: production needs a random key of at "
+                              f"least {MIN_SECRET_KEY_LENGTH} characters "
+                              f"(or EDQUILL_ENV=development on a developer's machine)")
+        if self.is_development:
+            return
+        if key in SHIPPED_SECRET_KEYS:
+            raise ConfigError(f"{variable} is an example key shipped with EdQuill: production "
+                              f"needs a random key of its own")
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(f"{variable} must be at least {MIN_SECRET_KEY_LENGTH} characters "
+                              f"in production, got {len(key)}")
+
+
+def development_settings(**changes) -> Settings:
+    """Settings for a developer's machine, a test or a benchmark: development mode, the
+    development key, and the local gateway as the public address."""
+    defaults = Settings()
+    return replace(defaults, environment=DEVELOPMENT, secret_key=DEV_SECRET_KEY,
+                   public_url=f"http://127.0.0.1:{defaults.ports['gateway']}", **changes)
 
 
 def knobs_from_env(cls, prefix: str, environ: Mapping[str, str] | None = None):
@@ -133,6 +240,11 @@ def knobs_from_env(cls, prefix: str, environ: Mapping[str, str] | None = None):
     config = replace(cls(), **changes)
     config.validate()
     return config
+
+
+def _list(value: str) -> tuple[str, ...]:
+    """A comma-separated variable's items, blanks dropped."""
+    return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
 def _port(variable: str, value: str) -> int:

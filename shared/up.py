@@ -7,6 +7,8 @@ child that dies stops the rest with a non-zero exit.
 """
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -22,8 +24,8 @@ from urllib.parse import urlsplit
 import click
 
 from shared import db, gateway, migrations
-from shared.cli import cli
-from shared.config import Settings
+from shared.cli import cli, settings_from_env
+from shared.config import DEVELOPMENT, Settings
 from shared.paths import ROOT
 from shared.queues import declare_consumer_queues
 from shared.supervision import (ChildExited, ChildProcesses, NotReady, http_answers,
@@ -70,6 +72,35 @@ PROGRAMS = (
     Program("notifier", ("serve", "notifier", "--workers", "{web_workers}"),
             listens_on="notifier_port", app="notifier"),
 )
+
+
+# Random bytes behind the key `up` makes for this machine: well over the 32 characters
+# production asks for.
+SECRET_KEY_BYTES = 48
+
+
+def machine_secret_key(var_dir: Path) -> str:
+    """This machine's own signing key, made once in var/ and reused, so links in mail sent
+    by one `up` still open after the next."""
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(secrets.token_urlsafe(SECRET_KEY_BYTES))
+    return path.read_text().strip()
+
+
+def development_environment(var_dir: Path, gateway_runs: bool) -> dict[str, str]:
+    """What `up` sets for itself and every child: development mode, said out loud; the
+    machine's key; links under the gateway (or the registrar, when there is no nginx)."""
+    ports = Settings.from_env({**os.environ, "EDQUILL_ENV": DEVELOPMENT}).ports
+    front = ports["gateway"] if gateway_runs else ports["registrar"]
+    return {
+        "EDQUILL_ENV": DEVELOPMENT,
+        "EDQUILL_SECRET_KEY": os.environ.get("EDQUILL_SECRET_KEY") or machine_secret_key(var_dir),
+        "EDQUILL_PUBLIC_URL": os.environ.get("EDQUILL_PUBLIC_URL") or f"http://127.0.0.1:{front}",
+    }
 
 
 class StartupFailed(click.ClickException):
@@ -202,17 +233,21 @@ def describe(started: set[str], values: dict, settings: Settings, slug: str | No
               type=click.IntRange(1, 65535), help="The mail sink's listing of received mail.")
 @click.option("--relay-metrics-port", default=9400, show_default=True,
               type=click.IntRange(1, 65534), help="Relay 1's metrics port; relay 2 uses the next.")
-@click.pass_obj
-def up_command(settings: Settings, no_seed: bool, var_dir: Path, mail_http_port: int,
+def up_command(no_seed: bool, var_dir: Path, mail_http_port: int,
                relay_metrics_port: int) -> None:
-    """The whole system on one machine: migrations, demo data, every service, the gateway."""
+    """The whole system on one machine, in development mode: migrations, demo data, every
+    service, the gateway."""
     stop_requested = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop_requested.set())
     var_dir = var_dir.resolve()
+    nginx = gateway.nginx_command(var_dir / "nginx" / "nginx.conf")
+    os.environ.update(development_environment(var_dir, gateway_runs=nginx is not None))
+    settings = settings_from_env()
+    click.echo(f"EDQUILL_ENV=development: a developer's machine, not for families; "
+               f"links under {settings.public_url}")
     values = run_values(settings, var_dir, mail_http_port, relay_metrics_port)
     programs = [program for program in PROGRAMS if is_available(program)]
-    nginx = gateway.nginx_command(var_dir / "nginx" / "nginx.conf")
     ensure_ports_free(values, programs, gateway_wanted=nginx is not None)
 
     applied = migrations.apply_all(settings)

@@ -2,6 +2,7 @@
 session by a database prefix and an exchange of the session's own."""
 from __future__ import annotations
 
+import os
 from contextlib import ExitStack
 
 import pika
@@ -11,6 +12,10 @@ from shared import db, migrations
 from shared.config import SERVICE_DATABASES, Settings
 from tests.support.processes import serve
 from tests.support.servers import isolated_settings, server_urls
+
+# The suite runs as a developer's machine does, and says so: every process it starts inherits
+# this, and production's refusal of weak secrets is tested where it is meant to be.
+os.environ.setdefault("EDQUILL_ENV", "development")
 
 
 @pytest.fixture(scope="session")

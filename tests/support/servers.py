@@ -10,7 +10,7 @@ import socket
 from contextlib import ExitStack
 from urllib.parse import urlsplit
 
-from shared.config import Settings
+from shared.config import Settings, development_settings
 
 
 def _answers(url: str, default_port: int) -> bool:
@@ -45,7 +45,7 @@ def server_urls(stack: ExitStack) -> tuple[str, str]:
 
 def isolated_settings(mysql_url: str, amqp_url: str) -> Settings:
     run = secrets.token_hex(3)
-    return Settings(
+    return development_settings(
         mysql_url=mysql_url,
         db_prefix=f"edqt_{run}_",
         amqp_url=amqp_url,
@@ -62,5 +62,8 @@ def environment(settings: Settings) -> dict[str, str]:
         "EDQUILL_AMQP_URL": settings.amqp_url,
         "EDQUILL_EXCHANGE": settings.exchange,
         "EDQUILL_SMTP_URL": settings.smtp_url,
+        "EDQUILL_ENV": settings.environment,
+        "EDQUILL_PUBLIC_URL": settings.public_url,
+        "EDQUILL_SECRET_KEY": settings.secret_key,
     })
     return env
