@@ -40,7 +40,12 @@ def cli(ctx: click.Context, log_level: str) -> None:
     configure_logging(log_level)
     if ctx.invoked_subcommand in DEVELOPMENT_COMMANDS:
         return  # it sets up a developer's environment first, then reads the settings
+    if HELP_OPTIONS & set(sys.argv[1:]):
+        return  # help runs no command: it needs no settings, so none can be missing
     ctx.obj = settings_from_env()
+
+
+HELP_OPTIONS = frozenset({"-h", "--help"})
 
 
 # Commands that run a whole system on a developer's machine and read their settings after
