@@ -5,6 +5,7 @@ import pytest
 
 from shared.config import (DEV_SECRET_KEY, SHIPPED_SECRET_KEYS, ConfigError, Settings,
                            development_settings)
+from shared.paths import ROOT
 
 STRONG_KEY = "k" * 24 + "-rotated-2026"  # 37 characters, not shipped
 PUBLIC_URL = "https://enrol.riverside.example"
@@ -111,3 +112,22 @@ def test_the_sender_is_an_address_and_its_name_a_separate_variable():
 def test_a_sender_with_a_display_name_inside_is_refused():
     assert "EDQUILL_MAIL_FROM" in refusal(
         production(EDQUILL_MAIL_FROM="Riverside <office@riverside.example>"))
+
+
+def shipped_host_settings() -> dict[str, str]:
+    """deploy/edquill.env as an operator installs it, before filling anything in."""
+    lines = (ROOT / "deploy" / "edquill.env").read_text().splitlines()
+    pairs = (line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    return {name: value for name, value in pairs}
+
+
+def test_the_shipped_host_settings_are_production_and_ask_for_a_key():
+    env = shipped_host_settings()
+    assert env["EDQUILL_ENV"] == "production"
+    assert "EDQUILL_SECRET_KEY is not set" in refusal(env)
+
+
+def test_the_shipped_host_settings_run_once_the_key_is_filled_in():
+    settings = Settings.from_env({**shipped_host_settings(), "EDQUILL_SECRET_KEY": STRONG_KEY})
+    assert settings.environment == "production"
+    assert settings.public_url.startswith("https://")
