@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import socket
+import stat
 from pathlib import Path
 
 import click
@@ -10,7 +11,8 @@ import pytest
 from shared.cli import cli
 from shared.config import Settings
 from shared.up import (PROGRAMS, Program, StartupFailed, command_exists, describe,
-                       ensure_ports_free, is_available, run_values)
+                       development_environment, ensure_ports_free, is_available,
+                       machine_secret_key, run_values)
 
 VAR = Path("/srv/edquill/var")
 
@@ -108,3 +110,35 @@ def test_a_port_in_use_stops_up_before_it_starts_anything(values):
 
         with pytest.raises(StartupFailed, match=f"port {values['mail_http_port']} \\(mailsink\\)"):
             ensure_ports_free(values, PROGRAMS[:1], gateway_wanted=False)
+
+
+def test_the_machine_key_is_made_once_private_and_reused(tmp_path):
+    key = machine_secret_key(tmp_path)
+    assert len(key) >= 32
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+    assert machine_secret_key(tmp_path) == key
+
+
+def test_up_runs_in_development_with_links_under_the_gateway(tmp_path, monkeypatch):
+    for name in ("EDQUILL_SECRET_KEY", "EDQUILL_PUBLIC_URL", "EDQUILL_GATEWAY_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    env = development_environment(tmp_path, gateway_runs=True)
+    assert env["EDQUILL_ENV"] == "development"
+    assert env["EDQUILL_PUBLIC_URL"] == "http://127.0.0.1:8080"
+    assert env["EDQUILL_SECRET_KEY"] == machine_secret_key(tmp_path)
+
+
+def test_without_the_gateway_links_go_to_the_registrar(tmp_path, monkeypatch):
+    monkeypatch.delenv("EDQUILL_PUBLIC_URL", raising=False)
+    monkeypatch.delenv("EDQUILL_REGISTRAR_PORT", raising=False)
+    env = development_environment(tmp_path, gateway_runs=False)
+    assert env["EDQUILL_PUBLIC_URL"] == "http://127.0.0.1:8001"
+
+
+def test_an_operators_own_public_url_and_key_are_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("EDQUILL_PUBLIC_URL", "https://demo.school.example")
+    monkeypatch.setenv("EDQUILL_SECRET_KEY", "k" * 40)
+    env = development_environment(tmp_path, gateway_runs=True)
+    assert (env["EDQUILL_PUBLIC_URL"], env["EDQUILL_SECRET_KEY"]) == (
+        "https://demo.school.example", "k" * 40)
+    assert not (tmp_path / "secret_key").exists()
