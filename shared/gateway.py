@@ -1,16 +1,18 @@
 """The nginx gateway on one machine: deploy/nginx/edquill.conf rendered with this run's ports.
 
-The deploy file names the services' default ports; `render_site` swaps in the ports of the
-settings in use, and `write_local_config` wraps the result in a main nginx.conf that runs
-unprivileged, in the foreground, with every path it writes under one directory.
+The deploy file names the services' default ports and trusts the proxies of this machine;
+`render_site` swaps in the ports and trusted proxies (EDQUILL_TRUSTED_PROXIES) of the settings
+in use, and `write_local_config` wraps the result in a main nginx.conf that runs unprivileged,
+in the foreground, with every path it writes under one directory.
 """
 from __future__ import annotations
 
 import re
 import shutil
 from pathlib import Path
+from typing import Iterable
 
-from shared.config import Settings
+from shared.config import DEFAULT_TRUSTED_PROXIES, Settings
 from shared.paths import ROOT
 
 SITE_TEMPLATE = ROOT / "deploy" / "nginx" / "edquill.conf"
@@ -37,8 +39,10 @@ http {{
 """
 
 
-def render_site(template: str, ports, host: str = "127.0.0.1") -> str:
-    """The site config with each upstream on `host`:its port and the gateway on its port."""
+def render_site(template: str, ports, host: str = "127.0.0.1",
+                trusted_proxies: Iterable[str] = DEFAULT_TRUSTED_PROXIES) -> str:
+    """The site config with each upstream on `host`:its port, the gateway on its port, and
+    the forwarded headers of `trusted_proxies` (CIDRs) believed."""
     defaults = Settings().ports
     rendered = template
     for service in UPSTREAMS:
@@ -50,14 +54,31 @@ def render_site(template: str, ports, host: str = "127.0.0.1") -> str:
                               f"listen {host}:{ports['gateway']};", rendered)
     if count != 1:
         raise ValueError(f"{SITE_TEMPLATE.name} has no 'listen {defaults['gateway']};' line")
-    return rendered
+    return _with_trusted_proxies(rendered, tuple(trusted_proxies))
+
+
+def _with_trusted_proxies(site: str, cidrs: tuple[str, ...]) -> str:
+    """Both lists of trusted proxies (realip's and the geo block's) set to `cidrs`."""
+    real_ip_lines = "".join(f"set_real_ip_from {cidr};\n" for cidr in cidrs)
+    site, count = re.subn(r"(?:^set_real_ip_from [^;\n]+;\n)+", lambda _: real_ip_lines, site,
+                          flags=re.M)
+    if count != 1:
+        raise ValueError(f"{SITE_TEMPLATE.name} has no block of set_real_ip_from lines")
+    geo_entries = "".join(f"    {cidr} 1;\n" for cidr in cidrs)
+    site, count = re.subn(r"(geo \$realip_remote_addr \$edquill_peer_is_trusted_proxy \{\n"
+                          r"\s*default 0;\n)(?:\s*[^\s;]+ 1;\n)*",
+                          lambda found: found.group(1) + geo_entries, site)
+    if count != 1:
+        raise ValueError(f"{SITE_TEMPLATE.name} has no geo block of trusted proxies")
+    return site
 
 
 def write_local_config(settings: Settings, state_dir: Path) -> Path:
     """Write nginx.conf (and the rendered site) under state_dir; returns nginx.conf's path."""
     state_dir.mkdir(parents=True, exist_ok=True)
     site = state_dir / "edquill.conf"
-    site.write_text(render_site(SITE_TEMPLATE.read_text(), settings.ports))
+    site.write_text(render_site(SITE_TEMPLATE.read_text(), settings.ports,
+                                trusted_proxies=settings.trusted_proxies))
     main = state_dir / "nginx.conf"
     main.write_text(_MAIN_CONFIG.format(state=state_dir.resolve(), site=site.resolve()))
     return main

@@ -71,6 +71,11 @@ def _serve(factory, settings: Settings, bind: str, workers: int) -> None:
         # Several services run side by side; nothing here uses gunicorn's control socket,
         # and one shared default path would have them fight over it.
         "control_socket_disable": True,
+        # Forwarded headers are judged once, by the app (shared.trusted_proxies, from
+        # EDQUILL_TRUSTED_PROXIES): gunicorn's own default would believe X-Forwarded-Proto
+        # from any local peer, whatever the operator trusts.
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
         "threads": THREADS_PER_WORKER,
         "worker_class": "gthread",
         "accesslog": None,

@@ -35,5 +35,8 @@ def set_session_cookie(response, token: str, *, secure: bool) -> None:
                         samesite="Lax", secure=secure, path="/")
 
 
-def clear_session_cookie(response) -> None:
-    response.delete_cookie(SESSION_COOKIE, path="/")
+def clear_session_cookie(response, *, secure: bool) -> None:
+    # Sent as set_session_cookie sends it: every cookie of an https request is Secure, the
+    # one that clears it too.
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax",
+                           secure=secure)

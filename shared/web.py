@@ -1,5 +1,6 @@
 """What every EdQuill HTTP service shares: the one JSON error shape, the OpenAPI-backed Api,
-health and metrics endpoints, and a database connection per request.
+health and metrics endpoints, a database connection per request, and forwarded headers
+believed from trusted proxies only (shared.trusted_proxies).
 
 Errors always leave as {"error": {"code", "message", "details"}}: raised ApiErrors, webargs
 validation (422 with the fields at fault), bad JSON (400), unknown routes (404) and crashes
@@ -20,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from shared import db
 from shared.config import Settings
 from shared.metrics import metrics_payload, register_request_metrics
+from shared.trusted_proxies import TrustedProxyFix
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +112,18 @@ def create_api(app: Flask, title: str) -> EdquillApi:
     api = EdquillApi(app, spec_kwargs={"components": {"securitySchemes": {
         "Accesstoken": {"type": "apiKey", "in": "header", "name": "Accesstoken"}}}})
     app.extensions["edquill_api"] = api
+    believe_trusted_proxies(app)
     register_error_handlers(app)
     register_request_metrics(app)
     return api
+
+
+def believe_trusted_proxies(app: Flask) -> None:
+    """X-Forwarded-For, -Proto and -Host applied when the peer is in EDQUILL_TRUSTED_PROXIES:
+    request.remote_addr, request.is_secure and request.host then describe the client's own
+    request. Every service's app passes through create_api, so all believe the same peers."""
+    settings: Settings = app.config["EDQUILL_SETTINGS"]
+    app.wsgi_app = TrustedProxyFix(app.wsgi_app, settings.proxy_networks)
 
 
 def require_json_body() -> None:

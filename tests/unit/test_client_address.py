@@ -1,22 +1,29 @@
-"""Which address a request is counted under (no network)."""
-from registrar.client_address import address_from
+"""Which key a request is counted under by per-address limits (no network). Which address a
+request came from is shared.trusted_proxies' (tests/unit/test_trusted_proxies.py)."""
+from registrar.client_address import limit_key
 
 
-def test_without_a_gateway_header_the_peer_is_the_client():
-    assert address_from("203.0.113.5", None) == "203.0.113.5"
+def test_an_ipv4_client_is_counted_per_address():
+    assert limit_key("198.51.100.7") == "198.51.100.7"
+    assert limit_key("198.51.100.7") != limit_key("198.51.100.8")
 
 
-def test_behind_the_local_gateway_its_last_hop_is_the_client():
-    assert address_from("127.0.0.1", "10.9.9.9, 198.51.100.7") == "198.51.100.7"
+def test_ipv6_clients_in_one_64_share_a_key():
+    assert limit_key("2001:db8:1:2::a") == limit_key("2001:db8:1:2:ffff:ffff:ffff:ffff") \
+        == "2001:db8:1:2::/64"
 
 
-def test_a_remote_peer_cannot_choose_its_address_by_header():
-    assert address_from("203.0.113.5", "198.51.100.7") == "203.0.113.5"
+def test_ipv6_clients_in_different_64s_do_not():
+    assert limit_key("2001:db8:1:2::a") != limit_key("2001:db8:1:3::a")
 
 
-def test_a_garbled_header_falls_back_to_the_peer():
-    assert address_from("127.0.0.1", "not-an-address") == "127.0.0.1"
+def test_the_same_ipv6_address_written_two_ways_is_one_key():
+    assert limit_key("2001:DB8:1:2:0:0:0:A") == limit_key("2001:db8:1:2::a")
 
 
-def test_ipv6_loopback_counts_as_the_local_gateway():
-    assert address_from("::1", "2001:db8::1") == "2001:db8::1"
+def test_an_ipv4_address_seen_on_a_dual_stack_socket_is_counted_as_ipv4():
+    assert limit_key("::ffff:198.51.100.7") == "198.51.100.7"
+
+
+def test_a_peer_that_is_no_address_is_its_own_key():
+    assert limit_key("unknown") == "unknown"

@@ -1,6 +1,7 @@
 """docker-compose.yml runs the whole system as the contract describes it."""
 from __future__ import annotations
 
+import ipaddress
 import shutil
 import subprocess
 
@@ -96,6 +97,18 @@ def test_the_gateway_publishes_8080_after_every_server_is_healthy(services):
     assert {name: d["condition"] for name, d in gateway["depends_on"].items()} == {
         server: "service_healthy" for server in SERVERS}
     assert any("deploy/nginx/edquill.conf" in volume for volume in gateway["volumes"])
+
+
+def test_the_servers_believe_forwarded_headers_from_the_compose_network_only():
+    compose = yaml.safe_load(COMPOSE_FILE.read_text())
+    subnets = [ipaddress.ip_network(pool["subnet"])
+               for pool in compose["networks"]["default"]["ipam"]["config"]]
+    for server in SERVERS:
+        service = compose["services"][server]
+        trusted = [ipaddress.ip_network(cidr) for cidr in
+                   service["environment"]["EDQUILL_TRUSTED_PROXIES"].split(",")]
+        assert trusted == subnets, server
+        assert "ports" not in service, f"{server} is reachable from outside the network"
 
 
 def test_the_mail_sink_listens_for_the_other_containers(services):

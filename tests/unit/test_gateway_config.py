@@ -96,6 +96,32 @@ def test_rendering_puts_each_service_on_the_settings_port(site):
     assert ":8001;" not in rendered
 
 
+def trusted_proxies_of(config: str) -> tuple[list[str], list[str]]:
+    """(realip's set_real_ip_from CIDRs, the geo block's trusted CIDRs)."""
+    geo = re.search(r"geo \$realip_remote_addr \$edquill_peer_is_trusted_proxy \{(.*?)\}",
+                    config, re.S).group(1)
+    return (re.findall(r"^set_real_ip_from ([^;]+);", config, re.M),
+            re.findall(r"^\s*(\S+) 1;", geo, re.M))
+
+
+def test_the_deploy_file_believes_forwarded_headers_from_this_machine_only(site):
+    assert trusted_proxies_of(site) == (["127.0.0.0/8", "::1"], ["127.0.0.0/8", "::1"])
+
+
+def test_scheme_and_host_are_forwarded_as_a_trusted_proxy_said_else_as_seen(site):
+    assert "proxy_set_header X-Forwarded-Proto $edquill_forwarded_proto;" in site
+    assert "proxy_set_header X-Forwarded-Host $edquill_forwarded_host;" in site
+    assert re.search(r"\$edquill_forwarded_proto \{\s*default \$scheme;", site)
+    assert re.search(r"\$edquill_forwarded_host \{\s*default \$http_host;", site)
+
+
+def test_rendering_trusts_the_settings_proxies_in_both_lists(site):
+    rendered = render_site(site, Settings().ports, trusted_proxies=("10.0.0.0/8", "fd00::/8"))
+
+    assert trusted_proxies_of(rendered) == (["10.0.0.0/8", "fd00::/8"],
+                                            ["10.0.0.0/8", "fd00::/8"])
+
+
 def test_rendering_a_config_without_the_upstreams_fails_clearly():
     with pytest.raises(ValueError, match="edquill_registrar"):
         render_site("server { listen 8080; }", Settings().ports)

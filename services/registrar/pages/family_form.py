@@ -16,7 +16,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from registrar import classes
-from registrar.client_address import client_address
+from registrar.client_address import client_limit_key
 from registrar.domain.form_tokens import form_token, form_token_valid
 from registrar.pages.assets import AssetBlueprint
 from registrar.pages.page_responses import html_page
@@ -75,7 +75,7 @@ def submit(slug: str):
     except ValidationError as exc:
         return _form(school, values, errors=_friendly(exc.messages), status=422)
     try:
-        submit_public(request_db("registrar"), slug, submission, client_address())
+        submit_public(request_db("registrar"), slug, submission, client_limit_key())
     except Throttled as exc:
         minutes = max(1, round(exc.details["retry_after"] / 60))
         return _form(school, values, errors={}, status=429, headers=exc.headers, problem=(

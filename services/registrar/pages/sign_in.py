@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request
 
 from registrar import sign_in as staff_sign_in
-from registrar.client_address import client_address
+from registrar.client_address import client_limit_key
 from registrar.domain.form_tokens import form_token, form_token_valid
 from registrar.domain.redirects import safe_next
 from registrar.pages.page_responses import html_page, message_page
@@ -60,7 +60,7 @@ def submit_sign_in():
                      error="Please enter your e-mail address and your password.")
     try:
         token = staff_sign_in.sign_in(request_db("registrar"), email, password,
-                                      client_address())
+                                      client_limit_key())
     except staff_sign_in.InvalidCredentials:
         return _form(target, email=email, status=401,
                      error="The e-mail address or the password is wrong.")
@@ -71,7 +71,7 @@ def submit_sign_in():
                            f"please try again in {minutes} minute{'s' if minutes != 1 else ''}.")
     response = redirect(target or AFTER_SIGN_IN, code=303)
     set_session_cookie(response, token, secure=request.is_secure)
-    response.delete_cookie(NONCE_COOKIE, path="/login")
+    response.delete_cookie(NONCE_COOKIE, path="/login", secure=request.is_secure)
     return response
 
 
@@ -87,7 +87,7 @@ def sign_out():
     revoke_token(request_db("registrar"), session.principal.school_id,
                  session.principal.token_id)
     response = redirect("/login?signed_out=1", code=303)
-    clear_session_cookie(response)
+    clear_session_cookie(response, secure=request.is_secure)
     return response
 
 

@@ -2,9 +2,6 @@
 does): one origin, so the sign-in redirect and the rail's links are paths."""
 from __future__ import annotations
 
-import socket
-import subprocess
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -12,43 +9,18 @@ import pytest
 from shared import gateway
 from tests.integration.dashboard.test_dashboard_page import request
 from tests.support.dashboard import submitted
-from tests.support.tcp_proxy import free_port
-from tests.support.waiting import wait_until
+from tests.support.gateway import running_gateway
 
 pytestmark = pytest.mark.skipif(gateway.find_nginx() is None, reason="nginx is not installed")
-
-
-def port_of(url: str) -> int:
-    return int(url.rsplit(":", 1)[1])
 
 
 @pytest.fixture(scope="module")
 def gateway_url(settings, registrar_service, dashboard_service, kpi_service, notifier_service,
                 tmp_path_factory):
-    ports = {**settings.ports, "registrar": port_of(registrar_service.url),
-             "dashboard": port_of(dashboard_service.url), "kpi": port_of(kpi_service.url),
-             "notifier": port_of(notifier_service.url), "gateway": free_port()}
-    config = gateway.write_local_config(replace(settings, ports=ports),
-                                        tmp_path_factory.mktemp("nginx"))
-    nginx = subprocess.Popen(gateway.nginx_command(config), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{ports['gateway']}"
-    try:
-        wait_until(lambda: nginx.poll() is not None or _listening(ports["gateway"]),
-                   timeout=20, what="nginx to listen")
-        assert nginx.poll() is None, nginx.stderr.read().decode()
+    with running_gateway(settings, tmp_path_factory.mktemp("nginx"),
+                         registrar=registrar_service.url, dashboard=dashboard_service.url,
+                         kpi=kpi_service.url, notifier=notifier_service.url) as url:
         yield url
-    finally:
-        nginx.terminate()
-        nginx.wait(10)
-
-
-def _listening(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def test_through_the_gateway_sign_in_is_a_path_on_the_same_origin(gateway_url):

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from registrar import sign_in
 from registrar.access import current_principal, requires
-from registrar.client_address import client_address
+from registrar.client_address import client_limit_key
 from registrar.tokens import revoke_token
 from registrar.views.auth.schemas import SignInSchema, TokenSchema, WhoAmISchema
 from registrar.views.json_only import json_only
@@ -22,7 +22,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/auth",
 def login(credentials):
     """Exchange e-mail and password for a token (401 when wrong, 429 when locked out)."""
     token = sign_in.sign_in(request_db("registrar"), credentials["email"],
-                            credentials["password"], client_address())
+                            credentials["password"], client_limit_key())
     return {"token": token}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from registrar.client_address import client_address
+from registrar.client_address import client_limit_key
 from registrar.submissions import submit_public
 from registrar.views.json_only import json_only
 from registrar.views.public_registrations.schemas import (RegistrationCreatedSchema,
@@ -23,5 +23,5 @@ blp = Blueprint("public_self_registrations", __name__, url_prefix="/api/public",
 def submit(submission, slug):
     """Submit a self-registration (201), or re-send one already received (200, same id)."""
     registration_id, created = submit_public(request_db("registrar"), slug, submission,
-                                             client_address())
+                                             client_limit_key())
     return {"registration_id": registration_id}, 201 if created else 200
