@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from registrar.cli import token, user
 from registrar.tokens import hash_token
+from shared.sessions import SESSION_COOKIE
 from tests.support.processes import EDQUILL
 from tests.support.servers import environment
 
@@ -47,6 +48,19 @@ def test_disable_refuses_the_accounts_tokens_on_their_next_request(settings, cli
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"disabled {staff_account.email}; 1 token revoked"
     assert _me(client, signed_in).status_code == 401
+
+
+def test_disable_ends_the_accounts_session_in_the_workspace_pages(settings, client,
+                                                                 staff_account, signed_in):
+    client.set_cookie(SESSION_COOKIE, signed_in)
+    assert client.get("/admin/registrar").status_code == 200
+
+    _run(user, settings, "disable", "--school-id", str(staff_account.school_id), "--email",
+         staff_account.email)
+
+    page = client.get("/admin/registrar")
+    assert page.status_code == 303
+    assert page.headers["Location"].startswith("/login?next=")
 
 
 def test_a_disabled_account_cannot_sign_in(settings, client, client_address, staff_account):
