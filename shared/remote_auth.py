@@ -1,6 +1,12 @@
 """Checking an `Accesstoken` in a service other than the registrar: the registrar says who the
-token stands for (GET {EDQUILL_REGISTRAR_URL}/api/auth/me), and its answer is kept a short
-while, so a page's burst of calls costs one round trip.
+token stands for (GET {EDQUILL_REGISTRAR_URL}/api/auth/me), on every request.
+
+An accepted token's answer is never reused: the token may be revoked, its account disabled or
+given another role at any moment, and the next request must see it, here as in the registrar.
+The check is one loopback call that reads one indexed row (a few milliseconds; measured in
+docs/runbook.md, "Accounts"), cheap beside the request it guards. A refusal is final (a revoked
+or expired token stays so, an unknown one stays unknown), so refusals alone are remembered,
+which keeps a flood of made-up tokens from costing one registrar call each.
 
 A token the registrar refuses (401/403) is None: the caller answers 401. A registrar that
 cannot answer (down, slow, 5xx) raises RegistrarUnavailable: the caller answers 503 rather
@@ -48,13 +54,11 @@ def principal_from_answer(answer: Any) -> RemotePrincipal:
 class RemoteTokenVerifier:
     """Thread-safe; one per process (the app factory builds it)."""
 
-    # How long an accepted token's answer is reused: a revoked token keeps working in other
-    # services for at most this long.
-    TTL_SECONDS = 30.0
-    # A refused token is remembered for less, so a token issued a moment ago is not kept out
-    # long, while a flood of bad tokens still costs one registrar call per token per interval.
+    # How long a refusal is remembered. Refusals never turn into acceptances, so this only
+    # bounds how stale the memory is; a flood of bad tokens costs one call per token per
+    # interval.
     REFUSED_TTL_SECONDS = 5.0
-    # Tokens remembered at once, least recently used forgotten first: bounds the memory a
+    # Refusals remembered at once, least recently used forgotten first: bounds the memory a
     # flood of made-up tokens can take.
     MAX_ENTRIES = 1024
     # A registrar slower than this counts as unavailable, rather than holding the request.
@@ -66,27 +70,30 @@ class RemoteTokenVerifier:
         self._clock = clock
         self._ask = ask or self._ask_registrar
         self._lock = threading.Lock()
-        self._answers: OrderedDict[str, tuple[float, RemotePrincipal | None]] = OrderedDict()
+        self._refusals: OrderedDict[str, float] = OrderedDict()  # token digest -> until
         # Calls to the registrar never go through an HTTP proxy from the environment.
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def verify(self, token: str) -> RemotePrincipal | None:
-        """The token's principal, None for a token the registrar refuses."""
+        """The token's principal as the registrar says it now; None when it refuses it."""
         key = hashlib.sha256(token.encode()).hexdigest()  # tokens are not kept in memory
         now = self._clock()
         with self._lock:
-            cached = self._answers.get(key)
-            if cached is not None and cached[0] > now:
-                self._answers.move_to_end(key)
-                return cached[1]
+            refused_until = self._refusals.get(key)
+            if refused_until is not None and refused_until > now:
+                self._refusals.move_to_end(key)
+                return None
         principal = self._ask(token)
-        ttl = self.TTL_SECONDS if principal is not None else self.REFUSED_TTL_SECONDS
-        with self._lock:
-            self._answers[key] = (now + ttl, principal)
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.MAX_ENTRIES:
-                self._answers.popitem(last=False)
+        if principal is None:
+            self._remember_refusal(key, now + self.REFUSED_TTL_SECONDS)
         return principal
+
+    def _remember_refusal(self, key: str, until: float) -> None:
+        with self._lock:
+            self._refusals[key] = until
+            self._refusals.move_to_end(key)
+            while len(self._refusals) > self.MAX_ENTRIES:
+                self._refusals.popitem(last=False)
 
     def _ask_registrar(self, token: str) -> RemotePrincipal | None:
         request = urllib.request.Request(self._url, headers={

@@ -8,6 +8,8 @@ from contextlib import ExitStack
 import pika
 import pytest
 
+from registrar import users
+from registrar.domain.password_cost import ScryptCost
 from shared import db, migrations
 from shared.config import SERVICE_DATABASES, Settings
 from tests.support.processes import serve
@@ -16,6 +18,18 @@ from tests.support.servers import isolated_settings, server_urls
 # The suite runs as a developer's machine does, and says so: every process it starts inherits
 # this, and production's refusal of weak secrets is tested where it is meant to be.
 os.environ.setdefault("EDQUILL_ENV", "development")
+
+# Accounts the tests make are hashed at this cost (about a millisecond instead of 0.4 s); the
+# production cost, and the rehash up to it, are proved in tests/integration/registrar/
+# test_password_rehash.py. Services the tests run as processes keep the production cost.
+TEST_PASSWORD_COST = ScryptCost(n=2 ** 10, r=8, p=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "PASSWORD_COST", TEST_PASSWORD_COST)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 import pymysql
 
 from registrar.schools import create_school, school_by_id
-from registrar.tokens import ROLES, issue_token
-from registrar.users import InvalidAccount, check_new_account, create_user
+from registrar.tokens import ROLES, issue_token, revoke_token, school_has_token, school_tokens
+from registrar.users import (InvalidAccount, UnknownAccount, check_new_account, create_user,
+                             disable_user, enable_user, set_role)
 from shared import db
 from shared.config import Settings
 
@@ -76,6 +78,41 @@ def token_issue(settings: Settings, school_id: int, role: str, label: str | None
         connection.close()
 
 
+@token.command("list")
+@click.option("--school-id", required=True, type=click.IntRange(1))
+@click.pass_obj
+def token_list(settings: Settings, school_id: int) -> None:
+    """The school's tokens, newest first, tab-separated (no secret: tokens are stored only as
+    hashes): id, role, user, label, created, last used, expires, revoked."""
+    with _registrar_db(settings) as connection:
+        _require_school(connection, school_id)
+        tokens = school_tokens(connection, school_id)
+    click.echo("\t".join(TOKEN_COLUMNS))
+    for row in tokens:
+        click.echo("\t".join(_cell(row[column]) for column in TOKEN_FIELDS))
+
+
+TOKEN_COLUMNS = ("id", "role", "user", "label", "created", "last_used", "expires", "revoked")
+TOKEN_FIELDS = ("id", "role", "user", "label", "created_at", "last_used_at", "expires_at",
+                "revoked_at")
+
+
+@token.command("revoke")
+@click.option("--school-id", required=True, type=click.IntRange(1),
+              help="The token's school: a token id of another school is refused.")
+@click.option("--id", "token_id", required=True, type=click.IntRange(1))
+@click.pass_obj
+def token_revoke(settings: Settings, school_id: int, token_id: int) -> None:
+    """Revoke a token: it is refused from its next request, in every service."""
+    with _registrar_db(settings) as connection:
+        if revoke_token(connection, school_id, token_id):
+            click.echo(f"revoked token {token_id}")
+        elif school_has_token(connection, school_id, token_id):
+            click.echo(f"token {token_id} was revoked already")
+        else:
+            raise click.ClickException(f"no token with id {token_id} in school {school_id}")
+
+
 @click.group("user")
 def user() -> None:
     """Staff accounts (sign in with e-mail and password)."""
@@ -104,6 +141,71 @@ def user_create(settings: Settings, school_id: int, email: str, role: str) -> No
     finally:
         connection.close()
     click.echo(user_id)
+
+
+@user.command("disable")
+@click.option("--school-id", required=True, type=click.IntRange(1))
+@click.option("--email", required=True)
+@click.pass_obj
+def user_disable(settings: Settings, school_id: int, email: str) -> None:
+    """Stop an account: it cannot sign in, and its tokens and sessions are revoked (refused
+    from their next request, in every service)."""
+    with _registrar_db(settings) as connection:
+        revoked = _on_account(disable_user, connection, school_id, email)
+    click.echo(f"disabled {email}; {revoked} token{'s' if revoked != 1 else ''} revoked")
+
+
+@user.command("enable")
+@click.option("--school-id", required=True, type=click.IntRange(1))
+@click.option("--email", required=True)
+@click.pass_obj
+def user_enable(settings: Settings, school_id: int, email: str) -> None:
+    """Let a disabled account sign in again (the tokens it had stay revoked)."""
+    with _registrar_db(settings) as connection:
+        _on_account(enable_user, connection, school_id, email)
+    click.echo(f"enabled {email}")
+
+
+@user.command("set-role")
+@click.option("--school-id", required=True, type=click.IntRange(1))
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.pass_obj
+def user_set_role(settings: Settings, school_id: int, email: str, role: str) -> None:
+    """Give an account another role; its signed-in sessions carry it from their next request."""
+    with _registrar_db(settings) as connection:
+        _on_account(set_role, connection, school_id, email, role)
+    click.echo(f"{email} is now {role}")
+
+
+def _on_account(change, connection, school_id: int, email: str, *args):
+    _require_school(connection, school_id)
+    try:
+        return change(connection, school_id, email, *args)
+    except UnknownAccount as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@contextmanager
+def _registrar_db(settings: Settings):
+    connection = db.connect(settings, "registrar")
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _require_school(connection, school_id: int) -> None:
+    if school_by_id(connection, school_id) is None:
+        raise click.ClickException(f"no school with id {school_id}")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return " ".join(str(value).split())  # a label with a tab or newline keeps its row
 
 
 def _password_from_stdin() -> str:

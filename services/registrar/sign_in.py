@@ -2,18 +2,21 @@
 
 Failed attempts are limited twice, both counted in MySQL (registrar.throttle):
   - per account: after ACCOUNT_FAILURES.max_hits failures the account is locked for the rest
-    of the window, even for the right password;
+    of the window, even for the right password. The counter is the account's (its id), so
+    every spelling the database matches to the account shares it; an e-mail with no account
+    counts under its folded form (registrar.domain.sign_in_names);
   - per client address: after ADDRESS_FAILURES.max_hits failures from one address, every
     sign-in from it is refused for the rest of the window.
 An attempt is counted before the password is checked (parallel guesses cannot slip past the
-limit) and forgiven when it succeeds; success also clears the account's count.
+limit) and forgiven when it succeeds; success also clears the account's count, and remakes a
+password hash made at a lower cost than users.PASSWORD_COST.
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from registrar import throttle, users
+from registrar.domain.sign_in_names import account_bucket
 from registrar.schools import school_by_id
 from registrar.throttle import Limit
 from registrar.tokens import Principal, issue_token
@@ -36,26 +39,24 @@ class InvalidCredentials(ApiError):
 
 def sign_in(connection, email: str, password: str, address: str) -> str:
     """A new token for the account; raises InvalidCredentials or throttle.Throttled."""
-    account_bucket = f"login:account:{_digest(users.normalise_email(email))}"
-    address_bucket = f"login:address:{address}"
-    for bucket, limit in ((address_bucket, ADDRESS_FAILURES), (account_bucket, ACCOUNT_FAILURES)):
+    account = users.stored_account(connection, email)
+    account_failures = account_bucket(account.user.id if account else None, email)
+    address_failures = f"login:address:{address}"
+    for bucket, limit in ((address_failures, ADDRESS_FAILURES),
+                          (account_failures, ACCOUNT_FAILURES)):
         window = throttle.count_hit(connection, bucket, limit)
         if window.hits > limit.max_hits:
             raise throttle.Throttled("too many failed sign-ins; try again later",
                                      window.retry_after)
-    user = users.authenticate(connection, email, password)
+    user = users.authenticate(account, password)
     if user is None:
         raise InvalidCredentials()
-    throttle.clear(connection, account_bucket)
-    throttle.forgive_hit(connection, address_bucket)
+    throttle.clear(connection, account_failures)
+    throttle.forgive_hit(connection, address_failures)
+    users.rehash_if_weaker(connection, account, password)
     users.record_sign_in(connection, user)
     return issue_token(connection, user.school_id, user.role, label="sign-in",
                        user_id=user.id, ttl=SIGN_IN_TOKEN_TTL)
-
-
-def _digest(text: str) -> str:
-    # Bucket names hold no e-mail addresses in clear.
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def who_is(connection, principal: Principal) -> dict:

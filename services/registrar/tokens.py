@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 ROLES = ("admin", "registrar", "viewer")
+# `last used` is kept to the minute: a busy token costs one write a minute, not one a request.
+LAST_USED_RESOLUTION_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -41,16 +43,43 @@ def issue_token(connection, school_id: int, role: str, *, label: str | None = No
 
 
 def principal_for(connection, token: str) -> Principal | None:
-    """The caller behind a token, or None for an unknown, expired or revoked one."""
+    """The caller behind a token, or None for an unknown, expired or revoked one, or one whose
+    account is disabled."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, school_id, role, user_id FROM t_api_token WHERE token_hash = %s "
-            "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > UTC_TIMESTAMP(6))",
-            (hash_token(token),))
+            "SELECT t.id, t.school_id, COALESCE(u.role, t.role) AS role, t.user_id, "
+            "(t.last_used_at IS NULL OR t.last_used_at < UTC_TIMESTAMP(6) - INTERVAL %s SECOND) "
+            "AS use_to_record FROM t_api_token t "
+            "LEFT JOIN t_user u ON u.id = t.user_id AND u.school_id = t.school_id "
+            "WHERE t.token_hash = %s AND t.revoked_at IS NULL "
+            "AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(6)) "
+            "AND (t.user_id IS NULL OR (u.id IS NOT NULL AND u.disabled_at IS NULL))",
+            (LAST_USED_RESOLUTION_SECONDS, hash_token(token)))
         record = cursor.fetchone()
-    if record is None:
-        return None
+        if record is None:
+            return None
+        if record["use_to_record"]:
+            cursor.execute("UPDATE t_api_token SET last_used_at = UTC_TIMESTAMP(6) "
+                           "WHERE id = %s AND school_id = %s", (record["id"], record["school_id"]))
     return Principal(record["id"], record["school_id"], record["role"], record["user_id"])
+
+
+def school_tokens(connection, school_id: int) -> list[dict]:
+    """Every token of the school, newest first, without any secret: id, role, account,
+    label, created, last used, expires, revoked."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.id, COALESCE(u.role, t.role) AS role, u.email AS user, t.label, "
+            "t.created_at, t.last_used_at, t.expires_at, t.revoked_at FROM t_api_token t "
+            "LEFT JOIN t_user u ON u.id = t.user_id AND u.school_id = t.school_id "
+            "WHERE t.school_id = %s ORDER BY t.id DESC", (school_id,))
+        return list(cursor.fetchall())
+
+
+def school_has_token(connection, school_id: int, token_id: int) -> bool:
+    with connection.cursor() as cursor:
+        return bool(cursor.execute("SELECT 1 FROM t_api_token WHERE id = %s AND school_id = %s",
+                                   (token_id, school_id)))
 
 
 def revoke_token(connection, school_id: int, token_id: int) -> bool:

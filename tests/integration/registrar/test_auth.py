@@ -1,6 +1,8 @@
 """Staff sign-in (/api/auth/login), who-am-I and sign-out against the real MariaDB."""
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from registrar.sign_in import ACCOUNT_FAILURES, ADDRESS_FAILURES
@@ -134,6 +136,83 @@ def test_a_successful_sign_in_clears_the_accounts_failures(sign_in, staff_accoun
         sign_in(staff_account.email, "wrong guess")
 
     assert sign_in(staff_account.email, staff_account.password).status_code == 200
+
+
+def _accented(email: str) -> str:
+    """`Śtaff-…@` for the fixture's `staff-…@` (as `Ádmin@` for `admin@`): the table's
+    collation matches it to the same account, a lower-cased comparison would not."""
+    assert email.startswith("s")
+    return "Ś" + email[1:]
+
+
+def test_spellings_of_one_account_share_one_lockout(client, staff_account):
+    spellings = [_accented(staff_account.email), staff_account.email.upper(),
+                 staff_account.email]
+    for number in range(ACCOUNT_FAILURES.max_hits):
+        answer = client.post(LOGIN, json={"email": spellings[number % 3],
+                                          "password": "wrong guess"},
+                             headers={"X-Forwarded-For": f"198.19.3.{number + 1}"})
+        assert answer.status_code == 401
+
+    for spelling in spellings:
+        response = client.post(LOGIN, json={"email": spelling,
+                                            "password": staff_account.password},
+                               headers={"X-Forwarded-For": "198.19.4.1"})
+        assert response.status_code == 429, spelling
+
+
+def test_an_accented_spelling_of_the_address_signs_in_to_the_account(sign_in, staff_account,
+                                                                     client):
+    token = sign_in(_accented(staff_account.email), staff_account.password).get_json()["token"]
+
+    me = client.get("/api/auth/me", headers={"Accesstoken": token}).get_json()
+
+    assert me["user"]["id"] == staff_account.id
+
+
+def test_unknown_addresses_that_fold_alike_share_one_lockout(client):
+    name = f"nobody-{secrets.token_hex(3)}"
+    spellings = [f"Nó{name[2:]}@School.example", f"{name.upper()}@school.example",
+                 f"ｎ{name[1:]}@school.example", f"{name}@schoól.example",
+                 f"{name}@school.example"]
+    for number in range(ACCOUNT_FAILURES.max_hits):
+        client.post(LOGIN, json={"email": spellings[number], "password": "wrong guess"},
+                    headers={"X-Forwarded-For": f"198.19.5.{number + 1}"})
+
+    response = client.post(LOGIN, json={"email": f"{name}@school.example",
+                                        "password": "wrong guess"},
+                           headers={"X-Forwarded-For": "198.19.6.1"})
+
+    assert response.status_code == 429
+
+
+def test_an_unknown_address_that_folds_differently_keeps_its_own_counter(client):
+    name = f"nobody-{secrets.token_hex(3)}"
+    for number in range(ACCOUNT_FAILURES.max_hits):
+        client.post(LOGIN, json={"email": f"{name}@school.example", "password": "wrong"},
+                    headers={"X-Forwarded-For": f"198.19.7.{number + 1}"})
+
+    response = client.post(LOGIN, json={"email": f"{name}x@school.example",
+                                        "password": "wrong"},
+                           headers={"X-Forwarded-For": "198.19.8.1"})
+
+    assert response.status_code == 401
+
+
+def test_a_disabled_accounts_failures_still_count_against_it(client, staff_account,
+                                                            registrar_db):
+    with registrar_db.cursor() as cursor:
+        cursor.execute("UPDATE t_user SET disabled_at = UTC_TIMESTAMP() WHERE id = %s",
+                       (staff_account.id,))
+    for number in range(ACCOUNT_FAILURES.max_hits):
+        client.post(LOGIN, json={"email": staff_account.email, "password": "wrong guess"},
+                    headers={"X-Forwarded-For": f"198.19.9.{number + 1}"})
+
+    response = client.post(LOGIN, json={"email": staff_account.email.upper(),
+                                        "password": "wrong guess"},
+                           headers={"X-Forwarded-For": "198.19.10.1"})
+
+    assert response.status_code == 429
 
 
 def test_an_address_is_refused_after_repeated_failures_across_accounts(sign_in, staff_account):
