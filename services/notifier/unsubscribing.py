@@ -18,7 +18,8 @@ def unsubscribe(connection, request: UnsubscribeRequest, now: datetime, evidence
     with db.transaction(connection) as cursor:
         for purpose in WITHDRAWABLE:
             record_consent(cursor, request.school_id, ConsentChange(
-                request.recipient, purpose, False, now, UNSUBSCRIBE_LINK, evidence), now, link.proof())
+                request.recipient, purpose, False, now, UNSUBSCRIBE_LINK, evidence), now,
+                link.proof())
         message_log.suppress_unsent(cursor, request.school_id, request.recipient,
                                     [purpose.value for purpose in WITHDRAWABLE],
                                     f"unsubscribed via the link ({evidence})", now)

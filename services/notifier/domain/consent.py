@@ -40,9 +40,6 @@ SELF_REGISTRATION_FORM = "self_registration_form"
 UNSUBSCRIBE_LINK = "unsubscribe_link"
 CONFIRMATION_LINK = "confirmation_link"
 
-# What a double opt-in gives back: what the form asks for (marketing is never asked on it).
-CONFIRMABLE = (Purpose.REMINDERS,)
-
 
 class Actor(str, Enum):
     """Who made a decision, as the history records it."""
