@@ -117,6 +117,32 @@ def test_the_address_gets_one_confirmation_however_many_forms_name_it(
     assert len(confirmations_of(notifier_db, school_id, unsubscribed.email)) == 1
 
 
+def test_a_new_confirmation_is_asked_only_once_the_last_one_expired(
+        unsubscribed, queues, clock, sink, notifier_db, school_id):
+    _a_new_form(queues, clock, school_id, unsubscribed.email, consent=True)
+    _sent_confirmation(notifier_db, sink, school_id)
+    clock.advance(days=8)
+
+    later = _a_new_form(queues, clock, school_id, unsubscribed.email, consent=True)
+
+    asked = wait_until(lambda: len(confirmations_of(notifier_db, school_id,
+                                                    unsubscribed.email)) == 2 and
+                       confirmations_of(notifier_db, school_id, unsubscribed.email),
+                       what="a second confirmation")
+    assert asked[1]["registration_id"] == later.registration_id
+    assert len(sink.wait_for(2)) == 2
+
+
+def test_a_form_no_for_an_unsubscribed_address_asks_nothing(
+        unsubscribed, queues, clock, sink, notifier_db, school_id):
+    declined = _a_new_form(queues, clock, school_id, unsubscribed.email, consent=False)
+
+    wait_until(lambda: registration_consent_of(notifier_db, school_id,
+                                               declined.registration_id), what="the answer")
+    assert confirmations_of(notifier_db, school_id, unsubscribed.email) == []
+    assert stays_true(lambda: sink.messages() == [], 0.3)
+
+
 def test_the_confirmation_page_changes_nothing_until_its_button_is_pressed(
         unsubscribed, queues, clock, sink, notifier_client, notifier_db, school_id):
     _a_new_form(queues, clock, school_id, unsubscribed.email, consent=True)
@@ -138,8 +164,10 @@ def test_following_the_confirmation_link_restores_reminders(
     answer = notifier_client.post(path)
 
     assert answer.status_code == 200 and b"Reminders on again" in answer.data
-    record = consent_of(notifier_db, school_id, unsubscribed.email)["reminders"]
-    assert (record["granted"], record["changed_via"]) == (1, "confirmation_link")
+    records = consent_of(notifier_db, school_id, unsubscribed.email)
+    assert (records["reminders"]["granted"], records["reminders"]["changed_via"]) == (
+        1, "confirmation_link")
+    assert records["marketing"]["granted"] == 0  # the form never asked for it
     assert _reminder_fate(queues, clock, notifier_db, second)["status"] == "sent"
     sink.wait_for(3)  # the confirmation, the request for information, its reminder
     assert [m.rcpt_tos for m in sink.messages()] == [(unsubscribed.email,)] * 3
@@ -286,7 +314,6 @@ def test_an_expired_confirmation_link_is_refused_and_changes_nothing(
     before = _state(notifier_db, school_id, unsubscribed.email)
     clock.advance(days=8)
 
-    answer = notifier_client.post(path)
-
-    assert answer.status_code == 410 and b"has expired" in answer.data
+    for answer in (notifier_client.get(path), notifier_client.post(path)):
+        assert answer.status_code == 410 and b"has expired" in answer.data
     assert _state(notifier_db, school_id, unsubscribed.email) == before

@@ -13,6 +13,7 @@ from html import escape
 from flask import Blueprint, Response, current_app, request
 
 from notifier import school_directory
+from notifier.clock import as_utc
 from notifier.confirmation_links import ConfirmationLink, read_confirmation_token
 from notifier.domain.consent import LinkFollowed
 from notifier.resubscribing import Confirmation, confirm, confirmation_of
@@ -34,6 +35,8 @@ def confirm_page(token: str) -> Response:
     school = escape(_school_name(link))
     if asked["confirmed_at"] is not None:
         return _already_confirmed(asked, school)
+    if as_utc(asked["expires_at"]) <= current_app.extensions["notifier_clock"]():
+        return _expired()
     return family_page(200, "Get reminders again?",
                        f"<p>Send reminders from {school} to "
                        f"<strong>{escape(asked['recipient'])}</strong> again?</p>"
@@ -54,10 +57,7 @@ def confirm_now(token: str) -> Response:
     if outcome is Confirmation.UNKNOWN:
         return family_page(404, "Link not recognised", NOT_RECOGNISED)
     if outcome is Confirmation.EXPIRED:
-        return family_page(410, "Link expired",
-                           "<p>This confirmation link has expired. Nothing was changed: the "
-                           "address stays unsubscribed. A new registration form asking for "
-                           "reminders sends a new link.</p>")
+        return _expired()
     asked = _asked(link)
     school = escape(_school_name(link))
     if outcome is Confirmation.ALREADY_CONFIRMED:
@@ -65,6 +65,13 @@ def confirm_now(token: str) -> Response:
     return family_page(200, "Reminders on again",
                        f"<p><strong>{escape(asked['recipient'])}</strong> will get reminders "
                        f"from {school} again. Every reminder has a link to stop them.</p>")
+
+
+def _expired() -> Response:
+    return family_page(410, "Link expired",
+                       "<p>This confirmation link has expired. Nothing was changed: the "
+                       "address stays unsubscribed. A new registration form asking for "
+                       "reminders sends a new link.</p>")
 
 
 def _already_confirmed(asked: dict, school: str) -> Response:
