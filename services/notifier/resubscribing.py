@@ -14,11 +14,10 @@ from notifier.consent_store import append_history, consent_state, record_consent
 from notifier.domain import formatting
 from notifier.domain.consent import (CONFIRMATION_LINK, Actor, ConsentChange, LinkFollowed,
                                      Outcome, Proof, Purpose, needs_owner_confirmation)
+from notifier.domain.templates import CONFIRMATION_TEMPLATE
 from notifier.school_directory import School
 from shared import db
 from shared.events import Event
-
-CONFIRMATION_TEMPLATE = "consent_confirmation"
 
 
 class Confirmation(str, Enum):
