@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     for blueprint in _api_blueprints():
         api.register_blueprint(blueprint)
     from notifier.views.unsubscribe.resources import blp as unsubscribe
+    from notifier.views.unsubscribe.resubscribe import blp as resubscribe
     app.register_blueprint(unsubscribe)
+    app.register_blueprint(resubscribe)
     return app
 
 

@@ -25,7 +25,7 @@ STOP_TIMEOUT_SECONDS = 30.0
 
 def build_composer(settings: Settings, config: NotifierConfig) -> Composer:
     return Composer(config, TemplateStore(), Renderer(), settings.secret_key,
-                    settings.notifier_url)
+                    settings.public_url)
 
 
 @dataclass

@@ -12,8 +12,9 @@ from datetime import datetime
 
 from notifier import message_log
 from notifier.config import NotifierConfig
-from notifier.consent_store import consent_state
-from notifier.domain.consent import Purpose, consent_decision
+from notifier.confirmation_links import confirmation_url
+from notifier.consent_store import decision_for
+from notifier.domain.consent import Purpose
 from notifier.message_log import LogEntry, Logged
 from notifier.rendering import Renderer, TemplateFailed
 from notifier.school_directory import School
@@ -35,6 +36,9 @@ class Draft:
     event_id: str | None = None
     event_type: str | None = None
     reminder_id: int | None = None
+    # A digest: each member's consent (its own registration's) was checked in this
+    # transaction as it was released; the digest itself is about no one registration.
+    consent_already_checked: bool = False
 
 
 class Composer:
@@ -58,10 +62,9 @@ class Composer:
             return message_log.insert_message(cursor, LogEntry(
                 **entry, status=message_log.FAILED,
                 error="the event carries no valid recipient address"))
-        decision = consent_decision(draft.purpose, None if draft.purpose is Purpose.TRANSACTIONAL
-                                    else consent_state(cursor, school.id, draft.recipient,
-                                                       draft.purpose))
-        if not decision.send:
+        decision = None if draft.consent_already_checked else decision_for(
+            cursor, school.id, draft.recipient, draft.purpose, draft.registration_id)
+        if decision is not None and not decision.send:
             return message_log.insert_message(cursor, LogEntry(
                 **entry, status=message_log.SUPPRESSED, error=decision.reason))
         context = self.context_for(school, draft)
@@ -82,8 +85,12 @@ class Composer:
             next_attempt_at=None if held else now, hold_until=hold_until if held else None))
 
     def context_for(self, school: School, draft: Draft) -> dict:
-        return {**draft.context, "school_name": school.name,
-                "unsubscribe_url": self.unsubscribe_url(school.id, draft.recipient)}
+        context = {**draft.context, "school_name": school.name,
+                   "unsubscribe_url": self.unsubscribe_url(school.id, draft.recipient)}
+        if "confirmation_id" in draft.context:  # built here: the stored context has no link
+            context["confirm_url"] = confirmation_url(
+                self._public_url, self._secret_key, school.id, draft.context["confirmation_id"])
+        return context
 
     def unsubscribe_url(self, school_id: int, recipient: str) -> str:
         return unsubscribe_url(self._public_url, self._secret_key, school_id, recipient)

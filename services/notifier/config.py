@@ -56,6 +56,12 @@ class NotifierConfig:
     # Reminders fired (or held messages released) per round.
     scheduler_batch_size: int = 100
 
+    # -- double opt-in ------------------------------------------------------------------------
+    # How long a confirmation link works, and so how often an address that unsubscribed can
+    # be asked again however many forms name it: a week to find the mail, and at most one
+    # such mail a week that a stranger's form can cause.
+    consent_confirmation_valid_hours: int = 168
+
     def validate(self) -> None:
         if "@" not in parseaddr(self.mail_from)[1]:
             raise ConfigError(f"EDQUILL_MAIL_FROM must hold an e-mail address, "

@@ -6,13 +6,15 @@ Nothing is sent from here: a message is written to t_message_log as queued, and 
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from notifier import reminder_store, school_directory
 from notifier.clock import Clock, system_clock
 from notifier.composer import Composer, Draft
 from notifier.config import NotifierConfig
-from notifier.consent_store import record_consent
 from notifier.domain.notices import plan_for
 from notifier.message_log import cancel_unsent_reminders
+from notifier.resubscribing import record_form_consent
 from shared.config import Settings
 from shared.consumer import Consumer
 from shared.events import Event, school_event_from_snapshot
@@ -30,6 +32,7 @@ class NotifierConsumer(Consumer):
         self.composer = composer
         self.clock = clock
         self._defaults = config.default_preferences()
+        self._confirmation_valid_for = timedelta(hours=config.consent_confirmation_valid_hours)
 
     def handle(self, event: Event, cursor) -> None:
         now = self.clock()
@@ -42,8 +45,9 @@ class NotifierConsumer(Consumer):
         school = school_directory.require_school(cursor, event.school_id, self._defaults)
         plan = plan_for(event, school.preferences)
         registration_id = event.payload.get("registration_id")
-        for change in plan.consent:
-            record_consent(cursor, school.id, change, now)
+        for change in plan.consent:  # a form's answers
+            record_form_consent(cursor, self.composer, school, change, event, now,
+                                self._confirmation_valid_for)
         for stop in plan.stops:
             stopped = reminder_store.stop_reminders(cursor, school.id, registration_id, stop,
                                                     event.event_id, now)

@@ -15,9 +15,9 @@ from notifier import message_log, reminder_store, school_directory
 from notifier.clock import Clock, system_clock
 from notifier.composer import Composer, Draft
 from notifier.config import NotifierConfig
-from notifier.consent_store import consent_state
+from notifier.consent_store import decision_for
 from notifier.domain.collapsing import HeldMessage, Release, collapse
-from notifier.domain.consent import Purpose, consent_decision
+from notifier.domain.consent import Purpose
 from notifier.domain.quiet_hours import quiet_until
 from notifier.domain.reminders import ReminderKind
 from notifier.domain.templates import DIGEST_TEMPLATE
@@ -93,18 +93,11 @@ class Scheduler(DatabaseLoop):
 
     def _release(self, cursor, release: Release, rows: dict[int, dict], token: str) -> None:
         now = self._clock()
-        first = release.first
-        # The family may have said no while the mail was held.
-        decision = consent_decision(Purpose.REMINDERS, consent_state(
-            cursor, first.school_id, first.recipient, Purpose.REMINDERS))
-        if not decision.send:
-            for member in release.members:
-                message_log.settle_held(cursor, member.id, token, message_log.SUPPRESSED, now,
-                                        error=decision.reason)
-            RELEASES.labels("suppressed").inc(len(release.members))
+        release = self._still_wanted(cursor, release, rows, token, now)
+        if release is None:
             return
         if not release.collapsed:
-            message_log.queue_held(cursor, first.id, token, now)
+            message_log.queue_held(cursor, release.first.id, token, now)
             RELEASES.labels("queued").inc()
             return
         digest = self._compose_digest(cursor, release, rows, now)
@@ -112,6 +105,22 @@ class Scheduler(DatabaseLoop):
             message_log.settle_held(cursor, member.id, token, message_log.COLLAPSED, now,
                                     collapsed_into=digest)
         RELEASES.labels("collapsed").inc(len(release.members))
+
+    def _still_wanted(self, cursor, release: Release, rows: dict[int, dict], token: str,
+                      now) -> Release | None:
+        """The members the family still wants: they may have said no while the mail was held,
+        for the address or for one registration. The others are settled as suppressed."""
+        wanted = []
+        for member in release.members:
+            decision = decision_for(cursor, member.school_id, member.recipient,
+                                    Purpose.REMINDERS, rows[member.id]["registration_id"])
+            if decision.send:
+                wanted.append(member)
+                continue
+            message_log.settle_held(cursor, member.id, token, message_log.SUPPRESSED, now,
+                                    error=decision.reason)
+            RELEASES.labels("suppressed").inc()
+        return Release(tuple(wanted)) if wanted else None
 
     def _compose_digest(self, cursor, release: Release, rows: dict[int, dict], now) -> int:
         first = release.first
@@ -123,7 +132,7 @@ class Scheduler(DatabaseLoop):
         logged = self.composer.compose(cursor, school, Draft(
             DIGEST_TEMPLATE, Purpose.REMINDERS, first.recipient, context,
             registration_id=registrations.pop() if len(registrations) == 1 else None,
-            dedupe_key=f"digest:{first.id}"), now)
+            dedupe_key=f"digest:{first.id}", consent_already_checked=True), now)
         log.info("collapsed %d held reminders for one family of school %s into message %s",
                  len(items), school.id, logged.id)
         return logged.id

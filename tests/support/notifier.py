@@ -141,7 +141,8 @@ def purge_queues(settings: Settings, queues: ConsumerQueues) -> None:
     connection.close()
 
 
-NOTIFIER_TABLES = ("t_message_log", "t_reminder", "t_consent", "t_message_template",
+NOTIFIER_TABLES = ("t_message_log", "t_reminder", "t_consent", "t_registration_consent",
+                   "t_consent_confirmation", "t_consent_history", "t_message_template",
                    "t_school_notice_settings", "t_school", "t_event_inbox")
 
 
@@ -176,6 +177,30 @@ def consent_of(connection, school_id: int, recipient: str) -> dict[str, dict]:
         cursor.execute("SELECT * FROM t_consent WHERE school_id = %s AND recipient = %s",
                        (school_id, recipient))
         return {row["purpose"]: row for row in cursor.fetchall()}
+
+
+def registration_consent_of(connection, school_id: int, registration_id: int
+                            ) -> dict[str, dict]:
+    """What the registration's form said, by purpose."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM t_registration_consent WHERE school_id = %s "
+                       "AND registration_id = %s", (school_id, registration_id))
+        return {row["purpose"]: row for row in cursor.fetchall()}
+
+
+def consent_history_of(connection, school_id: int, recipient: str) -> list[dict]:
+    """Every consent decision about the address at the school, oldest first."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM t_consent_history WHERE school_id = %s AND recipient = %s "
+                       "ORDER BY id", (school_id, recipient))
+        return list(cursor.fetchall())
+
+
+def confirmations_of(connection, school_id: int, recipient: str) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM t_consent_confirmation WHERE school_id = %s "
+                       "AND recipient = %s ORDER BY id", (school_id, recipient))
+        return list(cursor.fetchall())
 
 
 def utc(*args) -> datetime:

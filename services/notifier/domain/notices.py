@@ -52,7 +52,8 @@ def _submitted(event: Event, preferences: SchoolPreferences) -> Plan:
             recipient, Purpose.REMINDERS, bool(payload.get("consent_email")),
             _moment(payload.get("consent_given_at") or payload.get("submitted_at"),
                     event.occurred_at),
-            SELF_REGISTRATION_FORM, f"registration {payload['registration_id']}"),)
+            SELF_REGISTRATION_FORM, f"registration {payload['registration_id']}",
+            registration_id=payload["registration_id"]),)
     notices = ()
     if "pending" in preferences.status_updates:
         notices = (_status_notice(event, recipient, "pending"),)

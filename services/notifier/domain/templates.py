@@ -56,6 +56,11 @@ TEMPLATES: dict[str, TemplateInfo] = {info.key: info for info in (
           status="in_review", status_label="in review", note=None),
     _info("receipt", Purpose.TRANSACTIONAL, "A payment settled the invoice.",
           invoice=_INVOICE, paid_on="2026-01-09", payment_method="card"),
+    _info("consent_confirmation", Purpose.TRANSACTIONAL,
+          "A form asked for reminders for an address that unsubscribed: the address's owner "
+          "confirms from confirm_url (until expires_on), or stays unsubscribed.",
+          confirm_url="https://school.example/unsubscribe/resubscribe/sample",
+          expires_on="2026-01-21"),
     _info("needs_info_reminder", Purpose.REMINDERS,
           "The school's request for information is still unanswered.",
           note="Please send the birth certificate.", missing=["birth certificate"],
@@ -69,6 +74,7 @@ TEMPLATES: dict[str, TemplateInfo] = {info.key: info for info in (
 )}
 
 DIGEST_TEMPLATE = "reminder_digest"
+CONFIRMATION_TEMPLATE = "consent_confirmation"
 
 
 def template_info(key: str) -> TemplateInfo | None:

@@ -9,7 +9,8 @@ import pytest
 from notifier.app import create_app
 from notifier.unsubscribe_links import unsubscribe_token
 from tests.support.notifier import (Family, consent_of, messages_of, new_school_id,
-                                    school_created, statuses_of, unique_email, utc)
+                                    registration_consent_of, school_created, statuses_of,
+                                    unique_email, utc)
 from tests.support.waiting import stays_true, wait_until
 
 
@@ -26,19 +27,22 @@ def notifier_client(settings, clock):
     return app.test_client()
 
 
-def test_consent_given_on_the_form_is_recorded_with_where_and_when(start_worker, queues,
-                                                                   notifier_db, school_id):
+def test_consent_given_on_the_form_is_recorded_for_its_registration_with_where_and_when(
+        start_worker, queues, notifier_db, school_id):
     family = Family(school_id, unique_email())
     start_worker()
     queues.publish_event(family.submitted(consent=True,
                                           submitted_at="2026-01-10T09:30:00.000000Z"))
 
-    record = wait_until(lambda: consent_of(notifier_db, school_id, family.email).get(
-        "reminders"), what="the consent recorded")
-    assert record["granted"] == 1
-    assert (record["given_via"], record["given_at"]) == (
+    record = wait_until(lambda: registration_consent_of(
+        notifier_db, school_id, family.registration_id).get("reminders"),
+        what="the consent recorded")
+    assert (record["granted"], record["recipient"]) == (1, family.email)
+    assert (record["changed_via"], record["changed_at"]) == (
         "self_registration_form", utc(2026, 1, 10, 9, 30).replace(tzinfo=None))
     assert record["evidence"] == f"registration {family.registration_id}"
+    # A form proves nothing about who holds the address: the address itself has no decision.
+    assert consent_of(notifier_db, school_id, family.email) == {}
 
 
 def test_a_reminder_without_consent_is_suppressed_and_logged(start_worker, queues, sink, clock,
@@ -77,7 +81,8 @@ def test_one_click_unsubscribe_records_the_opt_out(notifier_client, settings, qu
     start_worker()
     queues.publish_event(family.submitted(consent=True, occurred_at=clock()))
     clock.advance(minutes=1)
-    wait_until(lambda: consent_of(notifier_db, school_id, family.email), what="consent")
+    wait_until(lambda: registration_consent_of(notifier_db, school_id, family.registration_id),
+               what="consent")
     token = unsubscribe_token(settings.secret_key, school_id, family.email)
 
     answer = notifier_client.post(f"/unsubscribe/{token}",
@@ -96,7 +101,8 @@ def test_after_an_unsubscribe_reminders_are_suppressed(notifier_client, settings
     family = Family(school_id, unique_email())
     queues.publish_event(family.submitted(consent=True, occurred_at=clock()))
     start_worker()
-    wait_until(lambda: consent_of(notifier_db, school_id, family.email), what="consent")
+    wait_until(lambda: registration_consent_of(notifier_db, school_id, family.registration_id),
+               what="consent")
     token = unsubscribe_token(settings.secret_key, school_id, family.email)
     clock.advance(minutes=1)  # the opt-out comes after the form's yes
     notifier_client.post(f"/unsubscribe/{token}")

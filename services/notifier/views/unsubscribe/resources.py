@@ -11,8 +11,10 @@ from html import escape
 from flask import Blueprint, Response, current_app, request
 
 from notifier import school_directory
+from notifier.domain.consent import LinkFollowed
 from notifier.unsubscribe_links import UnsubscribeRequest, read_unsubscribe_token
 from notifier.unsubscribing import unsubscribe
+from notifier.views.unsubscribe.pages import family_page as _page
 from shared.web import request_db
 
 blp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe")
@@ -41,7 +43,8 @@ def unsubscribe_now(token: str) -> Response:
         return _page(404, "Link not recognised", "<p>This unsubscribe link is not valid.</p>")
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
     unsubscribe(request_db("notifier"), wanted, current_app.extensions["notifier_clock"](),
-                "one-click (List-Unsubscribe-Post)" if one_click else "confirmation page")
+                "one-click (List-Unsubscribe-Post)" if one_click else "confirmation page",
+                LinkFollowed(token, request.remote_addr))
     return _page(200, "Unsubscribed",
                  f"<p><strong>{escape(wanted.recipient)}</strong> will get no more reminders "
                  f"or news from {escape(_school_name(wanted))}.</p>")
@@ -54,13 +57,3 @@ def _read(token: str) -> UnsubscribeRequest | None:
 def _school_name(wanted: UnsubscribeRequest) -> str:
     with request_db("notifier").cursor() as cursor:
         return school_directory.school_name(cursor, wanted.school_id) or "the school"
-
-
-def _page(status: int, title: str, body: str) -> Response:
-    html = ("<!doctype html><html><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{escape(title)}</title><style>body{{font-family:sans-serif;max-width:36em;"
-            "margin:3em auto;padding:0 1em;line-height:1.5}</style></head>"
-            f"<body><h1>{escape(title)}</h1>{body}</body></html>")
-    return Response(html, status=status, content_type="text/html; charset=utf-8",
-                    headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
