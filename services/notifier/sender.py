@@ -82,7 +82,7 @@ class Sender(DatabaseLoop):
         """Send one message; True once the server accepted it. Failures are settled here."""
         self._server_down = False
         try:
-            data = build_email(row, self.config.mail_from,
+            data = build_email(row, self.settings.mail_from,
                                self._unsubscribe_url(row["school_id"], row["recipient"]),
                                self._clock())
         except (ValueError, TypeError) as exc:  # a header the e-mail library refuses
@@ -90,7 +90,7 @@ class Sender(DatabaseLoop):
             return False
         started = time.monotonic()
         try:
-            self.smtp.send(self.config.mail_from_address, row["recipient"], data)
+            self.smtp.send(self.settings.mail_from, row["recipient"], data)
         except PermanentFailure as exc:
             self._fail(row, token, str(exc))
             return False

@@ -16,8 +16,7 @@ from tests.support.notifier import (FakeClock, FastNotifierConsumer, WorkerThrea
 
 # Knobs scaled down to test time; claims last long enough that no test sees one expire unless
 # it asks for that.
-TEST_CONFIG = NotifierConfig(mail_from="Sunrise via EdQuill <no-reply@school.example>",
-                             sender_idle_seconds=0.05, scheduler_idle_seconds=0.05,
+TEST_CONFIG = NotifierConfig(sender_idle_seconds=0.05, scheduler_idle_seconds=0.05,
                              retry_first_seconds=0.2, retry_max_seconds=0.5, claim_seconds=30,
                              smtp_timeout_seconds=5)
 # A Wednesday afternoon: outside the default quiet hours (21:00-08:00) in UTC.
