@@ -96,7 +96,7 @@ class Sender(DatabaseLoop):
             return False
         except TemporaryFailure as exc:
             self._server_down = exc.server_down
-            self._retry_later(row, token, str(exc))
+            self._retry_later(row, token, str(exc), exc.counts_toward_giving_up)
             return False
         finally:
             SMTP_SECONDS.observe(time.monotonic() - started)
@@ -105,9 +105,9 @@ class Sender(DatabaseLoop):
             self._after_accept(row)
         return True
 
-    def _retry_later(self, row: dict, token: str, reason: str) -> None:
+    def _retry_later(self, row: dict, token: str, reason: str, may_give_up: bool) -> None:
         attempt = row["attempts"]
-        if out_of_attempts(attempt, self.config.send_attempts):
+        if may_give_up and out_of_attempts(attempt, self.config.send_attempts):
             self._fail(row, token, f"gave up after {attempt} attempts: {reason}")
             return
         wait = retry_delay(attempt, timedelta(seconds=self.config.retry_first_seconds),

@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 class TemporaryFailure(Exception):
     """Try this message again later."""
 
+    # After send_attempts tries the message is failed for good (an outage has to end some time).
+    counts_toward_giving_up = True
+
     def __init__(self, reason: str, *, server_down: bool = False):
         super().__init__(reason)
         self.server_down = server_down  # the connection, not the message, is at fault
@@ -36,6 +39,10 @@ class PermanentFailure(Exception):
 class UnsafeServer(TemporaryFailure):
     """The server cannot be talked to as the URL demands (no TLS, an untrusted certificate, a
     refused login): nothing is sent, the message waits for the server to be fixed."""
+
+    # The URL or the provider's set-up is at fault, not the message: it waits for the fix,
+    # however long that takes, instead of failing after send_attempts.
+    counts_toward_giving_up = False
 
     def __init__(self, reason: str, kind: str):
         super().__init__(reason, server_down=True)

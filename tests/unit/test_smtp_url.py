@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from notifier.smtp_sender import SmtpSender
 from shared.config import ConfigError, Settings, SmtpServer, development_settings, redact_url
 
 PASSWORD = "s3cr%40t"  # "s3cr@t", percent-encoded as a URL must carry it
@@ -118,3 +119,11 @@ def test_settings_refuse_a_bad_smtp_url_at_start():
     with pytest.raises(ConfigError, match="^EDQUILL_SMTP_URL .*unknown parameter 'verify'"):
         Settings.from_env({"EDQUILL_ENV": "development",
                            "EDQUILL_SMTP_URL": "smtp://smtp.example?verify=no"})
+
+
+def test_a_cafile_that_holds_no_certificate_stops_the_sender_at_start(tmp_path):
+    not_pem = tmp_path / "ca.pem"
+    not_pem.write_text("this is not a certificate\n")
+    server = SmtpServer.from_url(f"smtps://mailer:{PASSWORD}@smtp.example?cafile={not_pem}")
+    with pytest.raises(ConfigError, match="^EDQUILL_SMTP_URL cafile= .* holds no usable"):
+        SmtpSender(server, timeout=1)

@@ -58,13 +58,16 @@ def clock():
 
 @pytest.fixture
 def start_worker(settings, sink, clock, notifier_db, queues):
-    """start_worker(smtp_url=..., config=..., clock=..., after_accept=...) -> WorkerThread."""
+    """start_worker(smtp_url=..., config=..., clock=..., settings_changes={...},
+    after_accept=...) -> WorkerThread."""
     started: list[WorkerThread] = []
 
     def start(*, smtp_url: str | None = None, config: NotifierConfig = TEST_CONFIG,
-              clock=clock, **parts) -> WorkerThread:
-        worker = bootstrap(replace(settings, smtp_url=smtp_url or sink.url), config,
-                           clock=clock, consumer_class=FastNotifierConsumer, **parts)
+              clock=clock, settings_changes: dict | None = None, **parts) -> WorkerThread:
+        worker_settings = replace(settings, smtp_url=smtp_url or sink.url,
+                                  **(settings_changes or {}))
+        worker = bootstrap(worker_settings, config, clock=clock,
+                           consumer_class=FastNotifierConsumer, **parts)
         thread = WorkerThread(worker).start()
         started.append(thread)
         return thread
