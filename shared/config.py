@@ -92,48 +92,70 @@ class SmtpServer:
     @classmethod
     def from_url(cls, url: str) -> "SmtpServer":
         parts = urlsplit(url)
-        if parts.scheme not in ("smtp", "smtps"):
-            raise _smtp_error(f"must start with smtp:// or smtps://, got {redact_url(url)!r}")
-        if parts.path not in ("", "/") or parts.fragment:
-            raise _smtp_error("names a server only: drop the path or fragment")
-        if not parts.hostname:
-            raise _smtp_error("names no host, e.g. smtp://user:pass@mail.example:587")
-        try:
-            port = parts.port
-        except ValueError:
-            raise _smtp_error("has a port that is not a number between 1 and 65535") from None
-        if port == 0:
-            raise _smtp_error("has a port that is not a number between 1 and 65535")
-        user = unquote(parts.username) if parts.username else None
-        password = unquote(parts.password) if parts.password else None
-        if bool(user) != bool(password):
-            raise _smtp_error("takes a user and a password together (user:password@host), "
-                              "or neither")
+        host, port = _smtp_host_and_port(url, parts)
+        user, password = _smtp_credentials(parts)
         implicit_tls = parts.scheme == "smtps"
         options = _smtp_options(parts.query)
-        if implicit_tls and "starttls" in options:
-            raise _smtp_error("smtps:// is TLS from the start: starttls= applies to smtp://")
-        # With credentials TLS is a must; without, a server that offers it is still used.
-        starttls = options.get("starttls", "required" if user else "opportunistic")
-        _check_choice("starttls", starttls, STARTTLS_MODES)
-        plaintext_auth = options.get("plaintext_auth", "refuse")
-        _check_choice("plaintext_auth", plaintext_auth, PLAINTEXT_AUTH_MODES)
-        if plaintext_auth == "allow" and (starttls != "off" or implicit_tls or not user):
-            raise _smtp_error("plaintext_auth=allow goes with smtp://user:pass@...?starttls=off "
-                              "only: anywhere else the password is sent over TLS")
-        if user and starttls == "off" and plaintext_auth != "allow":
-            raise _smtp_error("starttls=off would send the password in plaintext: add "
-                              "plaintext_auth=allow if that is really meant")
-        cafile = options.get("cafile")
-        if cafile is not None:
-            if starttls == "off" and not implicit_tls:
-                raise _smtp_error("cafile= needs TLS, and starttls=off turns it off")
-            if not os.path.isabs(cafile) or not os.path.isfile(cafile):
-                raise _smtp_error(f"cafile= must be the absolute path of a readable PEM file, "
-                                  f"got {cafile!r}")
-        return cls(host=parts.hostname, port=port or (465 if implicit_tls else 25),
+        starttls, plaintext_auth = _smtp_tls_modes(options, implicit_tls, bool(user))
+        cafile = _smtp_cafile(options.get("cafile"), implicit_tls or starttls != "off")
+        return cls(host=host, port=port or (465 if implicit_tls else 25),
                    implicit_tls=implicit_tls, starttls=starttls, user=user, password=password,
-                   plaintext_auth=plaintext_auth == "allow", cafile=cafile)
+                   plaintext_auth=plaintext_auth, cafile=cafile)
+
+
+def _smtp_host_and_port(url: str, parts) -> tuple[str, int | None]:
+    if parts.scheme not in ("smtp", "smtps"):
+        raise _smtp_error(f"must start with smtp:// or smtps://, got {redact_url(url)!r}")
+    if parts.path not in ("", "/") or parts.fragment:
+        raise _smtp_error("names a server only: drop the path or fragment")
+    if not parts.hostname:
+        raise _smtp_error("names no host, e.g. smtp://user:pass@mail.example:587")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise _smtp_error("has a port that is not a number between 1 and 65535")
+    return parts.hostname, port
+
+
+def _smtp_credentials(parts) -> tuple[str | None, str | None]:
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    if bool(user) != bool(password):
+        raise _smtp_error("takes a user and a password together (user:password@host), "
+                          "or neither")
+    return user, password
+
+
+def _smtp_tls_modes(options: dict[str, str], implicit_tls: bool,
+                    logs_in: bool) -> tuple[str, bool]:
+    """(starttls mode, whether a password may cross without TLS)."""
+    if implicit_tls and "starttls" in options:
+        raise _smtp_error("smtps:// is TLS from the start: starttls= applies to smtp://")
+    # With credentials TLS is a must; without, a server that offers it is still used.
+    starttls = options.get("starttls", "required" if logs_in else "opportunistic")
+    _check_choice("starttls", starttls, STARTTLS_MODES)
+    plaintext_auth = options.get("plaintext_auth", "refuse")
+    _check_choice("plaintext_auth", plaintext_auth, PLAINTEXT_AUTH_MODES)
+    if plaintext_auth == "allow" and (starttls != "off" or implicit_tls or not logs_in):
+        raise _smtp_error("plaintext_auth=allow goes with smtp://user:pass@...?starttls=off "
+                          "only: anywhere else the password is sent over TLS")
+    if logs_in and starttls == "off" and plaintext_auth != "allow":
+        raise _smtp_error("starttls=off would send the password in plaintext: add "
+                          "plaintext_auth=allow if that is really meant")
+    return starttls, plaintext_auth == "allow"
+
+
+def _smtp_cafile(cafile: str | None, tls_possible: bool) -> str | None:
+    if cafile is None:
+        return None
+    if not tls_possible:
+        raise _smtp_error("cafile= needs TLS, and starttls=off turns it off")
+    if not (os.path.isabs(cafile) and os.path.isfile(cafile) and os.access(cafile, os.R_OK)):
+        raise _smtp_error(f"cafile= must be the absolute path of a readable PEM file, "
+                          f"got {cafile!r}")
+    return cafile
 
 
 def redact_url(url: str) -> str:
