@@ -221,12 +221,12 @@ def baseline_smtplib(settings: Settings, mail: MailDirectory, count: int) -> dic
                "from_name": "Bench Music School", "body_text": rendered.text,
                "body_html": rendered.html, "message_id": composer.new_message_id()}
         messages.append((row["recipient"], build_email(
-            row, config.mail_from, "http://127.0.0.1/unsubscribe/x", datetime.now(timezone.utc))))
-    host, port = "127.0.0.1", int(settings.smtp_url.rsplit(":", 1)[1])
+            row, settings.mail_from, "http://127.0.0.1/unsubscribe/x", datetime.now(timezone.utc))))
+    host, port = settings.smtp.host, settings.smtp.port
     started = time.perf_counter()
     with smtplib.SMTP(host, port, timeout=30) as client:
         for address, data in messages:
-            client.sendmail(config.mail_from_address, [address], data)
+            client.sendmail(settings.mail_from, [address], data)
     elapsed = time.perf_counter() - started
     return {"messages": count, "per_s": round(count / elapsed, 1),
             "accepted": len(wait_for_accepts(mail, run, count, 30))}

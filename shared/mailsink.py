@@ -15,7 +15,6 @@ import threading
 import time
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 from aiosmtpd.controller import Controller
@@ -153,10 +152,10 @@ def mailsink_command(settings: Settings, directory: Path, http_port: int | None)
     """Receive mail on EDQUILL_SMTP_URL's host and port and keep it as .eml files."""
     # aiosmtpd logs every connection at INFO, readiness probes included.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    address = urlsplit(settings.smtp_url)
-    if address.scheme != "smtp":
+    server = settings.smtp
+    if server.implicit_tls:
         raise click.ClickException("the mail sink speaks plain SMTP: use an smtp:// URL")
-    sink = MailSink(directory, address.hostname or "127.0.0.1", address.port or 25, http_port)
+    sink = MailSink(directory, server.host, server.port, http_port)
     sink.start()
     click.echo(f"mail sink: {sink.url}, keeping mail in {directory}")
     if sink.http_url:

@@ -19,13 +19,12 @@ from functools import partial
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
 
 import click
 
 from shared import db, gateway, migrations
 from shared.cli import cli, settings_from_env
-from shared.config import DEVELOPMENT, Settings
+from shared.config import DEVELOPMENT, Settings, redact_url
 from shared.paths import ROOT
 from shared.queues import declare_consumer_queues
 from shared.supervision import (ChildExited, ChildProcesses, NotReady, http_answers,
@@ -111,7 +110,7 @@ def run_values(settings: Settings, var_dir: Path, mail_http_port: int,
                relay_metrics_port: int) -> dict[str, str | int]:
     values = {f"{name}_port": port for name, port in settings.ports.items()}
     values.update(mail_dir=str(var_dir / "mail"), mail_http_port=mail_http_port,
-                  smtp_port=urlsplit(settings.smtp_url).port or 25,
+                  smtp_port=settings.smtp.port,
                   relay_1_metrics_port=relay_metrics_port,
                   relay_2_metrics_port=relay_metrics_port + 1, web_workers=WEB_WORKERS)
     return values
@@ -211,7 +210,7 @@ def describe(started: set[str], values: dict, settings: Settings, slug: str | No
     if "gateway" in started:
         lines.append(f"  gateway              {base('registrar')}  (nginx, every path on one port)")
     lines.append(f"  mail sink            http://127.0.0.1:{values['mail_http_port']}/messages"
-                 f"  (receives {settings.smtp_url})")
+                 f"  (receives {redact_url(settings.smtp_url)})")
     metrics = [f"http://127.0.0.1:{values[f'relay_{n}_metrics_port']}/metrics" for n in (1, 2)]
     metrics += [f"http://127.0.0.1:{values[f'{s}_port']}/metrics"
                 for s in ("registrar", "dashboard", "kpi", "notifier") if s in started]

@@ -25,7 +25,8 @@ STOP_TIMEOUT_SECONDS = 30.0
 
 def build_composer(settings: Settings, config: NotifierConfig) -> Composer:
     return Composer(config, TemplateStore(), Renderer(), settings.secret_key,
-                    settings.public_url)
+                    settings.public_url, mail_from=settings.mail_from,
+                    mail_from_name=settings.mail_from_name)
 
 
 @dataclass
@@ -54,7 +55,7 @@ def bootstrap(settings: Settings, config: NotifierConfig | None = None, *,
               NotifierConsumer, after_accept: AfterAccept | None = None) -> NotifierWorker:
     config = config or NotifierConfig.from_env()
     composer = build_composer(settings, config)
-    smtp = SmtpSender(settings.smtp_url, config.smtp_timeout_seconds)
+    smtp = SmtpSender(settings.smtp, config.smtp_timeout_seconds)
     return NotifierWorker(
         consumer=consumer_class(settings, config, composer, clock),
         sender=Sender(settings, config, smtp, composer.unsubscribe_url, clock, after_accept),

@@ -28,6 +28,7 @@ def worker(settings: Settings, metrics_port: int | None) -> None:
     """Consume events, send queued mail over SMTP, fire reminders; until SIGTERM/SIGINT."""
     try:
         config = NotifierConfig.from_env()
+        notifier_worker = bootstrap(settings, config)  # loads EDQUILL_SMTP_URL's cafile
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     if metrics_port:
@@ -41,4 +42,4 @@ def worker(settings: Settings, metrics_port: int | None) -> None:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, request_stop)
-    bootstrap(settings, config).run(stopping)
+    notifier_worker.run(stopping)

@@ -43,8 +43,12 @@ class Draft:
 
 class Composer:
     def __init__(self, config: NotifierConfig, templates: TemplateStore, renderer: Renderer,
-                 secret_key: str, public_url: str):
+                 secret_key: str, public_url: str, *, mail_from: str, mail_from_name: str = ""):
         self._config = config
+        # The sender (settings.mail_from): its domain ends every Message-ID; an empty name
+        # means each message goes out under its school's name.
+        self._mail_domain = mail_from.rsplit("@", 1)[1]
+        self._mail_from_name = mail_from_name
         self._templates = templates
         self._renderer = renderer
         self._secret_key = secret_key
@@ -80,8 +84,8 @@ class Composer:
         return message_log.insert_message(cursor, LogEntry(
             **entry, status=message_log.HELD if held else message_log.QUEUED,
             template_origin=source.origin, message_id=self.new_message_id(),
-            from_name=school.name, subject=rendered.subject, body_text=rendered.text,
-            body_html=rendered.html, context=draft.context,
+            from_name=self._mail_from_name or school.name, subject=rendered.subject,
+            body_text=rendered.text, body_html=rendered.html, context=draft.context,
             next_attempt_at=None if held else now, hold_until=hold_until if held else None))
 
     def context_for(self, school: School, draft: Draft) -> dict:
@@ -96,4 +100,4 @@ class Composer:
         return unsubscribe_url(self._public_url, self._secret_key, school_id, recipient)
 
     def new_message_id(self) -> str:
-        return f"<{uuid.uuid4().hex}@{self._config.mail_domain}>"
+        return f"<{uuid.uuid4().hex}@{self._mail_domain}>"

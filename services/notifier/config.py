@@ -1,13 +1,13 @@
 """The notifier's own knobs, read once from the environment into one typed object.
 
-Each field may be set with EDQUILL_NOTIFIER_<FIELD NAME IN CAPITALS>; EDQUILL_MAIL_FROM sets
-the sender address. A bad value stops the process at start with the variable's name.
+Each field may be set with EDQUILL_NOTIFIER_<FIELD NAME IN CAPITALS>. The sender's address and
+name are not knobs: they are settings.mail_from and settings.mail_from_name (EDQUILL_MAIL_FROM,
+EDQUILL_MAIL_FROM_NAME). A bad value stops the process at start with the variable's name.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import timedelta
-from email.utils import parseaddr
 from typing import Mapping
 
 from notifier.domain.preferences import SchoolPreferences
@@ -17,9 +17,6 @@ from shared.config import ConfigError, knobs_from_env
 
 @dataclass(frozen=True)
 class NotifierConfig:
-    # The From of every message; its domain also ends every Message-ID.
-    mail_from: str = "EdQuill <no-reply@edquill.localhost>"
-
     # -- defaults for a school that chose nothing (t_school_notice_settings) ----------------
     # Reminders wait through the night: families are not woken by them.
     quiet_hours_start: str = "21:00"
@@ -63,9 +60,6 @@ class NotifierConfig:
     consent_confirmation_valid_hours: int = 168
 
     def validate(self) -> None:
-        if "@" not in parseaddr(self.mail_from)[1]:
-            raise ConfigError(f"EDQUILL_MAIL_FROM must hold an e-mail address, "
-                              f"got {self.mail_from!r}")
         try:
             QuietHours.parse(self.quiet_hours_start, self.quiet_hours_end)
         except ValueError as exc:
@@ -73,15 +67,8 @@ class NotifierConfig:
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, (int, float)) and value <= 0:
-                raise ConfigError(f"{_variable(item.name)} must be positive, got {value}")
-
-    @property
-    def mail_from_address(self) -> str:
-        return parseaddr(self.mail_from)[1]
-
-    @property
-    def mail_domain(self) -> str:
-        return self.mail_from_address.rsplit("@", 1)[1]
+                raise ConfigError(f"EDQUILL_NOTIFIER_{item.name.upper()} must be positive, "
+                                  f"got {value}")
 
     def default_preferences(self) -> SchoolPreferences:
         return SchoolPreferences(
@@ -93,7 +80,3 @@ class NotifierConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "NotifierConfig":
         return knobs_from_env(cls, "EDQUILL_NOTIFIER_", environ)
 
-
-def _variable(field_name: str) -> str:
-    return "EDQUILL_MAIL_FROM" if field_name == "mail_from" else \
-        f"EDQUILL_NOTIFIER_{field_name.upper()}"

@@ -14,7 +14,7 @@ from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, formataddr
 
 # UTF-8 as quoted-printable (readable where the text is ASCII), not the default base64.
 _UTF8 = Charset("utf-8")
@@ -26,9 +26,9 @@ _POLICY = compat32.clone(max_line_length=998, linesep="\r\n")
 
 
 def build_email(row: dict, mail_from: str, unsubscribe_url: str, now: datetime) -> bytes:
-    name, address = parseaddr(mail_from)
+    """`mail_from` is the bare sender address; the name beside it was fixed with the row."""
     message = MIMEMultipart("alternative")
-    _set(message, "From", formataddr((row.get("from_name") or name, address), charset="utf-8"))
+    _set(message, "From", formataddr((row.get("from_name") or "", mail_from), charset="utf-8"))
     _set(message, "To", row["recipient"])
     _set(message, "Subject", row["subject"])
     _set(message, "Date", format_datetime(now))

@@ -10,3 +10,7 @@ REMINDERS = Counter("edquill_notifier_reminders_total",
                     "Reminders that fell due, by what became of them", ["outcome"])
 RELEASES = Counter("edquill_notifier_held_released_total",
                    "Held messages released after quiet hours", ["outcome"])
+SMTP_REFUSALS = Counter("edquill_notifier_smtp_refusals_total",
+                        "Connections to the SMTP server given up as unsafe or refused, by why "
+                        "(no_starttls, certificate, tls, auth); the mail stays queued",
+                        ["reason"])

@@ -82,7 +82,7 @@ class Sender(DatabaseLoop):
         """Send one message; True once the server accepted it. Failures are settled here."""
         self._server_down = False
         try:
-            data = build_email(row, self.config.mail_from,
+            data = build_email(row, self.settings.mail_from,
                                self._unsubscribe_url(row["school_id"], row["recipient"]),
                                self._clock())
         except (ValueError, TypeError) as exc:  # a header the e-mail library refuses
@@ -90,13 +90,13 @@ class Sender(DatabaseLoop):
             return False
         started = time.monotonic()
         try:
-            self.smtp.send(self.config.mail_from_address, row["recipient"], data)
+            self.smtp.send(self.settings.mail_from, row["recipient"], data)
         except PermanentFailure as exc:
             self._fail(row, token, str(exc))
             return False
         except TemporaryFailure as exc:
             self._server_down = exc.server_down
-            self._retry_later(row, token, str(exc))
+            self._retry_later(row, token, str(exc), exc.counts_toward_giving_up)
             return False
         finally:
             SMTP_SECONDS.observe(time.monotonic() - started)
@@ -105,9 +105,9 @@ class Sender(DatabaseLoop):
             self._after_accept(row)
         return True
 
-    def _retry_later(self, row: dict, token: str, reason: str) -> None:
+    def _retry_later(self, row: dict, token: str, reason: str, may_give_up: bool) -> None:
         attempt = row["attempts"]
-        if out_of_attempts(attempt, self.config.send_attempts):
+        if may_give_up and out_of_attempts(attempt, self.config.send_attempts):
             self._fail(row, token, f"gave up after {attempt} attempts: {reason}")
             return
         wait = retry_delay(attempt, timedelta(seconds=self.config.retry_first_seconds),

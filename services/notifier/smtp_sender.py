@@ -1,23 +1,31 @@
 """SMTP: one connection kept open across messages, opened again when it is lost.
 
-Failures come out as two kinds: `TemporaryFailure` (4xx, or the server cannot be reached:
-try again later) and `PermanentFailure` (5xx: this message will never be accepted). Neither
-carries the URL's password, which is never logged.
+How a connection is made safe comes from EDQUILL_SMTP_URL (shared.config.SmtpServer): TLS
+from the start (smtps://) or after STARTTLS, certificates verified with the host name checked,
+and the password sent only once TLS is up (or where the URL explicitly allows plaintext).
+
+Failures come out as two kinds: `TemporaryFailure` (4xx, the server cannot be reached, or it
+cannot be talked to safely: try again later) and `PermanentFailure` (5xx: this message will
+never be accepted). Neither carries the password, which is never logged.
 """
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
-from urllib.parse import unquote, urlsplit
 
 from notifier.domain.delivery import is_permanent_reply
+from notifier.metrics import SMTP_REFUSALS
+from shared.config import ConfigError, SmtpServer
 
 log = logging.getLogger(__name__)
 
 
 class TemporaryFailure(Exception):
     """Try this message again later."""
+
+    # After send_attempts tries the message is failed for good (an outage has to end some time).
+    counts_toward_giving_up = True
 
     def __init__(self, reason: str, *, server_down: bool = False):
         super().__init__(reason)
@@ -28,21 +36,30 @@ class PermanentFailure(Exception):
     """The server refused this message for good."""
 
 
+class UnsafeServer(TemporaryFailure):
+    """The server cannot be talked to as the URL demands (no TLS, an untrusted certificate, a
+    refused login): nothing is sent, the message waits for the server to be fixed."""
+
+    # The URL or the provider's set-up is at fault, not the message: it waits for the fix,
+    # however long that takes, instead of failing after send_attempts.
+    counts_toward_giving_up = False
+
+    def __init__(self, reason: str, kind: str):
+        super().__init__(reason, server_down=True)
+        self.kind = kind  # the metric's label: no_starttls, certificate, tls, auth
+
+
 class SmtpSender:
-    def __init__(self, smtp_url: str, timeout: float):
-        parts = urlsplit(smtp_url)
-        self._secure = parts.scheme == "smtps"
-        self._host = parts.hostname or "127.0.0.1"
-        self._port = parts.port or (465 if self._secure else 25)
-        self._user = unquote(parts.username) if parts.username else None
-        self._password = unquote(parts.password) if parts.password else None
+    def __init__(self, server: SmtpServer, timeout: float):
+        self._server = server
         self._timeout = timeout
+        self._tls = _tls_context(server)
         self._client: smtplib.SMTP | None = None
 
     @property
     def server(self) -> str:
         """host:port, for logs (never the credentials)."""
-        return f"{self._host}:{self._port}"
+        return self._server.address
 
     def send(self, envelope_from: str, recipient: str, data: bytes) -> None:
         """Hand one message to the server; returns once it accepted it (250 after DATA)."""
@@ -83,25 +100,60 @@ class SmtpSender:
         if self._client is not None:
             return self._client
         try:
-            if self._secure:
-                client = smtplib.SMTP_SSL(self._host, self._port, timeout=self._timeout,
-                                          context=ssl.create_default_context())
-            else:
-                client = smtplib.SMTP(self._host, self._port, timeout=self._timeout)
-            client.ehlo_or_helo_if_needed()
-            if not self._secure and self._user and client.has_extn("starttls"):
-                client.starttls(context=ssl.create_default_context())
-                client.ehlo()
-            if self._user:
-                client.login(self._user, self._password or "")
-        except smtplib.SMTPAuthenticationError as exc:
-            raise TemporaryFailure(f"{self.server} refused our login: {exc.smtp_code}",
-                                   server_down=True) from None
-        except (OSError, smtplib.SMTPException) as exc:
-            raise TemporaryFailure(f"cannot reach {self.server}: {type(exc).__name__}: {exc}",
-                                   server_down=True) from None
+            client = self._open()
+        except (OSError, smtplib.SMTPException, UnsafeServer) as exc:
+            failure = _connection_failure(exc, self.server)
+            if isinstance(failure, UnsafeServer):
+                SMTP_REFUSALS.labels(failure.kind).inc()
+            raise failure from None
         self._client = client
         return client
+
+    def _open(self) -> smtplib.SMTP:
+        """A connection ready for MAIL FROM: TLS and login as the URL demands."""
+        server = self._server
+        if server.implicit_tls:
+            client = smtplib.SMTP_SSL(server.host, server.port, timeout=self._timeout,
+                                      context=self._tls)
+        else:
+            client = smtplib.SMTP(server.host, server.port, timeout=self._timeout)
+        try:
+            client.ehlo_or_helo_if_needed()
+            encrypted = server.implicit_tls or self._start_tls(client)
+            if server.user:
+                if not encrypted and not server.plaintext_auth:
+                    # Only reached with starttls=opportunistic: "required" refused earlier.
+                    raise UnsafeServer(f"{self.server} offers no STARTTLS: the password is "
+                                       f"not sent without TLS", "no_starttls")
+                self._log_in(client)
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def _log_in(self, client: smtplib.SMTP) -> None:
+        try:
+            client.login(self._server.user, self._server.password)
+        except smtplib.SMTPNotSupportedError:
+            raise UnsafeServer(f"{self.server} offers no AUTH: cannot log in", "auth") from None
+
+    def _start_tls(self, client: smtplib.SMTP) -> bool:
+        """Upgrade to TLS when the URL wants it and the server offers it; True if it did."""
+        if self._server.starttls == "off":
+            return False
+        if not client.has_extn("starttls"):
+            if self._server.starttls == "required":
+                raise UnsafeServer(f"{self.server} offers no STARTTLS, which "
+                                   f"EDQUILL_SMTP_URL requires (starttls=required)",
+                                   "no_starttls")
+            return False
+        try:
+            client.starttls(context=self._tls)
+        except smtplib.SMTPResponseException as exc:
+            raise UnsafeServer(f"{self.server} refused STARTTLS: {exc.smtp_code} "
+                               f"{_text(exc.smtp_error)}", "tls") from None
+        client.ehlo()
+        return True
 
     def close(self) -> None:
         client, self._client = self._client, None
@@ -116,10 +168,35 @@ class SmtpSender:
                 pass
 
 
+def _tls_context(server: SmtpServer) -> ssl.SSLContext:
+    """Verifies the certificate and the host name; the URL's cafile, else the system's CAs.
+    Built at start, so an unreadable CA file stops the worker instead of every delivery."""
+    try:
+        return ssl.create_default_context(cafile=server.cafile)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(f"EDQUILL_SMTP_URL cafile= {server.cafile!r} holds no usable "
+                          f"certificate: {exc}") from None
+
+
+def _connection_failure(exc: Exception, server: str) -> TemporaryFailure:
+    """Why a connection could not be opened, as the failure the sender acts on."""
+    if isinstance(exc, UnsafeServer):
+        return exc
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return UnsafeServer(f"{server}: TLS certificate not trusted: {exc.verify_message}",
+                            "certificate")
+    if isinstance(exc, ssl.SSLError):
+        return UnsafeServer(f"{server}: TLS failed: {exc.reason or exc}", "tls")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return UnsafeServer(f"{server} refused our login: {exc.smtp_code} "
+                            f"{_text(exc.smtp_error)}", "auth")
+    return TemporaryFailure(f"cannot reach {server}: {type(exc).__name__}: {exc}",
+                            server_down=True)
+
+
 def _failure(code: int | None, reason: str) -> Exception:
     return PermanentFailure(reason) if is_permanent_reply(code) else TemporaryFailure(reason)
 
 
 def _text(value) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
-

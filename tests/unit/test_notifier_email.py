@@ -15,7 +15,7 @@ NOW = datetime(2026, 1, 5, 16, 0, tzinfo=timezone.utc)
 
 
 def built(**changes):
-    data = build_email({**ROW, **changes}, "EdQuill <no-reply@school.example>",
+    data = build_email({**ROW, **changes}, "no-reply@school.example",
                        "https://n.example/unsubscribe/t0k", NOW)
     return message_from_bytes(data, policy=policy.default)
 

@@ -16,8 +16,7 @@ from tests.support.notifier import (FakeClock, FastNotifierConsumer, WorkerThrea
 
 # Knobs scaled down to test time; claims last long enough that no test sees one expire unless
 # it asks for that.
-TEST_CONFIG = NotifierConfig(mail_from="Sunrise via EdQuill <no-reply@school.example>",
-                             sender_idle_seconds=0.05, scheduler_idle_seconds=0.05,
+TEST_CONFIG = NotifierConfig(sender_idle_seconds=0.05, scheduler_idle_seconds=0.05,
                              retry_first_seconds=0.2, retry_max_seconds=0.5, claim_seconds=30,
                              smtp_timeout_seconds=5)
 # A Wednesday afternoon: outside the default quiet hours (21:00-08:00) in UTC.
@@ -59,13 +58,16 @@ def clock():
 
 @pytest.fixture
 def start_worker(settings, sink, clock, notifier_db, queues):
-    """start_worker(smtp_url=..., config=..., clock=..., after_accept=...) -> WorkerThread."""
+    """start_worker(smtp_url=..., config=..., clock=..., settings_changes={...},
+    after_accept=...) -> WorkerThread."""
     started: list[WorkerThread] = []
 
     def start(*, smtp_url: str | None = None, config: NotifierConfig = TEST_CONFIG,
-              clock=clock, **parts) -> WorkerThread:
-        worker = bootstrap(replace(settings, smtp_url=smtp_url or sink.url), config,
-                           clock=clock, consumer_class=FastNotifierConsumer, **parts)
+              clock=clock, settings_changes: dict | None = None, **parts) -> WorkerThread:
+        worker_settings = replace(settings, smtp_url=smtp_url or sink.url,
+                                  **(settings_changes or {}))
+        worker = bootstrap(worker_settings, config, clock=clock,
+                           consumer_class=FastNotifierConsumer, **parts)
         thread = WorkerThread(worker).start()
         started.append(thread)
         return thread
