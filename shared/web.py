@@ -12,6 +12,7 @@ import threading
 import time
 from typing import Any
 
+import flask_smorest
 import pymysql
 from apispec import BasePlugin
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
@@ -87,6 +88,20 @@ class ErrorBodyPlugin(BasePlugin):
                     response["content"] = {"application/json": {"schema": ERROR_COMPONENT}}
 
 
+# The security scheme every guarded operation names: the token in the Accesstoken header.
+TOKEN_SCHEME = "Accesstoken"
+
+
+def token_guard_doc(least_role: str):
+    """A view's decorator saying in /openapi.json what its role guard enforces: the token in
+    the Accesstoken header, 401 without a valid one, 403 for a role below least_role. The
+    guards (each service's `requires`) apply it, so the spec cannot forget one."""
+    return flask_smorest.Blueprint.doc(security=[{TOKEN_SCHEME: []}], responses={
+        "401": {"description": "unauthorized: the Accesstoken header is missing, or its "
+                               "token is unknown, expired or revoked"},
+        "403": {"description": f"forbidden: this needs the {least_role} role or above"}})
+
+
 class EdquillApi(Api):
     """flask-smorest's Api with the contract's error shape, in its answers and its spec."""
 
@@ -141,7 +156,7 @@ def create_api(app: Flask, title: str) -> EdquillApi:
         app.config["MAX_CONTENT_LENGTH"] = MAX_JSON_BODY_BYTES
     api = EdquillApi(app, spec_kwargs={"extra_plugins": [ErrorBodyPlugin()], "components": {
         "securitySchemes": {
-            "Accesstoken": {"type": "apiKey", "in": "header", "name": "Accesstoken"}}}})
+            TOKEN_SCHEME: {"type": "apiKey", "in": "header", "name": "Accesstoken"}}}})
     app.extensions["edquill_api"] = api
     register_error_handlers(app)
     register_request_metrics(app)
