@@ -25,7 +25,7 @@ conformance_settings = settings(
     max_examples=MAX_EXAMPLES_PER_OPERATION,
     # A request's time varies with the machine's load; a slow answer is not a wrong one.
     deadline=None,
-    # Nothing kept between runs: each run draws afresh, and no .hypothesis/ folder is left.
+    # No example database: each run draws afresh rather than replaying an earlier failure.
     database=None,
     # The fixtures (a school, its token) are the same for every example of an operation.
     suppress_health_check=list(HealthCheck),
