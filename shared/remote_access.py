@@ -12,7 +12,7 @@ from functools import wraps
 from flask import current_app, g, request
 
 from shared.remote_auth import RegistrarUnavailable, RemotePrincipal, RemoteTokenVerifier
-from shared.web import ApiError
+from shared.web import ApiError, token_guard_doc
 
 VERIFIER_EXTENSION = "edquill_token_verifier"
 # Roles in increasing power; a view names the least role it needs.
@@ -31,7 +31,7 @@ def requires(least_role: str = "viewer"):
             if _RANK.get(principal.role, -1) < _RANK[least_role]:
                 raise ApiError(403, "forbidden", f"this needs the {least_role} role")
             return view(*args, **kwargs)
-        return guarded
+        return token_guard_doc(least_role)(guarded)
     return decorate
 
 

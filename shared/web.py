@@ -13,9 +13,12 @@ import threading
 import time
 from typing import Any
 
+import flask_smorest
 import pymysql
+from apispec import BasePlugin
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from shared import db
@@ -59,8 +62,52 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
                429: "too_many_requests", 500: "internal_error"}
 
 
+class ErrorDetailSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "stable, for programs"})
+    message = fields.String(required=True, metadata={"description": "a sentence for people"})
+    details = fields.Dict(required=True, metadata={
+        "description": "what went wrong where: fields (invalid input), conflicts, ..."})
+
+
+class ErrorSchema(Schema):
+    """The one error shape every service sends, documented as the answer to every error."""
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+# The name ErrorSchema has in every /openapi.json (its class name, less "Schema").
+ERROR_COMPONENT = "Error"
+
+
+class ErrorBodyPlugin(BasePlugin):
+    """Gives every 4xx response that a view documents without a body (an alt_response with a
+    description only) the error shape, so no error in /openapi.json is left undescribed."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            for status, response in (operation.get("responses") or {}).items():
+                if str(status).startswith("4") and isinstance(response, dict) \
+                        and "content" not in response and "$ref" not in response:
+                    response["content"] = {"application/json": {"schema": ERROR_COMPONENT}}
+
+
+# The security scheme every guarded operation names: the token in the Accesstoken header.
+TOKEN_SCHEME = "Accesstoken"
+
+
+def token_guard_doc(least_role: str):
+    """A view's decorator saying in /openapi.json what its role guard enforces: the token in
+    the Accesstoken header, 401 without a valid one, 403 for a role below least_role. The
+    guards (each service's `requires`) apply it, so the spec cannot forget one."""
+    return flask_smorest.Blueprint.doc(security=[{TOKEN_SCHEME: []}], responses={
+        "401": {"description": "unauthorized: the Accesstoken header is missing, or its "
+                               "token is unknown, expired or revoked"},
+        "403": {"description": f"forbidden: this needs the {least_role} role or above"}})
+
+
 class EdquillApi(Api):
-    """flask-smorest's Api with the contract's error shape."""
+    """flask-smorest's Api with the contract's error shape, in its answers and its spec."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -109,8 +156,9 @@ def create_api(app: Flask, title: str) -> EdquillApi:
     # Flask's defaults hold MAX_CONTENT_LENGTH = None, so setdefault would never apply it.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = MAX_JSON_BODY_BYTES
-    api = EdquillApi(app, spec_kwargs={"components": {"securitySchemes": {
-        "Accesstoken": {"type": "apiKey", "in": "header", "name": "Accesstoken"}}}})
+    api = EdquillApi(app, spec_kwargs={"extra_plugins": [ErrorBodyPlugin()], "components": {
+        "securitySchemes": {
+            TOKEN_SCHEME: {"type": "apiKey", "in": "header", "name": "Accesstoken"}}}})
     app.extensions["edquill_api"] = api
     believe_trusted_proxies(app)
     register_error_handlers(app)

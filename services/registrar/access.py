@@ -10,7 +10,7 @@ from functools import wraps
 from flask import g, request
 
 from registrar.tokens import Principal, principal_for
-from shared.web import ApiError, request_db
+from shared.web import ApiError, request_db, token_guard_doc
 
 # Roles in increasing power; a view names the least role it needs.
 _RANK = {"viewer": 0, "registrar": 1, "admin": 2}
@@ -24,7 +24,7 @@ def requires(least_role: str):
             if _RANK[principal.role] < _RANK[least_role]:
                 raise ApiError(403, "forbidden", f"this needs the {least_role} role")
             return view(*args, **kwargs)
-        return guarded
+        return token_guard_doc(least_role)(guarded)
     return decorate
 
 

@@ -16,6 +16,10 @@ import json
 from registrar import audit, billing, classes, documents
 from shared.web import NotFound
 
+# TINYINT(1) columns of student_self_registrations: the driver reads them as 0/1, the API
+# sends them as the booleans they are.
+BOOLEAN_COLUMNS = ("consent_email", "consent_sms")
+
 SECTIONS = {
     "documents": documents.for_registration,
     "class": classes.placement_for,
@@ -40,4 +44,6 @@ def _overview(connection, school_id: int, registration_id: int) -> dict:
     if row is None:
         raise NotFound("registration")
     row["info_missing"] = json.loads(row["info_missing"]) if row["info_missing"] else []
+    for column in BOOLEAN_COLUMNS:
+        row[column] = bool(row[column])
     return row

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
 import shutil
 import subprocess
 
@@ -117,9 +119,106 @@ def test_the_mail_sink_listens_for_the_other_containers(services):
     assert "--http-port" in mailsink["command"]
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
-def test_docker_compose_accepts_the_file():
-    done = subprocess.run(["docker-compose", "-f", str(COMPOSE_FILE), "config", "-q"],
+# What the operator must export before compose starts anything (values for the checks here).
+REQUIRED_VARIABLES = {"EDQUILL_SECRET_KEY": "k" * 64, "RABBITMQ_DEFAULT_USER": "edquill",
+                      "RABBITMQ_DEFAULT_PASS": "brokerpassword1"}
+# The one service the outside world reaches.
+PUBLIC_SERVICE = "gateway"
+needs_docker_compose = pytest.mark.skipif(shutil.which("docker-compose") is None,
+                                          reason="docker-compose not installed")
+
+
+def required_reference(value: str, variable: str) -> bool:
+    """Whether value is `${variable:?message}`: compose refuses to start while it is unset."""
+    return re.fullmatch(r"\$\{" + variable + r":\?[^}]+\}", str(value)) is not None
+
+
+def host_bindings(service: dict) -> list[tuple[str, str]]:
+    """(host address, host port) of each port the service publishes; "" = every interface."""
+    bindings = []
+    for port in service.get("ports", []):
+        if isinstance(port, dict):
+            bindings.append((port.get("host_ip", ""), str(port.get("published", ""))))
+            continue
+        parts = str(port).split(":")
+        address = parts[0] if len(parts) == 3 else ""
+        bindings.append((address, parts[-2] if len(parts) > 1 else ""))
+    return bindings
+
+
+def run_compose_config(**variables: str) -> subprocess.CompletedProcess:
+    env = {name: value for name, value in os.environ.items()
+           if name not in REQUIRED_VARIABLES and not name.startswith("EDQUILL_")}
+    env.update(variables)
+    return subprocess.run(["docker-compose", "-f", str(COMPOSE_FILE), "config"], env=env,
                           capture_output=True, text=True, timeout=60)
 
+
+@pytest.mark.parametrize("name", ["rabbitmq", "mailsink", "relay-1", "relay-2"])
+def test_operator_ports_are_published_on_the_hosts_loopback_only(services, name):
+    bindings = host_bindings(services[name])
+
+    assert bindings, f"{name} publishes no port"
+    assert all(address == "127.0.0.1" for address, _port in bindings), bindings
+
+
+def test_no_port_but_the_gateways_is_published_beyond_loopback(services):
+    exposed = {name: bindings for name, service in services.items()
+               if name != PUBLIC_SERVICE
+               and (bindings := [b for b in host_bindings(service) if b[0] != "127.0.0.1"])}
+
+    assert exposed == {}
+
+
+def test_the_broker_has_a_user_of_the_operators_own(services):
+    broker = services["rabbitmq"]["environment"]
+
+    assert required_reference(broker["RABBITMQ_DEFAULT_USER"], "RABBITMQ_DEFAULT_USER")
+    assert required_reference(broker["RABBITMQ_DEFAULT_PASS"], "RABBITMQ_DEFAULT_PASS")
+
+
+def test_every_edquill_container_connects_as_the_brokers_user(services):
+    for name, service in edquill_services(services).items():
+        assert service["environment"]["EDQUILL_AMQP_URL"].startswith(
+            "amqp://${RABBITMQ_DEFAULT_USER}:${RABBITMQ_DEFAULT_PASS}@rabbitmq:5672/"), name
+
+
+def test_no_service_uses_the_guest_account(services):
+    for name, service in services.items():
+        environment = service.get("environment") or {}
+        assert not [value for value in environment.values() if "guest" in str(value)], name
+
+
+def test_every_edquill_container_runs_in_production_with_a_required_key(services):
+    for name, service in edquill_services(services).items():
+        environment = service["environment"]
+        assert environment["EDQUILL_ENV"] == "production", name
+        assert required_reference(environment["EDQUILL_SECRET_KEY"], "EDQUILL_SECRET_KEY"), name
+        assert environment["EDQUILL_PUBLIC_URL"], name
+
+
+@needs_docker_compose
+def test_docker_compose_accepts_the_file():
+    done = run_compose_config(**REQUIRED_VARIABLES)
+
     assert done.returncode == 0, done.stderr
+
+
+@needs_docker_compose
+@pytest.mark.parametrize("missing", sorted(REQUIRED_VARIABLES))
+def test_docker_compose_refuses_to_start_without_a_required_variable(missing):
+    done = run_compose_config(**{name: value for name, value in REQUIRED_VARIABLES.items()
+                                 if name != missing})
+
+    assert done.returncode != 0
+    assert missing in done.stderr
+
+
+@needs_docker_compose
+def test_the_resolved_broker_url_carries_the_operators_credentials():
+    done = run_compose_config(**REQUIRED_VARIABLES)
+    resolved = yaml.safe_load(done.stdout)["services"]
+
+    assert resolved["registrar"]["environment"]["EDQUILL_AMQP_URL"] == \
+        "amqp://edquill:brokerpassword1@rabbitmq:5672/%2F"
+    assert resolved["registrar"]["environment"]["EDQUILL_SECRET_KEY"] == "k" * 64
