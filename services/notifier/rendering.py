@@ -1,8 +1,9 @@
 """Templates rendered in Jinja's sandbox: subject and text as plain text, HTML autoescaped.
 
 A template can only read the variables it is given (the sandbox refuses attributes such as
-__class__), and anything a template does wrong (bad syntax, a variable used that is not
-there, a filter that fails) becomes `TemplateFailed` with the template and the reason, never
+__class__), may only do so much work (render_limits.py: time, steps, output and value sizes),
+and anything a template does wrong (bad syntax, a variable used that is not there, a filter
+that fails, a limit passed) becomes `TemplateFailed` with the template and the reason, never
 an exception from deeper down.
 """
 from __future__ import annotations
@@ -12,7 +13,9 @@ import re
 from dataclasses import dataclass
 
 from jinja2 import Template
-from jinja2.sandbox import SandboxedEnvironment
+
+from notifier.bounded_sandbox import BoundedSandbox
+from notifier.render_limits import Budget, RenderLimitExceeded, RenderLimits, spending
 
 # Longest subject written: mail clients show far less, and the column holds 500.
 MAX_SUBJECT_LENGTH = 250
@@ -45,9 +48,10 @@ class RenderedMessage:
 
 
 class Renderer:
-    def __init__(self):
-        self._plain = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
-        self._html = SandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
+    def __init__(self, limits: RenderLimits = RenderLimits()):
+        self._limits = limits
+        self._plain = BoundedSandbox(autoescape=False, keep_trailing_newline=True)
+        self._html = BoundedSandbox(autoescape=True, keep_trailing_newline=True)
         self._compile = functools.lru_cache(maxsize=COMPILED_CACHE_SIZE)(self._compile_source)
 
     def render(self, source: TemplateSource, context: dict) -> RenderedMessage:
@@ -70,7 +74,11 @@ class Renderer:
     def _render_part(self, source: TemplateSource, part: str, context: dict) -> str:
         try:
             template = self._compile(part == "html", source.part(part))
-            return template.render(context)
+            # Each part its own budget; generate() hands over what is written as it is written.
+            with spending(Budget(self._limits)):
+                return "".join(template.generate(context))
+        except RenderLimitExceeded as exc:
+            raise TemplateFailed(f"{_name(source)} ({part}): {exc}") from None
         except Exception as exc:  # a template may fail in any way; it must not stop the worker
             raise TemplateFailed(f"{_name(source)} ({part}): {type(exc).__name__}: "
                                  f"{_one_line(str(exc))}") from None
