@@ -23,9 +23,8 @@ from notifier.render_limits import Budget, RenderLimitExceeded, current_budget, 
 
 # Every arithmetic operator: intercepted ones are also never folded at compile time.
 _ARITHMETIC = frozenset({"+", "-", "*", "/", "//", "%", "**"})
-# Values whose methods take a width or count that can make a huge result (center, zfill,
-# expandtabs, to_bytes...): their number arguments are held to the width limit.
-_SIZED_BY_ARGUMENT = (str, bytes, int)
+# Methods of strings and numbers whose number arguments are the size of what they make.
+_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "to_bytes"})
 # Filters whose number arguments are widths or counts of what they make.
 _WIDTH_FILTERS = frozenset({"center", "indent", "batch", "slice", "truncate", "wordwrap"})
 # A translation table can map each character to a long string: nothing a message needs.
@@ -194,11 +193,12 @@ def _check_format_widths(budget: Budget, pattern: str) -> None:
 def _checked_method_arguments(budget: Budget, function, args: tuple, kwargs: dict) -> tuple:
     """The arguments for a method of a string or a number, once they are safe."""
     owner = getattr(function, "__self__", None)
-    if not isinstance(owner, _SIZED_BY_ARGUMENT):
+    if not isinstance(owner, (str, bytes, int)):
         return args
     name = getattr(function, "__name__", "method")
-    for argument in (*args, *kwargs.values()):
-        budget.check_width(argument, f"{name}()")
+    if name in _WIDTH_METHODS:
+        for argument in (*args, *kwargs.values()):
+            budget.check_width(argument, f"{name}()")
     if not isinstance(owner, str):
         return args
     if name in _REFUSED_STRING_METHODS:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 from jinja2.utils import Namespace
 
+# Characters of one part's source: what the API accepts; a longer one put straight into the
+# table would take seconds to compile before any other limit is checked.
+MAX_SOURCE_CHARS = 100_000
 # Wall-clock time one part may take: the defaults take milliseconds, and the worker renders
 # every school's mail in turn, so a slow template must not hold the others for long.
 RENDER_SECONDS = 1.0
@@ -48,6 +51,7 @@ class RenderLimitExceeded(Exception):
 
 @dataclass(frozen=True)
 class RenderLimits:
+    source_chars: int = MAX_SOURCE_CHARS
     seconds: float = RENDER_SECONDS
     steps: int = MAX_STEPS
     output_chars: int = MAX_OUTPUT_CHARS

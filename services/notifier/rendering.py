@@ -72,8 +72,13 @@ class Renderer:
         return problems
 
     def _render_part(self, source: TemplateSource, part: str, context: dict) -> str:
+        text = source.part(part)
+        if len(text) > self._limits.source_chars:
+            raise TemplateFailed(f"{_name(source)} ({part}): the template is {len(text):,} "
+                                 f"characters long; at most {self._limits.source_chars:,} are "
+                                 "compiled")
         try:
-            template = self._compile(part == "html", source.part(part))
+            template = self._compile(part == "html", text)
             # Each part its own budget; generate() hands over what is written as it is written.
             with spending(Budget(self._limits)):
                 return "".join(template.generate(context))

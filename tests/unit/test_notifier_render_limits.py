@@ -157,6 +157,14 @@ def test_a_template_slower_than_the_time_limit_is_stopped_at_it():
     assert time.monotonic() - started < 1.0
 
 
+def test_a_part_longer_than_the_api_accepts_is_not_even_compiled(renderer):
+    too_long = "{{ school_name }}" * 6000 + "x"  # 102,001 characters, past MAX_SOURCE_CHARS
+
+    with pytest.raises(TemplateFailed, match=r"\(text\): the template is 102,001 characters "
+                                             r"long; at most 100,000 are compiled"):
+        renderer.render(school_source(too_long), SAMPLE)
+
+
 def test_each_part_has_its_own_budget():
     renderer = Renderer(RenderLimits(steps=250))  # each part takes about 200
     hundred_turns = "{% for i in range(100) %}.{% endfor %}"
@@ -208,7 +216,11 @@ ORDINARY = {
     "arithmetic": "{{ registration_id * 2 + 1 }} {{ (registration_id / 4)|round(1) }} "
                   "{{ 2 ** 10 }} {{ '%05d' % registration_id }} {{ '=' * 40 }}",
     "string_methods": "{{ '{:>8}'.format(registration_id) }} {{ school_name.split()|first }} "
-                      "{{ ', '.join(missing) }} {{ note.replace('.', '!') }}",
+                      "{{ ', '.join(missing) }} {{ note.replace('.', '!') }} "
+                      "{{ school_name.center(30, '*') }} {{ '%d' % 10**12 }}",
+    "large_numbers_are_values_not_widths": "{{ '{:,}'.format(25000000) }} "
+                                           "{{ '{}'.format(registration_id * 100000) }} "
+                                           "{{ 123456789|default(0) }} {{ 12345678|string }}",
     "namespace": "{% set ns = namespace(total=0) %}{% for i in range(10) %}"
                  "{% set ns.total = ns.total + i %}{% endfor %}{{ ns.total }}",
     "literals": "{% set d = {'a': [1, 2], 'b': (3, 4)} %}{{ d.a }} {{ d['b'] }} "
