@@ -24,9 +24,9 @@ HOSTILE = {
     "big_products": ("{% set a = 10**30 %}{{ a * a * a * a * a }}",
                      "`*` would make a number of more than 128 bits"),
     "huge_range": ("{% for i in range(10**9) %}{% endfor %}",
-                   "range() of 1,000,000,000 numbers is more than the 10,000"),
+                   "range() would count 1,000,000,000 numbers"),
     "nested_loops_of_100000": ("{% for i in range(100000) %}{% for j in range(100000) %}"
-                               "{% endfor %}{% endfor %}", "range() of 100,000 numbers"),
+                               "{% endfor %}{% endfor %}", "range() would count 100,000 numbers"),
     "nested_loops_within_range": ("{% for i in range(10000) %}{% for j in range(10000) %}"
                                   "{% endfor %}{% endfor %}", "more than 100,000 steps"),
     "nested_loops_over_a_string": ('{% set s = "x" * 50000 %}{% for a in s %}{% for b in s %}'

@@ -158,7 +158,7 @@ HOSTILE_TEMPLATES = {
                      "{% endfor %}", "more than 100,000 steps"),
     "string_repetition": ('{{ "x" * 10**10 }}', "`*` would make a value of more than 100,000"),
     "power_tower": ("{{ 10**10**10 }}", "`**` would make a number of more than 128 bits"),
-    "huge_range": ("{{ range(10**9)|length }}", "range() of 1,000,000,000 numbers"),
+    "huge_range": ("{{ range(10**9)|length }}", "range() would count 1,000,000,000 numbers"),
     "format_width": ('{{ "{:>1000000000}".format(1) }}', "a format width or precision was given"),
     "endless_macro": ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
                       "calls nest more than 30 deep"),

@@ -14,7 +14,7 @@ from tests.support.waiting import wait_until
 # Unbounded, each of these keeps the worker busy for hours or takes all its memory.
 HOSTILE = {
     "nested_loops": ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
-                     "{% endfor %}", "range() of 100,000 numbers is more than the 10,000"),
+                     "{% endfor %}", "range() would count 100,000 numbers; a template may count at most 10,000"),
     "loops_within_range": ("{% for i in range(10000) %}{% for j in range(10000) %}"
                            "{% endfor %}{% endfor %}", "more than 100,000 steps"),
     "power_tower": ("{{ 10**10**10 }}", "`**` would make a number of more than 128 bits"),
