@@ -157,6 +157,22 @@ def test_a_template_slower_than_the_time_limit_is_stopped_at_it():
     assert time.monotonic() - started < 1.0
 
 
+def test_a_part_that_ran_out_of_time_fails_at_once_for_the_next_message():
+    renderer = Renderer(RenderLimits(seconds=0.2, steps=10**12))
+    loops = "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
+    with pytest.raises(TemplateFailed, match="takes longer than 0.2 s"):
+        renderer.render(school_source(loops), SAMPLE)
+    started = time.monotonic()
+
+    with pytest.raises(TemplateFailed, match=r"\(text\): the template took longer than 0.2 s to "
+                                             r"render for an earlier message"):
+        renderer.render(school_source(loops), SAMPLE)
+
+    assert time.monotonic() - started < 0.1
+    assert renderer.render(school_source("{{ school_name }}"), SAMPLE).text == \
+        "Sunrise Music School"
+
+
 def test_a_part_longer_than_the_api_accepts_is_not_even_compiled(renderer):
     too_long = "{{ school_name }}" * 6000 + "x"  # 102,001 characters, past MAX_SOURCE_CHARS
 

@@ -40,6 +40,11 @@ def save_straight_into_the_table(connection, school_id: int, key: str, text: str
                        (school_id, key, text))
 
 
+def failures(connection, school_id: int) -> list[str]:
+    return [row["error"] for row in messages_of(connection, school_id)
+            if row["status"] == "failed"]
+
+
 def sent_to(connection, school_id: int) -> list[str]:
     return [row["recipient"] for row in messages_of(connection, school_id)
             if row["status"] == "sent"]
@@ -73,3 +78,25 @@ def test_a_hostile_template_fails_its_message_alone_and_other_mail_flows(
         sorted([paying.email, elsewhere.email])
     assert wait_until(lambda: sent_to(notifier_db, other_school),
                       what="the other school's message marked sent") == [elsewhere.email]
+
+
+def test_a_template_that_ran_out_of_time_fails_at_once_for_the_next_families(
+        start_worker, queues, sink, notifier_db):
+    slow, _reason = HOSTILE["slow_work"]
+    hostile_school = new_school(queues, "Hostile Academy")
+    other_school = new_school(queues, "Sunrise Music School")
+    save_straight_into_the_table(notifier_db, hostile_school, "needs_info", slow)
+    elsewhere = Family(other_school, unique_email())
+    start_worker()
+
+    for _ in range(3):
+        queues.publish_event(Family(hostile_school, unique_email()).needs_info())
+    queues.publish_event(elsewhere.needs_info())
+
+    errors = wait_until(lambda: len(failures(notifier_db, hostile_school)) == 3
+                        and failures(notifier_db, hostile_school),
+                        timeout=FAILS_WITHIN_SECONDS, what="three failed messages")
+    assert "takes longer than 1 s to render" in errors[0]
+    assert all("took longer than 1 s to render for an earlier message" in error
+               for error in errors[1:])
+    assert [message.parsed()["To"] for message in sink.wait_for(1)] == [elsewhere.email]
