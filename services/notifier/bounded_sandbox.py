@@ -15,8 +15,9 @@ from jinja2.compiler import CodeGenerator
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from notifier.render_checks import (bounded_range, check_format_widths, check_operands,
-                                    checked_filter_input, checked_method_arguments)
+from notifier.render_checks import (bounded_range, check_format, check_operands,
+                                    checked_filter_input, checked_method_arguments,
+                                    printed_size)
 from notifier.render_limits import current_budget
 
 # Every arithmetic operator: intercepted ones are also never folded at compile time.
@@ -50,7 +51,19 @@ class _BudgetedCodeGenerator(CodeGenerator):
         self.write(f", {what!r})")
 
     def visit_Concat(self, node, frame):
-        self._checked(super().visit_Concat, node, frame, "`~`")
+        # Jinja's own, with the parts measured before they are joined: `a ~ a ~ a ...` would
+        # otherwise build the whole string first.
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"environment.joined({join}, (")
+        for part in node.nodes:
+            self.visit(part, frame)
+            self.write(", ")
+        self.write("))")
 
     def visit_List(self, node, frame):
         self._checked(super().visit_List, node, frame, "a list")
@@ -99,10 +112,13 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         formatting = super().wrap_str_format(value)
         if formatting is None:
             return None
-        pattern = value.__self__
+        pattern, name = value.__self__, value.__name__
 
         def bounded_format(*args, **kwargs):
-            check_format_widths(current_budget(), pattern)
+            mapping = args[0] if name == "format_map" and args else {}
+            arguments = [*args, *kwargs.values()] if name == "format" else \
+                list(mapping.values()) if isinstance(mapping, dict) else []
+            check_format(current_budget(), pattern, arguments, f"{name}()")
             return formatting(*args, **kwargs)
         return bounded_format
 
@@ -112,6 +128,12 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         for item in iterable:
             budget.tick()
             yield item
+
+    def joined(self, join, parts: tuple):
+        budget = current_budget()
+        budget.tick()
+        budget.check_size(sum(printed_size(budget, part) for part in parts), "`~`")
+        return budget.check_value(join(parts), "`~`")
 
     def charge_output(self, text):
         return current_budget().charge_output(text)

@@ -16,8 +16,11 @@ _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "
 _WIDTH_FILTERS = frozenset({"center", "indent", "batch", "slice", "truncate", "wordwrap"})
 # A translation table can map each character to a long string: nothing a message needs.
 _REFUSED_STRING_METHODS = frozenset({"translate", "maketrans"})
-# A %-format conversion: its width and precision, digits or `*` (taken from the arguments).
-_PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+# A %-format conversion: its width and precision (digits, or `*`: taken from the arguments)
+# and its type (`%%` writes a percent sign).
+_PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.?)")
+# The most characters a number, a date or the like prints as (a 128-bit number: 39 digits).
+SHORT_PRINT = 64
 
 
 def bounded_range(*args):
@@ -53,28 +56,58 @@ def check_operands(budget: Budget, operator: str, left, right) -> None:
             # The fewest bits the power can have: enough to refuse 10**10**10 unevaluated.
             budget.check_bits((abs(left).bit_length() - 1) * right + 1, "`**`")
     elif operator == "%" and isinstance(left, str):
-        _check_printf_widths(budget, left)
+        check_printf(budget, left, right, "`%`")
 
 
-def _check_printf_widths(budget: Budget, pattern: str) -> None:
-    for width, precision in _PRINTF_FIELD.findall(pattern):
+def check_printf(budget: Budget, pattern: str, arguments, what: str) -> None:
+    """`pattern % arguments` (and the format filter): widths within the limit, and the fields
+    times the largest argument within the value size (`"%s" * 20000 % ...` is refused)."""
+    fields = widest = 0
+    for width, precision, conversion in _PRINTF_FIELD.findall(pattern):
+        if conversion == "%":
+            continue
+        fields += 1
         for number in (width, precision):
             if number == "*":
                 raise RenderLimitExceeded("a %-format width taken from the arguments (*) is "
                                           "not allowed")
             if number:
                 budget.check_width(int(number), "a %-format width or precision")
+                widest = max(widest, int(number))
+    if isinstance(arguments, dict):
+        arguments = list(arguments.values())
+    elif not isinstance(arguments, tuple):
+        arguments = [arguments]
+    _check_formatted_size(budget, pattern, fields, widest, arguments, what)
 
 
-def check_format_widths(budget: Budget, pattern: str) -> None:
+def check_format(budget: Budget, pattern: str, arguments, what: str) -> None:
+    """`pattern.format(...)` and `format_map`: as check_printf, for format specs."""
+    fields = widest = 0
     for _literal, field, spec, _conversion in string.Formatter().parse(pattern):
-        if field is None or not spec:
+        if field is None:
             continue
-        if "{" in spec:
+        fields += 1
+        if "{" in (spec or ""):
             raise RenderLimitExceeded("a format width taken from the arguments ({...} inside "
                                       "a format spec) is not allowed")
-        for number in re.findall(r"\d+", spec):
+        for number in re.findall(r"\d+", spec or ""):
             budget.check_width(int(number), "a format width or precision")
+            widest = max(widest, int(number))
+    _check_formatted_size(budget, pattern, fields, widest, arguments, what)
+
+
+def _check_formatted_size(budget: Budget, pattern: str, fields: int, widest: int, arguments,
+                          what: str) -> None:
+    largest = max((printed_size(budget, argument) for argument in arguments), default=0)
+    budget.check_size(len(pattern) + fields * (largest + widest), what)
+
+
+def printed_size(budget: Budget, value) -> int:
+    """About how long `value` is once printed: a string its length, a container what it
+    holds, anything else (a number, a date) at most SHORT_PRINT."""
+    size = measure(value, budget.limits.value_size, budget.limits.nesting)
+    return size if isinstance(value, (str, list, tuple, dict)) else max(size, SHORT_PRINT)
 
 
 def checked_method_arguments(budget: Budget, function, args: tuple, kwargs: dict) -> tuple:
@@ -125,7 +158,7 @@ def checked_filter_input(budget: Budget, name: str, value, args: tuple, kwargs: 
         for argument in (*args, *kwargs.values()):
             budget.check_width(argument, what)
     if name == "format" and isinstance(value, str):
-        _check_printf_widths(budget, value)
+        check_printf(budget, value, kwargs or args, what)
     elif name == "replace" and len(args) >= 2:
         _check_replace(budget, str(value), args[0], args[1],
                        _argument(args, kwargs, 2, "count"), what)

@@ -69,6 +69,18 @@ HOSTILE = {
                                                          "arguments (*)"),
     "format_filter_width": ('{{ "%01000000000d"|format(1) }}',
                             "a %-format width or precision was given"),
+    "format_repeating_a_field": ('{% set f = "{0}" * 20000 %}{{ f.format("x" * 90000) }}',
+                                 "format() would make a value of more than 100,000"),
+    "format_map_repeating_a_field": ('{% set f = "{a}" * 20000 %}'
+                                     '{{ f.format_map({"a": "x" * 90000}) }}',
+                                     "format_map() would make a value"),
+    "percent_repeating_a_field": ('{% set f = "%(a)s" * 15000 %}{{ f % {"a": "x" * 90000} }}',
+                                  "`%` would make a value of more than 100,000"),
+    "format_filter_repeating_a_field": ('{% set f = "%(a)s" * 15000 %}'
+                                        '{{ f|format(a="x" * 90000) }}',
+                                        "the format filter would make a value"),
+    "joining_one_string_many_times": ('{% set a = "x" * 90000 %}{{ ' + "~".join(["a"] * 2000)
+                                      + " }}", "`~` would make a value of more than 100,000"),
     "huge_join_separator": ('{{ ("x" * 100000).join(range(10000)|map("string")) }}',
                             "join() would make a value"),
     "join_filter_separator": ('{{ range(10000)|join("x" * 100000) }}',
@@ -230,7 +242,10 @@ ORDINARY = {
     "filters": "{{ guardian_name|upper }} {{ missing|join(', ') }} {{ note|truncate(20) }} "
                "{{ note|wordwrap(20) }} {{ note|replace('birth', 'Birth') }} {{ 'x'|center(9) }}",
     "arithmetic": "{{ registration_id * 2 + 1 }} {{ (registration_id / 4)|round(1) }} "
-                  "{{ 2 ** 10 }} {{ '%05d' % registration_id }} {{ '=' * 40 }}",
+                  "{{ 2 ** 10 }} {{ '%05d' % registration_id }} {{ '=' * 40 }} "
+                  "{{ '%d%% of %s' % (50, school_name) }} {{ '%(n)s!'|format(n=note) }}",
+    "joins": "{{ 'Dear ' ~ guardian_name ~ ', ' ~ registration_id ~ none ~ missing }} "
+             "{{ '<b>' ~ school_name }}",
     "string_methods": "{{ '{:>8}'.format(registration_id) }} {{ school_name.split()|first }} "
                       "{{ ', '.join(missing) }} {{ note.replace('.', '!') }} "
                       "{{ school_name.center(30, '*') }} {{ '%d' % 10**12 }}",
