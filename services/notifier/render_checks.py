@@ -10,12 +10,15 @@ import sys
 
 from notifier.render_limits import Budget, RenderLimitExceeded, current_budget, measure
 
-# Methods of strings and numbers whose number arguments are the size of what they make.
-_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "to_bytes"})
-# Filters whose number arguments are widths or counts of what they make.
-_WIDTH_FILTERS = frozenset({"center", "indent", "batch", "slice", "truncate", "wordwrap"})
-# A translation table can map each character to a long string: nothing a message needs.
-_REFUSED_STRING_METHODS = frozenset({"translate", "maketrans"})
+# Methods of strings whose number arguments are the size of what they make.
+_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+# Filters whose number arguments are widths or counts of what they make (round: its precision
+# is a power of ten it computes).
+_WIDTH_FILTERS = frozenset({"center", "indent", "batch", "slice", "truncate", "wordwrap",
+                            "round"})
+# Nothing a message needs, and each a way around the checks: a translation table can map each
+# character to a long string; bytes (encode, to_bytes) have methods of their own to check.
+_REFUSED_METHODS = frozenset({"translate", "maketrans", "encode", "to_bytes"})
 # A %-format conversion: its width and precision (digits, or `*`: taken from the arguments)
 # and its type (`%%` writes a percent sign).
 _PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.?)")
@@ -48,7 +51,8 @@ def check_operands(budget: Budget, operator: str, left, right) -> None:
             budget.check_bits(left.bit_length() + right.bit_length(), "`*`")
             return
         times, repeated = (right, left) if isinstance(right, int) else (left, right)
-        if isinstance(times, int) and isinstance(repeated, (str, list, tuple)) and times > 0:
+        if isinstance(times, int) and isinstance(repeated, (str, bytes, list, tuple)) \
+                and times > 0:
             limit = budget.limits.value_size
             budget.check_size(measure(repeated, limit, budget.limits.nesting) * times, "`*`")
     elif operator == "**":
@@ -113,16 +117,16 @@ def printed_size(budget: Budget, value) -> int:
 def checked_method_arguments(budget: Budget, function, args: tuple, kwargs: dict) -> tuple:
     """The arguments for a method of a string or a number, once they are safe."""
     owner = getattr(function, "__self__", None)
-    if not isinstance(owner, (str, bytes, int)):
+    if not isinstance(owner, (str, int, float)):
         return args
     name = getattr(function, "__name__", "method")
+    if name in _REFUSED_METHODS:
+        raise RenderLimitExceeded(f"{name}() is not available in templates")
+    if not isinstance(owner, str):
+        return args
     if name in _WIDTH_METHODS:
         for argument in (*args, *kwargs.values()):
             budget.check_width(argument, f"{name}()")
-    if not isinstance(owner, str):
-        return args
-    if name in _REFUSED_STRING_METHODS:
-        raise RenderLimitExceeded(f"{name}() is not available in templates")
     if name == "join" and args:
         items = list(args[0])
         budget.check_size(len(owner) * max(len(items) - 1, 0)
