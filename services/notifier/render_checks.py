@@ -161,41 +161,66 @@ def checked_filter_input(budget: Budget, name: str, value, args: tuple, kwargs: 
     if name in _WIDTH_FILTERS:
         for argument in (*args, *kwargs.values()):
             budget.check_width(argument, what)
-    if name == "format" and isinstance(value, str):
+    check = _FILTER_CHECKS.get(name)
+    return value if check is None else check(budget, value, args, kwargs, what)
+
+
+def _format_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
+    if isinstance(value, str):
         check_printf(budget, value, kwargs or args, what)
-    elif name == "replace" and len(args) >= 2:
-        _check_replace(budget, str(value), args[0], args[1],
-                       _argument(args, kwargs, 2, "count"), what)
-    elif name == "join":
-        value = list(value)
-        separator = str(_argument(args, kwargs, 0, "d", ""))
-        budget.check_size(len(separator) * max(len(value) - 1, 0)
-                          + measure(value, budget.limits.value_size, budget.limits.nesting),
-                          what)
-    elif name == "indent":
-        width = _argument(args, kwargs, 0, "width", 4)
-        per_line = len(width) if isinstance(width, str) else width
-        if isinstance(per_line, int):
-            text = str(value)
-            budget.check_size(len(text) + (text.count("\n") + 1) * per_line, what)
-    elif name == "wordwrap":
-        width = _argument(args, kwargs, 0, "width", 79)
-        wrap = str(_argument(args, kwargs, 2, "wrapstring") or "\n")
-        text = str(value)
-        if isinstance(width, int):
-            # Two lines hold more than `width` characters between them: at most this many.
-            breaks = 2 * len(text) // max(width, 1) + 1
-            budget.check_size(len(text) + breaks * len(wrap), what)
-    elif name == "urlize":
-        added = sum(len(argument) for argument in (*args, *kwargs.values())
-                    if isinstance(argument, str))
-        text = str(value)
-        budget.check_size(len(text) * (2 + added), what)
-    elif name == "sum":
-        start = _argument(args, kwargs, 1, "start", 0)
-        if not _is_number(start):
-            raise RenderLimitExceeded("the sum filter adds numbers only (start must be a "
-                                      "number)")
     return value
 
 
+def _replace_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
+    if len(args) >= 2:
+        _check_replace(budget, str(value), args[0], args[1],
+                       _argument(args, kwargs, 2, "count"), what)
+    return value
+
+
+def _join_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
+    items = list(value)  # joined as listed here, so that what is measured is what is joined
+    separator = str(_argument(args, kwargs, 0, "d", ""))
+    budget.check_size(len(separator) * max(len(items) - 1, 0)
+                      + measure(items, budget.limits.value_size, budget.limits.nesting), what)
+    return items
+
+
+def _indent_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
+    width = _argument(args, kwargs, 0, "width", 4)
+    per_line = len(width) if isinstance(width, str) else width
+    if isinstance(per_line, int):
+        text = str(value)
+        budget.check_size(len(text) + (text.count("\n") + 1) * per_line, what)
+    return value
+
+
+def _wordwrap_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
+    width = _argument(args, kwargs, 0, "width", 79)
+    wrap = str(_argument(args, kwargs, 2, "wrapstring") or "\n")
+    if isinstance(width, int):
+        text = str(value)
+        # Two lines hold more than `width` characters between them: at most this many breaks.
+        breaks = 2 * len(text) // max(width, 1) + 1
+        budget.check_size(len(text) + breaks * len(wrap), what)
+    return value
+
+
+def _urlize_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
+    # Each link repeats its address and adds the given target, rel...: at most this much.
+    added = sum(len(argument) for argument in (*args, *kwargs.values())
+                if isinstance(argument, str))
+    budget.check_size(len(str(value)) * (2 + added), what)
+    return value
+
+
+def _sum_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
+    if not _is_number(_argument(args, kwargs, 1, "start", 0)):
+        # Adding lists or strings one by one copies them over and over.
+        raise RenderLimitExceeded(f"{what} adds numbers only (start must be a number)")
+    return value
+
+
+_FILTER_CHECKS = {"format": _format_filter, "replace": _replace_filter, "join": _join_filter,
+                  "indent": _indent_filter, "wordwrap": _wordwrap_filter,
+                  "urlize": _urlize_filter, "sum": _sum_filter}

@@ -3,8 +3,9 @@
 A school writes its own templates, and the worker renders them for every school in turn: a
 template that loops for ever, builds a string of gigabytes or computes 10**10**10 would stall
 mail for everyone. Each part (subject, text, HTML) is rendered against a fresh `Budget`; the
-sandbox (bounded_sandbox.py) asks it before and after each step that could cost much, and any
-limit passed raises `RenderLimitExceeded` with what was passed, so the message fails alone.
+sandbox (bounded_sandbox.py, render_checks.py) asks it before and after each step that could
+cost much, and any limit passed raises `RenderLimitExceeded` with what was passed, so the
+message fails alone.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ MAX_NUMBER_BITS = 128
 # Numbers range() may count: longer lists than any message shows.
 MAX_RANGE = 10_000
 # A width, padding or count given to a filter or a string method (center, indent, truncate,
-# batch, to_bytes...): room for any layout, far from a string of gigabytes.
+# batch, round, ljust, zfill...): room for any layout, far from a string of gigabytes.
 MAX_WIDTH = 10_000
 # Macros calling macros: enough to compose a message, a macro calling itself without end is
 # stopped long before Python's own recursion limit.
