@@ -3,6 +3,7 @@ History tab (the token's school only), templates and settings per school (admin)
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
@@ -151,6 +152,60 @@ def test_a_template_that_does_not_render_is_refused_with_the_part_at_fault(clien
     assert set(fields) == {"text", "html"}
 
 
+# A hostile text for each kind of limit, and what the refusal says.
+HOSTILE_TEMPLATES = {
+    "nested_loops": ("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}"
+                     "{% endfor %}", "more than 100,000 steps"),
+    "string_repetition": ('{{ "x" * 10**10 }}', "`*` would make a value of more than 100,000"),
+    "power_tower": ("{{ 10**10**10 }}", "`**` would make a number of more than 128 bits"),
+    "huge_range": ("{{ range(10**9)|length }}", "range() would count 1,000,000,000 numbers"),
+    "format_width": ('{{ "{:>1000000000}".format(1) }}', "a format width or precision was given"),
+    "endless_macro": ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+                      "calls nest more than 30 deep"),
+    "output_flood": ('{% for i in range(10000) %}{{ "y" * 10000 }}{% endfor %}',
+                     "writes more than 500,000 characters"),
+}
+
+
+def school_templates_in_the_table(connection, school_id: int) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT template_key, body_text FROM t_message_template "
+                       "WHERE school_id = %s", (school_id,))
+        return list(cursor.fetchall())
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_TEMPLATES))
+def test_a_template_past_a_render_limit_is_refused_naming_it_and_not_saved(client, school,
+                                                                          notifier_db, name):
+    text, reason = HOSTILE_TEMPLATES[name]
+    body = {"subject": "Hi", "text": "Hello", "html": text}
+
+    answer = client.put("/api/messages/templates/needs_info", json=body,
+                        headers=school.headers())
+
+    assert answer.status_code == 422
+    error = answer.get_json()["error"]
+    assert error["code"] == "template_invalid"
+    (problem,) = error["details"]["fields"]["html"]
+    assert problem.startswith("template needs_info (school) (html): ") and reason in problem
+    assert set(error["details"]["fields"]) == {"html"}
+    assert school_templates_in_the_table(notifier_db, school.id) == []
+
+
+def test_a_refused_template_leaves_the_schools_own_wording_in_place(client, school,
+                                                                    notifier_db):
+    wording = {"subject": "{{ school_name }} needs more", "text": "Hello {{ guardian_name }}",
+               "html": "<p>Hello {{ guardian_name }}</p>"}
+    client.put("/api/messages/templates/needs_info", json=wording, headers=school.headers())
+
+    answer = client.put("/api/messages/templates/needs_info",
+                        json={**wording, "text": '{{ "x" * 10**10 }}'}, headers=school.headers())
+
+    assert answer.status_code == 422
+    assert school_templates_in_the_table(notifier_db, school.id) == [
+        {"template_key": "needs_info", "body_text": "Hello {{ guardian_name }}"}]
+
+
 def test_an_unknown_template_is_not_found(client, school):
     assert client.get("/api/messages/templates/nope", headers=school.headers()).status_code == 404
 
@@ -194,5 +249,33 @@ def test_the_served_notifier_answers_the_history_tab(api_settings, school, notif
         with urllib.request.urlopen(request, timeout=10) as response:
             (message,) = json.loads(response.read())["messages"]
         assert message["template"] == "welcome"
+    finally:
+        process.stop()
+
+
+@pytest.mark.slow
+def test_the_served_notifier_refuses_a_template_past_a_render_limit(api_settings, school,
+                                                                   notifier_db):
+    port = free_port()
+    process = EdquillProcess(api_settings, "serve", "notifier", "--port", str(port),
+                             "--workers", "1",
+                             extra_env={"EDQUILL_REGISTRAR_URL": api_settings.registrar_url})
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: answers(f"{url}/healthz") or not process.running, timeout=60,
+                   what="the notifier to serve")
+        assert process.running, process.output()
+        body = json.dumps({"subject": "Hi", "text": "{{ 10**10**10 }}", "html": "<p>Hi</p>"})
+        request = urllib.request.Request(f"{url}/api/messages/templates/needs_info",
+                                         data=body.encode(), method="PUT",
+                                         headers={**school.headers(),
+                                                  "Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 422
+        error = json.loads(refused.value.read())["error"]
+        assert "`**` would make a number of more than 128 bits" in \
+            error["details"]["fields"]["text"][0]
+        assert school_templates_in_the_table(notifier_db, school.id) == []
     finally:
         process.stop()

@@ -1,9 +1,11 @@
 from marshmallow import Schema, fields, validate
 
+from notifier.render_limits import MAX_SOURCE_CHARS
 from shared.api_fields import UtcDateTime
 
-# Generous for a school's wording, small enough that one template cannot fill the database.
-MAX_BODY_LENGTH = 100_000
+# The longest part the renderer compiles: generous for a school's wording, small enough that
+# one template cannot fill the database or take seconds to compile.
+MAX_BODY_LENGTH = MAX_SOURCE_CHARS
 
 
 class TemplateSummarySchema(Schema):
