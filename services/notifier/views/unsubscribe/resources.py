@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, request
 from notifier import school_directory
 from notifier.unsubscribe_links import UnsubscribeRequest, read_unsubscribe_token
 from notifier.unsubscribing import unsubscribe
+from shared.signing import KeyRing
 from shared.web import request_db
 
 blp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe")
@@ -48,7 +49,7 @@ def unsubscribe_now(token: str) -> Response:
 
 
 def _read(token: str) -> UnsubscribeRequest | None:
-    return read_unsubscribe_token(current_app.config["EDQUILL_SETTINGS"].secret_key, token)
+    return read_unsubscribe_token(KeyRing.of(current_app.config["EDQUILL_SETTINGS"]), token)
 
 
 def _school_name(wanted: UnsubscribeRequest) -> str:
