@@ -2,7 +2,9 @@
 
 Whatever stops a message (no address, no consent, a template that fails) is logged as the
 message's fate; nothing here raises for it. What the sender later needs (subject, bodies,
-Message-ID, From name) is fixed now, so a resend sends the same message.
+Message-ID, From name) is fixed now, so a resend sends the same message; only its bearer links
+(unsubscribe, autopay) are placeholders here, signed by the sender when it sends
+(notifier.domain.link_placeholders).
 """
 from __future__ import annotations
 
@@ -14,11 +16,11 @@ from notifier import message_log
 from notifier.config import NotifierConfig
 from notifier.consent_store import consent_state
 from notifier.domain.consent import Purpose, consent_decision
+from notifier.domain.link_placeholders import UNSUBSCRIBE_PLACEHOLDER
 from notifier.message_log import LogEntry, Logged
 from notifier.rendering import Renderer, TemplateFailed
 from notifier.school_directory import School
 from notifier.template_store import TemplateStore
-from notifier.unsubscribe_links import unsubscribe_url
 
 NO_ADDRESS = "(none)"
 
@@ -38,13 +40,10 @@ class Draft:
 
 
 class Composer:
-    def __init__(self, config: NotifierConfig, templates: TemplateStore, renderer: Renderer,
-                 secret_key: str, public_url: str):
+    def __init__(self, config: NotifierConfig, templates: TemplateStore, renderer: Renderer):
         self._config = config
         self._templates = templates
         self._renderer = renderer
-        self._secret_key = secret_key
-        self._public_url = public_url
 
     def compose(self, cursor, school: School, draft: Draft, now: datetime, *,
                 hold_until: datetime | None = None) -> Logged:
@@ -83,10 +82,7 @@ class Composer:
 
     def context_for(self, school: School, draft: Draft) -> dict:
         return {**draft.context, "school_name": school.name,
-                "unsubscribe_url": self.unsubscribe_url(school.id, draft.recipient)}
-
-    def unsubscribe_url(self, school_id: int, recipient: str) -> str:
-        return unsubscribe_url(self._public_url, self._secret_key, school_id, recipient)
+                "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
 
     def new_message_id(self) -> str:
         return f"<{uuid.uuid4().hex}@{self._config.mail_domain}>"

@@ -100,7 +100,7 @@ class Family:
                           lines=[{"label": "Tuition: Piano", "amount_minor": 25000}],
                           issued_at="2026-01-05T10:00:00.000000Z", send_invoice=send_invoice,
                           send_autopay_link=send_autopay_link,
-                          autopay_url="https://registrar.example/autopay/abc"
+                          autopay_link_expires_at="2026-01-19T10:00:00.000000Z"
                           if send_autopay_link else None, **extra)
 
     def invoice_paid(self, invoice_id: int, **extra) -> Event:

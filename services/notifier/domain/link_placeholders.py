@@ -1,0 +1,41 @@
+"""Bearer links in a message, kept as placeholders until the moment it is sent. No I/O.
+
+An autopay or unsubscribe link acts for the family: whoever holds it can use it. So nothing the
+notifier stores (t_message_log's context and bodies, t_reminder's context) holds one. Templates
+are rendered with a placeholder in each link's place that says what the link is for (ids and
+the expiry, no signature); the sender swaps in the signed URL as it builds the e-mail
+(notifier.message_links), and the signed URL lives only in the e-mail itself.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Callable
+
+# Letters, digits and hyphens only: HTML escaping and URL quoting leave them as they are, so
+# the sender finds them in either body, and they are a valid href until it does.
+UNSUBSCRIBE_PLACEHOLDER = "edquill-link-unsubscribe"
+_PLACEHOLDERS = re.compile(r"edquill-link-(?:unsubscribe|autopay-(\d+)-(\d+))")
+
+UnsubscribeUrl = Callable[[], str]
+AutopayUrl = Callable[[int, datetime], str]
+
+
+def autopay_placeholder(invoice_id: int, expires_at: datetime) -> str:
+    """Where the autopay link of the invoice, expiring at `expires_at` (to the second), goes."""
+    return f"edquill-link-autopay-{int(invoice_id)}-{int(expires_at.timestamp())}"
+
+
+def fill_links(text: str | None, unsubscribe_url: UnsubscribeUrl,
+               autopay_url: AutopayUrl) -> str | None:
+    """`text` with every placeholder replaced by the link it stands for."""
+    if not text:
+        return text
+
+    def link(match: re.Match) -> str:
+        if match.group(1) is None:
+            return unsubscribe_url()
+        expires_at = datetime.fromtimestamp(int(match.group(2)), timezone.utc)
+        return autopay_url(int(match.group(1)), expires_at)
+
+    return _PLACEHOLDERS.sub(link, text)
