@@ -29,12 +29,14 @@ def test_a_link_stops_working_at_its_expiry():
 
 
 def test_a_link_works_until_just_before_its_expiry():
-    assert read_autopay_link(SECRET, sign_autopay_link(SECRET, LINK), LINK.expires_at - timedelta(seconds=1))
+    token = sign_autopay_link(SECRET, LINK)
+    assert read_autopay_link(SECRET, token, LINK.expires_at - timedelta(seconds=1))
 
 
 def test_a_link_signed_with_another_secret_is_invalid():
     with pytest.raises(InvalidLink):
-        read_autopay_link(SECRET, sign_autopay_link(KeyRing(("another-secret-entirely",)), LINK), NOW)
+        read_autopay_link(SECRET, sign_autopay_link(KeyRing(("another-secret-entirely",)), LINK),
+                          NOW)
 
 
 def test_a_tampered_link_is_invalid():

@@ -14,7 +14,8 @@ def test_a_token_of_another_session_is_refused():
 
 
 def test_a_token_made_with_another_secret_is_refused():
-    assert not csrf_valid(SECRET, "session-a", csrf_token_for(KeyRing(("another-secret-key!",)), "session-a"))
+    another = KeyRing(("another-secret-key!",))
+    assert not csrf_valid(SECRET, "session-a", csrf_token_for(another, "session-a"))
 
 
 def test_missing_session_or_token_is_refused():

@@ -120,6 +120,7 @@ def test_the_unsubscribe_page_asks_before_it_changes_anything(notifier_client, s
 
 
 def test_a_forged_unsubscribe_link_is_refused(notifier_client, school_id):
-    token = unsubscribe_token(KeyRing(("not-our-secret-key-at-all",)), school_id, "p@families.example")
+    token = unsubscribe_token(KeyRing(("not-our-secret-key-at-all",)), school_id,
+                              "p@families.example")
 
     assert notifier_client.post(f"/unsubscribe/{token}").status_code == 404
