@@ -16,7 +16,7 @@ from notifier import message_log
 from notifier.config import NotifierConfig
 from notifier.consent_store import consent_state
 from notifier.domain.consent import Purpose, consent_decision
-from notifier.domain.link_placeholders import UNSUBSCRIBE_PLACEHOLDER
+from notifier.domain.link_placeholders import UNSUBSCRIBE_PLACEHOLDER, without_signed_links
 from notifier.message_log import LogEntry, Logged
 from notifier.rendering import Renderer, TemplateFailed
 from notifier.school_directory import School
@@ -63,7 +63,8 @@ class Composer:
         if not decision.send:
             return message_log.insert_message(cursor, LogEntry(
                 **entry, status=message_log.SUPPRESSED, error=decision.reason))
-        context = self.context_for(school, draft)
+        kept = without_signed_links(draft.context)
+        context = self.context_for(school, kept)
         source = self._templates.source(cursor, school.id, draft.template,
                                         school_has_own=school.has_own_templates)
         try:
@@ -77,12 +78,13 @@ class Composer:
             **entry, status=message_log.HELD if held else message_log.QUEUED,
             template_origin=source.origin, message_id=self.new_message_id(),
             from_name=school.name, subject=rendered.subject, body_text=rendered.text,
-            body_html=rendered.html, context=draft.context,
+            body_html=rendered.html, context=kept,
             next_attempt_at=None if held else now, hold_until=hold_until if held else None))
 
-    def context_for(self, school: School, draft: Draft) -> dict:
-        return {**draft.context, "school_name": school.name,
-                "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
+    def context_for(self, school: School, context: dict) -> dict:
+        """What the templates see: the draft's variables, the school's name and the
+        unsubscribe link's placeholder."""
+        return {**context, "school_name": school.name, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
 
     def new_message_id(self) -> str:
         return f"<{uuid.uuid4().hex}@{self._config.mail_domain}>"

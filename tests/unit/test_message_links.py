@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from notifier.domain.link_placeholders import (UNSUBSCRIBE_PLACEHOLDER, autopay_placeholder,
-                                               fill_links)
+                                               fill_links, without_signed_links)
 from notifier.message_links import MessageLinks
 from notifier.rendering import Renderer, TemplateSource
 from notifier.unsubscribe_links import read_unsubscribe_token
@@ -70,3 +70,17 @@ def test_a_rendered_template_keeps_its_placeholders_whole_in_both_bodies():
     assert placeholder in rendered.text
     assert f'href="{placeholder}"' in rendered.html
     assert f'href="{UNSUBSCRIBE_PLACEHOLDER}"' in rendered.html
+
+
+def test_a_stored_signed_link_is_taken_out_of_a_context_and_a_placeholder_kept():
+    placeholder = autopay_placeholder(42, EXPIRES)
+    context = {"autopay_url": "http://127.0.0.1:8001/autopay/signed.token", "note": "x",
+               "items": [{"autopay_url": "http://127.0.0.1:8001/autopay/other"},
+                         {"autopay_url": placeholder}, {"autopay_url": None}]}
+
+    kept = without_signed_links(context)
+
+    assert kept == {"autopay_url": None, "note": "x",
+                    "items": [{"autopay_url": None}, {"autopay_url": placeholder},
+                              {"autopay_url": None}]}
+    assert without_signed_links({"autopay_url": placeholder}) == {"autopay_url": placeholder}

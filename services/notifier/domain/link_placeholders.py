@@ -16,6 +16,7 @@ from typing import Callable
 # the sender finds them in either body, and they are a valid href until it does.
 UNSUBSCRIBE_PLACEHOLDER = "edquill-link-unsubscribe"
 _PLACEHOLDERS = re.compile(r"edquill-link-(?:unsubscribe|autopay-(\d+)-(\d+))")
+_AUTOPAY_PLACEHOLDER = re.compile(r"edquill-link-autopay-\d+-\d+")
 
 UnsubscribeUrl = Callable[[], str]
 AutopayUrl = Callable[[int, datetime], str]
@@ -24,6 +25,21 @@ AutopayUrl = Callable[[int, datetime], str]
 def autopay_placeholder(invoice_id: int, expires_at: datetime) -> str:
     """Where the autopay link of the invoice, expiring at `expires_at` (to the second), goes."""
     return f"edquill-link-autopay-{int(invoice_id)}-{int(expires_at.timestamp())}"
+
+
+def without_signed_links(context: dict) -> dict:
+    """`context` with any autopay link that is not a placeholder taken out (None), its digest
+    items' too. Reminders scheduled before links became placeholders kept the signed link,
+    under a service address, in t_reminder.context: such a reminder goes without the link
+    rather than store it again or send an address that is not the public one."""
+    cleaned = dict(context)
+    link = cleaned.get("autopay_url")
+    if isinstance(link, str) and not _AUTOPAY_PLACEHOLDER.fullmatch(link):
+        cleaned["autopay_url"] = None
+    if isinstance(cleaned.get("items"), list):
+        cleaned["items"] = [without_signed_links(item) if isinstance(item, dict) else item
+                            for item in cleaned["items"]]
+    return cleaned
 
 
 def fill_links(text: str | None, unsubscribe_url: UnsubscribeUrl,

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from notifier import reminder_store
 from notifier.bootstrap import bootstrap
+from notifier.domain.reminders import ReminderKind, ReminderRequest
 from notifier.domain.templates import TEMPLATES
+from shared import db
 from notifier.unsubscribe_links import read_unsubscribe_token
 from shared.family_links import read_autopay_link
 from shared.signing import KeyRing
@@ -155,3 +158,36 @@ def test_a_digest_of_held_reminders_links_only_under_the_public_url(worker, queu
     links = assert_only_public_links(digest, public_settings)
     assert_links_open(links, public_settings, school_id, family.email, clock())
     assert any("/autopay/" in link for link in links)
+
+
+def test_a_reminder_scheduled_with_a_stored_signed_link_goes_without_it(worker, queues,
+                                                                       notifier_db, sink,
+                                                                       clock, settings,
+                                                                       public_settings):
+    """Before links became placeholders a reminder's context kept the signed link, under the
+    registrar's service address: it is sent without that link, and the log keeps none."""
+    school_id = school(queues, notifier_db)
+    family = Family(school_id, unique_email(), student_first_name="Ada")
+    queues.publish_event(family.submitted(consent=True))
+    queues.publish_event(family.invoice_paid(74))  # something that sends, to wait for
+    sink.wait_for(1)
+    legacy_link = f"{settings.registrar_url}/autopay/legacy.signed.token"
+    with db.transaction(notifier_db) as cursor:
+        reminder_store.schedule_reminder(cursor, school_id, family.registration_id,
+                                         ReminderRequest(
+                                             ReminderKind.INVOICE_UNPAID, family.email, clock(),
+                                             {"invoice": {"number": "INV-0075",
+                                                          "amount": "USD 250.00"},
+                                              "autopay_url": legacy_link}, invoice_id=75),
+                                         "legacy-event", clock())
+
+    reminder = sink.wait_for(2)[-1]
+
+    assert template_of(reminder.parsed()) == "invoice_reminder"
+    assert_only_public_links(reminder, public_settings)
+    assert "/autopay/" not in reminder.raw().decode()
+    with notifier_db.cursor() as cursor:
+        cursor.execute("SELECT context, body_text, body_html FROM t_message_log "
+                       "WHERE school_id = %s AND template_key = 'invoice_reminder'", (school_id,))
+        (row,) = cursor.fetchall()
+    assert all("legacy.signed.token" not in (row[column] or "") for column in row)
