@@ -13,8 +13,8 @@ from datetime import datetime
 from registrar import audit, billing, flags, outbox
 from registrar.domain.billing import NoFeeForClass, invoice_lines
 from registrar.domain.lifecycle import plan_status_change
-from registrar.lead_status import lifecycle_refusals_as_api_errors
 from registrar.json_values import iso_utc
+from registrar.lead_status import lifecycle_refusals_as_api_errors
 from registrar.registrations import (apply_status_change, lock_registration,
                                      require_version)
 from shared.config import Settings
