@@ -5,12 +5,12 @@ service's pages (registrar workspace, dashboard) read it and verify it like an A
 header. The cookie is HttpOnly (scripts cannot read it) and SameSite=Lax (other sites cannot
 post with it); on top, every state-changing form or fetch carries a CSRF token: an HMAC of the
 session token under EDQUILL_SECRET_KEY, which any service with the secret can check without
-storing anything, and which changes with every sign-in.
+storing anything, and which changes with every sign-in. A page opened before a key rotation
+still posts: the token is checked against every key of the ring (shared.signing).
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
+from shared.signing import KeyRing
 
 SESSION_COOKIE = "edquill_session"
 CSRF_FIELD = "csrf_token"        # hidden form field
@@ -19,15 +19,14 @@ CSRF_HEADER = "X-CSRF-Token"     # the same token, sent by fetch()
 SESSION_SECONDS = 12 * 3600
 
 
-def csrf_token_for(secret_key: str, session_token: str) -> str:
-    digest = hmac.new(secret_key.encode(), b"csrf:" + session_token.encode(), hashlib.sha256)
-    return digest.hexdigest()
+def csrf_token_for(keys: KeyRing, session_token: str) -> str:
+    return keys.mac(b"csrf:" + session_token.encode())
 
 
-def csrf_valid(secret_key: str, session_token: str | None, presented: str | None) -> bool:
-    if not session_token or not presented:
+def csrf_valid(keys: KeyRing, session_token: str | None, presented: str | None) -> bool:
+    if not session_token:
         return False
-    return hmac.compare_digest(csrf_token_for(secret_key, session_token), presented)
+    return keys.mac_valid(b"csrf:" + session_token.encode(), presented)
 
 
 def set_session_cookie(response, token: str, *, secure: bool) -> None:

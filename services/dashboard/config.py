@@ -49,8 +49,9 @@ class DashboardConfig:
     rail_items_per_kind: int = 10
 
     # -- links ------------------------------------------------------------------------------
-    # Where browsers reach the registrar workspace and its /login when the services run on
-    # their own ports ("" = EDQUILL_REGISTRAR_URL). Behind the gateway links stay relative.
+    # Where browsers reach the registrar workspace and its /login when the dashboard is reached
+    # on its own port ("" = EDQUILL_PUBLIC_URL; EDQUILL_REGISTRAR_URL is for service calls and
+    # never shown). Behind the gateway links stay relative, on the public origin.
     workspace_url: str = ""
 
     def default_targets(self) -> Targets:

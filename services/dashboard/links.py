@@ -1,10 +1,12 @@
 """Where the dashboard's links and redirects point: the registrar workspace (a registration's
 detail, /login, /logout).
 
-Behind the gateway every service shares one origin, so links are paths. With each service on
-its own port (no gateway), they point at the workspace's own base URL, and the way back after
-signing in is the dashboard's absolute URL (the session cookie is shared across the ports of
-one host). The gateway announces itself with X-Forwarded-Host.
+Behind the gateway every service shares one origin (EDQUILL_PUBLIC_URL's), so links are
+paths. With the dashboard reached on its own port (no gateway), they point at the workspace's
+public base URL, and the way back after signing in is the dashboard's absolute URL as the
+browser reached it (the session cookie is shared across the ports of one host). Never at an
+EDQUILL_*_URL: those are for one service calling another. The gateway announces itself with
+X-Forwarded-Host.
 """
 from __future__ import annotations
 

@@ -44,4 +44,4 @@ def overview_for(caller: Caller, selection: Selection, moment: datetime) -> Over
 def links() -> Links:
     settings: Settings = current_app.config["EDQUILL_SETTINGS"]
     return Links.for_request("X-Forwarded-Host" in request.headers,
-                             config().workspace_url or settings.registrar_url, request.host_url)
+                             config().workspace_url or settings.public_url, request.host_url)

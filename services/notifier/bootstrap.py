@@ -10,6 +10,7 @@ from notifier.clock import Clock, system_clock
 from notifier.composer import Composer
 from notifier.config import NotifierConfig
 from notifier.consumer import NotifierConsumer
+from notifier.message_links import MessageLinks
 from notifier.rendering import Renderer
 from notifier.scheduler import Scheduler
 from notifier.sender import AfterAccept, Sender
@@ -24,8 +25,7 @@ STOP_TIMEOUT_SECONDS = 30.0
 
 
 def build_composer(settings: Settings, config: NotifierConfig) -> Composer:
-    return Composer(config, TemplateStore(), Renderer(), settings.secret_key,
-                    settings.public_url, mail_from=settings.mail_from,
+    return Composer(config, TemplateStore(), Renderer(), mail_from=settings.mail_from,
                     mail_from_name=settings.mail_from_name)
 
 
@@ -58,5 +58,5 @@ def bootstrap(settings: Settings, config: NotifierConfig | None = None, *,
     smtp = SmtpSender(settings.smtp, config.smtp_timeout_seconds)
     return NotifierWorker(
         consumer=consumer_class(settings, config, composer, clock),
-        sender=Sender(settings, config, smtp, composer.unsubscribe_url, clock, after_accept),
+        sender=Sender(settings, config, smtp, MessageLinks(settings), clock, after_accept),
         scheduler=Scheduler(settings, config, composer, clock))

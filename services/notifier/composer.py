@@ -2,7 +2,9 @@
 
 Whatever stops a message (no address, no consent, a template that fails) is logged as the
 message's fate; nothing here raises for it. What the sender later needs (subject, bodies,
-Message-ID, From name) is fixed now, so a resend sends the same message.
+Message-ID, From name) is fixed now, so a resend sends the same message; only its bearer links
+(unsubscribe, autopay) are placeholders here, signed by the sender when it sends
+(notifier.domain.link_placeholders).
 """
 from __future__ import annotations
 
@@ -12,14 +14,14 @@ from datetime import datetime
 
 from notifier import message_log
 from notifier.config import NotifierConfig
-from notifier.confirmation_links import confirmation_url
 from notifier.consent_store import decision_for
 from notifier.domain.consent import Purpose
+from notifier.domain.link_placeholders import (UNSUBSCRIBE_PLACEHOLDER, confirmation_placeholder,
+                                               without_signed_links)
 from notifier.message_log import LogEntry, Logged
 from notifier.rendering import Renderer, TemplateFailed
 from notifier.school_directory import School
 from notifier.template_store import TemplateStore
-from notifier.unsubscribe_links import unsubscribe_url
 
 NO_ADDRESS = "(none)"
 
@@ -42,8 +44,8 @@ class Draft:
 
 
 class Composer:
-    def __init__(self, config: NotifierConfig, templates: TemplateStore, renderer: Renderer,
-                 secret_key: str, public_url: str, *, mail_from: str, mail_from_name: str = ""):
+    def __init__(self, config: NotifierConfig, templates: TemplateStore, renderer: Renderer, *,
+                 mail_from: str, mail_from_name: str = ""):
         self._config = config
         # The sender (settings.mail_from): its domain ends every Message-ID; an empty name
         # means each message goes out under its school's name.
@@ -51,8 +53,6 @@ class Composer:
         self._mail_from_name = mail_from_name
         self._templates = templates
         self._renderer = renderer
-        self._secret_key = secret_key
-        self._public_url = public_url
 
     def compose(self, cursor, school: School, draft: Draft, now: datetime, *,
                 hold_until: datetime | None = None) -> Logged:
@@ -71,7 +71,8 @@ class Composer:
         if decision is not None and not decision.send:
             return message_log.insert_message(cursor, LogEntry(
                 **entry, status=message_log.SUPPRESSED, error=decision.reason))
-        context = self.context_for(school, draft)
+        kept = without_signed_links(draft.context)
+        context = self.context_for(school, kept)
         source = self._templates.source(cursor, school.id, draft.template,
                                         school_has_own=school.has_own_templates)
         try:
@@ -85,19 +86,16 @@ class Composer:
             **entry, status=message_log.HELD if held else message_log.QUEUED,
             template_origin=source.origin, message_id=self.new_message_id(),
             from_name=self._mail_from_name or school.name, subject=rendered.subject,
-            body_text=rendered.text, body_html=rendered.html, context=draft.context,
+            body_text=rendered.text, body_html=rendered.html, context=kept,
             next_attempt_at=None if held else now, hold_until=hold_until if held else None))
 
-    def context_for(self, school: School, draft: Draft) -> dict:
-        context = {**draft.context, "school_name": school.name,
-                   "unsubscribe_url": self.unsubscribe_url(school.id, draft.recipient)}
-        if "confirmation_id" in draft.context:  # built here: the stored context has no link
-            context["confirm_url"] = confirmation_url(
-                self._public_url, self._secret_key, school.id, draft.context["confirmation_id"])
-        return context
-
-    def unsubscribe_url(self, school_id: int, recipient: str) -> str:
-        return unsubscribe_url(self._public_url, self._secret_key, school_id, recipient)
+    def context_for(self, school: School, context: dict) -> dict:
+        """What the templates see: the draft's variables, the school's name and the
+        placeholders of the links that act for the family (signed only when sent)."""
+        seen = {**context, "school_name": school.name, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
+        if "confirmation_id" in context:
+            seen["confirm_url"] = confirmation_placeholder(context["confirmation_id"])
+        return seen
 
     def new_message_id(self) -> str:
         return f"<{uuid.uuid4().hex}@{self._mail_domain}>"

@@ -20,6 +20,7 @@ from notifier.config import NotifierConfig
 from notifier.domain.delivery import out_of_attempts, retry_delay
 from notifier.email_message import build_email
 from notifier.loops import DatabaseLoop
+from notifier.message_links import MessageLinks
 from notifier.metrics import DELIVERIES, SMTP_SECONDS
 from notifier.smtp_sender import PermanentFailure, SmtpSender, TemporaryFailure
 from shared.config import Settings
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 SERVER_RETRY_FIRST_SECONDS = 1.0
 SERVER_RETRY_MAX_SECONDS = 30.0
 
-UnsubscribeUrl = Callable[[int, str], str]
 # Called with each row right after the server accepted it, before it is marked sent.
 AfterAccept = Callable[[dict], None]
 
@@ -40,12 +40,12 @@ class Sender(DatabaseLoop):
     name = "sender"
 
     def __init__(self, settings: Settings, config: NotifierConfig, smtp: SmtpSender,
-                 unsubscribe_url: UnsubscribeUrl, clock: Clock = system_clock,
+                 links: MessageLinks, clock: Clock = system_clock,
                  after_accept: AfterAccept | None = None):
         super().__init__(settings)
         self.config = config
         self.smtp = smtp
-        self._unsubscribe_url = unsubscribe_url
+        self._links = links
         self._clock = clock
         self._after_accept = after_accept
         self._server_failures = 0
@@ -82,8 +82,9 @@ class Sender(DatabaseLoop):
         """Send one message; True once the server accepted it. Failures are settled here."""
         self._server_down = False
         try:
-            data = build_email(row, self.settings.mail_from,
-                               self._unsubscribe_url(row["school_id"], row["recipient"]),
+            # The bearer links are signed here, into the e-mail only: the log keeps placeholders.
+            data = build_email(self._links.filled(row), self.settings.mail_from,
+                               self._links.unsubscribe_url(row["school_id"], row["recipient"]),
                                self._clock())
         except (ValueError, TypeError) as exc:  # a header the e-mail library refuses
             self._fail(row, token, f"cannot build the e-mail: {exc}")

@@ -21,11 +21,16 @@ def requires(least_role: str):
         @wraps(view)
         def guarded(*args, **kwargs):
             principal = _authenticate()
-            if _RANK[principal.role] < _RANK[least_role]:
+            if not has_role(principal, least_role):
                 raise ApiError(403, "forbidden", f"this needs the {least_role} role")
             return view(*args, **kwargs)
         return token_guard_doc(least_role)(guarded)
     return decorate
+
+
+def has_role(principal: Principal, least_role: str) -> bool:
+    """Whether the principal's role is `least_role` or a more powerful one."""
+    return _RANK[principal.role] >= _RANK[least_role]
 
 
 def current_principal() -> Principal:

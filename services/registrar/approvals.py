@@ -11,15 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from registrar import audit, billing, flags, outbox
-from registrar.domain.autopay_links import link_expiry
 from registrar.domain.billing import NoFeeForClass, invoice_lines
 from registrar.domain.lifecycle import plan_status_change
+from registrar.json_values import iso_utc
 from registrar.lead_status import lifecycle_refusals_as_api_errors
 from registrar.registrations import (apply_status_change, lock_registration,
                                      require_version)
 from shared.config import Settings
 from shared.db import transaction
 from shared.events import Event
+from shared.family_links import link_expiry
 from shared.web import ApiError
 
 AUTOPAY_FLAG = "autopay"
@@ -43,8 +44,7 @@ def approve(connection, settings: Settings, school_id: int, registration_id: int
                                            send_autopay_link, actor, now)
         elif registration["status"] not in _APPROVED_OR_LATER:
             _move_to_approved(cursor, registration, actor)
-        return billing.invoice_answer(cursor, school_id, invoice, settings.secret_key,
-                                      settings.registrar_url)
+        return billing.invoice_answer(cursor, school_id, invoice, settings)
 
 
 def _approve_and_invoice(cursor, settings: Settings, registration: dict, send_invoice: bool,
@@ -69,7 +69,7 @@ def _approve_and_invoice(cursor, settings: Settings, registration: dict, send_in
     audit.record(cursor, school_id=school_id, actor=actor, action="invoice_issued",
                  entity_type="registration", entity_id=registration_id,
                  new_value=f"{invoice['number']}: {invoice['amount_minor']} {invoice['currency']}")
-    outbox.enqueue(cursor, _issued_event(cursor, settings, invoice, lines, registration))
+    outbox.enqueue(cursor, _issued_event(cursor, invoice, lines, registration))
     return invoice
 
 
@@ -92,12 +92,14 @@ def _placement(cursor, school_id: int, registration_id: int) -> dict:
     return schedule
 
 
-def _issued_event(cursor, settings: Settings, invoice: dict, lines, registration: dict) -> Event:
+def _issued_event(cursor, invoice: dict, lines, registration: dict) -> Event:
+    """invoice.issued, with the autopay link's expiry but never the link: a bearer link
+    does not travel through the outbox and the broker; the notifier signs it when it sends."""
     cursor.execute("SELECT guardian_name, student_first_name, student_last_name "
                    "FROM student_self_registrations WHERE id = %s AND school_id = %s",
                    (registration["id"], registration["school_id"]))
     family = cursor.fetchone()
-    url = billing.autopay_url(invoice, settings.secret_key, settings.registrar_url)
+    link_expires_at = invoice["autopay_link_expires_at"]
     return Event.new("invoice.issued", invoice["school_id"], registration["id"], {
         "registration_id": registration["id"], "invoice_id": invoice["id"],
         "number": invoice["number"], "amount_minor": invoice["amount_minor"],
@@ -105,6 +107,7 @@ def _issued_event(cursor, settings: Settings, invoice: dict, lines, registration
         "lines": [{"label": line.label, "amount_minor": line.amount_minor} for line in lines],
         "issued_at": invoice["issued_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "send_invoice": bool(invoice["send_invoice"]),
-        "send_autopay_link": url is not None, "autopay_url": url,
+        "send_autopay_link": link_expires_at is not None,
+        "autopay_link_expires_at": iso_utc(link_expires_at),
         "guardian_email": registration["guardian_email"], **family,
     })

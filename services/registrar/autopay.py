@@ -10,28 +10,29 @@ from __future__ import annotations
 from datetime import datetime
 
 from registrar import audit, outbox
-from registrar.domain.autopay_links import AutopayLink, read_link
 from registrar.domain.billing import display_amount
 from registrar.json_values import iso_utc
 from shared.db import transaction
 from shared.events import Event
+from shared.family_links import AutopayLink, read_autopay_link
+from shared.signing import KeyRing
 from shared.web import NotFound
 
 # Longest user agent kept with a mandate (the column's width).
 USER_AGENT_LENGTH = 255
 
 
-def open_link(connection, secret: str, token: str, now: datetime) -> dict:
+def open_link(connection, keys: KeyRing, token: str, now: datetime) -> dict:
     """What the page shows for a link; raises InvalidLink, ExpiredLink or NotFound."""
-    link = read_link(secret, token, now)
+    link = read_autopay_link(keys, token, now)
     with connection.cursor() as cursor:
         return _mandate_page(cursor, link)
 
 
-def accept(connection, secret: str, token: str, now: datetime, *, signer_name: str,
+def accept(connection, keys: KeyRing, token: str, now: datetime, *, signer_name: str,
            client_address: str, user_agent: str | None) -> dict:
     """Record the family's consent (again: nothing changes); returns the page's new state."""
-    link = read_link(secret, token, now)
+    link = read_autopay_link(keys, token, now)
     with transaction(connection) as cursor:
         cursor.execute("SELECT id FROM invoices WHERE id = %s AND school_id = %s FOR UPDATE",
                        (link.invoice_id, link.school_id))

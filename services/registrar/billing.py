@@ -5,14 +5,16 @@ an invoice of another school is simply not found.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from registrar.db_cursor import cursor_from
-from registrar.domain.autopay_links import AutopayLink, sign_link
 from registrar.domain.billing import (FOR_EVERY_ENROLMENT, FOR_PROGRAM, FOR_SCHEDULE, FeeItem,
                                       InvoiceLine, NoFeeForClass, invoice_lines, invoice_number,
                                       invoice_total)
 from registrar.json_values import iso_utc
+from shared.config import Settings
+from shared.family_links import AutopayLink, autopay_path, utc
+from shared.signing import KeyRing
 from shared.web import NotFound
 
 _INVOICE_COLUMNS = ("id, school_id, registration_id, schedule_id, number, status, currency, "
@@ -113,10 +115,10 @@ def record_payment(cursor, school_id: int, invoice_id: int, amount_minor: int, m
 
 # -- invoices as the API shows them ---------------------------------------------------------
 
-def invoice_answer(cursor, school_id: int, invoice: dict, secret_key: str | None,
-                   base_url: str) -> dict:
-    """An invoice with its lines, payments, balance and (when one was made and a secret is
-    given to sign it) its autopay link."""
+def invoice_answer(cursor, school_id: int, invoice: dict, signing: Settings | None) -> dict:
+    """An invoice with its lines, payments, balance and, when one was made and `signing` is
+    given, its autopay link: the link pays for the family, so a caller who may not act for the
+    school (a viewer) gets None."""
     cursor.execute("SELECT label, amount_minor FROM invoice_lines WHERE invoice_id = %s "
                    "AND school_id = %s ORDER BY position", (invoice["id"], school_id))
     lines = list(cursor.fetchall())
@@ -135,20 +137,19 @@ def invoice_answer(cursor, school_id: int, invoice: dict, secret_key: str | None
         "balance_minor": invoice["amount_minor"] - invoice["paid_minor"],
         "lines": lines, "payments": payments,
         "issued_at": iso_utc(invoice["issued_at"]), "paid_at": iso_utc(invoice["paid_at"]),
-        "autopay_url": autopay_url(invoice, secret_key, base_url) if secret_key else None,
+        "autopay_url": autopay_url(invoice, signing) if signing else None,
         "autopay_accepted_at": iso_utc(mandate["accepted_at"]) if mandate else None,
     }
 
 
-def autopay_url(invoice: dict, secret_key: str, base_url: str) -> str | None:
-    """The invoice's autopay link: the same every time it is asked for (the expiry is stored
-    and signed), None when none was made."""
+def autopay_url(invoice: dict, settings: Settings) -> str | None:
+    """The invoice's autopay link under EDQUILL_PUBLIC_URL: the same every time it is asked
+    for under one key (the expiry is stored and signed), None when none was made."""
     expires_at = invoice["autopay_link_expires_at"]
     if expires_at is None:
         return None
-    token = sign_link(secret_key, AutopayLink(invoice["school_id"], invoice["id"],
-                                              expires_at.replace(tzinfo=timezone.utc)))
-    return f"{base_url.rstrip('/')}/autopay/{token}"
+    link = AutopayLink(invoice["school_id"], invoice["id"], utc(expires_at))
+    return settings.public_link(autopay_path(KeyRing.of(settings), link))
 
 
 def fees_for(cursor_or_connection, school_id: int, registration_id: int) -> list[dict]:
@@ -157,7 +158,7 @@ def fees_for(cursor_or_connection, school_id: int, registration_id: int) -> list
     with cursor_from(cursor_or_connection) as cursor:
         invoice = invoice_of_registration(cursor, school_id, registration_id)
         if invoice is not None:
-            answer = invoice_answer(cursor, school_id, invoice, secret_key=None, base_url="")
+            answer = invoice_answer(cursor, school_id, invoice, signing=None)
             answer.pop("autopay_url")
             return [{"kind": "invoice", **answer}]
         return _quote(cursor, school_id, registration_id)

@@ -38,8 +38,7 @@ def pay(connection, settings: Settings, school_id: int, invoice_id: int, amount_
         invoice = billing.invoice_row(cursor, school_id, invoice_id)
         if outcome.settles:
             _settled(cursor, invoice, method, actor)
-        answer = billing.invoice_answer(cursor, school_id, invoice, settings.secret_key,
-                                        settings.registrar_url)
+        answer = billing.invoice_answer(cursor, school_id, invoice, settings)
     payment = next(p for p in answer["payments"] if p["id"] == payment_id)
     return {"payment": payment, "invoice": answer}
 

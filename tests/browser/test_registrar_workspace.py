@@ -144,7 +144,7 @@ def test_a_full_class_is_warned_about_before_saving_and_a_suggested_free_one_is_
 
 
 def test_approving_with_invoice_and_autopay_link_shows_the_invoice_and_emails_it(
-        page, demo_school, registrar_db, system):
+        page, demo_school, registrar_db, system, settings):
     registration_id, email = new_registration(registrar_db, demo_school, status="in_review",
                                               schedule="Piano for beginners",
                                               first_name="Ivy")
@@ -161,7 +161,7 @@ def test_approving_with_invoice_and_autopay_link_shows_the_invoice_and_emails_it
     expect(fees).to_contain_text("Tuition: Piano for beginners")
     expect(fees).to_contain_text("Invoice: yes; autopay link: yes")
     body = wait_for_mail(system.sink, email, "INV-")
-    assert f"{system.registrar_url}/autopay/" in body
+    assert f"{settings.public_url}/autopay/" in body
 
 
 def test_converting_with_the_welcome_email_enrols_the_student_and_emails_the_family(

@@ -94,13 +94,15 @@ class Family:
                           to_status=to_status, **extra)
 
     def invoice_issued(self, invoice_id: int, *, send_invoice: bool = True,
-                       send_autopay_link: bool = True, **extra) -> Event:
+                       send_autopay_link: bool = True,
+                       autopay_link_expires_at: str = "2026-01-19T10:00:00.000000Z",
+                       **extra) -> Event:
         return self.event("invoice.issued", invoice_id=invoice_id, number=f"INV-{invoice_id:04}",
                           amount_minor=25000, currency="USD",
                           lines=[{"label": "Tuition: Piano", "amount_minor": 25000}],
                           issued_at="2026-01-05T10:00:00.000000Z", send_invoice=send_invoice,
                           send_autopay_link=send_autopay_link,
-                          autopay_url="https://registrar.example/autopay/abc"
+                          autopay_link_expires_at=autopay_link_expires_at
                           if send_autopay_link else None, **extra)
 
     def invoice_paid(self, invoice_id: int, **extra) -> Event:

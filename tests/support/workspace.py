@@ -54,8 +54,10 @@ class DemoSchool:
     teachers: dict[str, int]
 
 
-def start_system(settings: Settings, var_dir: Path) -> RunningSystem:
-    """The registrar and notifier on free ports, one outbox relay and one notifier worker."""
+def start_system(settings: Settings, var_dir: Path,
+                 extra_env: dict[str, str] | None = None) -> RunningSystem:
+    """The registrar and notifier on free ports, one outbox relay and one notifier worker;
+    `extra_env` is given to every process (EDQUILL_PUBLIC_URL, say)."""
     sink = MailSink(var_dir / "mail").start()
     registrar_port, notifier_port = free_port(), free_port()
     registrar_url = f"http://127.0.0.1:{registrar_port}"
@@ -63,7 +65,7 @@ def start_system(settings: Settings, var_dir: Path) -> RunningSystem:
     env = {"EDQUILL_REGISTRAR_URL": registrar_url, "EDQUILL_NOTIFIER_URL": notifier_url,
            "EDQUILL_SMTP_URL": sink.url, "EDQUILL_REGISTRAR_PORT": str(registrar_port),
            "EDQUILL_NOTIFIER_PORT": str(notifier_port),
-           "EDQUILL_DOCUMENTS_DIR": str(var_dir / "documents")}
+           "EDQUILL_DOCUMENTS_DIR": str(var_dir / "documents"), **(extra_env or {})}
     processes = [
         EdquillProcess(settings, "serve", "registrar", "--workers", "2", extra_env=env),
         EdquillProcess(settings, "serve", "notifier", "--workers", "1", extra_env=env),

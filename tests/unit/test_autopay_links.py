@@ -5,54 +5,57 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from registrar.domain.autopay_links import (AUTOPAY_LINK_LIFETIME, AutopayLink, ExpiredLink,
-                                            InvalidLink, csrf_token, csrf_valid, link_expiry,
-                                            read_link, sign_link)
+from registrar.domain.autopay_links import csrf_token, csrf_valid
+from shared.family_links import (AUTOPAY_LINK_LIFETIME, AutopayLink, ExpiredLink, InvalidLink,
+                                 link_expiry, read_autopay_link, sign_autopay_link)
+from shared.signing import KeyRing
 
-SECRET = "a-secret-of-sufficient-length"
+SECRET = KeyRing(("a-secret-of-sufficient-length",))
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 LINK = AutopayLink(school_id=3, invoice_id=42, expires_at=NOW + timedelta(days=14))
 
 
 def test_a_signed_link_reads_back():
-    assert read_link(SECRET, sign_link(SECRET, LINK), NOW) == LINK
+    assert read_autopay_link(SECRET, sign_autopay_link(SECRET, LINK), NOW) == LINK
 
 
 def test_the_same_link_signs_the_same_way():
-    assert sign_link(SECRET, LINK) == sign_link(SECRET, LINK)
+    assert sign_autopay_link(SECRET, LINK) == sign_autopay_link(SECRET, LINK)
 
 
 def test_a_link_stops_working_at_its_expiry():
     with pytest.raises(ExpiredLink):
-        read_link(SECRET, sign_link(SECRET, LINK), LINK.expires_at)
+        read_autopay_link(SECRET, sign_autopay_link(SECRET, LINK), LINK.expires_at)
 
 
 def test_a_link_works_until_just_before_its_expiry():
-    assert read_link(SECRET, sign_link(SECRET, LINK), LINK.expires_at - timedelta(seconds=1))
+    token = sign_autopay_link(SECRET, LINK)
+    assert read_autopay_link(SECRET, token, LINK.expires_at - timedelta(seconds=1))
 
 
 def test_a_link_signed_with_another_secret_is_invalid():
     with pytest.raises(InvalidLink):
-        read_link(SECRET, sign_link("another-secret-entirely", LINK), NOW)
+        read_autopay_link(SECRET, sign_autopay_link(KeyRing(("another-secret-entirely",)), LINK),
+                          NOW)
 
 
 def test_a_tampered_link_is_invalid():
-    token = sign_link(SECRET, LINK)
+    token = sign_autopay_link(SECRET, LINK)
     payload, signature = token.rsplit(".", 1)
     with pytest.raises(InvalidLink):
-        read_link(SECRET, payload + "x." + signature, NOW)
+        read_autopay_link(SECRET, payload + "x." + signature, NOW)
 
 
 def test_a_link_cannot_be_moved_to_another_invoice():
-    other = sign_link(SECRET, AutopayLink(3, 43, LINK.expires_at))
-    forged = sign_link(SECRET, LINK).split(".")[0] + "." + other.split(".")[1]
+    other = sign_autopay_link(SECRET, AutopayLink(3, 43, LINK.expires_at))
+    forged = sign_autopay_link(SECRET, LINK).split(".")[0] + "." + other.split(".")[1]
     with pytest.raises(InvalidLink):
-        read_link(SECRET, forged, NOW)
+        read_autopay_link(SECRET, forged, NOW)
 
 
 def test_garbage_is_an_invalid_link():
     with pytest.raises(InvalidLink):
-        read_link(SECRET, "not-a-link", NOW)
+        read_autopay_link(SECRET, "not-a-link", NOW)
 
 
 def test_a_link_expires_a_fixed_lifetime_after_it_is_issued_to_the_second():

@@ -1,7 +1,8 @@
 """CSRF tokens of the forms shown before sign-in (registrar.domain.form_tokens)."""
 from registrar.domain.form_tokens import form_token, form_token_valid
+from shared.signing import KeyRing
 
-SECRET = "a-secret-of-sixteen-characters"
+SECRET = KeyRing(("a-secret-of-sixteen-characters",))
 
 
 def test_the_token_made_for_a_nonce_is_accepted_with_it():
@@ -13,7 +14,7 @@ def test_a_token_for_another_nonce_purpose_or_secret_is_refused():
 
     assert not form_token_valid(SECRET, "sign-in", "nonce-2", token)
     assert not form_token_valid(SECRET, "self-registration", "nonce-1", token)
-    assert not form_token_valid("another-secret-of-16", "sign-in", "nonce-1", token)
+    assert not form_token_valid(KeyRing(("another-secret-of-16",)), "sign-in", "nonce-1", token)
 
 
 def test_a_missing_nonce_or_token_is_refused():

@@ -137,3 +137,8 @@ def test_nginx_accepts_the_rendered_local_config(tmp_path):
                            "-e", "stderr"], capture_output=True, text=True, timeout=30)
 
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("path", ["/autopay/", "/unsubscribe/"])
+def test_the_paths_of_signed_family_links_stay_out_of_the_access_log(site, path):
+    assert re.search(r"^\s*access_log off;", locations(site)[("", path)], re.M)

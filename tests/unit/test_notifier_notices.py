@@ -2,6 +2,7 @@
 from datetime import datetime, time, timedelta, timezone
 
 from notifier.domain.consent import SELF_REGISTRATION_FORM, Purpose
+from notifier.domain.link_placeholders import autopay_placeholder
 from notifier.domain.notices import Plan, plan_for
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.quiet_hours import QuietHours
@@ -88,7 +89,8 @@ def invoice_issued(**flags) -> Event:
     return event("invoice.issued", invoice_id=7, number="INV-0007", amount_minor=25000,
                  currency="USD", guardian_email="p@example.com",
                  lines=[{"label": "Tuition", "amount_minor": 25000}],
-                 autopay_url="https://pay.example/x", **flags)
+                 issued_at="2026-01-05T10:00:00.000000Z",
+                 autopay_link_expires_at="2026-01-19T10:00:00.000000Z", **flags)
 
 
 def test_an_approval_carries_the_invoice_and_link_when_the_registrar_asked_for_them():
@@ -96,7 +98,8 @@ def test_an_approval_carries_the_invoice_and_link_when_the_registrar_asked_for_t
                          PREFERENCES).notices
     assert notice.template == "approved"
     assert notice.context["invoice"]["amount"] == "USD 250.00"
-    assert notice.context["autopay_url"] == "https://pay.example/x"
+    assert notice.context["autopay_url"] == autopay_placeholder(
+        7, datetime(2026, 1, 19, 10, 0, tzinfo=timezone.utc))
     assert notice.dedupe_key == "invoice-issued:7"
 
 

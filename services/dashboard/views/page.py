@@ -23,6 +23,7 @@ from dashboard.views.page_responses import message_page, with_page_headers
 from shared import db
 from shared.local_days import UnknownTimeZone, zone
 from shared.sessions import CSRF_FIELD, csrf_token_for, csrf_valid
+from shared.signing import KeyRing
 from shared.web import ApiError, request_db
 
 blp = Blueprint("dashboard_page", __name__, template_folder="../templates")
@@ -50,7 +51,7 @@ def save_settings():
     caller = _signed_in()
     if isinstance(caller, Response):
         return caller
-    if not csrf_valid(_secret(), caller.token, request.form.get(CSRF_FIELD)):
+    if not csrf_valid(_keys(), caller.token, request.form.get(CSRF_FIELD)):
         return message_page(403, "This form has expired",
                         "Please go back, reload the dashboard and save again.")
     if not caller.is_admin:
@@ -83,7 +84,7 @@ def _page(caller: Caller, selection: Selection, moment: datetime, *,
         target_fields=TARGET_FIELDS, target_values=request.form if settings_errors
         else vars(overview.targets),
         is_admin=caller.is_admin, csrf_field=CSRF_FIELD,
-        csrf_token=csrf_token_for(_secret(), caller.token),
+        csrf_token=csrf_token_for(_keys(), caller.token),
         saved=request.args.get("saved") == "1" and not settings_errors)
     return with_page_headers(make_response(html, status), links)
 
@@ -160,8 +161,8 @@ def _signed_in() -> Caller | Response:
     return caller
 
 
-def _secret() -> str:
-    return current_app.config["EDQUILL_SETTINGS"].secret_key
+def _keys() -> KeyRing:
+    return KeyRing.of(current_app.config["EDQUILL_SETTINGS"])
 
 
 def _zone(name: str):

@@ -9,11 +9,13 @@ from typing import Any, Callable, Mapping
 
 from notifier.domain import formatting
 from notifier.domain.consent import (SELF_REGISTRATION_FORM, ConsentChange, Purpose)
+from notifier.domain.link_placeholders import autopay_placeholder
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.reminders import (ReminderKind, ReminderRequest, ReminderStop,
                                        reminder_due_at, stop_for_payment,
                                        stops_for_status_change)
 from shared.events import Event, parse_timestamp
+from shared.family_links import link_expiry
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -107,9 +109,9 @@ def _invoice_issued(event: Event, preferences: SchoolPreferences) -> Plan:
     payload = event.payload
     recipient = formatting.normalise_address(payload.get("guardian_email"))
     invoice = _invoice(payload)
-    autopay_url = payload.get("autopay_url") if payload.get("send_autopay_link") else None
     context = {**_base(event), "invoice": invoice if payload.get("send_invoice") else None,
-               "autopay_url": autopay_url or None}
+               "autopay_url": _autopay_link(payload) if payload.get("send_autopay_link")
+               else None}
     notice = Notice("approved", Purpose.TRANSACTIONAL, recipient,
                     f"invoice-issued:{payload['invoice_id']}", context)
     reminders = ()
@@ -164,6 +166,20 @@ def _status_notice(event: Event, recipient: str | None, status: str) -> Notice:
                "note": formatting.text_or_none(event.payload.get("note"))}
     return Notice("status_update", Purpose.TRANSACTIONAL, recipient, f"event:{event.event_id}",
                   context)
+
+
+def _autopay_link(payload: Mapping[str, Any]) -> str | None:
+    """The placeholder of the invoice's autopay link, which the sender signs: the event
+    carries the link's expiry, never the link."""
+    expires_at = _moment(payload.get("autopay_link_expires_at"), None)
+    if expires_at is None:
+        # An event enqueued before the expiry replaced the link in the payload: the registrar's
+        # own rule gives it (to within the second, and any signed expiry opens the page).
+        issued_at = _moment(payload.get("issued_at"), None)
+        if issued_at is None:
+            return None
+        expires_at = link_expiry(issued_at)
+    return autopay_placeholder(payload["invoice_id"], expires_at)
 
 
 def _invoice(payload: Mapping[str, Any]) -> dict:

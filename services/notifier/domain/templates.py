@@ -3,6 +3,9 @@ and a sample of its variables (the API shows them, and checks a school's templat
 
 Every template may also use: school_name, guardian_name, student_first_name,
 student_last_name, student_name (each may be None), registration_id and unsubscribe_url.
+unsubscribe_url and autopay_url are placeholders when a message is written, signed links under
+EDQUILL_PUBLIC_URL in the e-mail (notifier.domain.link_placeholders): use them whole, as an
+href or on a line of their own, never through a filter that changes them.
 """
 from __future__ import annotations
 

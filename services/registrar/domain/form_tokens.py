@@ -3,21 +3,25 @@ registration form): an HMAC, under EDQUILL_SECRET_KEY, of the form's purpose and
 nonce the browser keeps in an HttpOnly, SameSite=Strict cookie. Another site can neither read
 the cookie nor make the browser send it with a cross-site post, so it cannot forge the token.
 
-Signed-in pages use shared.sessions.csrf_token_for instead (bound to the session token).
+Signed-in pages use shared.sessions.csrf_token_for instead (bound to the session token). Both
+sign with the current key and accept any key of the ring (shared.signing), so a form opened
+before a key rotation can still be sent after it.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
+from shared.signing import KeyRing
 
 
-def form_token(secret: str, purpose: str, nonce: str) -> str:
-    message = b"form:" + purpose.encode() + b"\0" + nonce.encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+def form_token(keys: KeyRing, purpose: str, nonce: str) -> str:
+    return keys.mac(_message(purpose, nonce))
 
 
-def form_token_valid(secret: str, purpose: str, nonce: str | None,
+def form_token_valid(keys: KeyRing, purpose: str, nonce: str | None,
                      presented: str | None) -> bool:
-    if not nonce or not presented:
+    if not nonce:
         return False
-    return hmac.compare_digest(form_token(secret, purpose, nonce), presented)
+    return keys.mac_valid(_message(purpose, nonce), presented)
+
+
+def _message(purpose: str, nonce: str) -> bytes:
+    return b"form:" + purpose.encode() + b"\0" + nonce.encode()

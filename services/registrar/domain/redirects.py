@@ -4,8 +4,8 @@
 Accepted:
   - a local path: starts with one "/" (not "//", which browsers read as another host), with
     no backslash and no control character (browsers turn "\\" into "/");
-  - an absolute http(s) URL whose origin is one of the configured service URLs
-    (EDQUILL_REGISTRAR_URL, ...), or whose host is the host the request came to, on one of
+  - an absolute http(s) URL whose origin is a trusted one (the caller gives EDQUILL_PUBLIC_URL's),
+    or whose host is the host the request came to, on one of
     the system's known ports (the services' and the gateway's) or the request's own port:
     the dashboard on its own port sends people to /login?next=http://host:8002/admin/dashboard.
 Nothing else, and no URL with a user name or password in it.

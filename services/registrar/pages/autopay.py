@@ -15,7 +15,9 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 
 from registrar import autopay
 from registrar.client_address import client_address
-from registrar.domain.autopay_links import ExpiredLink, InvalidLink, csrf_token, csrf_valid
+from registrar.domain.autopay_links import csrf_token, csrf_valid
+from shared.family_links import ExpiredLink, InvalidLink
+from shared.signing import KeyRing
 from shared.web import NotFound, request_db
 
 NONCE_COOKIE = "edquill_autopay_nonce"
@@ -35,8 +37,8 @@ def show(token: str):
 
 @blp.post("/autopay/<token>")
 def confirm(token: str):
-    secret = _secret()
-    if not csrf_valid(secret, request.cookies.get(NONCE_COOKIE), token,
+    keys = _keys()
+    if not csrf_valid(keys, request.cookies.get(NONCE_COOKIE), token,
                       request.form.get("csrf_token")):
         return _message(403, "This form has expired",
                         "Please reload the page and confirm again.")
@@ -52,7 +54,7 @@ def confirm(token: str):
     if errors:
         return _form(token, page, errors, status=422)
     try:
-        autopay.accept(request_db("registrar"), secret, token, _now(), signer_name=signer_name,
+        autopay.accept(request_db("registrar"), keys, token, _now(), signer_name=signer_name,
                        client_address=client_address(), user_agent=request.user_agent.string)
     except (InvalidLink, ExpiredLink, NotFound):
         return _open(token)
@@ -62,7 +64,7 @@ def confirm(token: str):
 def _open(token: str):
     """The page's facts, or the answer to send instead (a bad or expired link)."""
     try:
-        return autopay.open_link(request_db("registrar"), _secret(), token, _now())
+        return autopay.open_link(request_db("registrar"), _keys(), token, _now())
     except ExpiredLink:
         return _message(410, "This link has expired",
                         "Please ask the school to send you a new autopay link.")
@@ -75,7 +77,7 @@ def _form(token: str, page: dict, errors: dict, status: int = 200):
     nonce = request.cookies.get(NONCE_COOKIE) or secrets.token_urlsafe(32)
     response = make_response(render_template(
         "autopay/confirm.html", page=page, errors=errors, form=request.form,
-        csrf_token=csrf_token(_secret(), nonce, token)), status)
+        csrf_token=csrf_token(_keys(), nonce, token)), status)
     response.set_cookie(NONCE_COOKIE, nonce, httponly=True, samesite="Strict",
                         secure=request.is_secure, path="/autopay/")
     return _protected(response)
@@ -98,8 +100,8 @@ def _protected(response):
     return response
 
 
-def _secret() -> str:
-    return current_app.config["EDQUILL_SETTINGS"].secret_key
+def _keys() -> KeyRing:
+    return KeyRing.of(current_app.config["EDQUILL_SETTINGS"])
 
 
 def _now() -> datetime:

@@ -24,6 +24,7 @@ from registrar.schools import school_by_slug
 from registrar.submissions import submit_public
 from registrar.throttle import Throttled
 from registrar.views.public_registrations.schemas import SelfRegistrationSchema
+from shared.signing import KeyRing
 from shared.web import NotFound, request_db
 
 NONCE_COOKIE = "edquill_register_nonce"
@@ -65,7 +66,7 @@ def submit(slug: str):
     school = _school(slug)
     values = {name: (request.form.get(name) or "") for name in TEXT_FIELDS + CAMPAIGN_FIELDS}
     values.update({name: request.form.get(name) == "yes" for name in CONSENTS})
-    if not form_token_valid(_secret(), FORM_PURPOSE, request.cookies.get(NONCE_COOKIE),
+    if not form_token_valid(_keys(), FORM_PURPOSE, request.cookies.get(NONCE_COOKIE),
                             request.form.get("csrf_token")):
         return _form(school, values, errors={}, status=403, problem=(
             "This page had been open for a while, so for your security the form was not sent. "
@@ -131,11 +132,11 @@ def _form(school, values: dict, errors: dict, *, status: int = 200, problem: str
     response = html_page(render_template(
         "family/form.html", school=school, values=values, errors=errors, problem=problem,
         programs=programs, how_heard=HOW_HEARD,
-        csrf_token=form_token(_secret(), FORM_PURPOSE, nonce)), status, headers=headers)
+        csrf_token=form_token(_keys(), FORM_PURPOSE, nonce)), status, headers=headers)
     response.set_cookie(NONCE_COOKIE, nonce, httponly=True, samesite="Strict",
                         secure=request.is_secure, path="/register/")
     return response
 
 
-def _secret() -> str:
-    return current_app.config["EDQUILL_SETTINGS"].secret_key
+def _keys() -> KeyRing:
+    return KeyRing.of(current_app.config["EDQUILL_SETTINGS"])

@@ -23,6 +23,7 @@ from registrar.pages.staff_session import csrf_checked, staff_session
 from registrar.throttle import Throttled
 from registrar.tokens import revoke_token
 from shared.sessions import clear_session_cookie, set_session_cookie
+from shared.signing import KeyRing
 from shared.web import request_db
 
 NONCE_COOKIE = "edquill_login_nonce"
@@ -46,7 +47,7 @@ def show_sign_in():
 @blp.post("/login")
 def submit_sign_in():
     target = _next_target(request.form.get("next"))
-    if not form_token_valid(_secret(), FORM_PURPOSE, request.cookies.get(NONCE_COOKIE),
+    if not form_token_valid(_keys(), FORM_PURPOSE, request.cookies.get(NONCE_COOKIE),
                             request.form.get("csrf_token")):
         return _form(target, error="This sign-in form had expired. Please sign in again.",
                      status=403)
@@ -97,7 +98,7 @@ def _form(target: str | None, *, email: str = "", error: str | None = None,
     nonce = request.cookies.get(NONCE_COOKIE) or secrets.token_urlsafe(32)
     response = html_page(render_template(
         "sign_in/form.html", next=target, email=email, error=error, notice=notice,
-        fields=fields or {}, csrf_token=form_token(_secret(), FORM_PURPOSE, nonce)),
+        fields=fields or {}, csrf_token=form_token(_keys(), FORM_PURPOSE, nonce)),
         status, form_targets=_origin_of(target), headers=headers)
     response.set_cookie(NONCE_COOKIE, nonce, httponly=True, samesite="Strict",
                         secure=request.is_secure, path="/login")
@@ -106,9 +107,10 @@ def _form(target: str | None, *, email: str = "", error: str | None = None,
 
 def _next_target(value: str | None) -> str | None:
     settings = current_app.config["EDQUILL_SETTINGS"]
+    # The public address only: the services' own URLs are for calls between them, never a
+    # place to send a browser.
     return safe_next(value, request_host=request.host, known_ports=settings.ports.values(),
-                     trusted_origins=(settings.registrar_url, settings.kpi_url,
-                                      settings.notifier_url))
+                     trusted_origins=(settings.public_url,))
 
 
 def _origin_of(target: str | None) -> tuple[str, ...]:
@@ -118,5 +120,5 @@ def _origin_of(target: str | None) -> tuple[str, ...]:
     return (f"{parts.scheme}://{parts.netloc}",) if parts.netloc else ()
 
 
-def _secret() -> str:
-    return current_app.config["EDQUILL_SETTINGS"].secret_key
+def _keys() -> KeyRing:
+    return KeyRing.of(current_app.config["EDQUILL_SETTINGS"])

@@ -16,6 +16,7 @@ from registrar import users
 from registrar.schools import School, school_by_id
 from registrar.tokens import Principal, principal_for
 from shared.sessions import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_token_for, csrf_valid
+from shared.signing import KeyRing
 from shared.web import request_db
 
 # Roles that may change a registration (the API's "registrar" and above); a viewer looks.
@@ -59,7 +60,7 @@ def signed_in(fragment: bool = False):
 
 def csrf_checked(session: StaffSession) -> bool:
     presented = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
-    return csrf_valid(_secret(), session.token, presented)
+    return csrf_valid(_keys(), session.token, presented)
 
 
 def sign_in_url(next_page: str) -> str:
@@ -76,7 +77,7 @@ def _resolve(token: str) -> StaffSession | None:
     school = school_by_id(connection, principal.school_id)
     account = users.account_of(connection, principal)
     return StaffSession(token, principal, school, account.email if account else None,
-                        csrf_token_for(_secret(), token))
+                        csrf_token_for(_keys(), token))
 
 
 def _this_page() -> str:
@@ -86,5 +87,5 @@ def _this_page() -> str:
     return request.full_path.rstrip("?")
 
 
-def _secret() -> str:
-    return current_app.config["EDQUILL_SETTINGS"].secret_key
+def _keys() -> KeyRing:
+    return KeyRing.of(current_app.config["EDQUILL_SETTINGS"])

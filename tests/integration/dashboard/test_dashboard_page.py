@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from shared.sessions import SESSION_COOKIE, csrf_token_for
+from shared.signing import KeyRing
 from tests.integration.dashboard.conftest import GENEROUS_BUDGET_SECONDS, dashboard_client
 from tests.support.dashboard import submitted
 from tests.support.tcp_proxy import free_port
@@ -47,13 +48,14 @@ def school_with_a_lead(make_school, worker):
 
 
 def test_the_page_without_a_session_sends_the_browser_to_sign_in(dashboard_service,
-                                                                 registrar_service):
+                                                                 settings):
     status, headers, body = request(dashboard_service.url, "/admin/dashboard?range=7d")
 
     assert status == 303
     location = urlsplit(headers["Location"])
+    # Under the public address, never the registrar's service-to-service URL.
     assert f"{location.scheme}://{location.netloc}{location.path}" == (
-        f"{registrar_service.url}/login")
+        f"{settings.public_url}/login")
     assert parse_qs(location.query)["next"] == [f"{dashboard_service.url}/admin/dashboard?range=7d"]
     assert "Traceback" not in body
 
@@ -75,7 +77,7 @@ def test_behind_the_gateway_the_sign_in_redirect_stays_on_the_origin(dashboard_s
 
 
 def test_signed_in_the_page_shows_tiles_and_the_rail(dashboard_service, school_with_a_lead,
-                                                     registrar_service):
+                                                     settings):
     status, headers, body = request(dashboard_service.url, "/admin/dashboard",
                                     cookie=school_with_a_lead.tokens["viewer"])
 
@@ -84,7 +86,7 @@ def test_signed_in_the_page_shows_tiles_and_the_rail(dashboard_service, school_w
     assert headers["Cache-Control"] == "no-store"
     assert '<li class="tile" id="tile-leads">' in body
     assert '<li class="tile" id="tile-pending_review">' in body
-    assert (f'<a href="{registrar_service.url}/admin/registrar?registration=5">'
+    assert (f'<a href="{settings.public_url}/admin/registrar?registration=5">'
             "Pia Page: new lead, not reviewed yet</a>") in body
     assert 'role="img" aria-labelledby="chart-title chart-desc"' in body
     assert "<caption" in body  # the chart's numbers as a table
@@ -128,7 +130,7 @@ def test_an_admin_saves_the_targets_with_the_forms_csrf_token(dashboard_service,
                                                               school_with_a_lead, settings):
     token = school_with_a_lead.tokens["admin"]
     _status, _headers, page = request(dashboard_service.url, "/admin/dashboard", cookie=token)
-    assert csrf_of(page) == csrf_token_for(settings.secret_key, token)
+    assert csrf_of(page) == csrf_token_for(KeyRing.of(settings), token)
 
     status, headers, _body = request(
         dashboard_service.url, "/admin/dashboard/settings", cookie=token, method="POST",
@@ -156,7 +158,7 @@ def test_the_settings_form_without_its_csrf_token_is_refused(dashboard_service,
 
 def test_a_csrf_token_of_another_session_is_refused(dashboard_service, school_with_a_lead,
                                                     settings):
-    other = csrf_token_for(settings.secret_key, school_with_a_lead.tokens["viewer"])
+    other = csrf_token_for(KeyRing.of(settings), school_with_a_lead.tokens["viewer"])
 
     status, _headers, _body = request(
         dashboard_service.url, "/admin/dashboard/settings",
@@ -172,7 +174,7 @@ def test_a_viewer_cannot_save_the_targets(dashboard_service, school_with_a_lead,
 
     status, _headers, body = request(
         dashboard_service.url, "/admin/dashboard/settings", cookie=token, method="POST",
-        form={"csrf_token": csrf_token_for(settings.secret_key, token), "lead_wait_hours": "1",
+        form={"csrf_token": csrf_token_for(KeyRing.of(settings), token), "lead_wait_hours": "1",
               "needs_info_wait_hours": "1", "approved_wait_hours": "1"})
 
     assert status == 403
@@ -185,7 +187,7 @@ def test_targets_out_of_bounds_are_shown_on_the_form(dashboard_service, school_w
 
     status, _headers, body = request(
         dashboard_service.url, "/admin/dashboard/settings", cookie=token, method="POST",
-        form={"csrf_token": csrf_token_for(settings.secret_key, token), "lead_wait_hours": "0",
+        form={"csrf_token": csrf_token_for(KeyRing.of(settings), token), "lead_wait_hours": "0",
               "needs_info_wait_hours": "lots", "approved_wait_hours": "36"})
 
     assert status == 422

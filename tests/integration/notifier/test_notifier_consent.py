@@ -8,6 +8,7 @@ import pytest
 
 from notifier.app import create_app
 from notifier.unsubscribe_links import unsubscribe_token
+from shared.signing import KeyRing
 from tests.support.notifier import (Family, consent_of, messages_of, new_school_id,
                                     registration_consent_of, school_created, statuses_of,
                                     unique_email, utc)
@@ -83,7 +84,7 @@ def test_one_click_unsubscribe_records_the_opt_out(notifier_client, settings, qu
     clock.advance(minutes=1)
     wait_until(lambda: registration_consent_of(notifier_db, school_id, family.registration_id),
                what="consent")
-    token = unsubscribe_token(settings.secret_key, school_id, family.email)
+    token = unsubscribe_token(KeyRing.of(settings), school_id, family.email)
 
     answer = notifier_client.post(f"/unsubscribe/{token}",
                                   data={"List-Unsubscribe": "One-Click"})
@@ -103,7 +104,7 @@ def test_after_an_unsubscribe_reminders_are_suppressed(notifier_client, settings
     start_worker()
     wait_until(lambda: registration_consent_of(notifier_db, school_id, family.registration_id),
                what="consent")
-    token = unsubscribe_token(settings.secret_key, school_id, family.email)
+    token = unsubscribe_token(KeyRing.of(settings), school_id, family.email)
     clock.advance(minutes=1)  # the opt-out comes after the form's yes
     notifier_client.post(f"/unsubscribe/{token}")
 
@@ -116,7 +117,7 @@ def test_after_an_unsubscribe_reminders_are_suppressed(notifier_client, settings
 
 def test_the_unsubscribe_page_asks_before_it_changes_anything(notifier_client, settings,
                                                               notifier_db, school_id):
-    token = unsubscribe_token(settings.secret_key, school_id, "p@families.example")
+    token = unsubscribe_token(KeyRing.of(settings), school_id, "p@families.example")
 
     page = notifier_client.get(f"/unsubscribe/{token}")
 
@@ -125,6 +126,7 @@ def test_the_unsubscribe_page_asks_before_it_changes_anything(notifier_client, s
 
 
 def test_a_forged_unsubscribe_link_is_refused(notifier_client, school_id):
-    token = unsubscribe_token("not-our-secret-key-at-all", school_id, "p@families.example")
+    token = unsubscribe_token(KeyRing(("not-our-secret-key-at-all",)), school_id,
+                              "p@families.example")
 
     assert notifier_client.post(f"/unsubscribe/{token}").status_code == 404

@@ -13,6 +13,7 @@ from notifier.app import create_app
 from notifier.confirmation_links import confirmation_token
 from notifier.domain.consent import link_token_hash
 from notifier.unsubscribe_links import unsubscribe_token
+from shared.signing import KeyRing
 from tests.support.notifier import (Family, confirmations_of, consent_history_of, consent_of,
                                     messages_of, new_school_id, registration_consent_of,
                                     school_created, unique_email)
@@ -282,7 +283,7 @@ def test_a_confirmation_link_signed_with_another_key_is_refused(
     _sent_confirmation(notifier_db, sink, school_id)
     (asked,) = confirmations_of(notifier_db, school_id, unsubscribed.email)
     before = _state(notifier_db, school_id, unsubscribed.email)
-    forged = confirmation_token("a-key-that-is-not-ours-at-all-0123456789", school_id,
+    forged = confirmation_token(KeyRing(("a-key-that-is-not-ours-at-all-0123456789",)), school_id,
                                 asked["id"])
 
     assert notifier_client.post(f"/unsubscribe/resubscribe/{forged}").status_code == 404
@@ -298,7 +299,7 @@ def test_a_link_naming_another_schools_confirmation_is_refused_and_changes_nothi
     (asked,) = confirmations_of(notifier_db, school_id, unsubscribed.email)
     before = _state(notifier_db, school_id, unsubscribed.email)
     # Signed by us, but for the other school: a confirmation is only ever its own school's.
-    foreign = confirmation_token(settings.secret_key, other_school, asked["id"])
+    foreign = confirmation_token(KeyRing.of(settings), other_school, asked["id"])
 
     for answer in (notifier_client.get(f"/unsubscribe/resubscribe/{foreign}"),
                    notifier_client.post(f"/unsubscribe/resubscribe/{foreign}")):

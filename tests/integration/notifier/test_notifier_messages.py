@@ -56,7 +56,7 @@ def test_every_message_offers_one_click_unsubscribe(start_worker, queues, sink, 
 
 
 def test_the_approval_carries_the_invoice_and_autopay_link_when_asked(start_worker, queues,
-                                                                     sink, family):
+                                                                     sink, family, settings):
     start_worker()
     queues.publish_event(family.invoice_issued(7, send_invoice=True, send_autopay_link=True))
 
@@ -66,7 +66,7 @@ def test_the_approval_carries_the_invoice_and_autopay_link_when_asked(start_work
     assert message["Subject"] == "Sunrise Music School: Ada's registration is approved"
     text = message.get_body(("plain",)).get_content()
     assert "Invoice INV-0007" in text and "Total due: USD 250.00" in text
-    assert "https://registrar.example/autopay/abc" in text
+    assert f"{settings.public_url}/autopay/" in text
 
 
 def test_the_approval_leaves_out_what_the_registrar_did_not_ask_for(start_worker, queues, sink,

@@ -86,10 +86,12 @@ def test_approving_enqueues_invoice_issued_for_the_registration(client, school,
     payload = event["payload"]
     assert {key: payload[key] for key in (
         "registration_id", "invoice_id", "number", "amount_minor", "currency", "send_invoice",
-        "send_autopay_link", "autopay_url", "guardian_email")} == {
+        "send_autopay_link", "autopay_link_expires_at", "guardian_email")} == {
         "registration_id": registration_id, "invoice_id": invoice["id"], "number": "INV-000001",
         "amount_minor": 18000, "currency": "USD", "send_invoice": True,
-        "send_autopay_link": False, "autopay_url": None, "guardian_email": "parent@example.com"}
+        "send_autopay_link": False, "autopay_link_expires_at": None,
+        "guardian_email": "parent@example.com"}
+    assert "autopay_url" not in payload
 
 
 def test_the_approval_is_announced_before_the_invoice(client, school, registration_id,
@@ -139,9 +141,10 @@ def test_an_autopay_link_comes_when_asked_and_the_school_allows_it(client, schoo
                                                                    registrar_db):
     enable_flag(registrar_db, school.id, "autopay")
     invoice = approve(client, school, registration_id, send_autopay_link=True).get_json()
-    assert invoice["autopay_url"].startswith(f"{settings.registrar_url}/autopay/")
+    assert invoice["autopay_url"].startswith(f"{settings.public_url}/autopay/")
     (event,) = outbox_events(registrar_db, school.id, "invoice.issued")
-    assert event["payload"]["autopay_url"] == invoice["autopay_url"]
+    assert "autopay_url" not in event["payload"]  # a bearer link never enters the outbox
+    assert event["payload"]["autopay_link_expires_at"].endswith("Z")
     assert event["payload"]["send_autopay_link"] is True
 
 

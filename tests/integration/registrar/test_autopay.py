@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from registrar.domain.autopay_links import AutopayLink, sign_link
+from shared.family_links import AutopayLink, sign_autopay_link
+from shared.signing import KeyRing
 from tests.support.classes import (audit_actions, enable_flag, outbox_events,
                                    registration_in_class)
 
@@ -24,7 +25,7 @@ def invoice(client, school, registrar_db) -> dict:
 
 @pytest.fixture
 def page_path(invoice, settings) -> str:
-    return invoice["autopay_url"].removeprefix(settings.registrar_url)
+    return invoice["autopay_url"].removeprefix(settings.public_url)
 
 
 def csrf_of(response) -> str:
@@ -76,13 +77,13 @@ def test_a_tampered_link_is_not_found(client, page_path):
 
 
 def test_a_link_signed_with_another_secret_is_not_found(client, invoice, school):
-    token = sign_link("another-secret-of-enough-length", AutopayLink(
+    token = sign_autopay_link(KeyRing(("another-secret-of-enough-length",)), AutopayLink(
         school.id, invoice["id"], datetime.now(timezone.utc) + timedelta(days=1)))
     assert client.get(f"/autopay/{token}").status_code == 404
 
 
 def test_an_expired_link_is_gone(client, invoice, school, settings):
-    token = sign_link(settings.secret_key, AutopayLink(
+    token = sign_autopay_link(KeyRing.of(settings), AutopayLink(
         school.id, invoice["id"], datetime.now(timezone.utc) - timedelta(seconds=1)))
     response = client.get(f"/autopay/{token}")
     assert response.status_code == 410

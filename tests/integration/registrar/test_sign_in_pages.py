@@ -7,6 +7,7 @@ from http.cookies import SimpleCookie
 import pytest
 
 from shared.sessions import SESSION_COOKIE, csrf_token_for
+from shared.signing import KeyRing
 from tests.support.pages import csrf_field, sign_in_with_form
 
 
@@ -95,9 +96,9 @@ def test_signing_out_revokes_the_token_and_clears_the_cookie(client, staff_accou
     token = session_cookie(sign_in_with_form(client, staff_account.email,
                                              staff_account.password,
                                              address=client_address))["value"]
-    secret = registrar_app.config["EDQUILL_SETTINGS"].secret_key
+    keys = KeyRing.of(registrar_app.config["EDQUILL_SETTINGS"])
 
-    answer = client.post("/logout", data={"csrf_token": csrf_token_for(secret, token)})
+    answer = client.post("/logout", data={"csrf_token": csrf_token_for(keys, token)})
 
     assert answer.status_code == 303 and answer.headers["Location"] == "/login?signed_out=1"
     assert session_cookie(answer)["value"] == ""

@@ -15,6 +15,7 @@ from notifier.domain.consent import LinkFollowed
 from notifier.unsubscribe_links import UnsubscribeRequest, read_unsubscribe_token
 from notifier.unsubscribing import unsubscribe
 from notifier.views.unsubscribe.pages import family_page as _page
+from shared.signing import KeyRing
 from shared.web import request_db
 
 blp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe")
@@ -51,7 +52,7 @@ def unsubscribe_now(token: str) -> Response:
 
 
 def _read(token: str) -> UnsubscribeRequest | None:
-    return read_unsubscribe_token(current_app.config["EDQUILL_SETTINGS"].secret_key, token)
+    return read_unsubscribe_token(KeyRing.of(current_app.config["EDQUILL_SETTINGS"]), token)
 
 
 def _school_name(wanted: UnsubscribeRequest) -> str:

@@ -18,6 +18,7 @@ from notifier.confirmation_links import ConfirmationLink, read_confirmation_toke
 from notifier.domain.consent import LinkFollowed
 from notifier.resubscribing import Confirmation, confirm, confirmation_of
 from notifier.views.unsubscribe.pages import family_page
+from shared.signing import KeyRing
 from shared.web import request_db
 
 blp = Blueprint("resubscribe", __name__, url_prefix="/unsubscribe/resubscribe")
@@ -82,8 +83,7 @@ def _already_confirmed(asked: dict, school: str) -> Response:
 
 
 def _read(token: str) -> ConfirmationLink | None:
-    return read_confirmation_token(current_app.config["EDQUILL_SETTINGS"].verification_keys,
-                                   token)
+    return read_confirmation_token(KeyRing.of(current_app.config["EDQUILL_SETTINGS"]), token)
 
 
 def _asked(link: ConfirmationLink) -> dict | None:

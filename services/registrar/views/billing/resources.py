@@ -1,7 +1,9 @@
 """POST /api/admin/self-registration/approve, GET /api/admin/invoices/{id} and
 POST /api/admin/invoices/{id}/payments.
 
-A registrar approves and records payments; anyone of the school (viewer and up) reads invoices.
+A registrar approves and records payments; anyone of the school (viewer and up) reads invoices,
+but only those who may act for the school (registrar and up) see the autopay link: it is a
+bearer credential that pays for the family.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from registrar import billing
-from registrar.access import current_principal, requires
+from registrar.access import current_principal, has_role, requires
 from registrar.approvals import approve
 from registrar.payments import pay
 from registrar.users import actor_for
@@ -44,12 +46,13 @@ def approve_registration(approval):
 @requires("viewer")
 @blp.response(200, InvoiceOut)
 def invoice(invoice_id):
-    """One invoice with its lines, payments and balance."""
-    settings, school_id = current_app.config["EDQUILL_SETTINGS"], current_principal().school_id
+    """One invoice with its lines, payments and balance; its autopay link for the registrar
+    and admin roles only (null for a viewer)."""
+    principal = current_principal()
+    signing = current_app.config["EDQUILL_SETTINGS"] if has_role(principal, "registrar") else None
     with request_db("registrar").cursor() as cursor:
-        row = billing.invoice_row(cursor, school_id, invoice_id)
-        return billing.invoice_answer(cursor, school_id, row, settings.secret_key,
-                                      settings.registrar_url)
+        row = billing.invoice_row(cursor, principal.school_id, invoice_id)
+        return billing.invoice_answer(cursor, principal.school_id, row, signing)
 
 
 @blp.route("/invoices/<int:invoice_id>/payments", methods=["POST"])

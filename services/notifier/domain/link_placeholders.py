@@ -1,0 +1,65 @@
+"""Bearer links in a message, kept as placeholders until the moment it is sent. No I/O.
+
+An autopay, unsubscribe or consent-confirmation link acts for the family: whoever holds it can use it. So nothing the
+notifier stores (t_message_log's context and bodies, t_reminder's context) holds one. Templates
+are rendered with a placeholder in each link's place that says what the link is for (ids and
+the expiry, no signature); the sender swaps in the signed URL as it builds the e-mail
+(notifier.message_links), and the signed URL lives only in the e-mail itself.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Callable
+
+# Letters, digits and hyphens only: HTML escaping and URL quoting leave them as they are, so
+# the sender finds them in either body, and they are a valid href until it does.
+UNSUBSCRIBE_PLACEHOLDER = "edquill-link-unsubscribe"
+_PLACEHOLDERS = re.compile(r"edquill-link-(?:unsubscribe|autopay-(\d+)-(\d+)|confirm-(\d+))")
+_AUTOPAY_PLACEHOLDER = re.compile(r"edquill-link-autopay-\d+-\d+")
+
+UnsubscribeUrl = Callable[[], str]
+AutopayUrl = Callable[[int, datetime], str]
+ConfirmationUrl = Callable[[int], str]
+
+
+def autopay_placeholder(invoice_id: int, expires_at: datetime) -> str:
+    """Where the autopay link of the invoice, expiring at `expires_at` (to the second), goes."""
+    return f"edquill-link-autopay-{int(invoice_id)}-{int(expires_at.timestamp())}"
+
+
+def confirmation_placeholder(confirmation_id: int) -> str:
+    """Where the link confirming the address's consent again (t_consent_confirmation) goes."""
+    return f"edquill-link-confirm-{int(confirmation_id)}"
+
+
+def without_signed_links(context: dict) -> dict:
+    """`context` with any autopay link that is not a placeholder taken out (None), its digest
+    items' too. Reminders scheduled before links became placeholders kept the signed link,
+    under a service address, in t_reminder.context: such a reminder goes without the link
+    rather than store it again or send an address that is not the public one."""
+    cleaned = dict(context)
+    link = cleaned.get("autopay_url")
+    if isinstance(link, str) and not _AUTOPAY_PLACEHOLDER.fullmatch(link):
+        cleaned["autopay_url"] = None
+    if isinstance(cleaned.get("items"), list):
+        cleaned["items"] = [without_signed_links(item) if isinstance(item, dict) else item
+                            for item in cleaned["items"]]
+    return cleaned
+
+
+def fill_links(text: str | None, unsubscribe_url: UnsubscribeUrl, autopay_url: AutopayUrl,
+               confirmation_url: ConfirmationUrl) -> str | None:
+    """`text` with every placeholder replaced by the link it stands for."""
+    if not text:
+        return text
+
+    def link(match: re.Match) -> str:
+        invoice_id, expiry, confirmation_id = match.groups()
+        if confirmation_id is not None:
+            return confirmation_url(int(confirmation_id))
+        if invoice_id is None:
+            return unsubscribe_url()
+        return autopay_url(int(invoice_id), datetime.fromtimestamp(int(expiry), timezone.utc))
+
+    return _PLACEHOLDERS.sub(link, text)
