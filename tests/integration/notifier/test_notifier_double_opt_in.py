@@ -46,7 +46,7 @@ def unsubscribed(start_worker, queues, clock, settings, notifier_client, notifie
     wait_until(lambda: registration_consent_of(notifier_db, school_id, first.registration_id),
                what="the first form's consent")
     clock.advance(minutes=1)
-    token = unsubscribe_token(settings.secret_key, school_id, first.email)
+    token = unsubscribe_token(KeyRing.of(settings), school_id, first.email)
     assert notifier_client.post(f"/unsubscribe/{token}").status_code == 200
     clock.advance(minutes=1)
     return first
@@ -240,7 +240,7 @@ def test_every_decision_is_kept_with_who_when_and_proof(
     first_form, unsubscribe, _, second_form, confirmation = history
     assert first_form["registration_id"] == unsubscribed.registration_id
     assert first_form["event_id"] is not None and first_form["token_hash"] is None
-    unsubscribe_link = unsubscribe_token(settings.secret_key, school_id, unsubscribed.email)
+    unsubscribe_link = unsubscribe_token(KeyRing.of(settings), school_id, unsubscribed.email)
     assert unsubscribe["token_hash"] == link_token_hash(unsubscribe_link)
     assert (unsubscribe["via"], unsubscribe["request_address"]) == ("unsubscribe_link",
                                                                     "127.0.0.1")
