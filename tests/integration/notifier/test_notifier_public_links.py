@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 
 from notifier import reminder_store
+from notifier.app import create_app
 from notifier.bootstrap import bootstrap
+from notifier.confirmation_links import PATH as CONFIRMATION_PATH
+from notifier.confirmation_links import read_confirmation_token
 from notifier.domain.reminders import ReminderKind, ReminderRequest
 from notifier.domain.templates import TEMPLATES
+from notifier.unsubscribe_links import read_unsubscribe_token, unsubscribe_token
 from shared import db
-from notifier.unsubscribe_links import read_unsubscribe_token
 from shared.family_links import read_autopay_link
 from shared.signing import KeyRing
 from tests.integration.notifier.conftest import TEST_CONFIG
@@ -32,11 +35,13 @@ URL = re.compile(r"""https?://[^\s"'<>]+""")
 SENT_ONE_BY_ONE = {"status_update", "needs_info", "approved", "receipt", "welcome",
                    "needs_info_reminder", "invoice_reminder"}
 SENT_AS_DIGEST = {"reminder_digest"}
+SENT_TO_CONFIRM_CONSENT = {"consent_confirmation"}
 
 
 @pytest.fixture
 def public_settings(settings, sink):
-    return replace(settings, smtp_url=sink.url, public_url=PUBLIC_URL)
+    return replace(settings, smtp_url=sink.url, public_url=PUBLIC_URL,
+                   mail_from="no-reply@school.example")
 
 
 @pytest.fixture
@@ -67,7 +72,8 @@ def template_of(message) -> str:
     for words, key in (("we still need", "needs_info_reminder"), ("is still open",
                                                                   "invoice_reminder"),
                        ("more information", "needs_info"), ("is approved", "approved"),
-                       ("payment received", "receipt"), ("is in review", "status_update")):
+                       ("payment received", "receipt"), ("is in review", "status_update"),
+                       ("please confirm", "consent_confirmation")):
         if words in subject:
             return key
     raise AssertionError(f"no template has the subject {subject!r}")
@@ -98,7 +104,10 @@ def assert_links_open(links, settings, school_id, recipient, now) -> None:
     keys = KeyRing.of(settings)
     for link in links:
         path = link.removeprefix(PUBLIC_URL)
-        if path.startswith("/unsubscribe/"):
+        if path.startswith(CONFIRMATION_PATH):
+            confirmation = read_confirmation_token(keys, path.removeprefix(CONFIRMATION_PATH))
+            assert confirmation.school_id == school_id
+        elif path.startswith("/unsubscribe/"):
             wanted = read_unsubscribe_token(keys, path.removeprefix("/unsubscribe/"))
             assert (wanted.school_id, wanted.recipient) == (school_id, recipient)
         else:
@@ -108,7 +117,7 @@ def assert_links_open(links, settings, school_id, recipient, now) -> None:
 
 
 def test_the_templates_tested_here_are_all_the_notifier_has():
-    assert SENT_ONE_BY_ONE | SENT_AS_DIGEST == set(TEMPLATES)
+    assert SENT_ONE_BY_ONE | SENT_AS_DIGEST | SENT_TO_CONFIRM_CONSENT == set(TEMPLATES)
     assert {path.stem for path in TEMPLATE_DIR.iterdir()} == set(TEMPLATES)
 
 
@@ -191,3 +200,28 @@ def test_a_reminder_scheduled_with_a_stored_signed_link_goes_without_it(worker, 
                        "WHERE school_id = %s AND template_key = 'invoice_reminder'", (school_id,))
         (row,) = cursor.fetchall()
     assert all("legacy.signed.token" not in (row[column] or "") for column in row)
+
+
+def test_a_consent_confirmation_links_only_under_the_public_url(worker, queues, notifier_db,
+                                                                sink, clock, public_settings):
+    """An address that unsubscribed by link, named again on a form that says yes, is asked
+    to confirm: that e-mail's links too are under the public address, and open."""
+    school_id = school(queues, notifier_db)
+    first = Family(school_id, unique_email())
+    queues.publish_event(first.submitted(consent=True, occurred_at=clock()))
+    queues.publish_event(first.invoice_paid(76))  # something that sends, to wait for
+    sink.wait_for(1)
+    clock.advance(minutes=1)
+    notifier = create_app(public_settings, {"TESTING": True, "NOTIFIER_CLOCK": clock})
+    token = unsubscribe_token(KeyRing.of(public_settings), school_id, first.email)
+    assert notifier.test_client().post(f"/unsubscribe/{token}").status_code == 200
+    clock.advance(minutes=1)
+    again = Family(school_id, first.email)
+    queues.publish_event(again.submitted(consent=True, occurred_at=clock()))
+
+    confirmation = sink.wait_for(2)[-1]
+
+    assert template_of(confirmation.parsed()) == "consent_confirmation"
+    links = assert_only_public_links(confirmation, public_settings)
+    assert any(CONFIRMATION_PATH in link for link in links)
+    assert_links_open(links, public_settings, school_id, first.email, clock())
