@@ -32,7 +32,8 @@ def outbox() -> None:
 @click.option("--lease-seconds", default=15.0, show_default=True, type=click.FloatRange(1, 3600),
               help="How long a partition stays with a relay that stops renewing it (a crash).")
 @click.option("--max-attempts", default=8, show_default=True, type=click.IntRange(1, 100),
-              help="Failed publishes after which an event is parked as dead.")
+              help="Publishes refused as unroutable after which an event is parked as dead "
+                   "(an outage or a nack costs no attempt).")
 @click.option("--metrics-port", default=0, type=click.IntRange(0, 65535),
               help="Serve Prometheus metrics on this port (0: do not serve).")
 @click.pass_obj

@@ -73,7 +73,8 @@ class RelayOptions:
     batch_size: int = 1000
     max_idle_sleep: float = 0.05
     lease: timedelta = timedelta(seconds=15)
-    # A row that failed this many publishes is parked as dead (about a minute of retries).
+    # A row the broker refused (unroutable) this many times is parked as dead (about a minute
+    # of retries); outages and nacks do not count.
     max_attempts: int = 8
     confirm_timeout: float = 10.0
 

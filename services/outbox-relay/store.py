@@ -51,7 +51,7 @@ class Failure:
 
 @dataclass(frozen=True)
 class OutboxStatus:
-    unprocessed: int        # waiting or held: not yet published
+    unprocessed: int        # waiting for a relay (held and dead rows are counted apart)
     claimed: int
     stuck: int
     dead: int               # parked, waiting for an operator's replay or skip
@@ -207,13 +207,16 @@ class OutboxStore:
     # -- operators ---------------------------------------------------------------------------
 
     def status(self, lease: timedelta) -> OutboxStatus:
+        # Held rows are counted apart, like dead ones: unprocessed and the oldest age are the
+        # relays' own work, so a held registration does not read as relays falling behind.
         with self._connection.cursor() as cursor:
             cursor.execute(
-                "SELECT COUNT(*) AS unprocessed, "
+                "SELECT SUM(held_at IS NULL) AS unprocessed, "
                 "SUM(claim_token IS NOT NULL) AS claimed, SUM(held_at IS NOT NULL) AS held, "
                 "SUM(claim_token IS NOT NULL AND claimed_at < UTC_TIMESTAMP(6) - INTERVAL %s "
                 "MICROSECOND) AS stuck, "
-                "TIMESTAMPDIFF(MICROSECOND, MIN(created_at), UTC_TIMESTAMP(6)) AS oldest_us "
+                "TIMESTAMPDIFF(MICROSECOND, MIN(CASE WHEN held_at IS NULL THEN created_at END), "
+                "UTC_TIMESTAMP(6)) AS oldest_us "
                 "FROM t_event_outbox FORCE INDEX (ix_outbox_processed) "
                 "WHERE processed_at IS NULL AND dead_at IS NULL",
                 (int(lease.total_seconds() * 1_000_000),))

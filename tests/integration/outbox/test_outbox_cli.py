@@ -73,7 +73,8 @@ def dead_with_held_events(clean_outbox):
     event of registration 8."""
     rows = [outbox_row(7, attempts=1, last_error="malformed: payload lacks",
                        dead_at=ago(minutes=1)),
-            outbox_row(7, held_at=ago(seconds=50)), outbox_row(7, held_at=ago(seconds=40)),
+            outbox_row(7, created_at=ago(seconds=50), held_at=ago(seconds=50)),
+            outbox_row(7, created_at=ago(seconds=40), held_at=ago(seconds=40)),
             outbox_row(8)]
     return insert_outbox_rows(clean_outbox, rows)
 
@@ -83,7 +84,15 @@ def test_status_counts_dead_events_and_the_events_held_behind_them(settings,
     figures = json.loads(edquill_ok(settings, "outbox", "status", "--json"))
 
     assert {key: figures[key] for key in ("unprocessed", "dead", "held")} == {
-        "unprocessed": 3, "dead": 1, "held": 2}
+        "unprocessed": 1, "dead": 1, "held": 2}
+
+
+def test_held_events_do_not_count_toward_the_oldest_unprocessed_age(settings,
+                                                                    dead_with_held_events):
+    # The held rows are 40-50 s old; the one waiting row is fresh.
+    figures = json.loads(edquill_ok(settings, "outbox", "status", "--json"))
+
+    assert figures["oldest_unprocessed_age_seconds"] < 30
 
 
 def test_status_prints_the_held_count_on_a_line_of_its_own(settings, dead_with_held_events):
