@@ -13,7 +13,7 @@ from tests.support.broker import RefusingQueue
 from tests.support.outbox import (STATUS_UPDATED, arrived_ids, count_rows,
                                   event_ids_by_aggregate, first_arrival_order,
                                   insert_outbox_rows, interleaved_status_events, outbox_row,
-                                  stored_event)
+                                  stored_event, utcnow)
 from tests.support.processes import run_edquill
 from tests.support.tcp_proxy import free_port
 from tests.support.waiting import stays_true, wait_until
@@ -175,6 +175,18 @@ def test_a_replayed_event_that_is_still_broken_is_parked_again_and_holds_its_reg
                         and held_ids(registrar_db) == set(later)),
                what="the poison dead again and the later events held again")
     assert selfreg_probe.take(1, timeout=0.5) == []
+
+
+def test_an_event_held_with_no_dead_event_left_to_wait_for_is_released_and_published(
+        registrar_db, selfreg_probe, relays):
+    # As a hold that raced a replay would leave it: held, but nothing dead before it.
+    [orphan] = insert_outbox_rows(registrar_db, [outbox_row(POISONED, held_at=utcnow())])
+    relays()
+
+    arrivals = selfreg_probe.collect([orphan], timeout=20)
+
+    assert orphan in arrived_ids(arrivals)
+    assert stored_event(registrar_db, orphan)["held_at"] is None
 
 
 # -- skip --------------------------------------------------------------------------------------
