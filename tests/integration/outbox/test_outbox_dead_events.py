@@ -84,7 +84,7 @@ def held_behind_malformed(registrar_db, selfreg_probe, relays, malformed_then_la
     poison, later, others = malformed_then_later
     relays()
     arrivals = selfreg_probe.collect(others, timeout=20)
-    wait_until(lambda: held_ids(registrar_db) == set(later),
+    wait_until(lambda: held_ids(registrar_db) == set(later), timeout=20,
                what="the later events of the poisoned registration to be held")
     return poison, later, others, arrivals
 
@@ -95,7 +95,7 @@ def test_a_dead_event_holds_back_only_the_later_events_of_its_own_registration(
     relays()
 
     arrivals = selfreg_probe.collect(others, timeout=20)
-    wait_until(lambda: stored_event(registrar_db, poison)["dead_at"] is not None,
+    wait_until(lambda: stored_event(registrar_db, poison)["dead_at"] is not None, timeout=20,
                what="the malformed event to be dead")
     arrivals += selfreg_probe.collect(later, timeout=QUIET_SECONDS)
 
@@ -137,7 +137,8 @@ def held_behind_unroutable(registrar_db, selfreg_probe, relays):
     others = insert_outbox_rows(registrar_db, interleaved_status_events(OTHERS, 3))
     relays("--max-attempts", "1")
     arrivals = selfreg_probe.collect(others, timeout=20)
-    wait_until(lambda: held_ids(registrar_db) == set(later), what="the later events held")
+    wait_until(lambda: held_ids(registrar_db) == set(later), timeout=20,
+               what="the later events held")
     return invoice, later, arrivals
 
 
