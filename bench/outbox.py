@@ -287,7 +287,7 @@ def direct_publish_rate(settings: Settings, arrivals: Arrivals, run: str, count:
     started = time.perf_counter()
     for start in range(0, count, window):
         outcome = publisher.publish_batch(messages[start:start + window], timeout=30)
-        assert not outcome.refused and not outcome.unconfirmed, outcome
+        assert not (outcome.refused or outcome.nacked or outcome.unconfirmed), outcome
     elapsed = time.perf_counter() - started
     publisher.close()
     received = arrivals.wait_for(run, count, timeout=60)

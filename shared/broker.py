@@ -220,8 +220,14 @@ class ConsumerChannel:
         self._open_channel().basic_ack(tag, multiple=True)
 
     def give_back(self, delivery: Delivery) -> None:
-        """Return the message to the queue; the broker counts one more delivery."""
-        self._open_channel().basic_nack(delivery.tag, requeue=True)
+        """Return the message to the queue as a failed delivery, to be tried again.
+
+        basic.reject, not basic.nack: since RabbitMQ 4.3 a quorum queue raises a message's
+        delivery count (x-delivery-count, which `Delivery.attempt` reads, and which
+        x-delivery-limit is held against) for a reject but not for a nack. Given back with a
+        nack, a message that keeps failing would be tried forever, always as attempt 1.
+        """
+        self._open_channel().basic_reject(delivery.tag, requeue=True)
 
     def dead_letter(self, delivery: Delivery, reason: str, attempts: int) -> None:
         """Publish the message to this consumer's dead queue with the reason, then ack it.

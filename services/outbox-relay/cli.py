@@ -4,13 +4,14 @@ from __future__ import annotations
 import json
 import signal
 from datetime import timedelta
+from typing import Callable
 
 import click
 from prometheus_client import start_http_server
 
 from outbox_relay.bootstrap import bootstrap
 from outbox_relay.relay import RelayOptions
-from outbox_relay.store import OutboxStore
+from outbox_relay.store import NotDead, OutboxStore
 from shared import db
 from shared.config import Settings
 
@@ -31,7 +32,8 @@ def outbox() -> None:
 @click.option("--lease-seconds", default=15.0, show_default=True, type=click.FloatRange(1, 3600),
               help="How long a partition stays with a relay that stops renewing it (a crash).")
 @click.option("--max-attempts", default=8, show_default=True, type=click.IntRange(1, 100),
-              help="Failed publishes after which an event is parked as dead.")
+              help="Publishes refused as unroutable after which an event is parked as dead "
+                   "(an outage or a nack costs no attempt).")
 @click.option("--metrics-port", default=0, type=click.IntRange(0, 65535),
               help="Serve Prometheus metrics on this port (0: do not serve).")
 @click.pass_obj
@@ -64,7 +66,8 @@ def _store(settings: Settings):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
 def status(settings: Settings, lease_seconds: float, as_json: bool) -> None:
-    """Unprocessed, claimed, stuck and dead events, and the oldest unprocessed event's age."""
+    """Unprocessed, claimed, stuck, dead and held-back events, and the oldest unprocessed
+    event's age."""
     figures = _store(settings).status(timedelta(seconds=lease_seconds)).__dict__
     if as_json:
         click.echo(json.dumps(figures))
@@ -93,27 +96,54 @@ def purge(settings: Settings, older_than_days: int) -> None:
 
 @outbox.group("dead")
 def dead() -> None:
-    """Events parked after repeated failures."""
+    """Events parked as dead, and the events of their registrations held back behind them."""
 
 
 @dead.command("list")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
 @click.pass_obj
 def dead_list(settings: Settings, limit: int) -> None:
-    """List dead events with their last error, oldest first."""
+    """List dead events with their last error, oldest first, and how many events of the same
+    registration each one holds back."""
     for event in _store(settings).dead_events(limit):
         click.echo(f"{event['event_id']}  {event['event_type']:<24} school={event['school_id']} "
                    f"aggregate={event['aggregate_id']} attempts={event['attempts']} "
+                   f"holding={event['holding']} "
                    f"dead_at={event['dead_at']:%Y-%m-%dT%H:%M:%SZ}  {event['last_error']}")
 
 
 @dead.command("replay")
 @click.argument("event_ids", nargs=-1)
+@click.option("--event-id", "named", multiple=True,
+              help="A dead event to replay (repeat for several; also accepted as arguments).")
 @click.option("--all", "replay_all", is_flag=True, help="Replay every dead event.")
 @click.pass_obj
-def dead_replay(settings: Settings, event_ids: tuple[str, ...], replay_all: bool) -> None:
-    """Put dead events back in line for the relays (by event id, or --all)."""
-    if bool(event_ids) == replay_all:
-        raise click.UsageError("name event ids or pass --all (not both)")
-    count = _store(settings).replay_dead(None if replay_all else list(event_ids))
+def dead_replay(settings: Settings, event_ids: tuple[str, ...], named: tuple[str, ...],
+                replay_all: bool) -> None:
+    """Put dead events back in line for the relays, and release the events held behind them:
+    each registration's events then go out in their order, the replayed one first."""
+    chosen = list(event_ids + named)
+    if bool(chosen) == replay_all:
+        raise click.UsageError("name dead events with --event-id, or pass --all (not both)")
+    count = _settle_dead(settings,
+                         lambda store: store.replay_dead(None if replay_all else chosen))
     click.echo(f"replayed {count} dead events")
+
+
+@dead.command("skip")
+@click.option("--event-id", "named", multiple=True, required=True,
+              help="A dead event to give up on (repeat for several).")
+@click.pass_obj
+def dead_skip(settings: Settings, named: tuple[str, ...]) -> None:
+    """Give up on dead events: they are never published (marked skipped, the error kept), and
+    the events their registration held back behind them go out."""
+    count = _settle_dead(settings, lambda store: store.skip_dead(list(named)))
+    click.echo(f"skipped {count} dead events")
+
+
+def _settle_dead(settings: Settings, change: Callable[[OutboxStore], int]) -> int:
+    try:
+        return change(_store(settings))
+    except NotDead as exc:
+        raise click.ClickException(f"{exc}; nothing was changed (see `outbox dead list`)"
+                                   ) from None

@@ -3,12 +3,16 @@
 The store hands over the unprocessed head of each owned partition in id order. Since every
 event of an aggregate lives in one partition, every earlier unprocessed event of a row's
 aggregate is in that head too, so the rules below can keep each aggregate's events in order.
+
+Dead events are not in the head; the store names, per aggregate, the first one still dead.
+Every later event of that aggregate is held back behind it until an operator replays or skips
+it, so a consumer never sees a registration's events with one missing in between.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Collection, Iterable
+from typing import Any, Collection, Iterable, Mapping
 
 # First retry after a failed publish waits this long, doubling up to MAX_RETRY_DELAY: a broker
 # hiccup clears in seconds, and a poison row should reach dead within a minute or so.
@@ -55,6 +59,18 @@ def publishable(head: Iterable[OutboxRow], now: datetime, limit: int,
         if len(chosen) == limit:
             break
     return chosen
+
+
+def held_behind_dead(head: Iterable[OutboxRow], first_dead: Mapping[tuple[str, int], int],
+                     ) -> tuple[list[OutboxRow], list[OutboxRow]]:
+    """Split the head into (free, held): held are the rows that come after a dead event of
+    their aggregate (`first_dead` maps an aggregate to the id of its first dead row)."""
+    free: list[OutboxRow] = []
+    held: list[OutboxRow] = []
+    for row in head:
+        dead_id = first_dead.get(row.aggregate)
+        (held if dead_id is not None and dead_id < row.id else free).append(row)
+    return free, held
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -31,8 +31,16 @@ class Message:
 
 @dataclass
 class BatchOutcome:
+    """The broker's answer to each message of a batch, by message id.
+
+    Only `refused` is about the message itself (returned: no queue is bound for its routing
+    key). A nack says the broker could not take it just now (a queue full with reject-publish,
+    a quorum queue without its majority), and no answer means the connection was lost: both
+    are the broker's state, not the event's, and cost the event no attempt.
+    """
     confirmed: list[str] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)      # message_id -> why
+    nacked: list[str] = field(default_factory=list)
     unconfirmed: list[str] = field(default_factory=list)     # no answer: connection lost
 
 
@@ -186,7 +194,7 @@ class ConfirmingPublisher:
             elif acked:
                 self._outcome.confirmed.append(message_id)
             else:
-                self._outcome.refused[message_id] = "nacked by the broker"
+                self._outcome.nacked.append(message_id)
         self._wake()
 
     def _answered_tags(self, method) -> list[int]:

@@ -5,6 +5,21 @@ reads and claims the next one from MySQL, so neither waits for the other. The ne
 leaves out every aggregate with a row in flight, so an aggregate's events still go out one
 confirmed step at a time, in order. The loop polls again at once while there is work and backs
 off, doubling from IDLE_FIRST_SLEEP up to the configured cap, while there is none.
+
+What a failed publish costs the event:
+
+- the broker is unavailable (cannot connect, connection lost before the confirm, a nack: the
+  broker could not take the message just now): nothing. The claim is released, the relay
+  backs off and reconnects, and the row goes out once the broker is back;
+- the broker refused the message for itself (returned: no queue is bound for its routing
+  key): one attempt. The row is retried after a growing delay and parked dead after
+  max_attempts;
+- the row cannot be made into a message at all (malformed: bad payload, unknown type, an
+  event id that is not a UUID, a payload that cannot be serialised, a body larger than the
+  broker takes): parked dead on first sight.
+
+A dead row holds back the later events of its aggregate (see ordering.held_behind_dead) until
+`edquill outbox dead replay` or `dead skip` says what to do; other aggregates flow on.
 """
 from __future__ import annotations
 
@@ -19,7 +34,7 @@ import pymysql
 
 from outbox_relay import metrics
 from outbox_relay.leases import PartitionLeases
-from outbox_relay.ordering import OutboxRow, publishable
+from outbox_relay.ordering import OutboxRow, held_behind_dead, publishable
 from outbox_relay.publisher import BatchOutcome, BrokerUnavailable, ConfirmingPublisher, Message
 from outbox_relay.store import Failure, OutboxStore
 from shared.events import Event, MalformedEvent
@@ -30,7 +45,9 @@ log = logging.getLogger(__name__)
 # event is usually already there, and a few ms of sleep cost no latency worth mentioning.
 IDLE_FIRST_SLEEP = 0.001
 # Reconnecting to a lost database or broker starts at RECONNECT_FIRST_DELAY and doubles up to
-# RECONNECT_MAX_DELAY: quick after a blip, gentle during an outage.
+# RECONNECT_MAX_DELAY: quick after a blip, gentle during an outage. The broker's back-off is
+# reset only by a confirmed publish, not by a connection that opens: a broker that takes the
+# connection but nacks every publish is still an outage.
 RECONNECT_FIRST_DELAY = 0.2
 RECONNECT_MAX_DELAY = 10.0
 # Backlog and oldest-age gauges are refreshed this often; the query reads an index, but there
@@ -41,6 +58,10 @@ STATUS_EVERY_SECONDS = 5.0
 # extra row read is wasted work when the backlog is deep.
 HEAD_OVERFETCH = 1.25
 HEAD_SLACK_ROWS = 8
+# RabbitMQ closes the channel on a message larger than its max_message_size (16 MiB by default
+# since 4.0), which the relay would take for an outage and retry forever, stalling everything
+# behind it: a body larger than this is parked as dead instead.
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 DATABASE_ERRORS = (pymysql.err.OperationalError, pymysql.err.InterfaceError)
 
@@ -52,7 +73,8 @@ class RelayOptions:
     batch_size: int = 1000
     max_idle_sleep: float = 0.05
     lease: timedelta = timedelta(seconds=15)
-    # A row that failed this many publishes is parked as dead (about a minute of retries).
+    # A row the broker refused (unroutable) this many times is parked as dead (about a minute
+    # of retries); outages and nacks do not count.
     max_attempts: int = 8
     confirm_timeout: float = 10.0
 
@@ -95,7 +117,8 @@ class Relay:
         self._store: OutboxStore | None = None
         self._leases = PartitionLeases(None, relay_id, options.lease)
         self._idle = Backoff(IDLE_FIRST_SLEEP, max(options.max_idle_sleep, IDLE_FIRST_SLEEP))
-        self._reconnect = Backoff(RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY)
+        self._database_backoff = Backoff(RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY)
+        self._broker_backoff = Backoff(RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY)
         self._in_flight: Batch | None = None
         self._unsettled: tuple[list[int], str] | None = None
         self._next_status = 0.0
@@ -114,15 +137,15 @@ class Relay:
                 log.warning("database unavailable: %s", exc)
                 self._abandon_in_flight()
                 self._drop_database()
-                time.sleep(self._reconnect.next())
+                time.sleep(self._database_backoff.next())
                 continue
             except BrokerUnavailable as exc:
                 log.warning("broker unavailable: %s", exc)
                 self._abandon_in_flight()
                 self._publisher.close()
-                time.sleep(self._reconnect.next())
+                time.sleep(self._broker_backoff.next())
                 continue
-            self._reconnect.reset()
+            self._database_backoff.reset()
             if moved:
                 self._idle.reset()
             else:
@@ -168,7 +191,12 @@ class Relay:
             HEAD_OVERFETCH * self._options.batch_size / len(partitions)))
         head = self._store.partition_heads(partitions, per_partition,
                                            in_flight.token if in_flight else None)
-        chosen = publishable(head, self._utcnow().replace(tzinfo=None), self._options.batch_size,
+        if not head:
+            return None
+        free, held = held_behind_dead(head, self._store.first_dead_by_aggregate(partitions))
+        if held:
+            self._hold(held)
+        chosen = publishable(free, self._utcnow().replace(tzinfo=None), self._options.batch_size,
                              in_flight=in_flight.aggregates if in_flight else ())
         if not chosen:
             return None
@@ -177,7 +205,7 @@ class Relay:
         malformed: list[Failure] = []
         for row in claimed:
             try:
-                batch.messages.append(_message(row))
+                batch.messages.append(message_for(row))
             except MalformedEvent as exc:
                 malformed.append(Failure(row, f"malformed: {exc}"))
                 continue
@@ -191,18 +219,25 @@ class Relay:
     def _settle(self, batch: Batch, outcome: BatchOutcome, also_release: Batch | None = None,
                 ) -> int:
         rows = batch.rows
+        if outcome.confirmed:
+            self._broker_backoff.reset()
         self._settle_processed([rows[e].id for e in outcome.confirmed], batch.token)
         self._record_confirmed([rows[e] for e in outcome.confirmed])
         if outcome.refused:
             self._record_refused([Failure(rows[e], why) for e, why in outcome.refused.items()],
                                  batch.token)
-        if outcome.unconfirmed:
-            self._store.release([rows[e].id for e in outcome.unconfirmed], batch.token)
+        given_back = outcome.nacked + outcome.unconfirmed
+        if given_back:
+            # The broker's state, not the events' fault: no attempt is counted. The next batch,
+            # claimed meanwhile, is given back too, so nothing overtakes a row given back.
+            self._store.release([rows[e].id for e in given_back], batch.token)
             if also_release is not None:
                 self._store.release([row.id for row in also_release.rows.values()],
                                     also_release.token)
+            metrics.FAILED.labels("broker_nack").inc(len(outcome.nacked))
             metrics.FAILED.labels("broker_unavailable").inc(len(outcome.unconfirmed))
-            raise BrokerUnavailable(f"{len(outcome.unconfirmed)} publishes unanswered")
+            raise BrokerUnavailable(f"{len(outcome.nacked)} publishes nacked, "
+                                    f"{len(outcome.unconfirmed)} unanswered")
         return len(rows)
 
     def _settle_processed(self, ids: list[int], token: str) -> None:
@@ -237,6 +272,11 @@ class Relay:
             log.error("%d events parked as dead after %d attempts", parked,
                       self._options.max_attempts)
             metrics.DEAD.inc(parked)
+
+    def _hold(self, rows: list[OutboxRow]) -> None:
+        held = self._store.hold(rows)
+        if held:
+            log.warning("%d events held back behind a dead event of their registration", held)
 
     def _park_malformed(self, failures: list[Failure], token: str) -> None:
         for failure in failures:
@@ -274,9 +314,12 @@ class Relay:
         if time.monotonic() < self._next_status:
             return
         self._next_status = time.monotonic() + STATUS_EVERY_SECONDS
+        self._store.release_orphaned_holds(self._leases.current())
         status = self._store.status(self._options.lease)
         metrics.BACKLOG.set(status.unprocessed)
         metrics.OLDEST_AGE.set(status.oldest_unprocessed_age_seconds or 0)
+        metrics.DEAD_NOW.set(status.dead)
+        metrics.HELD_NOW.set(status.held)
 
     def shutdown(self) -> None:
         """Leave cleanly: settle the batch in flight, give the partitions back, disconnect."""
@@ -299,10 +342,17 @@ def new_relay_id(hostname: str, pid: int) -> str:
     return f"{hostname[:40]}:{pid}:{secrets.token_hex(3)}"
 
 
-def _message(row: OutboxRow) -> Message:
+def message_for(row: OutboxRow) -> Message:
     """The AMQP message for an outbox row; raises MalformedEvent for a row no one could use."""
     event = Event(row.event_id, row.event_type, row.school_id, row.aggregate_type,
                   row.aggregate_id, row.created_at, row.payload)
     event.validate()
-    return Message(message_id=row.event_id, routing_key=row.event_type, body=event.to_json(),
+    try:
+        body = event.to_json()
+    except (TypeError, ValueError) as exc:
+        raise MalformedEvent(f"payload cannot be serialised: {exc}") from None
+    if len(body) > MAX_MESSAGE_BYTES:
+        raise MalformedEvent(f"message of {len(body)} bytes is larger than the broker takes "
+                             f"({MAX_MESSAGE_BYTES} bytes)")
+    return Message(message_id=row.event_id, routing_key=row.event_type, body=body,
                    timestamp=int(row.created_at.replace(tzinfo=timezone.utc).timestamp()))

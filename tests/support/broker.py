@@ -95,6 +95,30 @@ class QueueProbe:
             pass
 
 
+class RefusingQueue:
+    """A queue bound to `patterns` that takes nothing (x-max-length 0, reject-publish): the
+    broker nacks every publish it would route there, as a full or failing queue makes it do,
+    until the queue is deleted."""
+
+    def __init__(self, settings: Settings, name: str, patterns=("#",)):
+        self.queue = f"{settings.exchange}.refusing.{name}"
+        self._connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+        channel = self._connection.channel()
+        channel.exchange_declare(settings.exchange, "topic", durable=True)
+        channel.queue_declare(self.queue, durable=True,
+                              arguments={"x-max-length": 0, "x-overflow": "reject-publish"})
+        for pattern in patterns:
+            channel.queue_bind(self.queue, settings.exchange, pattern)
+        self._channel = channel
+
+    def delete(self) -> None:
+        """Remove the queue: publishes are taken again. Safe to repeat."""
+        if self._connection.is_closed:
+            return
+        self._channel.queue_delete(self.queue)
+        self._connection.close()
+
+
 def delete_exchange(settings: Settings) -> None:
     """Remove the settings' exchange (a test's own), if the broker is there to ask."""
     try:

@@ -24,7 +24,7 @@ SETTLE_SECONDS = 0.3
 
 _COLUMNS = ("event_id", "event_type", "school_id", "aggregate_type", "aggregate_id", "payload",
             "created_at", "claimed_by", "claim_token", "claimed_at", "processed_at", "attempts",
-            "next_attempt_at", "last_error", "dead_at")
+            "next_attempt_at", "last_error", "dead_at", "held_at", "skipped_at")
 _INSERT = (f"INSERT INTO t_event_outbox ({', '.join(_COLUMNS)}) "
            f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})")
 
@@ -41,7 +41,7 @@ def outbox_row(aggregate_id: int, *, event_type: str = STATUS_UPDATED, payload=N
            "aggregate_type": "self_registration", "aggregate_id": aggregate_id,
            "payload": payload, "created_at": utcnow(), "claimed_by": None, "claim_token": None,
            "claimed_at": None, "processed_at": None, "attempts": 0, "next_attempt_at": None,
-           "last_error": None, "dead_at": None}
+           "last_error": None, "dead_at": None, "held_at": None, "skipped_at": None}
     unknown = set(columns) - set(row)
     if unknown:
         raise TypeError(f"not outbox columns: {sorted(unknown)}")
@@ -187,11 +187,13 @@ _COUNTS = {
     "processed": "SELECT COUNT(*) AS n FROM t_event_outbox WHERE processed_at IS NOT NULL",
     "dead": "SELECT COUNT(*) AS n FROM t_event_outbox "
             "WHERE processed_at IS NULL AND dead_at IS NOT NULL",
+    "held": "SELECT COUNT(*) AS n FROM t_event_outbox "
+            "WHERE processed_at IS NULL AND held_at IS NOT NULL",
 }
 
 
 def count_rows(connection, kind: str = "all") -> int:
-    """How many outbox rows are `kind`: all, unprocessed, claimed, processed or dead."""
+    """How many outbox rows are `kind`: all, unprocessed, claimed, processed, dead or held."""
     with connection.cursor() as cursor:
         cursor.execute(_COUNTS[kind])
         return cursor.fetchone()["n"]

@@ -1,19 +1,20 @@
 """The base consumer's rules, with nothing running: attempts, back-off, which failures are
-transient, and how a consumer must be defined."""
+transient, how a failed delivery is given back, and how a consumer must be defined."""
 from __future__ import annotations
 
 import pika
 import pymysql
 import pytest
 
-from shared.broker import Delivery
+from shared.broker import ConsumerChannel, Delivery
 from shared.config import ConfigError, Settings
 from shared.consumer import (Consumer, backoff_delay, event_type_label,
                              is_transient_database_error)
+from shared.events import Event
 
 
-def delivery(headers=None) -> Delivery:
-    return Delivery(tag=1, routing_key="selfreg.submitted",
+def delivery(headers=None, tag: int = 1) -> Delivery:
+    return Delivery(tag=tag, routing_key="selfreg.submitted",
                     properties=pika.BasicProperties(headers=headers), body=b"{}")
 
 
@@ -92,3 +93,54 @@ def test_a_consumer_without_a_name_fails_at_start():
 
     with pytest.raises(ConfigError, match="NAME"):
         Nameless(Settings())
+
+
+# -- giving a failed delivery back ----------------------------------------------------------------
+
+class RecordingChannel:
+    """Stands in for pika's channel: records what is said to the broker about deliveries."""
+
+    def __init__(self):
+        self.said: list[tuple] = []
+
+    def basic_ack(self, delivery_tag, multiple=False):
+        self.said.append(("ack", delivery_tag))
+
+    def basic_reject(self, delivery_tag, requeue=True):
+        self.said.append(("reject", delivery_tag, requeue))
+
+    def basic_nack(self, delivery_tag, multiple=False, requeue=True):
+        self.said.append(("nack", delivery_tag, requeue))
+
+
+def channel_saying_to(recorder: RecordingChannel, consumer: Consumer) -> None:
+    consumer._channel._channel = recorder
+
+
+def test_a_delivery_given_back_is_rejected_with_requeue_not_nacked():
+    # RabbitMQ 4.3+ counts a reject toward x-delivery-limit and a nack not.
+    recorder = RecordingChannel()
+    kpi = Kpi(Settings(exchange="edquill.events"))
+    channel_saying_to(recorder, kpi)
+
+    kpi._channel.give_back(delivery(tag=7))
+
+    assert recorder.said == [("reject", 7, True)]
+
+
+class FailingKpi(Kpi):
+    RETRY_FIRST_DELAY = 0.0   # no back-off to sit through in a unit test
+
+
+def test_a_handler_failure_before_the_last_attempt_rejects_the_delivery_with_requeue():
+    recorder = RecordingChannel()
+    kpi = FailingKpi(Settings(exchange="edquill.events"))
+    channel_saying_to(recorder, kpi)
+    event = Event.new("selfreg.submitted", school_id=1, aggregate_id=5,
+                      payload={"registration_id": 5, "status": "pending"})
+
+    outcome = kpi._after_failure(event, delivery({"x-delivery-count": 1}, tag=3),
+                                 RuntimeError("transient trouble"))
+
+    assert outcome.value == "retried"
+    assert recorder.said == [("reject", 3, True)]

@@ -112,9 +112,21 @@ def alert_rules() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("metric", ["edquill_outbox_backlog", "edquill_outbox_oldest_age_seconds",
-                                    "edquill_outbox_dead_total", "rabbitmq_queue_messages"])
+                                    "edquill_outbox_dead_events", "edquill_outbox_held_events",
+                                    "rabbitmq_queue_messages"])
 def test_there_is_an_alert_on(metric):
     assert any(metric in expression for expression in alert_rules().values())
+
+
+@pytest.mark.parametrize("alert, gauge", [
+    ("EdquillOutboxDeadEvents", "edquill_outbox_dead_events"),
+    ("EdquillOutboxHeldEvents", "edquill_outbox_held_events"),
+])
+def test_dead_and_held_alerts_read_the_current_count_so_they_last_while_it_does(alert, gauge):
+    expression = alert_rules()[alert]
+
+    assert metric_names_in(expression) == {gauge}
+    assert "increase(" not in expression and "rate(" not in expression
 
 
 def test_alerts_use_only_metrics_the_relay_exports():
@@ -131,6 +143,7 @@ def test_grafana_shows_the_relay_figures():
     joined = "\n".join(expressions)
     for figure in ("rate(edquill_outbox_published_total", "edquill_outbox_backlog",
                    "edquill_outbox_oldest_age_seconds", "edquill_outbox_dead_total",
+                   "edquill_outbox_dead_events", "edquill_outbox_held_events",
                    "histogram_quantile(0.99, sum by (le) (rate(edquill_outbox_latency_seconds_bucket"):
         assert figure in joined
     assert set().union(*(metric_names_in(e) for e in expressions)) <= relay_metric_names()

@@ -1,4 +1,5 @@
-"""The relay's pure rules: which rows go into a batch, retry delays, partition shares."""
+"""The relay's pure rules: which rows go into a batch, which wait behind a dead event, retry
+delays, partition shares."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -6,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from outbox_relay.ordering import (FIRST_RETRY_DELAY, MAX_RETRY_DELAY, OutboxRow, fair_share,
-                                   publishable, retry_delay)
+                                   held_behind_dead, publishable, retry_delay)
 
 NOW = datetime(2026, 11, 25, 12, 0, 0)
 
@@ -80,6 +81,41 @@ def test_rows_skipped_as_later_events_of_an_aggregate_do_not_count_against_the_l
 
 def test_publishable_of_an_empty_head_is_empty():
     assert publishable([], NOW, limit=10) == []
+
+
+# -- held_behind_dead ------------------------------------------------------------------------
+
+def test_the_events_after_a_dead_event_of_their_aggregate_are_held():
+    head = [row(5, aggregate_id=7), row(6, aggregate_id=8), row(9, aggregate_id=7)]
+
+    free, held = held_behind_dead(head, {("self_registration", 7): 3})
+
+    assert (ids(free), ids(held)) == ([6], [5, 9])
+
+
+def test_with_no_dead_event_nothing_is_held():
+    head = [row(1, aggregate_id=7), row(2, aggregate_id=8)]
+
+    free, held = held_behind_dead(head, {})
+
+    assert (ids(free), held) == ([1, 2], [])
+
+
+def test_an_event_older_than_its_aggregates_dead_event_is_not_held():
+    # After a replay or skip of an earlier event, what came before a later dead one may go.
+    head = [row(4, aggregate_id=7), row(12, aggregate_id=7)]
+
+    free, held = held_behind_dead(head, {("self_registration", 7): 10})
+
+    assert (ids(free), ids(held)) == ([4], [12])
+
+
+def test_a_dead_event_holds_only_its_own_aggregate_type():
+    head = [row(5, aggregate_id=7, aggregate_type="invoice"), row(6, aggregate_id=7)]
+
+    free, held = held_behind_dead(head, {("invoice", 7): 1})
+
+    assert (ids(free), ids(held)) == ([6], [5])
 
 
 # -- retry_delay ----------------------------------------------------------------------------

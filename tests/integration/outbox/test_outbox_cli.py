@@ -67,6 +67,41 @@ def test_status_of_an_empty_outbox_is_all_zero_with_no_oldest_age(settings, clea
     assert figures["oldest_unprocessed_age_seconds"] is None
 
 
+@pytest.fixture
+def dead_with_held_events(clean_outbox):
+    """A dead event of registration 7 with two later events held behind it, and one waiting
+    event of registration 8."""
+    rows = [outbox_row(7, attempts=1, last_error="malformed: payload lacks",
+                       dead_at=ago(minutes=1)),
+            outbox_row(7, created_at=ago(seconds=50), held_at=ago(seconds=50)),
+            outbox_row(7, created_at=ago(seconds=40), held_at=ago(seconds=40)),
+            outbox_row(8)]
+    return insert_outbox_rows(clean_outbox, rows)
+
+
+def test_status_counts_dead_events_and_the_events_held_behind_them(settings,
+                                                                   dead_with_held_events):
+    figures = json.loads(edquill_ok(settings, "outbox", "status", "--json"))
+
+    assert {key: figures[key] for key in ("unprocessed", "dead", "held")} == {
+        "unprocessed": 1, "dead": 1, "held": 2}
+
+
+def test_held_events_do_not_count_toward_the_oldest_unprocessed_age(settings,
+                                                                    dead_with_held_events):
+    # The held rows are 40-50 s old; the one waiting row is fresh.
+    figures = json.loads(edquill_ok(settings, "outbox", "status", "--json"))
+
+    assert figures["oldest_unprocessed_age_seconds"] < 30
+
+
+def test_status_prints_the_held_count_on_a_line_of_its_own(settings, dead_with_held_events):
+    lines = edquill_ok(settings, "outbox", "status").splitlines()
+
+    assert "held: 2" in lines
+    assert "dead: 1" in lines
+
+
 # -- reset-stuck ----------------------------------------------------------------------------
 
 def test_reset_stuck_older_than_0_minutes_clears_every_claim(settings, registrar_db,
@@ -173,6 +208,28 @@ def test_dead_replay_all_delivers_every_dead_event_once_a_queue_is_bound(
     assert count_rows(registrar_db, "dead") == 0
 
 
+NOT_DEAD = {
+    "skip of an unknown event": ["outbox", "dead", "skip", "--event-id", "no-such-event"],
+    "skip of a waiting event": ["outbox", "dead", "skip", "--event-id", "WAITING"],
+    "replay of a held event": ["outbox", "dead", "replay", "--event-id", "HELD"],
+}
+
+
+@pytest.mark.parametrize("args", NOT_DEAD.values(), ids=NOT_DEAD.keys())
+def test_naming_an_event_that_is_not_dead_fails_naming_it_and_changes_nothing(
+        settings, registrar_db, dead_with_held_events, args):
+    dead, held, _held_too, waiting = dead_with_held_events
+    args = [{"WAITING": waiting, "HELD": held}.get(arg, arg) for arg in args]
+    named = args[-1]
+
+    result = run_edquill(settings, *args, "--event-id", dead)
+
+    [line] = result.stderr.strip().splitlines()
+    assert result.returncode != 0
+    assert named in line and dead not in line
+    assert (count_rows(registrar_db, "dead"), count_rows(registrar_db, "held")) == (1, 2)
+
+
 # -- failures -------------------------------------------------------------------------------
 
 BAD_ARGUMENTS = {  # arguments -> what the one line must name
@@ -183,6 +240,7 @@ BAD_ARGUMENTS = {  # arguments -> what the one line must name
     "worker with an empty batch": (["outbox", "worker", "--batch-size", "0"], "--batch-size"),
     "replay of nothing": (["outbox", "dead", "replay"], "--all"),
     "replay of ids and --all": (["outbox", "dead", "replay", "--all", "some-event-id"], "--all"),
+    "skip of nothing": (["outbox", "dead", "skip"], "--event-id"),
     "an unknown command": (["outbox", "vacuum"], "vacuum"),
 }
 

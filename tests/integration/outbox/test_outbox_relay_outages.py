@@ -159,6 +159,16 @@ def test_losing_the_broker_mid_batch_keeps_each_registrations_events_in_order(
     assert first_arrival_order(arrivals) == committed
 
 
+def test_losing_the_broker_mid_batch_costs_no_event_an_attempt(registrar_db,
+                                                                broker_lost_mid_batch):
+    with registrar_db.cursor() as cursor:
+        cursor.execute("SELECT attempts, COUNT(*) AS n FROM t_event_outbox GROUP BY attempts")
+        attempts = {record["attempts"]: record["n"] for record in cursor.fetchall()}
+
+    assert list(attempts) == [0]
+    assert count_rows(registrar_db, "dead") == 0
+
+
 @pytest.mark.slow
 def test_a_broker_restart_while_events_keep_coming_loses_nothing(
         settings, registrar_db, selfreg_probe, relays):
