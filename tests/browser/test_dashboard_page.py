@@ -56,7 +56,10 @@ def services(settings):
         # The figures are checked, not the timing: a generous budget for cold services.
         dashboard = serve(settings, "dashboard", {
             **behind, "EDQUILL_KPI_URL": kpi.url, "EDQUILL_NOTIFIER_URL": notifier.url,
-            "EDQUILL_DASHBOARD_REMOTE_BUDGET_SECONDS": "10"}, port=dashboard_port)
+            "EDQUILL_DASHBOARD_REMOTE_BUDGET_SECONDS": "10",
+            # Without the gateway the workspace is on another origin than the public one: the
+            # dashboard is told where, as an operator running the services apart would.
+            "EDQUILL_DASHBOARD_WORKSPACE_URL": registrar.url}, port=dashboard_port)
         started.append(dashboard)
         yield {"registrar": registrar.url, "dashboard": dashboard.url}
     finally:

@@ -123,7 +123,7 @@ def test_a_disabled_accounts_session_cookie_stops_on_the_dashboard_page(
 
     page = _dashboard_page(dashboard, signed_in)
     assert page.status_code == 303
-    assert page.headers["Location"].startswith(f"{remote_settings.registrar_url}/login?next=")
+    assert page.headers["Location"].startswith(f"{remote_settings.public_url}/login?next=")
 
 
 def test_a_revoked_token_is_refused_at_once_by_every_service(settings, registrar_url,
