@@ -45,8 +45,8 @@ from shared import db, migrations  # noqa: E402
 from shared.broker import ConsumerTopology  # noqa: E402
 from shared.config import Settings, development_settings  # noqa: E402
 from shared.events import Event  # noqa: E402
-from shared.mail_store import MailDirectory  # noqa: E402
-from shared.supervision import port_answers  # noqa: E402
+from devtools.mail_store import MailDirectory  # noqa: E402
+from devtools.supervision import port_answers  # noqa: E402
 
 EDQUILL = str(Path(sys.executable).with_name("edquill"))
 SCHOOL_ID = 1

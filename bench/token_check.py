@@ -38,7 +38,7 @@ from registrar.users import create_user  # noqa: E402
 from shared import db, migrations  # noqa: E402
 from shared.config import Settings, development_settings  # noqa: E402
 from shared.remote_auth import RemoteTokenVerifier  # noqa: E402
-from shared.supervision import port_answers  # noqa: E402
+from devtools.supervision import port_answers  # noqa: E402
 
 EDQUILL = str(Path(sys.executable).with_name("edquill"))
 WARM_UP_CALLS = 20  # the first calls pay for imports and connections in the fresh workers
