@@ -13,6 +13,7 @@ WORKDIR /app
 # Installed editable: migrations and sql/ are read from this checkout at run time.
 COPY pyproject.toml constraints.txt README.md ./
 COPY shared shared
+COPY devtools devtools
 COPY services services
 COPY sql sql
 RUN pip install -c constraints.txt -e . \

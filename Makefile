@@ -22,7 +22,7 @@ test: install
 	EDQUILL_ENV=development $(VENV)/bin/pytest
 
 bench: install
-	$(VENV)/bin/python bench/outbox.py
+	$(VENV)/bin/python -m bench.outbox
 
 clean:
 	rm -rf $(VENV) .pytest_cache

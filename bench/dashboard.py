@@ -19,21 +19,16 @@ What it does, on this machine with the real MariaDB and RabbitMQ:
     cookie, and reports its category scores. --no-lighthouse skips it.
 Progress goes to stderr, the result to stdout; the databases are dropped unless --keep.
 
-    .venv/bin/python bench/dashboard.py --quick > result.json
+    .venv/bin/python -m bench.dashboard --quick > result.json
 """
 from __future__ import annotations
 
 import argparse
 import http.client
 import json
-import os
 import random
-import secrets
 import shutil
-import socket
-import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -41,32 +36,23 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# Python puts this script's folder first on the path, where this file would shadow the
-# `dashboard` package it measures: the repository root takes its place.
-sys.path[:] = [str(ROOT)] + [entry for entry in sys.path
-                             if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+from bench.harness import (BUSY_SHARE, EDQUILL, bench_settings, create_district_schools,
+                           district_school_sizes, drop_databases, env_for,
+                           failed_accessibility_audits, free_port, lighthouse_metrics, log,
+                           percentiles, run_lighthouse, stop, wait_until_healthy)
+from bench.server_facts import server_facts
+from dashboard.config import DashboardConfig
+from registrar.tokens import issue_token
+from shared import db, migrations
+from shared.config import Settings
+from shared.sessions import SESSION_COOKIE
 
-from bench.server_facts import server_facts  # noqa: E402
-from dashboard.config import DashboardConfig  # noqa: E402
-from registrar.tokens import issue_token  # noqa: E402
-from shared import db, migrations  # noqa: E402
-from shared.config import SERVICE_DATABASES, Settings, development_settings  # noqa: E402
-from shared.sessions import SESSION_COOKIE  # noqa: E402
-
-EDQUILL = str(Path(sys.executable).with_name("edquill"))
 API = "/api/dashboard"
 PAGE = "/admin/dashboard"
-LIGHTHOUSE_VERSION = "12.2.3"
-LIGHTHOUSE_HOME = Path.home() / ".cache" / "edquill-bench"
-CHROME_PATH = "/usr/bin/chromium"
 
 # Rows per multi-row INSERT and per commit: large enough to amortise round trips, small
 # enough to stay far below max_allowed_packet and keep undo logs short.
 INSERT_CHUNK = 5_000
-# The busiest school holds this share of all registrations (a large district beside small
-# schools): its dashboard is the one measured.
-BUSY_SHARE = 0.05
 HISTORY_DAYS = 730
 # (age in days up to, status weights): recent leads are still open, older ones decided.
 STATUS_MIX = (
@@ -84,38 +70,12 @@ HELD_MESSAGES = 12
 TARGETS = {"api_dashboard_p95_ms": 50.0, "page_p95_ms": 2500.0,
            "lighthouse_performance": 95, "lighthouse_accessibility": 100}
 # Gunicorn workers per service: four services share a two-core machine.
+# A cold gunicorn loads the app in each worker before /healthz answers; four start at once.
+SERVER_START_SECONDS = 90
 WORKERS = {"registrar": 1, "kpi": 2, "notifier": 1, "dashboard": 2}
 
 
-def log(message: str) -> None:
-    print(f"[{datetime.now(timezone.utc):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
-
-
 # -- data ------------------------------------------------------------------------------------
-
-def bench_settings() -> Settings:
-    base = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
-    run = secrets.token_hex(3)
-    return development_settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
-                    db_prefix=f"edqbench_db_{run}_", exchange=f"edqbench.db.{run}.events")
-
-
-def school_sizes(registrations: int, schools: int) -> list[int]:
-    busy = int(registrations * BUSY_SHARE) if schools > 1 else registrations
-    rest, spare = divmod(registrations - busy, max(schools - 1, 1))
-    return [busy] + [rest + (1 if n < spare else 0) for n in range(schools - 1)]
-
-
-def create_schools(settings: Settings, schools: int) -> list[int]:
-    connection = db.connect(settings, "registrar")
-    with connection.cursor() as cursor:
-        cursor.executemany("INSERT INTO schools (name, slug, timezone, currency) "
-                           "VALUES (%s, %s, 'UTC', 'USD')",
-                           [(f"Bench School {n}", f"bench-{n}") for n in range(schools)])
-        cursor.execute("SELECT id FROM schools ORDER BY id")
-        ids = [row["id"] for row in cursor.fetchall()]
-    connection.close()
-    return ids
 
 
 def status_for(rng: random.Random, age_days: float) -> str:
@@ -355,43 +315,26 @@ def analyze(settings: Settings) -> None:
 
 # -- the services ----------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Service:
     def __init__(self, settings: Settings, name: str, env: dict, log_dir: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"{name}-{self.port}.log"
-        full_env = dict(os.environ, EDQUILL_MYSQL_URL=settings.mysql_url,
-                        EDQUILL_DB_PREFIX=settings.db_prefix, EDQUILL_AMQP_URL=settings.amqp_url,
-                        EDQUILL_EXCHANGE=settings.exchange, **env)
         service = name.split("-")[0]
         with open(self.log_path, "w") as log_file:
             self.process = subprocess.Popen(
                 [EDQUILL, "serve", service, "--port", str(self.port), "--workers",
-                 str(WORKERS[service])], env=full_env, stdout=log_file, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                if Client(self.port).get("/healthz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"{name} did not answer /healthz:\n{self.log_path.read_text()[-3000:]}")
+                 str(WORKERS[service])], env=env_for(settings, **env), stdout=log_file,
+                stderr=subprocess.STDOUT)
+        try:
+            wait_until_healthy(f"{self.url}/healthz", self.process, SERVER_START_SECONDS)
+        except RuntimeError:
+            self.stop()
+            raise RuntimeError(f"{name} did not answer /healthz:\n"
+                               f"{self.log_path.read_text()[-3000:]}") from None
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop(self.process)
 
 
 class Client:
@@ -415,16 +358,6 @@ class Client:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
-
-
-def percentiles(seconds: list[float]) -> dict:
-    ordered = sorted(seconds)
-
-    def at(q: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
-
-    return {"n": len(ordered), "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
-            "mean_ms": round(statistics.fmean(ordered) * 1000, 2)}
 
 
 def sample(client: Client, path: str, samples: int, warm_up: int) -> dict:
@@ -479,50 +412,18 @@ def explain(settings: Settings, school_id: int, now: datetime) -> dict:
 
 # -- Lighthouse ------------------------------------------------------------------------------
 
-def lighthouse_command() -> list[str]:
-    """Lighthouse from the cache directory, installed there with npm when missing."""
-    binary = LIGHTHOUSE_HOME / "node_modules" / ".bin" / "lighthouse"
-    package = LIGHTHOUSE_HOME / "node_modules" / "lighthouse" / "package.json"
-    installed = package.exists() and json.loads(package.read_text()).get("version")
-    if installed != LIGHTHOUSE_VERSION:
-        if not shutil.which("npm"):
-            raise RuntimeError("npm is not installed: Lighthouse cannot be installed")
-        LIGHTHOUSE_HOME.mkdir(parents=True, exist_ok=True)
-        log(f"installing lighthouse@{LIGHTHOUSE_VERSION} into {LIGHTHOUSE_HOME}")
-        subprocess.run(["npm", "install", "--prefix", str(LIGHTHOUSE_HOME), "--no-audit",
-                        "--no-fund", f"lighthouse@{LIGHTHOUSE_VERSION}"], check=True,
-                       stdout=subprocess.DEVNULL, timeout=600)
-    return [str(binary)]
-
-
-def run_lighthouse(url: str, token: str, out_dir: Path) -> dict:
-    report = out_dir / "lighthouse.json"
-    command = [*lighthouse_command(), url, "--quiet", "--output=json",
-               f"--output-path={report}",
-               "--only-categories=performance,accessibility,best-practices,seo",
-               "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
-               "--disable-background-networking --disable-component-update --disable-sync "
-               "--no-first-run",
-               f"--extra-headers={json.dumps({'Cookie': f'{SESSION_COOKIE}={token}'})}"]
+def lighthouse_scores(url: str, token: str) -> dict:
     started = time.monotonic()
-    done = subprocess.run(command, env=dict(os.environ, CHROME_PATH=CHROME_PATH),
-                          capture_output=True, text=True, timeout=300)
-    if done.returncode != 0 or not report.exists():
-        raise RuntimeError(f"lighthouse failed ({done.returncode}): {done.stderr[-2000:]}")
-    result = json.loads(report.read_text())
-    audits = result["audits"]
-    failed_accessibility = [ref["id"] for ref in result["categories"]["accessibility"]["auditRefs"]
-                            if ref["weight"] and audits[ref["id"]]["score"] not in (None, 1)]
+    result = run_lighthouse(url, "--only-categories=performance,accessibility,best-practices,seo",
+                            headers={"Cookie": f"{SESSION_COOKIE}={token}"})
     return {
         "version": result["lighthouseVersion"],
         "url": result["finalDisplayedUrl"],
         "form_factor": result["configSettings"]["formFactor"],
         "scores": {key: round(category["score"] * 100) for key, category in
                    result["categories"].items()},
-        "metrics": {name: audits[name]["displayValue"] for name in (
-            "first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-            "cumulative-layout-shift", "speed-index") if name in audits},
-        "accessibility_audits_failed": failed_accessibility,
+        "metrics": lighthouse_metrics(result),
+        "accessibility_audits_failed": failed_accessibility_audits(result),
         "seconds": round(time.monotonic() - started, 1),
     }
 
@@ -542,7 +443,7 @@ def main() -> None:
     if args.quick:
         args.registrations, args.schools, args.samples = 20_000, 20, 100
 
-    settings = bench_settings()
+    settings = bench_settings("db")
     now = datetime.now(timezone.utc)
     result: dict = {"server": server_facts(settings), "params": {"registrations": args.registrations, "schools": args.schools,
                                "busy_share": BUSY_SHARE, "samples": args.samples,
@@ -552,8 +453,10 @@ def main() -> None:
     services: list[Service] = []
     try:
         migrations.apply_all(settings)
-        school_ids = create_schools(settings, args.schools)
-        sizes = school_sizes(args.registrations, args.schools)
+        connection = db.connect(settings, "registrar")
+        school_ids = create_district_schools(connection, args.schools)
+        connection.close()
+        sizes = district_school_sizes(args.registrations, args.schools)
         log(f"generating {args.registrations:,} registrations over {args.schools} schools")
         result["load"], waiting_on_family = load(settings, school_ids, sizes, now)
         busy = school_ids[0]
@@ -615,7 +518,7 @@ def main() -> None:
         if not args.no_lighthouse:
             log("running Lighthouse")
             try:
-                result["lighthouse"] = run_lighthouse(f"{warm.url}{PAGE}", token, log_dir)
+                result["lighthouse"] = lighthouse_scores(f"{warm.url}{PAGE}", token)
             except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
                 # The measurements above still stand; the verdict says Lighthouse did not run.
                 result["lighthouse_error"] = str(exc)[-2000:]
@@ -640,8 +543,7 @@ def main() -> None:
         for service in reversed(services):
             service.stop()
         if not args.keep:
-            for service in SERVICE_DATABASES:
-                db.drop_database(settings, service)
+            drop_databases(settings)
         shutil.rmtree(log_dir, ignore_errors=True)
     print(json.dumps(result, indent=2, default=str))
 

@@ -11,7 +11,7 @@ What it measures, on this machine with the real MariaDB and RabbitMQ:
     registrations submitted on one open-enrolment day; that day is rebuilt for every school,
     in process and as `edquill kpi daily-aggregate --date` (what cron runs). Target: < 5 s.
 
-    .venv/bin/python bench/kpi.py [--quick] > result.json
+    .venv/bin/python -m bench.kpi [--quick] > result.json
 
 --quick runs everything at a small size (a smoke run); the full size is for a quiet machine.
 """
@@ -19,55 +19,31 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import secrets
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# Python puts this script's folder first on the path, where this file would shadow the `kpi`
-# package it measures: the repository root takes its place.
-sys.path[:] = [str(ROOT)] + [entry for entry in sys.path
-                             if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+import pika
 
-import pika  # noqa: E402
+from bench.harness import EDQUILL, bench_settings, delete_topology, env_for
+from bench.server_facts import server_facts
+from kpi import school_directory
+from kpi.consumer import KpiConsumer
+from kpi.rebuild import days_to_rebuild, rebuild
+from shared import db, migrations
+from shared.broker import ConsumerTopology
+from shared.config import Settings
+from shared.events import Event, format_timestamp
 
-from kpi.consumer import KpiConsumer  # noqa: E402
-from kpi.rebuild import days_to_rebuild, rebuild  # noqa: E402
-from kpi import school_directory  # noqa: E402
-from shared import db, migrations  # noqa: E402
-from shared.broker import ConsumerTopology  # noqa: E402
-from shared.config import Settings, development_settings  # noqa: E402
-from bench.server_facts import server_facts  # noqa: E402
-from shared.events import Event, format_timestamp  # noqa: E402
-
-EDQUILL = str(Path(sys.executable).with_name("edquill"))
 TIMEZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")
 # Rows per INSERT when generating the ledger: large statements, well under max_allowed_packet.
 INSERT_CHUNK = 5_000
 FIRST_DAY = date(2025, 1, 1)
 YEAR_DAYS = 365
-
-
-# -- set-up -----------------------------------------------------------------------------------
-
-def bench_settings() -> Settings:
-    run = secrets.token_hex(3)
-    base = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
-    return replace(base, db_prefix=f"edqbench_{run}_", exchange=f"edqbench.{run}.events")
-
-
-def env_for(settings: Settings) -> dict:
-    env = dict(os.environ)
-    env.update(EDQUILL_MYSQL_URL=settings.mysql_url, EDQUILL_DB_PREFIX=settings.db_prefix,
-               EDQUILL_AMQP_URL=settings.amqp_url, EDQUILL_EXCHANGE=settings.exchange)
-    return env
 
 
 # -- fold rate --------------------------------------------------------------------------------
@@ -145,21 +121,11 @@ def fold_rate(settings: Settings, events: list[Event], batch_size: int) -> dict:
     started = time.perf_counter()
     consumer.run(lambda: consumer.folded >= len(events))
     seconds = time.perf_counter() - started
-    _delete_queues(own, consumer.topology)
+    delete_topology(own, consumer.topology)
     return {"mode": f"batch of up to {batch_size} per transaction" if batch_size > 1
             else "one message per transaction (baseline)",
             "batch_size": batch_size, "events": len(events), "seconds": round(seconds, 3),
             "events_per_second": round(len(events) / seconds, 1)}
-
-
-def _delete_queues(settings: Settings, topology: ConsumerTopology) -> None:
-    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
-    channel = connection.channel()
-    for queue in (topology.queue, topology.dead_letter_queue):
-        channel.queue_delete(queue)
-    for exchange in (topology.dead_letter_exchange, topology.exchange):
-        channel.exchange_delete(exchange)
-    connection.close()
 
 
 # -- rebuild ----------------------------------------------------------------------------------

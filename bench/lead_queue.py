@@ -16,7 +16,7 @@ What it does, on this machine with the real MariaDB:
 Everything is printed as one JSON object on stdout (progress goes to stderr); the databases
 are dropped at the end unless --keep.
 
-    .venv/bin/python bench/lead_queue.py [--registrations 20000] > result.json
+    .venv/bin/python -m bench.lead_queue [--registrations 20000] > result.json
 """
 from __future__ import annotations
 
@@ -25,39 +25,31 @@ import http.client
 import json
 import os
 import random
-import secrets
-import socket
-import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from registrar.cursors import decode_cursor  # noqa: E402
-from registrar.lead_queue import LeadQuery, page_statement  # noqa: E402
-from registrar.tokens import issue_token  # noqa: E402
-from shared import db, migrations  # noqa: E402
-from shared.config import SERVICE_DATABASES, Settings, development_settings  # noqa: E402
-from bench.server_facts import server_facts  # noqa: E402
-
-EDQUILL = str(Path(sys.executable).with_name("edquill"))
+from bench.harness import (EDQUILL, bench_settings, create_district_schools,
+                           district_school_sizes, drop_databases, env_for, free_port, log,
+                           percentiles, stop, wait_until_healthy)
+from bench.server_facts import server_facts
+from registrar.cursors import decode_cursor
+from registrar.lead_queue import LeadQuery, page_statement
+from registrar.tokens import issue_token
+from shared import db, migrations
+from shared.config import Settings
 QUEUE = "/api/admin/self-registration"
 
 # Rows per multi-row INSERT batch and per commit: large enough to amortise round trips, small
 # enough to stay far below max_allowed_packet and keep undo logs short.
 INSERT_CHUNK = 2_000
-# The busiest school holds this share of all registrations (a large district beside small
-# schools): its queue is the one measured.
-BUSY_SHARE = 0.05
 STATUS_WEIGHTS = {"pending": 20, "in_review": 20, "needs_info": 10, "approved": 15,
                   "rejected": 15, "converted": 20}
+# A cold gunicorn loads the app in each worker before /healthz answers.
+SERVER_START_SECONDS = 60
 # Requests per measured lead-queue query kind: enough for a stable p95.
 SAMPLES = 200
 DEEP_PAGES = 50
@@ -72,18 +64,7 @@ TARGETS = {"lead_queue_p95_ms": 20.0, "status_changes_per_second": 300.0,
 OFFERED_STATUS_CHANGES = 310.0
 
 
-def log(message: str) -> None:
-    print(f"[{datetime.now(timezone.utc):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
-
-
 # -- data ------------------------------------------------------------------------------------
-
-def bench_settings() -> Settings:
-    base = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
-    return development_settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
-                    db_prefix=f"edqbench_lq_{secrets.token_hex(3)}_",
-                    exchange=f"edqbench.lq.{secrets.token_hex(3)}.events")
-
 
 def name_pool(rng: random.Random, count: int) -> list[str]:
     syllables = ("an", "bel", "cor", "da", "el", "fin", "gar", "hol", "is", "jo", "ka", "lin",
@@ -93,21 +74,6 @@ def name_pool(rng: random.Random, count: int) -> list[str]:
     while len(names) < count:
         names.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).capitalize())
     return sorted(names)
-
-
-def school_sizes(registrations: int, schools: int) -> list[int]:
-    busy = int(registrations * BUSY_SHARE) if schools > 1 else registrations
-    rest, spare = divmod(registrations - busy, max(schools - 1, 1))
-    return [busy] + [rest + (1 if n < spare else 0) for n in range(schools - 1)]
-
-
-def create_schools(connection, schools: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.executemany("INSERT INTO schools (name, slug, timezone, currency) "
-                           "VALUES (%s, %s, 'UTC', 'USD')",
-                           [(f"Bench School {n}", f"bench-{n}") for n in range(schools)])
-        cursor.execute("SELECT id FROM schools ORDER BY id")
-        return [row["id"] for row in cursor.fetchall()]
 
 
 def registration_rows(rng, school_ids, sizes, first_names, last_names):
@@ -154,30 +120,18 @@ def drop_submission_trigger(settings: Settings) -> None:
 
 # -- the service -----------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_registrar(settings: Settings, port: int, workers: int, log_file) -> subprocess.Popen:
-    env = dict(os.environ, EDQUILL_MYSQL_URL=settings.mysql_url,
-               EDQUILL_DB_PREFIX=settings.db_prefix, EDQUILL_AMQP_URL=settings.amqp_url,
-               EDQUILL_EXCHANGE=settings.exchange)
     process = subprocess.Popen([EDQUILL, "serve", "registrar", "--port", str(port),
-                                "--workers", str(workers)], env=env,
+                                "--workers", str(workers)], env=env_for(settings),
                                stdout=log_file, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if Client(port).get("/healthz")[0] == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    log_file.seek(0)
-    raise RuntimeError("the registrar did not answer /healthz; it printed:\n"
-                       + log_file.read()[-3000:])
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process, SERVER_START_SECONDS)
+    except RuntimeError:
+        stop(process)
+        log_file.seek(0)
+        raise RuntimeError("the registrar did not answer /healthz; it printed:\n"
+                           + log_file.read()[-3000:]) from None
+    return process
 
 
 class Client:
@@ -210,17 +164,6 @@ class Client:
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 if attempt == 2:
                     raise
-
-
-def percentiles(seconds: list[float]) -> dict:
-    if not seconds:
-        return {"n": 0}
-    ordered = sorted(seconds)
-
-    def at(q: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
-    return {"n": len(ordered), "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
-            "mean_ms": round(statistics.fmean(ordered) * 1000, 2)}
 
 
 # -- lead queue ------------------------------------------------------------------------------
@@ -384,7 +327,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
 
-    settings = bench_settings()
+    settings = bench_settings("lq")
     result = {"registrations": args.registrations, "schools": args.schools,
               "db_prefix": settings.db_prefix, "gunicorn_workers": args.workers,
               "server": server_facts(settings)}
@@ -393,9 +336,9 @@ def main() -> None:
     try:
         migrations.apply_all(settings, services=("registrar",))
         connection = db.connect(settings, "registrar")
-        school_ids = create_schools(connection, args.schools)
+        school_ids = create_district_schools(connection, args.schools)
         connection.close()
-        sizes = school_sizes(args.registrations, args.schools)
+        sizes = district_school_sizes(args.registrations, args.schools)
         result["busiest_school_registrations"] = sizes[0]
         if args.drop_triggers_during_load:
             drop_submission_trigger(settings)
@@ -431,11 +374,9 @@ def main() -> None:
         result["targets"] = targets_met(result)
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
         if not args.keep:
-            for service in SERVICE_DATABASES:
-                db.drop_database(settings, service)
+            drop_databases(settings)
     print(json.dumps(result, indent=2, default=str))
 
 

@@ -16,60 +16,35 @@ Prints one JSON object on stdout: each page's performance and accessibility scor
 its main metrics and any accessibility audit that failed; progress goes to stderr. The
 databases are dropped at the end unless --keep.
 
-    .venv/bin/python bench/lighthouse.py [--registrations 1000] > result.json
+    .venv/bin/python -m bench.lighthouse [--registrations 1000] > result.json
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import secrets
-import socket
 import statistics
 import subprocess
-import sys
 import time
 import urllib.request
-from datetime import datetime, timezone
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.harness import (EDQUILL, LIGHTHOUSE_VERSION, bench_settings, drop_databases,
+                           env_for, failed_accessibility_audits, free_port, lighthouse_command,
+                           lighthouse_metrics, log, run_lighthouse, stop, wait_until_healthy)
+from registrar import billing, classes, sign_in
+from registrar.users import create_user
+from shared import db, migrations
+from shared.config import Settings
+from shared.sessions import SESSION_COOKIE
 
-from registrar import billing, classes, sign_in  # noqa: E402
-from registrar.users import create_user  # noqa: E402
-from shared import db, migrations  # noqa: E402
-from shared.config import SERVICE_DATABASES, Settings, development_settings  # noqa: E402
-from shared.sessions import SESSION_COOKIE  # noqa: E402
-
-EDQUILL = str(Path(sys.executable).with_name("edquill"))
-LIGHTHOUSE_VERSION = "12.2.3"
-CACHE = Path.home() / ".cache" / "edquill-bench"
-LIGHTHOUSE = CACHE / "node_modules" / ".bin" / "lighthouse"
-CHROME_PATH = "/usr/bin/chromium"
-CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
 TARGETS = {"performance": 95, "accessibility": 100}
+# A cold gunicorn loads the app in each worker before /healthz answers.
+SERVER_START_SECONDS = 60
 # Board requests timed for the median: enough to smooth out one slow request.
 SAMPLES = 20
 PASSWORD = "bench password for lighthouse"
 # Registrations in each stage besides the large pending one, so every column has cards.
 OTHER_STAGES = {"in_review": 30, "needs_info": 12, "approved": 20, "converted": 25,
                 "rejected": 15}
-METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-           "cumulative-layout-shift", "speed-index")
-
-
-def log(message: str) -> None:
-    print(f"[{datetime.now(timezone.utc):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
-
-
-def bench_settings(port: int) -> Settings:
-    run = secrets.token_hex(3)
-    defaults = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
-    return development_settings(mysql_url=defaults.mysql_url, db_prefix=f"edqbench_lh_{run}_",
-                    amqp_url=defaults.amqp_url, exchange=f"edqbench.lh.{run}",
-                    ports={**defaults.ports, "registrar": port},
-                    registrar_url=f"http://127.0.0.1:{port}", secret_key=defaults.secret_key)
 
 
 def seed(settings: Settings, pending: int) -> dict:
@@ -104,36 +79,17 @@ def seed(settings: Settings, pending: int) -> dict:
         connection.close()
 
 
-def ensure_lighthouse() -> None:
-    if LIGHTHOUSE.exists():
-        return
-    log(f"installing lighthouse@{LIGHTHOUSE_VERSION} into {CACHE}")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["npm", "install", "--prefix", str(CACHE), "--no-audit", "--no-fund",
-                    f"lighthouse@{LIGHTHOUSE_VERSION}"], check=True, stdout=sys.stderr)
-
-
 def lighthouse(url: str, cookie: str | None, desktop: bool) -> dict:
-    command = [str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
-               "--only-categories=performance,accessibility", f"--chrome-flags={CHROME_FLAGS}"]
-    if desktop:
-        command.append("--preset=desktop")
-    if cookie:
-        command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "CHROME_PATH": CHROME_PATH})
-    if done.returncode != 0:
-        raise RuntimeError(f"lighthouse failed on {url}: {done.stderr[-2000:]}")
-    report = json.loads(done.stdout)
+    report = run_lighthouse(url, "--only-categories=performance,accessibility",
+                            *(["--preset=desktop"] if desktop else []),
+                            headers={"Cookie": cookie} if cookie else None)
     audits = report["audits"]
-    accessibility = report["categories"]["accessibility"]
-    failed = [ref["id"] for ref in accessibility["auditRefs"]
-              if ref["weight"] > 0 and audits[ref["id"]]["score"] not in (None, 1)]
     return {
         "performance": round(report["categories"]["performance"]["score"] * 100),
-        "accessibility": round(accessibility["score"] * 100),
-        "metrics": {name: audits[name]["displayValue"] for name in METRICS},
-        "failed_accessibility_audits": {name: audits[name]["title"] for name in failed},
+        "accessibility": round(report["categories"]["accessibility"]["score"] * 100),
+        "metrics": lighthouse_metrics(report),
+        "failed_accessibility_audits": {name: audits[name]["title"]
+                                        for name in failed_accessibility_audits(report)},
         "final_url": report.get("finalDisplayedUrl") or report.get("finalUrl"),
     }
 
@@ -149,45 +105,27 @@ def board_median_ms(url: str, cookie: str) -> float:
     return round(statistics.median(timings), 1)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--registrations", type=int, default=1000,
                         help="pending registrations in the large stage")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     options = parser.parse_args()
-    ensure_lighthouse()
+    lighthouse_command()  # installed before anything is made, so a failed install costs nothing
     port = free_port()
-    settings = bench_settings(port)
+    settings = bench_settings("lh", ports={**Settings().ports, "registrar": port},
+                              registrar_url=f"http://127.0.0.1:{port}")
     migrations.apply_all(settings)
     server = None
     try:
         facts = seed(settings, options.registrations)
         log(f"school {facts['school_id']}: {options.registrations} pending registrations")
-        env = {**os.environ, "EDQUILL_MYSQL_URL": settings.mysql_url,
-               "EDQUILL_DB_PREFIX": settings.db_prefix, "EDQUILL_AMQP_URL": settings.amqp_url,
-               "EDQUILL_EXCHANGE": settings.exchange, "EDQUILL_REGISTRAR_PORT": str(port),
-               "EDQUILL_REGISTRAR_URL": settings.registrar_url}
+        env = env_for(settings, EDQUILL_REGISTRAR_PORT=str(port),
+                      EDQUILL_REGISTRAR_URL=settings.registrar_url)
         server = subprocess.Popen([EDQUILL, "serve", "registrar", "--workers", "2"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = settings.registrar_url
-        wait_for(f"{base}/healthz")
+        wait_until_healthy(f"{base}/healthz", server, SERVER_START_SECONDS)
         cookie = f"{SESSION_COOKIE}={facts['token']}"
         pages = {
             "workspace_board": (f"{base}/admin/registrar", cookie),
@@ -211,11 +149,9 @@ def main() -> None:
         print(json.dumps(results, indent=2))
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
         if not options.keep:
-            for service in SERVICE_DATABASES:
-                db.drop_database(settings, service)
+            drop_databases(settings)
 
 
 if __name__ == "__main__":

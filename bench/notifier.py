@@ -11,7 +11,7 @@ worker` as a process and `edquill mailsink` as the SMTP server (loopback):
     on one connection (the ceiling the SMTP side allows).
 Target: >= 200 messages/s, p99 under 1 s.
 
-    .venv/bin/python bench/notifier.py [--quick] > result.json
+    .venv/bin/python -m bench.notifier [--quick] > result.json
 """
 from __future__ import annotations
 
@@ -21,34 +21,25 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import smtplib
-import socket
-import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# This file is named like the notifier package: its own folder must not shadow the package.
-sys.path[:] = [entry for entry in sys.path
-               if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
-sys.path.insert(0, str(ROOT))
+import pika
 
-import pika  # noqa: E402
+from bench.harness import (EDQUILL, bench_settings, delete_topology, env_for, free_port,
+                           percentiles, stop)
+from devtools.mail_store import MailDirectory
+from devtools.supervision import port_answers
+from notifier.consumer import NotifierConsumer
+from shared import db, migrations
+from shared.broker import ConsumerTopology
+from shared.config import Settings
+from shared.events import Event
 
-from notifier.consumer import NotifierConsumer  # noqa: E402
-from shared import db, migrations  # noqa: E402
-from shared.broker import ConsumerTopology  # noqa: E402
-from shared.config import Settings, development_settings  # noqa: E402
-from shared.events import Event  # noqa: E402
-from shared.mail_store import MailDirectory  # noqa: E402
-from shared.supervision import port_answers  # noqa: E402
-
-EDQUILL = str(Path(sys.executable).with_name("edquill"))
 SCHOOL_ID = 1
 TARGET_PER_S = 200
 TARGET_P99_MS = 1000
@@ -56,28 +47,6 @@ INVOICE_IDS = itertools.count(1)
 
 
 # -- set-up -----------------------------------------------------------------------------------
-
-def bench_settings(smtp_port: int) -> Settings:
-    run = secrets.token_hex(3)
-    base = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
-    return development_settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
-                    db_prefix=f"edqbench_{run}_", exchange=f"edqbench.{run}.events",
-                    smtp_url=f"smtp://127.0.0.1:{smtp_port}")
-
-
-def env_for(settings: Settings) -> dict:
-    env = dict(os.environ)
-    env.update(EDQUILL_MYSQL_URL=settings.mysql_url, EDQUILL_DB_PREFIX=settings.db_prefix,
-               EDQUILL_AMQP_URL=settings.amqp_url, EDQUILL_EXCHANGE=settings.exchange,
-               EDQUILL_SMTP_URL=settings.smtp_url)
-    return env
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 def start_sink(settings: Settings, directory: Path) -> subprocess.Popen:
     sink = subprocess.Popen([EDQUILL, "--log-level", "WARNING", "mailsink", "--dir",
@@ -95,14 +64,6 @@ def start_sink(settings: Settings, directory: Path) -> subprocess.Popen:
 def start_worker(settings: Settings) -> subprocess.Popen:
     return subprocess.Popen([EDQUILL, "--log-level", "WARNING", "notifier", "worker"],
                             env=env_for(settings))
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 # -- events -----------------------------------------------------------------------------------
@@ -190,18 +151,6 @@ def wait_for_accepts(mail: MailDirectory, run: str, count: int, timeout: float
     return seen
 
 
-def percentiles(latencies: list[float]) -> dict:
-    if not latencies:
-        return {}
-    ordered = sorted(latencies)
-
-    def at(q: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
-    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
-            "max_ms": round(ordered[-1] * 1000, 1),
-            "mean_ms": round(statistics.fmean(ordered) * 1000, 1)}
-
-
 # -- the measurements -------------------------------------------------------------------------
 
 def baseline_smtplib(settings: Settings, mail: MailDirectory, count: int) -> dict:
@@ -280,7 +229,7 @@ def main() -> None:
     args = parser.parse_args()
     backlog, rate, seconds = (300, 50, 4) if args.quick else (5000, 150, 20)
 
-    settings = bench_settings(free_port())
+    settings = bench_settings(smtp_url=f"smtp://127.0.0.1:{free_port()}")
     migrations.apply_all(settings, services=("notifier",))
     directory = Path(tempfile.mkdtemp(prefix="edquill-bench-mail-"))
     mail = MailDirectory(directory)
@@ -309,15 +258,9 @@ def main() -> None:
 
 
 def delete_broker_objects(settings: Settings) -> None:
-    topology = ConsumerTopology.of(settings.exchange, NotifierConsumer.NAME,
-                                   NotifierConsumer.BINDINGS, NotifierConsumer.DELIVERY_LIMIT)
-    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
-    channel = connection.channel()
-    for queue in (topology.queue, topology.dead_letter_queue):
-        channel.queue_delete(queue)
-    for exchange in (topology.exchange, topology.dead_letter_exchange):
-        channel.exchange_delete(exchange)
-    connection.close()
+    delete_topology(settings, ConsumerTopology.of(
+        settings.exchange, NotifierConsumer.NAME, NotifierConsumer.BINDINGS,
+        NotifierConsumer.DELIVERY_LIMIT))
 
 
 if __name__ == "__main__":

@@ -8,38 +8,30 @@ What it measures, all on this one machine with the real MariaDB and RabbitMQ:
     to the broker (the ceiling), and the relay with the runbook's settings (batch 50, sleep 250 ms);
 all with at least 200,000 already-processed rows in the outbox, as a long-running system has.
 
-    .venv/bin/python bench/outbox.py [--quick] > result.json
+    .venv/bin/python -m bench.outbox [--quick] > result.json
 """
 from __future__ import annotations
 
 import argparse
 import json
 import multiprocessing as mp
-import os
 import queue
 import random
-import secrets
-import statistics
 import subprocess
-import sys
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import datetime
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import pika
 
-import pika  # noqa: E402
+from bench.harness import EDQUILL, bench_settings, drop_databases, env_for, log, percentiles
+from bench.server_facts import server_facts
+from outbox_relay.publisher import ConfirmingPublisher, Message
+from shared import db, migrations
+from shared.config import Settings
+from shared.events import Event
 
-from outbox_relay.publisher import ConfirmingPublisher, Message  # noqa: E402
-from shared import db, migrations  # noqa: E402
-from shared.config import SERVICE_DATABASES, Settings, development_settings  # noqa: E402
-from bench.server_facts import server_facts  # noqa: E402
-from shared.events import Event  # noqa: E402
-
-EDQUILL = str(Path(sys.executable).with_name("edquill"))
 # Registrations the synthetic events belong to: enough that a batch rarely holds two events of
 # one registration, as in a real district.
 REGISTRATIONS = 100_000
@@ -50,20 +42,6 @@ TICK_SECONDS = 0.002
 
 
 # -- set-up ---------------------------------------------------------------------------------
-
-def bench_settings() -> Settings:
-    run = secrets.token_hex(3)
-    base = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
-    return development_settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
-                    db_prefix=f"edqbench_{run}_", exchange=f"edqbench.{run}.events")
-
-
-def env_for(settings: Settings) -> dict:
-    env = dict(os.environ)
-    env.update(EDQUILL_MYSQL_URL=settings.mysql_url, EDQUILL_DB_PREFIX=settings.db_prefix,
-               EDQUILL_AMQP_URL=settings.amqp_url, EDQUILL_EXCHANGE=settings.exchange)
-    return env
-
 
 def event_row(run: str, processed: bool) -> tuple:
     registration = random.randint(1, REGISTRATIONS)
@@ -207,16 +185,6 @@ def offer_load(settings: Settings, arrivals: Arrivals, run: str, rate: int,
             **percentiles(latencies)}
 
 
-def percentiles(latencies: list[float]) -> dict:
-    if not latencies:
-        return {}
-    def at(q):
-        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 2)
-    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
-            "max_ms": round(latencies[-1] * 1000, 2),
-            "mean_ms": round(statistics.fmean(latencies) * 1000, 2)}
-
-
 # -- relays ---------------------------------------------------------------------------------
 
 @contextmanager
@@ -347,32 +315,31 @@ def main() -> None:
                     run = f"lat-{relay_count}-{rate}"
                     step = offer_load(settings, arrivals, run, rate, seconds)
                     result["latency"].append({"relays": relay_count, **step})
-                    log(run, step)
+                    log_figures(run, step)
         result["backlog"] = drain_backlog(settings, arrivals, "backlog", backlog, 2)
-        log("backlog", result["backlog"])
+        log_figures("backlog", result["backlog"])
 
         baselines: dict = {}
         baselines["direct_pika_publish"] = direct_publish_rate(
             settings, arrivals, "direct-rate", backlog, window=500)
-        log("direct rate", baselines["direct_pika_publish"])
+        log_figures("direct rate", baselines["direct_pika_publish"])
         baselines["direct_pika_latency"] = [
             direct_publish_latency(settings, arrivals, f"direct-lat-{rate}", rate, seconds)
             for rate in (1000, 2000)]
-        log("direct latency", baselines["direct_pika_latency"])
+        log_figures("direct latency", baselines["direct_pika_latency"])
         with relays(settings, 1, batch_size=50, sleep_ms=250):
             baselines["runbook_settings_latency_1000"] = offer_load(
                 settings, arrivals, "runbook-lat", 1000, seconds)
-        log("runbook latency", baselines["runbook_settings_latency_1000"])
+        log_figures("runbook latency", baselines["runbook_settings_latency_1000"])
         baselines["runbook_settings_backlog"] = drain_backlog(
             settings, arrivals, "runbook-backlog", backlog, 2, batch_size=50, sleep_ms=250)
-        log("runbook backlog", baselines["runbook_settings_backlog"])
+        log_figures("runbook backlog", baselines["runbook_settings_backlog"])
         result["baselines"] = baselines
         result["ratios"] = ratios(result)
         result["targets"] = targets(result)
     finally:
         arrivals.stop()
-        for service in SERVICE_DATABASES:
-            db.drop_database(settings, service)
+        drop_databases(settings)
         cleanup_broker(settings, arrivals.queue_name)
     print(json.dumps(result, indent=2))
 
@@ -404,6 +371,10 @@ def targets(result: dict) -> dict:
     }
 
 
+def log_figures(step: str, figures) -> None:
+    log(f"{step}: {json.dumps(figures)}")
+
+
 def cleanup_broker(settings: Settings, queue_name: str) -> None:
     try:
         connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
@@ -413,10 +384,6 @@ def cleanup_broker(settings: Settings, queue_name: str) -> None:
         connection.close()
     except pika.exceptions.AMQPError:
         pass
-
-
-def log(step: str, figures) -> None:
-    print(f"{datetime.now(timezone.utc):%H:%M:%S} {step}: {json.dumps(figures)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

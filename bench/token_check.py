@@ -12,49 +12,29 @@ What it does, on this machine with the real MariaDB:
     process with no token check).
 Progress goes to stderr, the result to stdout; the databases are dropped at the end.
 
-    .venv/bin/python bench/token_check.py --quick > result.json
+    .venv/bin/python -m bench.token_check --quick > result.json
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
-import signal
-import socket
-import statistics
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.harness import (EDQUILL, bench_settings, env_for, free_port, log, percentiles,
+                           stop, wait_until_healthy)
+from bench.server_facts import server_facts
+from registrar.tokens import issue_token
+from registrar.users import create_user
+from shared import db, migrations
+from shared.config import Settings
+from shared.remote_auth import RemoteTokenVerifier
 
-from bench.server_facts import server_facts  # noqa: E402
-from registrar.tokens import issue_token  # noqa: E402
-from registrar.users import create_user  # noqa: E402
-from shared import db, migrations  # noqa: E402
-from shared.config import Settings, development_settings  # noqa: E402
-from shared.remote_auth import RemoteTokenVerifier  # noqa: E402
-from shared.supervision import port_answers  # noqa: E402
-
-EDQUILL = str(Path(sys.executable).with_name("edquill"))
+# A cold gunicorn loads the app in each worker before /healthz answers.
+SERVER_START_SECONDS = 60
 WARM_UP_CALLS = 20  # the first calls pay for imports and connections in the fresh workers
-
-
-def bench_settings() -> Settings:
-    run = secrets.token_hex(3)
-    base = Settings.from_env({"EDQUILL_ENV": "development", **os.environ})
-    return development_settings(mysql_url=base.mysql_url, amqp_url=base.amqp_url,
-                                db_prefix=f"edqbench_{run}_")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def make_tokens(settings: Settings) -> dict[str, str]:
@@ -74,16 +54,10 @@ def make_tokens(settings: Settings) -> dict[str, str]:
 
 
 def start_registrar(settings: Settings, port: int) -> subprocess.Popen:
-    env = dict(os.environ, EDQUILL_ENV="development", EDQUILL_MYSQL_URL=settings.mysql_url,
-               EDQUILL_DB_PREFIX=settings.db_prefix, EDQUILL_SECRET_KEY=settings.secret_key)
     process = subprocess.Popen([EDQUILL, "--log-level", "WARNING", "serve", "registrar",
-                                "--port", str(port), "--workers", "2"], env=env,
+                                "--port", str(port), "--workers", "2"], env=env_for(settings),
                                stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not port_answers(port):
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise RuntimeError("the registrar did not start")
-        time.sleep(0.2)
+    wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process, SERVER_START_SECONDS)
     return process
 
 
@@ -94,12 +68,8 @@ def timed(call, count: int) -> dict:
     for _ in range(count):
         started = time.perf_counter()
         call()
-        latencies.append((time.perf_counter() - started) * 1000)
-    latencies.sort()
-    def at(q: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 2)
-    return {"calls": count, "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
-            "mean_ms": round(statistics.fmean(latencies), 2)}
+        latencies.append(time.perf_counter() - started)
+    return {"calls": count, **percentiles(latencies)}
 
 
 def main() -> None:
@@ -127,13 +97,12 @@ def main() -> None:
         result: dict = {"quick": args.quick, "server": server_facts(settings),
                         "baseline_healthz": timed(healthz, count)}
         for name, token in tokens.items():
-            print(f"timing {name}", file=sys.stderr)
+            log(f"timing {name}")
             assert verifier.verify(token) is not None
             result[f"verify_{name}"] = timed(lambda: verifier.verify(token), count)
     finally:
         if registrar is not None:
-            registrar.send_signal(signal.SIGTERM)
-            registrar.wait(30)
+            stop(registrar)
         db.drop_database(settings, "registrar")
     print(json.dumps(result, indent=2))
 

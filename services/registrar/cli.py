@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 import pymysql
 
-from registrar.schools import create_school, school_by_id
+from registrar.schools import all_schools, create_school, school_by_id
 from registrar.tokens import ROLES, issue_token, revoke_token, school_has_token, school_tokens
 from registrar.users import (InvalidAccount, UnknownAccount, check_new_account, create_user,
                              disable_user, enable_user, set_role)
@@ -52,6 +52,20 @@ def school_create(settings: Settings, name: str, slug: str, timezone_name: str,
     finally:
         connection.close()
     click.echo(school_id)
+
+
+@school.command("list")
+@click.pass_obj
+def school_list(settings: Settings) -> None:
+    """Every school, oldest first, tab-separated with a header: id, slug, name."""
+    with _registrar_db(settings) as connection:
+        schools = all_schools(connection)
+    click.echo("\t".join(SCHOOL_COLUMNS))
+    for listed in schools:
+        click.echo("\t".join(_cell(getattr(listed, column)) for column in SCHOOL_COLUMNS))
+
+
+SCHOOL_COLUMNS = ("id", "slug", "name")
 
 
 @click.group("token")

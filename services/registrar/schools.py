@@ -32,6 +32,13 @@ def school_by_slug(connection, slug: str) -> School | None:
     return School(**record) if record else None
 
 
+def all_schools(connection) -> list[School]:
+    """Every school, oldest first: for an operator's listing, not for a request (no scope)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_COLUMNS} FROM schools ORDER BY id")
+        return [School(**record) for record in cursor.fetchall()]
+
+
 def school_by_id(connection, school_id: int) -> School | None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {_COLUMNS} FROM schools WHERE id = %s", (school_id,))

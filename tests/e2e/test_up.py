@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.gateway import find_nginx
-from shared.up import PROGRAMS, command_exists, is_available
+from devtools.gateway import find_nginx
+from devtools.up import PROGRAMS, command_exists, is_available
 from tests.support.broker import QueueProbe
 from tests.support.factories import create_registration, create_school
 from tests.support.processes import EdquillProcess

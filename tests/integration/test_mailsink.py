@@ -13,7 +13,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from shared.mailsink import MailSink
+from devtools.mailsink import MailSink
 from tests.support.processes import EDQUILL
 from tests.support.waiting import wait_until
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
-from shared import gateway
+from devtools import gateway
 from shared.config import Settings
 from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until

@@ -1,7 +1,7 @@
 """An SMTP server on loopback that a test can script: refuse some recipients, or run a hook
 each time it accepts a message (after storing it, before its 250 reply leaves).
 
-Mail is kept the way shared.mailsink keeps it (shared.mail_store), so it reads back the same.
+Mail is kept the way devtools.mailsink keeps it (devtools.mail_store), so it reads back the same.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Callable
 
 from aiosmtpd.controller import Controller
 
-from shared.mail_store import MailDirectory, StoredMessage
+from devtools.mail_store import MailDirectory, StoredMessage
 from tests.support.tcp_proxy import free_port
 
 

@@ -3,7 +3,7 @@ localhost, and an aiosmtpd server that offers STARTTLS, implicit TLS or neither,
 login, and records what a client tried: each AUTH (mechanism, user, whether over TLS) and
 every byte that arrived unencrypted, so a test can tell that no password crossed in the clear.
 
-Mail is kept the way shared.mailsink keeps it (shared.mail_store), so it reads back the same.
+Mail is kept the way devtools.mailsink keeps it (devtools.mail_store), so it reads back the same.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from shared.mail_store import MailDirectory, StoredMessage
+from devtools.mail_store import MailDirectory, StoredMessage
 from tests.support.tcp_proxy import free_port
 
 STARTTLS, IMPLICIT_TLS, NO_TLS = "starttls", "implicit", "none"

@@ -11,11 +11,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from devtools.mailsink import MailSink
 from registrar import billing, classes
 from registrar.tokens import issue_token
 from shared import db
 from shared.config import Settings
-from shared.mailsink import MailSink
 from tests.support.factories import create_school
 from tests.support.processes import EDQUILL, EdquillProcess, answers
 from tests.support.servers import environment

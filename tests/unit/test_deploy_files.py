@@ -11,8 +11,8 @@ import yaml
 from prometheus_client import REGISTRY
 
 import outbox_relay.metrics  # noqa: F401 -- registers the relay's metrics
+from devtools.up import PROGRAMS
 from shared.paths import ROOT
-from shared.up import PROGRAMS
 
 DEPLOY = ROOT / "deploy"
 EDQUILL_ENV = "/opt/edquill/deploy/bin/edquill-env "

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
+from devtools.gateway import SITE_TEMPLATE, find_nginx, render_site, write_local_config
 from shared.config import Settings
-from shared.gateway import SITE_TEMPLATE, find_nginx, render_site, write_local_config
 
 ROUTES = {
     "/api/public/schools/sunrise/self-registrations": "registrar",

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 import pytest
 
+from devtools.up import (PROGRAMS, Program, StartupFailed, command_exists, describe,
+                         development_environment, ensure_ports_free, first_slug, is_available,
+                         machine_secret_key, run_values)
 from shared.cli import cli
 from shared.config import Settings
-from shared.up import (PROGRAMS, Program, StartupFailed, command_exists, describe,
-                       development_environment, ensure_ports_free, is_available,
-                       machine_secret_key, run_values)
 
 VAR = Path("/srv/edquill/var")
 
@@ -142,3 +142,12 @@ def test_an_operators_own_public_url_and_key_are_kept(tmp_path, monkeypatch):
     assert (env["EDQUILL_PUBLIC_URL"], env["EDQUILL_SECRET_KEY"]) == (
         "https://demo.school.example", "k" * 40)
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_the_family_form_uses_the_first_school_listed():
+    listing = "id\tslug\tname\n3\tsunrise\tSunrise School\n7\tmeadow\tMeadow School"
+    assert first_slug(listing) == "sunrise"
+
+
+def test_no_school_listed_means_no_family_form():
+    assert first_slug("id\tslug\tname") is None

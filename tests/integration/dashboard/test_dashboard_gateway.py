@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from shared import gateway
+from devtools import gateway
 from tests.integration.dashboard.test_dashboard_page import request
 from tests.support.dashboard import submitted
 from tests.support.gateway import running_gateway

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
+from devtools.mailsink import MailSink
 from notifier.bootstrap import bootstrap
 from notifier.config import NotifierConfig
 from shared import db
-from shared.mailsink import MailSink
 from tests.support.notifier import (FakeClock, FastNotifierConsumer, WorkerThread,
                                     empty_notifier_tables, notifier_queues, purge_queues, utc)
 

@@ -9,8 +9,8 @@ from dataclasses import replace
 
 import pytest
 
+from devtools.mailsink import MailSink
 from notifier.clock import system_clock
-from shared.mailsink import MailSink
 from tests.support.notifier import (Family, messages_of, new_school_id, school_created,
                                     statuses_of, unique_email)
 from tests.support.processes import EdquillProcess

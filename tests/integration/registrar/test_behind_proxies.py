@@ -13,7 +13,7 @@ from http.cookies import SimpleCookie
 import pytest
 import requests
 
-from shared import gateway
+from devtools import gateway
 from shared.sessions import SESSION_COOKIE
 from tests.support.gateway import running_gateway
 from tests.support.pages import csrf_field

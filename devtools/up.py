@@ -22,13 +22,14 @@ from typing import Callable
 
 import click
 
-from shared import db, gateway, migrations
+from devtools import gateway
+from devtools.supervision import (ChildExited, ChildProcesses, NotReady, http_answers,
+                                  port_answers)
+from shared import migrations
 from shared.cli import cli, settings_from_env
 from shared.config import DEVELOPMENT, Settings, redact_url
 from shared.paths import ROOT
 from shared.queues import declare_consumer_queues
-from shared.supervision import (ChildExited, ChildProcesses, NotReady, http_answers,
-                                port_answers)
 
 # How long a child may take to open its port before `up` gives up on it (gunicorn loads the
 # app, a relay connects): generous for a cold start on a busy 2-core machine.
@@ -172,24 +173,30 @@ def start_children(children: ChildProcesses, programs, values: dict,
 
 def seed_demo() -> str:
     """Run `edquill demo seed` when this install has it; returns what it printed."""
-    if not command_exists(("demo", "seed")):
-        return ""
-    done = subprocess.run([edquill_executable(), "demo", "seed"], capture_output=True, text=True)
+    return run_edquill("demo", "seed") if command_exists(("demo", "seed")) else ""
+
+
+def first_school_slug() -> str | None:
+    """The oldest school's slug, as `edquill school list` prints it (the registrar's own
+    command: `up` reads no service's tables); None without a school or that command."""
+    if not command_exists(("school", "list")):
+        return None
+    return first_slug(run_edquill("school", "list"))
+
+
+def first_slug(school_listing: str) -> str | None:
+    """The slug of the first row of `edquill school list` (id, slug, name under a header)."""
+    rows = school_listing.splitlines()[1:]
+    return rows[0].split("\t")[1] if rows else None
+
+
+def run_edquill(*args: str) -> str:
+    """Run `edquill <args>` to its end; returns what it printed, or stops `up` when it fails."""
+    done = subprocess.run([edquill_executable(), *args], capture_output=True, text=True)
     if done.returncode != 0:
-        raise StartupFailed("edquill demo seed failed: "
+        raise StartupFailed(f"edquill {' '.join(args)} failed: "
                             + (done.stderr.strip().splitlines() or ["(no output)"])[-1])
     return done.stdout.strip()
-
-
-def first_school_slug(settings: Settings) -> str | None:
-    connection = db.connect(settings, "registrar")
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT slug FROM schools ORDER BY id LIMIT 1")
-            row = cursor.fetchone()
-    finally:
-        connection.close()
-    return row["slug"] if row else None
 
 
 def describe(started: set[str], values: dict, settings: Settings, slug: str | None,
@@ -261,7 +268,7 @@ def up_command(no_seed: bool, var_dir: Path, mail_http_port: int,
     try:
         started = start_children(children, programs, values, nginx, stop_requested)
         if not stop_requested.is_set():
-            click.echo("\n".join(describe(started, values, settings, first_school_slug(settings),
+            click.echo("\n".join(describe(started, values, settings, first_school_slug(),
                                           seed_output, var_dir / "log")))
             children.watch(stop_requested)
     except (ChildExited, NotReady) as exc:

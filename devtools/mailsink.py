@@ -3,7 +3,7 @@
 `MailSink` runs in-process (tests start one on an ephemeral port and point EDQUILL_SMTP_URL at
 it); `edquill mailsink` runs it as a process, with an optional read-only HTTP listing
 (GET /messages as JSON, GET /messages/<id> raw) so a person or a test can read what was sent.
-Messages live only in the directory (shared.mail_store): the listing and `messages()` read it
+Messages live only in the directory (devtools.mail_store): the listing and `messages()` read it
 back, so a restarted sink still shows earlier mail.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from shared.config import Settings
-from shared.mail_listing import listing_handler
-from shared.mail_store import MailDirectory, StoredMessage
+from devtools.mail_listing import listing_handler
+from devtools.mail_store import MailDirectory, StoredMessage
 from shared.paths import ROOT
 
 DEFAULT_DIRECTORY = ROOT / "var" / "mail"

@@ -9,7 +9,7 @@ import json
 from html import escape
 from http.server import BaseHTTPRequestHandler
 
-from shared.mail_store import MailDirectory, StoredMessage
+from devtools.mail_store import MailDirectory, StoredMessage
 
 
 def listing_handler(mail: MailDirectory) -> type[BaseHTTPRequestHandler]:

@@ -1,0 +1,6 @@
+"""Developer tools, kept apart from the runtime library (shared/): `edquill up` (the whole
+system on one machine), the local mail sink (`edquill mailsink`), the nginx gateway rendered
+for a local run, and the supervision of child processes both of them use.
+
+Nothing here reads a service's tables: a tool that needs a service's data asks the service
+(its HTTP API or its `edquill` command)."""
