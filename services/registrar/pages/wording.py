@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from registrar.domain.billing import display_amount
 from registrar.domain.scheduling import WEEKDAYS
+from shared.money import format_money
 
 STATUS_LABELS = {
     "pending": "Pending", "in_review": "In review", "needs_info": "Needs info",
@@ -45,7 +45,7 @@ def status_label(status: str) -> str:
 
 
 def money(amount_minor: int | None, currency: str) -> str:
-    return "" if amount_minor is None else display_amount(int(amount_minor), currency)
+    return "" if amount_minor is None else format_money(int(amount_minor), currency)
 
 
 def weekday(number: int) -> str:
