@@ -19,10 +19,10 @@ from registrar.registrations import change_status
 from registrar.schools import create_school, school_by_slug
 from registrar.students import promote
 from registrar.submissions import record_submission
-from registrar.tokens import ROLES
 from registrar.users import create_user
 from shared import db
 from shared.config import Settings
+from shared.roles import ROLES
 
 DEMO_PASSWORD = "edquill-demo-password"
 DEMO_ACTOR = "demo-seed"
