@@ -122,14 +122,6 @@ def append_history(cursor, school_id: int, change: ConsentChange, proof: Proof,
          (proof.request_address or "")[:45] or None, proof.confirmation_id))
 
 
-def consent_rows(cursor, school_id: int, recipient: str) -> list[dict]:
-    cursor.execute("SELECT channel, purpose, granted, changed_at, changed_via, evidence, "
-                   "given_at, given_via, withdrawn_at, withdrawn_via FROM t_consent "
-                   "WHERE school_id = %s AND recipient = %s ORDER BY channel, purpose",
-                   (school_id, recipient))
-    return list(cursor.fetchall())
-
-
 def _state(row: dict | None) -> ConsentState | None:
     if row is None:
         return None
