@@ -12,7 +12,7 @@ from datetime import datetime
 from registrar import audit, outbox
 from registrar.json_values import iso_utc
 from shared.db import transaction
-from shared.events import Event
+from shared.events import Event, EventType
 from shared.family_links import AutopayLink, read_autopay_link
 from shared.money import format_money
 from shared.signing import KeyRing
@@ -58,7 +58,7 @@ def accept(connection, keys: KeyRing, token: str, now: datetime, *, signer_name:
 
 
 def _enrolled_event(link: AutopayLink, page: dict) -> Event:
-    return Event.new("invoice.autopay.enrolled", link.school_id, page["registration_id"], {
+    return Event.new(EventType.AUTOPAY_ENROLLED, link.school_id, page["registration_id"], {
         "registration_id": page["registration_id"], "invoice_id": link.invoice_id,
         "number": page["number"], "amount_minor": page["amount_minor"],
         "currency": page["currency"], "accepted_at": page["accepted_at"],

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-# The registration statuses (the contract's); more only if documented.
-STATUSES = ("pending", "in_review", "needs_info", "approved", "rejected", "converted")
 # Longest status name the table holds.
 MAX_STATUS_LENGTH = 16
 # Longest student name the tables hold (student_name VARCHAR(201): a first and a last name

@@ -7,14 +7,16 @@ import re
 from typing import Any, Mapping
 
 from shared.money import format_money
+from shared.registration_status import Status
 
 # One address, no spaces or line breaks (which would let it write mail headers of its own).
 _ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
 MAX_ADDRESS_LENGTH = 254
 
-STATUS_LABELS = {"pending": "received", "in_review": "in review", "needs_info":
-                 "waiting for information from you", "approved": "approved",
-                 "rejected": "not accepted", "converted": "enrolled"}
+STATUS_LABELS = {Status.PENDING: "received", Status.IN_REVIEW: "in review",
+                 Status.NEEDS_INFO: "waiting for information from you",
+                 Status.APPROVED: "approved", Status.REJECTED: "not accepted",
+                 Status.CONVERTED: "enrolled"}
 
 
 def normalise_address(value: Any) -> str | None:
