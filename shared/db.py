@@ -18,6 +18,15 @@ from shared.config import Settings
 CONNECT_TIMEOUT_SECONDS = 5
 
 
+def placeholders(count: int) -> str:
+    """"%s, %s, %s" for a parameterised `IN (...)` or `VALUES (...)` list of `count` values.
+
+    MySQL has no empty list: a caller with nothing to ask must not ask, so 0 raises."""
+    if count < 1:
+        raise ValueError("an IN or VALUES list needs at least one value")
+    return ", ".join(["%s"] * count)
+
+
 def connect(settings: Settings, service: str | None = None, *, dict_rows: bool = True,
             autocommit: bool = True) -> pymysql.connections.Connection:
     """A new connection to `service`'s database (or to the server when service is None)."""

@@ -14,23 +14,44 @@ from typing import Any, Mapping
 
 SELF_REGISTRATION = "self_registration"
 
+
+class EventType:
+    """The event types, as the contract names them (plain strings: they are routing keys,
+    outbox column values and JSON as they are)."""
+    SUBMITTED = "selfreg.submitted"
+    STATUS_UPDATED = "selfreg.status.updated"
+    CONVERTED = "selfreg.converted"
+    CLASS_ASSIGNED = "selfreg.class.assigned"
+    WELCOME_REQUESTED = "selfreg.welcome.requested"
+    INVOICE_ISSUED = "invoice.issued"
+    INVOICE_PAID = "invoice.paid"
+    AUTOPAY_ENROLLED = "invoice.autopay.enrolled"
+    SCHOOL_CREATED = "school.created"
+    SCHOOL_UPDATED = "school.updated"
+
+
+# The events about a school itself (aggregate_type "school"), which keep directories current.
+SCHOOL_EVENTS = frozenset({EventType.SCHOOL_CREATED, EventType.SCHOOL_UPDATED})
+
 # event type -> payload fields every such event carries (more fields may follow).
 CATALOGUE: Mapping[str, frozenset[str]] = {
-    "selfreg.submitted": frozenset({"registration_id", "status"}),
-    "selfreg.status.updated": frozenset({"registration_id", "from_status", "to_status"}),
-    "selfreg.converted": frozenset({"registration_id", "student_id"}),
-    "selfreg.class.assigned": frozenset({"registration_id", "schedule_id", "teacher_id"}),
+    EventType.SUBMITTED: frozenset({"registration_id", "status"}),
+    EventType.STATUS_UPDATED: frozenset({"registration_id", "from_status", "to_status"}),
+    EventType.CONVERTED: frozenset({"registration_id", "student_id"}),
+    EventType.CLASS_ASSIGNED: frozenset({"registration_id", "schedule_id", "teacher_id"}),
     # Enqueued right after selfreg.converted when the registrar asks for the welcome e-mail
     # (the converted event comes from a trigger, which cannot know that choice).
-    "selfreg.welcome.requested": frozenset({"registration_id", "student_id", "guardian_email"}),
-    "invoice.issued": frozenset({"registration_id", "invoice_id", "amount_minor", "currency"}),
-    "invoice.paid": frozenset({"registration_id", "invoice_id", "amount_minor", "currency"}),
+    EventType.WELCOME_REQUESTED: frozenset({"registration_id", "student_id", "guardian_email"}),
+    EventType.INVOICE_ISSUED: frozenset({"registration_id", "invoice_id", "amount_minor",
+                                         "currency"}),
+    EventType.INVOICE_PAID: frozenset({"registration_id", "invoice_id", "amount_minor",
+                                       "currency"}),
     # A guardian confirmed autopay for an invoice (the KPI service counts autopay enrolments).
-    "invoice.autopay.enrolled": frozenset({"registration_id", "invoice_id"}),
+    EventType.AUTOPAY_ENROLLED: frozenset({"registration_id", "invoice_id"}),
     # From the registrar's schools table (aggregate_type "school"): consumers keep their own
     # directory of schools (name, time zone, currency) instead of reading the registrar's.
-    "school.created": frozenset({"school_id", "name", "slug", "timezone", "currency"}),
-    "school.updated": frozenset({"school_id", "name", "slug", "timezone", "currency"}),
+    EventType.SCHOOL_CREATED: frozenset({"school_id", "name", "slug", "timezone", "currency"}),
+    EventType.SCHOOL_UPDATED: frozenset({"school_id", "name", "slug", "timezone", "currency"}),
 }
 
 
@@ -122,9 +143,9 @@ def school_event_from_snapshot(event: Event) -> Event | None:
     consumer can keep its directory of schools current from whichever event comes first.
     """
     snapshot = event.payload.get("school")
-    if not isinstance(snapshot, Mapping) or event.event_type.startswith("school."):
+    if not isinstance(snapshot, Mapping) or event.event_type in SCHOOL_EVENTS:
         return None
-    implied = Event(event.event_id, "school.updated", event.school_id, "school",
+    implied = Event(event.event_id, EventType.SCHOOL_UPDATED, event.school_id, "school",
                     event.school_id, event.occurred_at,
                     {**snapshot, "school_id": event.school_id})
     implied.validate()

@@ -12,23 +12,22 @@ from functools import wraps
 from flask import current_app, g, request
 
 from shared.remote_auth import RegistrarUnavailable, RemotePrincipal, RemoteTokenVerifier
+from shared.roles import VIEWER, role_at_least
 from shared.web import ApiError, token_guard_doc
 
 VERIFIER_EXTENSION = "edquill_token_verifier"
-# Roles in increasing power; a view names the least role it needs.
-_RANK = {"viewer": 0, "registrar": 1, "admin": 2}
 
 
 def install_verifier(app, verifier: RemoteTokenVerifier) -> None:
     app.extensions[VERIFIER_EXTENSION] = verifier
 
 
-def requires(least_role: str = "viewer"):
+def requires(least_role: str = VIEWER):
     def decorate(view):
         @wraps(view)
         def guarded(*args, **kwargs):
             principal = _authenticate()
-            if _RANK.get(principal.role, -1) < _RANK[least_role]:
+            if not role_at_least(principal.role, least_role):
                 raise ApiError(403, "forbidden", f"this needs the {least_role} role")
             return view(*args, **kwargs)
         return token_guard_doc(least_role)(guarded)

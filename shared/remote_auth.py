@@ -15,14 +15,13 @@ than let anyone in or turn everyone away as unauthenticated.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from shared.service_client import ServiceRefused, ServiceUnavailable, get_json
 
 
 @dataclass(frozen=True)
@@ -66,13 +65,11 @@ class RemoteTokenVerifier:
 
     def __init__(self, registrar_url: str, *, clock: Callable[[], float] = time.monotonic,
                  ask: Callable[[str], RemotePrincipal | None] | None = None):
-        self._url = registrar_url.rstrip("/") + "/api/auth/me"
+        self._registrar_url = registrar_url
         self._clock = clock
         self._ask = ask or self._ask_registrar
         self._lock = threading.Lock()
         self._refusals: OrderedDict[str, float] = OrderedDict()  # token digest -> until
-        # Calls to the registrar never go through an HTTP proxy from the environment.
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def verify(self, token: str) -> RemotePrincipal | None:
         """The token's principal as the registrar says it now; None when it refuses it."""
@@ -96,17 +93,15 @@ class RemoteTokenVerifier:
                 self._refusals.popitem(last=False)
 
     def _ask_registrar(self, token: str) -> RemotePrincipal | None:
-        request = urllib.request.Request(self._url, headers={
-            "Accesstoken": token, "Accept": "application/json"})
         try:
-            with self._opener.open(request, timeout=self.TIMEOUT_SECONDS) as response:
-                answer = json.load(response)
-        except urllib.error.HTTPError as exc:
-            if exc.code in (401, 403):
+            answer = get_json(self._registrar_url, "/api/auth/me", token=token,
+                              timeout=self.TIMEOUT_SECONDS)
+        except ServiceRefused as exc:
+            if exc.status in (401, 403):
                 return None
-            raise RegistrarUnavailable(f"the registrar answered {exc.code} about a token"
+            raise RegistrarUnavailable(f"the registrar answered {exc.status} about a token"
                                        ) from None
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise RegistrarUnavailable(f"the registrar did not answer about a token: {exc}"
-                                       ) from None
+        except ServiceUnavailable as exc:
+            raise RegistrarUnavailable(f"the registrar did not answer about a token: "
+                                       f"{exc.reason}") from None
         return principal_from_answer(answer)

@@ -7,45 +7,40 @@ record issues and payments. Content no retry can fix raises MalformedEvent (dead
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
-from typing import Any
+from typing import Any, Callable
 
 from dashboard import invoice_store, registration_store, school_store
 from dashboard.domain import registration_state
 from dashboard.domain.rail import due_at
 from dashboard.domain.registration_state import MAX_STATUS_LENGTH, Observation
-from shared.events import Event, MalformedEvent, parse_timestamp, school_event_from_snapshot
+from shared.events import (Event, EventType, MalformedEvent, parse_timestamp,
+                           school_event_from_snapshot)
 from shared.local_days import UnknownTimeZone, local_day, zone
+from shared.registration_status import Status
 
 
 def fold_event(cursor, event: Event, invoice_due_days: int) -> None:
-    if event.event_type.startswith("school."):
-        school_store.record_school(cursor, event)
-        return
+    # A registration or invoice event carries its school's snapshot (a school event is none).
     implied = school_event_from_snapshot(event)
     if implied is not None:
         school_store.record_school(cursor, implied)
-    if event.event_type.startswith("selfreg."):
-        _fold_registration(cursor, event)
-    elif event.event_type == "invoice.issued":
-        _fold_issued(cursor, event, invoice_due_days)
-    elif event.event_type == "invoice.paid":
-        invoice_store.record_paid(cursor, event.school_id, _id(event, "invoice_id"),
-                                  _id(event, "registration_id"),
-                                  _moment(event, "paid_at") or event.occurred_at)
+    fold = FOLDS.get(event.event_type)
+    if fold is not None:  # invoice.autopay.enrolled changes nothing here beyond the school
+        fold(cursor, event, invoice_due_days)
 
 
 def observation_of(event: Event) -> Observation:
     """What a selfreg.* event says about its registration."""
     payload = event.payload
     status, since, submitted_at = None, None, None
-    if event.event_type == "selfreg.submitted":
+    if event.event_type == EventType.SUBMITTED:
         status = payload["status"]
         submitted_at = _moment(event, "submitted_at") or event.occurred_at
         since = submitted_at
-    elif event.event_type == "selfreg.status.updated":
+    elif event.event_type == EventType.STATUS_UPDATED:
         status = payload["to_status"]
-    elif event.event_type == "selfreg.converted":
-        status = "converted"
+    elif event.event_type == EventType.CONVERTED:
+        status = Status.CONVERTED
     if status is not None and (not isinstance(status, str) or not status
                                or len(status) > MAX_STATUS_LENGTH):
         raise MalformedEvent(f"{event.event_type} carries an unusable status {status!r}")
@@ -55,7 +50,11 @@ def observation_of(event: Event) -> Observation:
                        submitted_at=submitted_at)
 
 
-def _fold_registration(cursor, event: Event) -> None:
+def _fold_school(cursor, event: Event, _invoice_due_days: int) -> None:
+    school_store.record_school(cursor, event)
+
+
+def _fold_registration(cursor, event: Event, _invoice_due_days: int) -> None:
     registration_id = _id(event, "registration_id")
     current = registration_store.lock_state(cursor, event.school_id, registration_id)
     applied = registration_state.apply(current, observation_of(event))
@@ -82,6 +81,28 @@ def _fold_issued(cursor, event: Event, invoice_due_days: int) -> None:
                                                      payload.get("student_last_name")),
         issued_at=issued_at,
         due_at=due_at(issued_at, _stated_due(event), invoice_due_days)))
+
+
+def _fold_paid(cursor, event: Event, _invoice_due_days: int) -> None:
+    invoice_store.record_paid(cursor, event.school_id, _id(event, "invoice_id"),
+                              _id(event, "registration_id"),
+                              _moment(event, "paid_at") or event.occurred_at)
+
+
+# Event type -> what it does to the dashboard's tables. Every selfreg.* event may carry the
+# student's name; the status events also move the registration. Types not listed (and
+# invoice.autopay.enrolled) change nothing beyond the school snapshot.
+FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
+    EventType.SCHOOL_CREATED: _fold_school,
+    EventType.SCHOOL_UPDATED: _fold_school,
+    EventType.SUBMITTED: _fold_registration,
+    EventType.STATUS_UPDATED: _fold_registration,
+    EventType.CONVERTED: _fold_registration,
+    EventType.CLASS_ASSIGNED: _fold_registration,
+    EventType.WELCOME_REQUESTED: _fold_registration,
+    EventType.INVOICE_ISSUED: _fold_issued,
+    EventType.INVOICE_PAID: _fold_paid,
+}
 
 
 def _school_day(cursor, event: Event) -> date:

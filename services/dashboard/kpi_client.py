@@ -9,7 +9,7 @@ from datetime import date
 
 from dashboard.domain.periods import Period
 from dashboard.domain.tiles import KPI_TILE_KEYS, Number
-from dashboard.http_json import ServiceUnavailable, get_json
+from shared.service_client import ServiceUnavailable, get_json
 
 Figures = dict[str, Number | None]
 
@@ -38,9 +38,9 @@ class KpiClient:
 
     def overview(self, token: str, period: Period) -> KpiOverview:
         """The period's figures, the previous period's and the period's trend."""
-        answer = get_json(self._url, "/api/kpi/overview",
-                          {"from": period.first.isoformat(), "to": period.last.isoformat()},
-                          token, self._timeout)
+        answer = get_json(self._url, "/api/kpi/overview", token=token, timeout=self._timeout,
+                          query={"from": period.first.isoformat(),
+                                 "to": period.last.isoformat()})
         expected = period.previous()
         try:
             previous = answer["previous"]

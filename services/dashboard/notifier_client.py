@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from dashboard.http_json import ServiceUnavailable, get_json
 from shared.events import MalformedEvent, parse_timestamp
+from shared.service_client import ServiceUnavailable, get_json
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,8 @@ class NotifierClient:
 
     def held_messages(self, token: str, limit: int) -> list[HeldMessage]:
         """Held messages that belong to a registration (at most `limit` looked at)."""
-        answer = get_json(self._url, "/api/messages", {"status": "held", "limit": limit},
-                          token, self._timeout)
+        answer = get_json(self._url, "/api/messages", token=token, timeout=self._timeout,
+                          query={"status": "held", "limit": limit})
         try:
             return [HeldMessage(int(message["registration_id"]), message.get("template"),
                                 parse_timestamp(message["created_at"]))

@@ -21,11 +21,12 @@ from dashboard.domain.tiles import KPI_TILE_KEYS, Tile, build_tiles
 from dashboard.kpi_client import KpiClient, KpiOverview, TrendDay
 from dashboard.metrics import count_answers
 from dashboard.notifier_client import HeldMessage, NotifierClient
+from shared.registration_status import Status
 from shared.remote_auth import RemotePrincipal
 
 # Statuses behind the status tiles: awaiting the school's decision, and awaiting the family.
-PENDING_REVIEW = ("pending", "in_review")
-WAITING_ON_FAMILY = ("needs_info",)
+PENDING_REVIEW = (Status.PENDING, Status.IN_REVIEW)
+WAITING_ON_FAMILY = (Status.NEEDS_INFO,)
 # The figures of other services a dashboard may show stale, besides the KPI tiles.
 TRENDS, HELD_MESSAGES = "trends", "held_messages"
 

@@ -7,13 +7,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from dashboard.domain.tiles import Tile
+from shared.money import format_money
 
-# ISO 4217 currencies whose minor unit is not the hundredth (the rest have two decimals).
-CURRENCY_DECIMALS = {
-    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
-                     "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
-    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
-}
 NOT_AVAILABLE = "—"
 
 
@@ -22,11 +17,7 @@ def count(value: int | None) -> str:
 
 
 def money(minor: int | None, currency: str | None) -> str:
-    if minor is None:
-        return NOT_AVAILABLE
-    places = CURRENCY_DECIMALS.get((currency or "").upper(), 2)
-    amount = Decimal(minor).scaleb(-places)
-    return f"{currency or ''} {amount:,.{places}f}".strip()
+    return NOT_AVAILABLE if minor is None else format_money(minor, currency)
 
 
 def tile_value(tile: Tile) -> str:

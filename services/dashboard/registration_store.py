@@ -9,6 +9,7 @@ from typing import Iterable, Mapping
 
 from dashboard.domain.registration_state import RegistrationState
 from dashboard.utc_columns import from_column, to_column
+from shared.db import placeholders
 
 _STATE_COLUMNS = ("status", "status_since", "status_event_at", "student_name", "name_event_at",
                   "submitted_at")
@@ -32,7 +33,7 @@ def save_state(cursor, school_id: int, registration_id: int, state: Registration
               for name in _STATE_COLUMNS]
     cursor.execute(
         f"INSERT INTO t_dashboard_registration (school_id, registration_id, "
-        f"{', '.join(_STATE_COLUMNS)}) VALUES (%s, %s, {', '.join(['%s'] * len(values))}) "
+        f"{', '.join(_STATE_COLUMNS)}) VALUES (%s, %s, {placeholders(len(values))}) "
         "ON DUPLICATE KEY UPDATE "
         + ", ".join(f"{name} = VALUES({name})" for name in _STATE_COLUMNS),
         (school_id, registration_id, *values))
@@ -61,7 +62,7 @@ def in_status_now(cursor, school_id: int, statuses: Iterable[str]) -> dict[str, 
     found = dict.fromkeys(statuses, 0)
     if statuses:
         cursor.execute("SELECT status, registrations FROM t_dashboard_status_total "
-                       f"WHERE school_id = %s AND status IN ({', '.join(['%s'] * len(statuses))})",
+                       f"WHERE school_id = %s AND status IN ({placeholders(len(statuses))})",
                        (school_id, *statuses))
         found.update({row["status"]: int(row["registrations"]) for row in cursor.fetchall()})
     return found
@@ -80,7 +81,7 @@ def counts_at(cursor, school_id: int, statuses: Iterable[str], days: Iterable[da
                      for n in range(len(days)))
     cursor.execute(
         f"SELECT status, {sums} FROM t_dashboard_status_daily WHERE school_id = %s "
-        f"AND status IN ({', '.join(['%s'] * len(statuses))}) AND day > %s GROUP BY status",
+        f"AND status IN ({placeholders(len(statuses))}) AND day > %s GROUP BY status",
         (*days, school_id, *statuses, days[0]))
     after = {row["status"]: [int(row[f"after_{n}"]) for n in range(len(days))]
              for row in cursor.fetchall()}
@@ -133,7 +134,7 @@ def names_of(cursor, school_id: int, registration_ids: Iterable[int]) -> dict[in
     if not ids:
         return {}
     cursor.execute("SELECT registration_id, student_name FROM t_dashboard_registration "
-                   f"WHERE school_id = %s AND registration_id IN ({', '.join(['%s'] * len(ids))})",
+                   f"WHERE school_id = %s AND registration_id IN ({placeholders(len(ids))})",
                    (school_id, *ids))
     return {row["registration_id"]: row["student_name"] for row in cursor.fetchall()
             if row["student_name"]}

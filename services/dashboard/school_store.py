@@ -8,6 +8,10 @@ from datetime import datetime
 from dashboard.domain.rail import Targets
 from shared.events import Event
 
+# t_dashboard_school's widths: a longer value in a school event is cut to fit.
+NAME_LENGTH = 200
+TIMEZONE_LENGTH = 64
+
 
 def record_school(cursor, event: Event) -> None:
     """Insert or update a school from a school.* event; older news changes nothing."""
@@ -20,7 +24,8 @@ def record_school(cursor, event: Event) -> None:
         "name = IF(VALUES(changed_at) >= changed_at, VALUES(name), name), "
         "timezone = IF(VALUES(changed_at) >= changed_at, VALUES(timezone), timezone), "
         "changed_at = GREATEST(changed_at, VALUES(changed_at))",
-        (int(payload["school_id"]), str(payload["name"])[:200], str(payload["timezone"])[:64],
+        (int(payload["school_id"]), str(payload["name"])[:NAME_LENGTH],
+         str(payload["timezone"])[:TIMEZONE_LENGTH],
          event.occurred_at.replace(tzinfo=None)))
 
 

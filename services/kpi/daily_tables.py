@@ -17,12 +17,13 @@ from typing import Iterable, Mapping, Sequence
 from kpi.domain.figures import (COUNT_FIELDS, REVENUE_FIELDS, DayFigures, MarketingFigures,
                                 RangeTotals, RevenueFigures)
 from kpi.domain.folding import DailyChanges, DayKey
+from shared.db import placeholders
 
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
     return (f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})")
+            f"VALUES ({placeholders(len(columns))})")
 
 
 _MARKETING_INSERT = _insert("t_marketing_kpi_daily", ("school_id", "day", *COUNT_FIELDS))

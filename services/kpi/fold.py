@@ -13,9 +13,8 @@ from typing import Sequence
 from kpi import daily_tables, ledger_store, school_directory
 from kpi.domain.figures import median_hours
 from kpi.domain.folding import fold, related_keys
-from kpi.domain.ledger import (SCHOOL_EVENTS, LedgerEntry, ledger_entry, moves_a_figure,
-                               school_profile)
-from shared.events import Event, school_event_from_snapshot
+from kpi.domain.ledger import LedgerEntry, ledger_entry, moves_a_figure, school_profile
+from shared.events import SCHOOL_EVENTS, Event, school_event_from_snapshot
 
 
 class UnknownSchool(LookupError):

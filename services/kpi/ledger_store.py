@@ -11,14 +11,11 @@ from typing import Any, Iterable
 
 from kpi.domain.figures import KindTotal
 from kpi.domain.ledger import Kind, LedgerEntry
+from shared.db import placeholders
 
 _COLUMNS = ("event_id", "school_id", "day", "kind", "occurred_at", "registration_id",
             "invoice_id", "source", "amount_minor", "currency")
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM t_kpi_event_ledger "
-
-
-def _placeholders(count: int) -> str:
-    return ", ".join(["%s"] * count)
 
 
 def already_in_ledger(cursor, event_ids: Iterable[str]) -> set[str]:
@@ -26,7 +23,7 @@ def already_in_ledger(cursor, event_ids: Iterable[str]) -> set[str]:
     if not ids:
         return set()
     cursor.execute(f"SELECT event_id FROM t_kpi_event_ledger "
-                   f"WHERE event_id IN ({_placeholders(len(ids))})", ids)
+                   f"WHERE event_id IN ({placeholders(len(ids))})", ids)
     return {row["event_id"] for row in cursor.fetchall()}
 
 
@@ -37,7 +34,7 @@ def add_entries(cursor, entries: list[LedgerEntry]) -> None:
         return
     cursor.executemany(
         f"INSERT INTO t_kpi_event_ledger ({', '.join(_COLUMNS)}) "
-        f"VALUES ({_placeholders(len(_COLUMNS))})",
+        f"VALUES ({placeholders(len(_COLUMNS))})",
         [(entry.event_id, entry.school_id, entry.day, entry.kind.value, entry.occurred_at,
           entry.registration_id, entry.invoice_id, entry.source, entry.amount_minor,
           entry.currency) for entry in entries])
@@ -59,7 +56,7 @@ def _time_decisions(cursor, registrations: set[tuple[int, int]]) -> None:
             "SET decision.decision_us = "
             "TIMESTAMPDIFF(MICROSECOND, lead.occurred_at, decision.occurred_at) "
             f"WHERE decision.school_id = %s AND decision.registration_id IN "
-            f"({_placeholders(len(registration_ids))}) "
+            f"({placeholders(len(registration_ids))}) "
             "AND decision.kind IN ('approval', 'rejection') AND decision.decision_us IS NULL",
             (school_id, *registration_ids))
 
@@ -71,12 +68,12 @@ def related_entries(cursor, invoices: set[tuple[int, int]],
     related: list[LedgerEntry] = []
     for school_id, invoice_ids in _by_school(invoices).items():
         cursor.execute(_SELECT + f"WHERE school_id = %s AND invoice_id IN "
-                       f"({_placeholders(len(invoice_ids))}) AND kind IN ('invoiced', 'collected')",
+                       f"({placeholders(len(invoice_ids))}) AND kind IN ('invoiced', 'collected')",
                        (school_id, *invoice_ids))
         related += [_entry(row) for row in cursor.fetchall()]
     for school_id, registration_ids in _by_school(registrations).items():
         cursor.execute(_SELECT + f"WHERE school_id = %s AND registration_id IN "
-                       f"({_placeholders(len(registration_ids))}) "
+                       f"({placeholders(len(registration_ids))}) "
                        "AND kind IN ('approval', 'rejection')", (school_id, *registration_ids))
         related += [_entry(row) for row in cursor.fetchall()]
     return related
@@ -91,7 +88,7 @@ def decision_durations(cursor, school_days: Iterable[tuple[int, date]]
     for school_id, days in _by_school(set(found)).items():
         cursor.execute(
             "SELECT day, decision_us FROM t_kpi_event_ledger WHERE school_id = %s "
-            f"AND day IN ({_placeholders(len(days))}) AND kind IN ('approval', 'rejection') "
+            f"AND day IN ({placeholders(len(days))}) AND kind IN ('approval', 'rejection') "
             "AND decision_us IS NOT NULL", (school_id, *days))
         for row in cursor.fetchall():
             found[(school_id, row["day"])].append(int(row["decision_us"]))

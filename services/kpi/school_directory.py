@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from kpi.domain.ledger import School, SchoolProfile
+from shared.db import placeholders
 
 
 def record_profile(cursor, profile: SchoolProfile) -> None:
@@ -29,7 +30,7 @@ def schools_by_id(cursor, school_ids: Iterable[int]) -> dict[int, School]:
     if not ids:
         return {}
     cursor.execute("SELECT school_id, timezone, currency FROM t_kpi_school "
-                   f"WHERE school_id IN ({', '.join(['%s'] * len(ids))})", ids)
+                   f"WHERE school_id IN ({placeholders(len(ids))})", ids)
     return {row["school_id"]: School(row["school_id"], row["timezone"], row["currency"])
             for row in cursor.fetchall()}
 

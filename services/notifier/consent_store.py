@@ -10,7 +10,10 @@ from notifier.clock import as_utc
 from notifier.domain.consent import (Channel, ConsentChange, ConsentDecision, ConsentState,
                                      Outcome, Proof, Purpose, consent_decision, supersedes)
 
+# Column widths a longer value is cut to: evidence (VARCHAR(255) in each consent table) and
+# t_consent_history.request_address (VARCHAR(45), the longest IPv6 address written out).
 EVIDENCE_LENGTH = 255
+REQUEST_ADDRESS_LENGTH = 45
 
 
 def consent_state(cursor, school_id: int, recipient: str, purpose: Purpose,
@@ -119,15 +122,7 @@ def append_history(cursor, school_id: int, change: ConsentChange, proof: Proof,
          "address" if change.registration_id is None else "registration",
          change.registration_id, change.granted, proof.actor.value, change.via, outcome.value,
          change.at, now, _evidence(change.evidence), proof.event_id, proof.token_hash,
-         (proof.request_address or "")[:45] or None, proof.confirmation_id))
-
-
-def consent_rows(cursor, school_id: int, recipient: str) -> list[dict]:
-    cursor.execute("SELECT channel, purpose, granted, changed_at, changed_via, evidence, "
-                   "given_at, given_via, withdrawn_at, withdrawn_via FROM t_consent "
-                   "WHERE school_id = %s AND recipient = %s ORDER BY channel, purpose",
-                   (school_id, recipient))
-    return list(cursor.fetchall())
+         (proof.request_address or "")[:REQUEST_ADDRESS_LENGTH] or None, proof.confirmation_id))
 
 
 def _state(row: dict | None) -> ConsentState | None:

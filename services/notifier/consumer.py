@@ -6,7 +6,7 @@ Nothing is sent from here: a message is written to t_message_log as queued, and 
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from notifier import reminder_store, school_directory
 from notifier.clock import Clock, system_clock
@@ -17,7 +17,7 @@ from notifier.message_log import cancel_unsent_reminders
 from notifier.resubscribing import record_form_consent
 from shared.config import Settings
 from shared.consumer import Consumer
-from shared.events import Event, school_event_from_snapshot
+from shared.events import Event, EventType, school_event_from_snapshot
 
 
 class NotifierConsumer(Consumer):
@@ -36,12 +36,18 @@ class NotifierConsumer(Consumer):
 
     def handle(self, event: Event, cursor) -> None:
         now = self.clock()
-        if event.event_type.startswith("school."):
-            school_directory.apply_school_event(cursor, event, now)
-            return
+        # A registration or invoice event carries its school's snapshot (a school event none).
         school_event = school_event_from_snapshot(event)
         if school_event is not None:
             school_directory.apply_school_event(cursor, school_event, now)
+        handler = self.HANDLERS.get(event.event_type)
+        if handler is not None:
+            handler(self, event, cursor, now)
+
+    def _record_school(self, event: Event, cursor, now: datetime) -> None:
+        school_directory.apply_school_event(cursor, event, now)
+
+    def _follow_plan(self, event: Event, cursor, now: datetime) -> None:
         school = school_directory.require_school(cursor, event.school_id, self._defaults)
         plan = plan_for(event, school.preferences)
         registration_id = event.payload.get("registration_id")
@@ -61,3 +67,16 @@ class NotifierConsumer(Consumer):
                 notice.template, notice.purpose, notice.recipient, notice.context,
                 registration_id=registration_id, dedupe_key=notice.dedupe_key,
                 event_id=event.event_id, event_type=event.event_type), now)
+
+    # Event type -> handler. A school event keeps the directory; every registration and
+    # invoice event is planned (notifier.domain.notices: a type without a planner plans
+    # nothing, but its school must still be known). A type outside the catalogue never gets
+    # here: the base consumer dead-letters it as malformed.
+    HANDLERS = {
+        EventType.SCHOOL_CREATED: _record_school,
+        EventType.SCHOOL_UPDATED: _record_school,
+        **dict.fromkeys((EventType.SUBMITTED, EventType.STATUS_UPDATED, EventType.CONVERTED,
+                         EventType.CLASS_ASSIGNED, EventType.WELCOME_REQUESTED,
+                         EventType.INVOICE_ISSUED, EventType.INVOICE_PAID,
+                         EventType.AUTOPAY_ENROLLED), _follow_plan),
+    }

@@ -18,6 +18,10 @@ import pymysql
 DUPLICATE_KEY = 1062
 # Longest error text kept (the column holds 1000).
 MAX_ERROR_LENGTH = 1000
+# t_message_log's widths for the recipient (the longest address SMTP allows) and the sender's
+# display name: a longer value is cut to fit.
+RECIPIENT_LENGTH = 254
+FROM_NAME_LENGTH = 200
 
 QUEUED, HELD, SENT, FAILED = "queued", "held", "sent", "failed"
 SUPPRESSED, DUPLICATE, COLLAPSED, CANCELLED = "suppressed", "duplicate", "collapsed", "cancelled"
@@ -88,8 +92,8 @@ def _insert(cursor, entry: LogEntry, duplicate_of: int | None = None) -> int:
         "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (entry.school_id, entry.registration_id, entry.event_id, entry.event_type,
          entry.reminder_id, entry.template_key, entry.template_origin, entry.purpose,
-         entry.recipient[:254], entry.status, entry.dedupe_key, duplicate_of, entry.message_id,
-         (entry.from_name or "")[:200] or None, entry.subject, entry.body_text, entry.body_html,
+         entry.recipient[:RECIPIENT_LENGTH], entry.status, entry.dedupe_key, duplicate_of, entry.message_id,
+         (entry.from_name or "")[:FROM_NAME_LENGTH] or None, entry.subject, entry.body_text, entry.body_html,
          json.dumps(entry.context, default=str) if entry.context is not None else None,
          _error(entry.error), entry.next_attempt_at, entry.hold_until, entry.now, entry.now))
     return cursor.lastrowid

@@ -13,6 +13,12 @@ from shared.events import Event
 
 log = logging.getLogger(__name__)
 
+# t_school's widths: a longer value in a school event is cut to fit.
+NAME_LENGTH = 200
+SLUG_LENGTH = 80
+TIMEZONE_LENGTH = 64
+CURRENCY_LENGTH = 3
+
 
 class SchoolNotKnown(LookupError):
     """An event names a school the notifier has not heard of yet: retried, then dead-lettered
@@ -55,8 +61,9 @@ def apply_school_event(cursor, event: Event, now: datetime) -> None:
         "currency = IF(VALUES(changed_at) >= changed_at, VALUES(currency), currency), "
         "updated_at = VALUES(updated_at), "
         "changed_at = GREATEST(changed_at, VALUES(changed_at))",
-        (int(payload["school_id"]), str(payload["name"])[:200], str(payload["slug"])[:80],
-         str(payload["timezone"])[:64], str(payload["currency"])[:3], event.occurred_at, now))
+        (int(payload["school_id"]), str(payload["name"])[:NAME_LENGTH],
+         str(payload["slug"])[:SLUG_LENGTH], str(payload["timezone"])[:TIMEZONE_LENGTH],
+         str(payload["currency"])[:CURRENCY_LENGTH], event.occurred_at, now))
 
 
 _SETTINGS = ("quiet_hours_start, quiet_hours_end, status_updates, reminders_enabled, "

@@ -10,10 +10,8 @@ from functools import wraps
 from flask import g, request
 
 from registrar.tokens import Principal, principal_for
+from shared.roles import role_at_least
 from shared.web import ApiError, request_db, token_guard_doc
-
-# Roles in increasing power; a view names the least role it needs.
-_RANK = {"viewer": 0, "registrar": 1, "admin": 2}
 
 
 def requires(least_role: str):
@@ -30,7 +28,7 @@ def requires(least_role: str):
 
 def has_role(principal: Principal, least_role: str) -> bool:
     """Whether the principal's role is `least_role` or a more powerful one."""
-    return _RANK[principal.role] >= _RANK[least_role]
+    return role_at_least(principal.role, least_role)
 
 
 def current_principal() -> Principal:

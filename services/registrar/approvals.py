@@ -19,14 +19,15 @@ from registrar.registrations import (apply_status_change, lock_registration,
                                      require_version)
 from shared.config import Settings
 from shared.db import transaction
-from shared.events import Event
+from shared.events import Event, EventType
 from shared.family_links import link_expiry
+from shared.registration_status import Status
 from shared.web import ApiError
 
 AUTOPAY_FLAG = "autopay"
 
 # Statuses in which an approval already happened, so asking again only answers the invoice.
-_APPROVED_OR_LATER = ("approved", "converted")
+_APPROVED_OR_LATER = (Status.APPROVED, Status.CONVERTED)
 
 
 def approve(connection, settings: Settings, school_id: int, registration_id: int, *,
@@ -50,7 +51,7 @@ def approve(connection, settings: Settings, school_id: int, registration_id: int
 def _approve_and_invoice(cursor, settings: Settings, registration: dict, send_invoice: bool,
                          send_autopay_link: bool, actor: str, now: datetime) -> dict:
     school_id, registration_id = registration["school_id"], registration["id"]
-    if registration["status"] != "approved":
+    if registration["status"] != Status.APPROVED:
         _move_to_approved(cursor, registration, actor)
     schedule = _placement(cursor, school_id, registration_id)
     try:
@@ -75,7 +76,7 @@ def _approve_and_invoice(cursor, settings: Settings, registration: dict, send_in
 
 def _move_to_approved(cursor, registration: dict, actor: str) -> None:
     with lifecycle_refusals_as_api_errors():
-        change = plan_status_change(registration["status"], "approved")
+        change = plan_status_change(registration["status"], Status.APPROVED)
     apply_status_change(cursor, registration["school_id"], registration["id"], change, actor)
 
 
@@ -100,7 +101,7 @@ def _issued_event(cursor, invoice: dict, lines, registration: dict) -> Event:
                    (registration["id"], registration["school_id"]))
     family = cursor.fetchone()
     link_expires_at = invoice["autopay_link_expires_at"]
-    return Event.new("invoice.issued", invoice["school_id"], registration["id"], {
+    return Event.new(EventType.INVOICE_ISSUED, invoice["school_id"], registration["id"], {
         "registration_id": registration["id"], "invoice_id": invoice["id"],
         "number": invoice["number"], "amount_minor": invoice["amount_minor"],
         "currency": invoice["currency"], "schedule_id": invoice["schedule_id"],

@@ -17,12 +17,13 @@ from registrar.domain.scheduling import (SCHEDULE_FULL, STUDENT_DOUBLE_BOOKED, W
                                          suggest_free_slots)
 from registrar.registrations import require_version
 from shared.db import transaction
-from shared.events import Event
+from shared.events import Event, EventType
+from shared.registration_status import Status
 from shared.web import ApiError, NotFound
 
 # Statuses whose registration may be put in (or moved to) a class. A converted student keeps
 # the class it had; a rejected registration holds no seat.
-PLACEABLE = frozenset({"pending", "in_review", "needs_info", "approved"})
+PLACEABLE = frozenset({Status.PENDING, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED})
 
 # Alternatives offered next to a conflict: a short list reads at a glance.
 SUGGESTION_LIMIT = 5
@@ -195,7 +196,7 @@ def _answer(registration_id: int, schedule: dict, previous: int | None, changed:
 
 def _assigned_event(school_id: int, registration: dict, schedule: dict,
                     previous: int | None) -> Event:
-    return Event.new("selfreg.class.assigned", school_id, registration["id"], {
+    return Event.new(EventType.CLASS_ASSIGNED, school_id, registration["id"], {
         "registration_id": registration["id"], "schedule_id": schedule["id"],
         "teacher_id": schedule["teacher_id"], "previous_schedule_id": previous,
         "schedule_name": schedule["name"], "teacher_name": schedule["teacher_name"],

@@ -4,6 +4,9 @@ Written with the caller's cursor, inside the transaction of the change it record
 """
 from __future__ import annotations
 
+# t_audit_log.old_value and new_value are VARCHAR(255): a longer value is cut to fit.
+VALUE_LENGTH = 255
+
 
 def record(cursor, *, school_id: int, actor: str, action: str, entity_type: str, entity_id: int,
            old_value: str | None = None, new_value: str | None = None,

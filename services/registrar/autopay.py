@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from registrar import audit, outbox
-from registrar.domain.billing import display_amount
 from registrar.json_values import iso_utc
 from shared.db import transaction
-from shared.events import Event
+from shared.events import Event, EventType
 from shared.family_links import AutopayLink, read_autopay_link
+from shared.money import format_money
 from shared.signing import KeyRing
 from shared.web import NotFound
 
@@ -58,7 +58,7 @@ def accept(connection, keys: KeyRing, token: str, now: datetime, *, signer_name:
 
 
 def _enrolled_event(link: AutopayLink, page: dict) -> Event:
-    return Event.new("invoice.autopay.enrolled", link.school_id, page["registration_id"], {
+    return Event.new(EventType.AUTOPAY_ENROLLED, link.school_id, page["registration_id"], {
         "registration_id": page["registration_id"], "invoice_id": link.invoice_id,
         "number": page["number"], "amount_minor": page["amount_minor"],
         "currency": page["currency"], "accepted_at": page["accepted_at"],
@@ -79,6 +79,6 @@ def _mandate_page(cursor, link: AutopayLink) -> dict:
     row = cursor.fetchone()
     if row is None:
         raise NotFound("invoice")
-    return {**row, "amount": display_amount(row["amount_minor"], row["currency"]),
+    return {**row, "amount": format_money(row["amount_minor"], row["currency"]),
             "accepted_at": iso_utc(row["accepted_at"]),
             "expires_at": link.expires_at.strftime("%Y-%m-%d %H:%M UTC")}

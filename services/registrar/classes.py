@@ -13,6 +13,9 @@ from registrar.domain.scheduling import ClassSlot, Slot, slot_errors
 from registrar.json_values import clock, iso_date, iso_utc
 from shared.web import ApiError, NotFound
 
+# fee_schedules.label is VARCHAR(200): a class's tuition label is cut to fit.
+FEE_LABEL_LENGTH = 200
+
 _SCHEDULE_COLUMNS = (
     "s.id, s.teacher_id, t.name AS teacher_name, s.name, s.program, s.room, s.weekday, "
     "s.start_time, s.end_time, s.starts_on, s.ends_on, s.capacity")
@@ -33,7 +36,7 @@ def create_teacher(cursor, school_id: int, name: str, email: str | None, actor: 
                    "VALUES (%s, %s, %s, UTC_TIMESTAMP(6))", (school_id, name, email))
     teacher_id = cursor.lastrowid
     audit.record(cursor, school_id=school_id, actor=actor, action="teacher_created",
-                 entity_type="teacher", entity_id=teacher_id, new_value=name[:255])
+                 entity_type="teacher", entity_id=teacher_id, new_value=name[:audit.VALUE_LENGTH])
     return teacher_id
 
 
@@ -77,9 +80,9 @@ def create_schedule(cursor, school_id: int, fields: dict, actor: str) -> int:
         cursor.execute(
             "INSERT INTO fee_schedules (school_id, schedule_id, label, amount_minor, created_at) "
             "VALUES (%s, %s, %s, %s, UTC_TIMESTAMP(6))",
-            (school_id, schedule_id, f"Tuition: {fields['name']}"[:200], fields["fee_minor"]))
+            (school_id, schedule_id, f"Tuition: {fields['name']}"[:FEE_LABEL_LENGTH], fields["fee_minor"]))
     audit.record(cursor, school_id=school_id, actor=actor, action="schedule_created",
-                 entity_type="schedule", entity_id=schedule_id, new_value=fields["name"][:255])
+                 entity_type="schedule", entity_id=schedule_id, new_value=fields["name"][:audit.VALUE_LENGTH])
     return schedule_id
 
 

@@ -12,11 +12,12 @@ import click
 import pymysql
 
 from registrar.schools import all_schools, create_school, school_by_id
-from registrar.tokens import ROLES, issue_token, revoke_token, school_has_token, school_tokens
+from registrar.tokens import issue_token, revoke_token, school_has_token, school_tokens
 from registrar.users import (InvalidAccount, UnknownAccount, check_new_account, create_user,
                              disable_user, enable_user, set_role)
 from shared import db
 from shared.config import Settings
+from shared.roles import ROLES
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
 

@@ -19,10 +19,11 @@ from registrar.registrations import change_status
 from registrar.schools import create_school, school_by_slug
 from registrar.students import promote
 from registrar.submissions import record_submission
-from registrar.tokens import ROLES
 from registrar.users import create_user
 from shared import db
 from shared.config import Settings
+from shared.registration_status import Status
+from shared.roles import ROLES
 
 DEMO_PASSWORD = "edquill-demo-password"
 DEMO_ACTOR = "demo-seed"
@@ -50,16 +51,18 @@ DEMO_SCHOOLS = (
 
 # Each stage and the status changes that lead there from pending, with the words each needs.
 STAGE_PATHS = {
-    "pending": (),
-    "in_review": (("in_review", None),),
-    "needs_info": (("in_review", None),
-                   ("needs_info", "Please send a copy of the birth certificate.")),
-    "approved": (("in_review", None), ("approved", None)),
-    "rejected": (("in_review", None), ("rejected", "The program is full for this term.")),
-    "converted": (("in_review", None), ("approved", None), ("converted", None)),
+    Status.PENDING: (),
+    Status.IN_REVIEW: ((Status.IN_REVIEW, None),),
+    Status.NEEDS_INFO: ((Status.IN_REVIEW, None),
+                        (Status.NEEDS_INFO, "Please send a copy of the birth certificate.")),
+    Status.APPROVED: ((Status.IN_REVIEW, None), (Status.APPROVED, None)),
+    Status.REJECTED: ((Status.IN_REVIEW, None),
+                      (Status.REJECTED, "The program is full for this term.")),
+    Status.CONVERTED: ((Status.IN_REVIEW, None), (Status.APPROVED, None),
+                       (Status.CONVERTED, None)),
 }
-STAGE_WEIGHTS = {"pending": 25, "in_review": 20, "needs_info": 10, "approved": 15,
-                 "rejected": 10, "converted": 20}
+STAGE_WEIGHTS = {Status.PENDING: 25, Status.IN_REVIEW: 20, Status.NEEDS_INFO: 10,
+                 Status.APPROVED: 15, Status.REJECTED: 10, Status.CONVERTED: 20}
 
 FIRST_NAMES = ("Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "John",
                "Katherine", "Linus", "Margaret", "Niklaus", "Radia", "Tim", "Hedy", "Dennis",
@@ -122,13 +125,13 @@ def seed_registrations(connection, school_id: int, school: DemoSchool,
         registration_id, _created = record_submission(
             connection, school_id, _submission(rng, school, number), submitted_at=submitted_at)
         for status, note in STAGE_PATHS[stage]:
-            if status == "converted":
+            if status == Status.CONVERTED:
                 # Converting makes the student record, as the registrar's promote does.
                 promote(connection, school_id, registration_id, send_welcome_email=False,
                         actor=DEMO_ACTOR)
                 continue
             change_status(connection, school_id, registration_id, status, DEMO_ACTOR,
-                          note=note, missing=("birth certificate",) if status == "needs_info"
+                          note=note, missing=("birth certificate",) if status == Status.NEEDS_INFO
                           else ())
         stages[stage] += 1
     return stages

@@ -85,7 +85,7 @@ def store(connection, files: DocumentFiles, school_id: int, registration_id: int
             document_id = cursor.lastrowid
             audit.record(cursor, school_id=school_id, actor=actor, action="document_uploaded",
                          entity_type="registration", entity_id=registration_id,
-                         new_value=f"{kind}: {filename}"[:255])
+                         new_value=f"{kind}: {filename}"[:audit.VALUE_LENGTH])
             return document(cursor, school_id, document_id)
     except BaseException:
         files.discard(key if key is not None else spooled.path)
@@ -124,7 +124,7 @@ def verify(connection, school_id: int, document_id: int, actor: str) -> dict:
                            (actor, document_id, school_id))
             audit.record(cursor, school_id=school_id, actor=actor, action="document_verified",
                          entity_type="registration", entity_id=row["registration_id"],
-                         new_value=row["original_filename"][:255])
+                         new_value=row["original_filename"][:audit.VALUE_LENGTH])
         return document(cursor, school_id, document_id)
 
 

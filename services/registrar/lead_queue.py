@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from registrar.cursors import Cursor, encode_cursor
-from registrar.domain.lifecycle import STATUSES
+from shared.registration_status import STATUSES
 
 # sort parameter -> (column, descending?)
 SORTS = {

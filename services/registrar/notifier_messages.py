@@ -7,10 +7,7 @@ answers with an error raises MessagesUnavailable, which the History tab puts int
 """
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
+from shared.service_client import ServiceRefused, ServiceUnavailable, get_json
 
 # A History tab waits at most this long for the notifier before saying it cannot answer.
 TIMEOUT_SECONDS = 2.0
@@ -24,16 +21,14 @@ class MessagesUnavailable(Exception):
 
 def messages_for_registration(notifier_url: str, token: str, registration_id: int) -> list[dict]:
     """The registration's messages, newest first."""
-    query = urllib.parse.urlencode({"registration_id": registration_id, "limit": MESSAGE_LIMIT})
-    request = urllib.request.Request(f"{notifier_url.rstrip('/')}/api/messages?{query}",
-                                     headers={"Accesstoken": token, "Accept": "application/json"})
-    # The notifier is one of ours: never reached through a proxy from the environment.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return json.load(response)["messages"]
-    except urllib.error.HTTPError as exc:
-        raise MessagesUnavailable(f"the notifier answered {exc.code}") from None
-    except (urllib.error.URLError, OSError, ValueError, KeyError, TypeError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise MessagesUnavailable(f"the notifier is not answering ({reason})") from None
+        answer = get_json(notifier_url, "/api/messages", token=token, timeout=TIMEOUT_SECONDS,
+                          query={"registration_id": registration_id, "limit": MESSAGE_LIMIT})
+    except ServiceRefused as exc:
+        raise MessagesUnavailable(f"the notifier answered {exc.status}") from None
+    except ServiceUnavailable as exc:
+        raise MessagesUnavailable(f"the notifier is not answering ({exc.reason})") from None
+    try:
+        return answer["messages"]
+    except (KeyError, TypeError) as exc:
+        raise MessagesUnavailable(f"the notifier is not answering ({exc})") from None

@@ -10,7 +10,7 @@ from registrar import audit, billing, outbox
 from registrar.domain.billing import InvoiceNotPayable, PaymentRefused, apply_payment
 from shared.config import Settings
 from shared.db import transaction
-from shared.events import Event
+from shared.events import Event, EventType
 from shared.web import ApiError
 
 
@@ -51,7 +51,7 @@ def _settled(cursor, invoice: dict, method: str, actor: str) -> None:
                    "AND school_id = %s", (invoice["registration_id"], invoice["school_id"]))
     guardian = cursor.fetchone()
     outbox.enqueue(cursor, Event.new(
-        "invoice.paid", invoice["school_id"], invoice["registration_id"], {
+        EventType.INVOICE_PAID, invoice["school_id"], invoice["registration_id"], {
             "registration_id": invoice["registration_id"], "invoice_id": invoice["id"],
             "number": invoice["number"], "amount_minor": invoice["amount_minor"],
             "currency": invoice["currency"], "last_payment_method": method,

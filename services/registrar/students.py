@@ -16,7 +16,8 @@ from registrar.lead_status import lifecycle_refusals_as_api_errors
 from registrar.registrations import (apply_status_change, lock_registration,
                                      require_version)
 from shared.db import transaction
-from shared.events import Event
+from shared.events import Event, EventType
+from shared.registration_status import Status
 
 
 def promote(connection, school_id: int, registration_id: int, *, send_welcome_email: bool,
@@ -26,10 +27,10 @@ def promote(connection, school_id: int, registration_id: int, *, send_welcome_em
     with transaction(connection) as cursor:
         registration = lock_registration(cursor, school_id, registration_id)
         require_version(registration, expected_version)
-        if registration["status"] == "converted" and registration["student_id"] is not None:
+        if registration["status"] == Status.CONVERTED and registration["student_id"] is not None:
             return {"student_id": registration["student_id"], "created": False}
         with lifecycle_refusals_as_api_errors():
-            change = plan_status_change(registration["status"], "converted")
+            change = plan_status_change(registration["status"], Status.CONVERTED)
         student = _enrolment(cursor, school_id, registration_id)
         student_id = _create_student(cursor, student, send_welcome_email, actor)
         apply_status_change(cursor, school_id, registration_id, change, actor,
@@ -68,7 +69,7 @@ def _create_student(cursor, student: dict, send_welcome_email: bool, actor: str)
 
 def _welcome_event(school_id: int, student: dict, student_id: int) -> Event:
     placed = student["schedule_id"] is not None
-    return Event.new("selfreg.welcome.requested", school_id, student["registration_id"], {
+    return Event.new(EventType.WELCOME_REQUESTED, school_id, student["registration_id"], {
         "registration_id": student["registration_id"], "student_id": student_id,
         "guardian_email": student["guardian_email"], "guardian_name": student["guardian_name"],
         "student_first_name": student["student_first_name"],

@@ -16,6 +16,7 @@ from registrar.domain.submissions import (SUBMISSION_FIELDS, gives_consent,
                                           submission_fingerprint)
 from registrar.schools import school_by_slug
 from registrar.throttle import Limit
+from shared.db import placeholders
 from shared.web import NotFound
 
 # Twenty forms per address per ten minutes: a family registering several children, or a
@@ -24,7 +25,7 @@ SUBMISSIONS_PER_ADDRESS = Limit(max_hits=20, window_seconds=10 * 60)
 
 _ER_DUP_ENTRY = 1062
 _COLUMNS = ", ".join(SUBMISSION_FIELDS)
-_PLACEHOLDERS = ", ".join(["%s"] * len(SUBMISSION_FIELDS))
+_PLACEHOLDERS = placeholders(len(SUBMISSION_FIELDS))
 
 
 def submit_public(connection, slug: str, submission: Mapping[str, Any],

@@ -10,7 +10,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-ROLES = ("admin", "registrar", "viewer")
+from shared.roles import ROLES, is_role
+
 # `last used` is kept to the minute: a busy token costs one write a minute, not one a request.
 LAST_USED_RESOLUTION_SECONDS = 60
 
@@ -30,7 +31,7 @@ def hash_token(token: str) -> str:
 
 def issue_token(connection, school_id: int, role: str, *, label: str | None = None,
                 user_id: int | None = None, ttl: timedelta | None = None) -> str:
-    if role not in ROLES:
+    if not is_role(role):
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     token = secrets.token_urlsafe(32)
     expires_at = datetime.utcnow() + ttl if ttl else None

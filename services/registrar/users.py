@@ -17,8 +17,9 @@ from functools import cache
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registrar.domain.password_cost import OWASP_SCRYPT, needs_rehash
-from registrar.tokens import ROLES, Principal
+from registrar.tokens import Principal
 from shared.db import transaction
+from shared.roles import ROLES
 
 # The cost new hashes are made at, and below which a stored hash is remade. The tests lower it
 # (tests/conftest.py) so that making accounts stays fast; one test proves this value.

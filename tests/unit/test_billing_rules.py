@@ -1,11 +1,11 @@
-"""Invoice lines and totals, invoice numbers, payments and amounts for people: the rules alone."""
+"""Invoice lines and totals, invoice numbers and payments: the rules alone."""
 from __future__ import annotations
 
 import pytest
 
 from registrar.domain.billing import (FOR_EVERY_ENROLMENT, FOR_PROGRAM, FOR_SCHEDULE, FeeItem,
                                       InvoiceLine, InvoiceNotPayable, NoFeeForClass,
-                                      PaymentRefused, apply_payment, display_amount,
+                                      PaymentRefused, apply_payment,
                                       invoice_lines, invoice_number, invoice_total)
 
 TUITION = FeeItem(1, FOR_SCHEDULE, "Tuition: Piano", 18000)
@@ -90,15 +90,3 @@ def test_a_payment_must_be_a_positive_whole_number_of_minor_units(amount):
 def test_draft_and_void_invoices_take_no_payments(status):
     with pytest.raises(InvoiceNotPayable):
         apply_payment(status, 18000, 0, 100)
-
-
-def test_amounts_show_with_two_decimals():
-    assert display_amount(18005, "USD") == "180.05 USD"
-
-
-def test_amounts_of_currencies_without_minor_units_show_whole():
-    assert display_amount(12000, "JPY") == "12000 JPY"
-
-
-def test_small_amounts_keep_their_leading_zero():
-    assert display_amount(5, "EUR") == "0.05 EUR"

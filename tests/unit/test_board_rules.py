@@ -8,7 +8,7 @@ from registrar.domain.board import (BOARD_STAGES, OVERDUE_AFTER, documents_missi
 from registrar.domain.scheduling import (SCHEDULE_FULL, STUDENT_DOUBLE_BOOKED,
                                          TEACHER_DOUBLE_BOOKED, ClassSlot, Slot,
                                          StudentPlacement)
-from registrar.domain.lifecycle import STATUSES
+from shared.registration_status import STATUSES
 
 NOW = datetime(2026, 3, 10, 12, 0)
 TERM = (date(2026, 1, 5), date(2026, 6, 28))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from shared.registration_status import Status
+
 
 class RailKind(str, Enum):
     LEAD_WAITING = "lead_waiting"
@@ -28,9 +30,9 @@ class RailKind(str, Enum):
 RAIL_ORDER = tuple(RailKind)
 
 # Which statuses a rule watches.
-WAITING_ON_SCHOOL = ("pending", "in_review")
-WAITING_ON_FAMILY = ("needs_info",)
-APPROVED = ("approved",)
+WAITING_ON_SCHOOL = (Status.PENDING, Status.IN_REVIEW)
+WAITING_ON_FAMILY = (Status.NEEDS_INFO,)
+APPROVED = (Status.APPROVED,)
 
 HEADINGS = {
     RailKind.LEAD_WAITING: "Leads waiting longer than the target",
@@ -100,9 +102,10 @@ def registration_label(registration_id: int, name: str | None) -> str:
 
 
 def status_title(status: str, registration_id: int, name: str | None) -> str:
-    what = {"pending": "new lead, not reviewed yet", "in_review": "in review, no decision yet",
-            "needs_info": "waiting for the family's information",
-            "approved": "approved, not enrolled yet"}[status]
+    what = {Status.PENDING: "new lead, not reviewed yet",
+            Status.IN_REVIEW: "in review, no decision yet",
+            Status.NEEDS_INFO: "waiting for the family's information",
+            Status.APPROVED: "approved, not enrolled yet"}[status]
     return f"{registration_label(registration_id, name)}: {what}"
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-# The registration statuses (the contract's); more only if documented.
-STATUSES = ("pending", "in_review", "needs_info", "approved", "rejected", "converted")
 # Longest status name the table holds.
 MAX_STATUS_LENGTH = 16
+# Longest student name the tables hold (student_name VARCHAR(201): a first and a last name
+# of 100 each, and the space between).
+MAX_STUDENT_NAME_LENGTH = 201
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def student_name(first: object, last: object) -> str | None:
     """"First Last" from an event's payload, None when it carries neither."""
     parts = [str(part).strip() for part in (first, last) if part not in (None, "")]
     name = " ".join(part for part in parts if part)
-    return name[:201] or None
+    return name[:MAX_STUDENT_NAME_LENGTH] or None
 
 
 def _is_newer(at: datetime, recorded: datetime | None) -> bool:

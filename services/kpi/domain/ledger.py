@@ -13,8 +13,9 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Mapping
 
-from shared.events import Event, MalformedEvent
+from shared.events import Event, EventType, MalformedEvent
 from shared.local_days import UnknownTimeZone, as_utc, local_day, zone
+from shared.registration_status import Status
 
 
 class Kind(str, Enum):
@@ -37,22 +38,21 @@ DECISION_KINDS = frozenset({Kind.APPROVAL, Kind.REJECTION})
 # A status change into one of these counts on the day it happened. A move to `converted` is
 # counted from selfreg.converted instead: the registrar emits both events for one conversion.
 STATUS_KINDS: Mapping[str, Kind] = {
-    "in_review": Kind.REVIEW,
-    "needs_info": Kind.INFO_REQUEST,
-    "approved": Kind.APPROVAL,
-    "rejected": Kind.REJECTION,
+    Status.IN_REVIEW: Kind.REVIEW,
+    Status.NEEDS_INFO: Kind.INFO_REQUEST,
+    Status.APPROVED: Kind.APPROVAL,
+    Status.REJECTED: Kind.REJECTION,
 }
 
 # Event type -> (kind, the payload field that dates it; the envelope's occurred_at otherwise).
 _DATED_BY: Mapping[str, tuple[Kind | None, str | None]] = {
-    "selfreg.submitted": (Kind.LEAD, "submitted_at"),
-    "selfreg.status.updated": (None, None),  # the kind depends on to_status
-    "selfreg.converted": (Kind.ENROLLMENT, None),
-    "invoice.issued": (Kind.INVOICED, "issued_at"),
-    "invoice.paid": (Kind.COLLECTED, "paid_at"),
-    "invoice.autopay.enrolled": (Kind.AUTOPAY, "accepted_at"),
+    EventType.SUBMITTED: (Kind.LEAD, "submitted_at"),
+    EventType.STATUS_UPDATED: (None, None),  # the kind depends on to_status
+    EventType.CONVERTED: (Kind.ENROLLMENT, None),
+    EventType.INVOICE_ISSUED: (Kind.INVOICED, "issued_at"),
+    EventType.INVOICE_PAID: (Kind.COLLECTED, "paid_at"),
+    EventType.AUTOPAY_ENROLLED: (Kind.AUTOPAY, "accepted_at"),
 }
-SCHOOL_EVENTS = frozenset({"school.created", "school.updated"})
 
 # Lead sources are free text from the public form: folded to one spelling, bounded in length
 # (the column's), and "unspecified" when none was given.
@@ -100,7 +100,7 @@ class LedgerEntry:
 def moves_a_figure(event: Event) -> bool:
     """Whether the event can change a figure (others are acknowledged and ignored); a status
     change whose new status is not even a string is refused with MalformedEvent."""
-    if event.event_type == "selfreg.status.updated":
+    if event.event_type == EventType.STATUS_UPDATED:
         to_status = event.payload["to_status"]
         if not isinstance(to_status, str):
             raise MalformedEvent(f"selfreg.status.updated to_status must be a string, "

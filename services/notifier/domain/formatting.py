@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 from typing import Any, Mapping
 
-# Currencies whose minor unit is not a hundredth (ISO 4217 exponents other than 2).
-_EXPONENTS = {"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
-              "PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
-              "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3}
+from shared.money import format_money
+from shared.registration_status import Status
 
 # One address, no spaces or line breaks (which would let it write mail headers of its own).
 _ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
 MAX_ADDRESS_LENGTH = 254
 
-STATUS_LABELS = {"pending": "received", "in_review": "in review", "needs_info":
-                 "waiting for information from you", "approved": "approved",
-                 "rejected": "not accepted", "converted": "enrolled"}
+STATUS_LABELS = {Status.PENDING: "received", Status.IN_REVIEW: "in review",
+                 Status.NEEDS_INFO: "waiting for information from you",
+                 Status.APPROVED: "approved", Status.REJECTED: "not accepted",
+                 Status.CONVERTED: "enrolled"}
 
 
 def normalise_address(value: Any) -> str | None:
@@ -32,15 +30,14 @@ def normalise_address(value: Any) -> str | None:
 
 
 def format_amount(amount_minor: Any, currency: Any) -> str:
-    """'USD 1,250.00' from 125000 minor units; the bare number when the currency is unknown."""
+    """'USD 1,250.00' from 125000 minor units (shared.money's form); what the event says, as
+    it says it, when the amount is not a whole number of minor units."""
     code = currency.upper() if isinstance(currency, str) and currency else ""
     try:
         minor = int(amount_minor)
     except (TypeError, ValueError):
         return f"{code} {amount_minor}".strip()
-    exponent = _EXPONENTS.get(code, 2)
-    value = Decimal(minor).scaleb(-exponent)
-    return f"{code} {value:,.{exponent}f}".strip()
+    return format_money(minor, code)
 
 
 def missing_items(value: Any) -> list[str]:

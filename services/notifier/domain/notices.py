@@ -14,8 +14,9 @@ from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.reminders import (ReminderKind, ReminderRequest, ReminderStop,
                                        reminder_due_at, stop_for_payment,
                                        stops_for_status_change)
-from shared.events import Event, parse_timestamp
+from shared.events import Event, EventType, parse_timestamp
 from shared.family_links import link_expiry
+from shared.registration_status import Status
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -57,8 +58,8 @@ def _submitted(event: Event, preferences: SchoolPreferences) -> Plan:
             SELF_REGISTRATION_FORM, f"registration {payload['registration_id']}",
             registration_id=payload["registration_id"]),)
     notices = ()
-    if "pending" in preferences.status_updates:
-        notices = (_status_notice(event, recipient, "pending"),)
+    if Status.PENDING in preferences.status_updates:
+        notices = (_status_notice(event, recipient, Status.PENDING),)
     return Plan(notices=notices, consent=consent)
 
 
@@ -67,7 +68,7 @@ def _status_updated(event: Event, preferences: SchoolPreferences) -> Plan:
     recipient = formatting.normalise_address(payload.get("guardian_email"))
     to_status = payload["to_status"]
     stops = stops_for_status_change(payload.get("from_status"), to_status)
-    if to_status == "needs_info":
+    if to_status == Status.NEEDS_INFO:
         context = {**_base(event), "note": formatting.text_or_none(payload.get("note")),
                    "missing": formatting.missing_items(payload.get("missing"))}
         notice = Notice("needs_info", Purpose.TRANSACTIONAL, recipient,
@@ -145,12 +146,12 @@ def _autopay_enrolled(event: Event, _preferences: SchoolPreferences) -> Plan:
 
 
 _PLANNERS: dict[str, Callable[[Event, SchoolPreferences], Plan]] = {
-    "selfreg.submitted": _submitted,
-    "selfreg.status.updated": _status_updated,
-    "selfreg.welcome.requested": _welcome_requested,
-    "invoice.issued": _invoice_issued,
-    "invoice.paid": _invoice_paid,
-    "invoice.autopay.enrolled": _autopay_enrolled,
+    EventType.SUBMITTED: _submitted,
+    EventType.STATUS_UPDATED: _status_updated,
+    EventType.WELCOME_REQUESTED: _welcome_requested,
+    EventType.INVOICE_ISSUED: _invoice_issued,
+    EventType.INVOICE_PAID: _invoice_paid,
+    EventType.AUTOPAY_ENROLLED: _autopay_enrolled,
 }
 
 

@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from notifier.domain.quiet_hours import QuietHours
+from shared.registration_status import STATUSES, Status
 
 # Statuses whose change can e-mail the family as a status update. needs_info has a message of
 # its own, always sent, so it is not among them.
-STATUS_UPDATE_CHOICES = ("pending", "in_review", "approved", "rejected", "converted")
+STATUS_UPDATE_CHOICES = tuple(status for status in STATUSES if status != Status.NEEDS_INFO)
 
 
 @dataclass(frozen=True)

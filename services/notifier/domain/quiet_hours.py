@@ -8,7 +8,7 @@ clocks change may not exist (then: the moment after the jump) or exist twice (th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC = timezone.utc
@@ -94,7 +94,3 @@ def _wall_clock(moment: datetime, zone: tzinfo) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(zone).replace(tzinfo=None)
-
-
-def local_date(moment: datetime, zone: tzinfo) -> date:
-    return _wall_clock(moment, zone).date()

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from shared.registration_status import Status
+
 
 class ReminderKind(str, Enum):
     NEEDS_INFO = "needs_info"
@@ -43,9 +45,9 @@ def reminder_due_at(asked_at: datetime, wait: timedelta) -> datetime:
 
 
 def stops_for_status_change(from_status: str | None, to_status: str) -> tuple[ReminderStop, ...]:
-    if to_status == "rejected":
+    if to_status == Status.REJECTED:
         return (ReminderStop(frozenset(ReminderKind)),)
-    if from_status == "needs_info" and to_status != "needs_info":
+    if from_status == Status.NEEDS_INFO and to_status != Status.NEEDS_INFO:
         return (ReminderStop(frozenset({ReminderKind.NEEDS_INFO})),)
     return ()
 

@@ -78,7 +78,3 @@ TEMPLATES: dict[str, TemplateInfo] = {info.key: info for info in (
 
 DIGEST_TEMPLATE = "reminder_digest"
 CONFIRMATION_TEMPLATE = "consent_confirmation"
-
-
-def template_info(key: str) -> TemplateInfo | None:
-    return TEMPLATES.get(key)

@@ -96,17 +96,3 @@ def apply_payment(status: str, total_minor: int, paid_minor: int,
         raise PaymentRefused(f"exceeds the balance of {balance}", balance)
     paid = paid_minor + amount_minor
     return PaymentOutcome(paid, total_minor - paid, paid == total_minor)
-
-
-# ISO 4217 currencies without minor units: their amounts are already whole units.
-_ZERO_DECIMAL_CURRENCIES = frozenset({"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW",
-                                      "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"})
-
-
-def display_amount(amount_minor: int, currency: str) -> str:
-    """An amount for people to read, e.g. 18000 USD -> "180.00 USD", 12000 JPY -> "12000 JPY"."""
-    if currency in _ZERO_DECIMAL_CURRENCIES:
-        return f"{amount_minor} {currency}"
-    sign = "-" if amount_minor < 0 else ""
-    whole, cents = divmod(abs(amount_minor), 100)
-    return f"{sign}{whole}.{cents:02d} {currency}"

@@ -19,26 +19,29 @@ from typing import Iterable, Mapping
 
 from registrar.domain.scheduling import (ClassSlot, Conflict, StudentPlacement,
                                          conflicts_for)
+from shared.registration_status import Status
 
 # The board's columns, left to right: the way a registration usually travels, then the end.
-BOARD_STAGES = ("pending", "in_review", "needs_info", "approved", "converted", "rejected")
+BOARD_STAGES = (Status.PENDING, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED,
+                Status.CONVERTED, Status.REJECTED)
 
 # How long a registration may wait in a stage before its card says it is overdue: a new lead
 # deserves an answer within two days; a review within a working week; a family asked for
 # information gets a week (the notifier reminds them after three days); an approved family
 # two weeks to be enrolled. converted and rejected are ends, never overdue.
 OVERDUE_AFTER = {
-    "pending": timedelta(days=2),
-    "in_review": timedelta(days=5),
-    "needs_info": timedelta(days=7),
-    "approved": timedelta(days=14),
+    Status.PENDING: timedelta(days=2),
+    Status.IN_REVIEW: timedelta(days=5),
+    Status.NEEDS_INFO: timedelta(days=7),
+    Status.APPROVED: timedelta(days=14),
 }
 
 # Stages in which a registration is expected to have its documents.
-DOCUMENTS_EXPECTED = frozenset({"in_review", "needs_info", "approved"})
+DOCUMENTS_EXPECTED = frozenset({Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED})
 
 # Stages whose class placement is still being decided (as registrar.assignments.PLACEABLE).
-PLACEMENT_OPEN = frozenset({"pending", "in_review", "needs_info", "approved"})
+PLACEMENT_OPEN = frozenset({Status.PENDING, Status.IN_REVIEW, Status.NEEDS_INFO,
+                            Status.APPROVED})
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def is_overdue(status: str, last_activity_at: datetime, now: datetime) -> bool:
 
 
 def documents_missing(status: str, document_count: int, info_missing: Iterable[str]) -> bool:
-    if status == "needs_info" and any(info_missing):
+    if status == Status.NEEDS_INFO and any(info_missing):
         return True
     return status in DOCUMENTS_EXPECTED and document_count == 0
 

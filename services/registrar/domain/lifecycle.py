@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STATUSES = ("pending", "in_review", "needs_info", "approved", "rejected", "converted")
+from shared.registration_status import Status
 
 ALLOWED = {
-    "pending": frozenset({"in_review", "rejected"}),
-    "in_review": frozenset({"needs_info", "approved", "rejected"}),
-    "needs_info": frozenset({"in_review", "rejected"}),
-    "approved": frozenset({"converted", "in_review", "rejected"}),
-    "rejected": frozenset({"in_review"}),
-    "converted": frozenset(),
+    Status.PENDING: frozenset({Status.IN_REVIEW, Status.REJECTED}),
+    Status.IN_REVIEW: frozenset({Status.NEEDS_INFO, Status.APPROVED, Status.REJECTED}),
+    Status.NEEDS_INFO: frozenset({Status.IN_REVIEW, Status.REJECTED}),
+    Status.APPROVED: frozenset({Status.CONVERTED, Status.IN_REVIEW, Status.REJECTED}),
+    Status.REJECTED: frozenset({Status.IN_REVIEW}),
+    Status.CONVERTED: frozenset(),
 }
 
 
@@ -55,8 +55,8 @@ def plan_status_change(from_status: str, to_status: str, note: str | None = None
     if to_status not in ALLOWED.get(from_status, ()):
         raise InvalidTransition(from_status, to_status)
     note = (note or "").strip() or None
-    if to_status in ("needs_info", "rejected") and not note:
-        raise MissingReason(to_status, "message to the family" if to_status == "needs_info"
-                            else "reason")
+    if to_status in (Status.NEEDS_INFO, Status.REJECTED) and not note:
+        raise MissingReason(to_status, "message to the family"
+                            if to_status == Status.NEEDS_INFO else "reason")
     return StatusChange(from_status, to_status, note,
-                        tuple(missing) if to_status == "needs_info" else ())
+                        tuple(missing) if to_status == Status.NEEDS_INFO else ())

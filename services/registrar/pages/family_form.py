@@ -37,6 +37,8 @@ TEXT_FIELDS = ("student_first_name", "student_last_name", "date_of_birth", "guar
 CONSENTS = ("consent_email", "consent_sms")
 # Campaign tags a school's links may carry (?utm_source=...), kept with the registration.
 CAMPAIGN_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
+# The utm_* columns are VARCHAR(120): a campaign value from a link is cut to fit.
+CAMPAIGN_VALUE_LENGTH = 120
 
 HOW_HEARD = ("School website", "A friend or family member", "Social media",
              "Search engine", "Flyer or poster", "Open day", "Other")
@@ -57,7 +59,7 @@ blp = AssetBlueprint("family_form", __name__, template_folder="templates",
 @blp.get("/register/<slug>")
 def show(slug: str):
     school = _school(slug)
-    values = {name: request.args.get(name, "")[:120] for name in CAMPAIGN_FIELDS}
+    values = {name: request.args.get(name, "")[:CAMPAIGN_VALUE_LENGTH] for name in CAMPAIGN_FIELDS}
     return _form(school, values, errors={})
 
 

@@ -9,9 +9,10 @@ from registrar.approvals import AUTOPAY_FLAG
 from registrar.assignments import PLACEABLE
 from registrar.detail import registration_detail
 from registrar.domain.documents import DOCUMENT_KINDS
-from registrar.domain.lifecycle import ALLOWED, STATUSES
+from registrar.domain.lifecycle import ALLOWED
 from registrar.notifier_messages import MessagesUnavailable, messages_for_registration
 from registrar.pages.wording import DOCUMENT_KIND_LABELS, status_label
+from shared.registration_status import STATUSES, Status
 
 TABS = (("overview", "Overview"), ("docs", "Docs"), ("class", "Class"), ("fees", "Fees"),
         ("history", "History"))
@@ -19,7 +20,7 @@ TAB_KEYS = tuple(key for key, _label in TABS)
 
 # Moves the status form offers; approving and converting have forms of their own (they
 # invoice and enrol), so the plain move form leaves them out.
-_OWN_FORMS = frozenset({"approved", "converted"})
+_OWN_FORMS = frozenset({Status.APPROVED, Status.CONVERTED})
 
 
 def registration_panel(connection, session, registration_id: int, *, notifier_url: str,
@@ -51,8 +52,9 @@ def registration_panel(connection, session, registration_id: int, *, notifier_ur
         "moves": [(target, status_label(target)) for target in STATUSES
                   if target in ALLOWED.get(status, ()) and target not in _OWN_FORMS],
         "may_place": status in PLACEABLE,
-        "may_approve": status == "in_review" or (status == "approved" and invoice is None),
-        "may_convert": status == "approved",
+        "may_approve": status == Status.IN_REVIEW
+        or (status == Status.APPROVED and invoice is None),
+        "may_convert": status == Status.APPROVED,
         "autopay_enabled": autopay_enabled,
         "document_kinds": [(kind, DOCUMENT_KIND_LABELS[kind]) for kind in DOCUMENT_KINDS],
         "messages": None,

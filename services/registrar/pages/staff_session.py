@@ -15,12 +15,13 @@ from flask import current_app, g, redirect, request
 from registrar import users
 from registrar.schools import School, school_by_id
 from registrar.tokens import Principal, principal_for
+from shared.roles import REGISTRAR, role_at_least
 from shared.sessions import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_token_for, csrf_valid
 from shared.signing import KeyRing
 from shared.web import request_db
 
-# Roles that may change a registration (the API's "registrar" and above); a viewer looks.
-CHANGING_ROLES = frozenset({"registrar", "admin"})
+# The least role that may change a registration (as in the API); a viewer looks.
+LEAST_CHANGING_ROLE = REGISTRAR
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class StaffSession:
 
     @property
     def may_change(self) -> bool:
-        return self.principal.role in CHANGING_ROLES
+        return role_at_least(self.principal.role, LEAST_CHANGING_ROLE)
 
 
 def staff_session() -> StaffSession | None:

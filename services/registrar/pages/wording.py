@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from registrar.domain.billing import display_amount
 from registrar.domain.scheduling import WEEKDAYS
+from shared.money import format_money
+from shared.registration_status import Status
 
 STATUS_LABELS = {
-    "pending": "Pending", "in_review": "In review", "needs_info": "Needs info",
-    "approved": "Approved", "converted": "Converted", "rejected": "Rejected",
+    Status.PENDING: "Pending", Status.IN_REVIEW: "In review", Status.NEEDS_INFO: "Needs info",
+    Status.APPROVED: "Approved", Status.CONVERTED: "Converted", Status.REJECTED: "Rejected",
 }
 
 DOCUMENT_KIND_LABELS = {
@@ -45,7 +46,7 @@ def status_label(status: str) -> str:
 
 
 def money(amount_minor: int | None, currency: str) -> str:
-    return "" if amount_minor is None else display_amount(int(amount_minor), currency)
+    return "" if amount_minor is None else format_money(int(amount_minor), currency)
 
 
 def weekday(number: int) -> str:
@@ -57,7 +58,7 @@ def sentence(text: str) -> str:
     text = (text or "").strip()
     if not text:
         return ""
-    for status in ("in_review", "needs_info"):  # the API names statuses by their keys
+    for status in (Status.IN_REVIEW, Status.NEEDS_INFO):  # the API names statuses by key
         text = text.replace(status, STATUS_LABELS[status].lower())
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."

@@ -21,6 +21,7 @@ from registrar.access import current_principal, requires
 from registrar.schools import school_by_id
 from shared.local_days import QUARTER_HOUR_ANCHOR, DayRange, quarter_hour_day, utc_window, zone
 from shared.range_query import DayRangeQuerySchema
+from shared.registration_status import Status
 from shared.web import NotFound, request_db
 
 blp = Blueprint("reports", __name__, url_prefix="/api/admin/reports",
@@ -30,8 +31,9 @@ FIGURES = ("leads", "reviews_started", "info_requests", "approvals", "rejections
            "enrollments", "invoices", "invoiced_minor", "collected_minor", "outstanding_minor",
            "autopay_enrollments")
 # Audit entries of a status change -> the figure they count for.
-_STATUS_FIGURES = {"in_review": "reviews_started", "needs_info": "info_requests",
-                   "approved": "approvals", "rejected": "rejections", "converted": "enrollments"}
+_STATUS_FIGURES = {Status.IN_REVIEW: "reviews_started", Status.NEEDS_INFO: "info_requests",
+                   Status.APPROVED: "approvals", Status.REJECTED: "rejections",
+                   Status.CONVERTED: "enrollments"}
 
 
 class ReportDaySchema(Schema):

@@ -14,7 +14,7 @@ from tests.support.classes import (audit_actions, enable_flag, outbox_events,
 
 @pytest.fixture
 def invoice(client, school, registrar_db) -> dict:
-    """An issued invoice of 180.00 USD whose school offers autopay, with its link."""
+    """An issued invoice of USD 180.00 whose school offers autopay, with its link."""
     enable_flag(registrar_db, school.id, "autopay")
     registration_id = registration_in_class(registrar_db, school.id, fee_minor=18000)
     return client.post("/api/admin/self-registration/approve",
@@ -53,7 +53,7 @@ def test_the_link_opens_a_form_for_the_invoice(client, invoice, page_path):
     assert response.mimetype == "text/html"
     html = response.get_data(as_text=True)
     assert invoice["number"] in html
-    assert "180.00 USD" in html
+    assert "USD 180.00" in html
     assert '<label for="signer_name">' in html
 
 

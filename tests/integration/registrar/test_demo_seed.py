@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from registrar.app import create_app
 from registrar.demo import DEMO_PASSWORD, DEMO_SCHOOLS, demo
-from registrar.domain.lifecycle import STATUSES
 from shared import db, migrations
+from shared.registration_status import STATUSES
 
 REGISTRATIONS_PER_SCHOOL = 8
 

@@ -248,5 +248,5 @@ def test_the_fees_tab_shows_the_invoice_its_lines_and_its_payments(registrar_pag
     html = registrar_page.get(f"/admin/registrar?registration={registration_id}&tab=fees").text
 
     assert f"Invoice {invoice['number']}" in html
-    assert "Tuition: Piano" in html and "180.00 USD" in html
-    assert "R-77" in html and "50.00 USD" in html and "130.00 USD" in html
+    assert "Tuition: Piano" in html and "USD 180.00" in html
+    assert "R-77" in html and "USD 50.00" in html and "USD 130.00" in html

@@ -2,10 +2,10 @@ from marshmallow import (Schema, ValidationError, fields, post_load, validate,
                          validates_schema)
 
 from registrar.cursors import InvalidCursor, decode_cursor
-from registrar.domain.lifecycle import STATUSES
 from registrar.lead_queue import DEFAULT_SORT, MAX_PAGE, SORTS
 from registrar.views.fields import Text
 from shared.api_fields import UtcDateTime
+from shared.registration_status import STATUSES
 
 
 class LeadQueueQuerySchema(Schema):
