@@ -25,6 +25,7 @@ from shared import db
 from shared.config import Settings
 from shared.metrics import metrics_payload, register_request_metrics
 from shared.trusted_proxies import TrustedProxyFix
+from shared.worker import close_quietly
 
 log = logging.getLogger(__name__)
 
@@ -233,10 +234,7 @@ def _thread_connections() -> dict:
 def drop_thread_connections() -> None:
     """Forget this thread's connections (after one failed: the server may have gone)."""
     for connection, _last_used in _thread_connections().values():
-        try:
-            connection.close()
-        except Exception:  # already broken; closing is a courtesy
-            pass
+        close_quietly(connection)
     _thread_connections().clear()
 
 
