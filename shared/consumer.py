@@ -51,10 +51,10 @@ import pymysql
 from prometheus_client import Counter, Histogram
 
 from shared import db, worker
+from shared.backoff import Backoff, backoff_delay
 from shared.broker import ConsumerChannel, ConsumerTopology, Delivery, connection_parameters
 from shared.config import SERVICE_DATABASES, ConfigError, Settings
 from shared.events import CATALOGUE, Event, MalformedEvent
-from shared.backoff import Backoff, backoff_delay
 from shared.worker import DATABASE_ERRORS, close_quietly, is_transient_database_error
 
 log = logging.getLogger(__name__)

@@ -1,11 +1,11 @@
 """The runtime every long-running worker shares: the outbox relay, every consumer and the
 notifier's sender and scheduler.
 
-It owns, once for all of them (with shared.backoff, the pure back-off rule: doubling to a cap,
-with jitter): the reconnect constants, the pause that a stop cuts short, closing a broken connection quietly, telling a transient
-database error from a mistake, turning SIGTERM/SIGINT into a stop event, and the
-`edquill <service> worker` command with its one metrics bind policy (EDQUILL_METRICS_HOST,
-`--metrics-port`).
+It owns, once for all of them: the reconnect constants (the back-off rule itself, doubling to a
+cap with jitter, is shared.backoff: pure, so domain rules may use it too), the pause that a
+stop cuts short, closing a broken connection quietly, telling a transient database error from
+a mistake, turning SIGTERM/SIGINT into a stop event, and the `edquill <service> worker` command
+with its one metrics bind policy (EDQUILL_METRICS_HOST, `--metrics-port`).
 
 A worker is anything with a `name` and a `run(stopping)` that returns soon after the
 threading.Event `stopping` is set, having finished (or given back) the work in hand.
