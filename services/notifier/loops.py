@@ -11,7 +11,7 @@ import pymysql
 from shared import db
 from shared.config import Settings
 from shared.backoff import Backoff
-from shared.worker import RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY, close_quietly
+from shared.worker import RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY, close_quietly, pause
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class DatabaseLoop:
         log.info("notifier %s starting", self.name)
         try:
             while not stopping.is_set():
-                stopping.wait(self._guarded_round())
+                pause(stopping, self._guarded_round())
         finally:
             self.close()
         log.info("notifier %s stopped", self.name)
