@@ -69,23 +69,34 @@ def pause(stopping: threading.Event, seconds: float,
     return stopping.is_set()
 
 
-@contextmanager
-def stop_on_signals(stopping: threading.Event, name: str) -> Iterator[threading.Event]:
-    """While inside, SIGTERM and SIGINT set `stopping`; the previous handlers come back after.
-
-    Call from the main thread: only it may install signal handlers.
-    """
+def _set_on_stop_signals(stopping: threading.Event, name: str) -> dict:
+    """SIGTERM and SIGINT set `stopping` from now on; returns the handlers they had before.
+    Main thread only: no other may install signal handlers."""
     def request_stop(signum, _frame) -> None:
         log.info("%s: %s received, stopping after the work in hand", name,
                  signal.Signals(signum).name)
         stopping.set()
 
-    previous = {signum: signal.signal(signum, request_stop) for signum in STOP_SIGNALS}
+    return {signum: signal.signal(signum, request_stop) for signum in STOP_SIGNALS}
+
+
+@contextmanager
+def stop_on_signals(stopping: threading.Event, name: str) -> Iterator[threading.Event]:
+    """While inside, SIGTERM and SIGINT set `stopping`; the previous handlers come back after."""
+    previous = _set_on_stop_signals(stopping, name)
     try:
         yield stopping
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def stop_event_on_signals(name: str) -> threading.Event:
+    """A stop event that SIGTERM and SIGINT set for the rest of the process's life (a command
+    that runs until stopped and then exits, such as `edquill up` or the mail sink)."""
+    stopping = threading.Event()
+    _set_on_stop_signals(stopping, name)
+    return stopping
 
 
 def run_until_signalled(worker: Worker) -> None:
