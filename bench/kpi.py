@@ -22,6 +22,7 @@ import json
 import random
 import secrets
 import subprocess
+import threading
 import time
 import uuid
 from dataclasses import replace
@@ -106,6 +107,7 @@ def fold_rate(settings: Settings, events: list[Event], batch_size: int) -> dict:
     """One worker folds a full queue; events/s from its start to the last commit."""
     tag = secrets.token_hex(3)
     own = replace(settings, exchange=f"{settings.exchange}.{tag}")
+    all_folded = threading.Event()
 
     class BenchKpiConsumer(KpiConsumer):
         NAME = f"kpi-bench-{tag}"
@@ -115,11 +117,13 @@ def fold_rate(settings: Settings, events: list[Event], batch_size: int) -> dict:
         def handle_batch(self, batch, cursor):
             super().handle_batch(batch, cursor)
             self.folded += len(batch)
+            if self.folded >= len(events):
+                all_folded.set()  # the loop stops once this batch is committed and acked
 
     consumer = BenchKpiConsumer(own)
     fill_queue(own, consumer.topology, events)
     started = time.perf_counter()
-    consumer.run(lambda: consumer.folded >= len(events))
+    consumer.run(all_folded)
     seconds = time.perf_counter() - started
     delete_topology(own, consumer.topology)
     return {"mode": f"batch of up to {batch_size} per transaction" if batch_size > 1

@@ -9,7 +9,6 @@ back, so a restarted sink still shows earlier mail.
 from __future__ import annotations
 
 import logging
-import signal
 import socket
 import threading
 import time
@@ -24,6 +23,7 @@ from shared.config import Settings
 from devtools.mail_listing import listing_handler
 from devtools.mail_store import MailDirectory, StoredMessage
 from shared.paths import ROOT
+from shared.worker import stop_event_on_signals
 
 DEFAULT_DIRECTORY = ROOT / "var" / "mail"
 # How long wait_for sleeps between looks at the directory when no delivery wakes it.
@@ -165,8 +165,6 @@ def mailsink_command(settings: Settings, directory: Path, http_port: int | None)
 
 
 def _wait_for_stop_signal() -> None:
-    stopping = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopping.set())
+    stopping = stop_event_on_signals("mail sink")
     while not stopping.wait(1.0):
         pass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -30,6 +29,7 @@ from shared.cli import cli, settings_from_env
 from shared.config import DEVELOPMENT, Settings, redact_url
 from shared.paths import ROOT
 from shared.queues import declare_consumer_queues
+from shared.worker import stop_event_on_signals
 
 # How long a child may take to open its port before `up` gives up on it (gunicorn loads the
 # app, a relay connects): generous for a cold start on a busy 2-core machine.
@@ -243,9 +243,7 @@ def up_command(no_seed: bool, var_dir: Path, mail_http_port: int,
                relay_metrics_port: int) -> None:
     """The whole system on one machine, in development mode: migrations, demo data, every
     service, the gateway."""
-    stop_requested = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop_requested.set())
+    stop_requested = stop_event_on_signals("edquill up")
     var_dir = var_dir.resolve()
     nginx = gateway.nginx_command(var_dir / "nginx" / "nginx.conf")
     os.environ.update(development_environment(var_dir, gateway_runs=nginx is not None))

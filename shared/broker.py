@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import pika
 import pika.exceptions
 
+from shared.worker import close_quietly
+
 # Heartbeats keep an idle consumer's connection alive through firewalls and let both sides
 # notice a dead peer within about two intervals.
 HEARTBEAT_SECONDS = 30
@@ -260,9 +262,5 @@ class ConsumerChannel:
         """Close quietly; the broker returns every unacked delivery to the queue."""
         connection, self._connection, self._channel = self._connection, None, None
         self._deliveries.clear()
-        if connection is None or not connection.is_open:
-            return
-        try:
-            connection.close()
-        except pika.exceptions.AMQPError:
-            pass  # already going away; closing is a courtesy
+        if connection is not None and connection.is_open:
+            close_quietly(connection, errors=(pika.exceptions.AMQPError,))

@@ -224,6 +224,9 @@ class Settings:
     mail_from_name: str = ""
     # Uploaded registration documents live here, outside any web root (var/ is git-ignored).
     documents_dir: str = str(ROOT / "var" / "documents")
+    # Where every worker's --metrics-port listens: this machine only, unless a container's
+    # published port (or a scraper elsewhere) needs all interfaces (0.0.0.0).
+    metrics_host: str = "127.0.0.1"
 
     @property
     def mysql(self) -> MySQLServer:
@@ -289,6 +292,7 @@ class Settings:
             mail_from=env.get("EDQUILL_MAIL_FROM", "").strip() or defaults.mail_from,
             mail_from_name=env.get("EDQUILL_MAIL_FROM_NAME", "").strip(),
             documents_dir=env.get("EDQUILL_DOCUMENTS_DIR", defaults.documents_dir),
+            metrics_host=env.get("EDQUILL_METRICS_HOST", "").strip() or defaults.metrics_host,
         )
         settings.validate()
         return settings
@@ -323,6 +327,11 @@ class Settings:
         if not os.path.isabs(self.documents_dir):
             raise ConfigError(f"EDQUILL_DOCUMENTS_DIR must be an absolute path, "
                               f"got {self.documents_dir!r}")
+        try:
+            ipaddress.ip_address(self.metrics_host)
+        except ValueError:
+            raise ConfigError(f"EDQUILL_METRICS_HOST must be an IP address to listen on "
+                              f"(127.0.0.1, 0.0.0.0, ::), got {self.metrics_host!r}") from None
 
 
     def _validate_public_url(self) -> None:

@@ -38,23 +38,24 @@ from __future__ import annotations
 import logging
 import os
 import re
-import signal
 import socket
 import threading
 import time
 import uuid
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 import pika.exceptions
 import pymysql
 from prometheus_client import Counter, Histogram
 
-from shared import db
+from shared import db, worker
+from shared.backoff import Backoff, backoff_delay
 from shared.broker import ConsumerChannel, ConsumerTopology, Delivery, connection_parameters
 from shared.config import SERVICE_DATABASES, ConfigError, Settings
 from shared.events import CATALOGUE, Event, MalformedEvent
+from shared.worker import DATABASE_ERRORS, close_quietly, is_transient_database_error
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +69,6 @@ RECONNECTS = Counter("edquill_consumer_reconnects_total",
                      "Connections lost (or refused) and opened again", ["consumer", "server"])
 
 BROKER_ERRORS = (pika.exceptions.AMQPError,)
-DATABASE_ERRORS = (pymysql.err.OperationalError, pymysql.err.InterfaceError)
-# Server errors that say "try again" rather than "the handler is wrong".
-RETRYABLE_SERVER_ERRORS = frozenset({
-    1040,  # too many connections
-    1053,  # server shutting down
-    1205,  # lock wait timeout
-    1213,  # deadlock
-    1927,  # connection killed (MariaDB)
-})
 
 # What a consumer's name may be: it names queues and fills t_event_inbox.consumer (64 chars).
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,47}")
@@ -87,22 +79,6 @@ class Outcome(str, Enum):
     DUPLICATE = "duplicate"
     DEAD_LETTERED = "dead_lettered"
     RETRIED = "retried"
-
-
-def is_transient_database_error(exc: BaseException) -> bool:
-    """True for errors that a later attempt may not meet: lost connections, lock conflicts."""
-    if isinstance(exc, pymysql.err.InterfaceError):
-        return True
-    if not isinstance(exc, pymysql.err.OperationalError) or not exc.args:
-        return False
-    code = exc.args[0]
-    # 2000-2999 are the client's own errors: cannot connect, server gone, connection lost.
-    return code in RETRYABLE_SERVER_ERRORS or (isinstance(code, int) and 2000 <= code < 3000)
-
-
-def backoff_delay(attempt: int, first: float, cap: float) -> float:
-    """The wait after failed attempt number `attempt` (1-based): doubling from first to cap."""
-    return min(first * 2 ** max(attempt - 1, 0), cap)
 
 
 def event_type_label(routing_key: str) -> str:
@@ -179,9 +155,9 @@ class Consumer:
     # meet the same deadlock or the same missing row.
     RETRY_FIRST_DELAY: ClassVar[float] = 0.2
     RETRY_MAX_DELAY: ClassVar[float] = 5.0
-    # Reconnecting to a lost database or broker: quick after a blip, gentle during an outage.
-    RECONNECT_FIRST_DELAY: ClassVar[float] = 0.2
-    RECONNECT_MAX_DELAY: ClassVar[float] = 10.0
+    # Reconnecting to a lost database or broker: the runtime's back-off (shared.worker).
+    RECONNECT_FIRST_DELAY: ClassVar[float] = worker.RECONNECT_FIRST_DELAY
+    RECONNECT_MAX_DELAY: ClassVar[float] = worker.RECONNECT_MAX_DELAY
     # Longest wait for a delivery before looking at the stop flag and the database again.
     IDLE_POLL_SECONDS: ClassVar[float] = 1.0
     # Deliveries handled in one transaction. 1: one message per transaction, in order. More
@@ -201,8 +177,12 @@ class Consumer:
             connection_parameters(settings.amqp_url, self._connection_name()),
             self.topology, max(self.PREFETCH, self.BATCH_SIZE), self.NAME)
         self._db = None
-        self._reconnect_attempts = 0
-        self._should_stop: Callable[[], bool] = lambda: False
+        self._reconnect = Backoff(self.RECONNECT_FIRST_DELAY, self.RECONNECT_MAX_DELAY)
+        self._stopping = threading.Event()
+
+    @property
+    def name(self) -> str:
+        return f"consumer {self.NAME}"
 
     def handle(self, event: Event, cursor) -> None:
         """Apply the event, inside the consumer's transaction (`cursor` belongs to it).
@@ -224,12 +204,12 @@ class Consumer:
 
     # -- the loop -----------------------------------------------------------------------------
 
-    def run(self, should_stop: Callable[[], bool]) -> None:
-        """Consume until should_stop() is true; the message in hand is always finished."""
-        self._should_stop = should_stop
+    def run(self, stopping: threading.Event) -> None:
+        """Consume until `stopping` is set; the message in hand is always finished."""
+        self._stopping = stopping
         log.info("consumer %s starting on queue %s", self.NAME, self.topology.queue)
         try:
-            while not should_stop():
+            while not stopping.is_set():
                 self._run_once()
         finally:
             self.close()
@@ -257,7 +237,7 @@ class Consumer:
             self._channel.close()
             self._wait_to_reconnect("broker")
             return
-        self._reconnect_attempts = 0
+        self._reconnect.reset()
 
     def _connect_if_needed(self) -> None:
         # The database first: with it down there is no point in taking deliveries.
@@ -427,34 +407,25 @@ class Consumer:
     # -- connections --------------------------------------------------------------------------
 
     def _wait_to_reconnect(self, server: str) -> None:
-        self._reconnect_attempts += 1
         RECONNECTS.labels(self.NAME, server).inc()
-        self._pause(backoff_delay(self._reconnect_attempts, self.RECONNECT_FIRST_DELAY,
-                                  self.RECONNECT_MAX_DELAY))
+        self._pause(self._reconnect.next())
 
     def _pause(self, seconds: float) -> None:
         """Wait, serving the broker's heartbeats if connected, and cut short by a stop."""
-        deadline = time.monotonic() + seconds
-        while not self._should_stop():
-            left = deadline - time.monotonic()
-            if left <= 0:
+        worker.pause(self._stopping, seconds, serve=self._serve_broker)
+
+    def _serve_broker(self, seconds: float) -> None:
+        if self._channel.connected:
+            try:
+                self._channel.sleep(seconds)
                 return
-            step = min(left, 0.25)
-            if self._channel.connected:
-                try:
-                    self._channel.sleep(step)
-                    continue
-                except BROKER_ERRORS:
-                    self._channel.close()  # noticed while waiting; reconnected next round
-            time.sleep(step)
+            except BROKER_ERRORS:
+                self._channel.close()  # noticed while waiting; reconnected next round
+        self._stopping.wait(seconds)
 
     def _drop_database(self) -> None:
         connection, self._db = self._db, None
-        if connection is not None:
-            try:
-                connection.close()
-            except Exception:  # already broken; closing is a courtesy
-                pass
+        close_quietly(connection)
 
     def close(self) -> None:
         """Disconnect; an unacked delivery goes back to the queue."""
@@ -486,24 +457,3 @@ class Consumer:
             raise ConfigError(f"{cls.__name__}.HANDLER_ATTEMPTS must be between 1 and "
                               f"DELIVERY_LIMIT ({cls.DELIVERY_LIMIT})")
 
-
-def run_until_signalled(consumer: Consumer) -> None:
-    """Run a consumer until SIGTERM or SIGINT (the `edquill <service> worker` commands).
-
-    The message in hand is finished and acked first. Call from the main thread: only it may
-    install signal handlers.
-    """
-    stopping = threading.Event()
-
-    def request_stop(signum, _frame) -> None:
-        log.info("consumer %s: %s received, stopping after the message in hand",
-                 consumer.NAME, signal.Signals(signum).name)
-        stopping.set()
-
-    previous = {signum: signal.signal(signum, request_stop)
-                for signum in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        consumer.run(stopping.is_set)
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)

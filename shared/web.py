@@ -25,6 +25,7 @@ from shared import db
 from shared.config import Settings
 from shared.metrics import metrics_payload, register_request_metrics
 from shared.trusted_proxies import TrustedProxyFix
+from shared.worker import DATABASE_ERRORS, close_quietly
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return current_app.extensions["edquill_api"].handle_http_exception(error)
-        if isinstance(error, (pymysql.err.OperationalError, pymysql.err.InterfaceError)):
+        if isinstance(error, DATABASE_ERRORS):
             drop_thread_connections()
             log.warning("database unavailable: %s", error)
             return error_response(503, "database_unavailable",
@@ -233,10 +234,7 @@ def _thread_connections() -> dict:
 def drop_thread_connections() -> None:
     """Forget this thread's connections (after one failed: the server may have gone)."""
     for connection, _last_used in _thread_connections().values():
-        try:
-            connection.close()
-        except Exception:  # already broken; closing is a courtesy
-            pass
+        close_quietly(connection)
     _thread_connections().clear()
 
 

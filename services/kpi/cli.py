@@ -5,7 +5,6 @@ import json
 from datetime import datetime, timezone
 
 import click
-from prometheus_client import start_http_server
 
 from kpi import school_directory
 from kpi.bootstrap import bootstrap
@@ -15,8 +14,8 @@ from kpi.rebuild import days_to_rebuild, rebuild
 from kpi.registrar_client import RegistrarReportError, fetch_daily_report
 from shared import db
 from shared.config import Settings
-from shared.consumer import run_until_signalled
 from shared.local_days import BadRange, day_range
+from shared.worker import worker_command
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -26,15 +25,9 @@ def kpi() -> None:
     """Marketing and revenue figures: worker, nightly rebuild, reconciliation."""
 
 
-@kpi.command("worker")
-@click.option("--metrics-port", default=0, type=click.IntRange(0, 65535),
-              help="Serve the worker's Prometheus metrics on this port (0: do not serve).")
-@click.pass_obj
-def worker(settings: Settings, metrics_port: int) -> None:
-    """Fold selfreg.*, invoice.* and school.* events into the figures until SIGTERM/SIGINT."""
-    if metrics_port:
-        start_http_server(metrics_port)
-    run_until_signalled(bootstrap(settings))
+kpi.add_command(worker_command(
+    bootstrap, help="Fold selfreg.*, invoice.* and school.* events into the figures until "
+                    "SIGTERM/SIGINT."))
 
 
 @kpi.command("daily-aggregate")

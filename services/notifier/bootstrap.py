@@ -34,6 +34,7 @@ class NotifierWorker:
     consumer: NotifierConsumer
     sender: Sender
     scheduler: Scheduler
+    name = "notifier"
 
     def run(self, stopping: threading.Event) -> None:
         """Consume in this thread, send and schedule in two more, until `stopping` is set."""
@@ -43,7 +44,7 @@ class NotifierWorker:
         for thread in threads:
             thread.start()
         try:
-            self.consumer.run(stopping.is_set)
+            self.consumer.run(stopping)
         finally:
             stopping.set()
             for thread in threads:

@@ -1,5 +1,6 @@
 """What the sender and the scheduler share: a loop on its own database connection that keeps
-going through database outages and unexpected errors, pausing between rounds."""
+going through database outages and unexpected errors, pausing between rounds (the runtime's
+back-off and pause, shared.worker)."""
 from __future__ import annotations
 
 import logging
@@ -9,12 +10,10 @@ import pymysql
 
 from shared import db
 from shared.config import Settings
+from shared.backoff import Backoff
+from shared.worker import RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY, close_quietly, pause
 
 log = logging.getLogger(__name__)
-
-# Waits after a failed round: quick after a blip, gentle during an outage.
-FAILURE_FIRST_DELAY = 0.2
-FAILURE_MAX_DELAY = 10.0
 
 
 class DatabaseLoop:
@@ -25,7 +24,8 @@ class DatabaseLoop:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._connection = None
-        self._failures = 0
+        # Waits after a failed round, as after any lost connection.
+        self._failures = Backoff(RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY)
 
     @property
     def connection(self):
@@ -40,7 +40,7 @@ class DatabaseLoop:
         log.info("notifier %s starting", self.name)
         try:
             while not stopping.is_set():
-                stopping.wait(self._guarded_round())
+                pause(stopping, self._guarded_round())
         finally:
             self.close()
         log.info("notifier %s stopped", self.name)
@@ -49,27 +49,18 @@ class DatabaseLoop:
         try:
             pause = self.round()
         except pymysql.err.Error as exc:
-            self._failures += 1
             log.warning("notifier %s: database error, retrying: %s", self.name, exc)
             self._drop_connection()
-            return self._failure_pause()
+            return self._failures.next()
         except Exception:  # a loop must outlive a bug in one round; the next round retries
-            self._failures += 1
             log.exception("notifier %s: round failed", self.name)
-            return self._failure_pause()
-        self._failures = 0
+            return self._failures.next()
+        self._failures.reset()
         return pause
-
-    def _failure_pause(self) -> float:
-        return min(FAILURE_FIRST_DELAY * 2 ** (self._failures - 1), FAILURE_MAX_DELAY)
 
     def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.close()
-            except Exception:  # already broken
-                pass
+        close_quietly(connection)
 
     def close(self) -> None:
         self._drop_connection()

@@ -24,6 +24,7 @@ from notifier.message_links import MessageLinks
 from notifier.metrics import DELIVERIES, SMTP_SECONDS
 from notifier.smtp_sender import PermanentFailure, SmtpSender, TemporaryFailure
 from shared.config import Settings
+from shared.backoff import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +49,14 @@ class Sender(DatabaseLoop):
         self._links = links
         self._clock = clock
         self._after_accept = after_accept
-        self._server_failures = 0
+        self._server_away = Backoff(SERVER_RETRY_FIRST_SECONDS, SERVER_RETRY_MAX_SECONDS)
         self._server_down = False
 
     def round(self) -> float:
         tried, server_down = self.send_batch()
         if server_down:
-            self._server_failures += 1
-            return min(SERVER_RETRY_FIRST_SECONDS * 2 ** (self._server_failures - 1),
-                       SERVER_RETRY_MAX_SECONDS)
-        self._server_failures = 0
+            return self._server_away.next()
+        self._server_away.reset()
         return 0.0 if tried == self.config.send_batch_size else self.config.sender_idle_seconds
 
     def send_batch(self) -> tuple[int, bool]:

@@ -6,5 +6,6 @@ store     the outbox table: claim, mark processed, record failures, park dead, h
           and skip dead events, status, purge
 leases    which partitions of the outbox this relay owns, shared fairly between live relays
 publisher one AMQP connection in confirm mode that publishes a whole batch pipelined
+config    the relay's knobs (EDQUILL_RELAY_*, overridden by the worker's flags)
 relay     the loop that ties them together; bootstrap builds it; cli exposes `edquill outbox`
 """

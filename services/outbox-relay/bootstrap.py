@@ -4,8 +4,9 @@ from __future__ import annotations
 import socket
 import os
 
+from outbox_relay.config import RelayOptions
 from outbox_relay.publisher import ConfirmingPublisher
-from outbox_relay.relay import Relay, RelayOptions, new_relay_id
+from outbox_relay.relay import Relay, new_relay_id
 from shared import db
 from shared.config import Settings
 

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import json
-import signal
 from datetime import timedelta
 from typing import Callable
 
 import click
-from prometheus_client import start_http_server
 
 from outbox_relay.bootstrap import bootstrap
-from outbox_relay.relay import RelayOptions
+from outbox_relay.config import LIMITS, RelayOptions
+from outbox_relay.relay import Relay
 from outbox_relay.store import NotDead, OutboxStore
 from shared import db
 from shared.config import Settings
+from shared.worker import worker_command
 
 # Rows deleted per statement by purge: small enough that each DELETE holds its locks briefly.
 PURGE_BATCH_SIZE = 1000
@@ -24,36 +24,31 @@ def outbox() -> None:
     """The transactional outbox: relay worker, status, reset, purge, dead events."""
 
 
-@outbox.command("worker")
-@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 5000),
-              help="Most events claimed and published in one batch.")
-@click.option("--sleep-ms", default=50, show_default=True, type=click.IntRange(1, 60_000),
-              help="Longest idle pause between polls; polling is immediate while there is work.")
-@click.option("--lease-seconds", default=15.0, show_default=True, type=click.FloatRange(1, 3600),
-              help="How long a partition stays with a relay that stops renewing it (a crash).")
-@click.option("--max-attempts", default=8, show_default=True, type=click.IntRange(1, 100),
-              help="Publishes refused as unroutable after which an event is parked as dead "
-                   "(an outage or a nack costs no attempt).")
-@click.option("--metrics-port", default=0, type=click.IntRange(0, 65535),
-              help="Serve Prometheus metrics on this port (0: do not serve).")
-@click.pass_obj
-def worker(settings: Settings, batch_size: int, sleep_ms: int, lease_seconds: float,
-           max_attempts: int, metrics_port: int) -> None:
-    """Publish outbox events to RabbitMQ until SIGTERM or SIGINT."""
-    if metrics_port:
-        start_http_server(metrics_port)
-    relay = bootstrap(settings, RelayOptions(
-        batch_size=batch_size, max_idle_sleep=sleep_ms / 1000,
-        lease=timedelta(seconds=lease_seconds), max_attempts=max_attempts))
-    stopping = []
+def _knob_option(name: str, kind, help: str):
+    """A flag over EDQUILL_RELAY_<NAME>: unset, the variable (or the default) holds."""
+    low, high = LIMITS[name]
+    default = getattr(RelayOptions(), name)
+    return click.option(f"--{name.replace('_', '-')}", default=None, type=kind(low, high),
+                        help=f"{help} [default: {default}; EDQUILL_RELAY_{name.upper()}]")
 
-    def request_stop(signum, _frame):
-        # The loop finishes (or releases) the batch in flight, then gives its partitions back.
-        stopping.append(signum)
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    relay.run(lambda: bool(stopping))
+def _relay(settings: Settings, **flags) -> Relay:
+    # On a stop, the loop finishes (or releases) the batch in flight, then gives its
+    # partitions back.
+    return bootstrap(settings, RelayOptions.from_env().overridden(**flags))
+
+
+outbox.add_command(worker_command(_relay, help="Publish outbox events to RabbitMQ until "
+                                               "SIGTERM or SIGINT.", options=[
+    _knob_option("batch_size", click.IntRange, "Most events claimed and published in one batch."),
+    _knob_option("sleep_ms", click.IntRange,
+                 "Longest idle pause between polls; polling is immediate while there is work."),
+    _knob_option("lease_seconds", click.FloatRange,
+                 "How long a partition stays with a relay that stops renewing it (a crash)."),
+    _knob_option("max_attempts", click.IntRange,
+                 "Publishes refused as unroutable after which an event is parked as dead "
+                 "(an outage or a nack costs no attempt)."),
+]))
 
 
 def _store(settings: Settings):

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Collection, Iterable, Mapping
 
+from shared.backoff import backoff_delay
+
 # First retry after a failed publish waits this long, doubling up to MAX_RETRY_DELAY: a broker
 # hiccup clears in seconds, and a poison row should reach dead within a minute or so.
 FIRST_RETRY_DELAY = timedelta(milliseconds=500)
@@ -75,9 +77,7 @@ def held_behind_dead(head: Iterable[OutboxRow], first_dead: Mapping[tuple[str, i
 
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait before attempt number `attempts + 1`."""
-    # Bounded exponent: past ~48 doublings the product overflows timedelta, long after the cap.
-    doublings = min(max(attempts - 1, 0), 32)
-    return min(FIRST_RETRY_DELAY * (2 ** doublings), MAX_RETRY_DELAY)
+    return backoff_delay(attempts, FIRST_RETRY_DELAY, MAX_RETRY_DELAY)
 
 
 def fair_share(partitions: int, live_relays: int) -> int:

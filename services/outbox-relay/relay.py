@@ -25,31 +25,33 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Callable
 
 import pymysql
 
 from outbox_relay import metrics
+from outbox_relay.config import RelayOptions
 from outbox_relay.leases import PartitionLeases
 from outbox_relay.ordering import OutboxRow, held_behind_dead, publishable
 from outbox_relay.publisher import BatchOutcome, BrokerUnavailable, ConfirmingPublisher, Message
 from outbox_relay.store import Failure, OutboxStore
 from shared.events import Event, MalformedEvent
+from shared.backoff import Backoff
+from shared.worker import (DATABASE_ERRORS, RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY,
+                           close_quietly, pause)
 
 log = logging.getLogger(__name__)
 
 # The first idle poll comes this soon after the last event: at a steady trickle, the next
 # event is usually already there, and a few ms of sleep cost no latency worth mentioning.
 IDLE_FIRST_SLEEP = 0.001
-# Reconnecting to a lost database or broker starts at RECONNECT_FIRST_DELAY and doubles up to
-# RECONNECT_MAX_DELAY: quick after a blip, gentle during an outage. The broker's back-off is
-# reset only by a confirmed publish, not by a connection that opens: a broker that takes the
-# connection but nacks every publish is still an outage.
-RECONNECT_FIRST_DELAY = 0.2
-RECONNECT_MAX_DELAY = 10.0
+# Reconnecting to a lost database or broker follows the runtime's back-off (shared.worker).
+# The broker's is reset only by a confirmed publish, not by a connection that opens: a broker
+# that takes the connection but nacks every publish is still an outage.
 # Backlog and oldest-age gauges are refreshed this often; the query reads an index, but there
 # is no need to run it every poll.
 STATUS_EVERY_SECONDS = 5.0
@@ -63,21 +65,6 @@ HEAD_SLACK_ROWS = 8
 # behind it: a body larger than this is parked as dead instead.
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
-DATABASE_ERRORS = (pymysql.err.OperationalError, pymysql.err.InterfaceError)
-
-
-@dataclass(frozen=True)
-class RelayOptions:
-    # Confirms cost about the same per batch whatever its size (one disk sync on the broker),
-    # so a deep backlog drains fastest in big batches; at a trickle, batches are small anyway.
-    batch_size: int = 1000
-    max_idle_sleep: float = 0.05
-    lease: timedelta = timedelta(seconds=15)
-    # A row the broker refused (unroutable) this many times is parked as dead (about a minute
-    # of retries); outages and nacks do not count.
-    max_attempts: int = 8
-    confirm_timeout: float = 10.0
-
 
 @dataclass
 class Batch:
@@ -89,18 +76,6 @@ class Batch:
     @property
     def aggregates(self) -> set[tuple[str, int]]:
         return {row.aggregate for row in self.rows.values()}
-
-
-class Backoff:
-    def __init__(self, first: float, cap: float):
-        self._first, self._cap, self._next = first, cap, first
-
-    def next(self) -> float:
-        delay, self._next = self._next, min(self._next * 2, self._cap)
-        return delay
-
-    def reset(self) -> None:
-        self._next = self._first
 
 
 class Relay:
@@ -116,7 +91,9 @@ class Relay:
         self._connection = None
         self._store: OutboxStore | None = None
         self._leases = PartitionLeases(None, relay_id, options.lease)
-        self._idle = Backoff(IDLE_FIRST_SLEEP, max(options.max_idle_sleep, IDLE_FIRST_SLEEP))
+        # Not spread at random: one relay's idle polls knock at no shared door.
+        self._idle = Backoff(IDLE_FIRST_SLEEP, max(options.max_idle_sleep, IDLE_FIRST_SLEEP),
+                             jitter=0)
         self._database_backoff = Backoff(RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY)
         self._broker_backoff = Backoff(RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY)
         self._in_flight: Batch | None = None
@@ -125,9 +102,14 @@ class Relay:
 
     # -- the loop --------------------------------------------------------------------------
 
-    def run(self, should_stop: Callable[[], bool]) -> None:
+    @property
+    def name(self) -> str:
+        return f"relay {self.relay_id}"
+
+    def run(self, stopping: threading.Event) -> None:
+        """Relay until `stopping` is set; a wait for a lost server ends at once on a stop."""
         log.info("relay %s starting", self.relay_id)
-        while not should_stop():
+        while not stopping.is_set():
             try:
                 self._ensure_connected()
                 self._maintain_leases_if_due()
@@ -137,13 +119,13 @@ class Relay:
                 log.warning("database unavailable: %s", exc)
                 self._abandon_in_flight()
                 self._drop_database()
-                time.sleep(self._database_backoff.next())
+                pause(stopping, self._database_backoff.next())
                 continue
             except BrokerUnavailable as exc:
                 log.warning("broker unavailable: %s", exc)
                 self._abandon_in_flight()
                 self._publisher.close()
-                time.sleep(self._broker_backoff.next())
+                pause(stopping, self._broker_backoff.next())
                 continue
             self._database_backoff.reset()
             if moved:
@@ -304,11 +286,7 @@ class Relay:
 
     def _drop_database(self) -> None:
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.close()
-            except Exception:  # already broken; closing is a courtesy
-                pass
+        close_quietly(connection)
 
     def _refresh_status_if_due(self) -> None:
         if time.monotonic() < self._next_status:

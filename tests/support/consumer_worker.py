@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from shared.config import Settings
-from shared.consumer import run_until_signalled
 from shared.logs import configure_logging
+from shared.worker import run_until_signalled
 from tests.support.consumers import EffectTable, recording_consumer_class
 
 # Long enough for the test to send a signal while the message is in hand.

@@ -117,7 +117,7 @@ class ConsumerThread:
 
     def _run(self) -> None:
         try:
-            self.consumer.run(self._stop.is_set)
+            self.consumer.run(self._stop)
         except BaseException as exc:  # handed to the test in stop()
             self._error = exc
 

@@ -57,6 +57,19 @@ def test_two_outbox_relays_run(services):
     assert len(relays) == 2
 
 
+def test_each_relay_serves_its_metrics_where_its_published_port_reaches(services):
+    # Inside a container 127.0.0.1 is the container itself: a published port reaches only a
+    # server listening on every interface.
+    for name, service in services.items():
+        command = service.get("command", [])
+        if command[:3] != ["edquill", "outbox", "worker"]:
+            continue
+        metrics_port = command[command.index("--metrics-port") + 1]
+        assert service["environment"]["EDQUILL_METRICS_HOST"] == "0.0.0.0", name
+        assert any(str(mapping).endswith(f":{metrics_port}") for mapping in service["ports"]), \
+            name
+
+
 @pytest.mark.parametrize("server", SERVERS)
 def test_each_http_service_is_served_on_all_interfaces_with_a_health_check(services, server):
     service = services[server]

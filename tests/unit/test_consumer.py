@@ -8,9 +8,10 @@ import pytest
 
 from shared.broker import ConsumerChannel, Delivery
 from shared.config import ConfigError, Settings
-from shared.consumer import (Consumer, backoff_delay, event_type_label,
-                             is_transient_database_error)
+from shared.consumer import Consumer, event_type_label
 from shared.events import Event
+from shared.backoff import backoff_delay
+from shared.worker import is_transient_database_error
 
 
 def delivery(headers=None, tag: int = 1) -> Delivery:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from shared.backoff import backoff_delay
+
 
 def retry_delay(attempt: int, first: timedelta, cap: timedelta) -> timedelta:
     """The wait after failed attempt number `attempt` (1-based): doubling from first to cap."""
-    return min(first * 2 ** max(attempt - 1, 0), cap)
+    return backoff_delay(attempt, first, cap)
 
 
 def is_permanent_reply(code: int | None) -> bool:

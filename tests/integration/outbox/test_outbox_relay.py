@@ -18,6 +18,7 @@ from tests.support.outbox import (STATUS_UPDATED, arrived_ids, count_rows, creat
                                   partitions_of, pause_holding_a_claimed_batch,
                                   registered_relays, relay_owner_prefix,
                                   set_school_status, stored_event)
+from tests.support.processes import run_edquill
 from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
@@ -171,6 +172,23 @@ def test_poison_rows_are_counted_as_dead_and_malformed_in_the_relay_metrics(
     assert count_rows(registrar_db, "dead") == len(POISON_ROWS)
 
 
+def _serves_metrics(host: str, port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/metrics", timeout=2) as answer:
+            return b"edquill_outbox_" in answer.read()
+    except OSError:
+        return False
+
+
+def test_the_relay_serves_its_metrics_on_edquill_metrics_host_only(relays):
+    port = free_port()
+    relays("--metrics-port", str(port), extra_env={"EDQUILL_METRICS_HOST": "127.0.0.2"})
+
+    wait_until(lambda: _serves_metrics("127.0.0.2", port), what="metrics on 127.0.0.2")
+
+    assert not _serves_metrics("127.0.0.1", port)
+
+
 def _metric(port: int, name: str, **labels) -> float | None:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as answer:
@@ -200,6 +218,36 @@ def test_an_unroutable_event_is_retried_with_back_off_then_parked_dead_after_max
     assert "NO_ROUTE" in parked["last_error"]
     # Three attempts are two retry delays apart: 0.5 s, then 1 s.
     assert parked["dead_at"] - parked["created_at"] >= timedelta(seconds=1.5)
+
+
+def test_the_relays_knobs_come_from_the_environment(registrar_db, selfreg_probe, relays):
+    [unroutable] = insert_outbox_rows(registrar_db, [
+        outbox_row(200, event_type=INVOICE_ISSUED, payload=INVOICE_PAYLOAD)])
+    relays(extra_env={"EDQUILL_RELAY_MAX_ATTEMPTS": "2"})
+
+    parked = wait_until(lambda: _stored_when(registrar_db, unroutable, _is_dead), timeout=20,
+                        what="the unroutable event to be dead")
+
+    assert parked["attempts"] == 2
+
+
+def test_a_flag_overrides_the_relays_environment(registrar_db, selfreg_probe, relays):
+    [unroutable] = insert_outbox_rows(registrar_db, [
+        outbox_row(200, event_type=INVOICE_ISSUED, payload=INVOICE_PAYLOAD)])
+    relays("--max-attempts", "3", extra_env={"EDQUILL_RELAY_MAX_ATTEMPTS": "1"})
+
+    parked = wait_until(lambda: _stored_when(registrar_db, unroutable, _is_dead), timeout=20,
+                        what="the unroutable event to be dead")
+
+    assert parked["attempts"] == 3
+
+
+def test_a_bad_relay_variable_stops_the_worker_with_its_name(relay_settings):
+    done = run_edquill(relay_settings, "outbox", "worker",
+                       extra_env={"EDQUILL_RELAY_BATCH_SIZE": "0"}, timeout=30)
+
+    assert done.returncode != 0
+    assert "EDQUILL_RELAY_BATCH_SIZE must be between 1 and 5000, got 0" in done.stderr
 
 
 def test_an_unroutable_event_in_retry_does_not_hold_up_other_registrations(

@@ -3,6 +3,7 @@ Every event committed before, during and after must still arrive."""
 from __future__ import annotations
 
 import signal
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -130,6 +131,44 @@ def test_while_its_broker_is_cut_off_the_relay_publishes_nothing_then_catches_up
 
     assert stalled == [], "events flowed while the relay's broker was cut off"
     assert set(during) - arrived_ids(arrivals) == set()
+
+
+# Reconnect waits double from 0.2 s up to 10 s: after this many failed attempts the relay is in
+# a wait of several seconds (6.4 s less at most 20 % jitter), which a stop must cut short.
+FAILURES_BEFORE_A_LONG_WAIT = 6
+# A prompt exit: the stop, one quick failed attempt to settle and give back, and the exit.
+PROMPT_EXIT_SECONDS = 2.5
+
+
+def _stopped_during_outage(relay, proxy: TcpProxy, complaint: str) -> float:
+    """Cut the relay off, wait until it is deep in its back-off, SIGTERM it: seconds to exit."""
+    wait_until(lambda: "starting" in relay.output(), what="the relay to start")
+    proxy.cut()
+    wait_until(lambda: relay.output().count(complaint) >= FAILURES_BEFORE_A_LONG_WAIT,
+               timeout=30, what=f"{FAILURES_BEFORE_A_LONG_WAIT} failed reconnects")
+    started = time.monotonic()
+    relay.terminate(timeout=30)
+    return time.monotonic() - started
+
+
+def test_sigterm_during_a_database_outage_stops_the_relay_at_once(
+        database_proxy, relay_behind_database_proxy):
+    seconds = _stopped_during_outage(relay_behind_database_proxy, database_proxy,
+                                     "database unavailable")
+
+    assert seconds < PROMPT_EXIT_SECONDS
+    assert relay_behind_database_proxy.returncode == 0
+    assert "stopped" in relay_behind_database_proxy.output()
+
+
+def test_sigterm_during_a_broker_outage_stops_the_relay_at_once(
+        broker_proxy, relay_behind_broker_proxy):
+    seconds = _stopped_during_outage(relay_behind_broker_proxy, broker_proxy,
+                                     "broker unavailable")
+
+    assert seconds < PROMPT_EXIT_SECONDS
+    assert relay_behind_broker_proxy.returncode == 0
+    assert "stopped" in relay_behind_broker_proxy.output()
 
 
 @pytest.fixture
