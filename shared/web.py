@@ -2,7 +2,8 @@
 health and metrics endpoints, a database connection per request, and forwarded headers
 believed from trusted proxies only (shared.trusted_proxies).
 
-Errors always leave as {"error": {"code", "message", "details"}}: raised ApiErrors, webargs
+Errors always leave as {"error": {"code", "message", "details"}}: the service layer's domain
+errors (shared.errors, each kind with its status here), raised ApiErrors, webargs
 validation (422 with the fields at fault), bad JSON (400), unknown routes (404) and crashes
 (500, logged, nothing leaked).
 """
@@ -22,7 +23,7 @@ from flask_smorest import Api
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from shared import db
+from shared import db, errors
 from shared.config import Settings
 from shared.metrics import metrics_payload, register_request_metrics
 from shared.trusted_proxies import TrustedProxyFix
@@ -50,9 +51,24 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-class NotFound(ApiError):
-    def __init__(self, what: str):
-        super().__init__(404, "not_found", f"{what} not found")
+# Each kind of domain error's status: the one place the service layer's refusals meet HTTP.
+DOMAIN_ERROR_STATUS: dict[type[errors.DomainError], int] = {
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.InvalidInput: 422,
+    errors.Gone: 410,
+    errors.TooLarge: 413,
+    errors.UnsupportedContent: 415,
+    errors.NotAllowed: 403,
+}
+
+
+def domain_error_status(error: errors.DomainError) -> int:
+    """The status of the nearest kind in the error's class hierarchy; 400 for a bare one."""
+    for kind in type(error).__mro__:
+        if kind in DOMAIN_ERROR_STATUS:
+            return DOMAIN_ERROR_STATUS[kind]
+    return 400
 
 
 def error_response(
@@ -167,6 +183,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
         return error_response(error.status, error.code, error.message, error.details, error.headers)
+
+    @app.errorhandler(errors.DomainError)
+    def _domain_error(error: errors.DomainError):
+        return error_response(domain_error_status(error), error.code, error.message, error.details)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

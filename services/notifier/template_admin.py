@@ -9,7 +9,8 @@ from datetime import datetime
 from notifier.domain.templates import TEMPLATES, TemplateInfo
 from notifier.rendering import Renderer, TemplateSource
 from notifier.template_store import TemplateStore
-from shared.web import ApiError, NotFound
+from shared.errors import NotFound
+from shared.web import ApiError
 
 
 class TemplateRejected(ApiError):

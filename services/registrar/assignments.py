@@ -24,9 +24,10 @@ from registrar.domain.scheduling import (
 )
 from registrar.registrations import require_version
 from shared.db import transaction
+from shared.errors import NotFound
 from shared.events import Event, EventType
 from shared.registration_status import Status
-from shared.web import ApiError, NotFound
+from shared.web import ApiError
 
 # Statuses whose registration may be put in (or moved to) a class. A converted student keeps
 # the class it had; a rejected registration holds no seat.

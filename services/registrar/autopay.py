@@ -13,11 +13,11 @@ from datetime import datetime
 from registrar import audit, outbox
 from registrar.json_values import iso_utc
 from shared.db import transaction
+from shared.errors import NotFound
 from shared.events import Event, EventType
 from shared.family_links import AutopayLink, read_autopay_link
 from shared.money import format_money
 from shared.signing import KeyRing
-from shared.web import NotFound
 
 # Longest user agent kept with a mandate (the column's width).
 USER_AGENT_LENGTH = 255

@@ -22,9 +22,9 @@ from registrar.domain.billing import (
 )
 from registrar.json_values import iso_utc
 from shared.config import Settings
+from shared.errors import NotFound
 from shared.family_links import AutopayLink, autopay_path, utc
 from shared.signing import KeyRing
-from shared.web import NotFound
 
 _INVOICE_COLUMNS = (
     "id, school_id, registration_id, schedule_id, number, status, currency, "

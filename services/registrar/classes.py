@@ -12,7 +12,8 @@ from registrar import audit
 from registrar.db_cursor import cursor_from
 from registrar.domain.scheduling import ClassSlot, Slot, slot_errors
 from registrar.json_values import clock, iso_date, iso_utc
-from shared.web import ApiError, NotFound
+from shared.errors import NotFound
+from shared.web import ApiError
 
 # fee_schedules.label is VARCHAR(200): a class's tuition label is cut to fit.
 FEE_LABEL_LENGTH = 200

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 
 from registrar import audit, billing, classes, documents
-from shared.web import NotFound
+from shared.errors import NotFound
 
 # TINYINT(1) columns of student_self_registrations: the driver reads them as 0/1, the API
 # sends them as the booleans they are.

@@ -23,7 +23,8 @@ from registrar.domain.documents import (
 )
 from registrar.json_values import iso_utc
 from shared.db import transaction
-from shared.web import ApiError, NotFound
+from shared.errors import NotFound
+from shared.web import ApiError
 
 _COLUMNS = (
     "id, registration_id, kind, original_filename, content_type, size_bytes, sha256, "

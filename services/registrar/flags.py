@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from registrar import audit
 from registrar.db_cursor import cursor_from
 from shared.db import transaction
-from shared.web import NotFound
+from shared.errors import NotFound
 
 
 @dataclass(frozen=True)

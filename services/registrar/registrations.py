@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from registrar import audit
 from registrar.domain.lifecycle import StatusChange, plan_status_change
 from shared.db import transaction
-from shared.web import ApiError, NotFound
+from shared.errors import NotFound
+from shared.web import ApiError
 
 
 class StaleVersion(ApiError):

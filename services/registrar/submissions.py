@@ -17,7 +17,7 @@ from registrar.domain.submissions import SUBMISSION_FIELDS, gives_consent, submi
 from registrar.schools import school_by_slug
 from registrar.throttle import Limit
 from shared.db import placeholders
-from shared.web import NotFound
+from shared.errors import NotFound
 
 # Twenty forms per address per ten minutes: a family registering several children, or a
 # school's open day on one Wi-Fi, stays far below; a script filling the queue does not.

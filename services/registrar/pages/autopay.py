@@ -17,9 +17,10 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 from registrar import autopay
 from registrar.client_address import client_address
 from registrar.domain.autopay_links import csrf_token, csrf_valid
+from shared.errors import NotFound
 from shared.family_links import ExpiredLink, InvalidLink
 from shared.signing import KeyRing
-from shared.web import NotFound, request_db
+from shared.web import request_db
 
 NONCE_COOKIE = "edquill_autopay_nonce"
 # A name of at most this many characters, as the mandates table keeps it.

@@ -25,8 +25,9 @@ from registrar.schools import school_by_slug
 from registrar.submissions import submit_public
 from registrar.throttle import Throttled
 from registrar.views.public_registrations.schemas import SelfRegistrationSchema
+from shared.errors import NotFound
 from shared.signing import KeyRing
-from shared.web import NotFound, request_db
+from shared.web import request_db
 
 NONCE_COOKIE = "edquill_register_nonce"
 FORM_PURPOSE = "self-registration"

@@ -27,7 +27,8 @@ from registrar.pages.registration_panel import TAB_KEYS, TABS, messages_of, regi
 from registrar.pages.staff_session import signed_in, staff_session
 from registrar.views.documents.resources import document_response
 from registrar.views.self_registrations.schemas import LeadQueueQuerySchema
-from shared.web import ApiError, request_db
+from shared.errors import DomainError
+from shared.web import ApiError, domain_error_status, request_db
 
 HOME = "/admin/registrar"
 SORT_CHOICES = (
@@ -135,7 +136,16 @@ def document(document_id: int):
 
 @blp.errorhandler(ApiError)
 def _api_error(error: ApiError):
-    if error.status == 404:
+    return _refusal_page(error.status, error.message)
+
+
+@blp.errorhandler(DomainError)
+def _domain_error(error: DomainError):
+    return _refusal_page(domain_error_status(error), error.message)
+
+
+def _refusal_page(status: int, message: str):
+    if status == 404:
         return message_page(
             404,
             "Not found",
@@ -143,9 +153,9 @@ def _api_error(error: ApiError):
             link=(HOME, "Back to the board"),
         )
     return message_page(
-        error.status,
+        status,
         "This could not be done",
-        wording.sentence(error.message),
+        wording.sentence(message),
         link=(HOME, "Back to the board"),
     )
 
@@ -268,7 +278,7 @@ def placement_warning(
         found = assignments.check_assignment(
             connection, school_id, registration_id, teacher_id, schedule_id, _now().date()
         )
-    except ApiError as exc:
+    except (ApiError, DomainError) as exc:
         return {
             "conflicts": [],
             "suggestions": [],

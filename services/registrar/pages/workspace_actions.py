@@ -39,7 +39,8 @@ from registrar.students import promote
 from registrar.users import actor_for
 from registrar.views.documents.resources import MULTIPART_OVERHEAD_BYTES
 from registrar.views.self_registrations.schemas import StatusChangeSchema
-from shared.web import ApiError, NotFound, request_db
+from shared.errors import DomainError, NotFound
+from shared.web import ApiError, request_db
 
 REGISTRATION = f"{HOME}/registrations/<int:registration_id>"
 
@@ -85,7 +86,7 @@ def changes_registration(tab: str, form: str):
                 )
             try:
                 done = view(registration_id, **kwargs)
-            except ApiError as error:
+            except (ApiError, DomainError) as error:
                 if isinstance(error, NotFound):
                     raise
                 return _refused(registration_id, tab, form, error)
@@ -246,7 +247,7 @@ def _not_found(_error):
 # -- refusals --------------------------------------------------------------------------------
 
 
-def _refused(registration_id: int, tab: str, form: str, error: ApiError):
+def _refused(registration_id: int, tab: str, form: str, error: ApiError | DomainError):
     params = _board()
     if error.code == "stale_version":
         return render_workspace(

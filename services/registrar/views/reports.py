@@ -20,10 +20,11 @@ from marshmallow import Schema, fields
 
 from registrar.access import current_principal, requires
 from registrar.schools import school_by_id
+from shared.errors import NotFound
 from shared.local_days import QUARTER_HOUR_ANCHOR, DayRange, quarter_hour_day, utc_window, zone
 from shared.range_query import DayRangeQuerySchema
 from shared.registration_status import Status
-from shared.web import NotFound, request_db
+from shared.web import request_db
 
 blp = Blueprint(
     "reports",
