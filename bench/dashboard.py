@@ -21,6 +21,7 @@ Progress goes to stderr, the result to stdout; the databases are dropped unless 
 
     .venv/bin/python -m bench.dashboard --quick > result.json
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,10 +37,23 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bench.harness import (BUSY_SHARE, EDQUILL, bench_settings, create_district_schools,
-                           district_school_sizes, drop_databases, env_for,
-                           failed_accessibility_audits, free_port, lighthouse_metrics, log,
-                           percentiles, run_lighthouse, stop, wait_until_healthy)
+from bench.harness import (
+    BUSY_SHARE,
+    EDQUILL,
+    bench_settings,
+    create_district_schools,
+    district_school_sizes,
+    drop_databases,
+    env_for,
+    failed_accessibility_audits,
+    free_port,
+    lighthouse_metrics,
+    log,
+    percentiles,
+    run_lighthouse,
+    stop,
+    wait_until_healthy,
+)
 from bench.server_facts import server_facts
 from dashboard.config import DashboardConfig
 from registrar.tokens import issue_token
@@ -57,18 +71,49 @@ HISTORY_DAYS = 730
 # (age in days up to, status weights): recent leads are still open, older ones decided.
 STATUS_MIX = (
     (2, {"pending": 60, "in_review": 40}),
-    (14, {"pending": 15, "in_review": 25, "needs_info": 20, "approved": 15, "rejected": 10,
-          "converted": 15}),
-    (60, {"pending": 3, "in_review": 5, "needs_info": 10, "approved": 10, "rejected": 30,
-          "converted": 42}),
-    (HISTORY_DAYS + 1, {"pending": 0.5, "in_review": 1, "needs_info": 2.5, "approved": 2,
-                        "rejected": 39, "converted": 55}),
+    (
+        14,
+        {
+            "pending": 15,
+            "in_review": 25,
+            "needs_info": 20,
+            "approved": 15,
+            "rejected": 10,
+            "converted": 15,
+        },
+    ),
+    (
+        60,
+        {
+            "pending": 3,
+            "in_review": 5,
+            "needs_info": 10,
+            "approved": 10,
+            "rejected": 30,
+            "converted": 42,
+        },
+    ),
+    (
+        HISTORY_DAYS + 1,
+        {
+            "pending": 0.5,
+            "in_review": 1,
+            "needs_info": 2.5,
+            "approved": 2,
+            "rejected": 39,
+            "converted": 55,
+        },
+    ),
 )
 # Share of converted registrations whose invoice is paid.
 PAID_SHARE = 0.9
 HELD_MESSAGES = 12
-TARGETS = {"api_dashboard_p95_ms": 50.0, "page_p95_ms": 2500.0,
-           "lighthouse_performance": 95, "lighthouse_accessibility": 100}
+TARGETS = {
+    "api_dashboard_p95_ms": 50.0,
+    "page_p95_ms": 2500.0,
+    "lighthouse_performance": 95,
+    "lighthouse_accessibility": 100,
+}
 # Gunicorn workers per service: four services share a two-core machine.
 # A cold gunicorn loads the app in each worker before /healthz answers; four start at once.
 SERVER_START_SECONDS = 90
@@ -101,10 +146,14 @@ class District:
         age_days = (now - submitted).total_seconds() / 86400
         status = status_for(rng, age_days)
         name = f"Student {registration_id}"
-        since = submitted if status == "pending" else \
-            submitted + (now - submitted) * rng.uniform(0.05, 0.6)
-        self.registrations.append((school_id, registration_id, status, since, since, name,
-                                   since, submitted))
+        since = (
+            submitted
+            if status == "pending"
+            else submitted + (now - submitted) * rng.uniform(0.05, 0.6)
+        )
+        self.registrations.append(
+            (school_id, registration_id, status, since, since, name, since, submitted)
+        )
         self.status_daily[(school_id, "pending", submitted.date())] += 1
         if status != "pending":
             self.status_daily[(school_id, "pending", since.date())] -= 1
@@ -112,15 +161,25 @@ class District:
         self._ledger(school_id, registration_id, "lead", submitted)
         self.marketing[(school_id, submitted.date())]["leads"] += 1
         if status in ("approved", "converted", "rejected"):
-            decided = since if status != "converted" else \
-                submitted + (since - submitted) * 0.5
+            decided = since if status != "converted" else submitted + (since - submitted) * 0.5
             kind = "rejection" if status == "rejected" else "approval"
-            self._ledger(school_id, registration_id, kind, decided,
-                         decision_us=int((decided - submitted).total_seconds() * 1_000_000))
+            self._ledger(
+                school_id,
+                registration_id,
+                kind,
+                decided,
+                decision_us=int((decided - submitted).total_seconds() * 1_000_000),
+            )
             self.marketing[(school_id, decided.date())][f"{kind}s"] += 1
             if status != "rejected":
-                self._invoice(rng, school_id, registration_id, decided, now,
-                              paid=status == "converted" and rng.random() < PAID_SHARE)
+                self._invoice(
+                    rng,
+                    school_id,
+                    registration_id,
+                    decided,
+                    now,
+                    paid=status == "converted" and rng.random() < PAID_SHARE,
+                )
         if status == "converted":
             self._ledger(school_id, registration_id, "enrollment", since)
             self.marketing[(school_id, since.date())]["enrollments"] += 1
@@ -131,9 +190,20 @@ class District:
         invoice_id = registration_id
         amount = rng.randrange(20_000, 60_000, 500)
         paid_at = min(now, issued + timedelta(days=rng.uniform(0, 20))) if paid else None
-        self.invoices.append((school_id, invoice_id, registration_id, f"INV-{invoice_id:07d}",
-                              amount, "USD", f"Student {registration_id}", issued,
-                              issued + timedelta(days=14), paid_at))
+        self.invoices.append(
+            (
+                school_id,
+                invoice_id,
+                registration_id,
+                f"INV-{invoice_id:07d}",
+                amount,
+                "USD",
+                f"Student {registration_id}",
+                issued,
+                issued + timedelta(days=14),
+                paid_at,
+            )
+        )
         self._ledger(school_id, registration_id, "invoiced", issued, invoice_id, amount)
         day = self.revenue[(school_id, issued.date())]
         day["invoiced_minor"] += amount
@@ -143,11 +213,24 @@ class District:
             self._ledger(school_id, registration_id, "collected", paid_at, invoice_id, amount)
             self.revenue[(school_id, paid_at.date())]["collected_minor"] += amount
 
-    def _ledger(self, school_id, registration_id, kind, at, invoice_id=None, amount=None,
-                decision_us=None):
-        self.ledger.append((str(_uuid()), school_id, at.date(), kind, at, registration_id,
-                            invoice_id, "web" if kind == "lead" else None, amount,
-                            "USD" if amount is not None else None, decision_us))
+    def _ledger(
+        self, school_id, registration_id, kind, at, invoice_id=None, amount=None, decision_us=None
+    ):
+        self.ledger.append(
+            (
+                str(_uuid()),
+                school_id,
+                at.date(),
+                kind,
+                at,
+                registration_id,
+                invoice_id,
+                "web" if kind == "lead" else None,
+                amount,
+                "USD" if amount is not None else None,
+                decision_us,
+            )
+        )
 
 
 # Event ids of the generated ledger: random, but the same on every run.
@@ -187,35 +270,50 @@ def naive(moment):
 REGISTRATION_INSERT = (
     "INSERT INTO t_dashboard_registration (school_id, registration_id, status, status_since, "
     "status_event_at, student_name, name_event_at, submitted_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
 INVOICE_INSERT = (
     "INSERT INTO t_dashboard_invoice (school_id, invoice_id, registration_id, number, "
     "amount_minor, currency, student_name, issued_at, due_at, paid_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
 LEDGER_INSERT = (
     "INSERT INTO t_kpi_event_ledger (event_id, school_id, day, kind, occurred_at, "
     "registration_id, invoice_id, source, amount_minor, currency, decision_us) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
 
 
 def flush_rows(settings: Settings, district: District, counts: dict) -> None:
     """Write (and forget) the registrations, invoices and ledger entries generated so far:
     memory stays bounded by one school, whatever the district's size."""
     counts["dashboard_registrations"] += insert_rows(
-        settings, "dashboard", REGISTRATION_INSERT,
-        ((*row[:3], *(naive(v) for v in row[3:5]), row[5], *(naive(v) for v in row[6:]))
-         for row in district.registrations))
+        settings,
+        "dashboard",
+        REGISTRATION_INSERT,
+        (
+            (*row[:3], *(naive(v) for v in row[3:5]), row[5], *(naive(v) for v in row[6:]))
+            for row in district.registrations
+        ),
+    )
     counts["dashboard_invoices"] += insert_rows(
-        settings, "dashboard", INVOICE_INSERT,
-        ((*row[:7], *(naive(v) for v in row[7:])) for row in district.invoices))
+        settings,
+        "dashboard",
+        INVOICE_INSERT,
+        ((*row[:7], *(naive(v) for v in row[7:])) for row in district.invoices),
+    )
     counts["kpi_ledger"] += insert_rows(
-        settings, "kpi", LEDGER_INSERT,
-        ((*row[:4], naive(row[4]), *row[5:]) for row in district.ledger))
+        settings,
+        "kpi",
+        LEDGER_INSERT,
+        ((*row[:4], naive(row[4]), *row[5:]) for row in district.ledger),
+    )
     district.registrations, district.invoices, district.ledger = [], [], []
 
 
-def load(settings: Settings, school_ids: list[int], sizes: list[int], now: datetime
-         ) -> tuple[dict, list[int]]:
+def load(
+    settings: Settings, school_ids: list[int], sizes: list[int], now: datetime
+) -> tuple[dict, list[int]]:
     """Generate and write the district; returns the load's figures and the busy school's
     registrations waiting on a family (for held reminders)."""
     started, counts = time.monotonic(), defaultdict(int)
@@ -226,50 +324,91 @@ def load(settings: Settings, school_ids: list[int], sizes: list[int], now: datet
             registration_id += 1
             district.add(rng, school_id, registration_id, now)
         if number == 0:
-            waiting_on_family = [row[1] for row in district.registrations
-                                 if row[2] == "needs_info"]
+            waiting_on_family = [row[1] for row in district.registrations if row[2] == "needs_info"]
         flush_rows(settings, district, counts)
         if number % 20 == 0:
             log(f"loaded {registration_id:,} registrations")
     counts["dashboard_schools"] = insert_rows(
-        settings, "dashboard", "INSERT INTO t_dashboard_school (school_id, name, timezone, "
+        settings,
+        "dashboard",
+        "INSERT INTO t_dashboard_school (school_id, name, timezone, "
         "changed_at) VALUES (%s, %s, 'UTC', %s)",
-        [(school_id, f"Bench School {n}", datetime(2020, 1, 1))
-         for n, school_id in enumerate(school_ids)])
+        [
+            (school_id, f"Bench School {n}", datetime(2020, 1, 1))
+            for n, school_id in enumerate(school_ids)
+        ],
+    )
     counts["dashboard_status_daily"] = insert_rows(
-        settings, "dashboard", "INSERT INTO t_dashboard_status_daily (school_id, status, day, "
+        settings,
+        "dashboard",
+        "INSERT INTO t_dashboard_status_daily (school_id, status, day, "
         "net_change) VALUES (%s, %s, %s, %s)",
-        ((*key, change) for key, change in sorted(district.status_daily.items()) if change))
+        ((*key, change) for key, change in sorted(district.status_daily.items()) if change),
+    )
     totals: dict = defaultdict(int)
     for (school_id, status, _day), change in district.status_daily.items():
         totals[school_id, status] += change
     counts["dashboard_status_totals"] = insert_rows(
-        settings, "dashboard", "INSERT INTO t_dashboard_status_total (school_id, status, "
+        settings,
+        "dashboard",
+        "INSERT INTO t_dashboard_status_total (school_id, status, "
         "registrations) VALUES (%s, %s, %s)",
-        ((*key, total) for key, total in sorted(totals.items())))
+        ((*key, total) for key, total in sorted(totals.items())),
+    )
     counts["kpi_schools"] = insert_rows(
-        settings, "kpi", "INSERT INTO t_kpi_school (school_id, name, slug, timezone, currency, "
+        settings,
+        "kpi",
+        "INSERT INTO t_kpi_school (school_id, name, slug, timezone, currency, "
         "changed_at) VALUES (%s, %s, %s, 'UTC', 'USD', %s)",
-        [(school_id, f"Bench School {n}", f"bench-{n}", datetime(2020, 1, 1))
-         for n, school_id in enumerate(school_ids)])
+        [
+            (school_id, f"Bench School {n}", f"bench-{n}", datetime(2020, 1, 1))
+            for n, school_id in enumerate(school_ids)
+        ],
+    )
     counts["kpi_marketing_days"] = insert_rows(
-        settings, "kpi", "INSERT INTO t_marketing_kpi_daily (school_id, day, leads, "
+        settings,
+        "kpi",
+        "INSERT INTO t_marketing_kpi_daily (school_id, day, leads, "
         "info_requests, approvals, rejections, enrollments) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        ((school_id, day, f["leads"], f["info_requests"], f["approvals"], f["rejections"],
-          f["enrollments"]) for (school_id, day), f in sorted(district.marketing.items())))
+        (
+            (
+                school_id,
+                day,
+                f["leads"],
+                f["info_requests"],
+                f["approvals"],
+                f["rejections"],
+                f["enrollments"],
+            )
+            for (school_id, day), f in sorted(district.marketing.items())
+        ),
+    )
     counts["kpi_source_days"] = insert_rows(
-        settings, "kpi", "INSERT INTO t_marketing_kpi_source_daily (school_id, day, source, "
+        settings,
+        "kpi",
+        "INSERT INTO t_marketing_kpi_source_daily (school_id, day, source, "
         "leads) VALUES (%s, %s, 'web', %s)",
-        ((school_id, day, f["leads"]) for (school_id, day), f in
-         sorted(district.marketing.items()) if f["leads"]))
+        (
+            (school_id, day, f["leads"])
+            for (school_id, day), f in sorted(district.marketing.items())
+            if f["leads"]
+        ),
+    )
     counts["kpi_revenue_days"] = insert_rows(
-        settings, "kpi", "INSERT INTO t_revenue_daily (school_id, day, currency, "
+        settings,
+        "kpi",
+        "INSERT INTO t_revenue_daily (school_id, day, currency, "
         "invoiced_minor, collected_minor, outstanding_minor) VALUES (%s, %s, 'USD', %s, %s, %s)",
-        ((school_id, day, f["invoiced_minor"], f["collected_minor"], f["outstanding_minor"])
-         for (school_id, day), f in sorted(district.revenue.items())))
+        (
+            (school_id, day, f["invoiced_minor"], f["collected_minor"], f["outstanding_minor"])
+            for (school_id, day), f in sorted(district.revenue.items())
+        ),
+    )
     counts["kpi_decision_time_days"] = fill_decision_times(settings)
-    return {"rows": dict(counts), "seconds": round(time.monotonic() - started, 1)}, \
-        waiting_on_family
+    return {
+        "rows": dict(counts),
+        "seconds": round(time.monotonic() - started, 1),
+    }, waiting_on_family
 
 
 def fill_decision_times(settings: Settings) -> int:
@@ -284,27 +423,44 @@ def fill_decision_times(settings: Settings) -> int:
                 "SELECT school_id, day, GROUP_CONCAT(REVERSE(UNHEX(LPAD(HEX(decision_us), 16, "
                 "'0'))) ORDER BY decision_us SEPARATOR '') FROM t_kpi_event_ledger "
                 "WHERE kind IN ('approval', 'rejection') AND decision_us IS NOT NULL "
-                "GROUP BY school_id, day")
+                "GROUP BY school_id, day"
+            )
     finally:
         connection.close()
 
 
-def add_held_messages(settings: Settings, school_id: int, registration_ids: list[int],
-                      now: datetime) -> None:
-    insert_rows(settings, "notifier", "INSERT INTO t_message_log (school_id, registration_id, "
-                "template_key, purpose, recipient, status, hold_until, created_at, updated_at) "
-                "VALUES (%s, %s, 'needs_info_reminder', 'reminders', %s, 'held', %s, %s, %s)",
-                [(school_id, registration_id, f"family{registration_id}@example.com",
-                  naive(now + timedelta(hours=8)), naive(now - timedelta(hours=1)),
-                  naive(now - timedelta(hours=1))) for registration_id in registration_ids])
+def add_held_messages(
+    settings: Settings, school_id: int, registration_ids: list[int], now: datetime
+) -> None:
+    insert_rows(
+        settings,
+        "notifier",
+        "INSERT INTO t_message_log (school_id, registration_id, "
+        "template_key, purpose, recipient, status, hold_until, created_at, updated_at) "
+        "VALUES (%s, %s, 'needs_info_reminder', 'reminders', %s, 'held', %s, %s, %s)",
+        [
+            (
+                school_id,
+                registration_id,
+                f"family{registration_id}@example.com",
+                naive(now + timedelta(hours=8)),
+                naive(now - timedelta(hours=1)),
+                naive(now - timedelta(hours=1)),
+            )
+            for registration_id in registration_ids
+        ],
+    )
 
 
 def analyze(settings: Settings) -> None:
     """Fresh index statistics after a bulk load, as a DBA would run them."""
-    for service, tables in (("dashboard", ("t_dashboard_registration", "t_dashboard_invoice",
-                                           "t_dashboard_status_daily")),
-                            ("kpi", ("t_kpi_event_ledger", "t_marketing_kpi_daily",
-                                     "t_revenue_daily"))):
+    for service, tables in (
+        (
+            "dashboard",
+            ("t_dashboard_registration", "t_dashboard_invoice", "t_dashboard_status_daily"),
+        ),
+        ("kpi", ("t_kpi_event_ledger", "t_marketing_kpi_daily", "t_revenue_daily")),
+    ):
         connection = db.connect(settings, service)
         with connection.cursor() as cursor:
             for table in tables:  # constant names, never input
@@ -315,6 +471,7 @@ def analyze(settings: Settings) -> None:
 
 # -- the services ----------------------------------------------------------------------------
 
+
 class Service:
     def __init__(self, settings: Settings, name: str, env: dict, log_dir: Path):
         self.port = free_port()
@@ -323,15 +480,26 @@ class Service:
         service = name.split("-")[0]
         with open(self.log_path, "w") as log_file:
             self.process = subprocess.Popen(
-                [EDQUILL, "serve", service, "--port", str(self.port), "--workers",
-                 str(WORKERS[service])], env=env_for(settings, **env), stdout=log_file,
-                stderr=subprocess.STDOUT)
+                [
+                    EDQUILL,
+                    "serve",
+                    service,
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    str(WORKERS[service]),
+                ],
+                env=env_for(settings, **env),
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
         try:
             wait_until_healthy(f"{self.url}/healthz", self.process, SERVER_START_SECONDS)
         except RuntimeError:
             self.stop()
-            raise RuntimeError(f"{name} did not answer /healthz:\n"
-                               f"{self.log_path.read_text()[-3000:]}") from None
+            raise RuntimeError(
+                f"{name} did not answer /healthz:\n{self.log_path.read_text()[-3000:]}"
+            ) from None
 
     def stop(self) -> None:
         stop(self.process)
@@ -381,47 +549,66 @@ def sample(client: Client, path: str, samples: int, warm_up: int) -> dict:
 def explain(settings: Settings, school_id: int, now: datetime) -> dict:
     cutoff = naive(now - timedelta(hours=48))
     statements = {
-        "rail_status": ("SELECT registration_id, status, status_since, student_name "
-                        "FROM t_dashboard_registration WHERE school_id = %s AND status = %s "
-                        "AND status_since < %s ORDER BY status_since, registration_id LIMIT 10",
-                        (school_id, "pending", cutoff)),
-        "rail_overdue": ("SELECT invoice_id FROM t_dashboard_invoice WHERE school_id = %s "
-                         "AND paid_at IS NULL AND due_at < %s ORDER BY due_at, invoice_id "
-                         "LIMIT 10", (school_id, naive(now))),
+        "rail_status": (
+            "SELECT registration_id, status, status_since, student_name "
+            "FROM t_dashboard_registration WHERE school_id = %s AND status = %s "
+            "AND status_since < %s ORDER BY status_since, registration_id LIMIT 10",
+            (school_id, "pending", cutoff),
+        ),
+        "rail_overdue": (
+            "SELECT invoice_id FROM t_dashboard_invoice WHERE school_id = %s "
+            "AND paid_at IS NULL AND due_at < %s ORDER BY due_at, invoice_id "
+            "LIMIT 10",
+            (school_id, naive(now)),
+        ),
         "rail_entered_since_cutoff": (
             "SELECT status, COUNT(*) FROM t_dashboard_registration WHERE school_id = %s "
             "AND ((status = 'pending' AND status_since >= %s) "
             "OR (status = 'needs_info' AND status_since >= %s)) GROUP BY status",
-            (school_id, cutoff, cutoff)),
+            (school_id, cutoff, cutoff),
+        ),
         "status_changes_after_previous_period": (
             "SELECT status, SUM(net_change) FROM t_dashboard_status_daily "
             "WHERE school_id = %s AND status IN ('in_review', 'needs_info', 'pending') "
-            "AND day > %s GROUP BY status", (school_id, (now - timedelta(days=180)).date())),
+            "AND day > %s GROUP BY status",
+            (school_id, (now - timedelta(days=180)).date()),
+        ),
     }
     connection = db.connect(settings, "dashboard")
     plans = {}
     with connection.cursor() as cursor:
         for kind, (sql, params) in statements.items():
             cursor.execute("EXPLAIN " + sql, params)
-            plans[kind] = [{"type": row.get("type"), "key": row.get("key"),
-                            "rows": row.get("rows"), "extra": row.get("Extra")}
-                           for row in cursor.fetchall()]
+            plans[kind] = [
+                {
+                    "type": row.get("type"),
+                    "key": row.get("key"),
+                    "rows": row.get("rows"),
+                    "extra": row.get("Extra"),
+                }
+                for row in cursor.fetchall()
+            ]
     connection.close()
     return plans
 
 
 # -- Lighthouse ------------------------------------------------------------------------------
 
+
 def lighthouse_scores(url: str, token: str) -> dict:
     started = time.monotonic()
-    result = run_lighthouse(url, "--only-categories=performance,accessibility,best-practices,seo",
-                            headers={"Cookie": f"{SESSION_COOKIE}={token}"})
+    result = run_lighthouse(
+        url,
+        "--only-categories=performance,accessibility,best-practices,seo",
+        headers={"Cookie": f"{SESSION_COOKIE}={token}"},
+    )
     return {
         "version": result["lighthouseVersion"],
         "url": result["finalDisplayedUrl"],
         "form_factor": result["configSettings"]["formFactor"],
-        "scores": {key: round(category["score"] * 100) for key, category in
-                   result["categories"].items()},
+        "scores": {
+            key: round(category["score"] * 100) for key, category in result["categories"].items()
+        },
         "metrics": lighthouse_metrics(result),
         "accessibility_audits_failed": failed_accessibility_audits(result),
         "seconds": round(time.monotonic() - started, 1),
@@ -430,13 +617,17 @@ def lighthouse_scores(url: str, token: str) -> dict:
 
 # -- main ------------------------------------------------------------------------------------
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registrations", type=int, default=1_000_000)
     parser.add_argument("--schools", type=int, default=200)
     parser.add_argument("--samples", type=int, default=300, help="Requests per measurement.")
-    parser.add_argument("--quick", action="store_true",
-                        help="20,000 registrations over 20 schools, 100 samples: a smoke run.")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="20,000 registrations over 20 schools, 100 samples: a smoke run.",
+    )
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--keep", action="store_true", help="Keep the databases afterwards.")
     args = parser.parse_args()
@@ -445,10 +636,18 @@ def main() -> None:
 
     settings = bench_settings("db")
     now = datetime.now(timezone.utc)
-    result: dict = {"server": server_facts(settings), "params": {"registrations": args.registrations, "schools": args.schools,
-                               "busy_share": BUSY_SHARE, "samples": args.samples,
-                               "db_prefix": settings.db_prefix, "quick": args.quick},
-                    "targets": TARGETS}
+    result: dict = {
+        "server": server_facts(settings),
+        "params": {
+            "registrations": args.registrations,
+            "schools": args.schools,
+            "busy_share": BUSY_SHARE,
+            "samples": args.samples,
+            "db_prefix": settings.db_prefix,
+            "quick": args.quick,
+        },
+        "targets": TARGETS,
+    }
     log_dir = Path(tempfile.mkdtemp(prefix="edquill-bench-dashboard-"))
     services: list[Service] = []
     try:
@@ -473,35 +672,47 @@ def main() -> None:
         kpi = Service(settings, "kpi", behind, log_dir)
         notifier = Service(settings, "notifier", behind, log_dir)
         services += [kpi, notifier]
-        dashboard_env = {**behind, "EDQUILL_KPI_URL": kpi.url,
-                         "EDQUILL_NOTIFIER_URL": notifier.url}
+        dashboard_env = {**behind, "EDQUILL_KPI_URL": kpi.url, "EDQUILL_NOTIFIER_URL": notifier.url}
         warm = Service(settings, "dashboard-warm", dashboard_env, log_dir)
-        cold = Service(settings, "dashboard-cold", {
-            **dashboard_env, "EDQUILL_DASHBOARD_FRESH_SECONDS": "0.001"}, log_dir)
+        cold = Service(
+            settings,
+            "dashboard-cold",
+            {**dashboard_env, "EDQUILL_DASHBOARD_FRESH_SECONDS": "0.001"},
+            log_dir,
+        )
         services += [warm, cold]
 
         api, cookie = {"Accesstoken": token}, {"Cookie": f"{SESSION_COOKIE}={token}"}
         samples, warm_up = args.samples, max(20, args.samples // 10)
         log("measuring /api/dashboard")
         result["api_dashboard"] = {
-            "warm_kpi_cache_30d": sample(Client(warm.port, api), f"{API}?range=30d",
-                                         samples, warm_up),
-            "warm_kpi_cache_90d": sample(Client(warm.port, api), f"{API}?range=90d",
-                                         samples, warm_up),
-            "cold_kpi_cache_30d": sample(Client(cold.port, api), f"{API}?range=30d",
-                                         samples, warm_up),
-            "cold_kpi_cache_90d": sample(Client(cold.port, api), f"{API}?range=90d",
-                                         samples, warm_up),
+            "warm_kpi_cache_30d": sample(
+                Client(warm.port, api), f"{API}?range=30d", samples, warm_up
+            ),
+            "warm_kpi_cache_90d": sample(
+                Client(warm.port, api), f"{API}?range=90d", samples, warm_up
+            ),
+            "cold_kpi_cache_30d": sample(
+                Client(cold.port, api), f"{API}?range=30d", samples, warm_up
+            ),
+            "cold_kpi_cache_90d": sample(
+                Client(cold.port, api), f"{API}?range=90d", samples, warm_up
+            ),
         }
         log("measuring the KPI service and the notifier as the dashboard calls them")
         today = now.date()
         days = {f"{n}d": f"from={today - timedelta(days=n - 1)}&to={today}" for n in (30, 90)}
         result["behind_the_dashboard"] = {
-            **{f"kpi_{kind}_{n}": sample(Client(kpi.port, api), f"/api/kpi/{kind}?{query}",
-                                         samples, warm_up)
-               for kind in ("overview", "summary", "daily") for n, query in days.items()},
-            "notifier_held": sample(Client(notifier.port, api),
-                                    "/api/messages?status=held&limit=50", samples, warm_up),
+            **{
+                f"kpi_{kind}_{n}": sample(
+                    Client(kpi.port, api), f"/api/kpi/{kind}?{query}", samples, warm_up
+                )
+                for kind in ("overview", "summary", "daily")
+                for n, query in days.items()
+            },
+            "notifier_held": sample(
+                Client(notifier.port, api), "/api/messages?status=held&limit=50", samples, warm_up
+            ),
         }
         log("measuring the page")
         result["page"] = {
@@ -512,7 +723,9 @@ def main() -> None:
         answer = json.loads(body)
         result["busy_school_answer"] = {
             "tiles": {tile["key"]: tile["value"] for tile in answer["tiles"]},
-            "action_counts": answer["action_counts"], "stale": answer["stale"]}
+            "action_counts": answer["action_counts"],
+            "stale": answer["stale"],
+        }
         result["explain"] = explain(settings, busy, now)
         result["remote_budget_seconds"] = DashboardConfig().remote_budget_seconds
         if not args.no_lighthouse:
@@ -530,15 +743,17 @@ def main() -> None:
             <= TARGETS["page_p95_ms"],
         }
         if "lighthouse_error" in result:
-            result["verdict"].update(lighthouse_performance_ok=False,
-                                     lighthouse_accessibility_ok=False)
+            result["verdict"].update(
+                lighthouse_performance_ok=False, lighthouse_accessibility_ok=False
+            )
         if "lighthouse" in result:
             scores = result["lighthouse"]["scores"]
             result["verdict"].update(
                 lighthouse_performance_ok=scores["performance"]
                 >= TARGETS["lighthouse_performance"],
                 lighthouse_accessibility_ok=scores["accessibility"]
-                >= TARGETS["lighthouse_accessibility"])
+                >= TARGETS["lighthouse_accessibility"],
+            )
     finally:
         for service in reversed(services):
             service.stop()

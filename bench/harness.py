@@ -4,6 +4,7 @@ server, a district's schools, latency percentiles, progress on stderr, and Light
 
 The figures go to stdout as one JSON object; everything said along the way goes to stderr.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,14 +35,21 @@ LIGHTHOUSE_HOME = Path.home() / ".cache" / "edquill-bench"
 CHROME_PATH = "/usr/bin/chromium"
 # Headless Debian chromium as a non-root sandbox-less process; the last four keep Chrome's own
 # background traffic out of the measured page load.
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                "--disable-component-update --disable-sync --no-first-run")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
 # npm fetches Lighthouse and its dependencies once; a page's audit is well under a minute.
 LIGHTHOUSE_INSTALL_TIMEOUT_SECONDS = 600
 LIGHTHOUSE_RUN_TIMEOUT_SECONDS = 300
 # Lighthouse's timings reported for each page: the ones its performance score weighs.
-LIGHTHOUSE_METRICS = ("first-contentful-paint", "largest-contentful-paint",
-                      "total-blocking-time", "cumulative-layout-shift", "speed-index")
+LIGHTHOUSE_METRICS = (
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "speed-index",
+)
 # The busiest school of a district holds this share of its registrations (a large school
 # beside small ones): its pages are the ones measured.
 BUSY_SHARE = 0.05
@@ -61,19 +69,31 @@ def bench_settings(kind: str = "", **changes) -> Settings:
     run's own, so a benchmark never touches another run's data or a developer's."""
     run = f"{kind}_{secrets.token_hex(3)}" if kind else secrets.token_hex(3)
     base = Settings.from_env({**os.environ, "EDQUILL_ENV": "development"})
-    return development_settings(**{
-        "mysql_url": base.mysql_url, "amqp_url": base.amqp_url, "db_prefix": f"edqbench_{run}_",
-        "exchange": f"edqbench.{run.replace('_', '.')}.events", **changes})
+    return development_settings(
+        **{
+            "mysql_url": base.mysql_url,
+            "amqp_url": base.amqp_url,
+            "db_prefix": f"edqbench_{run}_",
+            "exchange": f"edqbench.{run.replace('_', '.')}.events",
+            **changes,
+        }
+    )
 
 
 def env_for(settings: Settings, **variables: str) -> dict[str, str]:
     """The environment of an `edquill` process that works with the benchmark's settings: the
     same mode, key, databases, exchange and mail server; `variables` added on top."""
-    return dict(os.environ, EDQUILL_ENV=settings.environment,
-                EDQUILL_SECRET_KEY=settings.secret_key, EDQUILL_MYSQL_URL=settings.mysql_url,
-                EDQUILL_DB_PREFIX=settings.db_prefix, EDQUILL_AMQP_URL=settings.amqp_url,
-                EDQUILL_EXCHANGE=settings.exchange, EDQUILL_SMTP_URL=settings.smtp_url,
-                **variables)
+    return dict(
+        os.environ,
+        EDQUILL_ENV=settings.environment,
+        EDQUILL_SECRET_KEY=settings.secret_key,
+        EDQUILL_MYSQL_URL=settings.mysql_url,
+        EDQUILL_DB_PREFIX=settings.db_prefix,
+        EDQUILL_AMQP_URL=settings.amqp_url,
+        EDQUILL_EXCHANGE=settings.exchange,
+        EDQUILL_SMTP_URL=settings.smtp_url,
+        **variables,
+    )
 
 
 def drop_databases(settings: Settings, services=SERVICE_DATABASES) -> None:
@@ -99,9 +119,10 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float) -> N
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(READY_POLL_SECONDS)
-    raise RuntimeError(f"{url} did not answer within {timeout:g} s"
-                       + (f" (the server exited with {process.returncode})"
-                          if process.poll() is not None else ""))
+    raise RuntimeError(
+        f"{url} did not answer within {timeout:g} s"
+        + (f" (the server exited with {process.returncode})" if process.poll() is not None else "")
+    )
 
 
 def stop(process: subprocess.Popen, timeout: float = 30) -> None:
@@ -124,9 +145,14 @@ def percentiles(seconds: list[float]) -> dict:
     def at(q: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
 
-    return {"n": len(ordered), "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
-            "max_ms": round(ordered[-1] * 1000, 2),
-            "mean_ms": round(statistics.fmean(ordered) * 1000, 2)}
+    return {
+        "n": len(ordered),
+        "p50_ms": at(0.50),
+        "p95_ms": at(0.95),
+        "p99_ms": at(0.99),
+        "max_ms": round(ordered[-1] * 1000, 2),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
+    }
 
 
 def district_school_sizes(registrations: int, schools: int) -> list[int]:
@@ -139,9 +165,10 @@ def district_school_sizes(registrations: int, schools: int) -> list[int]:
 def create_district_schools(connection, schools: int) -> list[int]:
     """`schools` schools in the benchmark's own registrar database; returns every school's id."""
     with connection.cursor() as cursor:
-        cursor.executemany("INSERT INTO schools (name, slug, timezone, currency) "
-                           "VALUES (%s, %s, 'UTC', 'USD')",
-                           [(f"Bench School {n}", f"bench-{n}") for n in range(schools)])
+        cursor.executemany(
+            "INSERT INTO schools (name, slug, timezone, currency) VALUES (%s, %s, 'UTC', 'USD')",
+            [(f"Bench School {n}", f"bench-{n}") for n in range(schools)],
+        )
         cursor.execute("SELECT id FROM schools ORDER BY id")
         return [row["id"] for row in cursor.fetchall()]
 
@@ -159,6 +186,7 @@ def delete_topology(settings: Settings, topology: ConsumerTopology) -> None:
 
 # -- Lighthouse --------------------------------------------------------------------------------
 
+
 def lighthouse_command() -> list[str]:
     """Lighthouse from LIGHTHOUSE_HOME, installed there with npm when missing or another
     version."""
@@ -169,36 +197,63 @@ def lighthouse_command() -> list[str]:
             raise RuntimeError("npm is not installed: Lighthouse cannot be installed")
         LIGHTHOUSE_HOME.mkdir(parents=True, exist_ok=True)
         log(f"installing lighthouse@{LIGHTHOUSE_VERSION} into {LIGHTHOUSE_HOME}")
-        subprocess.run(["npm", "install", "--prefix", str(LIGHTHOUSE_HOME), "--no-audit",
-                        "--no-fund", f"lighthouse@{LIGHTHOUSE_VERSION}"], check=True,
-                       stdout=sys.stderr, timeout=LIGHTHOUSE_INSTALL_TIMEOUT_SECONDS)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(LIGHTHOUSE_HOME),
+                "--no-audit",
+                "--no-fund",
+                f"lighthouse@{LIGHTHOUSE_VERSION}",
+            ],
+            check=True,
+            stdout=sys.stderr,
+            timeout=LIGHTHOUSE_INSTALL_TIMEOUT_SECONDS,
+        )
     return [str(LIGHTHOUSE_HOME / "node_modules" / ".bin" / "lighthouse")]
 
 
 def run_lighthouse(url: str, *options: str, headers: dict[str, str] | None = None) -> dict:
     """Lighthouse's JSON report of `url`, with Debian's chromium; `options` are Lighthouse's
     own (--only-categories=..., --preset=desktop), `headers` sent with every request."""
-    command = [*lighthouse_command(), url, "--quiet", "--output=json", "--output-path=stdout",
-               f"--chrome-flags={CHROME_FLAGS}", *options]
+    command = [
+        *lighthouse_command(),
+        url,
+        "--quiet",
+        "--output=json",
+        "--output-path=stdout",
+        f"--chrome-flags={CHROME_FLAGS}",
+        *options,
+    ]
     if headers:
         command.append(f"--extra-headers={json.dumps(headers)}")
-    done = subprocess.run(command, capture_output=True, text=True,
-                          timeout=LIGHTHOUSE_RUN_TIMEOUT_SECONDS,
-                          env=dict(os.environ, CHROME_PATH=CHROME_PATH))
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=LIGHTHOUSE_RUN_TIMEOUT_SECONDS,
+        env=dict(os.environ, CHROME_PATH=CHROME_PATH),
+    )
     if done.returncode != 0:
-        raise RuntimeError(f"lighthouse failed on {url} ({done.returncode}): "
-                           f"{done.stderr[-2000:]}")
+        raise RuntimeError(f"lighthouse failed on {url} ({done.returncode}): {done.stderr[-2000:]}")
     return json.loads(done.stdout)
 
 
 def lighthouse_metrics(report: dict) -> dict[str, str]:
     """LIGHTHOUSE_METRICS as the report displays them ("1.2 s")."""
-    return {name: report["audits"][name]["displayValue"] for name in LIGHTHOUSE_METRICS
-            if name in report["audits"]}
+    return {
+        name: report["audits"][name]["displayValue"]
+        for name in LIGHTHOUSE_METRICS
+        if name in report["audits"]
+    }
 
 
 def failed_accessibility_audits(report: dict) -> list[str]:
     """The ids of the weighted accessibility audits the page did not pass."""
     audits = report["audits"]
-    return [ref["id"] for ref in report["categories"]["accessibility"]["auditRefs"]
-            if ref["weight"] and audits[ref["id"]]["score"] not in (None, 1)]
+    return [
+        ref["id"]
+        for ref in report["categories"]["accessibility"]["auditRefs"]
+        if ref["weight"] and audits[ref["id"]]["score"] not in (None, 1)
+    ]

@@ -15,6 +15,7 @@ What it measures, on this machine with the real MariaDB and RabbitMQ:
 
 --quick runs everything at a small size (a smoke run); the full size is for a quiet machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,20 +50,43 @@ YEAR_DAYS = 365
 
 # -- fold rate --------------------------------------------------------------------------------
 
+
 def district_events(schools: int, registrations: int, rng: random.Random) -> list[Event]:
     """The schools, then each registration's funnel: about 4.6 events per registration."""
-    events = [Event.new("school.created", school, school, {
-        "school_id": school, "name": f"School {school}", "slug": f"s{school}",
-        "timezone": TIMEZONES[school % len(TIMEZONES)], "currency": "USD"},
-        aggregate_type="school") for school in range(1, schools + 1)]
+    events = [
+        Event.new(
+            "school.created",
+            school,
+            school,
+            {
+                "school_id": school,
+                "name": f"School {school}",
+                "slug": f"s{school}",
+                "timezone": TIMEZONES[school % len(TIMEZONES)],
+                "currency": "USD",
+            },
+            aggregate_type="school",
+        )
+        for school in range(1, schools + 1)
+    ]
     start = datetime(2025, 11, 10, 14, tzinfo=timezone.utc)
     for registration in range(1, registrations + 1):
         school = rng.randint(1, schools)
         at = start + timedelta(minutes=rng.randint(0, 3 * 24 * 60))
-        events.append(Event.new("selfreg.submitted", school, registration, {
-            "registration_id": registration, "status": "pending",
-            "source": rng.choice(("web", "fair", "referral", None)),
-            "submitted_at": format_timestamp(at)}, occurred_at=at))
+        events.append(
+            Event.new(
+                "selfreg.submitted",
+                school,
+                registration,
+                {
+                    "registration_id": registration,
+                    "status": "pending",
+                    "source": rng.choice(("web", "fair", "referral", None)),
+                    "submitted_at": format_timestamp(at),
+                },
+                occurred_at=at,
+            )
+        )
         events.append(_status(school, registration, "pending", "in_review", at, hours=2))
         decision = "approved" if rng.random() < 0.7 else "rejected"
         events.append(_status(school, registration, "in_review", decision, at, hours=30))
@@ -70,21 +94,33 @@ def district_events(schools: int, registrations: int, rng: random.Random) -> lis
             amount = rng.choice((12_000, 18_000, 24_000))
             events.append(_invoice("invoice.issued", school, registration, amount, at, hours=30))
             if rng.random() < 0.8:
-                events.append(_invoice("invoice.paid", school, registration, amount, at,
-                                       hours=50))
+                events.append(_invoice("invoice.paid", school, registration, amount, at, hours=50))
     return events
 
 
 def _status(school, registration, from_status, to_status, at, hours) -> Event:
-    return Event.new("selfreg.status.updated", school, registration, {
-        "registration_id": registration, "from_status": from_status, "to_status": to_status},
-        occurred_at=at + timedelta(hours=hours))
+    return Event.new(
+        "selfreg.status.updated",
+        school,
+        registration,
+        {"registration_id": registration, "from_status": from_status, "to_status": to_status},
+        occurred_at=at + timedelta(hours=hours),
+    )
 
 
 def _invoice(event_type, school, registration, amount, at, hours) -> Event:
-    return Event.new(event_type, school, registration, {
-        "registration_id": registration, "invoice_id": registration, "amount_minor": amount,
-        "currency": "USD"}, occurred_at=at + timedelta(hours=hours))
+    return Event.new(
+        event_type,
+        school,
+        registration,
+        {
+            "registration_id": registration,
+            "invoice_id": registration,
+            "amount_minor": amount,
+            "currency": "USD",
+        },
+        occurred_at=at + timedelta(hours=hours),
+    )
 
 
 def fill_queue(settings: Settings, topology: ConsumerTopology, events: list[Event]) -> None:
@@ -92,9 +128,14 @@ def fill_queue(settings: Settings, topology: ConsumerTopology, events: list[Even
     channel = connection.channel()
     topology.declare(channel)
     for event in events:
-        channel.basic_publish(settings.exchange, event.event_type, event.to_json(),
-                              pika.BasicProperties(message_id=event.event_id, delivery_mode=2,
-                                                   content_type="application/json"))
+        channel.basic_publish(
+            settings.exchange,
+            event.event_type,
+            event.to_json(),
+            pika.BasicProperties(
+                message_id=event.event_id, delivery_mode=2, content_type="application/json"
+            ),
+        )
     deadline = time.monotonic() + 300
     while channel.queue_declare(topology.queue, passive=True).method.message_count < len(events):
         if time.monotonic() > deadline:
@@ -126,16 +167,28 @@ def fold_rate(settings: Settings, events: list[Event], batch_size: int) -> dict:
     consumer.run(all_folded)
     seconds = time.perf_counter() - started
     delete_topology(own, consumer.topology)
-    return {"mode": f"batch of up to {batch_size} per transaction" if batch_size > 1
-            else "one message per transaction (baseline)",
-            "batch_size": batch_size, "events": len(events), "seconds": round(seconds, 3),
-            "events_per_second": round(len(events) / seconds, 1)}
+    return {
+        "mode": f"batch of up to {batch_size} per transaction"
+        if batch_size > 1
+        else "one message per transaction (baseline)",
+        "batch_size": batch_size,
+        "events": len(events),
+        "seconds": round(seconds, 3),
+        "events_per_second": round(len(events) / seconds, 1),
+    }
 
 
 # -- rebuild ----------------------------------------------------------------------------------
 
-def generate_ledger(settings: Settings, schools: int, registrations: int, peak_day: date,
-                    peak_share: float, rng: random.Random) -> int:
+
+def generate_ledger(
+    settings: Settings,
+    schools: int,
+    registrations: int,
+    peak_day: date,
+    peak_share: float,
+    rng: random.Random,
+) -> int:
     """Ledger rows of a district in bulk (no events); returns how many."""
     connection = db.connect(settings, "kpi")
     rows, written = [], 0
@@ -144,11 +197,17 @@ def generate_ledger(settings: Settings, schools: int, registrations: int, peak_d
             cursor.execute(
                 "INSERT IGNORE INTO t_kpi_school (school_id, name, slug, timezone, currency, "
                 "changed_at) VALUES (%s, %s, %s, 'UTC', 'USD', UTC_TIMESTAMP(6))",
-                (school, f"School {school}", f"s{school}"))
+                (school, f"School {school}", f"s{school}"),
+            )
         for registration in range(1, registrations + 1):
-            rows += _registration_rows(registration, rng.randint(1, schools), rng, peak_day
-                                       if rng.random() < peak_share else
-                                       FIRST_DAY + timedelta(days=rng.randrange(YEAR_DAYS)))
+            rows += _registration_rows(
+                registration,
+                rng.randint(1, schools),
+                rng,
+                peak_day
+                if rng.random() < peak_share
+                else FIRST_DAY + timedelta(days=rng.randrange(YEAR_DAYS)),
+            )
             if len(rows) >= INSERT_CHUNK:
                 written += _insert(cursor, rows)
                 rows = []
@@ -157,27 +216,40 @@ def generate_ledger(settings: Settings, schools: int, registrations: int, peak_d
     return written
 
 
-def _registration_rows(registration: int, school: int, rng: random.Random,
-                       day: date) -> list[tuple]:
+def _registration_rows(
+    registration: int, school: int, rng: random.Random, day: date
+) -> list[tuple]:
     at = datetime.combine(day, datetime.min.time()) + timedelta(
-        seconds=rng.randrange(9 * 3600, 17 * 3600))
+        seconds=rng.randrange(9 * 3600, 17 * 3600)
+    )
     row = lambda kind, hours=0, **extra: (  # noqa: E731
-        str(uuid.UUID(int=rng.getrandbits(128), version=4)), school,
-        (at + timedelta(hours=hours)).date(), kind, at + timedelta(hours=hours), registration,
-        extra.get("invoice"), extra.get("source"), extra.get("amount"), extra.get("currency"),
+        str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        school,
+        (at + timedelta(hours=hours)).date(),
+        kind,
+        at + timedelta(hours=hours),
+        registration,
+        extra.get("invoice"),
+        extra.get("source"),
+        extra.get("amount"),
+        extra.get("currency"),
         # the time to decision the fold stores on a decision's row (its lead came first)
-        hours * 3_600_000_000 if kind in ("approval", "rejection") else None)
-    rows = [row("lead", source=rng.choice(("web", "fair", "referral", "unspecified"))),
-            row("review", 2)]
+        hours * 3_600_000_000 if kind in ("approval", "rejection") else None,
+    )
+    rows = [
+        row("lead", source=rng.choice(("web", "fair", "referral", "unspecified"))),
+        row("review", 2),
+    ]
     if rng.random() < 0.7:
         amount = rng.choice((12_000, 18_000, 24_000))
-        rows += [row("approval", 5), row("invoiced", 5, invoice=registration, amount=amount,
-                                         currency="USD")]
+        rows += [
+            row("approval", 5),
+            row("invoiced", 5, invoice=registration, amount=amount, currency="USD"),
+        ]
         if rng.random() < 0.3:
             rows.append(row("autopay", 7, invoice=registration, currency="USD"))
         if rng.random() < 0.8:
-            rows.append(row("collected", 30, invoice=registration, amount=amount,
-                            currency="USD"))
+            rows.append(row("collected", 30, invoice=registration, amount=amount, currency="USD"))
         if rng.random() < 0.6:
             rows.append(row("enrollment", 48))
     else:
@@ -190,7 +262,9 @@ def _insert(cursor, rows: list[tuple]) -> int:
         cursor.executemany(
             "INSERT INTO t_kpi_event_ledger (event_id, school_id, day, kind, occurred_at, "
             "registration_id, invoice_id, source, amount_minor, currency, decision_us) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
     return len(rows)
 
 
@@ -198,31 +272,43 @@ def rebuild_day_of_district(settings: Settings, peak_day: date) -> dict:
     connection = db.connect(settings, "kpi")
     with connection.cursor() as cursor:
         schools = school_directory.all_schools(cursor)
-        cursor.execute("SELECT COUNT(*) AS n FROM t_kpi_event_ledger WHERE day = %s",
-                       (peak_day,))
+        cursor.execute("SELECT COUNT(*) AS n FROM t_kpi_event_ledger WHERE day = %s", (peak_day,))
         day_rows = cursor.fetchone()["n"]
     report = rebuild(connection, days_to_rebuild(schools, peak_day, datetime.now(timezone.utc)))
     connection.close()
     started = time.perf_counter()
-    cli = subprocess.run([EDQUILL, "kpi", "daily-aggregate", "--date", peak_day.isoformat()],
-                         env=env_for(settings), capture_output=True, text=True, timeout=3600)
+    cli = subprocess.run(
+        [EDQUILL, "kpi", "daily-aggregate", "--date", peak_day.isoformat()],
+        env=env_for(settings),
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     cli_seconds = time.perf_counter() - started
     if cli.returncode != 0:
         raise RuntimeError(f"daily-aggregate failed: {cli.stderr}")
-    return {"schools": len(schools), "ledger_rows_on_the_day": day_rows,
-            "seconds_in_process": round(report.seconds, 3),
-            "seconds_edquill_kpi_daily_aggregate": round(cli_seconds, 3)}
+    return {
+        "schools": len(schools),
+        "ledger_rows_on_the_day": day_rows,
+        "seconds_in_process": round(report.seconds, 3),
+        "seconds_edquill_kpi_daily_aggregate": round(cli_seconds, 3),
+    }
 
 
 # -- main -------------------------------------------------------------------------------------
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--registrations", type=int, help="district size for the rebuild")
     parser.add_argument("--schools", type=int, help="schools in the district")
-    parser.add_argument("--peak-share", type=float, default=0.1,
-                        help="share of the registrations submitted on the rebuilt day")
+    parser.add_argument(
+        "--peak-share",
+        type=float,
+        default=0.1,
+        help="share of the registrations submitted on the rebuilt day",
+    )
     args = parser.parse_args()
     registrations = args.registrations or (10_000 if args.quick else 1_000_000)
     schools = args.schools or (10 if args.quick else 100)
@@ -233,31 +319,46 @@ def main() -> None:
     rng = random.Random(20251113)
     migrations.apply_all(settings, services=("kpi",))
     try:
-        batched = fold_rate(settings, district_events(schools, fold_registrations, rng),
-                            KpiConsumer.BATCH_SIZE)
+        batched = fold_rate(
+            settings, district_events(schools, fold_registrations, rng), KpiConsumer.BATCH_SIZE
+        )
         baseline = fold_rate(settings, district_events(schools, baseline_registrations, rng), 1)
         peak_day = FIRST_DAY + timedelta(days=200)
         generated_started = time.perf_counter()
-        ledger_rows = generate_ledger(settings, schools, registrations, peak_day,
-                                      args.peak_share, rng)
+        ledger_rows = generate_ledger(
+            settings, schools, registrations, peak_day, args.peak_share, rng
+        )
         generated = time.perf_counter() - generated_started
         rebuilt = rebuild_day_of_district(settings, peak_day)
     finally:
         db.drop_database(settings, "kpi")
-    print(json.dumps({
-        "quick": args.quick,
-        "server": server,
-        "fold": {"one_worker": batched, "baseline": baseline,
-                 "speed_up": round(batched["events_per_second"]
-                                   / baseline["events_per_second"], 1),
-                 "target_events_per_second": 2_000,
-                 "meets_target": batched["events_per_second"] >= 2_000},
-        "daily_aggregate": {"district_registrations": registrations,
-                            "peak_share": args.peak_share, "ledger_rows": ledger_rows,
-                            "ledger_generated_seconds": round(generated, 1), **rebuilt,
-                            "target_seconds": 5,
-                            "meets_target": rebuilt["seconds_in_process"] < 5},
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "quick": args.quick,
+                "server": server,
+                "fold": {
+                    "one_worker": batched,
+                    "baseline": baseline,
+                    "speed_up": round(
+                        batched["events_per_second"] / baseline["events_per_second"], 1
+                    ),
+                    "target_events_per_second": 2_000,
+                    "meets_target": batched["events_per_second"] >= 2_000,
+                },
+                "daily_aggregate": {
+                    "district_registrations": registrations,
+                    "peak_share": args.peak_share,
+                    "ledger_rows": ledger_rows,
+                    "ledger_generated_seconds": round(generated, 1),
+                    **rebuilt,
+                    "target_seconds": 5,
+                    "meets_target": rebuilt["seconds_in_process"] < 5,
+                },
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ are dropped at the end unless --keep.
 
     .venv/bin/python -m bench.lead_queue [--registrations 20000] > result.json
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,22 +33,39 @@ import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
-from bench.harness import (EDQUILL, bench_settings, create_district_schools,
-                           district_school_sizes, drop_databases, env_for, free_port, log,
-                           percentiles, stop, wait_until_healthy)
+from bench.harness import (
+    EDQUILL,
+    bench_settings,
+    create_district_schools,
+    district_school_sizes,
+    drop_databases,
+    env_for,
+    free_port,
+    log,
+    percentiles,
+    stop,
+    wait_until_healthy,
+)
 from bench.server_facts import server_facts
 from registrar.cursors import decode_cursor
 from registrar.lead_queue import LeadQuery, page_statement
 from registrar.tokens import issue_token
 from shared import db, migrations
 from shared.config import Settings
+
 QUEUE = "/api/admin/self-registration"
 
 # Rows per multi-row INSERT batch and per commit: large enough to amortise round trips, small
 # enough to stay far below max_allowed_packet and keep undo logs short.
 INSERT_CHUNK = 2_000
-STATUS_WEIGHTS = {"pending": 20, "in_review": 20, "needs_info": 10, "approved": 15,
-                  "rejected": 15, "converted": 20}
+STATUS_WEIGHTS = {
+    "pending": 20,
+    "in_review": 20,
+    "needs_info": 10,
+    "approved": 15,
+    "rejected": 15,
+    "converted": 20,
+}
 # A cold gunicorn loads the app in each worker before /healthz answers.
 SERVER_START_SECONDS = 60
 # Requests per measured lead-queue query kind: enough for a stable p95.
@@ -57,8 +75,11 @@ DEEP_PAGES = 50
 WARM_UP_REQUESTS = 50
 # Threads offering status changes; each owns its registrations and its connection.
 CLIENT_THREADS = 32
-TARGETS = {"lead_queue_p95_ms": 20.0, "status_changes_per_second": 300.0,
-           "status_changes_p95_ms": 50.0}
+TARGETS = {
+    "lead_queue_p95_ms": 20.0,
+    "status_changes_per_second": 300.0,
+    "status_changes_p95_ms": 50.0,
+}
 # A little over the 300/s target: an open-loop client never completes more than it offers, so
 # offering exactly 300/s would miss the target by the last request's latency.
 OFFERED_STATUS_CHANGES = 310.0
@@ -66,10 +87,36 @@ OFFERED_STATUS_CHANGES = 310.0
 
 # -- data ------------------------------------------------------------------------------------
 
+
 def name_pool(rng: random.Random, count: int) -> list[str]:
-    syllables = ("an", "bel", "cor", "da", "el", "fin", "gar", "hol", "is", "jo", "ka", "lin",
-                 "mor", "nel", "or", "pet", "quin", "ros", "sal", "tor", "ul", "ven", "wil",
-                 "xan", "yor", "zel")
+    syllables = (
+        "an",
+        "bel",
+        "cor",
+        "da",
+        "el",
+        "fin",
+        "gar",
+        "hol",
+        "is",
+        "jo",
+        "ka",
+        "lin",
+        "mor",
+        "nel",
+        "or",
+        "pet",
+        "quin",
+        "ros",
+        "sal",
+        "tor",
+        "ul",
+        "ven",
+        "wil",
+        "xan",
+        "yor",
+        "zel",
+    )
     names = set()
     while len(names) < count:
         names.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).capitalize())
@@ -84,8 +131,15 @@ def registration_rows(rng, school_ids, sizes, first_names, last_names):
             first, last = rng.choice(first_names), rng.choice(last_names)
             submitted = now - timedelta(seconds=rng.randrange(2 * 365 * 86400))
             activity = min(now, submitted + timedelta(seconds=rng.randrange(30 * 86400)))
-            yield (school_id, rng.choices(statuses, weights)[0], first, last,
-                   f"{first}.{last}.{number}@family.example".lower(), submitted, activity)
+            yield (
+                school_id,
+                rng.choices(statuses, weights)[0],
+                first,
+                last,
+                f"{first}.{last}.{number}@family.example".lower(),
+                submitted,
+                activity,
+            )
 
 
 def load_registrations(settings: Settings, rows, total: int) -> float:
@@ -101,7 +155,9 @@ def load_registrations(settings: Settings, rows, total: int) -> float:
                     cursor.executemany(
                         "INSERT INTO student_self_registrations (school_id, status, "
                         "student_first_name, student_last_name, guardian_email, submitted_at, "
-                        "last_activity_at) VALUES (%s, %s, %s, %s, %s, %s, %s)", chunk)
+                        "last_activity_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                        chunk,
+                    )
                     connection.commit()
                     chunk = []
                     if loaded % 100_000 == 0:
@@ -120,17 +176,22 @@ def drop_submission_trigger(settings: Settings) -> None:
 
 # -- the service -----------------------------------------------------------------------------
 
+
 def start_registrar(settings: Settings, port: int, workers: int, log_file) -> subprocess.Popen:
-    process = subprocess.Popen([EDQUILL, "serve", "registrar", "--port", str(port),
-                                "--workers", str(workers)], env=env_for(settings),
-                               stdout=log_file, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [EDQUILL, "serve", "registrar", "--port", str(port), "--workers", str(workers)],
+        env=env_for(settings),
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process, SERVER_START_SECONDS)
     except RuntimeError:
         stop(process)
         log_file.seek(0)
-        raise RuntimeError("the registrar did not answer /healthz; it printed:\n"
-                           + log_file.read()[-3000:]) from None
+        raise RuntimeError(
+            "the registrar did not answer /healthz; it printed:\n" + log_file.read()[-3000:]
+        ) from None
     return process
 
 
@@ -168,6 +229,7 @@ class Client:
 
 # -- lead queue ------------------------------------------------------------------------------
 
+
 def sample(client: Client, path: str, **query) -> dict:
     timings = []
     for _ in range(SAMPLES):
@@ -194,14 +256,20 @@ def search_terms(settings: Settings, school_id: int) -> dict[str, str]:
     """A common name prefix, a whole last name, an e-mail prefix and a first+last name."""
     connection = db.connect(settings, "registrar")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT student_first_name AS first, student_last_name AS last, "
-                       "guardian_email AS email FROM student_self_registrations "
-                       "WHERE school_id = %s ORDER BY id LIMIT 1", (school_id,))
+        cursor.execute(
+            "SELECT student_first_name AS first, student_last_name AS last, "
+            "guardian_email AS email FROM student_self_registrations "
+            "WHERE school_id = %s ORDER BY id LIMIT 1",
+            (school_id,),
+        )
         row = cursor.fetchone()
     connection.close()
-    return {"name_prefix_3": row["last"][:3], "last_name": row["last"],
-            "email_prefix": row["email"].split("@")[0][:8],
-            "first_and_last": f"{row['first']} {row['last'][:4]}"}
+    return {
+        "name_prefix_3": row["last"][:3],
+        "last_name": row["last"],
+        "email_prefix": row["email"].split("@")[0][:8],
+        "first_and_last": f"{row['first']} {row['last'][:4]}",
+    }
 
 
 def explain(settings: Settings, queries: dict[str, LeadQuery]) -> dict:
@@ -211,9 +279,16 @@ def explain(settings: Settings, queries: dict[str, LeadQuery]) -> dict:
         for kind, query in queries.items():
             sql, params = page_statement(query)
             cursor.execute("EXPLAIN " + sql, params)
-            plans[kind] = [{"table": row.get("table"), "type": row.get("type"),
-                            "key": row.get("key"), "rows": row.get("rows"),
-                            "extra": row.get("Extra")} for row in cursor.fetchall()]
+            plans[kind] = [
+                {
+                    "table": row.get("table"),
+                    "type": row.get("type"),
+                    "key": row.get("key"),
+                    "rows": row.get("rows"),
+                    "extra": row.get("Extra"),
+                }
+                for row in cursor.fetchall()
+            ]
     connection.close()
     return plans
 
@@ -230,25 +305,30 @@ def measure_lead_queue(settings: Settings, port: int, school_id: int, token: str
         "deep_page_walk": walk,
         "deep_page": sample(client, QUEUE, cursor=deep) if deep else None,
         "status_filtered_first_page": sample(client, QUEUE, status="pending"),
-        "status_filtered_deep_page": (sample(client, QUEUE, status="pending",
-                                             cursor=deep_pending) if deep_pending else None),
+        "status_filtered_deep_page": (
+            sample(client, QUEUE, status="pending", cursor=deep_pending) if deep_pending else None
+        ),
         "last_activity_first_page": sample(client, QUEUE, sort="-last_activity_at"),
         "stage_counts": sample(client, QUEUE + "/stages"),
         "search": {kind: dict(sample(client, QUEUE, q=q), q=q) for kind, q in terms.items()},
     }
     after = decode_cursor(deep) if deep else None
-    results["explain"] = explain(settings, {
-        "first_page": LeadQuery(school_id),
-        "deep_page": LeadQuery(school_id, after=after),
-        "status_filtered": LeadQuery(school_id, status="pending"),
-        "last_activity": LeadQuery(school_id, sort="-last_activity_at"),
-        "search_name_prefix": LeadQuery(school_id, q=terms["name_prefix_3"]),
-        "search_first_and_last": LeadQuery(school_id, q=terms["first_and_last"]),
-    })
+    results["explain"] = explain(
+        settings,
+        {
+            "first_page": LeadQuery(school_id),
+            "deep_page": LeadQuery(school_id, after=after),
+            "status_filtered": LeadQuery(school_id, status="pending"),
+            "last_activity": LeadQuery(school_id, sort="-last_activity_at"),
+            "search_name_prefix": LeadQuery(school_id, q=terms["name_prefix_3"]),
+            "search_first_and_last": LeadQuery(school_id, q=terms["first_and_last"]),
+        },
+    )
     return results
 
 
 # -- status changes --------------------------------------------------------------------------
+
 
 def status_change_targets(settings: Settings, school_ids: list[int], wanted: int) -> list[dict]:
     """Registrations in in_review or approved (which may move to each other and back),
@@ -260,9 +340,11 @@ def status_change_targets(settings: Settings, school_ids: list[int], wanted: int
         for school_id in school_ids:
             token = issue_token(connection, school_id, "registrar", label="bench")
             for status in ("in_review", "approved"):
-                cursor.execute("SELECT id, status FROM student_self_registrations "
-                               "WHERE school_id = %s AND status = %s LIMIT %s",
-                               (school_id, status, per_school // 2 + 1))
+                cursor.execute(
+                    "SELECT id, status FROM student_self_registrations "
+                    "WHERE school_id = %s AND status = %s LIMIT %s",
+                    (school_id, status, per_school // 2 + 1),
+                )
                 targets += [dict(row, token=token) for row in cursor.fetchall()]
     connection.close()
     random.Random(7).shuffle(targets)
@@ -286,8 +368,11 @@ def offer_status_changes(port: int, targets: list[dict], rate: float, duration: 
             if delay > 0:
                 time.sleep(delay)
             to_status = "approved" if target["status"] == "in_review" else "in_review"
-            status, _body, elapsed = client.post(QUEUE + "/status", {
-                "registration_id": target["id"], "status": to_status}, target["token"])
+            status, _body, elapsed = client.post(
+                QUEUE + "/status",
+                {"registration_id": target["id"], "status": to_status},
+                target["token"],
+            )
             done = time.perf_counter()
             if status == 200:
                 target["status"] = to_status
@@ -303,34 +388,53 @@ def offer_status_changes(port: int, targets: list[dict], rate: float, duration: 
     for thread in threads:
         thread.join()
     elapsed = max(finished) - start
-    return {"offered_per_second": rate, "requests": total,
-            "achieved_per_second": round(codes.get(200, 0) / elapsed, 1),
-            "seconds": round(elapsed, 2),
-            "status_codes": {str(code): count for code, count in sorted(codes.items())},
-            "latency": percentiles(latencies),
-            "latency_from_schedule": percentiles(lateness)}
+    return {
+        "offered_per_second": rate,
+        "requests": total,
+        "achieved_per_second": round(codes.get(200, 0) / elapsed, 1),
+        "seconds": round(elapsed, 2),
+        "status_codes": {str(code): count for code, count in sorted(codes.items())},
+        "latency": percentiles(latencies),
+        "latency_from_schedule": percentiles(lateness),
+    }
 
 
 # -- main ------------------------------------------------------------------------------------
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registrations", type=int, default=1_000_000)
     parser.add_argument("--schools", type=int, default=200)
-    parser.add_argument("--rate", type=float, default=OFFERED_STATUS_CHANGES,
-                        help="status changes offered per second")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=OFFERED_STATUS_CHANGES,
+        help="status changes offered per second",
+    )
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of status changes")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2,
-                        help="gunicorn workers (as `edquill serve` defaults)")
-    parser.add_argument("--drop-triggers-during-load", action="store_true",
-                        help="load without the submission trigger, restore it afterwards")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=(os.cpu_count() or 1) * 2,
+        help="gunicorn workers (as `edquill serve` defaults)",
+    )
+    parser.add_argument(
+        "--drop-triggers-during-load",
+        action="store_true",
+        help="load without the submission trigger, restore it afterwards",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
 
     settings = bench_settings("lq")
-    result = {"registrations": args.registrations, "schools": args.schools,
-              "db_prefix": settings.db_prefix, "gunicorn_workers": args.workers,
-              "server": server_facts(settings)}
+    result = {
+        "registrations": args.registrations,
+        "schools": args.schools,
+        "db_prefix": settings.db_prefix,
+        "gunicorn_workers": args.workers,
+        "server": server_facts(settings),
+    }
     server = None
     server_log = tempfile.TemporaryFile(mode="w+", prefix="edquill-bench-registrar-")
     try:
@@ -343,19 +447,22 @@ def main() -> None:
         if args.drop_triggers_during_load:
             drop_submission_trigger(settings)
         rng = random.Random(2026)
-        rows = registration_rows(rng, school_ids, sizes, name_pool(rng, 400),
-                                 name_pool(rng, 2000))
+        rows = registration_rows(rng, school_ids, sizes, name_pool(rng, 400), name_pool(rng, 2000))
         log(f"loading {args.registrations:,} registrations into {settings.db_prefix}registrar")
         seconds = load_registrations(settings, rows, args.registrations)
         if args.drop_triggers_during_load:
             migrations.load_triggers(settings, "registrar")
-            result["triggers"] = ("the submission trigger was dropped for the load and "
-                                  "restored after it: the outbox holds no selfreg.submitted "
-                                  "rows for the loaded registrations")
+            result["triggers"] = (
+                "the submission trigger was dropped for the load and "
+                "restored after it: the outbox holds no selfreg.submitted "
+                "rows for the loaded registrations"
+            )
         else:
             result["triggers"] = "kept during the load: every insert also wrote its outbox row"
-        result["load"] = {"seconds": round(seconds, 1),
-                          "rows_per_second": round(args.registrations / seconds)}
+        result["load"] = {
+            "seconds": round(seconds, 1),
+            "rows_per_second": round(args.registrations / seconds),
+        }
         connection = db.connect(settings, "registrar")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE TABLE student_self_registrations")
@@ -382,19 +489,27 @@ def main() -> None:
 
 def targets_met(result: dict) -> dict:
     queue = result["lead_queue"]
-    measured = [queue[kind]["p95_ms"] for kind in (
-        "first_page", "deep_page", "status_filtered_first_page", "status_filtered_deep_page",
-        "last_activity_first_page", "stage_counts") if queue.get(kind)]
+    measured = [
+        queue[kind]["p95_ms"]
+        for kind in (
+            "first_page",
+            "deep_page",
+            "status_filtered_first_page",
+            "status_filtered_deep_page",
+            "last_activity_first_page",
+            "stage_counts",
+        )
+        if queue.get(kind)
+    ]
     measured += [search["p95_ms"] for search in queue["search"].values()]
     changes = result["status_changes"]
     return {
         "targets": TARGETS,
         "worst_lead_queue_p95_ms": max(measured),
         "lead_queue_p95_met": max(measured) <= TARGETS["lead_queue_p95_ms"],
-        "status_change_rate_met":
-            changes["achieved_per_second"] >= TARGETS["status_changes_per_second"],
-        "status_change_p95_met":
-            changes["latency"]["p95_ms"] <= TARGETS["status_changes_p95_ms"],
+        "status_change_rate_met": changes["achieved_per_second"]
+        >= TARGETS["status_changes_per_second"],
+        "status_change_p95_met": changes["latency"]["p95_ms"] <= TARGETS["status_changes_p95_ms"],
     }
 
 

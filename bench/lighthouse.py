@@ -18,6 +18,7 @@ databases are dropped at the end unless --keep.
 
     .venv/bin/python -m bench.lighthouse [--registrations 1000] > result.json
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,9 +28,21 @@ import subprocess
 import time
 import urllib.request
 
-from bench.harness import (EDQUILL, LIGHTHOUSE_VERSION, bench_settings, drop_databases,
-                           env_for, failed_accessibility_audits, free_port, lighthouse_command,
-                           lighthouse_metrics, log, run_lighthouse, stop, wait_until_healthy)
+from bench.harness import (
+    EDQUILL,
+    LIGHTHOUSE_VERSION,
+    bench_settings,
+    drop_databases,
+    env_for,
+    failed_accessibility_audits,
+    free_port,
+    lighthouse_command,
+    lighthouse_metrics,
+    log,
+    run_lighthouse,
+    stop,
+    wait_until_healthy,
+)
 from registrar import billing, classes, sign_in
 from registrar.users import create_user
 from shared import db, migrations
@@ -43,8 +56,7 @@ SERVER_START_SECONDS = 60
 SAMPLES = 20
 PASSWORD = "bench password for lighthouse"
 # Registrations in each stage besides the large pending one, so every column has cards.
-OTHER_STAGES = {"in_review": 30, "needs_info": 12, "approved": 20, "converted": 25,
-                "rejected": 15}
+OTHER_STAGES = {"in_review": 30, "needs_info": 12, "approved": 20, "converted": 25, "rejected": 15}
 
 
 def seed(settings: Settings, pending: int) -> dict:
@@ -52,44 +64,69 @@ def seed(settings: Settings, pending: int) -> dict:
     connection = db.connect(settings, "registrar")
     try:
         with db.transaction(connection) as cursor:
-            cursor.execute("INSERT INTO schools (name, slug, timezone, currency, created_at) "
-                           "VALUES ('Sunrise Music School', 'sunrise', 'Europe/London', "
-                           "'GBP', UTC_TIMESTAMP(6))")
+            cursor.execute(
+                "INSERT INTO schools (name, slug, timezone, currency, created_at) "
+                "VALUES ('Sunrise Music School', 'sunrise', 'Europe/London', "
+                "'GBP', UTC_TIMESTAMP(6))"
+            )
             school_id = cursor.lastrowid
             classes.seed_demo(cursor, school_id)
             billing.seed_demo(cursor, school_id)
-        rows = [(school_id, "pending", f"Pupil{n:04d}", "Pending", f"family{n}@example.com")
-                for n in range(pending)]
+        rows = [
+            (school_id, "pending", f"Pupil{n:04d}", "Pending", f"family{n}@example.com")
+            for n in range(pending)
+        ]
         for stage, count in OTHER_STAGES.items():
-            rows += [(school_id, stage, f"Pupil{n:02d}", stage.replace("_", " ").title(),
-                      f"{stage}{n}@example.com") for n in range(count)]
+            rows += [
+                (
+                    school_id,
+                    stage,
+                    f"Pupil{n:02d}",
+                    stage.replace("_", " ").title(),
+                    f"{stage}{n}@example.com",
+                )
+                for n in range(count)
+            ]
         with db.transaction(connection) as cursor:
             cursor.executemany(
                 "INSERT INTO student_self_registrations (school_id, status, student_first_name, "
-                "student_last_name, guardian_email) VALUES (%s, %s, %s, %s, %s)", rows)
-            cursor.execute("SELECT MAX(id) AS newest FROM student_self_registrations "
-                           "WHERE school_id = %s AND status = 'in_review'", (school_id,))
+                "student_last_name, guardian_email) VALUES (%s, %s, %s, %s, %s)",
+                rows,
+            )
+            cursor.execute(
+                "SELECT MAX(id) AS newest FROM student_self_registrations "
+                "WHERE school_id = %s AND status = 'in_review'",
+                (school_id,),
+            )
             open_registration = cursor.fetchone()["newest"]
         email = "registrar@sunrise.example"
         create_user(connection, school_id, email, "registrar", PASSWORD)
         token = sign_in.sign_in(connection, email, PASSWORD, "127.0.0.1")
-        return {"school_id": school_id, "slug": "sunrise", "token": token,
-                "open_registration": open_registration}
+        return {
+            "school_id": school_id,
+            "slug": "sunrise",
+            "token": token,
+            "open_registration": open_registration,
+        }
     finally:
         connection.close()
 
 
 def lighthouse(url: str, cookie: str | None, desktop: bool) -> dict:
-    report = run_lighthouse(url, "--only-categories=performance,accessibility",
-                            *(["--preset=desktop"] if desktop else []),
-                            headers={"Cookie": cookie} if cookie else None)
+    report = run_lighthouse(
+        url,
+        "--only-categories=performance,accessibility",
+        *(["--preset=desktop"] if desktop else []),
+        headers={"Cookie": cookie} if cookie else None,
+    )
     audits = report["audits"]
     return {
         "performance": round(report["categories"]["performance"]["score"] * 100),
         "accessibility": round(report["categories"]["accessibility"]["score"] * 100),
         "metrics": lighthouse_metrics(report),
-        "failed_accessibility_audits": {name: audits[name]["title"]
-                                        for name in failed_accessibility_audits(report)},
+        "failed_accessibility_audits": {
+            name: audits[name]["title"] for name in failed_accessibility_audits(report)
+        },
         "final_url": report.get("finalDisplayedUrl") or report.get("finalUrl"),
     }
 
@@ -107,36 +144,50 @@ def board_median_ms(url: str, cookie: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--registrations", type=int, default=1000,
-                        help="pending registrations in the large stage")
+    parser.add_argument(
+        "--registrations", type=int, default=1000, help="pending registrations in the large stage"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     options = parser.parse_args()
     lighthouse_command()  # installed before anything is made, so a failed install costs nothing
     port = free_port()
-    settings = bench_settings("lh", ports={**Settings().ports, "registrar": port},
-                              registrar_url=f"http://127.0.0.1:{port}")
+    settings = bench_settings(
+        "lh",
+        ports={**Settings().ports, "registrar": port},
+        registrar_url=f"http://127.0.0.1:{port}",
+    )
     migrations.apply_all(settings)
     server = None
     try:
         facts = seed(settings, options.registrations)
         log(f"school {facts['school_id']}: {options.registrations} pending registrations")
-        env = env_for(settings, EDQUILL_REGISTRAR_PORT=str(port),
-                      EDQUILL_REGISTRAR_URL=settings.registrar_url)
-        server = subprocess.Popen([EDQUILL, "serve", "registrar", "--workers", "2"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = env_for(
+            settings, EDQUILL_REGISTRAR_PORT=str(port), EDQUILL_REGISTRAR_URL=settings.registrar_url
+        )
+        server = subprocess.Popen(
+            [EDQUILL, "serve", "registrar", "--workers", "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = settings.registrar_url
         wait_until_healthy(f"{base}/healthz", server, SERVER_START_SECONDS)
         cookie = f"{SESSION_COOKIE}={facts['token']}"
         pages = {
             "workspace_board": (f"{base}/admin/registrar", cookie),
-            "workspace_panel": (f"{base}/admin/registrar?registration="
-                                f"{facts['open_registration']}", cookie),
+            "workspace_panel": (
+                f"{base}/admin/registrar?registration={facts['open_registration']}",
+                cookie,
+            ),
             "family_form": (f"{base}/register/{facts['slug']}", None),
         }
-        results = {"lighthouse": LIGHTHOUSE_VERSION, "targets": TARGETS,
-                   "pending_registrations": options.registrations,
-                   "board_html_median_ms": board_median_ms(pages["workspace_board"][0], cookie),
-                   "pages": {}}
+        results = {
+            "lighthouse": LIGHTHOUSE_VERSION,
+            "targets": TARGETS,
+            "pending_registrations": options.registrations,
+            "board_html_median_ms": board_median_ms(pages["workspace_board"][0], cookie),
+            "pages": {},
+        }
         for name, (url, page_cookie) in pages.items():
             results["pages"][name] = {}
             for form_factor, desktop in (("mobile", False), ("desktop", True)):
@@ -145,7 +196,9 @@ def main() -> None:
         results["meets_targets"] = all(
             scores["performance"] >= TARGETS["performance"]
             and scores["accessibility"] >= TARGETS["accessibility"]
-            for page in results["pages"].values() for scores in page.values())
+            for page in results["pages"].values()
+            for scores in page.values()
+        )
         print(json.dumps(results, indent=2))
     finally:
         if server is not None:

@@ -13,6 +13,7 @@ Target: >= 200 messages/s, p99 under 1 s.
 
     .venv/bin/python -m bench.notifier [--quick] > result.json
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,15 @@ from pathlib import Path
 
 import pika
 
-from bench.harness import (EDQUILL, bench_settings, delete_topology, env_for, free_port,
-                           percentiles, stop)
+from bench.harness import (
+    EDQUILL,
+    bench_settings,
+    delete_topology,
+    env_for,
+    free_port,
+    percentiles,
+    stop,
+)
 from devtools.mail_store import MailDirectory
 from devtools.supervision import port_answers
 from notifier.consumer import NotifierConsumer
@@ -48,10 +56,13 @@ INVOICE_IDS = itertools.count(1)
 
 # -- set-up -----------------------------------------------------------------------------------
 
+
 def start_sink(settings: Settings, directory: Path) -> subprocess.Popen:
-    sink = subprocess.Popen([EDQUILL, "--log-level", "WARNING", "mailsink", "--dir",
-                             str(directory)], env=env_for(settings),
-                            stdout=subprocess.DEVNULL)
+    sink = subprocess.Popen(
+        [EDQUILL, "--log-level", "WARNING", "mailsink", "--dir", str(directory)],
+        env=env_for(settings),
+        stdout=subprocess.DEVNULL,
+    )
     port = int(settings.smtp_url.rsplit(":", 1)[1])
     deadline = time.monotonic() + 30
     while not port_answers(port):
@@ -62,11 +73,13 @@ def start_sink(settings: Settings, directory: Path) -> subprocess.Popen:
 
 
 def start_worker(settings: Settings) -> subprocess.Popen:
-    return subprocess.Popen([EDQUILL, "--log-level", "WARNING", "notifier", "worker"],
-                            env=env_for(settings))
+    return subprocess.Popen(
+        [EDQUILL, "--log-level", "WARNING", "notifier", "worker"], env=env_for(settings)
+    )
 
 
 # -- events -----------------------------------------------------------------------------------
+
 
 class Publisher:
     def __init__(self, settings: Settings):
@@ -75,18 +88,28 @@ class Publisher:
         self.channel.confirm_delivery()
         self.exchange = settings.exchange
         # The worker's queue, declared as the worker declares it, so a backlog waits there.
-        ConsumerTopology.of(settings.exchange, NotifierConsumer.NAME, NotifierConsumer.BINDINGS,
-                            NotifierConsumer.DELIVERY_LIMIT).declare(self.channel)
+        ConsumerTopology.of(
+            settings.exchange,
+            NotifierConsumer.NAME,
+            NotifierConsumer.BINDINGS,
+            NotifierConsumer.DELIVERY_LIMIT,
+        ).declare(self.channel)
 
     def publish(self, event: Event) -> float:
         """Publish with a confirm; returns the wall time just before publishing."""
         published_at = time.time()
-        self.channel.basic_publish(self.exchange, event.event_type, event.to_json(),
-                                   pika.BasicProperties(
-                                       content_type="application/json",
-                                       message_id=event.event_id, type=event.event_type,
-                                       delivery_mode=pika.DeliveryMode.Persistent),
-                                   mandatory=True)
+        self.channel.basic_publish(
+            self.exchange,
+            event.event_type,
+            event.to_json(),
+            pika.BasicProperties(
+                content_type="application/json",
+                message_id=event.event_id,
+                type=event.event_type,
+                delivery_mode=pika.DeliveryMode.Persistent,
+            ),
+            mandatory=True,
+        )
         return published_at
 
     def close(self) -> None:
@@ -94,20 +117,42 @@ class Publisher:
 
 
 def school_event() -> Event:
-    return Event.new("school.created", SCHOOL_ID, SCHOOL_ID, {
-        "school_id": SCHOOL_ID, "name": "Bench Music School", "slug": "bench",
-        "timezone": "UTC", "currency": "USD"}, aggregate_type="school")
+    return Event.new(
+        "school.created",
+        SCHOOL_ID,
+        SCHOOL_ID,
+        {
+            "school_id": SCHOOL_ID,
+            "name": "Bench Music School",
+            "slug": "bench",
+            "timezone": "UTC",
+            "currency": "USD",
+        },
+        aggregate_type="school",
+    )
 
 
 def receipt_event(run: str, number: int) -> Event:
     # Every event is for a new invoice: a second receipt for one invoice is a duplicate.
     invoice_id = next(INVOICE_IDS)
-    return Event.new("invoice.paid", SCHOOL_ID, number, {
-        "registration_id": number, "invoice_id": invoice_id, "number": f"INV-{number:06}",
-        "amount_minor": 25000, "currency": "USD", "last_payment_method": "card",
-        "paid_at": "2026-01-09T10:00:00.000000Z", "guardian_email": recipient(run, number),
-        "guardian_name": "Grace Hopper", "student_first_name": "Ada",
-        "student_last_name": "Lovelace"})
+    return Event.new(
+        "invoice.paid",
+        SCHOOL_ID,
+        number,
+        {
+            "registration_id": number,
+            "invoice_id": invoice_id,
+            "number": f"INV-{number:06}",
+            "amount_minor": 25000,
+            "currency": "USD",
+            "last_payment_method": "card",
+            "paid_at": "2026-01-09T10:00:00.000000Z",
+            "guardian_email": recipient(run, number),
+            "guardian_name": "Grace Hopper",
+            "student_first_name": "Ada",
+            "student_last_name": "Lovelace",
+        },
+    )
 
 
 def recipient(run: str, number: int) -> str:
@@ -131,6 +176,7 @@ def wait_for_school(settings: Settings, timeout: float = 60) -> None:
 
 # -- what the SMTP server accepted ------------------------------------------------------------
 
+
 def accepted(mail: MailDirectory, run: str) -> dict[str, float]:
     """recipient -> when the server stored that message (epoch seconds), for one run."""
     times = {}
@@ -141,8 +187,7 @@ def accepted(mail: MailDirectory, run: str) -> dict[str, float]:
     return times
 
 
-def wait_for_accepts(mail: MailDirectory, run: str, count: int, timeout: float
-                     ) -> dict[str, float]:
+def wait_for_accepts(mail: MailDirectory, run: str, count: int, timeout: float) -> dict[str, float]:
     deadline = time.monotonic() + timeout
     seen = accepted(mail, run)
     while len(seen) < count and time.monotonic() < deadline:
@@ -153,12 +198,14 @@ def wait_for_accepts(mail: MailDirectory, run: str, count: int, timeout: float
 
 # -- the measurements -------------------------------------------------------------------------
 
+
 def baseline_smtplib(settings: Settings, mail: MailDirectory, count: int) -> dict:
     """The same receipts, rendered as the notifier renders them, straight to the server."""
     from notifier.bootstrap import build_composer
     from notifier.config import NotifierConfig
     from notifier.domain.templates import TEMPLATES
     from notifier.email_message import build_email
+
     config = NotifierConfig()
     composer = build_composer(settings, config)
     source = composer._templates.defaults["receipt"]
@@ -166,19 +213,36 @@ def baseline_smtplib(settings: Settings, mail: MailDirectory, count: int) -> dic
     run = f"base{secrets.token_hex(2)}"
     messages = []
     for number in range(count):
-        row = {"recipient": recipient(run, number), "subject": rendered.subject,
-               "from_name": "Bench Music School", "body_text": rendered.text,
-               "body_html": rendered.html, "message_id": composer.new_message_id()}
-        messages.append((row["recipient"], build_email(
-            row, settings.mail_from, "http://127.0.0.1/unsubscribe/x", datetime.now(timezone.utc))))
+        row = {
+            "recipient": recipient(run, number),
+            "subject": rendered.subject,
+            "from_name": "Bench Music School",
+            "body_text": rendered.text,
+            "body_html": rendered.html,
+            "message_id": composer.new_message_id(),
+        }
+        messages.append(
+            (
+                row["recipient"],
+                build_email(
+                    row,
+                    settings.mail_from,
+                    "http://127.0.0.1/unsubscribe/x",
+                    datetime.now(timezone.utc),
+                ),
+            )
+        )
     host, port = settings.smtp.host, settings.smtp.port
     started = time.perf_counter()
     with smtplib.SMTP(host, port, timeout=30) as client:
         for address, data in messages:
             client.sendmail(settings.mail_from, [address], data)
     elapsed = time.perf_counter() - started
-    return {"messages": count, "per_s": round(count / elapsed, 1),
-            "accepted": len(wait_for_accepts(mail, run, count, 30))}
+    return {
+        "messages": count,
+        "per_s": round(count / elapsed, 1),
+        "accepted": len(wait_for_accepts(mail, run, count, 30)),
+    }
 
 
 def backlog_throughput(settings: Settings, mail: MailDirectory, count: int) -> dict:
@@ -193,19 +257,27 @@ def backlog_throughput(settings: Settings, mail: MailDirectory, count: int) -> d
     finally:
         stop(worker)
     span = times[-1] - times[0] if len(times) > 1 else 0
-    return {"events": count, "accepted": len(times),
-            "per_s": round((len(times) - 1) / span, 1) if span else None}
+    return {
+        "events": count,
+        "accepted": len(times),
+        "per_s": round((len(times) - 1) / span, 1) if span else None,
+    }
 
 
-def steady_latency(settings: Settings, mail: MailDirectory, rate: float, seconds: float
-                   ) -> dict:
+def steady_latency(settings: Settings, mail: MailDirectory, rate: float, seconds: float) -> dict:
     run = f"lat{secrets.token_hex(2)}"
     total = int(rate * seconds)
     worker = start_worker(settings)
     try:
         publisher = Publisher(settings)
-        publisher.publish(Event.new("selfreg.class.assigned", SCHOOL_ID, 1, {
-            "registration_id": 1, "schedule_id": 1, "teacher_id": 1}))  # warms the worker up
+        publisher.publish(
+            Event.new(
+                "selfreg.class.assigned",
+                SCHOOL_ID,
+                1,
+                {"registration_id": 1, "schedule_id": 1, "teacher_id": 1},
+            )
+        )  # warms the worker up
         time.sleep(2)
         published: dict[str, float] = {}
         started = time.time()
@@ -219,8 +291,12 @@ def steady_latency(settings: Settings, mail: MailDirectory, rate: float, seconds
     finally:
         stop(worker)
     latencies = [times[address] - at for address, at in published.items() if address in times]
-    return {"offered_per_s": rate, "events": total, "accepted": len(latencies),
-            **percentiles(latencies)}
+    return {
+        "offered_per_s": rate,
+        "events": total,
+        "accepted": len(latencies),
+        **percentiles(latencies),
+    }
 
 
 def main() -> None:
@@ -252,15 +328,24 @@ def main() -> None:
         delete_broker_objects(settings)
     throughput = result["notifier_backlog"].get("per_s") or 0
     p99 = result["notifier_latency"].get("p99_ms", float("inf"))
-    result["target"] = {"per_s": TARGET_PER_S, "p99_ms": TARGET_P99_MS,
-                        "met": throughput >= TARGET_PER_S and p99 < TARGET_P99_MS}
+    result["target"] = {
+        "per_s": TARGET_PER_S,
+        "p99_ms": TARGET_P99_MS,
+        "met": throughput >= TARGET_PER_S and p99 < TARGET_P99_MS,
+    }
     print(json.dumps(result, indent=2))
 
 
 def delete_broker_objects(settings: Settings) -> None:
-    delete_topology(settings, ConsumerTopology.of(
-        settings.exchange, NotifierConsumer.NAME, NotifierConsumer.BINDINGS,
-        NotifierConsumer.DELIVERY_LIMIT))
+    delete_topology(
+        settings,
+        ConsumerTopology.of(
+            settings.exchange,
+            NotifierConsumer.NAME,
+            NotifierConsumer.BINDINGS,
+            NotifierConsumer.DELIVERY_LIMIT,
+        ),
+    )
 
 
 if __name__ == "__main__":

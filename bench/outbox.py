@@ -10,6 +10,7 @@ all with at least 200,000 already-processed rows in the outbox, as a long-runnin
 
     .venv/bin/python -m bench.outbox [--quick] > result.json
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,12 +44,23 @@ TICK_SECONDS = 0.002
 
 # -- set-up ---------------------------------------------------------------------------------
 
+
 def event_row(run: str, processed: bool) -> tuple:
     registration = random.randint(1, REGISTRATIONS)
-    payload = {"registration_id": registration, "from_status": "pending",
-               "to_status": "in_review", "bench_run": run}
-    return (str(uuid.uuid4()), "selfreg.status.updated", 1, registration, json.dumps(payload),
-            1 if processed else 0)
+    payload = {
+        "registration_id": registration,
+        "from_status": "pending",
+        "to_status": "in_review",
+        "bench_run": run,
+    }
+    return (
+        str(uuid.uuid4()),
+        "selfreg.status.updated",
+        1,
+        registration,
+        json.dumps(payload),
+        1 if processed else 0,
+    )
 
 
 def bulk_insert(settings: Settings, count: int, run: str, processed: bool) -> None:
@@ -59,21 +71,26 @@ def bulk_insert(settings: Settings, count: int, run: str, processed: bool) -> No
             cursor.executemany(
                 "INSERT INTO t_event_outbox (event_id, event_type, school_id, aggregate_id, "
                 "payload, created_at, processed_at) VALUES (%s, %s, %s, %s, %s, "
-                "UTC_TIMESTAMP(6), IF(%s, UTC_TIMESTAMP(6), NULL))", rows)
+                "UTC_TIMESTAMP(6), IF(%s, UTC_TIMESTAMP(6), NULL))",
+                rows,
+            )
     connection.close()
 
 
 def unprocessed(settings: Settings) -> int:
     connection = db.connect(settings, "registrar")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) AS n FROM t_event_outbox "
-                       "WHERE processed_at IS NULL AND dead_at IS NULL")
+        cursor.execute(
+            "SELECT COUNT(*) AS n FROM t_event_outbox "
+            "WHERE processed_at IS NULL AND dead_at IS NULL"
+        )
         count = cursor.fetchone()["n"]
     connection.close()
     return count
 
 
 # -- the consumer: a separate process that timestamps every arrival ---------------------------
+
 
 def consume(amqp_url: str, exchange: str, queue_name: str, out: mp.Queue, ready) -> None:
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
@@ -90,8 +107,13 @@ def consume(amqp_url: str, exchange: str, queue_name: str, out: mp.Queue, ready)
         arrived = time.time()
         event = json.loads(body)
         occurred = datetime.fromisoformat(event["occurred_at"].replace("Z", "+00:00"))
-        pending.append((event["payload"].get("bench_run", ""), event["event_id"],
-                        arrived - occurred.timestamp()))
+        pending.append(
+            (
+                event["payload"].get("bench_run", ""),
+                event["event_id"],
+                arrived - occurred.timestamp(),
+            )
+        )
         last_tag = method.delivery_tag
         if len(pending) >= 500:
             flush()
@@ -120,8 +142,11 @@ class Arrivals:
         self._queue: mp.Queue = mp.Queue()
         ready = mp.Event()
         self.queue_name = f"{settings.exchange}.bench"
-        self._process = mp.Process(target=consume, daemon=True, args=(
-            settings.amqp_url, settings.exchange, self.queue_name, self._queue, ready))
+        self._process = mp.Process(
+            target=consume,
+            daemon=True,
+            args=(settings.amqp_url, settings.exchange, self.queue_name, self._queue, ready),
+        )
         self._process.start()
         ready.wait(30)
         self.by_run: dict[str, dict[str, float]] = {}
@@ -150,6 +175,7 @@ class Arrivals:
 
 # -- producers: separate processes committing one event per transaction at a paced rate -------
 
+
 def produce(settings: Settings, run: str, rate: float, count: int, start_at: float) -> None:
     """Commit events at `rate`/s: every TICK_SECONDS, the events that have come due go in one
     multi-row INSERT (one transaction), as several web requests committing at once would."""
@@ -164,14 +190,15 @@ def produce(settings: Settings, run: str, rate: float, count: int, start_at: flo
         rows = [event_row(run, False)[:5] for _ in range(due - sent)]
         cursor.execute(
             "INSERT INTO t_event_outbox (event_id, event_type, school_id, aggregate_id, payload, "
-            "created_at) VALUES " + ", ".join(["(%s, %s, %s, %s, %s, UTC_TIMESTAMP(6))"] * len(rows)),
-            [value for row in rows for value in row])
+            "created_at) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s, UTC_TIMESTAMP(6))"] * len(rows)),
+            [value for row in rows for value in row],
+        )
         sent = due
     connection.close()
 
 
-def offer_load(settings: Settings, arrivals: Arrivals, run: str, rate: int,
-               seconds: float) -> dict:
+def offer_load(settings: Settings, arrivals: Arrivals, run: str, rate: int, seconds: float) -> dict:
     total = int(rate * seconds)
     start_at = time.time() + 0.5
     producer = mp.Process(target=produce, args=(settings, run, rate, total, start_at))
@@ -179,20 +206,40 @@ def offer_load(settings: Settings, arrivals: Arrivals, run: str, rate: int,
     producer.join()
     produced_seconds = time.time() - start_at
     latencies = sorted(arrivals.wait_for(run, total, timeout=60).values())
-    return {"offered_per_s": rate, "events": total,
-            "achieved_offer_per_s": round(total / produced_seconds, 1),
-            "received": len(latencies), "lost": total - len(latencies),
-            **percentiles(latencies)}
+    return {
+        "offered_per_s": rate,
+        "events": total,
+        "achieved_offer_per_s": round(total / produced_seconds, 1),
+        "received": len(latencies),
+        "lost": total - len(latencies),
+        **percentiles(latencies),
+    }
 
 
 # -- relays ---------------------------------------------------------------------------------
 
+
 @contextmanager
 def relays(settings: Settings, count: int, batch_size: int = 500, sleep_ms: int = 50):
-    processes = [subprocess.Popen(
-        [EDQUILL, "--log-level", "WARNING", "outbox", "worker", "--batch-size", str(batch_size),
-         "--sleep-ms", str(sleep_ms), "--lease-seconds", "3"],
-        env=env_for(settings)) for _ in range(count)]
+    processes = [
+        subprocess.Popen(
+            [
+                EDQUILL,
+                "--log-level",
+                "WARNING",
+                "outbox",
+                "worker",
+                "--batch-size",
+                str(batch_size),
+                "--sleep-ms",
+                str(sleep_ms),
+                "--lease-seconds",
+                "3",
+            ],
+            env=env_for(settings),
+        )
+        for _ in range(count)
+    ]
     try:
         wait_for_balanced_leases(settings, count)
         yield
@@ -210,9 +257,11 @@ def wait_for_balanced_leases(settings: Settings, count: int, timeout: float = 30
     try:
         while time.monotonic() < deadline:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT owner, COUNT(*) AS n FROM t_outbox_partition_lease "
-                               "WHERE owner IS NOT NULL AND lease_until > UTC_TIMESTAMP(6) "
-                               "GROUP BY owner")
+                cursor.execute(
+                    "SELECT owner, COUNT(*) AS n FROM t_outbox_partition_lease "
+                    "WHERE owner IS NOT NULL AND lease_until > UTC_TIMESTAMP(6) "
+                    "GROUP BY owner"
+                )
                 owned = [row["n"] for row in cursor.fetchall()]
             if len(owned) == count and all(n == share for n in owned):
                 return
@@ -222,8 +271,9 @@ def wait_for_balanced_leases(settings: Settings, count: int, timeout: float = 30
         connection.close()
 
 
-def drain_backlog(settings: Settings, arrivals: Arrivals, run: str, count: int, relay_count: int,
-                  **relay_options) -> dict:
+def drain_backlog(
+    settings: Settings, arrivals: Arrivals, run: str, count: int, relay_count: int, **relay_options
+) -> dict:
     bulk_insert(settings, count, run, processed=False)
     started = time.monotonic()
     with relays(settings, relay_count, **relay_options):
@@ -235,36 +285,49 @@ def drain_backlog(settings: Settings, arrivals: Arrivals, run: str, count: int, 
         cursor.execute(
             "SELECT TIMESTAMPDIFF(MICROSECOND, MIN(processed_at), MAX(processed_at)) AS span "
             "FROM t_event_outbox WHERE JSON_UNQUOTE(JSON_EXTRACT(payload, '$.bench_run')) = %s",
-            (run,))
+            (run,),
+        )
         span = cursor.fetchone()["span"] / 1e6
     connection.close()
     received = arrivals.wait_for(run, count, timeout=120)
-    return {"events": count, "relays": relay_count, **relay_options,
-            "drain_per_s": round(count / span, 1),
-            "wall_seconds_incl_start": round(wall, 2),
-            "received": len(received), "lost": count - len(received)}
+    return {
+        "events": count,
+        "relays": relay_count,
+        **relay_options,
+        "drain_per_s": round(count / span, 1),
+        "wall_seconds_incl_start": round(wall, 2),
+        "received": len(received),
+        "lost": count - len(received),
+    }
 
 
 # -- baseline: pika straight to the broker with windowed confirms ----------------------------
 
-def direct_publish_rate(settings: Settings, arrivals: Arrivals, run: str, count: int,
-                        window: int) -> dict:
+
+def direct_publish_rate(
+    settings: Settings, arrivals: Arrivals, run: str, count: int, window: int
+) -> dict:
     publisher = ConfirmingPublisher(settings.amqp_url, settings.exchange)
     publisher.connect()
     messages = [direct_message(run) for _ in range(count)]
     started = time.perf_counter()
     for start in range(0, count, window):
-        outcome = publisher.publish_batch(messages[start:start + window], timeout=30)
+        outcome = publisher.publish_batch(messages[start : start + window], timeout=30)
         assert not (outcome.refused or outcome.nacked or outcome.unconfirmed), outcome
     elapsed = time.perf_counter() - started
     publisher.close()
     received = arrivals.wait_for(run, count, timeout=60)
-    return {"messages": count, "window": window, "publish_per_s": round(count / elapsed, 1),
-            "received": len(received)}
+    return {
+        "messages": count,
+        "window": window,
+        "publish_per_s": round(count / elapsed, 1),
+        "received": len(received),
+    }
 
 
-def direct_publish_latency(settings: Settings, arrivals: Arrivals, run: str, rate: int,
-                           seconds: float) -> dict:
+def direct_publish_latency(
+    settings: Settings, arrivals: Arrivals, run: str, rate: int, seconds: float
+) -> dict:
     """Paced publishing: every loop publishes what has come due, confirms windowed."""
     publisher = ConfirmingPublisher(settings.amqp_url, settings.exchange)
     publisher.connect()
@@ -280,18 +343,31 @@ def direct_publish_latency(settings: Settings, arrivals: Arrivals, run: str, rat
             time.sleep(0.0005)
     publisher.close()
     latencies = sorted(arrivals.wait_for(run, total, timeout=60).values())
-    return {"offered_per_s": rate, "events": total, "received": len(latencies),
-            **percentiles(latencies)}
+    return {
+        "offered_per_s": rate,
+        "events": total,
+        "received": len(latencies),
+        **percentiles(latencies),
+    }
 
 
 def direct_message(run: str) -> Message:
-    event = Event.new("selfreg.status.updated", 1, random.randint(1, REGISTRATIONS),
-                      {"registration_id": 1, "from_status": "pending", "to_status": "in_review",
-                       "bench_run": run})
+    event = Event.new(
+        "selfreg.status.updated",
+        1,
+        random.randint(1, REGISTRATIONS),
+        {
+            "registration_id": 1,
+            "from_status": "pending",
+            "to_status": "in_review",
+            "bench_run": run,
+        },
+    )
     return Message(event.event_id, event.event_type, event.to_json(), int(time.time()))
 
 
 # -- the run ----------------------------------------------------------------------------------
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -321,18 +397,22 @@ def main() -> None:
 
         baselines: dict = {}
         baselines["direct_pika_publish"] = direct_publish_rate(
-            settings, arrivals, "direct-rate", backlog, window=500)
+            settings, arrivals, "direct-rate", backlog, window=500
+        )
         log_figures("direct rate", baselines["direct_pika_publish"])
         baselines["direct_pika_latency"] = [
             direct_publish_latency(settings, arrivals, f"direct-lat-{rate}", rate, seconds)
-            for rate in (1000, 2000)]
+            for rate in (1000, 2000)
+        ]
         log_figures("direct latency", baselines["direct_pika_latency"])
         with relays(settings, 1, batch_size=50, sleep_ms=250):
             baselines["runbook_settings_latency_1000"] = offer_load(
-                settings, arrivals, "runbook-lat", 1000, seconds)
+                settings, arrivals, "runbook-lat", 1000, seconds
+            )
         log_figures("runbook latency", baselines["runbook_settings_latency_1000"])
         baselines["runbook_settings_backlog"] = drain_backlog(
-            settings, arrivals, "runbook-backlog", backlog, 2, batch_size=50, sleep_ms=250)
+            settings, arrivals, "runbook-backlog", backlog, 2, batch_size=50, sleep_ms=250
+        )
         log_figures("runbook backlog", baselines["runbook_settings_backlog"])
         result["baselines"] = baselines
         result["ratios"] = ratios(result)
@@ -350,12 +430,15 @@ def ratios(result: dict) -> dict:
     direct = {r["offered_per_s"]: r for r in base["direct_pika_latency"]}
     return {
         "backlog_drain_vs_direct_publish": round(
-            result["backlog"]["drain_per_s"] / base["direct_pika_publish"]["publish_per_s"], 3),
+            result["backlog"]["drain_per_s"] / base["direct_pika_publish"]["publish_per_s"], 3
+        ),
         "backlog_drain_vs_runbook_settings": round(
-            result["backlog"]["drain_per_s"] / base["runbook_settings_backlog"]["drain_per_s"], 2),
+            result["backlog"]["drain_per_s"] / base["runbook_settings_backlog"]["drain_per_s"], 2
+        ),
         "p99_1000_one_relay_vs_direct": round(by[(1, 1000)]["p99_ms"] / direct[1000]["p99_ms"], 2),
         "p50_1000_runbook_vs_ours": round(
-            base["runbook_settings_latency_1000"]["p50_ms"] / by[(1, 1000)]["p50_ms"], 1),
+            base["runbook_settings_latency_1000"]["p50_ms"] / by[(1, 1000)]["p50_ms"], 1
+        ),
     }
 
 

@@ -1,5 +1,6 @@
 """What the benchmarks ran against, printed with their figures: the database server's
 version and buffer pool, and the machine's load when a run began."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,10 @@ def server_facts(settings: Settings) -> dict:
     connection = db.connect(settings)
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT VERSION() AS version, "
-                           "@@innodb_buffer_pool_size DIV 1048576 AS buffer_pool_mb")
+            cursor.execute(
+                "SELECT VERSION() AS version, "
+                "@@innodb_buffer_pool_size DIV 1048576 AS buffer_pool_mb"
+            )
             facts = dict(cursor.fetchone())
     finally:
         connection.close()

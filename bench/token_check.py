@@ -14,6 +14,7 @@ Progress goes to stderr, the result to stdout; the databases are dropped at the 
 
     .venv/bin/python -m bench.token_check --quick > result.json
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,16 @@ import subprocess
 import time
 import urllib.request
 
-from bench.harness import (EDQUILL, bench_settings, env_for, free_port, log, percentiles,
-                           stop, wait_until_healthy)
+from bench.harness import (
+    EDQUILL,
+    bench_settings,
+    env_for,
+    free_port,
+    log,
+    percentiles,
+    stop,
+    wait_until_healthy,
+)
 from bench.server_facts import server_facts
 from registrar.tokens import issue_token
 from registrar.users import create_user
@@ -41,22 +50,38 @@ def make_tokens(settings: Settings) -> dict[str, str]:
     connection = db.connect(settings, "registrar")
     try:
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO schools (name, slug) VALUES ('Bench', %s)",
-                           (f"bench-{secrets.token_hex(3)}",))
+            cursor.execute(
+                "INSERT INTO schools (name, slug) VALUES ('Bench', %s)",
+                (f"bench-{secrets.token_hex(3)}",),
+            )
             school_id = cursor.lastrowid
-        user_id = create_user(connection, school_id, "bench@school.example", "registrar",
-                              "a long enough password")
-        return {"api_token": issue_token(connection, school_id, "viewer"),
-                "signed_in_token": issue_token(connection, school_id, "registrar",
-                                               user_id=user_id)}
+        user_id = create_user(
+            connection, school_id, "bench@school.example", "registrar", "a long enough password"
+        )
+        return {
+            "api_token": issue_token(connection, school_id, "viewer"),
+            "signed_in_token": issue_token(connection, school_id, "registrar", user_id=user_id),
+        }
     finally:
         connection.close()
 
 
 def start_registrar(settings: Settings, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([EDQUILL, "--log-level", "WARNING", "serve", "registrar",
-                                "--port", str(port), "--workers", "2"], env=env_for(settings),
-                               stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            EDQUILL,
+            "--log-level",
+            "WARNING",
+            "serve",
+            "registrar",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        env=env_for(settings),
+        stdout=subprocess.DEVNULL,
+    )
     wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process, SERVER_START_SECONDS)
     return process
 
@@ -94,8 +119,11 @@ def main() -> None:
             with opener.open(f"{url}/healthz", timeout=5) as answer:
                 answer.read()
 
-        result: dict = {"quick": args.quick, "server": server_facts(settings),
-                        "baseline_healthz": timed(healthz, count)}
+        result: dict = {
+            "quick": args.quick,
+            "server": server_facts(settings),
+            "baseline_healthz": timed(healthz, count),
+        }
         for name, token in tokens.items():
             log(f"timing {name}")
             assert verifier.verify(token) is not None

@@ -5,6 +5,7 @@ The deploy file names the services' default ports and trusts the proxies of this
 in use, and `write_local_config` wraps the result in a main nginx.conf that runs unprivileged,
 in the foreground, with every path it writes under one directory.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,12 @@ http {{
 """
 
 
-def render_site(template: str, ports, host: str = "127.0.0.1",
-                trusted_proxies: Iterable[str] = DEFAULT_TRUSTED_PROXIES) -> str:
+def render_site(
+    template: str,
+    ports,
+    host: str = "127.0.0.1",
+    trusted_proxies: Iterable[str] = DEFAULT_TRUSTED_PROXIES,
+) -> str:
     """The site config with each upstream on `host`:its port, the gateway on its port, and
     the forwarded headers of `trusted_proxies` (CIDRs) believed."""
     defaults = Settings().ports
@@ -50,8 +55,9 @@ def render_site(template: str, ports, host: str = "127.0.0.1",
         rendered, count = re.subn(pattern, rf"\g<1>{host}:{ports[service]};", rendered)
         if count != 1:
             raise ValueError(f"{SITE_TEMPLATE.name} has no upstream edquill_{service} to render")
-    rendered, count = re.subn(rf"\blisten {defaults['gateway']};",
-                              f"listen {host}:{ports['gateway']};", rendered)
+    rendered, count = re.subn(
+        rf"\blisten {defaults['gateway']};", f"listen {host}:{ports['gateway']};", rendered
+    )
     if count != 1:
         raise ValueError(f"{SITE_TEMPLATE.name} has no 'listen {defaults['gateway']};' line")
     return _with_trusted_proxies(rendered, tuple(trusted_proxies))
@@ -60,14 +66,18 @@ def render_site(template: str, ports, host: str = "127.0.0.1",
 def _with_trusted_proxies(site: str, cidrs: tuple[str, ...]) -> str:
     """Both lists of trusted proxies (realip's and the geo block's) set to `cidrs`."""
     real_ip_lines = "".join(f"set_real_ip_from {cidr};\n" for cidr in cidrs)
-    site, count = re.subn(r"(?:^set_real_ip_from [^;\n]+;\n)+", lambda _: real_ip_lines, site,
-                          flags=re.M)
+    site, count = re.subn(
+        r"(?:^set_real_ip_from [^;\n]+;\n)+", lambda _: real_ip_lines, site, flags=re.M
+    )
     if count != 1:
         raise ValueError(f"{SITE_TEMPLATE.name} has no block of set_real_ip_from lines")
     geo_entries = "".join(f"    {cidr} 1;\n" for cidr in cidrs)
-    site, count = re.subn(r"(geo \$realip_remote_addr \$edquill_peer_is_trusted_proxy \{\n"
-                          r"\s*default 0;\n)(?:\s*[^\s;]+ 1;\n)*",
-                          lambda found: found.group(1) + geo_entries, site)
+    site, count = re.subn(
+        r"(geo \$realip_remote_addr \$edquill_peer_is_trusted_proxy \{\n"
+        r"\s*default 0;\n)(?:\s*[^\s;]+ 1;\n)*",
+        lambda found: found.group(1) + geo_entries,
+        site,
+    )
     if count != 1:
         raise ValueError(f"{SITE_TEMPLATE.name} has no geo block of trusted proxies")
     return site
@@ -77,8 +87,11 @@ def write_local_config(settings: Settings, state_dir: Path) -> Path:
     """Write nginx.conf (and the rendered site) under state_dir; returns nginx.conf's path."""
     state_dir.mkdir(parents=True, exist_ok=True)
     site = state_dir / "edquill.conf"
-    site.write_text(render_site(SITE_TEMPLATE.read_text(), settings.ports,
-                                trusted_proxies=settings.trusted_proxies))
+    site.write_text(
+        render_site(
+            SITE_TEMPLATE.read_text(), settings.ports, trusted_proxies=settings.trusted_proxies
+        )
+    )
     main = state_dir / "nginx.conf"
     main.write_text(_MAIN_CONFIG.format(state=state_dir.resolve(), site=site.resolve()))
     return main
@@ -88,7 +101,8 @@ def find_nginx() -> str | None:
     """nginx's path, or None when it is not installed (Debian keeps it in /usr/sbin)."""
     return shutil.which("nginx") or next(
         (str(p) for p in (Path("/usr/sbin/nginx"), Path("/usr/local/sbin/nginx")) if p.exists()),
-        None)
+        None,
+    )
 
 
 def nginx_command(config: Path) -> list[str] | None:
@@ -96,5 +110,4 @@ def nginx_command(config: Path) -> list[str] | None:
     nginx = find_nginx()
     if nginx is None:
         return None
-    return [nginx, "-p", str(config.parent.resolve()), "-c", str(config.resolve()),
-            "-e", "stderr"]
+    return [nginx, "-p", str(config.parent.resolve()), "-c", str(config.resolve()), "-e", "stderr"]

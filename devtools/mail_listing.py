@@ -3,6 +3,7 @@
 GET / is an HTML page (newest first), GET /messages the JSON summaries (id, from, to, subject,
 received_at; oldest first), GET /messages/<id> one message as received.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,12 +52,15 @@ def listing_page(messages: list[StoredMessage]) -> bytes:
     rows = "".join(
         f"<tr><td>{m.received_at:%Y-%m-%d %H:%M:%S}Z</td><td>{escape(m.mail_from)}</td>"
         f"<td>{escape(', '.join(m.rcpt_tos))}</td>"
-        f"<td><a href=\"/messages/{escape(m.id)}\">{escape(m.subject) or '(no subject)'}</a></td>"
-        "</tr>" for m in reversed(messages))
+        f'<td><a href="/messages/{escape(m.id)}">{escape(m.subject) or "(no subject)"}</a></td>'
+        "</tr>"
+        for m in reversed(messages)
+    )
     return (
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>EdQuill mail sink</title>"
+        '<!doctype html><html><head><meta charset="utf-8"><title>EdQuill mail sink</title>'
         "<style>body{font-family:sans-serif;margin:2em}td,th{padding:.3em .8em;text-align:left}"
         "</style></head><body><h1>Mail received</h1>"
-        f"<p>{len(messages)} messages, newest first. <a href=\"/messages\">JSON</a></p>"
+        f'<p>{len(messages)} messages, newest first. <a href="/messages">JSON</a></p>'
         f"<table><tr><th>received (UTC)</th><th>from</th><th>to</th><th>subject</th></tr>{rows}"
-        "</table></body></html>").encode()
+        "</table></body></html>"
+    ).encode()

@@ -4,6 +4,7 @@ Each file is the message as received, with the SMTP envelope (MAIL FROM, RCPT TO
 headers in front, as aiosmtpd's own Message handler does. File names start with the time of
 receipt, so sorting them sorts the messages in the order they arrived.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,9 +37,13 @@ class StoredMessage:
         return message_from_bytes(self.raw(), policy=policy.default)
 
     def summary(self) -> dict:
-        return {"id": self.id, "from": self.mail_from, "to": list(self.rcpt_tos),
-                "subject": self.subject,
-                "received_at": self.received_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+        return {
+            "id": self.id,
+            "from": self.mail_from,
+            "to": list(self.rcpt_tos),
+            "subject": self.subject,
+            "received_at": self.received_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        }
 
 
 class MailDirectory:
@@ -51,8 +56,9 @@ class MailDirectory:
         self.directory.mkdir(parents=True, exist_ok=True)
         received_at = datetime.now(timezone.utc)
         message_id = f"{received_at.strftime(ID_TIME_FORMAT)}-{secrets.token_hex(3)}"
-        envelope = (f"{MAIL_FROM_HEADER}: {mail_from}\r\n"
-                    f"{RCPT_TO_HEADER}: {', '.join(rcpt_tos)}\r\n").encode()
+        envelope = (
+            f"{MAIL_FROM_HEADER}: {mail_from}\r\n{RCPT_TO_HEADER}: {', '.join(rcpt_tos)}\r\n"
+        ).encode()
         partial = self.directory / f".{message_id}.tmp"
         partial.write_bytes(envelope + content)
         # A reader sees a whole message or none: the rename is atomic.

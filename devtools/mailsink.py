@@ -6,6 +6,7 @@ it); `edquill mailsink` runs it as a process, with an optional read-only HTTP li
 Messages live only in the directory (devtools.mail_store): the listing and `messages()` read it
 back, so a restarted sink still shows earlier mail.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,9 +20,9 @@ import click
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from shared.config import Settings
 from devtools.mail_listing import listing_handler
 from devtools.mail_store import MailDirectory, StoredMessage
+from shared.config import Settings
 from shared.paths import ROOT
 from shared.worker import stop_event_on_signals
 
@@ -64,8 +65,9 @@ class _PreBoundController(Controller):
 class MailSink:
     """An SMTP server on host:port (0: any free port) storing mail in `directory`."""
 
-    def __init__(self, directory: Path, host: str = "127.0.0.1", port: int = 0,
-                 http_port: int | None = None):
+    def __init__(
+        self, directory: Path, host: str = "127.0.0.1", port: int = 0, http_port: int | None = None
+    ):
         self.mail = MailDirectory(directory)
         self._host = host
         self._port = port
@@ -92,14 +94,22 @@ class MailSink:
     def start(self) -> "MailSink":
         handler = _StoringHandler(self.mail, self._received)
         self._controller = _PreBoundController(
-            handler, _listening_socket(self._host, self._port),
-            authenticator=_accept_any_login, auth_require_tls=False)
+            handler,
+            _listening_socket(self._host, self._port),
+            authenticator=_accept_any_login,
+            auth_require_tls=False,
+        )
         self._controller.start()
         if self._http_port is not None:
-            self._http = ThreadingHTTPServer((self._host, self._http_port),
-                                             listing_handler(self.mail))
-            threading.Thread(target=self._http.serve_forever, args=(HTTP_SHUTDOWN_POLL_SECONDS,),
-                             name="mailsink-http", daemon=True).start()
+            self._http = ThreadingHTTPServer(
+                (self._host, self._http_port), listing_handler(self.mail)
+            )
+            threading.Thread(
+                target=self._http.serve_forever,
+                args=(HTTP_SHUTDOWN_POLL_SECONDS,),
+                name="mailsink-http",
+                daemon=True,
+            ).start()
         return self
 
     def stop(self) -> None:
@@ -143,10 +153,20 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 
 
 @click.command("mailsink")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              default=DEFAULT_DIRECTORY, show_default=True, help="Where .eml files are kept.")
-@click.option("--http-port", type=click.IntRange(0, 65535), default=None,
-              help="Also serve a read-only listing of received mail on this port.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_DIRECTORY,
+    show_default=True,
+    help="Where .eml files are kept.",
+)
+@click.option(
+    "--http-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Also serve a read-only listing of received mail on this port.",
+)
 @click.pass_obj
 def mailsink_command(settings: Settings, directory: Path, http_port: int | None) -> None:
     """Receive mail on EDQUILL_SMTP_URL's host and port and keep it as .eml files."""

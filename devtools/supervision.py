@@ -4,6 +4,7 @@ Each child leads its own process group, so a Ctrl-C in the terminal reaches the 
 which then stops the children itself; and each child gets SIGTERM from the kernel if the
 parent dies without stopping them (Linux's parent-death signal), so none is left behind.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -34,8 +35,10 @@ class ChildExited(RuntimeError):
 
     def __init__(self, child: "Child"):
         tail = child.log_tail(5).strip().replace("\n", " | ")
-        super().__init__(f"{child.name} exited with code {child.process.returncode} "
-                         f"(log {child.log_path}: {tail})")
+        super().__init__(
+            f"{child.name} exited with code {child.process.returncode} "
+            f"(log {child.log_path}: {tail})"
+        )
         self.child = child
 
 
@@ -69,8 +72,14 @@ class ChildProcesses:
         log_path = self._log_dir / f"{name}.log"
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env=self._env, process_group=0, preexec_fn=_exit_with_parent(os.getpid()))
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self._env,
+                process_group=0,
+                preexec_fn=_exit_with_parent(os.getpid()),
+            )
         child = Child(name, process, log_path)
         self.children.append(child)
         return child
@@ -83,8 +92,13 @@ class ChildProcesses:
         if exited is not None:
             raise ChildExited(exited)
 
-    def wait_until_ready(self, name: str, answers: Callable[[], bool], timeout: float,
-                         stop_requested: threading.Event) -> None:
+    def wait_until_ready(
+        self,
+        name: str,
+        answers: Callable[[], bool],
+        timeout: float,
+        stop_requested: threading.Event,
+    ) -> None:
         """Return once `answers()` (or a stop is requested); raise if a child exits first."""
         deadline = time.monotonic() + timeout
         while not answers() and not stop_requested.is_set():
@@ -121,6 +135,7 @@ def _exit_with_parent(parent_pid: int):
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
         if os.getppid() != parent_pid:  # the parent died before the line above ran
             os._exit(1)
+
     return set_parent_death_signal
 
 

@@ -5,6 +5,7 @@ every service worker and HTTP server this install has, and the nginx gateway whe
 installed. Prints where everything is and waits: SIGINT or SIGTERM stops every child, and a
 child that dies stops the rest with a non-zero exit.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,7 @@ from typing import Callable
 import click
 
 from devtools import gateway
-from devtools.supervision import (ChildExited, ChildProcesses, NotReady, http_answers,
-                                  port_answers)
+from devtools.supervision import ChildExited, ChildProcesses, NotReady, http_answers, port_answers
 from shared import migrations
 from shared.cli import cli, settings_from_env
 from shared.config import DEVELOPMENT, Settings, redact_url
@@ -41,6 +41,7 @@ WEB_WORKERS = 2
 @dataclass(frozen=True)
 class Program:
     """One child: `edquill <args>`, {placeholders} filled from `run_values`."""
+
     name: str
     args: tuple[str, ...]
     listens_on: str | None = None  # the run value naming the port awaited before URLs print
@@ -54,23 +55,45 @@ class Program:
 
 # One line per process; a program whose command (or app) this install lacks is skipped.
 PROGRAMS = (
-    Program("mailsink", ("mailsink", "--dir", "{mail_dir}", "--http-port", "{mail_http_port}"),
-            listens_on="mail_http_port"),
-    Program("relay-1", ("outbox", "worker", "--metrics-port", "{relay_1_metrics_port}"),
-            listens_on="relay_1_metrics_port"),
-    Program("relay-2", ("outbox", "worker", "--metrics-port", "{relay_2_metrics_port}"),
-            listens_on="relay_2_metrics_port"),
+    Program(
+        "mailsink",
+        ("mailsink", "--dir", "{mail_dir}", "--http-port", "{mail_http_port}"),
+        listens_on="mail_http_port",
+    ),
+    Program(
+        "relay-1",
+        ("outbox", "worker", "--metrics-port", "{relay_1_metrics_port}"),
+        listens_on="relay_1_metrics_port",
+    ),
+    Program(
+        "relay-2",
+        ("outbox", "worker", "--metrics-port", "{relay_2_metrics_port}"),
+        listens_on="relay_2_metrics_port",
+    ),
     Program("notifier-worker", ("notifier", "worker")),
     Program("kpi-worker", ("kpi", "worker")),
     Program("dashboard-worker", ("dashboard", "worker")),
-    Program("registrar", ("serve", "registrar", "--workers", "{web_workers}"),
-            listens_on="registrar_port", app="registrar"),
-    Program("dashboard", ("serve", "dashboard", "--workers", "{web_workers}"),
-            listens_on="dashboard_port", app="dashboard"),
-    Program("kpi", ("serve", "kpi", "--workers", "{web_workers}"),
-            listens_on="kpi_port", app="kpi"),
-    Program("notifier", ("serve", "notifier", "--workers", "{web_workers}"),
-            listens_on="notifier_port", app="notifier"),
+    Program(
+        "registrar",
+        ("serve", "registrar", "--workers", "{web_workers}"),
+        listens_on="registrar_port",
+        app="registrar",
+    ),
+    Program(
+        "dashboard",
+        ("serve", "dashboard", "--workers", "{web_workers}"),
+        listens_on="dashboard_port",
+        app="dashboard",
+    ),
+    Program(
+        "kpi", ("serve", "kpi", "--workers", "{web_workers}"), listens_on="kpi_port", app="kpi"
+    ),
+    Program(
+        "notifier",
+        ("serve", "notifier", "--workers", "{web_workers}"),
+        listens_on="notifier_port",
+        app="notifier",
+    ),
 )
 
 
@@ -107,13 +130,18 @@ class StartupFailed(click.ClickException):
     """The system could not start, or a child stopped on its own; the message says which."""
 
 
-def run_values(settings: Settings, var_dir: Path, mail_http_port: int,
-               relay_metrics_port: int) -> dict[str, str | int]:
+def run_values(
+    settings: Settings, var_dir: Path, mail_http_port: int, relay_metrics_port: int
+) -> dict[str, str | int]:
     values = {f"{name}_port": port for name, port in settings.ports.items()}
-    values.update(mail_dir=str(var_dir / "mail"), mail_http_port=mail_http_port,
-                  smtp_port=settings.smtp.port,
-                  relay_1_metrics_port=relay_metrics_port,
-                  relay_2_metrics_port=relay_metrics_port + 1, web_workers=WEB_WORKERS)
+    values.update(
+        mail_dir=str(var_dir / "mail"),
+        mail_http_port=mail_http_port,
+        smtp_port=settings.smtp.port,
+        relay_1_metrics_port=relay_metrics_port,
+        relay_2_metrics_port=relay_metrics_port + 1,
+        web_workers=WEB_WORKERS,
+    )
     return values
 
 
@@ -148,14 +176,20 @@ def ensure_ports_free(values: dict, programs, gateway_wanted: bool) -> None:
         wanted[values["gateway_port"]] = "gateway"
     for port, name in wanted.items():
         if port_answers(port):
-            raise StartupFailed(f"port {port} ({name}) is already in use: stop what holds it "
-                                "or choose other ports (EDQUILL_*_PORT, --mail-http-port, "
-                                "--relay-metrics-port)")
+            raise StartupFailed(
+                f"port {port} ({name}) is already in use: stop what holds it "
+                "or choose other ports (EDQUILL_*_PORT, --mail-http-port, "
+                "--relay-metrics-port)"
+            )
 
 
-def start_children(children: ChildProcesses, programs, values: dict,
-                   gateway_command: list[str] | None, stop_requested: threading.Event
-                   ) -> set[str]:
+def start_children(
+    children: ChildProcesses,
+    programs,
+    values: dict,
+    gateway_command: list[str] | None,
+    stop_requested: threading.Event,
+) -> set[str]:
     """Start every program (and the gateway), then wait for their ports; returns their names."""
     edquill = edquill_executable()
     awaited: list[tuple[str, Callable[[], bool]]] = []
@@ -194,14 +228,23 @@ def run_edquill(*args: str) -> str:
     """Run `edquill <args>` to its end; returns what it printed, or stops `up` when it fails."""
     done = subprocess.run([edquill_executable(), *args], capture_output=True, text=True)
     if done.returncode != 0:
-        raise StartupFailed(f"edquill {' '.join(args)} failed: "
-                            + (done.stderr.strip().splitlines() or ["(no output)"])[-1])
+        raise StartupFailed(
+            f"edquill {' '.join(args)} failed: "
+            + (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+        )
     return done.stdout.strip()
 
 
-def describe(started: set[str], values: dict, settings: Settings, slug: str | None,
-             seed_output: str, log_dir: Path) -> list[str]:
+def describe(
+    started: set[str],
+    values: dict,
+    settings: Settings,
+    slug: str | None,
+    seed_output: str,
+    log_dir: Path,
+) -> list[str]:
     """The lines `up` prints once everything is ready: where each part of the system is."""
+
     def base(service: str) -> str:
         port = values["gateway_port"] if "gateway" in started else values[f"{service}_port"]
         return f"http://127.0.0.1:{port}"
@@ -216,11 +259,16 @@ def describe(started: set[str], values: dict, settings: Settings, slug: str | No
         lines.append(f"  dashboard            {base('dashboard')}/admin/dashboard")
     if "gateway" in started:
         lines.append(f"  gateway              {base('registrar')}  (nginx, every path on one port)")
-    lines.append(f"  mail sink            http://127.0.0.1:{values['mail_http_port']}/messages"
-                 f"  (receives {redact_url(settings.smtp_url)})")
+    lines.append(
+        f"  mail sink            http://127.0.0.1:{values['mail_http_port']}/messages"
+        f"  (receives {redact_url(settings.smtp_url)})"
+    )
     metrics = [f"http://127.0.0.1:{values[f'relay_{n}_metrics_port']}/metrics" for n in (1, 2)]
-    metrics += [f"http://127.0.0.1:{values[f'{s}_port']}/metrics"
-                for s in ("registrar", "dashboard", "kpi", "notifier") if s in started]
+    metrics += [
+        f"http://127.0.0.1:{values[f'{s}_port']}/metrics"
+        for s in ("registrar", "dashboard", "kpi", "notifier")
+        if s in started
+    ]
     lines.append("  metrics              " + "\n                       ".join(metrics))
     lines.append(f"  logs                 {log_dir}")
     if seed_output:
@@ -232,15 +280,28 @@ def describe(started: set[str], values: dict, settings: Settings, slug: str | No
 
 @click.command("up")
 @click.option("--no-seed", is_flag=True, help="Do not run `edquill demo seed`.")
-@click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=ROOT / "var", show_default=True,
-              help="Logs, received mail and the gateway's rendered config go here.")
-@click.option("--mail-http-port", default=8025, show_default=True,
-              type=click.IntRange(1, 65535), help="The mail sink's listing of received mail.")
-@click.option("--relay-metrics-port", default=9400, show_default=True,
-              type=click.IntRange(1, 65534), help="Relay 1's metrics port; relay 2 uses the next.")
-def up_command(no_seed: bool, var_dir: Path, mail_http_port: int,
-               relay_metrics_port: int) -> None:
+@click.option(
+    "--var-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=ROOT / "var",
+    show_default=True,
+    help="Logs, received mail and the gateway's rendered config go here.",
+)
+@click.option(
+    "--mail-http-port",
+    default=8025,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="The mail sink's listing of received mail.",
+)
+@click.option(
+    "--relay-metrics-port",
+    default=9400,
+    show_default=True,
+    type=click.IntRange(1, 65534),
+    help="Relay 1's metrics port; relay 2 uses the next.",
+)
+def up_command(no_seed: bool, var_dir: Path, mail_http_port: int, relay_metrics_port: int) -> None:
     """The whole system on one machine, in development mode: migrations, demo data, every
     service, the gateway."""
     stop_requested = stop_event_on_signals("edquill up")
@@ -248,8 +309,10 @@ def up_command(no_seed: bool, var_dir: Path, mail_http_port: int,
     nginx = gateway.nginx_command(var_dir / "nginx" / "nginx.conf")
     os.environ.update(development_environment(var_dir, gateway_runs=nginx is not None))
     settings = settings_from_env()
-    click.echo(f"EDQUILL_ENV=development: a developer's machine, not for families; "
-               f"links under {settings.public_url}")
+    click.echo(
+        f"EDQUILL_ENV=development: a developer's machine, not for families; "
+        f"links under {settings.public_url}"
+    )
     values = run_values(settings, var_dir, mail_http_port, relay_metrics_port)
     programs = [program for program in PROGRAMS if is_available(program)]
     ensure_ports_free(values, programs, gateway_wanted=nginx is not None)
@@ -266,8 +329,13 @@ def up_command(no_seed: bool, var_dir: Path, mail_http_port: int,
     try:
         started = start_children(children, programs, values, nginx, stop_requested)
         if not stop_requested.is_set():
-            click.echo("\n".join(describe(started, values, settings, first_school_slug(),
-                                          seed_output, var_dir / "log")))
+            click.echo(
+                "\n".join(
+                    describe(
+                        started, values, settings, first_school_slug(), seed_output, var_dir / "log"
+                    )
+                )
+            )
             children.watch(stop_requested)
     except (ChildExited, NotReady) as exc:
         raise StartupFailed(f"{exc}; stopped the rest") from None

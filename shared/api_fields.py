@@ -1,4 +1,5 @@
 """Marshmallow fields every service's API schemas share."""
+
 from __future__ import annotations
 
 from datetime import timezone
@@ -15,5 +16,6 @@ class UtcDateTime(fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return format_timestamp(value.replace(tzinfo=timezone.utc)
-                                if value.tzinfo is None else value)
+        return format_timestamp(
+            value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+        )

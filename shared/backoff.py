@@ -4,6 +4,7 @@ The one rule behind every wait after a failure: a worker reconnecting to a lost 
 (shared.worker), a consumer giving a message back, the relay's and the notifier's retry
 schedules for a stored row. Pure, so domain rules may use it: no clock, no I/O.
 """
+
 from __future__ import annotations
 
 import random
@@ -32,8 +33,13 @@ class Backoff:
     cap still holds: processes cut off by one outage then do not all retry at one instant.
     """
 
-    def __init__(self, first: float, cap: float, jitter: float = JITTER,
-                 rand: Callable[[], float] = random.random):
+    def __init__(
+        self,
+        first: float,
+        cap: float,
+        jitter: float = JITTER,
+        rand: Callable[[], float] = random.random,
+    ):
         if not 0 <= jitter < 1:
             raise ValueError(f"jitter is a fraction between 0 and 1, got {jitter}")
         self.first, self.cap, self.jitter = first, cap, jitter
@@ -42,8 +48,7 @@ class Backoff:
 
     def next(self) -> float:
         self.failures += 1
-        return backoff_delay(self.failures, self.first, self.cap) * (
-            1 - self.jitter * self._rand())
+        return backoff_delay(self.failures, self.first, self.cap) * (1 - self.jitter * self._rand())
 
     def reset(self) -> None:
         self.failures = 0

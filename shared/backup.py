@@ -5,6 +5,7 @@ consistent snapshot per database) and a manifest naming them. Restore loads each
 databases of the current EDQUILL_DB_PREFIX, so a backup can also seed another environment.
 The password reaches the client tools through MYSQL_PWD, never their command line.
 """
+
 from __future__ import annotations
 
 import io
@@ -40,8 +41,18 @@ def _tool(*names: str) -> str:
 def _client_args(settings: Settings) -> tuple[list[str], dict]:
     server = settings.mysql
     env = dict(os.environ, MYSQL_PWD=server.password)
-    return ["--host", server.host, "--port", str(server.port), "--user", server.user,
-            "--protocol", "TCP", "--default-character-set", "utf8mb4"], env
+    return [
+        "--host",
+        server.host,
+        "--port",
+        str(server.port),
+        "--user",
+        server.user,
+        "--protocol",
+        "TCP",
+        "--default-character-set",
+        "utf8mb4",
+    ], env
 
 
 def backup(settings: Settings, out: Path) -> list[str]:
@@ -53,19 +64,39 @@ def backup(settings: Settings, out: Path) -> list[str]:
     with tarfile.open(partial, "w:gz") as archive:
         for service in SERVICE_DATABASES:
             result = subprocess.run(
-                [dump, *args, "--single-transaction", "--triggers", "--routines",
-                 "--skip-lock-tables", "--hex-blob", settings.database(service)],
-                env=env, capture_output=True)
+                [
+                    dump,
+                    *args,
+                    "--single-transaction",
+                    "--triggers",
+                    "--routines",
+                    "--skip-lock-tables",
+                    "--hex-blob",
+                    settings.database(service),
+                ],
+                env=env,
+                capture_output=True,
+            )
             if result.returncode != 0:
                 partial.unlink(missing_ok=True)
-                raise BackupError(f"dumping {settings.database(service)} failed: "
-                                  f"{result.stderr.decode(errors='replace').strip()}")
+                raise BackupError(
+                    f"dumping {settings.database(service)} failed: "
+                    f"{result.stderr.decode(errors='replace').strip()}"
+                )
             _add(archive, f"{service}.sql", result.stdout)
             written.append(settings.database(service))
-        _add(archive, MANIFEST, json.dumps({
-            "format": FORMAT_VERSION, "services": list(SERVICE_DATABASES),
-            "taken_at": datetime.now(timezone.utc).isoformat(),
-            "db_prefix": settings.db_prefix}).encode())
+        _add(
+            archive,
+            MANIFEST,
+            json.dumps(
+                {
+                    "format": FORMAT_VERSION,
+                    "services": list(SERVICE_DATABASES),
+                    "taken_at": datetime.now(timezone.utc).isoformat(),
+                    "db_prefix": settings.db_prefix,
+                }
+            ).encode(),
+        )
     partial.replace(out)  # a backup file is either whole or absent
     return written
 
@@ -88,11 +119,17 @@ def restore(settings: Settings, source: Path) -> list[str]:
             if dump is None:
                 raise BackupError(f"{source} lacks the {service} dump")
             db.ensure_database(settings, service)
-            result = subprocess.run([client, *args, settings.database(service)], env=env,
-                                    input=dump.read(), capture_output=True)
+            result = subprocess.run(
+                [client, *args, settings.database(service)],
+                env=env,
+                input=dump.read(),
+                capture_output=True,
+            )
             if result.returncode != 0:
-                raise BackupError(f"restoring {settings.database(service)} failed: "
-                                  f"{result.stderr.decode(errors='replace').strip()}")
+                raise BackupError(
+                    f"restoring {settings.database(service)} failed: "
+                    f"{result.stderr.decode(errors='replace').strip()}"
+                )
             restored.append(settings.database(service))
     return restored
 

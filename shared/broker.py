@@ -13,6 +13,7 @@ the run's dead-letter exchange (direct, keyed by the consumer's queue name) from
 blocking adapter is not thread-safe). Deliveries are collected by pika's callback into a queue
 of our own and handled outside pika's callbacks, so a failure never unwinds through pika.
 """
+
 from __future__ import annotations
 
 import collections
@@ -60,12 +61,18 @@ class ConsumerTopology:
     delivery_limit: int
 
     @classmethod
-    def of(cls, exchange: str, consumer: str, bindings: tuple[str, ...],
-           delivery_limit: int) -> "ConsumerTopology":
+    def of(
+        cls, exchange: str, consumer: str, bindings: tuple[str, ...], delivery_limit: int
+    ) -> "ConsumerTopology":
         queue = f"{exchange}.{consumer}"
-        return cls(exchange=exchange, queue=queue, bindings=tuple(bindings),
-                   dead_letter_exchange=f"{exchange}.dlx", dead_letter_queue=f"{queue}.dead",
-                   delivery_limit=delivery_limit)
+        return cls(
+            exchange=exchange,
+            queue=queue,
+            bindings=tuple(bindings),
+            dead_letter_exchange=f"{exchange}.dlx",
+            dead_letter_queue=f"{queue}.dead",
+            delivery_limit=delivery_limit,
+        )
 
     def queue_arguments(self) -> dict:
         # The broker refuses to redeclare a queue with other arguments (PRECONDITION_FAILED):
@@ -83,10 +90,12 @@ class ConsumerTopology:
         """Declare everything the consumer needs; safe to repeat on every (re)connect."""
         channel.exchange_declare(self.exchange, "topic", durable=True)
         channel.exchange_declare(self.dead_letter_exchange, "direct", durable=True)
-        channel.queue_declare(self.dead_letter_queue, durable=True,
-                              arguments={"x-queue-type": "quorum"})
-        channel.queue_bind(self.dead_letter_queue, self.dead_letter_exchange,
-                           routing_key=self.queue)
+        channel.queue_declare(
+            self.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        channel.queue_bind(
+            self.dead_letter_queue, self.dead_letter_exchange, routing_key=self.queue
+        )
         channel.queue_declare(self.queue, durable=True, arguments=self.queue_arguments())
         for pattern in self.bindings:
             channel.queue_bind(self.queue, self.exchange, routing_key=pattern)
@@ -122,17 +131,19 @@ def connection_parameters(amqp_url: str, connection_name: str) -> pika.URLParame
     return parameters
 
 
-def dead_letter_properties(properties: pika.BasicProperties, *, consumer: str,
-                           routing_key: str, reason: str, attempts: int
-                           ) -> pika.BasicProperties:
+def dead_letter_properties(
+    properties: pika.BasicProperties, *, consumer: str, routing_key: str, reason: str, attempts: int
+) -> pika.BasicProperties:
     """The original message's properties plus why, where from, and after how many tries."""
     headers: dict = dict(properties.headers or {})
-    headers.update({
-        ERROR_HEADER: reason[:REASON_LENGTH],
-        CONSUMER_HEADER: consumer,
-        ROUTING_KEY_HEADER: routing_key,
-        ATTEMPTS_HEADER: attempts,
-    })
+    headers.update(
+        {
+            ERROR_HEADER: reason[:REASON_LENGTH],
+            CONSUMER_HEADER: consumer,
+            ROUTING_KEY_HEADER: routing_key,
+            ATTEMPTS_HEADER: attempts,
+        }
+    )
     # The broker's count of earlier returns belongs to the consumer's queue, not the dead one.
     headers.pop("x-delivery-count", None)
     return pika.BasicProperties(
@@ -148,8 +159,13 @@ def dead_letter_properties(properties: pika.BasicProperties, *, consumer: str,
 class ConsumerChannel:
     """One connection and channel consuming a consumer's queue (manual acks only)."""
 
-    def __init__(self, parameters: pika.URLParameters, topology: ConsumerTopology,
-                 prefetch: int, consumer: str):
+    def __init__(
+        self,
+        parameters: pika.URLParameters,
+        topology: ConsumerTopology,
+        prefetch: int,
+        consumer: str,
+    ):
         self._parameters = parameters
         self._topology = topology
         self._prefetch = prefetch
@@ -160,8 +176,12 @@ class ConsumerChannel:
 
     @property
     def connected(self) -> bool:
-        return (self._connection is not None and self._connection.is_open
-                and self._channel is not None and self._channel.is_open)
+        return (
+            self._connection is not None
+            and self._connection.is_open
+            and self._channel is not None
+            and self._channel.is_open
+        )
 
     def open(self) -> None:
         """Connect, declare the topology, and start consuming."""
@@ -174,8 +194,9 @@ class ConsumerChannel:
             if exc.reply_code not in _CONFLICTING_DECLARATION:
                 raise
             self.close()
-            raise TopologyConflict(f"cannot declare {self._topology.queue}: "
-                                   f"{exc.reply_code} {exc.reply_text}") from None
+            raise TopologyConflict(
+                f"cannot declare {self._topology.queue}: {exc.reply_code} {exc.reply_text}"
+            ) from None
         # Confirms make a dead-letter publish certain before the original is acked; they do
         # not change how deliveries are acked.
         self._channel.confirm_delivery()
@@ -183,8 +204,7 @@ class ConsumerChannel:
         self._channel.basic_consume(self._topology.queue, self._collect, auto_ack=False)
 
     def _collect(self, _channel, method, properties, body) -> None:
-        self._deliveries.append(Delivery(method.delivery_tag, method.routing_key,
-                                         properties, body))
+        self._deliveries.append(Delivery(method.delivery_tag, method.routing_key, properties, body))
 
     def next_delivery(self, timeout: float) -> Delivery | None:
         """The oldest delivery not yet taken, waiting up to `timeout` s for one."""
@@ -242,8 +262,12 @@ class ConsumerChannel:
             routing_key=self._topology.queue,
             body=delivery.body,
             properties=dead_letter_properties(
-                delivery.properties, consumer=self._consumer, routing_key=delivery.routing_key,
-                reason=reason, attempts=attempts),
+                delivery.properties,
+                consumer=self._consumer,
+                routing_key=delivery.routing_key,
+                reason=reason,
+                attempts=attempts,
+            ),
             mandatory=True,
         )
         self.ack(delivery)

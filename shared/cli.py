@@ -4,6 +4,7 @@ Services register their commands under the `edquill.commands` entry point group 
 pyproject.toml); they are loaded when the command runs, never at import. Every failure ends as
 one line on stderr and a non-zero exit.
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,8 +33,12 @@ def _plugin_commands():
 
 
 @click.group(cls=EdquillGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--log-level", default="INFO", show_default=True,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.option(
+    "--log-level",
+    default="INFO",
+    show_default=True,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+)
 @click.pass_context
 def cli(ctx: click.Context, log_level: str) -> None:
     """EdQuill V2: registrar platform services and operations."""

@@ -3,6 +3,7 @@
 Every process builds a `Settings` once in its composition root and passes it down; nothing
 else reads os.environ. A bad value fails at start-up with the variable's name.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -23,11 +24,13 @@ ENVIRONMENTS = (PRODUCTION, DEVELOPMENT)
 DEV_SECRET_KEY = "edquill-dev-secret-key-change-me"
 # Every example key this repository has ever shipped: anyone can read them, so anyone could
 # sign links with them. Production refuses each one, however long.
-SHIPPED_SECRET_KEYS = frozenset({
-    DEV_SECRET_KEY,
-    "change-me-to-a-long-random-string",
-    "compose-dev-secret-change-me",
-})
+SHIPPED_SECRET_KEYS = frozenset(
+    {
+        DEV_SECRET_KEY,
+        "change-me-to-a-long-random-string",
+        "compose-dev-secret-change-me",
+    }
+)
 # HMAC-SHA256 keys: 32 characters of a random string carry the hash's full strength.
 MIN_SECRET_KEY_LENGTH = 32
 # Proxies whose X-Forwarded-* headers are believed when nothing else is said: this machine.
@@ -74,6 +77,7 @@ class SmtpServer:
     starttls=off&plaintext_auth=allow. Certificates are always verified, against the system's
     CAs or `cafile`.
     """
+
     host: str
     port: int
     implicit_tls: bool
@@ -98,9 +102,16 @@ class SmtpServer:
         options = _smtp_options(parts.query)
         starttls, plaintext_auth = _smtp_tls_modes(options, implicit_tls, bool(user))
         cafile = _smtp_cafile(options.get("cafile"), implicit_tls or starttls != "off")
-        return cls(host=host, port=port or (465 if implicit_tls else 25),
-                   implicit_tls=implicit_tls, starttls=starttls, user=user, password=password,
-                   plaintext_auth=plaintext_auth, cafile=cafile)
+        return cls(
+            host=host,
+            port=port or (465 if implicit_tls else 25),
+            implicit_tls=implicit_tls,
+            starttls=starttls,
+            user=user,
+            password=password,
+            plaintext_auth=plaintext_auth,
+            cafile=cafile,
+        )
 
 
 def _smtp_host_and_port(url: str, parts) -> tuple[str, int | None]:
@@ -123,13 +134,11 @@ def _smtp_credentials(parts) -> tuple[str | None, str | None]:
     user = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password else None
     if bool(user) != bool(password):
-        raise _smtp_error("takes a user and a password together (user:password@host), "
-                          "or neither")
+        raise _smtp_error("takes a user and a password together (user:password@host), or neither")
     return user, password
 
 
-def _smtp_tls_modes(options: dict[str, str], implicit_tls: bool,
-                    logs_in: bool) -> tuple[str, bool]:
+def _smtp_tls_modes(options: dict[str, str], implicit_tls: bool, logs_in: bool) -> tuple[str, bool]:
     """(starttls mode, whether a password may cross without TLS)."""
     if implicit_tls and "starttls" in options:
         raise _smtp_error("smtps:// is TLS from the start: starttls= applies to smtp://")
@@ -139,11 +148,15 @@ def _smtp_tls_modes(options: dict[str, str], implicit_tls: bool,
     plaintext_auth = options.get("plaintext_auth", "refuse")
     _check_choice("plaintext_auth", plaintext_auth, PLAINTEXT_AUTH_MODES)
     if plaintext_auth == "allow" and (starttls != "off" or implicit_tls or not logs_in):
-        raise _smtp_error("plaintext_auth=allow goes with smtp://user:pass@...?starttls=off "
-                          "only: anywhere else the password is sent over TLS")
+        raise _smtp_error(
+            "plaintext_auth=allow goes with smtp://user:pass@...?starttls=off "
+            "only: anywhere else the password is sent over TLS"
+        )
     if logs_in and starttls == "off" and plaintext_auth != "allow":
-        raise _smtp_error("starttls=off would send the password in plaintext: add "
-                          "plaintext_auth=allow if that is really meant")
+        raise _smtp_error(
+            "starttls=off would send the password in plaintext: add "
+            "plaintext_auth=allow if that is really meant"
+        )
     return starttls, plaintext_auth == "allow"
 
 
@@ -153,8 +166,9 @@ def _smtp_cafile(cafile: str | None, tls_possible: bool) -> str | None:
     if not tls_possible:
         raise _smtp_error("cafile= needs TLS, and starttls=off turns it off")
     if not (os.path.isabs(cafile) and os.path.isfile(cafile) and os.access(cafile, os.R_OK)):
-        raise _smtp_error(f"cafile= must be the absolute path of a readable PEM file, "
-                          f"got {cafile!r}")
+        raise _smtp_error(
+            f"cafile= must be the absolute path of a readable PEM file, got {cafile!r}"
+        )
     return cafile
 
 
@@ -172,12 +186,12 @@ def _smtp_options(query: str) -> dict[str, str]:
     try:
         pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
     except ValueError:
-        raise _smtp_error(f"has a malformed query {query!r}: use ?name=value&name=value") \
-            from None
+        raise _smtp_error(f"has a malformed query {query!r}: use ?name=value&name=value") from None
     for name, value in pairs:
         if name not in SMTP_PARAMETERS:
-            raise _smtp_error(f"has an unknown parameter {name!r} "
-                              f"(known: {', '.join(SMTP_PARAMETERS)})")
+            raise _smtp_error(
+                f"has an unknown parameter {name!r} (known: {', '.join(SMTP_PARAMETERS)})"
+            )
         if name in options:
             raise _smtp_error(f"gives {name}= twice")
         options[name] = value
@@ -201,9 +215,15 @@ class Settings:
     exchange: str = "edquill.events"
     # May carry a password: kept out of repr, shown only through redact_url.
     smtp_url: str = field(default="smtp://127.0.0.1:1025", repr=False)
-    ports: Mapping[str, int] = field(default_factory=lambda: {
-        "registrar": 8001, "dashboard": 8002, "kpi": 8003, "notifier": 8004, "gateway": 8080,
-    })
+    ports: Mapping[str, int] = field(
+        default_factory=lambda: {
+            "registrar": 8001,
+            "dashboard": 8002,
+            "kpi": 8003,
+            "notifier": 8004,
+            "gateway": 8080,
+        }
+    )
     registrar_url: str = "http://127.0.0.1:8001"
     kpi_url: str = "http://127.0.0.1:8003"
     notifier_url: str = "http://127.0.0.1:8004"
@@ -282,13 +302,13 @@ class Settings:
             registrar_url=env.get("EDQUILL_REGISTRAR_URL", defaults.registrar_url),
             kpi_url=env.get("EDQUILL_KPI_URL", defaults.kpi_url),
             notifier_url=env.get("EDQUILL_NOTIFIER_URL", defaults.notifier_url),
-            public_url=env.get("EDQUILL_PUBLIC_URL", "").strip() or (
-                f"http://127.0.0.1:{ports['gateway']}" if development else ""),
-            secret_key=env.get("EDQUILL_SECRET_KEY", "") or (
-                DEV_SECRET_KEY if development else ""),
+            public_url=env.get("EDQUILL_PUBLIC_URL", "").strip()
+            or (f"http://127.0.0.1:{ports['gateway']}" if development else ""),
+            secret_key=env.get("EDQUILL_SECRET_KEY", "") or (DEV_SECRET_KEY if development else ""),
             previous_secret_keys=_list(env.get("EDQUILL_SECRET_KEY_PREVIOUS", "")),
             trusted_proxies=_list(env["EDQUILL_TRUSTED_PROXIES"])
-            if "EDQUILL_TRUSTED_PROXIES" in env else defaults.trusted_proxies,
+            if "EDQUILL_TRUSTED_PROXIES" in env
+            else defaults.trusted_proxies,
             mail_from=env.get("EDQUILL_MAIL_FROM", "").strip() or defaults.mail_from,
             mail_from_name=env.get("EDQUILL_MAIL_FROM_NAME", "").strip(),
             documents_dir=env.get("EDQUILL_DOCUMENTS_DIR", defaults.documents_dir),
@@ -309,8 +329,9 @@ class Settings:
             raise ConfigError("EDQUILL_EXCHANGE must not be empty")
         self.smtp  # parses, raising ConfigError on a bad URL
         if self.environment not in ENVIRONMENTS:
-            raise ConfigError(f"EDQUILL_ENV must be production or development, "
-                              f"got {self.environment!r}")
+            raise ConfigError(
+                f"EDQUILL_ENV must be production or development, got {self.environment!r}"
+            )
         self._validate_public_url()
         self._validate_secret("EDQUILL_SECRET_KEY", self.secret_key)
         for key in self.previous_secret_keys:
@@ -319,54 +340,76 @@ class Settings:
             try:
                 ipaddress.ip_network(cidr, strict=False)
             except ValueError:
-                raise ConfigError(f"EDQUILL_TRUSTED_PROXIES takes comma-separated CIDRs "
-                                  f"(e.g. 10.0.0.0/8,::1), got {cidr!r}") from None
+                raise ConfigError(
+                    f"EDQUILL_TRUSTED_PROXIES takes comma-separated CIDRs "
+                    f"(e.g. 10.0.0.0/8,::1), got {cidr!r}"
+                ) from None
         if "@" not in parseaddr(self.mail_from)[1] or parseaddr(self.mail_from)[0]:
-            raise ConfigError(f"EDQUILL_MAIL_FROM must be a bare e-mail address "
-                              f"(the name goes in EDQUILL_MAIL_FROM_NAME), got {self.mail_from!r}")
+            raise ConfigError(
+                f"EDQUILL_MAIL_FROM must be a bare e-mail address "
+                f"(the name goes in EDQUILL_MAIL_FROM_NAME), got {self.mail_from!r}"
+            )
         if not os.path.isabs(self.documents_dir):
-            raise ConfigError(f"EDQUILL_DOCUMENTS_DIR must be an absolute path, "
-                              f"got {self.documents_dir!r}")
+            raise ConfigError(
+                f"EDQUILL_DOCUMENTS_DIR must be an absolute path, got {self.documents_dir!r}"
+            )
         try:
             ipaddress.ip_address(self.metrics_host)
         except ValueError:
-            raise ConfigError(f"EDQUILL_METRICS_HOST must be an IP address to listen on "
-                              f"(127.0.0.1, 0.0.0.0, ::), got {self.metrics_host!r}") from None
-
+            raise ConfigError(
+                f"EDQUILL_METRICS_HOST must be an IP address to listen on "
+                f"(127.0.0.1, 0.0.0.0, ::), got {self.metrics_host!r}"
+            ) from None
 
     def _validate_public_url(self) -> None:
         if not self.public_url:
-            raise ConfigError("EDQUILL_PUBLIC_URL is not set: production needs the address "
-                              "families reach the system at, e.g. https://enrol.school.example")
+            raise ConfigError(
+                "EDQUILL_PUBLIC_URL is not set: production needs the address "
+                "families reach the system at, e.g. https://enrol.school.example"
+            )
         parts = urlsplit(self.public_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"EDQUILL_PUBLIC_URL must be an http(s) address with a host, "
-                              f"got {self.public_url!r}")
+            raise ConfigError(
+                f"EDQUILL_PUBLIC_URL must be an http(s) address with a host, "
+                f"got {self.public_url!r}"
+            )
         if parts.query or parts.fragment:
-            raise ConfigError(f"EDQUILL_PUBLIC_URL takes no query or fragment, "
-                              f"got {self.public_url!r}")
+            raise ConfigError(
+                f"EDQUILL_PUBLIC_URL takes no query or fragment, got {self.public_url!r}"
+            )
 
     def _validate_secret(self, variable: str, key: str) -> None:
         if not key:
-            raise ConfigError(f"{variable} is not set: production needs a random key of at "
-                              f"least {MIN_SECRET_KEY_LENGTH} characters "
-                              f"(or EDQUILL_ENV=development on a developer's machine)")
+            raise ConfigError(
+                f"{variable} is not set: production needs a random key of at "
+                f"least {MIN_SECRET_KEY_LENGTH} characters "
+                f"(or EDQUILL_ENV=development on a developer's machine)"
+            )
         if self.is_development:
             return
         if key in SHIPPED_SECRET_KEYS:
-            raise ConfigError(f"{variable} is an example key shipped with EdQuill: production "
-                              f"needs a random key of its own")
+            raise ConfigError(
+                f"{variable} is an example key shipped with EdQuill: production "
+                f"needs a random key of its own"
+            )
         if len(key) < MIN_SECRET_KEY_LENGTH:
-            raise ConfigError(f"{variable} must be at least {MIN_SECRET_KEY_LENGTH} characters "
-                              f"in production, got {len(key)}")
+            raise ConfigError(
+                f"{variable} must be at least {MIN_SECRET_KEY_LENGTH} characters "
+                f"in production, got {len(key)}"
+            )
 
 
 def development_settings(**changes) -> Settings:
     """Settings for a developer's machine, a test or a benchmark: development mode, the
     development key, and the local gateway as the public address."""
     defaults = Settings()
-    return replace(defaults, environment=DEVELOPMENT, secret_key=DEV_SECRET_KEY,
-                   public_url=f"http://127.0.0.1:{defaults.ports['gateway']}", **changes)
+    return replace(
+        defaults,
+        environment=DEVELOPMENT,
+        secret_key=DEV_SECRET_KEY,
+        public_url=f"http://127.0.0.1:{defaults.ports['gateway']}",
+        **changes,
+    )
 
 
 def knobs_from_env(cls, prefix: str, environ: Mapping[str, str] | None = None):

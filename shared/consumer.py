@@ -33,6 +33,7 @@ retried and dead-lettered alone while the others go through; a message coming ba
 attempt is always handled alone, after the batch. Order within a batch is not kept: only for
 consumers whose effects do not depend on it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -59,14 +60,22 @@ from shared.worker import DATABASE_ERRORS, close_quietly, is_transient_database_
 
 log = logging.getLogger(__name__)
 
-EVENTS = Counter("edquill_consumer_events_total", "Deliveries settled, by how they ended",
-                 ["consumer", "event_type", "outcome"])
+EVENTS = Counter(
+    "edquill_consumer_events_total",
+    "Deliveries settled, by how they ended",
+    ["consumer", "event_type", "outcome"],
+)
 HANDLING_SECONDS = Histogram(
-    "edquill_consumer_handling_seconds", "From taking a delivery to settling it",
+    "edquill_consumer_handling_seconds",
+    "From taking a delivery to settling it",
     ["consumer", "event_type"],
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
-RECONNECTS = Counter("edquill_consumer_reconnects_total",
-                     "Connections lost (or refused) and opened again", ["consumer", "server"])
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+RECONNECTS = Counter(
+    "edquill_consumer_reconnects_total",
+    "Connections lost (or refused) and opened again",
+    ["consumer", "server"],
+)
 
 BROKER_ERRORS = (pika.exceptions.AMQPError,)
 
@@ -90,9 +99,14 @@ def record_in_inbox(cursor, consumer: str, event: Event) -> bool:
     """Note the event as handled by `consumer`; False if it already was (a redelivery)."""
     # The canonical spelling, so one UUID written two ways is still one event.
     event_id = str(uuid.UUID(event.event_id))
-    return cursor.execute(
-        "INSERT IGNORE INTO t_event_inbox (consumer, event_id, event_type, handled_at) "
-        "VALUES (%s, %s, %s, UTC_TIMESTAMP(6))", (consumer, event_id, event.event_type)) == 1
+    return (
+        cursor.execute(
+            "INSERT IGNORE INTO t_event_inbox (consumer, event_id, event_type, handled_at) "
+            "VALUES (%s, %s, %s, UTC_TIMESTAMP(6))",
+            (consumer, event_id, event.event_type),
+        )
+        == 1
+    )
 
 
 def record_batch_in_inbox(cursor, consumer: str, events: list[Event]) -> list[int]:
@@ -105,8 +119,10 @@ def record_batch_in_inbox(cursor, consumer: str, events: list[Event]) -> list[in
     canonical = [str(uuid.UUID(event.event_id)) for event in events]
     distinct = sorted(set(canonical))
     placeholders = ", ".join(["%s"] * len(distinct))
-    cursor.execute(f"SELECT event_id FROM t_event_inbox WHERE consumer = %s "
-                   f"AND event_id IN ({placeholders})", (consumer, *distinct))
+    cursor.execute(
+        f"SELECT event_id FROM t_event_inbox WHERE consumer = %s AND event_id IN ({placeholders})",
+        (consumer, *distinct),
+    )
     seen = {row["event_id"] for row in cursor.fetchall()}
     fresh: list[int] = []
     for position, event_id in enumerate(canonical):
@@ -118,8 +134,11 @@ def record_batch_in_inbox(cursor, consumer: str, events: list[Event]) -> list[in
         cursor.executemany(
             "INSERT INTO t_event_inbox (consumer, event_id, event_type, handled_at) "
             "VALUES (%s, %s, %s, %s)",
-            [(consumer, canonical[position], events[position].event_type, now)
-             for position in fresh])
+            [
+                (consumer, canonical[position], events[position].event_type, now)
+                for position in fresh
+            ],
+        )
     return fresh
 
 
@@ -129,16 +148,17 @@ def require_inbox(connection, database: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM t_event_inbox LIMIT 0")
     except pymysql.err.ProgrammingError:
-        raise ConfigError(f"database {database} has no t_event_inbox: "
-                          "run `edquill migrate`") from None
+        raise ConfigError(
+            f"database {database} has no t_event_inbox: run `edquill migrate`"
+        ) from None
 
 
 class Consumer:
     """Subclass with NAME, BINDINGS and SERVICE_DB, and implement `handle`."""
 
-    NAME: ClassVar[str]                 # e.g. "kpi": names the queue and the inbox rows
+    NAME: ClassVar[str]  # e.g. "kpi": names the queue and the inbox rows
     BINDINGS: ClassVar[tuple[str, ...]]  # topic patterns, e.g. ("selfreg.#", "invoice.#")
-    SERVICE_DB: ClassVar[str]           # whose database: a Settings.database() service name
+    SERVICE_DB: ClassVar[str]  # whose database: a Settings.database() service name
 
     # One message in hand at a time: a message given back after a failure is then the next one
     # delivered, so retries never reorder a registration's events. A consumer that does not
@@ -171,11 +191,15 @@ class Consumer:
     def __init__(self, settings: Settings):
         self._check_definition()
         self.settings = settings
-        self.topology = ConsumerTopology.of(settings.exchange, self.NAME, self.BINDINGS,
-                                            self.DELIVERY_LIMIT)
+        self.topology = ConsumerTopology.of(
+            settings.exchange, self.NAME, self.BINDINGS, self.DELIVERY_LIMIT
+        )
         self._channel = ConsumerChannel(
             connection_parameters(settings.amqp_url, self._connection_name()),
-            self.topology, max(self.PREFETCH, self.BATCH_SIZE), self.NAME)
+            self.topology,
+            max(self.PREFETCH, self.BATCH_SIZE),
+            self.NAME,
+        )
         self._db = None
         self._reconnect = Backoff(self.RECONNECT_FIRST_DELAY, self.RECONNECT_MAX_DELAY)
         self._stopping = threading.Event()
@@ -220,7 +244,8 @@ class Consumer:
             self._connect_if_needed()
             if self.BATCH_SIZE > 1:
                 deliveries = self._channel.next_deliveries(
-                    self.BATCH_SIZE, self.IDLE_POLL_SECONDS, self.BATCH_FILL_SECONDS)
+                    self.BATCH_SIZE, self.IDLE_POLL_SECONDS, self.BATCH_FILL_SECONDS
+                )
                 if deliveries:
                     self._settle_batch(deliveries)
             else:
@@ -264,8 +289,12 @@ class Consumer:
         try:
             return Event.from_json(delivery.body)
         except Exception as exc:  # whatever decoding raises, the body is at fault
-            log.error("consumer %s: message %s is not a valid event, dead-lettered: %s",
-                      self.NAME, delivery.message_id, exc)
+            log.error(
+                "consumer %s: message %s is not a valid event, dead-lettered: %s",
+                self.NAME,
+                delivery.message_id,
+                exc,
+            )
             outcome = self._dead_letter(delivery, f"malformed event: {exc}")
             self._observe(event_type_label(delivery.routing_key), outcome, started)
             return None
@@ -295,8 +324,9 @@ class Consumer:
         for delivery in come_back:
             self._settle(delivery)
 
-    def _handle_batch_in_transaction(self, batch: list[tuple[Delivery, Event]],
-                                     started: float, unsettled: list[Delivery]) -> None:
+    def _handle_batch_in_transaction(
+        self, batch: list[tuple[Delivery, Event]], started: float, unsettled: list[Delivery]
+    ) -> None:
         events = [event for _delivery, event in batch]
         try:
             with db.transaction(self._database()) as cursor:
@@ -309,8 +339,11 @@ class Consumer:
         self._ack_batch([delivery for delivery, _event in batch], unsettled)
         handled = set(fresh)
         for position, event in enumerate(events):
-            self._observe(event.event_type,
-                          Outcome.HANDLED if position in handled else Outcome.DUPLICATE, started)
+            self._observe(
+                event.event_type,
+                Outcome.HANDLED if position in handled else Outcome.DUPLICATE,
+                started,
+            )
 
     def _ack_batch(self, deliveries: list[Delivery], unsettled: list[Delivery]) -> None:
         """One ack up to the batch's last tag: deliveries still waiting in the channel came
@@ -323,32 +356,41 @@ class Consumer:
         for delivery in deliveries:
             self._channel.ack(delivery)
 
-    def _after_batch_failure(self, batch: list[tuple[Delivery, Event]], exc: Exception,
-                             started: float) -> None:
+    def _after_batch_failure(
+        self, batch: list[tuple[Delivery, Event]], exc: Exception, started: float
+    ) -> None:
         if is_transient_database_error(exc):
             # The database, not a message, is at fault: the whole batch goes back after one
             # back-off (a message come back is then handled alone).
-            log.warning("consumer %s: batch of %d: transient database error: %s", self.NAME,
-                        len(batch), exc)
+            log.warning(
+                "consumer %s: batch of %d: transient database error: %s", self.NAME, len(batch), exc
+            )
             self._drop_database()
             self._give_back_all(batch, exc, started)
             return
-        log.warning("consumer %s: batch of %d failed (%s: %s); handling its events one by one",
-                    self.NAME, len(batch), type(exc).__name__, exc)
+        log.warning(
+            "consumer %s: batch of %d failed (%s: %s); handling its events one by one",
+            self.NAME,
+            len(batch),
+            type(exc).__name__,
+            exc,
+        )
         for index, (delivery, event) in enumerate(batch):
             if self._db is None:  # lost while handling an earlier one: the rest go back
                 self._give_back_all(batch[index:], exc, started)
                 return
-            self._observe(event.event_type, self._handle_in_transaction(event, delivery),
-                          started)
+            self._observe(event.event_type, self._handle_in_transaction(event, delivery), started)
 
-    def _give_back_all(self, batch: list[tuple[Delivery, Event]], exc: Exception,
-                       started: float) -> None:
+    def _give_back_all(
+        self, batch: list[tuple[Delivery, Event]], exc: Exception, started: float
+    ) -> None:
         self._pause(backoff_delay(1, self.RETRY_FIRST_DELAY, self.RETRY_MAX_DELAY))
         for delivery, event in batch:
             if delivery.attempt >= self.DELIVERY_LIMIT:
-                reason = (f"transient database error after {delivery.attempt} attempts: "
-                          f"{type(exc).__name__}: {exc}")
+                reason = (
+                    f"transient database error after {delivery.attempt} attempts: "
+                    f"{type(exc).__name__}: {exc}"
+                )
                 outcome = self._dead_letter(delivery, reason)
             else:
                 self._channel.give_back(delivery)
@@ -379,22 +421,41 @@ class Consumer:
     def _after_failure(self, event: Event, delivery: Delivery, exc: Exception) -> Outcome:
         attempt = delivery.attempt
         if isinstance(exc, MalformedEvent):
-            log.error("consumer %s: event %s (%s) refused, dead-lettered: %s", self.NAME,
-                      event.event_id, event.event_type, exc)
+            log.error(
+                "consumer %s: event %s (%s) refused, dead-lettered: %s",
+                self.NAME,
+                event.event_id,
+                event.event_type,
+                exc,
+            )
             return self._dead_letter(delivery, f"malformed event: {exc}")
         if is_transient_database_error(exc):
             self._drop_database()
             limit, kind = self.DELIVERY_LIMIT, "transient database error"
-            log.warning("consumer %s: event %s (%s) attempt %d of %d: %s: %s", self.NAME,
-                        event.event_id, event.event_type, attempt, limit, kind, exc)
+            log.warning(
+                "consumer %s: event %s (%s) attempt %d of %d: %s: %s",
+                self.NAME,
+                event.event_id,
+                event.event_type,
+                attempt,
+                limit,
+                kind,
+                exc,
+            )
         else:
             limit, kind = self.HANDLER_ATTEMPTS, "handler failed"
-            log.exception("consumer %s: event %s (%s) attempt %d of %d: %s", self.NAME,
-                          event.event_id, event.event_type, attempt, limit, kind)
+            log.exception(
+                "consumer %s: event %s (%s) attempt %d of %d: %s",
+                self.NAME,
+                event.event_id,
+                event.event_type,
+                attempt,
+                limit,
+                kind,
+            )
         if attempt >= limit:
             reason = f"{kind} after {attempt} attempts: {type(exc).__name__}: {exc}"
-            log.error("consumer %s: event %s dead-lettered: %s", self.NAME, event.event_id,
-                      reason)
+            log.error("consumer %s: event %s dead-lettered: %s", self.NAME, event.event_id, reason)
             return self._dead_letter(delivery, reason)
         self._pause(backoff_delay(attempt, self.RETRY_FIRST_DELAY, self.RETRY_MAX_DELAY))
         self._channel.give_back(delivery)
@@ -454,6 +515,7 @@ class Consumer:
             raise ConfigError(f"{cls.__name__}.BATCH_SIZE must be at least 1")
         if not 1 <= cls.HANDLER_ATTEMPTS <= cls.DELIVERY_LIMIT:
             # Past DELIVERY_LIMIT the broker dead-letters on its own, without our reason.
-            raise ConfigError(f"{cls.__name__}.HANDLER_ATTEMPTS must be between 1 and "
-                              f"DELIVERY_LIMIT ({cls.DELIVERY_LIMIT})")
-
+            raise ConfigError(
+                f"{cls.__name__}.HANDLER_ATTEMPTS must be between 1 and "
+                f"DELIVERY_LIMIT ({cls.DELIVERY_LIMIT})"
+            )

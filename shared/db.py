@@ -3,6 +3,7 @@
 Connections are opened by whoever needs one (a request, a worker loop), never at import.
 All times in the databases are UTC, so every session pins its time zone.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ CONNECT_TIMEOUT_SECONDS = 5
 
 
 def placeholders(count: int) -> str:
-    """"%s, %s, %s" for a parameterised `IN (...)` or `VALUES (...)` list of `count` values.
+    """ "%s, %s, %s" for a parameterised `IN (...)` or `VALUES (...)` list of `count` values.
 
     MySQL has no empty list: a caller with nothing to ask must not ask, so 0 raises."""
     if count < 1:
@@ -27,8 +28,13 @@ def placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def connect(settings: Settings, service: str | None = None, *, dict_rows: bool = True,
-            autocommit: bool = True) -> pymysql.connections.Connection:
+def connect(
+    settings: Settings,
+    service: str | None = None,
+    *,
+    dict_rows: bool = True,
+    autocommit: bool = True,
+) -> pymysql.connections.Connection:
     """A new connection to `service`'s database (or to the server when service is None)."""
     server = settings.mysql
     return pymysql.connect(

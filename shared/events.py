@@ -4,6 +4,7 @@ Every message on the exchange is one `Event`, serialised as the contract's JSON 
 catalogue names each type and the payload fields a consumer may rely on; `Event.from_json`
 rejects anything else with `MalformedEvent`, whose message says what is wrong.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,6 +19,7 @@ SELF_REGISTRATION = "self_registration"
 class EventType:
     """The event types, as the contract names them (plain strings: they are routing keys,
     outbox column values and JSON as they are)."""
+
     SUBMITTED = "selfreg.submitted"
     STATUS_UPDATED = "selfreg.status.updated"
     CONVERTED = "selfreg.converted"
@@ -42,10 +44,12 @@ CATALOGUE: Mapping[str, frozenset[str]] = {
     # Enqueued right after selfreg.converted when the registrar asks for the welcome e-mail
     # (the converted event comes from a trigger, which cannot know that choice).
     EventType.WELCOME_REQUESTED: frozenset({"registration_id", "student_id", "guardian_email"}),
-    EventType.INVOICE_ISSUED: frozenset({"registration_id", "invoice_id", "amount_minor",
-                                         "currency"}),
-    EventType.INVOICE_PAID: frozenset({"registration_id", "invoice_id", "amount_minor",
-                                       "currency"}),
+    EventType.INVOICE_ISSUED: frozenset(
+        {"registration_id", "invoice_id", "amount_minor", "currency"}
+    ),
+    EventType.INVOICE_PAID: frozenset(
+        {"registration_id", "invoice_id", "amount_minor", "currency"}
+    ),
     # A guardian confirmed autopay for an invoice (the KPI service counts autopay enrolments).
     EventType.AUTOPAY_ENROLLED: frozenset({"registration_id", "invoice_id"}),
     # From the registrar's schools table (aggregate_type "school"): consumers keep their own
@@ -70,11 +74,25 @@ class Event:
     payload: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def new(cls, event_type: str, school_id: int, aggregate_id: int, payload: Mapping[str, Any],
-            *, aggregate_type: str = SELF_REGISTRATION, occurred_at: datetime | None = None,
-            ) -> "Event":
-        event = cls(str(uuid.uuid4()), event_type, school_id, aggregate_type, aggregate_id,
-                    occurred_at or datetime.now(timezone.utc), dict(payload))
+    def new(
+        cls,
+        event_type: str,
+        school_id: int,
+        aggregate_id: int,
+        payload: Mapping[str, Any],
+        *,
+        aggregate_type: str = SELF_REGISTRATION,
+        occurred_at: datetime | None = None,
+    ) -> "Event":
+        event = cls(
+            str(uuid.uuid4()),
+            event_type,
+            school_id,
+            aggregate_type,
+            aggregate_id,
+            occurred_at or datetime.now(timezone.utc),
+            dict(payload),
+        )
         event.validate()
         return event
 
@@ -101,15 +119,19 @@ class Event:
             raise MalformedEvent(f"event_id {self.event_id!r} is not a UUID") from None
 
     def to_json(self) -> bytes:
-        return json.dumps({
-            "event_id": self.event_id,
-            "event_type": self.event_type,
-            "school_id": self.school_id,
-            "aggregate_type": self.aggregate_type,
-            "aggregate_id": self.aggregate_id,
-            "occurred_at": format_timestamp(self.occurred_at),
-            "payload": self.payload,
-        }, separators=(",", ":"), default=str).encode()
+        return json.dumps(
+            {
+                "event_id": self.event_id,
+                "event_type": self.event_type,
+                "school_id": self.school_id,
+                "aggregate_type": self.aggregate_type,
+                "aggregate_id": self.aggregate_id,
+                "occurred_at": format_timestamp(self.occurred_at),
+                "payload": self.payload,
+            },
+            separators=(",", ":"),
+            default=str,
+        ).encode()
 
     @classmethod
     def from_json(cls, body: bytes | str) -> "Event":
@@ -119,8 +141,10 @@ class Event:
             raise MalformedEvent(f"body is not JSON: {exc}") from None
         if not isinstance(data, dict):
             raise MalformedEvent("body must be a JSON object")
-        missing = sorted({"event_id", "event_type", "school_id", "aggregate_id", "occurred_at",
-                          "payload"} - data.keys())
+        missing = sorted(
+            {"event_id", "event_type", "school_id", "aggregate_id", "occurred_at", "payload"}
+            - data.keys()
+        )
         if missing:
             raise MalformedEvent(f"envelope lacks {', '.join(missing)}")
         event = cls(
@@ -145,9 +169,15 @@ def school_event_from_snapshot(event: Event) -> Event | None:
     snapshot = event.payload.get("school")
     if not isinstance(snapshot, Mapping) or event.event_type in SCHOOL_EVENTS:
         return None
-    implied = Event(event.event_id, EventType.SCHOOL_UPDATED, event.school_id, "school",
-                    event.school_id, event.occurred_at,
-                    {**snapshot, "school_id": event.school_id})
+    implied = Event(
+        event.event_id,
+        EventType.SCHOOL_UPDATED,
+        event.school_id,
+        "school",
+        event.school_id,
+        event.occurred_at,
+        {**snapshot, "school_id": event.school_id},
+    )
     implied.validate()
     return implied
 

@@ -7,6 +7,7 @@ pass for it); the expiry is inside the signed part, so the same invoice and expi
 the same link under one key, and nobody can stretch it. The link is a bearer credential: it is
 made from ids when it is needed and never stored or sent between services.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,15 +45,17 @@ def link_expiry(issued_at: datetime) -> datetime:
 
 def sign_autopay_link(keys: KeyRing, link: AutopayLink) -> str:
     return keys.serializer(_AUTOPAY_SALT).dumps(
-        {"s": link.school_id, "i": link.invoice_id, "e": int(utc(link.expires_at).timestamp())})
+        {"s": link.school_id, "i": link.invoice_id, "e": int(utc(link.expires_at).timestamp())}
+    )
 
 
 def read_autopay_link(keys: KeyRing, token: str, now: datetime) -> AutopayLink:
     """The link behind a token; raises InvalidLink or ExpiredLink."""
     try:
         data = keys.serializer(_AUTOPAY_SALT).loads(token)
-        link = AutopayLink(int(data["s"]), int(data["i"]),
-                           datetime.fromtimestamp(int(data["e"]), timezone.utc))
+        link = AutopayLink(
+            int(data["s"]), int(data["i"]), datetime.fromtimestamp(int(data["e"]), timezone.utc)
+        )
     except (BadSignature, KeyError, TypeError, ValueError):
         raise InvalidLink("this link is not valid") from None
     if utc(now) >= link.expires_at:

@@ -4,6 +4,7 @@ service and the registrar's reports so both place a moment on the same day.
 
 Every time in the databases is UTC; a day is always a school's local day.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Logging set-up for every process: one line per record, UTC timestamps, key=value extras."""
+
 from __future__ import annotations
 
 import logging
@@ -11,8 +12,11 @@ class _UTCFormatter(logging.Formatter):
 
 def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(_UTCFormatter(
-        "%(asctime)s.%(msecs)03dZ %(levelname)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    handler.setFormatter(
+        _UTCFormatter(
+            "%(asctime)s.%(msecs)03dZ %(levelname)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S"
+        )
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -4,23 +4,37 @@ metrics every HTTP service records.
 Under gunicorn, `edquill serve` sets PROMETHEUS_MULTIPROC_DIR (wiped at start) so each
 scrape gathers every worker's samples with a fresh registry, as prometheus_client documents.
 """
+
 from __future__ import annotations
 
 import os
 import time
 
-from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter,
-                               Histogram, generate_latest, multiprocess)
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 # Request latencies of an API that answers most calls from one indexed query: the buckets are
 # dense below 100 ms, where the targets are, and coarse above.
 _LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
 REQUEST_DURATION = Histogram(
-    "edquill_http_request_duration_seconds", "HTTP request duration, by route and status",
-    ["method", "endpoint", "status"], buckets=_LATENCY_BUCKETS)
-REQUESTS = Counter("edquill_http_requests_total", "HTTP requests answered, by route and status",
-                   ["method", "endpoint", "status"])
+    "edquill_http_request_duration_seconds",
+    "HTTP request duration, by route and status",
+    ["method", "endpoint", "status"],
+    buckets=_LATENCY_BUCKETS,
+)
+REQUESTS = Counter(
+    "edquill_http_requests_total",
+    "HTTP requests answered, by route and status",
+    ["method", "endpoint", "status"],
+)
 
 
 def metrics_payload() -> tuple[bytes, str]:

@@ -4,6 +4,7 @@ Each service keeps raw-SQL migrations in services/<service>/migrations (with `.r
 twins). `migrate` creates missing databases, applies what is pending, and then (re)loads the
 registrar's triggers from sql/ (outbox, stage counts), the same files a DBA loads by hand.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,8 +18,9 @@ from shared.config import SERVICE_DATABASES, Settings
 from shared.paths import SQL_DIR, migrations_dir
 from shared.sqlscript import split_statements
 
-TRIGGER_FILES = {"registrar": [SQL_DIR / "triggers_outbox.sql",
-                               SQL_DIR / "triggers_stage_counts.sql"]}
+TRIGGER_FILES = {
+    "registrar": [SQL_DIR / "triggers_outbox.sql", SQL_DIR / "triggers_stage_counts.sql"]
+}
 
 
 @dataclass(frozen=True)

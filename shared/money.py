@@ -6,14 +6,35 @@ thousands grouped and exactly as many decimals as the currency has (JPY none, KW
 The code leads so that the form does not depend on a locale's symbol or its placement, and
 amounts in a column line up on their code; pages, the dashboard and e-mails all use it.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
 
 # ISO 4217 currencies whose minor unit is not the hundredth, by the number of decimals.
 _DECIMALS_OTHER_THAN_TWO = {
-    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
-                     "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(
+        (
+            "BIF",
+            "CLP",
+            "DJF",
+            "GNF",
+            "ISK",
+            "JPY",
+            "KMF",
+            "KRW",
+            "PYG",
+            "RWF",
+            "UGX",
+            "UYI",
+            "VND",
+            "VUV",
+            "XAF",
+            "XOF",
+            "XPF",
+        ),
+        0,
+    ),
     **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
     **dict.fromkeys(("CLF", "UYW"), 4),
 }
@@ -27,7 +48,7 @@ def minor_unit_decimals(currency: str | None) -> int:
 
 
 def format_money(amount_minor: int, currency: str | None) -> str:
-    """"USD 1,250.00" from 125000; the bare amount when there is no currency code."""
+    """ "USD 1,250.00" from 125000; the bare amount when there is no currency code."""
     code = (currency or "").upper()
     places = minor_unit_decimals(code)
     amount = Decimal(int(amount_minor)).scaleb(-places)

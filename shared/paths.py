@@ -3,6 +3,7 @@
 The project is installed editable (`make install`), so the SQL a DBA runs by hand and the
 services' migrations are read from the checkout itself.
 """
+
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,6 +5,7 @@ before a consumer first connected never reaches it. So the queues are declared u
 the consumers' own definitions (the `edquill.consumers` entry point group), by `edquill up`
 and by `edquill queues declare` in an operator's start-up, right after `edquill migrate`.
 """
+
 from __future__ import annotations
 
 from importlib.metadata import entry_points
@@ -20,8 +21,11 @@ def consumer_topologies(settings: Settings) -> list[ConsumerTopology]:
     topologies = []
     for entry in sorted(entry_points(group="edquill.consumers"), key=lambda e: e.name):
         consumer = entry.load()
-        topologies.append(ConsumerTopology.of(settings.exchange, consumer.NAME,
-                                              consumer.BINDINGS, consumer.DELIVERY_LIMIT))
+        topologies.append(
+            ConsumerTopology.of(
+                settings.exchange, consumer.NAME, consumer.BINDINGS, consumer.DELIVERY_LIMIT
+            )
+        )
     return topologies
 
 

@@ -2,6 +2,7 @@
 (KPI series and summaries, the registrar's daily report): both dates required, ISO 8601,
 `to` not before `from`, at most MAX_RANGE_DAYS days. Faults come back as 422 naming the field.
 """
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
@@ -10,10 +11,12 @@ from shared.local_days import BadRange, DayRange, day_range
 
 
 class DayRangeQuerySchema(Schema):
-    first = fields.Date(required=True, data_key="from",
-                        metadata={"description": "first local day, e.g. 2025-11-01"})
-    last = fields.Date(required=True, data_key="to",
-                       metadata={"description": "last local day, included"})
+    first = fields.Date(
+        required=True, data_key="from", metadata={"description": "first local day, e.g. 2025-11-01"}
+    )
+    last = fields.Date(
+        required=True, data_key="to", metadata={"description": "last local day, included"}
+    )
 
     @validates_schema
     def _range_is_servable(self, data, **_kwargs):

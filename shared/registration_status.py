@@ -8,6 +8,7 @@ SQL and templates keep their literals.
 The contract also names `withdrawn`; it is not a member yet, because no table can hold it
 (student_self_registrations.status has no such ENUM value) and no transition leads to it.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

@@ -5,6 +5,7 @@ Missing or refused token -> 401; a role that may not -> 403; the registrar not a
 503 (rather than letting anyone in, or turning everyone away as unauthenticated). A view reads
 the school from `current_principal()`, never from the request.
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -30,7 +31,9 @@ def requires(least_role: str = VIEWER):
             if not role_at_least(principal.role, least_role):
                 raise ApiError(403, "forbidden", f"this needs the {least_role} role")
             return view(*args, **kwargs)
+
         return token_guard_doc(least_role)(guarded)
+
     return decorate
 
 
@@ -45,8 +48,12 @@ def principal_for_token(token: str) -> RemotePrincipal | None:
     try:
         return current_app.extensions[VERIFIER_EXTENSION].verify(token)
     except RegistrarUnavailable as exc:
-        raise ApiError(503, "auth_unavailable", "the access token cannot be checked right "
-                       "now; try again shortly", {"reason": str(exc)}) from None
+        raise ApiError(
+            503,
+            "auth_unavailable",
+            "the access token cannot be checked right now; try again shortly",
+            {"reason": str(exc)},
+        ) from None
 
 
 def _authenticate() -> RemotePrincipal:

@@ -12,6 +12,7 @@ A token the registrar refuses (401/403) is None: the caller answers 401. A regis
 cannot answer (down, slow, 5xx) raises RegistrarUnavailable: the caller answers 503 rather
 than let anyone in or turn everyone away as unauthenticated.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,6 +28,7 @@ from shared.service_client import ServiceRefused, ServiceUnavailable, get_json
 @dataclass(frozen=True)
 class RemotePrincipal:
     """Who is calling, as the registrar knows them: the token's school and role."""
+
     school_id: int
     role: str
     timezone: str
@@ -43,11 +45,17 @@ def principal_from_answer(answer: Any) -> RemotePrincipal:
     try:
         school = answer["school"]
         user = answer.get("user") or {}
-        return RemotePrincipal(int(school["id"]), str(answer["role"]), str(school["timezone"]),
-                               str(school["currency"]), user.get("id"))
+        return RemotePrincipal(
+            int(school["id"]),
+            str(answer["role"]),
+            str(school["timezone"]),
+            str(school["currency"]),
+            user.get("id"),
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise RegistrarUnavailable(f"the registrar's /api/auth/me answer is not understood: "
-                                   f"{exc!r}") from None
+        raise RegistrarUnavailable(
+            f"the registrar's /api/auth/me answer is not understood: {exc!r}"
+        ) from None
 
 
 class RemoteTokenVerifier:
@@ -63,8 +71,13 @@ class RemoteTokenVerifier:
     # A registrar slower than this counts as unavailable, rather than holding the request.
     TIMEOUT_SECONDS = 3.0
 
-    def __init__(self, registrar_url: str, *, clock: Callable[[], float] = time.monotonic,
-                 ask: Callable[[str], RemotePrincipal | None] | None = None):
+    def __init__(
+        self,
+        registrar_url: str,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        ask: Callable[[str], RemotePrincipal | None] | None = None,
+    ):
         self._registrar_url = registrar_url
         self._clock = clock
         self._ask = ask or self._ask_registrar
@@ -94,14 +107,17 @@ class RemoteTokenVerifier:
 
     def _ask_registrar(self, token: str) -> RemotePrincipal | None:
         try:
-            answer = get_json(self._registrar_url, "/api/auth/me", token=token,
-                              timeout=self.TIMEOUT_SECONDS)
+            answer = get_json(
+                self._registrar_url, "/api/auth/me", token=token, timeout=self.TIMEOUT_SECONDS
+            )
         except ServiceRefused as exc:
             if exc.status in (401, 403):
                 return None
-            raise RegistrarUnavailable(f"the registrar answered {exc.status} about a token"
-                                       ) from None
+            raise RegistrarUnavailable(
+                f"the registrar answered {exc.status} about a token"
+            ) from None
         except ServiceUnavailable as exc:
-            raise RegistrarUnavailable(f"the registrar did not answer about a token: "
-                                       f"{exc.reason}") from None
+            raise RegistrarUnavailable(
+                f"the registrar did not answer about a token: {exc.reason}"
+            ) from None
         return principal_from_answer(answer)

@@ -4,6 +4,7 @@ A role is a token's (and an account's) power over its school's data. Each is the
 and more: a viewer reads; a registrar also changes registrations, classes and invoices; an
 admin also manages accounts and tokens. A view names the least role it needs.
 """
+
 from __future__ import annotations
 
 VIEWER = "viewer"

@@ -3,6 +3,7 @@
 The app is built by the service's factory in each worker after the fork (no connection is
 opened in the master). Factories register under the `edquill.apps` entry point group.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,6 +39,7 @@ class _Gunicorn(BaseApplication):
 
 def _child_exit(_server, worker) -> None:
     from prometheus_client import multiprocess
+
     multiprocess.mark_process_dead(worker.pid)
 
 
@@ -45,11 +47,13 @@ def _child_exit(_server, worker) -> None:
 @click.argument("service", type=click.Choice(["registrar", "dashboard", "kpi", "notifier"]))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), help="Default: EDQUILL_<SERVICE>_PORT.")
-@click.option("--workers", default=(os.cpu_count() or 1) * 2, show_default=True,
-              type=click.IntRange(1, 64))
+@click.option(
+    "--workers", default=(os.cpu_count() or 1) * 2, show_default=True, type=click.IntRange(1, 64)
+)
 @click.pass_obj
-def serve_command(settings: Settings, service: str, host: str, port: int | None,
-                  workers: int) -> None:
+def serve_command(
+    settings: Settings, service: str, host: str, port: int | None, workers: int
+) -> None:
     """Serve a service's HTTP API (and pages) with gunicorn."""
     factories = _factories()
     if service not in factories:
@@ -58,27 +62,35 @@ def serve_command(settings: Settings, service: str, host: str, port: int | None,
     metrics_dir = tempfile.mkdtemp(prefix=f"edquill-{service}-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     try:
-        _serve(factories[service].load(), settings, f"{host}:{port or settings.ports[service]}",
-               workers)
+        _serve(
+            factories[service].load(),
+            settings,
+            f"{host}:{port or settings.ports[service]}",
+            workers,
+        )
     finally:
         shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _serve(factory, settings: Settings, bind: str, workers: int) -> None:
-    _Gunicorn(factory, settings, {
-        "bind": bind,
-        "workers": workers,
-        # Several services run side by side; nothing here uses gunicorn's control socket,
-        # and one shared default path would have them fight over it.
-        "control_socket_disable": True,
-        # Forwarded headers are judged once, by the app (shared.trusted_proxies, from
-        # EDQUILL_TRUSTED_PROXIES): gunicorn's own default would believe X-Forwarded-Proto
-        # from any local peer, whatever the operator trusts.
-        "forwarded_allow_ips": "",
-        "secure_scheme_headers": {},
-        "threads": THREADS_PER_WORKER,
-        "worker_class": "gthread",
-        "accesslog": None,
-        "graceful_timeout": 20,
-        "child_exit": _child_exit,
-    }).run()
+    _Gunicorn(
+        factory,
+        settings,
+        {
+            "bind": bind,
+            "workers": workers,
+            # Several services run side by side; nothing here uses gunicorn's control socket,
+            # and one shared default path would have them fight over it.
+            "control_socket_disable": True,
+            # Forwarded headers are judged once, by the app (shared.trusted_proxies, from
+            # EDQUILL_TRUSTED_PROXIES): gunicorn's own default would believe X-Forwarded-Proto
+            # from any local peer, whatever the operator trusts.
+            "forwarded_allow_ips": "",
+            "secure_scheme_headers": {},
+            "threads": THREADS_PER_WORKER,
+            "worker_class": "gthread",
+            "accesslog": None,
+            "graceful_timeout": 20,
+            "child_exit": _child_exit,
+        },
+    ).run()

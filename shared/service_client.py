@@ -6,6 +6,7 @@ not getting a usable answer raised as ServiceUnavailable, so a caller catches on
 HTTP error status is the subclass ServiceRefused, with the status and the service's own
 message, for callers that tell a refusal (401, 403) from an outage.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -39,18 +40,21 @@ class ServiceRefused(ServiceUnavailable):
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def get_json(base_url: str, path: str, *, token: str, timeout: float,
-             query: Mapping[str, Any] | None = None) -> Any:
+def get_json(
+    base_url: str, path: str, *, token: str, timeout: float, query: Mapping[str, Any] | None = None
+) -> Any:
     """The decoded JSON answer to GET base_url + path (+ ?query)."""
     url = f"{base_url.rstrip('/')}{path}" + (f"?{urlencode(query)}" if query else "")
-    request = urllib.request.Request(url, headers={"Accesstoken": token,
-                                                   "Accept": "application/json"})
+    request = urllib.request.Request(
+        url, headers={"Accesstoken": token, "Accept": "application/json"}
+    )
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             return json.load(response)
     except urllib.error.HTTPError as exc:
-        raise ServiceRefused(f"{path} answered {exc.code}", url, exc.code,
-                             _error_message(exc)) from None
+        raise ServiceRefused(
+            f"{path} answered {exc.code}", url, exc.code, _error_message(exc)
+        ) from None
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         reason = str(getattr(exc, "reason", exc))
         raise ServiceUnavailable(f"{path} did not answer: {reason}", url, reason) from None

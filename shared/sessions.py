@@ -8,13 +8,14 @@ session token under EDQUILL_SECRET_KEY, which any service with the secret can ch
 storing anything, and which changes with every sign-in. A page opened before a key rotation
 still posts: the token is checked against every key of the ring (shared.signing).
 """
+
 from __future__ import annotations
 
 from shared.signing import KeyRing
 
 SESSION_COOKIE = "edquill_session"
-CSRF_FIELD = "csrf_token"        # hidden form field
-CSRF_HEADER = "X-CSRF-Token"     # the same token, sent by fetch()
+CSRF_FIELD = "csrf_token"  # hidden form field
+CSRF_HEADER = "X-CSRF-Token"  # the same token, sent by fetch()
 # A signed-in page stays signed in this long (the token behind it expires then too).
 SESSION_SECONDS = 12 * 3600
 
@@ -30,12 +31,18 @@ def csrf_valid(keys: KeyRing, session_token: str | None, presented: str | None) 
 
 
 def set_session_cookie(response, token: str, *, secure: bool) -> None:
-    response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_SECONDS, httponly=True,
-                        samesite="Lax", secure=secure, path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="Lax",
+        secure=secure,
+        path="/",
+    )
 
 
 def clear_session_cookie(response, *, secure: bool) -> None:
     # Sent as set_session_cookie sends it: every cookie of an https request is Secure, the
     # one that clears it too.
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax",
-                           secure=secure)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax", secure=secure)

@@ -8,6 +8,7 @@ are dropped from EDQUILL_SECRET_KEY_PREVIOUS, what they signed stops working.
 Two kinds of signature go through here: itsdangerous serializers (family links: they carry
 their data) and HMAC tokens (CSRF and form tokens: the data is known to both sides).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,8 +52,9 @@ class KeyRing:
         # Every key is tried, so the time taken does not tell which one matched; compared as
         # bytes, so a presented token with non-ASCII characters is refused, not an error.
         presented_bytes = presented.encode()
-        matches = [hmac.compare_digest(_mac(key, message).encode(), presented_bytes)
-                   for key in self.keys]
+        matches = [
+            hmac.compare_digest(_mac(key, message).encode(), presented_bytes) for key in self.keys
+        ]
         return any(matches)
 
 

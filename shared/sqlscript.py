@@ -3,6 +3,7 @@
 Trigger bodies hold semicolons, so scripts meant for `mysql DB < file` switch the delimiter;
 drivers know nothing of DELIMITER, which is a client command. This reads the same files.
 """
+
 from __future__ import annotations
 
 

@@ -12,6 +12,7 @@ A value no proxy of ours writes (an X-Forwarded-For entry that is not an IP addr
 other than http or https, a host with characters no host has) is dropped, and the peer's own
 value kept: a garbled header costs the client its forwarded address, never a 500.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -55,8 +56,9 @@ class TrustedProxyFix:
     def __init__(self, app: Callable, networks: Iterable[Network]):
         self.networks = tuple(networks)
         self._direct = app
-        self._through_proxy = ProxyFix(_keep_well_formed(app), x_for=TRUSTED_HOPS,
-                                       x_proto=TRUSTED_HOPS, x_host=TRUSTED_HOPS)
+        self._through_proxy = ProxyFix(
+            _keep_well_formed(app), x_for=TRUSTED_HOPS, x_proto=TRUSTED_HOPS, x_host=TRUSTED_HOPS
+        )
 
     def __call__(self, environ: dict, start_response: Callable):
         if peer_is_trusted(environ.get("REMOTE_ADDR"), self.networks):
@@ -68,6 +70,7 @@ class TrustedProxyFix:
 
 def _keep_well_formed(app: Callable) -> Callable:
     """Runs after ProxyFix: put back the peer's own value wherever a forwarded one is bad."""
+
     def checked(environ: dict, start_response: Callable):
         original = environ["werkzeug.proxy_fix.orig"]
         address = ip_address_or_none(environ.get("REMOTE_ADDR"))
@@ -81,4 +84,5 @@ def _keep_well_formed(app: Callable) -> Callable:
                 else:
                     environ[key] = original[key]
         return app(environ, start_response)
+
     return checked

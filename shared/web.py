@@ -2,10 +2,12 @@
 health and metrics endpoints, a database connection per request, and forwarded headers
 believed from trusted proxies only (shared.trusted_proxies).
 
-Errors always leave as {"error": {"code", "message", "details"}}: raised ApiErrors, webargs
+Errors always leave as {"error": {"code", "message", "details"}}: the service layer's domain
+errors (shared.errors, each kind with its status here), raised ApiErrors, webargs
 validation (422 with the fields at fault), bad JSON (400), unknown routes (404) and crashes
 (500, logged, nothing leaked).
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,7 +23,7 @@ from flask_smorest import Api
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from shared import db
+from shared import db, errors
 from shared.config import Settings
 from shared.metrics import metrics_payload, register_request_metrics
 from shared.trusted_proxies import TrustedProxyFix
@@ -36,20 +38,42 @@ MAX_JSON_BODY_BYTES = 64 * 1024
 class ApiError(Exception):
     """An error with its HTTP status, a stable code for programs and a sentence for people."""
 
-    def __init__(self, status: int, code: str, message: str, details: dict | None = None,
-                 headers: dict | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: dict | None = None,
+        headers: dict | None = None,
+    ):
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details or {}
         self.headers = headers or {}
 
 
-class NotFound(ApiError):
-    def __init__(self, what: str):
-        super().__init__(404, "not_found", f"{what} not found")
+# Each kind of domain error's status: the one place the service layer's refusals meet HTTP.
+DOMAIN_ERROR_STATUS: dict[type[errors.DomainError], int] = {
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.InvalidInput: 422,
+    errors.Gone: 410,
+    errors.TooLarge: 413,
+    errors.UnsupportedContent: 415,
+    errors.NotAllowed: 403,
+}
 
 
-def error_response(status: int, code: str, message: str, details: dict | None = None,
-                   headers: dict | None = None) -> Response:
+def domain_error_status(error: errors.DomainError) -> int:
+    """The status of the nearest kind in the error's class hierarchy; 400 for a bare one."""
+    for kind in type(error).__mro__:
+        if kind in DOMAIN_ERROR_STATUS:
+            return DOMAIN_ERROR_STATUS[kind]
+    return 400
+
+
+def error_response(
+    status: int, code: str, message: str, details: dict | None = None, headers: dict | None = None
+) -> Response:
     response = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -57,21 +81,33 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
     return response
 
 
-_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-               415: "unsupported_media_type", 422: "validation_failed",
-               429: "too_many_requests", 500: "internal_error"}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "internal_error",
+}
 
 
 class ErrorDetailSchema(Schema):
     code = fields.String(required=True, metadata={"description": "stable, for programs"})
     message = fields.String(required=True, metadata={"description": "a sentence for people"})
-    details = fields.Dict(required=True, metadata={
-        "description": "what went wrong where: fields (invalid input), conflicts, ..."})
+    details = fields.Dict(
+        required=True,
+        metadata={"description": "what went wrong where: fields (invalid input), conflicts, ..."},
+    )
 
 
 class ErrorSchema(Schema):
     """The one error shape every service sends, documented as the answer to every error."""
+
     error = fields.Nested(ErrorDetailSchema, required=True)
 
 
@@ -86,8 +122,12 @@ class ErrorBodyPlugin(BasePlugin):
     def operation_helper(self, path=None, operations=None, **kwargs):
         for operation in (operations or {}).values():
             for status, response in (operation.get("responses") or {}).items():
-                if str(status).startswith("4") and isinstance(response, dict) \
-                        and "content" not in response and "$ref" not in response:
+                if (
+                    str(status).startswith("4")
+                    and isinstance(response, dict)
+                    and "content" not in response
+                    and "$ref" not in response
+                ):
                     response["content"] = {"application/json": {"schema": ERROR_COMPONENT}}
 
 
@@ -99,10 +139,16 @@ def token_guard_doc(least_role: str):
     """A view's decorator saying in /openapi.json what its role guard enforces: the token in
     the Accesstoken header, 401 without a valid one, 403 for a role below least_role. The
     guards (each service's `requires`) apply it, so the spec cannot forget one."""
-    return flask_smorest.Blueprint.doc(security=[{TOKEN_SCHEME: []}], responses={
-        "401": {"description": "unauthorized: the Accesstoken header is missing, or its "
-                               "token is unknown, expired or revoked"},
-        "403": {"description": f"forbidden: this needs the {least_role} role or above"}})
+    return flask_smorest.Blueprint.doc(
+        security=[{TOKEN_SCHEME: []}],
+        responses={
+            "401": {
+                "description": "unauthorized: the Accesstoken header is missing, or its "
+                "token is unknown, expired or revoked"
+            },
+            "403": {"description": f"forbidden: this needs the {least_role} role or above"},
+        },
+    )
 
 
 class EdquillApi(Api):
@@ -121,8 +167,12 @@ class EdquillApi(Api):
             return error_response(400, "invalid_json", "the request body is not valid JSON")
         if fields:
             # webargs nests messages by location ({"json": {...}}); callers want the fields.
-            if isinstance(fields, dict) and len(fields) == 1 and next(iter(fields)) in (
-                    "json", "query", "form", "files", "headers", "view_args", "path"):
+            if (
+                isinstance(fields, dict)
+                and len(fields) == 1
+                and next(iter(fields))
+                in ("json", "query", "form", "files", "headers", "view_args", "path")
+            ):
                 fields = next(iter(fields.values()))
             details["fields"] = fields
             message = "some fields are invalid"
@@ -132,8 +182,11 @@ class EdquillApi(Api):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
-        return error_response(error.status, error.code, error.message, error.details,
-                              error.headers)
+        return error_response(error.status, error.code, error.message, error.details, error.headers)
+
+    @app.errorhandler(errors.DomainError)
+    def _domain_error(error: errors.DomainError):
+        return error_response(domain_error_status(error), error.code, error.message, error.details)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
@@ -142,8 +195,9 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, DATABASE_ERRORS):
             drop_thread_connections()
             log.warning("database unavailable: %s", error)
-            return error_response(503, "database_unavailable",
-                                  "the database is not answering; try again shortly")
+            return error_response(
+                503, "database_unavailable", "the database is not answering; try again shortly"
+            )
         log.exception("unhandled error")
         return error_response(500, "internal_error", "something went wrong on our side")
 
@@ -157,9 +211,17 @@ def create_api(app: Flask, title: str) -> EdquillApi:
     # Flask's defaults hold MAX_CONTENT_LENGTH = None, so setdefault would never apply it.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = MAX_JSON_BODY_BYTES
-    api = EdquillApi(app, spec_kwargs={"extra_plugins": [ErrorBodyPlugin()], "components": {
-        "securitySchemes": {
-            TOKEN_SCHEME: {"type": "apiKey", "in": "header", "name": "Accesstoken"}}}})
+    api = EdquillApi(
+        app,
+        spec_kwargs={
+            "extra_plugins": [ErrorBodyPlugin()],
+            "components": {
+                "securitySchemes": {
+                    TOKEN_SCHEME: {"type": "apiKey", "in": "header", "name": "Accesstoken"}
+                }
+            },
+        },
+    )
     app.extensions["edquill_api"] = api
     believe_trusted_proxies(app)
     register_error_handlers(app)
@@ -182,10 +244,14 @@ def require_json_body() -> None:
     "required field missing"; this names the real fault. A JSON body that does not parse is
     refused by the parser itself (400 invalid_json).
     """
-    if request.method in ("POST", "PUT", "PATCH") and request.content_length \
-            and not request.is_json:
-        raise ApiError(400, "invalid_json", "the request body must be JSON "
-                       "(Content-Type: application/json)")
+    if (
+        request.method in ("POST", "PUT", "PATCH")
+        and request.content_length
+        and not request.is_json
+    ):
+        raise ApiError(
+            400, "invalid_json", "the request body must be JSON (Content-Type: application/json)"
+        )
 
 
 # -- one connection per request, reused by the same thread across requests ------------------

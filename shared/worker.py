@@ -10,6 +10,7 @@ with its one metrics bind policy (EDQUILL_METRICS_HOST, `--metrics-port`).
 A worker is anything with a `name` and a `run(stopping)` that returns soon after the
 threading.Event `stopping` is set, having finished (or given back) the work in hand.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,13 +34,15 @@ RECONNECT_MAX_DELAY = 10.0
 
 DATABASE_ERRORS = (pymysql.err.OperationalError, pymysql.err.InterfaceError)
 # Server errors that say "try again" rather than "the caller is wrong".
-RETRYABLE_SERVER_ERRORS = frozenset({
-    1040,  # too many connections
-    1053,  # server shutting down
-    1205,  # lock wait timeout
-    1213,  # deadlock
-    1927,  # connection killed (MariaDB)
-})
+RETRYABLE_SERVER_ERRORS = frozenset(
+    {
+        1040,  # too many connections
+        1053,  # server shutting down
+        1205,  # lock wait timeout
+        1213,  # deadlock
+        1927,  # connection killed (MariaDB)
+    }
+)
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -52,8 +55,13 @@ class Worker(Protocol):
 
 # -- waiting and stopping ----------------------------------------------------------------------
 
-def pause(stopping: threading.Event, seconds: float,
-          serve: Callable[[float], None] | None = None, step: float = 0.25) -> bool:
+
+def pause(
+    stopping: threading.Event,
+    seconds: float,
+    serve: Callable[[float], None] | None = None,
+    step: float = 0.25,
+) -> bool:
     """Wait `seconds`, returning at once when `stopping` is set; True if it was.
 
     `serve(step)` waits in slices instead, for a connection that must keep answering while
@@ -72,9 +80,11 @@ def pause(stopping: threading.Event, seconds: float,
 def _set_on_stop_signals(stopping: threading.Event, name: str) -> dict:
     """SIGTERM and SIGINT set `stopping` from now on; returns the handlers they had before.
     Main thread only: no other may install signal handlers."""
+
     def request_stop(signum, _frame) -> None:
-        log.info("%s: %s received, stopping after the work in hand", name,
-                 signal.Signals(signum).name)
+        log.info(
+            "%s: %s received, stopping after the work in hand", name, signal.Signals(signum).name
+        )
         stopping.set()
 
     return {signum: signal.signal(signum, request_stop) for signum in STOP_SIGNALS}
@@ -108,6 +118,7 @@ def run_until_signalled(worker: Worker) -> None:
 
 # -- connections -------------------------------------------------------------------------------
 
+
 def close_quietly(connection, *, errors: tuple[type[BaseException], ...] = (Exception,)) -> None:
     """Close a connection that may already be broken; closing it is a courtesy."""
     if connection is None:
@@ -131,14 +142,16 @@ def is_transient_database_error(exc: BaseException) -> bool:
 
 # -- the `worker` command ----------------------------------------------------------------------
 
+
 def serve_metrics(settings: Settings, port: int) -> None:
     """Serve this process's Prometheus metrics on EDQUILL_METRICS_HOST:port (0: do not)."""
     if port:
         start_http_server(port, addr=settings.metrics_host)
 
 
-def worker_command(build: Callable[..., Worker], help: str,
-                   options: Sequence[Callable] = ()) -> click.Command:
+def worker_command(
+    build: Callable[..., Worker], help: str, options: Sequence[Callable] = ()
+) -> click.Command:
     """The `worker` command of a service: build(settings, **option values) makes the worker,
     which then serves its metrics (--metrics-port, on EDQUILL_METRICS_HOST) and runs until
     SIGTERM/SIGINT. A configuration error stops it before anything listens or connects."""
@@ -153,9 +166,11 @@ def worker_command(build: Callable[..., Worker], help: str,
         run_until_signalled(worker)
 
     command = click.option(
-        "--metrics-port", default=0, type=click.IntRange(0, 65535),
-        help="Serve Prometheus metrics on this port, on EDQUILL_METRICS_HOST "
-             "(0: do not serve).")(command)
+        "--metrics-port",
+        default=0,
+        type=click.IntRange(0, 65535),
+        help="Serve Prometheus metrics on this port, on EDQUILL_METRICS_HOST (0: do not serve).",
+    )(command)
     for option in reversed(options):
         command = option(command)
     return click.command("worker", help=help)(command)

@@ -1,5 +1,6 @@
 """Fixtures shared by every tier above unit: real MariaDB/MySQL and RabbitMQ, isolated per
 session by a database prefix and an exchange of the session's own."""
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,7 @@ os.environ.setdefault("EDQUILL_ENV", "development")
 # Accounts the tests make are hashed at this cost (about a millisecond instead of 0.4 s); the
 # production cost, and the rehash up to it, are proved in tests/integration/registrar/
 # test_password_rehash.py. Services the tests run as processes keep the production cost.
-TEST_PASSWORD_COST = ScryptCost(n=2 ** 10, r=8, p=1)
+TEST_PASSWORD_COST = ScryptCost(n=2**10, r=8, p=1)
 
 
 @pytest.fixture(scope="session", autouse=True)

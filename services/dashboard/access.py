@@ -7,6 +7,7 @@ Pages: no session, or one the registrar refuses, is None (the page sends the bro
 in); the registrar not answering raises ApiError 503. A view reads the school from the
 principal, never from the request.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ outlives the budget is left to finish in the background (its answer is stored fo
 request), and only one call per key is ever in flight. Whatever did not come in time is served
 from the last answer, marked stale, or as None when there is none (or it is too old).
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,16 +32,23 @@ class Fetched:
 @dataclass
 class _Entry:
     value: Any
-    stored: float           # monotonic time it was stored
-    fetched_at: datetime    # the same moment on the wall clock, for people
+    stored: float  # monotonic time it was stored
+    fetched_at: datetime  # the same moment on the wall clock, for people
 
 
 class AnswerCache:
     """Thread-safe; one per process."""
 
-    def __init__(self, executor: Executor, *, fresh_seconds: float, keep_stale_seconds: float,
-                 max_entries: int, clock: Callable[[], float] = time.monotonic,
-                 wall_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+    def __init__(
+        self,
+        executor: Executor,
+        *,
+        fresh_seconds: float,
+        keep_stale_seconds: float,
+        max_entries: int,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ):
         self._executor = executor
         self._fresh, self._keep = fresh_seconds, keep_stale_seconds
         self._max_entries = max_entries
@@ -52,11 +60,16 @@ class AnswerCache:
     def ask(self, asks: Mapping[str, tuple[Hashable, Callable[[], Any]]]) -> "Asking":
         """Start a call for each {name: (key, call)} that is not fresh; collect the answers
         with `Asking.answers` once the caller's own work is done."""
-        return Asking(self, asks, self._clock(),
-                      {name: self._start(key, call) for name, (key, call) in asks.items()})
+        return Asking(
+            self,
+            asks,
+            self._clock(),
+            {name: self._start(key, call) for name, (key, call) in asks.items()},
+        )
 
-    def fetch_all(self, asks: Mapping[str, tuple[Hashable, Callable[[], Any]]],
-                  budget_seconds: float) -> dict[str, "Fetched"]:
+    def fetch_all(
+        self, asks: Mapping[str, tuple[Hashable, Callable[[], Any]]], budget_seconds: float
+    ) -> dict[str, "Fetched"]:
         """{name: (key, call)} -> {name: Fetched}, within budget_seconds."""
         return self.ask(asks).answers(budget_seconds)
 
@@ -103,15 +116,16 @@ class AnswerCache:
             if age >= self._keep:
                 return Fetched(None, True, None)
             self._entries.move_to_end(key)
-            fresh = age < self._fresh or (fetched_since is not None
-                                          and entry.stored >= fetched_since)
+            fresh = age < self._fresh or (
+                fetched_since is not None and entry.stored >= fetched_since
+            )
             return Fetched(entry.value, not fresh, entry.fetched_at)
+
 
 class Asking:
     """Calls started by `AnswerCache.ask`, to be collected within a budget from their start."""
 
-    def __init__(self, cache: AnswerCache, asks, started: float,
-                 calls: dict[str, Future | None]):
+    def __init__(self, cache: AnswerCache, asks, started: float, calls: dict[str, Future | None]):
         self._cache, self._asks, self._started, self._calls = cache, asks, started, calls
 
     def answers(self, budget_seconds: float) -> dict[str, Fetched]:
@@ -119,5 +133,7 @@ class Asking:
         if pending:
             left = budget_seconds - self._cache.seconds_since(self._started)
             wait(pending, timeout=max(left, 0))
-        return {name: self._cache.answer_for(key, fetched_since=self._started)
-                for name, (key, _call) in self._asks.items()}
+        return {
+            name: self._cache.answer_for(key, fetched_since=self._started)
+            for name, (key, _call) in self._asks.items()
+        }

@@ -1,6 +1,7 @@
 """Composition root of the dashboard's HTTP side: `create_app(settings)` (`edquill serve
 dashboard`): the JSON API, the page, and the clients of the registrar (tokens), the KPI service
 (figures) and the notifier (held messages). Nothing connects until a request needs it."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -28,28 +29,38 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.config["EDQUILL_SETTINGS"] = settings
     app.config.update(test_config or {})
     config = app.config.get("DASHBOARD_CONFIG") or DashboardConfig.from_env()
-    app.extensions.update({
-        request_context.CONFIG_EXTENSION: config,
-        request_context.SOURCES_EXTENSION: _remote_sources(settings, config),
-        request_context.CLOCK_EXTENSION: app.config.get("DASHBOARD_CLOCK")
-        or (lambda: datetime.now(timezone.utc)),
-    })
+    app.extensions.update(
+        {
+            request_context.CONFIG_EXTENSION: config,
+            request_context.SOURCES_EXTENSION: _remote_sources(settings, config),
+            request_context.CLOCK_EXTENSION: app.config.get("DASHBOARD_CLOCK")
+            or (lambda: datetime.now(timezone.utc)),
+        }
+    )
     install_verifier(app, RemoteTokenVerifier(settings.registrar_url))
     api = create_api(app, "EdQuill dashboard")
     app.register_blueprint(operations_blueprint("dashboard"))
     app.teardown_request(release_request_db)
     from dashboard.views.api import blp as dashboard_api
     from dashboard.views.page import blp as dashboard_page
+
     api.register_blueprint(dashboard_api)
     app.register_blueprint(dashboard_page)
     return app
 
 
 def _remote_sources(settings: Settings, config: DashboardConfig) -> RemoteSources:
-    executor = ThreadPoolExecutor(max_workers=config.remote_threads,
-                                  thread_name_prefix="dashboard-remote")
-    cache = AnswerCache(executor, fresh_seconds=config.fresh_seconds,
-                        keep_stale_seconds=config.keep_stale_seconds,
-                        max_entries=config.cache_entries)
-    return RemoteSources(cache, KpiClient(settings.kpi_url, config.remote_timeout_seconds),
-                         NotifierClient(settings.notifier_url, config.remote_timeout_seconds))
+    executor = ThreadPoolExecutor(
+        max_workers=config.remote_threads, thread_name_prefix="dashboard-remote"
+    )
+    cache = AnswerCache(
+        executor,
+        fresh_seconds=config.fresh_seconds,
+        keep_stale_seconds=config.keep_stale_seconds,
+        max_entries=config.cache_entries,
+    )
+    return RemoteSources(
+        cache,
+        KpiClient(settings.kpi_url, config.remote_timeout_seconds),
+        NotifierClient(settings.notifier_url, config.remote_timeout_seconds),
+    )

@@ -1,4 +1,5 @@
 """Composition root of the dashboard worker process: settings in, a ready consumer out."""
+
 from __future__ import annotations
 
 from dashboard.config import DashboardConfig

@@ -1,4 +1,5 @@
 """`edquill dashboard ...`: the dashboard's worker."""
+
 from __future__ import annotations
 
 import click
@@ -12,6 +13,10 @@ def dashboard() -> None:
     """The admin dashboard's action rail, kept from events."""
 
 
-dashboard.add_command(worker_command(
-    bootstrap, help="Keep the action rail from selfreg.*, invoice.* and school.* events until "
-                    "SIGTERM/SIGINT."))
+dashboard.add_command(
+    worker_command(
+        bootstrap,
+        help="Keep the action rail from selfreg.*, invoice.* and school.* events until "
+        "SIGTERM/SIGINT.",
+    )
+)

@@ -4,6 +4,7 @@ Each field may be set with EDQUILL_DASHBOARD_<FIELD NAME IN CAPITALS>, e.g.
 EDQUILL_DASHBOARD_REMOTE_BUDGET_SECONDS=0.5. A bad value stops the process at start with the
 variable's name.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -55,8 +56,7 @@ class DashboardConfig:
     workspace_url: str = ""
 
     def default_targets(self) -> Targets:
-        return Targets(self.lead_wait_hours, self.needs_info_wait_hours,
-                       self.approved_wait_hours)
+        return Targets(self.lead_wait_hours, self.needs_info_wait_hours, self.approved_wait_hours)
 
     def validate(self) -> None:
         for item in fields(self):
@@ -64,8 +64,10 @@ class DashboardConfig:
             if isinstance(value, (int, float)) and value <= 0:
                 raise ConfigError(f"{_variable(item.name)} must be positive, got {value}")
         if self.workspace_url and urlsplit(self.workspace_url).scheme not in ("http", "https"):
-            raise ConfigError(f"{_variable('workspace_url')} must start with http:// or "
-                              f"https://, got {self.workspace_url!r}")
+            raise ConfigError(
+                f"{_variable('workspace_url')} must start with http:// or "
+                f"https://, got {self.workspace_url!r}"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "DashboardConfig":

@@ -1,5 +1,6 @@
 """The dashboard worker's consumer: selfreg.*, invoice.* and school.* events kept in the
 dashboard's own tables for the action rail and the status tiles."""
+
 from __future__ import annotations
 
 from typing import ClassVar

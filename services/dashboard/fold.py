@@ -4,6 +4,7 @@ School events (and the school snapshot registration events carry) keep the direc
 registration events move a registration's state and the daily status counts; invoice events
 record issues and payments. Content no retry can fix raises MalformedEvent (dead-lettered).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
@@ -13,8 +14,13 @@ from dashboard import invoice_store, registration_store, school_store
 from dashboard.domain import registration_state
 from dashboard.domain.rail import due_at
 from dashboard.domain.registration_state import MAX_STATUS_LENGTH, Observation
-from shared.events import (Event, EventType, MalformedEvent, parse_timestamp,
-                           school_event_from_snapshot)
+from shared.events import (
+    Event,
+    EventType,
+    MalformedEvent,
+    parse_timestamp,
+    school_event_from_snapshot,
+)
 from shared.local_days import UnknownTimeZone, local_day, zone
 from shared.registration_status import Status
 
@@ -41,13 +47,19 @@ def observation_of(event: Event) -> Observation:
         status = payload["to_status"]
     elif event.event_type == EventType.CONVERTED:
         status = Status.CONVERTED
-    if status is not None and (not isinstance(status, str) or not status
-                               or len(status) > MAX_STATUS_LENGTH):
+    if status is not None and (
+        not isinstance(status, str) or not status or len(status) > MAX_STATUS_LENGTH
+    ):
         raise MalformedEvent(f"{event.event_type} carries an unusable status {status!r}")
-    return Observation(at=event.occurred_at, status=status, since=since,
-                       student_name=registration_state.student_name(
-                           payload.get("student_first_name"), payload.get("student_last_name")),
-                       submitted_at=submitted_at)
+    return Observation(
+        at=event.occurred_at,
+        status=status,
+        since=since,
+        student_name=registration_state.student_name(
+            payload.get("student_first_name"), payload.get("student_last_name")
+        ),
+        submitted_at=submitted_at,
+    )
 
 
 def _fold_school(cursor, event: Event, _invoice_due_days: int) -> None:
@@ -62,8 +74,9 @@ def _fold_registration(cursor, event: Event, _invoice_due_days: int) -> None:
         registration_store.save_state(cursor, event.school_id, registration_id, applied.state)
     if applied.moved is not None:
         left, entered = applied.moved
-        registration_store.record_move(cursor, event.school_id,
-                                       _school_day(cursor, event), left, entered)
+        registration_store.record_move(
+            cursor, event.school_id, _school_day(cursor, event), left, entered
+        )
 
 
 def _fold_issued(cursor, event: Event, invoice_due_days: int) -> None:
@@ -72,21 +85,32 @@ def _fold_issued(cursor, event: Event, invoice_due_days: int) -> None:
     amount = payload.get("amount_minor")
     if not isinstance(amount, int) or isinstance(amount, bool):
         raise MalformedEvent(f"invoice.issued amount_minor must be an integer, got {amount!r}")
-    invoice_store.record_issued(cursor, invoice_store.IssuedInvoice(
-        school_id=event.school_id, invoice_id=_id(event, "invoice_id"),
-        registration_id=_id(event, "registration_id"),
-        number=_text(payload.get("number"), 40), amount_minor=amount,
-        currency=_text(payload.get("currency"), 3),
-        student_name=registration_state.student_name(payload.get("student_first_name"),
-                                                     payload.get("student_last_name")),
-        issued_at=issued_at,
-        due_at=due_at(issued_at, _stated_due(event), invoice_due_days)))
+    invoice_store.record_issued(
+        cursor,
+        invoice_store.IssuedInvoice(
+            school_id=event.school_id,
+            invoice_id=_id(event, "invoice_id"),
+            registration_id=_id(event, "registration_id"),
+            number=_text(payload.get("number"), 40),
+            amount_minor=amount,
+            currency=_text(payload.get("currency"), 3),
+            student_name=registration_state.student_name(
+                payload.get("student_first_name"), payload.get("student_last_name")
+            ),
+            issued_at=issued_at,
+            due_at=due_at(issued_at, _stated_due(event), invoice_due_days),
+        ),
+    )
 
 
 def _fold_paid(cursor, event: Event, _invoice_due_days: int) -> None:
-    invoice_store.record_paid(cursor, event.school_id, _id(event, "invoice_id"),
-                              _id(event, "registration_id"),
-                              _moment(event, "paid_at") or event.occurred_at)
+    invoice_store.record_paid(
+        cursor,
+        event.school_id,
+        _id(event, "invoice_id"),
+        _id(event, "registration_id"),
+        _moment(event, "paid_at") or event.occurred_at,
+    )
 
 
 # Event type -> what it does to the dashboard's tables. Every selfreg.* event may carry the
@@ -109,8 +133,11 @@ def _school_day(cursor, event: Event) -> date:
     """The event's day in its school's time zone (UTC while the school is unknown)."""
     name = school_store.school_timezone(cursor, event.school_id)
     try:
-        return local_day(event.occurred_at, zone(name)) if name else \
-            event.occurred_at.astimezone(timezone.utc).date()
+        return (
+            local_day(event.occurred_at, zone(name))
+            if name
+            else event.occurred_at.astimezone(timezone.utc).date()
+        )
     except UnknownTimeZone:
         return event.occurred_at.astimezone(timezone.utc).date()
 
@@ -143,8 +170,9 @@ def _moment(event: Event, field: str) -> datetime | None:
 def _id(event: Event, field: str) -> int:
     value: Any = event.payload.get(field)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise MalformedEvent(f"{event.event_type} {field} must be a positive integer, "
-                             f"got {value!r}")
+        raise MalformedEvent(
+            f"{event.event_type} {field} must be a positive integer, got {value!r}"
+        )
     return value
 
 

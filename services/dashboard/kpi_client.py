@@ -2,6 +2,7 @@
 period before it, and the period's daily leads and enrollments, in one call, read into plain
 values (a malformed answer fails here, in the call, like no answer). The token's school is the
 one answered for."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,23 +39,34 @@ class KpiClient:
 
     def overview(self, token: str, period: Period) -> KpiOverview:
         """The period's figures, the previous period's and the period's trend."""
-        answer = get_json(self._url, "/api/kpi/overview", token=token, timeout=self._timeout,
-                          query={"from": period.first.isoformat(),
-                                 "to": period.last.isoformat()})
+        answer = get_json(
+            self._url,
+            "/api/kpi/overview",
+            token=token,
+            timeout=self._timeout,
+            query={"from": period.first.isoformat(), "to": period.last.isoformat()},
+        )
         expected = period.previous()
         try:
             previous = answer["previous"]
             # The tiles compare with the dashboard's own idea of the period before.
-            if (previous["from"], previous["to"]) != (expected.first.isoformat(),
-                                                      expected.last.isoformat()):
+            if (previous["from"], previous["to"]) != (
+                expected.first.isoformat(),
+                expected.last.isoformat(),
+            ):
                 raise ValueError(f"the previous period is {previous['from']}..{previous['to']}")
             return KpiOverview(
-                _figures(answer["summary"]), _figures(previous),
-                [TrendDay(date.fromisoformat(day["day"]), int(day["leads"]),
-                          int(day["enrollments"])) for day in answer["trend"]])
+                _figures(answer["summary"]),
+                _figures(previous),
+                [
+                    TrendDay(
+                        date.fromisoformat(day["day"]), int(day["leads"]), int(day["enrollments"])
+                    )
+                    for day in answer["trend"]
+                ],
+            )
         except (KeyError, TypeError, ValueError) as exc:
-            raise ServiceUnavailable(f"/api/kpi/overview answer not understood: {exc!r}"
-                                     ) from None
+            raise ServiceUnavailable(f"/api/kpi/overview answer not understood: {exc!r}") from None
 
 
 def _figures(answer) -> Figures:

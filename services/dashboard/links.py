@@ -8,6 +8,7 @@ browser reached it (the session cookie is shared across the ports of one host). 
 EDQUILL_*_URL: those are for one service calling another. The gateway announces itself with
 X-Forwarded-Host.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,8 +26,10 @@ class Links:
 
     @classmethod
     def for_request(cls, behind_gateway: bool, workspace_url: str, host_url: str) -> "Links":
-        return cls("" if behind_gateway else workspace_url.rstrip("/"),
-                   "" if behind_gateway else host_url.rstrip("/"))
+        return cls(
+            "" if behind_gateway else workspace_url.rstrip("/"),
+            "" if behind_gateway else host_url.rstrip("/"),
+        )
 
     def registration(self, registration_id: int) -> str:
         """The registration's detail panel in the registrar workspace."""

@@ -1,5 +1,6 @@
 """How the page writes figures for people: counts, rates, hours, money, changes and ages.
 Plain functions, no Flask."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -53,7 +54,7 @@ def tile_change(tile: Tile) -> str:
 
 
 def change_direction(tile: Tile) -> str:
-    """"up", "down" or "flat", for an arrow beside the change."""
+    """ "up", "down" or "flat", for an arrow beside the change."""
     if not tile.change:
         return "flat"
     return "up" if tile.change > 0 else "down"

@@ -2,6 +2,7 @@
 changes of each status (t_dashboard_status_daily) and how many are in each status now
 (t_dashboard_status_total, the sum of those changes), written by the consumer and read by the
 action rail and the status tiles."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -11,32 +12,47 @@ from dashboard.domain.registration_state import RegistrationState
 from dashboard.utc_columns import from_column, to_column
 from shared.db import placeholders
 
-_STATE_COLUMNS = ("status", "status_since", "status_event_at", "student_name", "name_event_at",
-                  "submitted_at")
+_STATE_COLUMNS = (
+    "status",
+    "status_since",
+    "status_event_at",
+    "student_name",
+    "name_event_at",
+    "submitted_at",
+)
 _TIME_COLUMNS = frozenset({"status_since", "status_event_at", "name_event_at", "submitted_at"})
 
 
 def lock_state(cursor, school_id: int, registration_id: int) -> RegistrationState | None:
     """The registration's state, locked until the transaction ends (None: never seen)."""
-    cursor.execute(f"SELECT {', '.join(_STATE_COLUMNS)} FROM t_dashboard_registration "
-                   "WHERE school_id = %s AND registration_id = %s FOR UPDATE",
-                   (school_id, registration_id))
+    cursor.execute(
+        f"SELECT {', '.join(_STATE_COLUMNS)} FROM t_dashboard_registration "
+        "WHERE school_id = %s AND registration_id = %s FOR UPDATE",
+        (school_id, registration_id),
+    )
     row = cursor.fetchone()
     if row is None:
         return None
-    return RegistrationState(**{name: from_column(row[name]) if name in _TIME_COLUMNS
-                                else row[name] for name in _STATE_COLUMNS})
+    return RegistrationState(
+        **{
+            name: from_column(row[name]) if name in _TIME_COLUMNS else row[name]
+            for name in _STATE_COLUMNS
+        }
+    )
 
 
 def save_state(cursor, school_id: int, registration_id: int, state: RegistrationState) -> None:
-    values = [to_column(getattr(state, name)) if name in _TIME_COLUMNS else getattr(state, name)
-              for name in _STATE_COLUMNS]
+    values = [
+        to_column(getattr(state, name)) if name in _TIME_COLUMNS else getattr(state, name)
+        for name in _STATE_COLUMNS
+    ]
     cursor.execute(
         f"INSERT INTO t_dashboard_registration (school_id, registration_id, "
         f"{', '.join(_STATE_COLUMNS)}) VALUES (%s, %s, {placeholders(len(values))}) "
         "ON DUPLICATE KEY UPDATE "
         + ", ".join(f"{name} = VALUES({name})" for name in _STATE_COLUMNS),
-        (school_id, registration_id, *values))
+        (school_id, registration_id, *values),
+    )
 
 
 def record_move(cursor, school_id: int, day: date, left: str | None, entered: str) -> None:
@@ -48,12 +64,15 @@ def record_move(cursor, school_id: int, day: date, left: str | None, entered: st
     cursor.executemany(
         "INSERT INTO t_dashboard_status_daily (school_id, status, day, net_change) "
         "VALUES (%s, %s, %s, %s) ON DUPLICATE KEY UPDATE net_change = net_change + "
-        "VALUES(net_change)", sorted(changes))
+        "VALUES(net_change)",
+        sorted(changes),
+    )
     cursor.executemany(
         "INSERT INTO t_dashboard_status_total (school_id, status, registrations) "
         "VALUES (%s, %s, %s) ON DUPLICATE KEY UPDATE registrations = registrations + "
         "VALUES(registrations)",
-        sorted((school, status, change) for school, status, _day, change in changes))
+        sorted((school, status, change) for school, status, _day, change in changes),
+    )
 
 
 def in_status_now(cursor, school_id: int, statuses: Iterable[str]) -> dict[str, int]:
@@ -61,15 +80,18 @@ def in_status_now(cursor, school_id: int, statuses: Iterable[str]) -> dict[str, 
     statuses = sorted(set(statuses))
     found = dict.fromkeys(statuses, 0)
     if statuses:
-        cursor.execute("SELECT status, registrations FROM t_dashboard_status_total "
-                       f"WHERE school_id = %s AND status IN ({placeholders(len(statuses))})",
-                       (school_id, *statuses))
+        cursor.execute(
+            "SELECT status, registrations FROM t_dashboard_status_total "
+            f"WHERE school_id = %s AND status IN ({placeholders(len(statuses))})",
+            (school_id, *statuses),
+        )
         found.update({row["status"]: int(row["registrations"]) for row in cursor.fetchall()})
     return found
 
 
-def counts_at(cursor, school_id: int, statuses: Iterable[str], days: Iterable[date]
-              ) -> dict[date, dict[str, int]]:
+def counts_at(
+    cursor, school_id: int, statuses: Iterable[str], days: Iterable[date]
+) -> dict[date, dict[str, int]]:
     """How many registrations were in each status at the end of each of `days` (a day today or
     later gives the count now): the count now, less the changes after the day."""
     statuses, days = sorted(set(statuses)), sorted(set(days))
@@ -77,20 +99,27 @@ def counts_at(cursor, school_id: int, statuses: Iterable[str], days: Iterable[da
         return {day: dict.fromkeys(statuses, 0) for day in days}
     now = in_status_now(cursor, school_id, statuses)
     # One SUM per day asked, over the days after the earliest of them only.
-    sums = ", ".join(f"SUM(CASE WHEN day > %s THEN net_change ELSE 0 END) AS after_{n}"
-                     for n in range(len(days)))
+    sums = ", ".join(
+        f"SUM(CASE WHEN day > %s THEN net_change ELSE 0 END) AS after_{n}" for n in range(len(days))
+    )
     cursor.execute(
         f"SELECT status, {sums} FROM t_dashboard_status_daily WHERE school_id = %s "
         f"AND status IN ({placeholders(len(statuses))}) AND day > %s GROUP BY status",
-        (*days, school_id, *statuses, days[0]))
-    after = {row["status"]: [int(row[f"after_{n}"]) for n in range(len(days))]
-             for row in cursor.fetchall()}
-    return {day: {status: now[status] - after.get(status, [0] * len(days))[n]
-                  for status in statuses} for n, day in enumerate(days)}
+        (*days, school_id, *statuses, days[0]),
+    )
+    after = {
+        row["status"]: [int(row[f"after_{n}"]) for n in range(len(days))]
+        for row in cursor.fetchall()
+    }
+    return {
+        day: {status: now[status] - after.get(status, [0] * len(days))[n] for status in statuses}
+        for n, day in enumerate(days)
+    }
 
 
-def waiting_in_statuses(cursor, school_id: int, cutoffs: Mapping[str, datetime], limit: int
-                        ) -> dict[str, tuple[list[dict], int]]:
+def waiting_in_statuses(
+    cursor, school_id: int, cutoffs: Mapping[str, datetime], limit: int
+) -> dict[str, tuple[list[dict], int]]:
     """For each status, the registrations in it since before its cutoff, oldest first (at most
     `limit`), and how many there are in all. The lists come in one statement whatever the
     statuses: a round trip costs more than any of these index ranges."""
@@ -100,11 +129,15 @@ def waiting_in_statuses(cursor, school_id: int, cutoffs: Mapping[str, datetime],
     ranges = [(status, to_column(cutoffs[status])) for status in statuses]
     cursor.execute(
         " UNION ALL ".join(
-            ["(SELECT registration_id, status, status_since, student_name "
-             "FROM t_dashboard_registration WHERE school_id = %s AND status = %s "
-             "AND status_since < %s ORDER BY status_since, registration_id LIMIT %s)"]
-            * len(ranges)),
-        [value for status, before in ranges for value in (school_id, status, before, limit)])
+            [
+                "(SELECT registration_id, status, status_since, student_name "
+                "FROM t_dashboard_registration WHERE school_id = %s AND status = %s "
+                "AND status_since < %s ORDER BY status_since, registration_id LIMIT %s)"
+            ]
+            * len(ranges)
+        ),
+        [value for status, before in ranges for value in (school_id, status, before, limit)],
+    )
     listed: dict[str, list[dict]] = {status: [] for status in statuses}
     for row in cursor.fetchall():
         listed[row["status"]].append({**row, "status_since": from_column(row["status_since"])})
@@ -121,7 +154,9 @@ def waiting_in_statuses(cursor, school_id: int, cutoffs: Mapping[str, datetime],
         cursor.execute(
             "SELECT status, COUNT(*) AS n FROM t_dashboard_registration WHERE school_id = %s "
             f"AND ({' OR '.join(['(status = %s AND status_since >= %s)'] * len(full))}) "
-            "GROUP BY status", (school_id, *(value for pair in full for value in pair)))
+            "GROUP BY status",
+            (school_id, *(value for pair in full for value in pair)),
+        )
         recent = {row["status"]: int(row["n"]) for row in cursor.fetchall()}
         for status, _before in full:
             # Never fewer than listed, whatever the tables say.
@@ -133,8 +168,13 @@ def names_of(cursor, school_id: int, registration_ids: Iterable[int]) -> dict[in
     ids = sorted(set(registration_ids))
     if not ids:
         return {}
-    cursor.execute("SELECT registration_id, student_name FROM t_dashboard_registration "
-                   f"WHERE school_id = %s AND registration_id IN ({placeholders(len(ids))})",
-                   (school_id, *ids))
-    return {row["registration_id"]: row["student_name"] for row in cursor.fetchall()
-            if row["student_name"]}
+    cursor.execute(
+        "SELECT registration_id, student_name FROM t_dashboard_registration "
+        f"WHERE school_id = %s AND registration_id IN ({placeholders(len(ids))})",
+        (school_id, *ids),
+    )
+    return {
+        row["registration_id"]: row["student_name"]
+        for row in cursor.fetchall()
+        if row["student_name"]
+    }

@@ -1,5 +1,6 @@
 """What a dashboard request needs from its app, gathered in one place for the views: the
 overview's sources, the school's today, and where links point for this request."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -37,11 +38,21 @@ def school_today(caller: Caller, moment: datetime) -> date:
 
 
 def overview_for(caller: Caller, selection: Selection, moment: datetime) -> Overview:
-    return build_overview(request_db("dashboard"), current_app.extensions[SOURCES_EXTENSION],
-                          config(), caller.principal, caller.token, selection, moment)
+    return build_overview(
+        request_db("dashboard"),
+        current_app.extensions[SOURCES_EXTENSION],
+        config(),
+        caller.principal,
+        caller.token,
+        selection,
+        moment,
+    )
 
 
 def links() -> Links:
     settings: Settings = current_app.config["EDQUILL_SETTINGS"]
-    return Links.for_request("X-Forwarded-Host" in request.headers,
-                             config().workspace_url or settings.public_url, request.host_url)
+    return Links.for_request(
+        "X-Forwarded-Host" in request.headers,
+        config().workspace_url or settings.public_url,
+        request.host_url,
+    )

@@ -1,6 +1,7 @@
 """The dashboard's schools in MySQL: its directory (t_dashboard_school, kept from school events
 and the school snapshot registration events carry) and each school's rail targets
 (t_dashboard_school_settings)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,9 +25,13 @@ def record_school(cursor, event: Event) -> None:
         "name = IF(VALUES(changed_at) >= changed_at, VALUES(name), name), "
         "timezone = IF(VALUES(changed_at) >= changed_at, VALUES(timezone), timezone), "
         "changed_at = GREATEST(changed_at, VALUES(changed_at))",
-        (int(payload["school_id"]), str(payload["name"])[:NAME_LENGTH],
-         str(payload["timezone"])[:TIMEZONE_LENGTH],
-         event.occurred_at.replace(tzinfo=None)))
+        (
+            int(payload["school_id"]),
+            str(payload["name"])[:NAME_LENGTH],
+            str(payload["timezone"])[:TIMEZONE_LENGTH],
+            event.occurred_at.replace(tzinfo=None),
+        ),
+    )
 
 
 def school_timezone(cursor, school_id: int) -> str | None:
@@ -43,13 +48,19 @@ def school_name(cursor, school_id: int) -> str | None:
 
 def targets(cursor, school_id: int, defaults: Targets) -> tuple[Targets, bool]:
     """The school's targets and whether it chose them (else the defaults)."""
-    cursor.execute("SELECT lead_wait_hours, needs_info_wait_hours, approved_wait_hours "
-                   "FROM t_dashboard_school_settings WHERE school_id = %s", (school_id,))
+    cursor.execute(
+        "SELECT lead_wait_hours, needs_info_wait_hours, approved_wait_hours "
+        "FROM t_dashboard_school_settings WHERE school_id = %s",
+        (school_id,),
+    )
     row = cursor.fetchone()
     if row is None:
         return defaults, False
-    return Targets(int(row["lead_wait_hours"]), int(row["needs_info_wait_hours"]),
-                   int(row["approved_wait_hours"])), True
+    return Targets(
+        int(row["lead_wait_hours"]),
+        int(row["needs_info_wait_hours"]),
+        int(row["approved_wait_hours"]),
+    ), True
 
 
 def save_targets(cursor, school_id: int, chosen: Targets, now: datetime) -> None:
@@ -59,5 +70,11 @@ def save_targets(cursor, school_id: int, chosen: Targets, now: datetime) -> None
         "ON DUPLICATE KEY UPDATE lead_wait_hours = VALUES(lead_wait_hours), "
         "needs_info_wait_hours = VALUES(needs_info_wait_hours), "
         "approved_wait_hours = VALUES(approved_wait_hours), updated_at = VALUES(updated_at)",
-        (school_id, chosen.lead_wait_hours, chosen.needs_info_wait_hours,
-         chosen.approved_wait_hours, now.replace(tzinfo=None)))
+        (
+            school_id,
+            chosen.lead_wait_hours,
+            chosen.needs_info_wait_hours,
+            chosen.approved_wait_hours,
+            now.replace(tzinfo=None),
+        ),
+    )

@@ -1,6 +1,7 @@
 """The trends chart's geometry: daily leads and enrollments as two lines in an SVG viewBox, with
 a y scale, a few day labels and a one-paragraph summary for people who cannot see it. Pure:
 the template draws what this returns."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ class Tick:
 class Line:
     key: str
     label: str
-    points: str                        # "x,y x,y ..." for <polyline>
+    points: str  # "x,y x,y ..." for <polyline>
     markers: tuple[tuple[float, float], ...]
     total: int
     peak: int
@@ -63,8 +64,9 @@ def trend_chart(days: Sequence[date], series: dict[str, tuple[str, Sequence[int]
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(index: int) -> float:
-        return round(LEFT + (plot_width * index / (len(days) - 1) if len(days) > 1
-                             else plot_width / 2), 1)
+        return round(
+            LEFT + (plot_width * index / (len(days) - 1) if len(days) > 1 else plot_width / 2), 1
+        )
 
     def y(value: int) -> float:
         return round(TOP + plot_height * (1 - value / top), 1)
@@ -73,15 +75,38 @@ def trend_chart(days: Sequence[date], series: dict[str, tuple[str, Sequence[int]
     for key, (label, values) in series.items():
         coordinates = tuple((x(index), y(value)) for index, value in enumerate(values))
         peak = max(values, default=0)
-        lines.append(Line(key, label, " ".join(f"{cx},{cy}" for cx, cy in coordinates),
-                          coordinates if len(values) <= MARKERS_UP_TO else (),
-                          sum(values), peak,
-                          days[list(values).index(peak)] if values and peak else None))
+        lines.append(
+            Line(
+                key,
+                label,
+                " ".join(f"{cx},{cy}" for cx, cy in coordinates),
+                coordinates if len(values) <= MARKERS_UP_TO else (),
+                sum(values),
+                peak,
+                days[list(values).index(peak)] if values and peak else None,
+            )
+        )
     y_ticks = tuple(Tick(y(value), f"{value:,}") for value in sorted({0, top // 2, top}))
-    x_ticks = tuple(Tick(x(index), day_text(days[index]))
-                    for index in sorted({0, (len(days) - 1) // 2, len(days) - 1})) if days else ()
-    return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM, y_ticks, x_ticks,
-                 tuple(lines), _summary(days, lines))
+    x_ticks = (
+        tuple(
+            Tick(x(index), day_text(days[index]))
+            for index in sorted({0, (len(days) - 1) // 2, len(days) - 1})
+        )
+        if days
+        else ()
+    )
+    return Chart(
+        WIDTH,
+        HEIGHT,
+        LEFT,
+        WIDTH - RIGHT,
+        TOP,
+        HEIGHT - BOTTOM,
+        y_ticks,
+        x_ticks,
+        tuple(lines),
+        _summary(days, lines),
+    )
 
 
 def _summary(days: Sequence[date], lines: list[Line]) -> str:
@@ -92,6 +117,8 @@ def _summary(days: Sequence[date], lines: list[Line]) -> str:
         if line.total == 0:
             sentences.append(f"{line.label}: none.")
         else:
-            sentences.append(f"{line.label}: {line.total:,} in all, most on "
-                             f"{day_text(line.peak_day)} ({line.peak:,}).")
+            sentences.append(
+                f"{line.label}: {line.total:,} in all, most on "
+                f"{day_text(line.peak_day)} ({line.peak:,})."
+            )
     return " ".join(sentences)

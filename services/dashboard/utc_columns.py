@@ -1,5 +1,6 @@
 """Times in the dashboard's tables: DATETIME(6) columns hold UTC without a zone; Python code
 uses aware UTC datetimes."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Composition root of the KPI HTTP service: `create_app(settings)` (`edquill serve kpi`)."""
+
 from __future__ import annotations
 
 import logging
@@ -7,8 +8,8 @@ import pymysql
 from flask import Flask, request
 
 from kpi import service_gauges
-from shared.remote_access import install_verifier
 from shared.config import Settings
+from shared.remote_access import install_verifier
 from shared.remote_auth import RemoteTokenVerifier
 from shared.web import create_api, operations_blueprint, release_request_db, request_db
 
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.before_request(_refresh_gauges_before_a_scrape)
     install_verifier(app, RemoteTokenVerifier(settings.registrar_url))
     from kpi.views.figures import blp as figures
+
     api.register_blueprint(figures)
     return app
 

@@ -1,4 +1,5 @@
 """Composition root of the KPI worker process: settings in, a ready consumer out."""
+
 from __future__ import annotations
 
 from kpi.consumer import KpiConsumer

@@ -1,4 +1,5 @@
 """`edquill kpi ...`: the KPI worker, the nightly rebuild and the reconciliation."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ import click
 from kpi import school_directory
 from kpi.bootstrap import bootstrap
 from kpi.domain.figures import COUNT_FIELDS, REVENUE_FIELDS, DayFigures
-from kpi.reconcile import WrongSchool, reconcile
 from kpi.rebuild import days_to_rebuild, rebuild
+from kpi.reconcile import WrongSchool, reconcile
 from kpi.registrar_client import RegistrarReportError, fetch_daily_report
 from shared import db
 from shared.config import Settings
@@ -25,15 +26,22 @@ def kpi() -> None:
     """Marketing and revenue figures: worker, nightly rebuild, reconciliation."""
 
 
-kpi.add_command(worker_command(
-    bootstrap, help="Fold selfreg.*, invoice.* and school.* events into the figures until "
-                    "SIGTERM/SIGINT."))
+kpi.add_command(
+    worker_command(
+        bootstrap,
+        help="Fold selfreg.*, invoice.* and school.* events into the figures until SIGTERM/SIGINT.",
+    )
+)
 
 
 @kpi.command("daily-aggregate")
-@click.option("--date", "on", type=DAY,
-              help="Local day to rebuild, e.g. 2025-11-13. Default: each school's yesterday "
-                   "in its own time zone.")
+@click.option(
+    "--date",
+    "on",
+    type=DAY,
+    help="Local day to rebuild, e.g. 2025-11-13. Default: each school's yesterday "
+    "in its own time zone.",
+)
 @click.option("--school-id", type=click.IntRange(1), help="Only this school (default: all).")
 @click.pass_obj
 def daily_aggregate(settings: Settings, on: datetime | None, school_id: int | None) -> None:
@@ -45,10 +53,14 @@ def daily_aggregate(settings: Settings, on: datetime | None, school_id: int | No
         if school_id is not None:
             schools = [school for school in schools if school.school_id == school_id]
             if not schools:
-                raise click.ClickException(f"unknown school {school_id}: no school event for "
-                                           "it has reached the KPI service")
-        report = rebuild(connection, days_to_rebuild(
-            schools, on.date() if on else None, datetime.now(timezone.utc)))
+                raise click.ClickException(
+                    f"unknown school {school_id}: no school event for "
+                    "it has reached the KPI service"
+                )
+        report = rebuild(
+            connection,
+            days_to_rebuild(schools, on.date() if on else None, datetime.now(timezone.utc)),
+        )
     finally:
         connection.close()
     for rebuilt_school, figures in report.days:
@@ -60,17 +72,28 @@ def daily_aggregate(settings: Settings, on: datetime | None, school_id: int | No
 @click.option("--from", "first", required=True, type=DAY, help="First local day.")
 @click.option("--to", "last", required=True, type=DAY, help="Last local day (included).")
 @click.option("--school-id", required=True, type=click.IntRange(1))
-@click.option("--token", envvar="EDQUILL_KPI_REGISTRAR_TOKEN", show_envvar=True,
-              help="A registrar token (viewer or admin) of the school; prefer the variable, "
-                   "which stays out of the process list.")
+@click.option(
+    "--token",
+    envvar="EDQUILL_KPI_REGISTRAR_TOKEN",
+    show_envvar=True,
+    help="A registrar token (viewer or admin) of the school; prefer the variable, "
+    "which stays out of the process list.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
 @click.pass_obj
-def reconcile_command(settings: Settings, first: datetime, last: datetime, school_id: int,
-                      token: str | None, as_json: bool) -> None:
+def reconcile_command(
+    settings: Settings,
+    first: datetime,
+    last: datetime,
+    school_id: int,
+    token: str | None,
+    as_json: bool,
+) -> None:
     """Compare a range of days with the registrar's own records; exit 1 on any difference."""
     if not token:
-        raise click.UsageError("a registrar token is needed: set EDQUILL_KPI_REGISTRAR_TOKEN "
-                               "or pass --token")
+        raise click.UsageError(
+            "a registrar token is needed: set EDQUILL_KPI_REGISTRAR_TOKEN or pass --token"
+        )
     try:
         days = day_range(first.date(), last.date())
     except BadRange as exc:
@@ -87,19 +110,31 @@ def reconcile_command(settings: Settings, first: datetime, last: datetime, schoo
     finally:
         connection.close()
     if as_json:
-        click.echo(json.dumps([{"day": d.day.isoformat(), "figure": d.figure, "kpi": d.kpi,
-                                "registrar": d.registrar} for d in found]))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "day": d.day.isoformat(),
+                        "figure": d.figure,
+                        "kpi": d.kpi,
+                        "registrar": d.registrar,
+                    }
+                    for d in found
+                ]
+            )
+        )
     else:
         for difference in found:
             click.echo(str(difference))
     span = f"school {school_id}, {days.first.isoformat()}..{days.last.isoformat()}"
     if found:
         # One line on stderr and exit status 1, like every failing command.
-        raise click.ClickException(f"{len(found)} differences between the KPI figures and "
-                                   f"the registrar's records for {span}")
+        raise click.ClickException(
+            f"{len(found)} differences between the KPI figures and "
+            f"the registrar's records for {span}"
+        )
     if not as_json:
         click.echo(f"no differences for {span}")
-
 
 
 def _figures_line(figures: DayFigures) -> str:
@@ -113,4 +148,3 @@ def _figures_line(figures: DayFigures) -> str:
     if figures.marketing is None and figures.revenue is None:
         parts.append("(no events)")
     return " ".join(parts)
-

@@ -1,5 +1,6 @@
 """The KPI worker's consumer: selfreg.*, invoice.* and school.* events folded into the
 figures, a batch per transaction."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -31,8 +32,14 @@ class KpiConsumer(Consumer):
         entries = fold_events(cursor, events)
         now = datetime.now(timezone.utc)
         lags = [(now - as_utc(event.occurred_at)).total_seconds() for event in events]
-        progress_store.record_fold(cursor, self.NAME, len(events), len(entries),
-                                   now.replace(tzinfo=None), max(max(lags), 0.0))
+        progress_store.record_fold(
+            cursor,
+            self.NAME,
+            len(events),
+            len(entries),
+            now.replace(tzinfo=None),
+            max(max(lags), 0.0),
+        )
         BATCH_EVENTS.observe(len(events))
         for lag in lags:
             EVENT_LAG.observe(max(lag, 0.0))

@@ -6,6 +6,7 @@ directory, every other event that moves a figure into one ledger entry and the d
     entries not in the ledger yet -> ledger, and their changes -> daily rows
     days whose median may have moved -> their median and decision times, again from the ledger
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -28,8 +29,9 @@ class UnknownSchool(LookupError):
 def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
     """Fold `events` (each seen for the first time) and return the ledger entries written."""
     for event in events:
-        school_event = (event if event.event_type in SCHOOL_EVENTS
-                        else school_event_from_snapshot(event))
+        school_event = (
+            event if event.event_type in SCHOOL_EVENTS else school_event_from_snapshot(event)
+        )
         if school_event is not None:
             school_directory.record_profile(cursor, school_profile(school_event))
     moving = [event for event in events if moves_a_figure(event)]
@@ -50,7 +52,8 @@ def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
     changes = fold(entries, earlier)
     daily_tables.apply_changes(cursor, changes)
     durations = ledger_store.decision_durations(cursor, changes.median_days)
-    daily_tables.set_medians(cursor, {key: median_hours(values)
-                                      for key, values in durations.items()})
+    daily_tables.set_medians(
+        cursor, {key: median_hours(values) for key, values in durations.items()}
+    )
     daily_tables.set_decision_times(cursor, durations)
     return entries

@@ -2,6 +2,7 @@
 transaction. What the worker folded incrementally and what this writes are the same rows; the
 rebuild is how a day is repaired (rows lost, a fix in the arithmetic) and how that is checked.
 """
+
 from __future__ import annotations
 
 import logging
@@ -54,28 +55,36 @@ def _rebuild_day_once(connection, school_id: int, day: date) -> DayFigures:
         key = (school_id, day)
         durations = ledger_store.decision_durations(cursor, [key])[key]
         figures = day_figures(
-            day, ledger_store.kind_totals(cursor, school_id, day),
+            day,
+            ledger_store.kind_totals(cursor, school_id, day),
             ledger_store.leads_by_source(cursor, school_id, day),
-            ledger_store.collected_against_issued(cursor, school_id, day), durations)
+            ledger_store.collected_against_issued(cursor, school_id, day),
+            durations,
+        )
         daily_tables.replace_day(cursor, school_id, figures)
         daily_tables.set_decision_times(cursor, {key: durations})
     return figures
 
 
-def days_to_rebuild(schools: Iterable[School], on: date | None, now: datetime
-                    ) -> list[tuple[int, date]]:
+def days_to_rebuild(
+    schools: Iterable[School], on: date | None, now: datetime
+) -> list[tuple[int, date]]:
     """(school, day) pairs: `on` for every school, or else each school's own yesterday."""
-    return [(school.school_id, on or yesterday(now, zone(school.timezone)))
-            for school in schools]
+    return [(school.school_id, on or yesterday(now, zone(school.timezone))) for school in schools]
 
 
 def rebuild(connection, school_days: list[tuple[int, date]]) -> RebuildReport:
     started_at, started = datetime.now(timezone.utc), time.monotonic()
-    rebuilt = [(school_id, rebuild_day(connection, school_id, day))
-               for school_id, day in school_days]
+    rebuilt = [
+        (school_id, rebuild_day(connection, school_id, day)) for school_id, day in school_days
+    ]
     seconds = time.monotonic() - started
     with transaction(connection) as cursor:
-        progress_store.record_rebuild(cursor, started_at.replace(tzinfo=None),
-                                      datetime.now(timezone.utc).replace(tzinfo=None),
-                                      len(rebuilt), seconds)
+        progress_store.record_rebuild(
+            cursor,
+            started_at.replace(tzinfo=None),
+            datetime.now(timezone.utc).replace(tzinfo=None),
+            len(rebuilt),
+            seconds,
+        )
     return RebuildReport(rebuilt, seconds)

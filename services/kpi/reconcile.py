@@ -1,4 +1,5 @@
 """Reconciliation: the KPI figures of a school's days against the registrar's own counts."""
+
 from __future__ import annotations
 
 from kpi import reports
@@ -11,11 +12,15 @@ class WrongSchool(ValueError):
     """The registrar answered for another school than the one asked about (the token's)."""
 
 
-def reconcile(connection, school_id: int, days: DayRange,
-              registrar: RegistrarDailyReport) -> list[Difference]:
+def reconcile(
+    connection, school_id: int, days: DayRange, registrar: RegistrarDailyReport
+) -> list[Difference]:
     if registrar.school_id != school_id:
-        raise WrongSchool(f"the registrar token is for school {registrar.school_id}, "
-                          f"not school {school_id}")
-    ours = {figures.day: flat_figures(figures)
-            for figures in reports.daily_series(connection, school_id, days)}
+        raise WrongSchool(
+            f"the registrar token is for school {registrar.school_id}, not school {school_id}"
+        )
+    ours = {
+        figures.day: flat_figures(figures)
+        for figures in reports.daily_series(connection, school_id, days)
+    }
     return differences(days.days, ours, registrar.days)

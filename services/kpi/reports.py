@@ -1,6 +1,7 @@
 """What the HTTP API and the reconciliation read: a school's daily figures over a range of
 local days (every day present, empty where nothing happened), the range added up, and a
 period beside the period before it, as a dashboard shows them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,18 +40,21 @@ def range_summary(connection, school_id: int, days: DayRange, currency: str) -> 
         return _summary(cursor, school_id, days, currency)
 
 
-def period_overview(connection, school_id: int, days: DayRange, currency: str
-                    ) -> PeriodOverview:
+def period_overview(connection, school_id: int, days: DayRange, currency: str) -> PeriodOverview:
     with connection.cursor() as cursor:
         trend = daily_tables.trend_between(cursor, school_id, days.first, days.last)
         return PeriodOverview(
             _summary(cursor, school_id, days, currency),
             _summary(cursor, school_id, days.previous(), currency),
-            [TrendDay(day, *trend.get(day, (0, 0))) for day in days.days])
+            [TrendDay(day, *trend.get(day, (0, 0))) for day in days.days],
+        )
 
 
 def _summary(cursor, school_id: int, days: DayRange, currency: str) -> Summary:
     return summarise(
-        days.first, days.last, currency,
+        days.first,
+        days.last,
+        currency,
         daily_tables.totals_between(cursor, school_id, days.first, days.last),
-        daily_tables.decision_times_between(cursor, school_id, days.first, days.last))
+        daily_tables.decision_times_between(cursor, school_id, days.first, days.last),
+    )

@@ -4,6 +4,7 @@ the service through t_kpi_fold_progress and t_kpi_rebuild_run.
 
 Under gunicorn each worker process keeps its own copy; "mostrecent" reports the one set last.
 """
+
 from __future__ import annotations
 
 from datetime import timezone
@@ -14,23 +15,39 @@ from kpi import progress_store
 
 _MODE = "mostrecent"
 
-EVENTS_FOLDED = Gauge("edquill_kpi_events_folded", "Events the KPI worker has folded",
-                      multiprocess_mode=_MODE)
-LEDGER_ENTRIES = Gauge("edquill_kpi_ledger_entries",
-                       "Ledger entries written (events that moved a figure)",
-                       multiprocess_mode=_MODE)
-FOLD_LAG = Gauge("edquill_kpi_fold_lag_seconds",
-                 "At the last fold, how long its oldest event had waited since its commit",
-                 multiprocess_mode=_MODE)
-LAST_FOLD = Gauge("edquill_kpi_last_fold_timestamp_seconds", "When the worker last folded",
-                  multiprocess_mode=_MODE)
-REBUILD_SECONDS = Gauge("edquill_kpi_last_rebuild_seconds",
-                        "How long the last daily-aggregate run took", multiprocess_mode=_MODE)
-REBUILD_SCHOOL_DAYS = Gauge("edquill_kpi_last_rebuild_school_days",
-                            "School-days the last daily-aggregate run rebuilt",
-                            multiprocess_mode=_MODE)
-LAST_REBUILD = Gauge("edquill_kpi_last_rebuild_timestamp_seconds",
-                     "When the last daily-aggregate run finished", multiprocess_mode=_MODE)
+EVENTS_FOLDED = Gauge(
+    "edquill_kpi_events_folded", "Events the KPI worker has folded", multiprocess_mode=_MODE
+)
+LEDGER_ENTRIES = Gauge(
+    "edquill_kpi_ledger_entries",
+    "Ledger entries written (events that moved a figure)",
+    multiprocess_mode=_MODE,
+)
+FOLD_LAG = Gauge(
+    "edquill_kpi_fold_lag_seconds",
+    "At the last fold, how long its oldest event had waited since its commit",
+    multiprocess_mode=_MODE,
+)
+LAST_FOLD = Gauge(
+    "edquill_kpi_last_fold_timestamp_seconds",
+    "When the worker last folded",
+    multiprocess_mode=_MODE,
+)
+REBUILD_SECONDS = Gauge(
+    "edquill_kpi_last_rebuild_seconds",
+    "How long the last daily-aggregate run took",
+    multiprocess_mode=_MODE,
+)
+REBUILD_SCHOOL_DAYS = Gauge(
+    "edquill_kpi_last_rebuild_school_days",
+    "School-days the last daily-aggregate run rebuilt",
+    multiprocess_mode=_MODE,
+)
+LAST_REBUILD = Gauge(
+    "edquill_kpi_last_rebuild_timestamp_seconds",
+    "When the last daily-aggregate run finished",
+    multiprocess_mode=_MODE,
+)
 
 
 def refresh(connection) -> None:

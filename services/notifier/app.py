@@ -3,6 +3,7 @@
 The message log for the registrar's History tab, each school's templates and notice
 settings, and the families' unsubscribe pages. Tokens are checked by the registrar.
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -26,9 +27,11 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
         notifier_config=app.config.get("NOTIFIER_CONFIG") or NotifierConfig.from_env(),
         notifier_templates=TemplateStore(),
         notifier_renderer=Renderer(),
-        notifier_clock=app.config.get("NOTIFIER_CLOCK") or system_clock)
-    install_verifier(app, app.config.get("NOTIFIER_TOKEN_CHECK")
-                     or RemoteTokenVerifier(settings.registrar_url))
+        notifier_clock=app.config.get("NOTIFIER_CLOCK") or system_clock,
+    )
+    install_verifier(
+        app, app.config.get("NOTIFIER_TOKEN_CHECK") or RemoteTokenVerifier(settings.registrar_url)
+    )
     api = create_api(app, "EdQuill notifier")
     app.register_blueprint(operations_blueprint("notifier"))
     app.teardown_request(release_request_db)
@@ -36,6 +39,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
         api.register_blueprint(blueprint)
     from notifier.views.unsubscribe.resources import blp as unsubscribe
     from notifier.views.unsubscribe.resubscribe import blp as resubscribe
+
     app.register_blueprint(unsubscribe)
     app.register_blueprint(resubscribe)
     return app
@@ -45,4 +49,5 @@ def _api_blueprints():
     from notifier.views.message_templates.resources import blp as message_templates
     from notifier.views.messages.resources import blp as messages
     from notifier.views.settings.resources import blp as notice_settings
+
     return [messages, message_templates, notice_settings]

@@ -1,5 +1,6 @@
 """Composition root of `edquill notifier worker`: the consumer, the sender and the scheduler
 of one process, wired together here and nowhere else. Nothing connects until `run`."""
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,13 @@ STOP_TIMEOUT_SECONDS = 30.0
 
 
 def build_composer(settings: Settings, config: NotifierConfig) -> Composer:
-    return Composer(config, TemplateStore(), Renderer(), mail_from=settings.mail_from,
-                    mail_from_name=settings.mail_from_name)
+    return Composer(
+        config,
+        TemplateStore(),
+        Renderer(),
+        mail_from=settings.mail_from,
+        mail_from_name=settings.mail_from_name,
+    )
 
 
 @dataclass
@@ -38,9 +44,12 @@ class NotifierWorker:
 
     def run(self, stopping: threading.Event) -> None:
         """Consume in this thread, send and schedule in two more, until `stopping` is set."""
-        threads = [threading.Thread(target=loop.run, args=(stopping,), daemon=True,
-                                    name=f"notifier-{loop.name}")
-                   for loop in (self.sender, self.scheduler)]
+        threads = [
+            threading.Thread(
+                target=loop.run, args=(stopping,), daemon=True, name=f"notifier-{loop.name}"
+            )
+            for loop in (self.sender, self.scheduler)
+        ]
         for thread in threads:
             thread.start()
         try:
@@ -51,13 +60,19 @@ class NotifierWorker:
                 thread.join(STOP_TIMEOUT_SECONDS)
 
 
-def bootstrap(settings: Settings, config: NotifierConfig | None = None, *,
-              clock: Clock = system_clock, consumer_class: type[NotifierConsumer] =
-              NotifierConsumer, after_accept: AfterAccept | None = None) -> NotifierWorker:
+def bootstrap(
+    settings: Settings,
+    config: NotifierConfig | None = None,
+    *,
+    clock: Clock = system_clock,
+    consumer_class: type[NotifierConsumer] = NotifierConsumer,
+    after_accept: AfterAccept | None = None,
+) -> NotifierWorker:
     config = config or NotifierConfig.from_env()
     composer = build_composer(settings, config)
     smtp = SmtpSender(settings.smtp, config.smtp_timeout_seconds)
     return NotifierWorker(
         consumer=consumer_class(settings, config, composer, clock),
         sender=Sender(settings, config, smtp, MessageLinks(settings), clock, after_accept),
-        scheduler=Scheduler(settings, config, composer, clock))
+        scheduler=Scheduler(settings, config, composer, clock),
+    )

@@ -8,6 +8,7 @@ list, tuple or dict literal. Operations that could build something enormous in o
 (`"x" * 10**10`, `10**10**10`, a format width of 10**9, `sep.join(...)`, `replace`) are
 refused before they run; every value made is measured after, so nothing grows step by step.
 """
+
 from __future__ import annotations
 
 from jinja2 import nodes, pass_context
@@ -15,9 +16,14 @@ from jinja2.compiler import CodeGenerator
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from notifier.render_checks import (bounded_range, check_format, check_operands,
-                                    checked_filter_input, checked_method_arguments,
-                                    printed_size)
+from notifier.render_checks import (
+    bounded_range,
+    check_format,
+    check_operands,
+    checked_filter_input,
+    checked_method_arguments,
+    printed_size,
+)
 from notifier.render_limits import current_budget
 
 # Every arithmetic operator: intercepted ones are also never folded at compile time.
@@ -30,8 +36,7 @@ class _BudgetedCodeGenerator(CodeGenerator):
     def visit_Template(self, node, frame=None):
         # Jinja allows no node types of its own: each loop's iterable goes through a filter.
         for loop in node.find_all(nodes.For):
-            loop.iter = nodes.Filter(loop.iter, _LOOP_TURNS, [], [], None, None,
-                                     lineno=loop.lineno)
+            loop.iter = nodes.Filter(loop.iter, _LOOP_TURNS, [], [], None, None, lineno=loop.lineno)
         super().visit_Template(node, frame)
 
     def _output_child_pre(self, node, frame, finalize):
@@ -87,16 +92,18 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         self.globals["range"] = bounded_range
         # lipsum writes as many paragraphs as it is asked for; no message needs filler text.
         self.globals.pop("lipsum", None)
-        self.filters = {name: _bounded_filter(name, function)
-                        for name, function in self.filters.items()}
+        self.filters = {
+            name: _bounded_filter(name, function) for name, function in self.filters.items()
+        }
         self.filters[_LOOP_TURNS] = self.budgeted_iter
 
     def call_binop(self, context, operator, left, right):
         budget = current_budget()
         budget.tick()
         check_operands(budget, operator, left, right)
-        return budget.check_value(super().call_binop(context, operator, left, right),
-                                  f"`{operator}`")
+        return budget.check_value(
+            super().call_binop(context, operator, left, right), f"`{operator}`"
+        )
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
         budget = current_budget()
@@ -116,10 +123,16 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
         def bounded_format(*args, **kwargs):
             mapping = args[0] if name == "format_map" and args else {}
-            arguments = [*args, *kwargs.values()] if name == "format" else \
-                list(mapping.values()) if isinstance(mapping, dict) else []
+            arguments = (
+                [*args, *kwargs.values()]
+                if name == "format"
+                else list(mapping.values())
+                if isinstance(mapping, dict)
+                else []
+            )
             check_format(current_budget(), pattern, arguments, f"{name}()")
             return formatting(*args, **kwargs)
+
         return bounded_format
 
     # Called from the compiled templates (see _BudgetedCodeGenerator).
@@ -154,10 +167,13 @@ def _bounded_filter(name: str, function):
         budget = current_budget()
         budget.tick()
         value = checked_filter_input(budget, name, value, args, kwargs)
-        leading = {"context": (context,), "eval_context": (context.eval_ctx,),
-                   "environment": (context.environment,)}.get(passes, ())
-        return budget.check_value(function(*leading, value, *args, **kwargs),
-                                  f"the {name} filter")
+        leading = {
+            "context": (context,),
+            "eval_context": (context.eval_ctx,),
+            "environment": (context.environment,),
+        }.get(passes, ())
+        return budget.check_value(function(*leading, value, *args, **kwargs), f"the {name} filter")
+
     return bounded
 
 

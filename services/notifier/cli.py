@@ -1,4 +1,5 @@
 """`edquill notifier ...`: the notifier's commands."""
+
 from __future__ import annotations
 
 import click
@@ -18,6 +19,9 @@ def _notifier_worker(settings: Settings) -> NotifierWorker:
     return bootstrap(settings, NotifierConfig.from_env())  # loads EDQUILL_SMTP_URL's cafile
 
 
-notifier.add_command(worker_command(
-    _notifier_worker, help="Consume events, send queued mail over SMTP, fire reminders; until "
-                           "SIGTERM/SIGINT."))
+notifier.add_command(
+    worker_command(
+        _notifier_worker,
+        help="Consume events, send queued mail over SMTP, fire reminders; until SIGTERM/SIGINT.",
+    )
+)

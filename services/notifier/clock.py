@@ -1,4 +1,5 @@
 """The time, as every part of the notifier reads it: injected, so tests can move it."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -6,6 +6,7 @@ Message-ID, From name) is fixed now, so a resend sends the same message; only it
 (unsubscribe, autopay) are placeholders here, signed by the sender when it sends
 (notifier.domain.link_placeholders).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -16,8 +17,11 @@ from notifier import message_log
 from notifier.config import NotifierConfig
 from notifier.consent_store import decision_for
 from notifier.domain.consent import Purpose
-from notifier.domain.link_placeholders import (UNSUBSCRIBE_PLACEHOLDER, confirmation_placeholder,
-                                               without_signed_links)
+from notifier.domain.link_placeholders import (
+    UNSUBSCRIBE_PLACEHOLDER,
+    confirmation_placeholder,
+    without_signed_links,
+)
 from notifier.message_log import LogEntry, Logged
 from notifier.rendering import Renderer, TemplateFailed
 from notifier.school_directory import School
@@ -29,6 +33,7 @@ NO_ADDRESS = "(none)"
 @dataclass(frozen=True)
 class Draft:
     """A message to write: which template, to whom, why, and with what variables."""
+
     template: str
     purpose: Purpose
     recipient: str | None
@@ -44,8 +49,15 @@ class Draft:
 
 
 class Composer:
-    def __init__(self, config: NotifierConfig, templates: TemplateStore, renderer: Renderer, *,
-                 mail_from: str, mail_from_name: str = ""):
+    def __init__(
+        self,
+        config: NotifierConfig,
+        templates: TemplateStore,
+        renderer: Renderer,
+        *,
+        mail_from: str,
+        mail_from_name: str = "",
+    ):
         self._config = config
         # The sender (settings.mail_from): its domain ends every Message-ID; an empty name
         # means each message goes out under its school's name.
@@ -54,40 +66,82 @@ class Composer:
         self._templates = templates
         self._renderer = renderer
 
-    def compose(self, cursor, school: School, draft: Draft, now: datetime, *,
-                hold_until: datetime | None = None) -> Logged:
+    def compose(
+        self,
+        cursor,
+        school: School,
+        draft: Draft,
+        now: datetime,
+        *,
+        hold_until: datetime | None = None,
+    ) -> Logged:
         """Log the draft as queued (or held until `hold_until`), or as why it cannot go."""
-        entry = dict(school_id=school.id, template_key=draft.template,
-                     purpose=draft.purpose.value, recipient=draft.recipient or NO_ADDRESS,
-                     now=now, registration_id=draft.registration_id, event_id=draft.event_id,
-                     event_type=draft.event_type, reminder_id=draft.reminder_id,
-                     dedupe_key=draft.dedupe_key)
+        entry = dict(
+            school_id=school.id,
+            template_key=draft.template,
+            purpose=draft.purpose.value,
+            recipient=draft.recipient or NO_ADDRESS,
+            now=now,
+            registration_id=draft.registration_id,
+            event_id=draft.event_id,
+            event_type=draft.event_type,
+            reminder_id=draft.reminder_id,
+            dedupe_key=draft.dedupe_key,
+        )
         if draft.recipient is None:
-            return message_log.insert_message(cursor, LogEntry(
-                **entry, status=message_log.FAILED,
-                error="the event carries no valid recipient address"))
-        decision = None if draft.consent_already_checked else decision_for(
-            cursor, school.id, draft.recipient, draft.purpose, draft.registration_id)
+            return message_log.insert_message(
+                cursor,
+                LogEntry(
+                    **entry,
+                    status=message_log.FAILED,
+                    error="the event carries no valid recipient address",
+                ),
+            )
+        decision = (
+            None
+            if draft.consent_already_checked
+            else decision_for(
+                cursor, school.id, draft.recipient, draft.purpose, draft.registration_id
+            )
+        )
         if decision is not None and not decision.send:
-            return message_log.insert_message(cursor, LogEntry(
-                **entry, status=message_log.SUPPRESSED, error=decision.reason))
+            return message_log.insert_message(
+                cursor, LogEntry(**entry, status=message_log.SUPPRESSED, error=decision.reason)
+            )
         kept = without_signed_links(draft.context)
         context = self.context_for(school, kept)
-        source = self._templates.source(cursor, school.id, draft.template,
-                                        school_has_own=school.has_own_templates)
+        source = self._templates.source(
+            cursor, school.id, draft.template, school_has_own=school.has_own_templates
+        )
         try:
             rendered = self._renderer.render(source, context)
         except TemplateFailed as exc:
-            return message_log.insert_message(cursor, LogEntry(
-                **entry, status=message_log.FAILED, template_origin=source.origin,
-                error=str(exc)))
+            return message_log.insert_message(
+                cursor,
+                LogEntry(
+                    **entry,
+                    status=message_log.FAILED,
+                    template_origin=source.origin,
+                    error=str(exc),
+                ),
+            )
         held = hold_until is not None and hold_until > now
-        return message_log.insert_message(cursor, LogEntry(
-            **entry, status=message_log.HELD if held else message_log.QUEUED,
-            template_origin=source.origin, message_id=self.new_message_id(),
-            from_name=self._mail_from_name or school.name, subject=rendered.subject,
-            body_text=rendered.text, body_html=rendered.html, context=kept,
-            next_attempt_at=None if held else now, hold_until=hold_until if held else None))
+        return message_log.insert_message(
+            cursor,
+            LogEntry(
+                **entry,
+                status=message_log.HELD if held else message_log.QUEUED,
+                template_origin=source.origin,
+                message_id=self.new_message_id(),
+                from_name=self._mail_from_name or school.name,
+                subject=rendered.subject,
+                body_text=rendered.text,
+                body_html=rendered.html,
+                context=kept,
+                next_attempt_at=None if held else now,
+                hold_until=hold_until if held else None,
+            ),
+        )
 
     def context_for(self, school: School, context: dict) -> dict:
         """What the templates see: the draft's variables, the school's name and the

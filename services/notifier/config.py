@@ -4,6 +4,7 @@ Each field may be set with EDQUILL_NOTIFIER_<FIELD NAME IN CAPITALS>. The sender
 name are not knobs: they are settings.mail_from and settings.mail_from_name (EDQUILL_MAIL_FROM,
 EDQUILL_MAIL_FROM_NAME). A bad value stops the process at start with the variable's name.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -67,16 +68,17 @@ class NotifierConfig:
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, (int, float)) and value <= 0:
-                raise ConfigError(f"EDQUILL_NOTIFIER_{item.name.upper()} must be positive, "
-                                  f"got {value}")
+                raise ConfigError(
+                    f"EDQUILL_NOTIFIER_{item.name.upper()} must be positive, got {value}"
+                )
 
     def default_preferences(self) -> SchoolPreferences:
         return SchoolPreferences(
             quiet_hours=QuietHours.parse(self.quiet_hours_start, self.quiet_hours_end),
             needs_info_reminder_after=timedelta(hours=self.needs_info_reminder_hours),
-            invoice_reminder_after=timedelta(hours=self.invoice_reminder_hours))
+            invoice_reminder_after=timedelta(hours=self.invoice_reminder_hours),
+        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "NotifierConfig":
         return knobs_from_env(cls, "EDQUILL_NOTIFIER_", environ)
-

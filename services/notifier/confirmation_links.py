@@ -4,6 +4,7 @@ key can make one. It expires with that confirmation, whose expiry the database k
 
 Signed with the key ring's current key; verified with any key of the ring, so a link mailed
 before a key rotation still works (shared.signing)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,10 @@ def read_confirmation_token(keys: KeyRing, token: str) -> ConfirmationLink | Non
         school_id, confirmation_id = keys.serializer(SALT).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    if not all(isinstance(value, int) and not isinstance(value, bool)
-               for value in (school_id, confirmation_id)):
+    if not all(
+        isinstance(value, int) and not isinstance(value, bool)
+        for value in (school_id, confirmation_id)
+    ):
         return None
     return ConfirmationLink(school_id, confirmation_id)
 

@@ -4,6 +4,7 @@ reminders and consent, in the base consumer's transaction (so exactly once per e
 Nothing is sent from here: a message is written to t_message_log as queued, and the sender
 (notifier.sender) takes it from there once this transaction has committed.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -25,8 +26,13 @@ class NotifierConsumer(Consumer):
     BINDINGS = ("selfreg.#", "invoice.#", "school.#")
     SERVICE_DB = "notifier"
 
-    def __init__(self, settings: Settings, config: NotifierConfig, composer: Composer,
-                 clock: Clock = system_clock):
+    def __init__(
+        self,
+        settings: Settings,
+        config: NotifierConfig,
+        composer: Composer,
+        clock: Clock = system_clock,
+    ):
         super().__init__(settings)
         self.config = config
         self.composer = composer
@@ -52,21 +58,36 @@ class NotifierConsumer(Consumer):
         plan = plan_for(event, school.preferences)
         registration_id = event.payload.get("registration_id")
         for change in plan.consent:  # a form's answers
-            record_form_consent(cursor, self.composer, school, change, event, now,
-                                self._confirmation_valid_for)
+            record_form_consent(
+                cursor, self.composer, school, change, event, now, self._confirmation_valid_for
+            )
         for stop in plan.stops:
-            stopped = reminder_store.stop_reminders(cursor, school.id, registration_id, stop,
-                                                    event.event_id, now)
-            cancel_unsent_reminders(cursor, stopped, f"stopped by {event.event_type} "
-                                    f"({event.event_id})", now)
+            stopped = reminder_store.stop_reminders(
+                cursor, school.id, registration_id, stop, event.event_id, now
+            )
+            cancel_unsent_reminders(
+                cursor, stopped, f"stopped by {event.event_type} ({event.event_id})", now
+            )
         for request in plan.reminders:
-            reminder_store.schedule_reminder(cursor, school.id, registration_id, request,
-                                             event.event_id, now)
+            reminder_store.schedule_reminder(
+                cursor, school.id, registration_id, request, event.event_id, now
+            )
         for notice in plan.notices:
-            self.composer.compose(cursor, school, Draft(
-                notice.template, notice.purpose, notice.recipient, notice.context,
-                registration_id=registration_id, dedupe_key=notice.dedupe_key,
-                event_id=event.event_id, event_type=event.event_type), now)
+            self.composer.compose(
+                cursor,
+                school,
+                Draft(
+                    notice.template,
+                    notice.purpose,
+                    notice.recipient,
+                    notice.context,
+                    registration_id=registration_id,
+                    dedupe_key=notice.dedupe_key,
+                    event_id=event.event_id,
+                    event_type=event.event_type,
+                ),
+                now,
+            )
 
     # Event type -> handler. A school event keeps the directory; every registration and
     # invoice event is planned (notifier.domain.notices: a type without a planner plans
@@ -75,8 +96,17 @@ class NotifierConsumer(Consumer):
     HANDLERS = {
         EventType.SCHOOL_CREATED: _record_school,
         EventType.SCHOOL_UPDATED: _record_school,
-        **dict.fromkeys((EventType.SUBMITTED, EventType.STATUS_UPDATED, EventType.CONVERTED,
-                         EventType.CLASS_ASSIGNED, EventType.WELCOME_REQUESTED,
-                         EventType.INVOICE_ISSUED, EventType.INVOICE_PAID,
-                         EventType.AUTOPAY_ENROLLED), _follow_plan),
+        **dict.fromkeys(
+            (
+                EventType.SUBMITTED,
+                EventType.STATUS_UPDATED,
+                EventType.CONVERTED,
+                EventType.CLASS_ASSIGNED,
+                EventType.WELCOME_REQUESTED,
+                EventType.INVOICE_ISSUED,
+                EventType.INVOICE_PAID,
+                EventType.AUTOPAY_ENROLLED,
+            ),
+            _follow_plan,
+        ),
     }

@@ -6,6 +6,7 @@ EmailMessage API takes, which counts when one process sends hundreds a second. H
 are ours or checked before they get here; a line break in one is refused all the same, so no
 value can ever add a header of its own.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,6 +1,7 @@
 """What the sender and the scheduler share: a loop on its own database connection that keeps
 going through database outages and unexpected errors, pausing between rounds (the runtime's
 back-off and pause, shared.worker)."""
+
 from __future__ import annotations
 
 import logging
@@ -9,8 +10,8 @@ import threading
 import pymysql
 
 from shared import db
-from shared.config import Settings
 from shared.backoff import Backoff
+from shared.config import Settings
 from shared.worker import RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY, close_quietly, pause
 
 log = logging.getLogger(__name__)

@@ -6,6 +6,7 @@ placeholders its templates were rendered with (notifier.domain.link_placeholders
 Signed with the key ring's current key (shared.signing); the autopay link is signed exactly as
 the registrar signs it (shared.family_links), so the registrar's page opens it.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -32,8 +33,7 @@ class MessageLinks:
         return self._settings.public_link(autopay_path(self._keys, link))
 
     def confirmation_url(self, school_id: int, confirmation_id: int) -> str:
-        return self._settings.public_link(confirmation_path(self._keys, school_id,
-                                                            confirmation_id))
+        return self._settings.public_link(confirmation_path(self._keys, school_id, confirmation_id))
 
     def filled(self, row: dict) -> dict:
         """The logged message `row` with its bodies' placeholders replaced by signed links."""
@@ -48,8 +48,13 @@ class MessageLinks:
         def confirmation(confirmation_id: int) -> str:
             return self.confirmation_url(school_id, confirmation_id)
 
-        return {**row,
-                "body_text": fill_links(row["body_text"], unsubscribe, autopay, confirmation),
-                "body_html": fill_links(row.get("body_html"), lambda: escape(unsubscribe()),
-                                        lambda *link: escape(autopay(*link)),
-                                        lambda *link: escape(confirmation(*link)))}
+        return {
+            **row,
+            "body_text": fill_links(row["body_text"], unsubscribe, autopay, confirmation),
+            "body_html": fill_links(
+                row.get("body_html"),
+                lambda: escape(unsubscribe()),
+                lambda *link: escape(autopay(*link)),
+                lambda *link: escape(confirmation(*link)),
+            ),
+        }

@@ -2,6 +2,7 @@
 of `*` and `**`, format widths, the arguments of string methods and filters that can make far
 more than they are given. The sandbox (bounded_sandbox.py) calls these; each raises
 `RenderLimitExceeded` naming the limit, or returns what the operation may go on with."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,7 @@ from notifier.render_limits import Budget, RenderLimitExceeded, current_budget, 
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 # Filters whose number arguments are widths or counts of what they make (round: its precision
 # is a power of ten it computes).
-_WIDTH_FILTERS = frozenset({"center", "indent", "batch", "slice", "truncate", "wordwrap",
-                            "round"})
+_WIDTH_FILTERS = frozenset({"center", "indent", "batch", "slice", "truncate", "wordwrap", "round"})
 # Nothing a message needs, and each a way around the checks: a translation table can map each
 # character to a long string; bytes (encode, to_bytes) have methods of their own to check.
 _REFUSED_METHODS = frozenset({"translate", "maketrans", "encode", "to_bytes"})
@@ -35,8 +35,10 @@ def bounded_range(*args):
     except OverflowError:  # longer than Python can even count
         counted = f"more than {sys.maxsize:,}"
     if counted is not None:
-        raise RenderLimitExceeded(f"range() would count {counted} numbers; a template may "
-                                  f"count at most {budget.limits.range_length:,}")
+        raise RenderLimitExceeded(
+            f"range() would count {counted} numbers; a template may "
+            f"count at most {budget.limits.range_length:,}"
+        )
     return numbers
 
 
@@ -51,8 +53,7 @@ def check_operands(budget: Budget, operator: str, left, right) -> None:
             budget.check_bits(left.bit_length() + right.bit_length(), "`*`")
             return
         times, repeated = (right, left) if isinstance(right, int) else (left, right)
-        if isinstance(times, int) and isinstance(repeated, (str, bytes, list, tuple)) \
-                and times > 0:
+        if isinstance(times, int) and isinstance(repeated, (str, bytes, list, tuple)) and times > 0:
             limit = budget.limits.value_size
             budget.check_size(measure(repeated, limit, budget.limits.nesting) * times, "`*`")
     elif operator == "**":
@@ -73,8 +74,9 @@ def check_printf(budget: Budget, pattern: str, arguments, what: str) -> None:
         fields += 1
         for number in (width, precision):
             if number == "*":
-                raise RenderLimitExceeded("a %-format width taken from the arguments (*) is "
-                                          "not allowed")
+                raise RenderLimitExceeded(
+                    "a %-format width taken from the arguments (*) is not allowed"
+                )
             if number:
                 budget.check_width(int(number), "a %-format width or precision")
                 widest = max(widest, int(number))
@@ -93,16 +95,19 @@ def check_format(budget: Budget, pattern: str, arguments, what: str) -> None:
             continue
         fields += 1
         if "{" in (spec or ""):
-            raise RenderLimitExceeded("a format width taken from the arguments ({...} inside "
-                                      "a format spec) is not allowed")
+            raise RenderLimitExceeded(
+                "a format width taken from the arguments ({...} inside "
+                "a format spec) is not allowed"
+            )
         for number in re.findall(r"\d+", spec or ""):
             budget.check_width(int(number), "a format width or precision")
             widest = max(widest, int(number))
     _check_formatted_size(budget, pattern, fields, widest, arguments, what)
 
 
-def _check_formatted_size(budget: Budget, pattern: str, fields: int, widest: int, arguments,
-                          what: str) -> None:
+def _check_formatted_size(
+    budget: Budget, pattern: str, fields: int, widest: int, arguments, what: str
+) -> None:
     largest = max((printed_size(budget, argument) for argument in arguments), default=0)
     budget.check_size(len(pattern) + fields * (largest + widest), what)
 
@@ -129,9 +134,11 @@ def checked_method_arguments(budget: Budget, function, args: tuple, kwargs: dict
             budget.check_width(argument, f"{name}()")
     if name == "join" and args:
         items = list(args[0])
-        budget.check_size(len(owner) * max(len(items) - 1, 0)
-                          + measure(items, budget.limits.value_size, budget.limits.nesting),
-                          "join()")
+        budget.check_size(
+            len(owner) * max(len(items) - 1, 0)
+            + measure(items, budget.limits.value_size, budget.limits.nesting),
+            "join()",
+        )
         return (items, *args[1:])
     if name == "replace" and len(args) >= 2:
         count = args[2] if len(args) > 2 else kwargs.get("count", -1)
@@ -173,16 +180,20 @@ def _format_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
 
 def _replace_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
     if len(args) >= 2:
-        _check_replace(budget, str(value), args[0], args[1],
-                       _argument(args, kwargs, 2, "count"), what)
+        _check_replace(
+            budget, str(value), args[0], args[1], _argument(args, kwargs, 2, "count"), what
+        )
     return value
 
 
 def _join_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
     items = list(value)  # joined as listed here, so that what is measured is what is joined
     separator = str(_argument(args, kwargs, 0, "d", ""))
-    budget.check_size(len(separator) * max(len(items) - 1, 0)
-                      + measure(items, budget.limits.value_size, budget.limits.nesting), what)
+    budget.check_size(
+        len(separator) * max(len(items) - 1, 0)
+        + measure(items, budget.limits.value_size, budget.limits.nesting),
+        what,
+    )
     return items
 
 
@@ -208,8 +219,9 @@ def _wordwrap_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str
 
 def _urlize_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
     # Each link repeats its address and adds the given target, rel...: at most this much.
-    added = sum(len(argument) for argument in (*args, *kwargs.values())
-                if isinstance(argument, str))
+    added = sum(
+        len(argument) for argument in (*args, *kwargs.values()) if isinstance(argument, str)
+    )
     budget.check_size(len(str(value)) * (2 + added), what)
     return value
 
@@ -221,6 +233,12 @@ def _sum_filter(budget: Budget, value, args: tuple, kwargs: dict, what: str):
     return value
 
 
-_FILTER_CHECKS = {"format": _format_filter, "replace": _replace_filter, "join": _join_filter,
-                  "indent": _indent_filter, "wordwrap": _wordwrap_filter,
-                  "urlize": _urlize_filter, "sum": _sum_filter}
+_FILTER_CHECKS = {
+    "format": _format_filter,
+    "replace": _replace_filter,
+    "join": _join_filter,
+    "indent": _indent_filter,
+    "wordwrap": _wordwrap_filter,
+    "urlize": _urlize_filter,
+    "sum": _sum_filter,
+}

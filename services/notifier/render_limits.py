@@ -7,6 +7,7 @@ sandbox (bounded_sandbox.py, render_checks.py) asks it before and after each ste
 cost much, and any limit passed raises `RenderLimitExceeded` with what was passed, so the
 message fails alone.
 """
+
 from __future__ import annotations
 
 import time
@@ -85,17 +86,20 @@ class Budget:
         if self._steps > self.limits.steps:
             raise RenderLimitExceeded(
                 f"the template takes more than {self.limits.steps:,} steps (loop turns, calls, "
-                "filters, operations); at most that many are allowed")
+                "filters, operations); at most that many are allowed"
+            )
         if time.thread_time() > self._deadline:
             raise RenderTooSlow(
-                f"the template takes longer than {self.limits.seconds:g} s to render")
+                f"the template takes longer than {self.limits.seconds:g} s to render"
+            )
 
     def charge_output(self, text):
         self.tick()
         self._written += len(text)
         if self._written > self.limits.output_chars:
-            raise RenderLimitExceeded(f"the template writes more than "
-                                      f"{self.limits.output_chars:,} characters")
+            raise RenderLimitExceeded(
+                f"the template writes more than {self.limits.output_chars:,} characters"
+            )
         return text
 
     def check_value(self, value, what: str):
@@ -111,19 +115,26 @@ class Budget:
             self.refuse_size(what)
 
     def refuse_size(self, what: str) -> None:
-        raise RenderLimitExceeded(f"{what} would make a value of more than "
-                                  f"{self.limits.value_size:,} characters or items")
+        raise RenderLimitExceeded(
+            f"{what} would make a value of more than {self.limits.value_size:,} characters or items"
+        )
 
     def check_bits(self, bits: int, what: str) -> None:
         if bits > self.limits.number_bits:
-            raise RenderLimitExceeded(f"{what} would make a number of more than "
-                                      f"{self.limits.number_bits} bits")
+            raise RenderLimitExceeded(
+                f"{what} would make a number of more than {self.limits.number_bits} bits"
+            )
 
     def check_width(self, number, what: str) -> None:
-        if isinstance(number, int) and not isinstance(number, bool) \
-                and abs(number) > self.limits.width:
-            raise RenderLimitExceeded(f"{what} was given {number:,}; widths and counts given "
-                                      f"to filters and methods are at most {self.limits.width:,}")
+        if (
+            isinstance(number, int)
+            and not isinstance(number, bool)
+            and abs(number) > self.limits.width
+        ):
+            raise RenderLimitExceeded(
+                f"{what} was given {number:,}; widths and counts given "
+                f"to filters and methods are at most {self.limits.width:,}"
+            )
 
     @contextmanager
     def nested_call(self):
@@ -132,7 +143,8 @@ class Budget:
             if self._depth > self.limits.call_depth:
                 raise RenderLimitExceeded(
                     f"calls nest more than {self.limits.call_depth} deep (a macro that calls "
-                    "itself without end?)")
+                    "itself without end?)"
+                )
             yield
         finally:
             self._depth -= 1

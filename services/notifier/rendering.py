@@ -6,6 +6,7 @@ and anything a template does wrong (bad syntax, a variable used that is not ther
 that fails, a limit passed) becomes `TemplateFailed` with the template and the reason, never
 an exception from deeper down.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,8 +16,13 @@ from dataclasses import dataclass
 from jinja2 import Template
 
 from notifier.bounded_sandbox import BoundedSandbox
-from notifier.render_limits import (Budget, RenderLimitExceeded, RenderLimits, RenderTooSlow,
-                                    spending)
+from notifier.render_limits import (
+    Budget,
+    RenderLimitExceeded,
+    RenderLimits,
+    RenderTooSlow,
+    spending,
+)
 
 # Longest subject written: mail clients show far less, and the column holds 500.
 MAX_SUBJECT_LENGTH = 250
@@ -79,14 +85,18 @@ class Renderer:
     def _render_part(self, source: TemplateSource, part: str, context: dict) -> str:
         text = source.part(part)
         if len(text) > self._limits.source_chars:
-            raise TemplateFailed(f"{_name(source)} ({part}): the template is {len(text):,} "
-                                 f"characters long; at most {self._limits.source_chars:,} are "
-                                 "compiled")
+            raise TemplateFailed(
+                f"{_name(source)} ({part}): the template is {len(text):,} "
+                f"characters long; at most {self._limits.source_chars:,} are "
+                "compiled"
+            )
         compiled_as = (part == "html", text)
         if compiled_as in self._too_slow:
-            raise TemplateFailed(f"{_name(source)} ({part}): the template took longer than "
-                                 f"{self._limits.seconds:g} s to render for an earlier message; "
-                                 "it is not rendered again until it changes")
+            raise TemplateFailed(
+                f"{_name(source)} ({part}): the template took longer than "
+                f"{self._limits.seconds:g} s to render for an earlier message; "
+                "it is not rendered again until it changes"
+            )
         try:
             template = self._compile(*compiled_as)
             # Each part its own budget; generate() hands over what is written as it is written.
@@ -97,8 +107,9 @@ class Renderer:
                 self._remember_too_slow(compiled_as)
             raise TemplateFailed(f"{_name(source)} ({part}): {exc}") from None
         except Exception as exc:  # a template may fail in any way; it must not stop the worker
-            raise TemplateFailed(f"{_name(source)} ({part}): {type(exc).__name__}: "
-                                 f"{_one_line(str(exc))}") from None
+            raise TemplateFailed(
+                f"{_name(source)} ({part}): {type(exc).__name__}: {_one_line(str(exc))}"
+            ) from None
 
     def _remember_too_slow(self, compiled_as: tuple[bool, str]) -> None:
         self._too_slow[compiled_as] = None

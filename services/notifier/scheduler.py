@@ -6,6 +6,7 @@ school's quiet hours it is logged as held until the window opens. When it opens,
 held reminders are released together: one stays as it was, several collapse into one digest.
 Both tables are claimed with claim tokens, so several workers can run this side by side.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,8 +36,13 @@ _ITEM_KINDS = {kind.template: kind.value for kind in ReminderKind}
 class Scheduler(DatabaseLoop):
     name = "scheduler"
 
-    def __init__(self, settings: Settings, config: NotifierConfig, composer: Composer,
-                 clock: Clock = system_clock):
+    def __init__(
+        self,
+        settings: Settings,
+        config: NotifierConfig,
+        composer: Composer,
+        clock: Clock = system_clock,
+    ):
         super().__init__(settings)
         self.config = config
         self.composer = composer
@@ -45,16 +51,21 @@ class Scheduler(DatabaseLoop):
 
     def round(self) -> float:
         busy = self.fire_due_reminders() + self.release_held()
-        return 0.0 if busy >= self.config.scheduler_batch_size else \
-            self.config.scheduler_idle_seconds
+        return (
+            0.0 if busy >= self.config.scheduler_batch_size else self.config.scheduler_idle_seconds
+        )
 
     # -- reminders ------------------------------------------------------------------------
 
     def fire_due_reminders(self) -> int:
         token = uuid.uuid4().hex
-        ids = reminder_store.claim_due(self.connection, token, self._clock(),
-                                       self.config.scheduler_batch_size,
-                                       self.config.claim_seconds)
+        ids = reminder_store.claim_due(
+            self.connection,
+            token,
+            self._clock(),
+            self.config.scheduler_batch_size,
+            self.config.claim_seconds,
+        )
         for reminder_id in ids:
             with db.transaction(self.connection) as cursor:
                 self._fire(cursor, reminder_id, token)
@@ -69,10 +80,21 @@ class Scheduler(DatabaseLoop):
         school = school_directory.require_school(cursor, reminder["school_id"], self._defaults)
         hold_until = quiet_until(now, school.preferences.quiet_hours, school.zone)
         kind = ReminderKind(reminder["kind"])
-        logged = self.composer.compose(cursor, school, Draft(
-            kind.template, Purpose.REMINDERS, reminder["recipient"], reminder["context"],
-            registration_id=reminder["registration_id"], reminder_id=reminder["id"],
-            dedupe_key=f"reminder:{reminder['id']}"), now, hold_until=hold_until)
+        logged = self.composer.compose(
+            cursor,
+            school,
+            Draft(
+                kind.template,
+                Purpose.REMINDERS,
+                reminder["recipient"],
+                reminder["context"],
+                registration_id=reminder["registration_id"],
+                reminder_id=reminder["id"],
+                dedupe_key=f"reminder:{reminder['id']}",
+            ),
+            now,
+            hold_until=hold_until,
+        )
         reminder_store.mark_fired(cursor, reminder["id"], logged.id, now)
         REMINDERS.labels(logged.status).inc()
 
@@ -80,12 +102,20 @@ class Scheduler(DatabaseLoop):
 
     def release_held(self) -> int:
         token = uuid.uuid4().hex
-        rows = message_log.claim_held(self.connection, token, self._clock(),
-                                      self.config.scheduler_batch_size,
-                                      self.config.claim_seconds)
+        rows = message_log.claim_held(
+            self.connection,
+            token,
+            self._clock(),
+            self.config.scheduler_batch_size,
+            self.config.claim_seconds,
+        )
         by_id = {row["id"]: row for row in rows}
-        held = [HeldMessage(row["id"], row["school_id"], row["recipient"], row["template_key"],
-                            row["context"]) for row in rows]
+        held = [
+            HeldMessage(
+                row["id"], row["school_id"], row["recipient"], row["template_key"], row["context"]
+            )
+            for row in rows
+        ]
         for release in collapse(held):
             with db.transaction(self.connection) as cursor:
                 self._release(cursor, release, by_id, token)
@@ -102,37 +132,61 @@ class Scheduler(DatabaseLoop):
             return
         digest = self._compose_digest(cursor, release, rows, now)
         for member in release.members:
-            message_log.settle_held(cursor, member.id, token, message_log.COLLAPSED, now,
-                                    collapsed_into=digest)
+            message_log.settle_held(
+                cursor, member.id, token, message_log.COLLAPSED, now, collapsed_into=digest
+            )
         RELEASES.labels("collapsed").inc(len(release.members))
 
-    def _still_wanted(self, cursor, release: Release, rows: dict[int, dict], token: str,
-                      now) -> Release | None:
+    def _still_wanted(
+        self, cursor, release: Release, rows: dict[int, dict], token: str, now
+    ) -> Release | None:
         """The members the family still wants: they may have said no while the mail was held,
         for the address or for one registration. The others are settled as suppressed."""
         wanted = []
         for member in release.members:
-            decision = decision_for(cursor, member.school_id, member.recipient,
-                                    Purpose.REMINDERS, rows[member.id]["registration_id"])
+            decision = decision_for(
+                cursor,
+                member.school_id,
+                member.recipient,
+                Purpose.REMINDERS,
+                rows[member.id]["registration_id"],
+            )
             if decision.send:
                 wanted.append(member)
                 continue
-            message_log.settle_held(cursor, member.id, token, message_log.SUPPRESSED, now,
-                                    error=decision.reason)
+            message_log.settle_held(
+                cursor, member.id, token, message_log.SUPPRESSED, now, error=decision.reason
+            )
             RELEASES.labels("suppressed").inc()
         return Release(tuple(wanted)) if wanted else None
 
     def _compose_digest(self, cursor, release: Release, rows: dict[int, dict], now) -> int:
         first = release.first
         school = school_directory.require_school(cursor, first.school_id, self._defaults)
-        items = [{**member.context, "kind": _ITEM_KINDS.get(member.template, member.template)}
-                 for member in release.members]
+        items = [
+            {**member.context, "kind": _ITEM_KINDS.get(member.template, member.template)}
+            for member in release.members
+        ]
         registrations = {rows[member.id]["registration_id"] for member in release.members}
         context = {**first.context, "items": items, "count": len(items)}
-        logged = self.composer.compose(cursor, school, Draft(
-            DIGEST_TEMPLATE, Purpose.REMINDERS, first.recipient, context,
-            registration_id=registrations.pop() if len(registrations) == 1 else None,
-            dedupe_key=f"digest:{first.id}", consent_already_checked=True), now)
-        log.info("collapsed %d held reminders for one family of school %s into message %s",
-                 len(items), school.id, logged.id)
+        logged = self.composer.compose(
+            cursor,
+            school,
+            Draft(
+                DIGEST_TEMPLATE,
+                Purpose.REMINDERS,
+                first.recipient,
+                context,
+                registration_id=registrations.pop() if len(registrations) == 1 else None,
+                dedupe_key=f"digest:{first.id}",
+                consent_already_checked=True,
+            ),
+            now,
+        )
+        log.info(
+            "collapsed %d held reminders for one family of school %s into message %s",
+            len(items),
+            school.id,
+            logged.id,
+        )
         return logged.id

@@ -1,14 +1,18 @@
 """The notifier's directory of schools (t_school), kept from school.created / school.updated,
 and each school's notice settings (t_school_notice_settings)."""
+
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 
-from notifier.domain.preferences import (SchoolPreferences, format_status_updates,
-                                         parse_status_updates)
-from notifier.domain.quiet_hours import QuietHours, UTC, school_zone
+from notifier.domain.preferences import (
+    SchoolPreferences,
+    format_status_updates,
+    parse_status_updates,
+)
+from notifier.domain.quiet_hours import UTC, QuietHours, school_zone
 from shared.events import Event
 
 log = logging.getLogger(__name__)
@@ -25,8 +29,9 @@ class SchoolNotKnown(LookupError):
     (its school.created may still be on its way)."""
 
     def __init__(self, school_id: int):
-        super().__init__(f"school {school_id} is not known to the notifier yet "
-                         "(no school.created event seen)")
+        super().__init__(
+            f"school {school_id} is not known to the notifier yet (no school.created event seen)"
+        )
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,9 @@ class School:
         try:
             return school_zone(self.timezone)
         except ValueError:
-            log.warning("school %s has an unknown time zone %r: quiet hours use UTC",
-                        self.id, self.timezone)
+            log.warning(
+                "school %s has an unknown time zone %r: quiet hours use UTC", self.id, self.timezone
+            )
             return UTC
 
 
@@ -61,13 +67,22 @@ def apply_school_event(cursor, event: Event, now: datetime) -> None:
         "currency = IF(VALUES(changed_at) >= changed_at, VALUES(currency), currency), "
         "updated_at = VALUES(updated_at), "
         "changed_at = GREATEST(changed_at, VALUES(changed_at))",
-        (int(payload["school_id"]), str(payload["name"])[:NAME_LENGTH],
-         str(payload["slug"])[:SLUG_LENGTH], str(payload["timezone"])[:TIMEZONE_LENGTH],
-         str(payload["currency"])[:CURRENCY_LENGTH], event.occurred_at, now))
+        (
+            int(payload["school_id"]),
+            str(payload["name"])[:NAME_LENGTH],
+            str(payload["slug"])[:SLUG_LENGTH],
+            str(payload["timezone"])[:TIMEZONE_LENGTH],
+            str(payload["currency"])[:CURRENCY_LENGTH],
+            event.occurred_at,
+            now,
+        ),
+    )
 
 
-_SETTINGS = ("quiet_hours_start, quiet_hours_end, status_updates, reminders_enabled, "
-             "needs_info_reminder_hours, invoice_reminder_hours")
+_SETTINGS = (
+    "quiet_hours_start, quiet_hours_end, status_updates, reminders_enabled, "
+    "needs_info_reminder_hours, invoice_reminder_hours"
+)
 
 
 def find_school(cursor, school_id: int, defaults: SchoolPreferences) -> School | None:
@@ -78,13 +93,20 @@ def find_school(cursor, school_id: int, defaults: SchoolPreferences) -> School |
         "n.needs_info_reminder_hours, n.invoice_reminder_hours, EXISTS (SELECT 1 FROM "
         "t_message_template t WHERE t.school_id = s.school_id) AS has_own_templates "
         "FROM t_school s LEFT JOIN t_school_notice_settings n ON n.school_id = s.school_id "
-        "WHERE s.school_id = %s", (school_id,))
+        "WHERE s.school_id = %s",
+        (school_id,),
+    )
     row = cursor.fetchone()
     if row is None:
         return None
-    return School(row["school_id"], row["name"], row["timezone"], row["currency"],
-                  _preferences(row) if row["has_settings"] else defaults,
-                  bool(row["has_own_templates"]))
+    return School(
+        row["school_id"],
+        row["name"],
+        row["timezone"],
+        row["currency"],
+        _preferences(row) if row["has_settings"] else defaults,
+        bool(row["has_own_templates"]),
+    )
 
 
 def require_school(cursor, school_id: int, defaults: SchoolPreferences) -> School:
@@ -96,8 +118,9 @@ def require_school(cursor, school_id: int, defaults: SchoolPreferences) -> Schoo
 
 def preferences(cursor, school_id: int, defaults: SchoolPreferences) -> SchoolPreferences:
     """The school's settings, or `defaults` while it has chosen none."""
-    cursor.execute(f"SELECT {_SETTINGS} FROM t_school_notice_settings WHERE school_id = %s",
-                   (school_id,))
+    cursor.execute(
+        f"SELECT {_SETTINGS} FROM t_school_notice_settings WHERE school_id = %s", (school_id,)
+    )
     row = cursor.fetchone()
     return defaults if row is None else _preferences(row)
 
@@ -108,14 +131,20 @@ def _preferences(row: dict) -> SchoolPreferences:
         needs_info_reminder_after=timedelta(hours=row["needs_info_reminder_hours"]),
         invoice_reminder_after=timedelta(hours=row["invoice_reminder_hours"]),
         reminders_enabled=bool(row["reminders_enabled"]),
-        status_updates=parse_status_updates(row["status_updates"]))
+        status_updates=parse_status_updates(row["status_updates"]),
+    )
 
 
 def save_preferences(cursor, school_id: int, chosen: SchoolPreferences, now: datetime) -> None:
-    values = (chosen.quiet_hours.start, chosen.quiet_hours.end,
-              format_status_updates(chosen.status_updates), chosen.reminders_enabled,
-              _hours(chosen.needs_info_reminder_after), _hours(chosen.invoice_reminder_after),
-              now)
+    values = (
+        chosen.quiet_hours.start,
+        chosen.quiet_hours.end,
+        format_status_updates(chosen.status_updates),
+        chosen.reminders_enabled,
+        _hours(chosen.needs_info_reminder_after),
+        _hours(chosen.invoice_reminder_after),
+        now,
+    )
     cursor.execute(
         "INSERT INTO t_school_notice_settings (school_id, quiet_hours_start, quiet_hours_end, "
         "status_updates, reminders_enabled, needs_info_reminder_hours, invoice_reminder_hours, "
@@ -125,7 +154,9 @@ def save_preferences(cursor, school_id: int, chosen: SchoolPreferences, now: dat
         "reminders_enabled = VALUES(reminders_enabled), "
         "needs_info_reminder_hours = VALUES(needs_info_reminder_hours), "
         "invoice_reminder_hours = VALUES(invoice_reminder_hours), "
-        "updated_at = VALUES(updated_at)", (school_id, *values))
+        "updated_at = VALUES(updated_at)",
+        (school_id, *values),
+    )
 
 
 def school_name(cursor, school_id: int) -> str | None:
@@ -144,4 +175,3 @@ def _time(value) -> time:
 
 def _hours(span: timedelta) -> int:
     return int(span.total_seconds() // 3600)
-

@@ -6,6 +6,7 @@ SMTP server accepted each message. If the sender dies between the server's accep
 mark, the claim expires (claim_seconds) and another round sends the message again, with the
 same Message-ID: at least once on the wire, once as the recipient's mail system sees it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,8 +24,8 @@ from notifier.loops import DatabaseLoop
 from notifier.message_links import MessageLinks
 from notifier.metrics import DELIVERIES, SMTP_SECONDS
 from notifier.smtp_sender import PermanentFailure, SmtpSender, TemporaryFailure
-from shared.config import Settings
 from shared.backoff import Backoff
+from shared.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,15 @@ AfterAccept = Callable[[dict], None]
 class Sender(DatabaseLoop):
     name = "sender"
 
-    def __init__(self, settings: Settings, config: NotifierConfig, smtp: SmtpSender,
-                 links: MessageLinks, clock: Clock = system_clock,
-                 after_accept: AfterAccept | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        config: NotifierConfig,
+        smtp: SmtpSender,
+        links: MessageLinks,
+        clock: Clock = system_clock,
+        after_accept: AfterAccept | None = None,
+    ):
         super().__init__(settings)
         self.config = config
         self.smtp = smtp
@@ -62,16 +69,22 @@ class Sender(DatabaseLoop):
     def send_batch(self) -> tuple[int, bool]:
         """Claim and send one batch; returns (messages tried, whether the server was down)."""
         token = uuid.uuid4().hex
-        rows = message_log.claim_queued(self.connection, token, self._clock(),
-                                        self.config.send_batch_size, self.config.claim_seconds)
+        rows = message_log.claim_queued(
+            self.connection,
+            token,
+            self._clock(),
+            self.config.send_batch_size,
+            self.config.claim_seconds,
+        )
         accepted: list[int] = []
         try:
             for index, row in enumerate(rows):
                 if self._deliver(row, token):
                     accepted.append(row["id"])
                 elif self._server_down:
-                    message_log.release_untried(self.connection,
-                                                [r["id"] for r in rows[index + 1:]], token)
+                    message_log.release_untried(
+                        self.connection, [r["id"] for r in rows[index + 1 :]], token
+                    )
                     return index + 1, True
             return len(rows), False
         finally:
@@ -82,9 +95,12 @@ class Sender(DatabaseLoop):
         self._server_down = False
         try:
             # The bearer links are signed here, into the e-mail only: the log keeps placeholders.
-            data = build_email(self._links.filled(row), self.settings.mail_from,
-                               self._links.unsubscribe_url(row["school_id"], row["recipient"]),
-                               self._clock())
+            data = build_email(
+                self._links.filled(row),
+                self.settings.mail_from,
+                self._links.unsubscribe_url(row["school_id"], row["recipient"]),
+                self._clock(),
+            )
         except (ValueError, TypeError) as exc:  # a header the e-mail library refuses
             self._fail(row, token, f"cannot build the e-mail: {exc}")
             return False
@@ -110,13 +126,28 @@ class Sender(DatabaseLoop):
         if may_give_up and out_of_attempts(attempt, self.config.send_attempts):
             self._fail(row, token, f"gave up after {attempt} attempts: {reason}")
             return
-        wait = retry_delay(attempt, timedelta(seconds=self.config.retry_first_seconds),
-                           timedelta(seconds=self.config.retry_max_seconds))
+        wait = retry_delay(
+            attempt,
+            timedelta(seconds=self.config.retry_first_seconds),
+            timedelta(seconds=self.config.retry_max_seconds),
+        )
         now = self._clock()
-        log.warning("message %s to school %s: attempt %d failed, retrying in %s: %s",
-                    row["id"], row["school_id"], attempt, wait, reason)
-        message_log.mark_retry(self.connection, row["id"], token,
-                               f"attempt {attempt} failed, will retry: {reason}", now + wait, now)
+        log.warning(
+            "message %s to school %s: attempt %d failed, retrying in %s: %s",
+            row["id"],
+            row["school_id"],
+            attempt,
+            wait,
+            reason,
+        )
+        message_log.mark_retry(
+            self.connection,
+            row["id"],
+            token,
+            f"attempt {attempt} failed, will retry: {reason}",
+            now + wait,
+            now,
+        )
         DELIVERIES.labels("retried").inc()
 
     def _fail(self, row: dict, token: str, reason: str) -> None:

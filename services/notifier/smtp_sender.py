@@ -8,6 +8,7 @@ Failures come out as two kinds: `TemporaryFailure` (4xx, the server cannot be re
 cannot be talked to safely: try again later) and `PermanentFailure` (5xx: this message will
 never be accepted). Neither carries the password, which is never logged.
 """
+
 from __future__ import annotations
 
 import logging
@@ -69,15 +70,17 @@ class SmtpSender:
         except smtplib.SMTPServerDisconnected:
             self.close()
             if not reused:
-                raise TemporaryFailure(f"{self.server} closed the connection",
-                                       server_down=True) from None
+                raise TemporaryFailure(
+                    f"{self.server} closed the connection", server_down=True
+                ) from None
             # A kept connection the server had closed while idle: one fresh try.
             try:
                 self._send_once(envelope_from, recipient, data)
             except smtplib.SMTPServerDisconnected:
                 self.close()
-                raise TemporaryFailure(f"{self.server} closed the connection",
-                                       server_down=True) from None
+                raise TemporaryFailure(
+                    f"{self.server} closed the connection", server_down=True
+                ) from None
 
     def _send_once(self, envelope_from: str, recipient: str, data: bytes) -> None:
         client = self._connected()
@@ -93,8 +96,9 @@ class SmtpSender:
             raise _failure(exc.smtp_code, f"{exc.smtp_code} {_text(exc.smtp_error)}") from None
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
-            raise TemporaryFailure(f"{self.server}: {type(exc).__name__}: {exc}",
-                                   server_down=True) from None
+            raise TemporaryFailure(
+                f"{self.server}: {type(exc).__name__}: {exc}", server_down=True
+            ) from None
 
     def _connected(self) -> smtplib.SMTP:
         if self._client is not None:
@@ -113,8 +117,9 @@ class SmtpSender:
         """A connection ready for MAIL FROM: TLS and login as the URL demands."""
         server = self._server
         if server.implicit_tls:
-            client = smtplib.SMTP_SSL(server.host, server.port, timeout=self._timeout,
-                                      context=self._tls)
+            client = smtplib.SMTP_SSL(
+                server.host, server.port, timeout=self._timeout, context=self._tls
+            )
         else:
             client = smtplib.SMTP(server.host, server.port, timeout=self._timeout)
         try:
@@ -123,8 +128,10 @@ class SmtpSender:
             if server.user:
                 if not encrypted and not server.plaintext_auth:
                     # Only reached with starttls=opportunistic: "required" refused earlier.
-                    raise UnsafeServer(f"{self.server} offers no STARTTLS: the password is "
-                                       f"not sent without TLS", "no_starttls")
+                    raise UnsafeServer(
+                        f"{self.server} offers no STARTTLS: the password is not sent without TLS",
+                        "no_starttls",
+                    )
                 self._log_in(client)
         except BaseException:
             client.close()
@@ -143,15 +150,18 @@ class SmtpSender:
             return False
         if not client.has_extn("starttls"):
             if self._server.starttls == "required":
-                raise UnsafeServer(f"{self.server} offers no STARTTLS, which "
-                                   f"EDQUILL_SMTP_URL requires (starttls=required)",
-                                   "no_starttls")
+                raise UnsafeServer(
+                    f"{self.server} offers no STARTTLS, which "
+                    f"EDQUILL_SMTP_URL requires (starttls=required)",
+                    "no_starttls",
+                )
             return False
         try:
             client.starttls(context=self._tls)
         except smtplib.SMTPResponseException as exc:
-            raise UnsafeServer(f"{self.server} refused STARTTLS: {exc.smtp_code} "
-                               f"{_text(exc.smtp_error)}", "tls") from None
+            raise UnsafeServer(
+                f"{self.server} refused STARTTLS: {exc.smtp_code} {_text(exc.smtp_error)}", "tls"
+            ) from None
         client.ehlo()
         return True
 
@@ -174,8 +184,9 @@ def _tls_context(server: SmtpServer) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=server.cafile)
     except (OSError, ssl.SSLError) as exc:
-        raise ConfigError(f"EDQUILL_SMTP_URL cafile= {server.cafile!r} holds no usable "
-                          f"certificate: {exc}") from None
+        raise ConfigError(
+            f"EDQUILL_SMTP_URL cafile= {server.cafile!r} holds no usable certificate: {exc}"
+        ) from None
 
 
 def _connection_failure(exc: Exception, server: str) -> TemporaryFailure:
@@ -183,15 +194,16 @@ def _connection_failure(exc: Exception, server: str) -> TemporaryFailure:
     if isinstance(exc, UnsafeServer):
         return exc
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return UnsafeServer(f"{server}: TLS certificate not trusted: {exc.verify_message}",
-                            "certificate")
+        return UnsafeServer(
+            f"{server}: TLS certificate not trusted: {exc.verify_message}", "certificate"
+        )
     if isinstance(exc, ssl.SSLError):
         return UnsafeServer(f"{server}: TLS failed: {exc.reason or exc}", "tls")
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return UnsafeServer(f"{server} refused our login: {exc.smtp_code} "
-                            f"{_text(exc.smtp_error)}", "auth")
-    return TemporaryFailure(f"cannot reach {server}: {type(exc).__name__}: {exc}",
-                            server_down=True)
+        return UnsafeServer(
+            f"{server} refused our login: {exc.smtp_code} {_text(exc.smtp_error)}", "auth"
+        )
+    return TemporaryFailure(f"cannot reach {server}: {type(exc).__name__}: {exc}", server_down=True)
 
 
 def _failure(code: int | None, reason: str) -> Exception:

@@ -1,6 +1,7 @@
 """A school's templates as the admin API sees them: the effective wording of each key, and
 changing it (checked against the template's sample variables first) or going back to the
 default."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,13 +9,18 @@ from datetime import datetime
 from notifier.domain.templates import TEMPLATES, TemplateInfo
 from notifier.rendering import Renderer, TemplateSource
 from notifier.template_store import TemplateStore
-from shared.web import ApiError, NotFound
+from shared.errors import NotFound
+from shared.web import ApiError
 
 
 class TemplateRejected(ApiError):
     def __init__(self, problems: dict[str, str]):
-        super().__init__(422, "template_invalid", "the template does not render",
-                         {"fields": {part: [problem] for part, problem in problems.items()}})
+        super().__init__(
+            422,
+            "template_invalid",
+            "the template does not render",
+            {"fields": {part: [problem] for part, problem in problems.items()}},
+        )
 
 
 def known(key: str) -> TemplateInfo:
@@ -26,10 +32,16 @@ def known(key: str) -> TemplateInfo:
 
 def summaries(store: TemplateStore, cursor, school_id: int) -> list[dict]:
     own = store.school_templates(cursor, school_id)
-    return [{"key": info.key, "purpose": info.purpose.value, "description": info.description,
-             "origin": "school" if info.key in own else "default",
-             "updated_at": own[info.key]["updated_at"] if info.key in own else None}
-            for info in TEMPLATES.values()]
+    return [
+        {
+            "key": info.key,
+            "purpose": info.purpose.value,
+            "description": info.description,
+            "origin": "school" if info.key in own else "default",
+            "updated_at": own[info.key]["updated_at"] if info.key in own else None,
+        }
+        for info in TEMPLATES.values()
+    ]
 
 
 def effective(store: TemplateStore, cursor, school_id: int, key: str) -> dict:
@@ -39,14 +51,30 @@ def effective(store: TemplateStore, cursor, school_id: int, key: str) -> dict:
         source = TemplateSource(key, own["subject"], own["body_text"], own["body_html"], "school")
     else:
         source = store.defaults[key]
-    return {"key": key, "purpose": info.purpose.value, "description": info.description,
-            "origin": source.origin, "subject": source.subject, "text": source.text,
-            "html": source.html, "updated_at": own["updated_at"] if own else None,
-            "variables": sorted(info.sample)}
+    return {
+        "key": key,
+        "purpose": info.purpose.value,
+        "description": info.description,
+        "origin": source.origin,
+        "subject": source.subject,
+        "text": source.text,
+        "html": source.html,
+        "updated_at": own["updated_at"] if own else None,
+        "variables": sorted(info.sample),
+    }
 
 
-def replace_template(store: TemplateStore, renderer: Renderer, cursor, school_id: int,
-                     key: str, subject: str, text: str, html: str, now: datetime) -> None:
+def replace_template(
+    store: TemplateStore,
+    renderer: Renderer,
+    cursor,
+    school_id: int,
+    key: str,
+    subject: str,
+    text: str,
+    html: str,
+    now: datetime,
+) -> None:
     info = known(key)
     source = TemplateSource(key, subject, text, html, "school")
     problems = renderer.check(source, info.sample)

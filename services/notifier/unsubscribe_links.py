@@ -1,6 +1,7 @@
 """Signed unsubscribe links: the token names the school and the address, and only a holder
 of EDQUILL_SECRET_KEY can make one. No expiry: an unsubscribe link must keep working, across
 key rotations too, as long as the old key stays in EDQUILL_SECRET_KEY_PREVIOUS."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,8 +1,9 @@
 """Composition root of a relay process: settings and options in, a ready Relay out."""
+
 from __future__ import annotations
 
-import socket
 import os
+import socket
 
 from outbox_relay.config import RelayOptions
 from outbox_relay.publisher import ConfirmingPublisher

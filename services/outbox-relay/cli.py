@@ -1,4 +1,5 @@
 """`edquill outbox ...`: the relay worker and the operators' outbox commands."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,12 @@ def _knob_option(name: str, kind, help: str):
     """A flag over EDQUILL_RELAY_<NAME>: unset, the variable (or the default) holds."""
     low, high = LIMITS[name]
     default = getattr(RelayOptions(), name)
-    return click.option(f"--{name.replace('_', '-')}", default=None, type=kind(low, high),
-                        help=f"{help} [default: {default}; EDQUILL_RELAY_{name.upper()}]")
+    return click.option(
+        f"--{name.replace('_', '-')}",
+        default=None,
+        type=kind(low, high),
+        help=f"{help} [default: {default}; EDQUILL_RELAY_{name.upper()}]",
+    )
 
 
 def _relay(settings: Settings, **flags) -> Relay:
@@ -38,17 +43,33 @@ def _relay(settings: Settings, **flags) -> Relay:
     return bootstrap(settings, RelayOptions.from_env().overridden(**flags))
 
 
-outbox.add_command(worker_command(_relay, help="Publish outbox events to RabbitMQ until "
-                                               "SIGTERM or SIGINT.", options=[
-    _knob_option("batch_size", click.IntRange, "Most events claimed and published in one batch."),
-    _knob_option("sleep_ms", click.IntRange,
-                 "Longest idle pause between polls; polling is immediate while there is work."),
-    _knob_option("lease_seconds", click.FloatRange,
-                 "How long a partition stays with a relay that stops renewing it (a crash)."),
-    _knob_option("max_attempts", click.IntRange,
-                 "Publishes refused as unroutable after which an event is parked as dead "
-                 "(an outage or a nack costs no attempt)."),
-]))
+outbox.add_command(
+    worker_command(
+        _relay,
+        help="Publish outbox events to RabbitMQ until SIGTERM or SIGINT.",
+        options=[
+            _knob_option(
+                "batch_size", click.IntRange, "Most events claimed and published in one batch."
+            ),
+            _knob_option(
+                "sleep_ms",
+                click.IntRange,
+                "Longest idle pause between polls; polling is immediate while there is work.",
+            ),
+            _knob_option(
+                "lease_seconds",
+                click.FloatRange,
+                "How long a partition stays with a relay that stops renewing it (a crash).",
+            ),
+            _knob_option(
+                "max_attempts",
+                click.IntRange,
+                "Publishes refused as unroutable after which an event is parked as dead "
+                "(an outage or a nack costs no attempt).",
+            ),
+        ],
+    )
+)
 
 
 def _store(settings: Settings):
@@ -56,8 +77,13 @@ def _store(settings: Settings):
 
 
 @outbox.command("status")
-@click.option("--lease-seconds", default=15.0, show_default=True, type=click.FloatRange(1, 3600),
-              help="Claims older than this count as stuck.")
+@click.option(
+    "--lease-seconds",
+    default=15.0,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    help="Claims older than this count as stuck.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
 def status(settings: Settings, lease_seconds: float, as_json: bool) -> None:
@@ -101,33 +127,44 @@ def dead_list(settings: Settings, limit: int) -> None:
     """List dead events with their last error, oldest first, and how many events of the same
     registration each one holds back."""
     for event in _store(settings).dead_events(limit):
-        click.echo(f"{event['event_id']}  {event['event_type']:<24} school={event['school_id']} "
-                   f"aggregate={event['aggregate_id']} attempts={event['attempts']} "
-                   f"holding={event['holding']} "
-                   f"dead_at={event['dead_at']:%Y-%m-%dT%H:%M:%SZ}  {event['last_error']}")
+        click.echo(
+            f"{event['event_id']}  {event['event_type']:<24} school={event['school_id']} "
+            f"aggregate={event['aggregate_id']} attempts={event['attempts']} "
+            f"holding={event['holding']} "
+            f"dead_at={event['dead_at']:%Y-%m-%dT%H:%M:%SZ}  {event['last_error']}"
+        )
 
 
 @dead.command("replay")
 @click.argument("event_ids", nargs=-1)
-@click.option("--event-id", "named", multiple=True,
-              help="A dead event to replay (repeat for several; also accepted as arguments).")
+@click.option(
+    "--event-id",
+    "named",
+    multiple=True,
+    help="A dead event to replay (repeat for several; also accepted as arguments).",
+)
 @click.option("--all", "replay_all", is_flag=True, help="Replay every dead event.")
 @click.pass_obj
-def dead_replay(settings: Settings, event_ids: tuple[str, ...], named: tuple[str, ...],
-                replay_all: bool) -> None:
+def dead_replay(
+    settings: Settings, event_ids: tuple[str, ...], named: tuple[str, ...], replay_all: bool
+) -> None:
     """Put dead events back in line for the relays, and release the events held behind them:
     each registration's events then go out in their order, the replayed one first."""
     chosen = list(event_ids + named)
     if bool(chosen) == replay_all:
         raise click.UsageError("name dead events with --event-id, or pass --all (not both)")
-    count = _settle_dead(settings,
-                         lambda store: store.replay_dead(None if replay_all else chosen))
+    count = _settle_dead(settings, lambda store: store.replay_dead(None if replay_all else chosen))
     click.echo(f"replayed {count} dead events")
 
 
 @dead.command("skip")
-@click.option("--event-id", "named", multiple=True, required=True,
-              help="A dead event to give up on (repeat for several).")
+@click.option(
+    "--event-id",
+    "named",
+    multiple=True,
+    required=True,
+    help="A dead event to give up on (repeat for several).",
+)
 @click.pass_obj
 def dead_skip(settings: Settings, named: tuple[str, ...]) -> None:
     """Give up on dead events: they are never published (marked skipped, the error kept), and
@@ -140,5 +177,4 @@ def _settle_dead(settings: Settings, change: Callable[[OutboxStore], int]) -> in
     try:
         return change(_store(settings))
     except NotDead as exc:
-        raise click.ClickException(f"{exc}; nothing was changed (see `outbox dead list`)"
-                                   ) from None
+        raise click.ClickException(f"{exc}; nothing was changed (see `outbox dead list`)") from None

@@ -4,6 +4,7 @@ Each field may be set with EDQUILL_RELAY_<FIELD NAME IN CAPITALS>; a flag of
 `edquill outbox worker` overrides its variable. A bad value stops the process at start with
 the variable's name.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -58,13 +59,15 @@ class RelayOptions:
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             if not low <= value <= high:
-                raise ConfigError(f"{PREFIX}{name.upper()} must be between {low} and {high}, "
-                                  f"got {value}")
+                raise ConfigError(
+                    f"{PREFIX}{name.upper()} must be between {low} and {high}, got {value}"
+                )
 
     def overridden(self, **flags) -> "RelayOptions":
         """These options with every flag given (not None) in place of its variable."""
-        options = replace(self, **{name: value for name, value in flags.items()
-                                   if value is not None})
+        options = replace(
+            self, **{name: value for name, value in flags.items() if value is not None}
+        )
         options.validate()
         return options
 

@@ -5,6 +5,7 @@ at a time. Relays announce themselves with a heartbeat, and each one keeps a fai
 partitions: it gives back extras when another relay appears and takes over partitions whose
 lease ran out (a relay that was killed). Leases are renewed well before they expire.
 """
+
 from __future__ import annotations
 
 import time
@@ -46,33 +47,40 @@ class PartitionLeases:
             cursor.execute(
                 "INSERT INTO t_outbox_relay (relay_id, started_at, heartbeat_at) "
                 "VALUES (%s, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)) "
-                "ON DUPLICATE KEY UPDATE heartbeat_at = UTC_TIMESTAMP(6)", (self._relay_id,))
+                "ON DUPLICATE KEY UPDATE heartbeat_at = UTC_TIMESTAMP(6)",
+                (self._relay_id,),
+            )
             cursor.execute(
                 "UPDATE t_outbox_partition_lease SET lease_until = "
                 "UTC_TIMESTAMP(6) + INTERVAL %s MICROSECOND WHERE owner = %s",
-                (self._lease_us, self._relay_id))
+                (self._lease_us, self._relay_id),
+            )
             cursor.execute(
                 "SELECT COUNT(*) AS live FROM t_outbox_relay "
                 "WHERE heartbeat_at > UTC_TIMESTAMP(6) - INTERVAL %s MICROSECOND",
-                (self._lease_us,))
+                (self._lease_us,),
+            )
             share = fair_share(PARTITIONS, cursor.fetchone()["live"])
             owned = self._owned(cursor)
             if len(owned) > share:
                 cursor.execute(
                     "UPDATE t_outbox_partition_lease SET owner = NULL, lease_until = NULL "
                     "WHERE owner = %s AND partition_no IN %s",
-                    (self._relay_id, list(owned[share:])))
+                    (self._relay_id, list(owned[share:])),
+                )
             elif len(owned) < share:
                 cursor.execute(
                     "UPDATE t_outbox_partition_lease SET owner = %s, "
                     "lease_until = UTC_TIMESTAMP(6) + INTERVAL %s MICROSECOND "
                     "WHERE owner IS NULL OR lease_until IS NULL OR lease_until < UTC_TIMESTAMP(6) "
                     "ORDER BY partition_no LIMIT %s",
-                    (self._relay_id, self._lease_us, share - len(owned)))
+                    (self._relay_id, self._lease_us, share - len(owned)),
+                )
             self.owned = self._owned(cursor)
             # Relays gone for a day are forgotten; their rows only count live relays anyway.
-            cursor.execute("DELETE FROM t_outbox_relay "
-                           "WHERE heartbeat_at < UTC_TIMESTAMP(6) - INTERVAL 1 DAY")
+            cursor.execute(
+                "DELETE FROM t_outbox_relay WHERE heartbeat_at < UTC_TIMESTAMP(6) - INTERVAL 1 DAY"
+            )
         # Measured from before the renewal, so our view expires no later than the lease does.
         self._valid_until = started + self._lease_seconds * 0.9
         self._next_renewal = started + self._renew_every
@@ -80,13 +88,18 @@ class PartitionLeases:
     def release_all(self) -> None:
         """Give every partition back and leave (a graceful stop)."""
         with self._connection.cursor() as cursor:
-            cursor.execute("UPDATE t_outbox_partition_lease SET owner = NULL, lease_until = NULL "
-                           "WHERE owner = %s", (self._relay_id,))
+            cursor.execute(
+                "UPDATE t_outbox_partition_lease SET owner = NULL, lease_until = NULL "
+                "WHERE owner = %s",
+                (self._relay_id,),
+            )
             cursor.execute("DELETE FROM t_outbox_relay WHERE relay_id = %s", (self._relay_id,))
         self.owned = ()
 
     def _owned(self, cursor) -> tuple[int, ...]:
         cursor.execute(
             "SELECT partition_no FROM t_outbox_partition_lease WHERE owner = %s "
-            "AND lease_until > UTC_TIMESTAMP(6) ORDER BY partition_no", (self._relay_id,))
+            "AND lease_until > UTC_TIMESTAMP(6) ORDER BY partition_no",
+            (self._relay_id,),
+        )
         return tuple(record["partition_no"] for record in cursor.fetchall())

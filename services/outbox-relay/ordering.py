@@ -8,6 +8,7 @@ Dead events are not in the head; the store names, per aggregate, the first one s
 Every later event of that aggregate is held back behind it until an operator replays or skips
 it, so a consumer never sees a registration's events with one missing in between.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,8 +41,12 @@ class OutboxRow:
         return (self.aggregate_type, self.aggregate_id)
 
 
-def publishable(head: Iterable[OutboxRow], now: datetime, limit: int,
-                in_flight: Collection[tuple[str, int]] = ()) -> list[OutboxRow]:
+def publishable(
+    head: Iterable[OutboxRow],
+    now: datetime,
+    limit: int,
+    in_flight: Collection[tuple[str, int]] = (),
+) -> list[OutboxRow]:
     """The rows to publish in this batch, in id order.
 
     A row waiting out its retry delay holds back every later row of its aggregate. At most one
@@ -63,8 +68,10 @@ def publishable(head: Iterable[OutboxRow], now: datetime, limit: int,
     return chosen
 
 
-def held_behind_dead(head: Iterable[OutboxRow], first_dead: Mapping[tuple[str, int], int],
-                     ) -> tuple[list[OutboxRow], list[OutboxRow]]:
+def held_behind_dead(
+    head: Iterable[OutboxRow],
+    first_dead: Mapping[tuple[str, int], int],
+) -> tuple[list[OutboxRow], list[OutboxRow]]:
     """Split the head into (free, held): held are the rows that come after a dead event of
     their aggregate (`first_dead` maps an aggregate to the id of its first dead row)."""
     free: list[OutboxRow] = []

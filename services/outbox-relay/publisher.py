@@ -5,6 +5,7 @@ pika's BlockingChannel waits for each confirm before the next publish: one broke
 written at once, and the loop runs until every message is acked, nacked or returned
 (`mandatory`, so a message no queue is bound for comes back instead of vanishing).
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,10 +39,11 @@ class BatchOutcome:
     a quorum queue without its majority), and no answer means the connection was lost: both
     are the broker's state, not the event's, and cost the event no attempt.
     """
+
     confirmed: list[str] = field(default_factory=list)
-    refused: dict[str, str] = field(default_factory=dict)      # message_id -> why
+    refused: dict[str, str] = field(default_factory=dict)  # message_id -> why
     nacked: list[str] = field(default_factory=list)
-    unconfirmed: list[str] = field(default_factory=list)     # no answer: connection lost
+    unconfirmed: list[str] = field(default_factory=list)  # no answer: connection lost
 
 
 class ConfirmingPublisher:
@@ -111,9 +113,14 @@ class ConfirmingPublisher:
         self._channel = channel
         channel.add_on_close_callback(self._on_channel_closed)
         channel.add_on_return_callback(self._on_return)
-        channel.exchange_declare(exchange=self._exchange, exchange_type="topic", durable=True,
-                                 callback=lambda _frame: channel.confirm_delivery(
-                                     self._on_confirm, callback=self._on_confirm_mode))
+        channel.exchange_declare(
+            exchange=self._exchange,
+            exchange_type="topic",
+            durable=True,
+            callback=lambda _frame: channel.confirm_delivery(
+                self._on_confirm, callback=self._on_confirm_mode
+            ),
+        )
 
     def _on_confirm_mode(self, _frame) -> None:
         self._delivery_tag = 0
@@ -180,7 +187,8 @@ class ConfirmingPublisher:
     def _on_return(self, _channel, method, properties, _body) -> None:
         self._returned[properties.message_id] = (
             f"unroutable: {method.reply_code} {method.reply_text} "
-            f"(routing key {method.routing_key!r})")
+            f"(routing key {method.routing_key!r})"
+        )
 
     def _on_confirm(self, frame) -> None:
         method = frame.method

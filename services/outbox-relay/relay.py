@@ -21,6 +21,7 @@ What a failed publish costs the event:
 A dead row holds back the later events of its aggregate (see ordering.held_behind_dead) until
 `edquill outbox dead replay` or `dead skip` says what to do; other aggregates flow on.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,10 +40,15 @@ from outbox_relay.leases import PartitionLeases
 from outbox_relay.ordering import OutboxRow, held_behind_dead, publishable
 from outbox_relay.publisher import BatchOutcome, BrokerUnavailable, ConfirmingPublisher, Message
 from outbox_relay.store import Failure, OutboxStore
-from shared.events import Event, MalformedEvent
 from shared.backoff import Backoff
-from shared.worker import (DATABASE_ERRORS, RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY,
-                           close_quietly, pause)
+from shared.events import Event, MalformedEvent
+from shared.worker import (
+    DATABASE_ERRORS,
+    RECONNECT_FIRST_DELAY,
+    RECONNECT_MAX_DELAY,
+    close_quietly,
+    pause,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +75,9 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 @dataclass
 class Batch:
     """Rows claimed under one token, and the messages made of them."""
+
     token: str
-    rows: dict[str, OutboxRow] = field(default_factory=dict)   # by event id
+    rows: dict[str, OutboxRow] = field(default_factory=dict)  # by event id
     messages: list[Message] = field(default_factory=list)
 
     @property
@@ -79,10 +86,14 @@ class Batch:
 
 
 class Relay:
-    def __init__(self, relay_id: str, options: RelayOptions,
-                 connect_db: Callable[[], pymysql.connections.Connection],
-                 publisher: ConfirmingPublisher,
-                 utcnow: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+    def __init__(
+        self,
+        relay_id: str,
+        options: RelayOptions,
+        connect_db: Callable[[], pymysql.connections.Connection],
+        publisher: ConfirmingPublisher,
+        utcnow: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ):
         self.relay_id = relay_id
         self._options = options
         self._connect_db = connect_db
@@ -92,8 +103,9 @@ class Relay:
         self._store: OutboxStore | None = None
         self._leases = PartitionLeases(None, relay_id, options.lease)
         # Not spread at random: one relay's idle polls knock at no shared door.
-        self._idle = Backoff(IDLE_FIRST_SLEEP, max(options.max_idle_sleep, IDLE_FIRST_SLEEP),
-                             jitter=0)
+        self._idle = Backoff(
+            IDLE_FIRST_SLEEP, max(options.max_idle_sleep, IDLE_FIRST_SLEEP), jitter=0
+        )
         self._database_backoff = Backoff(RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY)
         self._broker_backoff = Backoff(RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY)
         self._in_flight: Batch | None = None
@@ -146,8 +158,11 @@ class Relay:
             raise
         moved = 0
         if in_flight is not None:
-            moved += self._settle(in_flight, self._publisher.wait_for_confirms(
-                self._options.confirm_timeout), also_release=upcoming)
+            moved += self._settle(
+                in_flight,
+                self._publisher.wait_for_confirms(self._options.confirm_timeout),
+                also_release=upcoming,
+            )
         if upcoming is not None:
             if upcoming.messages:
                 self._publisher.send(upcoming.messages)
@@ -160,8 +175,9 @@ class Relay:
         in_flight, self._in_flight = self._in_flight, None
         if in_flight is None:
             return 0
-        return self._settle(in_flight, self._publisher.wait_for_confirms(
-            self._options.confirm_timeout))
+        return self._settle(
+            in_flight, self._publisher.wait_for_confirms(self._options.confirm_timeout)
+        )
 
     # -- claiming ----------------------------------------------------------------------------
 
@@ -169,17 +185,24 @@ class Relay:
         partitions = self._leases.current()
         if not partitions:
             return None
-        per_partition = min(self._options.batch_size, HEAD_SLACK_ROWS + int(
-            HEAD_OVERFETCH * self._options.batch_size / len(partitions)))
-        head = self._store.partition_heads(partitions, per_partition,
-                                           in_flight.token if in_flight else None)
+        per_partition = min(
+            self._options.batch_size,
+            HEAD_SLACK_ROWS + int(HEAD_OVERFETCH * self._options.batch_size / len(partitions)),
+        )
+        head = self._store.partition_heads(
+            partitions, per_partition, in_flight.token if in_flight else None
+        )
         if not head:
             return None
         free, held = held_behind_dead(head, self._store.first_dead_by_aggregate(partitions))
         if held:
             self._hold(held)
-        chosen = publishable(free, self._utcnow().replace(tzinfo=None), self._options.batch_size,
-                             in_flight=in_flight.aggregates if in_flight else ())
+        chosen = publishable(
+            free,
+            self._utcnow().replace(tzinfo=None),
+            self._options.batch_size,
+            in_flight=in_flight.aggregates if in_flight else (),
+        )
         if not chosen:
             return None
         batch = Batch(secrets.token_hex(16))
@@ -198,28 +221,35 @@ class Relay:
 
     # -- settling ----------------------------------------------------------------------------
 
-    def _settle(self, batch: Batch, outcome: BatchOutcome, also_release: Batch | None = None,
-                ) -> int:
+    def _settle(
+        self,
+        batch: Batch,
+        outcome: BatchOutcome,
+        also_release: Batch | None = None,
+    ) -> int:
         rows = batch.rows
         if outcome.confirmed:
             self._broker_backoff.reset()
         self._settle_processed([rows[e].id for e in outcome.confirmed], batch.token)
         self._record_confirmed([rows[e] for e in outcome.confirmed])
         if outcome.refused:
-            self._record_refused([Failure(rows[e], why) for e, why in outcome.refused.items()],
-                                 batch.token)
+            self._record_refused(
+                [Failure(rows[e], why) for e, why in outcome.refused.items()], batch.token
+            )
         given_back = outcome.nacked + outcome.unconfirmed
         if given_back:
             # The broker's state, not the events' fault: no attempt is counted. The next batch,
             # claimed meanwhile, is given back too, so nothing overtakes a row given back.
             self._store.release([rows[e].id for e in given_back], batch.token)
             if also_release is not None:
-                self._store.release([row.id for row in also_release.rows.values()],
-                                    also_release.token)
+                self._store.release(
+                    [row.id for row in also_release.rows.values()], also_release.token
+                )
             metrics.FAILED.labels("broker_nack").inc(len(outcome.nacked))
             metrics.FAILED.labels("broker_unavailable").inc(len(outcome.unconfirmed))
-            raise BrokerUnavailable(f"{len(outcome.nacked)} publishes nacked, "
-                                    f"{len(outcome.unconfirmed)} unanswered")
+            raise BrokerUnavailable(
+                f"{len(outcome.nacked)} publishes nacked, {len(outcome.unconfirmed)} unanswered"
+            )
         return len(rows)
 
     def _settle_processed(self, ids: list[int], token: str) -> None:
@@ -245,14 +275,20 @@ class Relay:
 
     def _record_refused(self, failures: list[Failure], token: str) -> None:
         for failure in failures:
-            log.warning("event %s (%s) refused by the broker: %s", failure.row.event_id,
-                        failure.row.event_type, failure.error)
+            log.warning(
+                "event %s (%s) refused by the broker: %s",
+                failure.row.event_id,
+                failure.row.event_type,
+                failure.error,
+            )
         metrics.FAILED.labels("refused").inc(len(failures))
         _retried, parked = self._store.record_failures(
-            failures, token, self._utcnow().replace(tzinfo=None), self._options.max_attempts)
+            failures, token, self._utcnow().replace(tzinfo=None), self._options.max_attempts
+        )
         if parked:
-            log.error("%d events parked as dead after %d attempts", parked,
-                      self._options.max_attempts)
+            log.error(
+                "%d events parked as dead after %d attempts", parked, self._options.max_attempts
+            )
             metrics.DEAD.inc(parked)
 
     def _hold(self, rows: list[OutboxRow]) -> None:
@@ -322,15 +358,28 @@ def new_relay_id(hostname: str, pid: int) -> str:
 
 def message_for(row: OutboxRow) -> Message:
     """The AMQP message for an outbox row; raises MalformedEvent for a row no one could use."""
-    event = Event(row.event_id, row.event_type, row.school_id, row.aggregate_type,
-                  row.aggregate_id, row.created_at, row.payload)
+    event = Event(
+        row.event_id,
+        row.event_type,
+        row.school_id,
+        row.aggregate_type,
+        row.aggregate_id,
+        row.created_at,
+        row.payload,
+    )
     event.validate()
     try:
         body = event.to_json()
     except (TypeError, ValueError) as exc:
         raise MalformedEvent(f"payload cannot be serialised: {exc}") from None
     if len(body) > MAX_MESSAGE_BYTES:
-        raise MalformedEvent(f"message of {len(body)} bytes is larger than the broker takes "
-                             f"({MAX_MESSAGE_BYTES} bytes)")
-    return Message(message_id=row.event_id, routing_key=row.event_type, body=body,
-                   timestamp=int(row.created_at.replace(tzinfo=timezone.utc).timestamp()))
+        raise MalformedEvent(
+            f"message of {len(body)} bytes is larger than the broker takes "
+            f"({MAX_MESSAGE_BYTES} bytes)"
+        )
+    return Message(
+        message_id=row.event_id,
+        routing_key=row.event_type,
+        body=body,
+        timestamp=int(row.created_at.replace(tzinfo=timezone.utc).timestamp()),
+    )

@@ -10,6 +10,7 @@ A row's states: waiting (processed_at, dead_at and held_at NULL; perhaps claimed
 helps) and held (waiting behind an earlier dead event of its aggregate). Replaying or skipping a
 dead event releases the rows held behind it, in the same transaction.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,10 @@ from typing import Iterable, Sequence
 from outbox_relay.ordering import OutboxRow, retry_delay
 from shared import db
 
-_ROW_COLUMNS = ("id, event_id, event_type, school_id, aggregate_type, aggregate_id, payload, "
-                "created_at, attempts, next_attempt_at")
+_ROW_COLUMNS = (
+    "id, event_id, event_type, school_id, aggregate_type, aggregate_id, payload, "
+    "created_at, attempts, next_attempt_at"
+)
 
 # Rows under the caller's own live claim (the batch in flight) are skipped, so the head read
 # while a batch awaits its confirms holds the rows that come after it.
@@ -51,11 +54,11 @@ class Failure:
 
 @dataclass(frozen=True)
 class OutboxStatus:
-    unprocessed: int        # waiting for a relay (held and dead rows are counted apart)
+    unprocessed: int  # waiting for a relay (held and dead rows are counted apart)
     claimed: int
     stuck: int
-    dead: int               # parked, waiting for an operator's replay or skip
-    held: int               # held back behind an earlier dead event of their aggregate
+    dead: int  # parked, waiting for an operator's replay or skip
+    held: int  # held back behind an earlier dead event of their aggregate
     oldest_unprocessed_age_seconds: float | None
     relays: int
 
@@ -74,8 +77,9 @@ class OutboxStore:
 
     # -- the relay's cycle ------------------------------------------------------------------
 
-    def partition_heads(self, partitions: Sequence[int], per_partition: int,
-                        skip_token: str | None = None) -> list[OutboxRow]:
+    def partition_heads(
+        self, partitions: Sequence[int], per_partition: int, skip_token: str | None = None
+    ) -> list[OutboxRow]:
         """The first unprocessed, undead rows of each partition, in one round trip
         (leaving out rows claimed with `skip_token`)."""
         if not partitions:
@@ -99,11 +103,13 @@ class OutboxStore:
                 "UPDATE t_event_outbox SET claimed_by = %s, claim_token = %s, "
                 "claimed_at = UTC_TIMESTAMP(6) "
                 "WHERE id IN %s AND processed_at IS NULL AND dead_at IS NULL AND held_at IS NULL",
-                (relay_id, token, ids))
+                (relay_id, token, ids),
+            )
             if claimed == len(ids):
                 return list(rows)
-            cursor.execute("SELECT id FROM t_event_outbox WHERE id IN %s AND claim_token = %s",
-                           (ids, token))
+            cursor.execute(
+                "SELECT id FROM t_event_outbox WHERE id IN %s AND claim_token = %s", (ids, token)
+            )
             ours = {record["id"] for record in cursor.fetchall()}
         return [row for row in rows if row.id in ours]
 
@@ -116,9 +122,13 @@ class OutboxStore:
                 "SELECT aggregate_type, aggregate_id, MIN(id) AS first_dead_id "
                 "FROM t_event_outbox FORCE INDEX (ix_outbox_partition_pending) "
                 "WHERE partition_no IN %s AND processed_at IS NULL AND dead_at IS NOT NULL "
-                "GROUP BY aggregate_type, aggregate_id", (list(partitions),))
-            return {(record["aggregate_type"], record["aggregate_id"]): record["first_dead_id"]
-                    for record in cursor.fetchall()}
+                "GROUP BY aggregate_type, aggregate_id",
+                (list(partitions),),
+            )
+            return {
+                (record["aggregate_type"], record["aggregate_id"]): record["first_dead_id"]
+                for record in cursor.fetchall()
+            }
 
     def hold(self, rows: Sequence[OutboxRow]) -> int:
         """Hold the rows back, each only while an earlier event of its aggregate is still dead:
@@ -133,7 +143,8 @@ class OutboxStore:
                 "later.claim_token = NULL, later.claimed_at = NULL "
                 "WHERE later.id IN %s AND later.processed_at IS NULL "
                 "AND later.dead_at IS NULL AND later.held_at IS NULL",
-                ([row.id for row in rows],))
+                ([row.id for row in rows],),
+            )
 
     def release_orphaned_holds(self, partitions: Sequence[int]) -> int:
         """Release held rows with no earlier dead event left in their aggregate.
@@ -149,7 +160,8 @@ class OutboxStore:
                 "SET later.held_at = NULL "
                 "WHERE later.partition_no IN %s AND later.processed_at IS NULL "
                 "AND later.dead_at IS NULL AND later.held_at IS NOT NULL AND dead.id IS NULL",
-                (list(partitions),))
+                (list(partitions),),
+            )
 
     def mark_processed(self, ids: Sequence[int], token: str) -> int:
         if not ids:
@@ -157,7 +169,9 @@ class OutboxStore:
         with self._connection.cursor() as cursor:
             return cursor.execute(
                 "UPDATE t_event_outbox SET processed_at = UTC_TIMESTAMP(6), claim_token = NULL "
-                "WHERE id IN %s AND claim_token = %s", (list(ids), token))
+                "WHERE id IN %s AND claim_token = %s",
+                (list(ids), token),
+            )
 
     def release(self, ids: Sequence[int], token: str) -> int:
         """Give rows back untouched (the broker was unreachable: not the events' fault)."""
@@ -166,10 +180,13 @@ class OutboxStore:
         with self._connection.cursor() as cursor:
             return cursor.execute(
                 "UPDATE t_event_outbox SET claimed_by = NULL, claim_token = NULL, "
-                "claimed_at = NULL WHERE id IN %s AND claim_token = %s", (list(ids), token))
+                "claimed_at = NULL WHERE id IN %s AND claim_token = %s",
+                (list(ids), token),
+            )
 
-    def record_failures(self, failures: Iterable[Failure], token: str, now: datetime,
-                        max_attempts: int) -> tuple[int, int]:
+    def record_failures(
+        self, failures: Iterable[Failure], token: str, now: datetime, max_attempts: int
+    ) -> tuple[int, int]:
         """Count an attempt for each failure; park as dead those out of attempts.
 
         Returns (retried, parked)."""
@@ -183,13 +200,15 @@ class OutboxStore:
                         "UPDATE t_event_outbox SET attempts = %s, last_error = %s, "
                         "dead_at = UTC_TIMESTAMP(6), claim_token = NULL, claimed_by = NULL, "
                         "claimed_at = NULL WHERE id = %s AND claim_token = %s",
-                        (attempts, error, failure.row.id, token))
+                        (attempts, error, failure.row.id, token),
+                    )
                 else:
                     retried += cursor.execute(
                         "UPDATE t_event_outbox SET attempts = %s, last_error = %s, "
                         "next_attempt_at = %s, claim_token = NULL, claimed_by = NULL, "
                         "claimed_at = NULL WHERE id = %s AND claim_token = %s",
-                        (attempts, error, now + retry_delay(attempts), failure.row.id, token))
+                        (attempts, error, now + retry_delay(attempts), failure.row.id, token),
+                    )
         return retried, parked
 
     def park_dead(self, failures: Iterable[Failure], token: str) -> int:
@@ -201,7 +220,8 @@ class OutboxStore:
                     "UPDATE t_event_outbox SET attempts = attempts + 1, last_error = %s, "
                     "dead_at = UTC_TIMESTAMP(6), claim_token = NULL, claimed_by = NULL, "
                     "claimed_at = NULL WHERE id = %s AND claim_token = %s",
-                    (failure.error[:LAST_ERROR_LENGTH], failure.row.id, token))
+                    (failure.error[:LAST_ERROR_LENGTH], failure.row.id, token),
+                )
         return parked
 
     # -- operators ---------------------------------------------------------------------------
@@ -219,15 +239,19 @@ class OutboxStore:
                 "UTC_TIMESTAMP(6)) AS oldest_us "
                 "FROM t_event_outbox FORCE INDEX (ix_outbox_processed) "
                 "WHERE processed_at IS NULL AND dead_at IS NULL",
-                (int(lease.total_seconds() * 1_000_000),))
+                (int(lease.total_seconds() * 1_000_000),),
+            )
             pending = cursor.fetchone()
-            cursor.execute("SELECT COUNT(*) AS dead FROM t_event_outbox "
-                           "WHERE processed_at IS NULL AND dead_at IS NOT NULL")
+            cursor.execute(
+                "SELECT COUNT(*) AS dead FROM t_event_outbox "
+                "WHERE processed_at IS NULL AND dead_at IS NOT NULL"
+            )
             dead = cursor.fetchone()["dead"]
             cursor.execute(
                 "SELECT COUNT(*) AS relays FROM t_outbox_relay WHERE heartbeat_at > "
                 "UTC_TIMESTAMP(6) - INTERVAL %s MICROSECOND",
-                (int(lease.total_seconds() * 1_000_000),))
+                (int(lease.total_seconds() * 1_000_000),),
+            )
             relays = cursor.fetchone()["relays"]
         oldest = pending["oldest_us"]
         return OutboxStatus(
@@ -247,11 +271,13 @@ class OutboxStore:
                 "UPDATE t_event_outbox SET claimed_by = NULL, claim_token = NULL, "
                 "claimed_at = NULL WHERE processed_at IS NULL AND claim_token IS NOT NULL "
                 "AND claimed_at < UTC_TIMESTAMP(6) - INTERVAL %s SECOND",
-                (int(older_than.total_seconds()),))
+                (int(older_than.total_seconds()),),
+            )
             cursor.execute(
                 "UPDATE t_outbox_partition_lease SET owner = NULL, lease_until = NULL "
                 "WHERE lease_until < UTC_TIMESTAMP(6) - INTERVAL %s SECOND",
-                (int(older_than.total_seconds()),))
+                (int(older_than.total_seconds()),),
+            )
         return rows
 
     def purge_processed(self, older_than: timedelta, batch_size: int) -> int:
@@ -263,7 +289,8 @@ class OutboxStore:
                 count = cursor.execute(
                     "DELETE FROM t_event_outbox WHERE processed_at IS NOT NULL "
                     f"AND processed_at < {cutoff_sql} ORDER BY processed_at LIMIT %s",
-                    (int(older_than.total_seconds()), batch_size))
+                    (int(older_than.total_seconds()), batch_size),
+                )
                 deleted += count
                 if count < batch_size:
                     return deleted
@@ -281,7 +308,8 @@ class OutboxStore:
                 ") AS holding "
                 "FROM t_event_outbox AS d "
                 "WHERE d.processed_at IS NULL AND d.dead_at IS NOT NULL ORDER BY d.id LIMIT %s",
-                (limit,))
+                (limit,),
+            )
             return list(cursor.fetchall())
 
     def replay_dead(self, event_ids: Sequence[str] | None) -> int:
@@ -295,7 +323,8 @@ class OutboxStore:
                 cursor.execute(
                     "UPDATE t_event_outbox SET dead_at = NULL, attempts = 0, "
                     "next_attempt_at = NULL, last_error = NULL WHERE id IN %s",
-                    ([record["id"] for record in dead],))
+                    ([record["id"] for record in dead],),
+                )
                 _release_held(cursor, dead)
         return len(dead)
 
@@ -311,15 +340,19 @@ class OutboxStore:
             cursor.execute(
                 "UPDATE t_event_outbox SET processed_at = UTC_TIMESTAMP(6), "
                 "skipped_at = UTC_TIMESTAMP(6), claimed_by = NULL, claim_token = NULL, "
-                "claimed_at = NULL WHERE id IN %s", ([record["id"] for record in dead],))
+                "claimed_at = NULL WHERE id IN %s",
+                ([record["id"] for record in dead],),
+            )
             _release_held(cursor, dead)
         return len(dead)
 
     @staticmethod
     def _lock_dead(cursor, event_ids: Sequence[str] | None) -> list[dict]:
         """The dead rows named (every one when event_ids is None), locked until commit."""
-        sql = ("SELECT id, event_id, partition_no, aggregate_type, aggregate_id "
-               "FROM t_event_outbox WHERE processed_at IS NULL AND dead_at IS NOT NULL")
+        sql = (
+            "SELECT id, event_id, partition_no, aggregate_type, aggregate_id "
+            "FROM t_event_outbox WHERE processed_at IS NULL AND dead_at IS NOT NULL"
+        )
         params: tuple = ()
         if event_ids is not None:
             if not event_ids:
@@ -330,8 +363,7 @@ class OutboxStore:
         dead = list(cursor.fetchall())
         if event_ids is not None:
             found = {record["event_id"] for record in dead}
-            missing = [event_id for event_id in dict.fromkeys(event_ids)
-                       if event_id not in found]
+            missing = [event_id for event_id in dict.fromkeys(event_ids) if event_id not in found]
             if missing:
                 raise NotDead(missing)
         return dead
@@ -340,14 +372,17 @@ class OutboxStore:
 def _release_held(cursor, dead: Iterable[dict]) -> None:
     """Release every row held in the aggregates of these dead rows. Rows behind another dead
     event of the same aggregate are held again by the relay before it publishes anything."""
-    aggregates = {(record["partition_no"], record["aggregate_type"], record["aggregate_id"])
-                  for record in dead}
+    aggregates = {
+        (record["partition_no"], record["aggregate_type"], record["aggregate_id"])
+        for record in dead
+    }
     for partition_no, aggregate_type, aggregate_id in sorted(aggregates):
         cursor.execute(
             "UPDATE t_event_outbox SET held_at = NULL WHERE partition_no = %s "
             "AND processed_at IS NULL AND dead_at IS NULL AND held_at IS NOT NULL "
             "AND aggregate_type = %s AND aggregate_id = %s",
-            (partition_no, aggregate_type, aggregate_id))
+            (partition_no, aggregate_type, aggregate_id),
+        )
 
 
 def _row(record: dict) -> OutboxRow:
@@ -359,8 +394,14 @@ def _row(record: dict) -> OutboxRow:
     except ValueError:
         pass  # left as text: the relay parks it as malformed with the event id
     return OutboxRow(
-        id=record["id"], event_id=record["event_id"], event_type=record["event_type"],
-        school_id=record["school_id"], aggregate_type=record["aggregate_type"],
-        aggregate_id=record["aggregate_id"], payload=payload, created_at=record["created_at"],
-        attempts=record["attempts"], next_attempt_at=record["next_attempt_at"],
+        id=record["id"],
+        event_id=record["event_id"],
+        event_type=record["event_type"],
+        school_id=record["school_id"],
+        aggregate_type=record["aggregate_type"],
+        aggregate_id=record["aggregate_id"],
+        payload=payload,
+        created_at=record["created_at"],
+        attempts=record["attempts"],
+        next_attempt_at=record["next_attempt_at"],
     )

@@ -1,1 +1,2 @@
-"""The registrar service: registrations, classes, invoices, audit log, feature flags and the outbox table."""
+"""The registrar service: registrations, classes, invoices, audit log, feature flags and the
+outbox table."""

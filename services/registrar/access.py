@@ -3,6 +3,7 @@
 Missing or unknown token -> 401; a role that may not -> 403. Every view that touches a
 school's data reads the school from `current_principal()`, never from the request.
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -22,7 +23,9 @@ def requires(least_role: str):
             if not has_role(principal, least_role):
                 raise ApiError(403, "forbidden", f"this needs the {least_role} role")
             return view(*args, **kwargs)
+
         return token_guard_doc(least_role)(guarded)
+
     return decorate
 
 

@@ -3,6 +3,7 @@
 Blueprints register here and nowhere else; the database is reached per request through
 shared.web.request_db, opened after gunicorn forks.
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -37,6 +38,7 @@ def _api_blueprints():
     from registrar.views.reports import blp as reports
     from registrar.views.self_registrations.resources import blp as self_registrations
     from registrar.views.students.resources import blp as students
+
     return [
         auth,
         public_registrations,
@@ -58,6 +60,7 @@ def _page_blueprints():
     from registrar.pages.sign_in import blp as sign_in
     from registrar.pages.workspace import blp as workspace
     from registrar.pages.workspace_actions import blp as workspace_actions
+
     return [
         autopay,
         sign_in,

@@ -5,6 +5,7 @@ invoice.autopay.enrolled in the same transaction.
 The link itself says which school and invoice it is for; its signature is the family's only
 credential, so every lookup here is scoped by the school the link names.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,11 +13,11 @@ from datetime import datetime
 from registrar import audit, outbox
 from registrar.json_values import iso_utc
 from shared.db import transaction
+from shared.errors import NotFound
 from shared.events import Event, EventType
 from shared.family_links import AutopayLink, read_autopay_link
 from shared.money import format_money
 from shared.signing import KeyRing
-from shared.web import NotFound
 
 # Longest user agent kept with a mandate (the column's width).
 USER_AGENT_LENGTH = 255
@@ -29,13 +30,23 @@ def open_link(connection, keys: KeyRing, token: str, now: datetime) -> dict:
         return _mandate_page(cursor, link)
 
 
-def accept(connection, keys: KeyRing, token: str, now: datetime, *, signer_name: str,
-           client_address: str, user_agent: str | None) -> dict:
+def accept(
+    connection,
+    keys: KeyRing,
+    token: str,
+    now: datetime,
+    *,
+    signer_name: str,
+    client_address: str,
+    user_agent: str | None,
+) -> dict:
     """Record the family's consent (again: nothing changes); returns the page's new state."""
     link = read_autopay_link(keys, token, now)
     with transaction(connection) as cursor:
-        cursor.execute("SELECT id FROM invoices WHERE id = %s AND school_id = %s FOR UPDATE",
-                       (link.invoice_id, link.school_id))
+        cursor.execute(
+            "SELECT id FROM invoices WHERE id = %s AND school_id = %s FOR UPDATE",
+            (link.invoice_id, link.school_id),
+        )
         if cursor.fetchone() is None:
             raise NotFound("invoice")
         page = _mandate_page(cursor, link)
@@ -44,26 +55,46 @@ def accept(connection, keys: KeyRing, token: str, now: datetime, *, signer_name:
                 "INSERT INTO autopay_mandates (school_id, invoice_id, registration_id, "
                 "guardian_email, signer_name, accepted_at, client_address, user_agent) "
                 "VALUES (%s, %s, %s, %s, %s, UTC_TIMESTAMP(6), %s, %s)",
-                (link.school_id, link.invoice_id, page["registration_id"],
-                 page["guardian_email"], signer_name, client_address,
-                 (user_agent or "")[:USER_AGENT_LENGTH] or None))
-            audit.record(cursor, school_id=link.school_id,
-                         actor=f"guardian:{page['guardian_email']}",
-                         action="autopay_mandate_accepted", entity_type="registration",
-                         entity_id=page["registration_id"], new_value=page["number"],
-                         reason=f"signed by {signer_name} from {client_address}")
+                (
+                    link.school_id,
+                    link.invoice_id,
+                    page["registration_id"],
+                    page["guardian_email"],
+                    signer_name,
+                    client_address,
+                    (user_agent or "")[:USER_AGENT_LENGTH] or None,
+                ),
+            )
+            audit.record(
+                cursor,
+                school_id=link.school_id,
+                actor=f"guardian:{page['guardian_email']}",
+                action="autopay_mandate_accepted",
+                entity_type="registration",
+                entity_id=page["registration_id"],
+                new_value=page["number"],
+                reason=f"signed by {signer_name} from {client_address}",
+            )
             page = _mandate_page(cursor, link)
             outbox.enqueue(cursor, _enrolled_event(link, page))
     return page
 
 
 def _enrolled_event(link: AutopayLink, page: dict) -> Event:
-    return Event.new(EventType.AUTOPAY_ENROLLED, link.school_id, page["registration_id"], {
-        "registration_id": page["registration_id"], "invoice_id": link.invoice_id,
-        "number": page["number"], "amount_minor": page["amount_minor"],
-        "currency": page["currency"], "accepted_at": page["accepted_at"],
-        "guardian_email": page["guardian_email"],
-    })
+    return Event.new(
+        EventType.AUTOPAY_ENROLLED,
+        link.school_id,
+        page["registration_id"],
+        {
+            "registration_id": page["registration_id"],
+            "invoice_id": link.invoice_id,
+            "number": page["number"],
+            "amount_minor": page["amount_minor"],
+            "currency": page["currency"],
+            "accepted_at": page["accepted_at"],
+            "guardian_email": page["guardian_email"],
+        },
+    )
 
 
 def _mandate_page(cursor, link: AutopayLink) -> dict:
@@ -75,10 +106,15 @@ def _mandate_page(cursor, link: AutopayLink) -> dict:
         "JOIN student_self_registrations r ON r.id = i.registration_id "
         "AND r.school_id = i.school_id "
         "LEFT JOIN autopay_mandates m ON m.invoice_id = i.id AND m.school_id = i.school_id "
-        "WHERE i.id = %s AND i.school_id = %s", (link.invoice_id, link.school_id))
+        "WHERE i.id = %s AND i.school_id = %s",
+        (link.invoice_id, link.school_id),
+    )
     row = cursor.fetchone()
     if row is None:
         raise NotFound("invoice")
-    return {**row, "amount": format_money(row["amount_minor"], row["currency"]),
-            "accepted_at": iso_utc(row["accepted_at"]),
-            "expires_at": link.expires_at.strftime("%Y-%m-%d %H:%M UTC")}
+    return {
+        **row,
+        "amount": format_money(row["amount_minor"], row["currency"]),
+        "accepted_at": iso_utc(row["accepted_at"]),
+        "expires_at": link.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+    }

@@ -6,15 +6,22 @@ Pages come from the lead queue (registrar.lead_queue: keyset paging, never OFFSE
 of 100,000 registrations costs what a stage of ten does; only the counts scan the school's
 rows, through the (school_id, status, ...) index.
 """
+
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
 from registrar import classes
-from registrar.domain.board import (BOARD_STAGES, PLACEMENT_OPEN, CardFlags,
-                                    documents_missing, is_overdue, lead_age,
-                                    placement_conflicts)
+from registrar.domain.board import (
+    BOARD_STAGES,
+    PLACEMENT_OPEN,
+    CardFlags,
+    documents_missing,
+    is_overdue,
+    lead_age,
+    placement_conflicts,
+)
 from registrar.domain.scheduling import StudentPlacement
 from registrar.lead_queue import LeadQuery, fetch_page, stage_counts
 
@@ -31,12 +38,21 @@ def board(connection, query: LeadQuery, now: datetime) -> list[dict]:
     stages = (query.status,) if query.status else BOARD_STAGES
     columns = []
     for stage in stages:
-        page = fetch_page(connection, LeadQuery(
-            school_id=query.school_id, status=stage, q=query.q, sort=query.sort,
-            limit=query.limit, after=query.after if query.status else None))
+        page = fetch_page(
+            connection,
+            LeadQuery(
+                school_id=query.school_id,
+                status=stage,
+                q=query.q,
+                sort=query.sort,
+                limit=query.limit,
+                after=query.after if query.status else None,
+            ),
+        )
         columns.append({"status": stage, "count": counts[stage], **page})
-    add_card_facts(connection, query.school_id,
-                   [card for column in columns for card in column["items"]], now)
+    add_card_facts(
+        connection, query.school_id, [card for column in columns for card in column["items"]], now
+    )
     return columns
 
 
@@ -61,44 +77,64 @@ def add_card_facts(connection, school_id: int, cards: list[dict], now: datetime)
         card["info_missing"] = missing
         card["age"] = lead_age(card["submitted_at"], now)
         card["flags"] = CardFlags(
-            documents_missing=documents_missing(card["status"], documents.get(card["id"], 0),
-                                                missing),
+            documents_missing=documents_missing(
+                card["status"], documents.get(card["id"], 0), missing
+            ),
             conflict=card["id"] in conflicted,
-            overdue=is_overdue(card["status"], card["last_activity_at"], now))
+            overdue=is_overdue(card["status"], card["last_activity_at"], now),
+        )
 
 
 def _document_counts(cursor, school_id: int, ids: list[int]) -> dict[int, int]:
-    cursor.execute("SELECT registration_id, COUNT(*) AS documents FROM registration_documents "
-                   "WHERE school_id = %s AND registration_id IN %s GROUP BY registration_id",
-                   (school_id, ids))
+    cursor.execute(
+        "SELECT registration_id, COUNT(*) AS documents FROM registration_documents "
+        "WHERE school_id = %s AND registration_id IN %s GROUP BY registration_id",
+        (school_id, ids),
+    )
     return {row["registration_id"]: row["documents"] for row in cursor.fetchall()}
 
 
 def _placements(cursor, school_id: int, ids: list[int]) -> dict[int, int]:
-    cursor.execute("SELECT registration_id, schedule_id FROM class_placements "
-                   "WHERE school_id = %s AND registration_id IN %s", (school_id, ids))
+    cursor.execute(
+        "SELECT registration_id, schedule_id FROM class_placements "
+        "WHERE school_id = %s AND registration_id IN %s",
+        (school_id, ids),
+    )
     return {row["registration_id"]: row["schedule_id"] for row in cursor.fetchall()}
 
 
-def _conflicted(cursor, school_id: int, cards: list[dict],
-                placements: dict[int, int]) -> set[int]:
+def _conflicted(cursor, school_id: int, cards: list[dict], placements: dict[int, int]) -> set[int]:
     """Ids of the cards whose class placement the rules would refuse now."""
-    open_ids = [card["id"] for card in cards
-                if card["status"] in PLACEMENT_OPEN and card["id"] in placements]
+    open_ids = [
+        card["id"]
+        for card in cards
+        if card["status"] in PLACEMENT_OPEN and card["id"] in placements
+    ]
     if not open_ids:
         return set()
     # Registration id 0 is nobody's: every seat of every class counts, the card's own included.
-    school_classes = {schedule_id: classes.class_slot(row) for schedule_id, row
-                      in classes.schedules_for_placing(cursor, school_id, 0).items()}
+    school_classes = {
+        schedule_id: classes.class_slot(row)
+        for schedule_id, row in classes.schedules_for_placing(cursor, school_id, 0).items()
+    }
     same_child = _same_child_placements(cursor, school_id, open_ids)
-    return {registration_id for registration_id in open_ids
-            if placement_conflicts(placements[registration_id], school_classes, [
+    return {
+        registration_id
+        for registration_id in open_ids
+        if placement_conflicts(
+            placements[registration_id],
+            school_classes,
+            [
                 StudentPlacement(other_id, school_classes[schedule_id])
-                for other_id, schedule_id in same_child.get(registration_id, [])])}
+                for other_id, schedule_id in same_child.get(registration_id, [])
+            ],
+        )
+    }
 
 
-def _same_child_placements(cursor, school_id: int,
-                           ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+def _same_child_placements(
+    cursor, school_id: int, ids: list[int]
+) -> dict[int, list[tuple[int, int]]]:
     """For each registration, where the same child's other live registrations sit
     (as registrar.assignments decides who "the same child" is)."""
     cursor.execute(
@@ -108,7 +144,9 @@ def _same_child_placements(cursor, school_id: int,
         "AND o.student_last_name = r.student_last_name AND o.id <> r.id "
         "AND o.status <> 'rejected' "
         "JOIN class_placements p ON p.registration_id = o.id AND p.school_id = o.school_id "
-        "WHERE r.school_id = %s AND r.id IN %s ORDER BY o.id", (school_id, ids))
+        "WHERE r.school_id = %s AND r.id IN %s ORDER BY o.id",
+        (school_id, ids),
+    )
     found: dict[int, list[tuple[int, int]]] = {}
     for row in cursor.fetchall():
         found.setdefault(row["id"], []).append((row["other_id"], row["schedule_id"]))

@@ -1,5 +1,6 @@
 """`edquill school ...`, `edquill token ...`, `edquill user ...`: the registrar's operator
 commands."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,15 @@ import pymysql
 
 from registrar.schools import all_schools, create_school, school_by_id
 from registrar.tokens import issue_token, revoke_token, school_has_token, school_tokens
-from registrar.users import (InvalidAccount, UnknownAccount, check_new_account, create_user,
-                             disable_user, enable_user, set_role)
+from registrar.users import (
+    InvalidAccount,
+    UnknownAccount,
+    check_new_account,
+    create_user,
+    disable_user,
+    enable_user,
+    set_role,
+)
 from shared import db
 from shared.config import Settings
 from shared.roles import ROLES
@@ -33,16 +41,18 @@ def school() -> None:
 @click.option("--timezone", "timezone_name", default="UTC", show_default=True)
 @click.option("--currency", default="USD", show_default=True)
 @click.pass_obj
-def school_create(settings: Settings, name: str, slug: str, timezone_name: str,
-                  currency: str) -> None:
+def school_create(
+    settings: Settings, name: str, slug: str, timezone_name: str, currency: str
+) -> None:
     """Create a school; prints its id as the last line."""
     if not SLUG.match(slug):
         raise click.BadParameter("use lower-case letters, digits and '-'", param_hint="--slug")
     try:
         ZoneInfo(timezone_name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(f"unknown time zone {timezone_name!r}",
-                                 param_hint="--timezone") from None
+        raise click.BadParameter(
+            f"unknown time zone {timezone_name!r}", param_hint="--timezone"
+        ) from None
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise click.BadParameter("a three-letter ISO 4217 code", param_hint="--currency")
     connection = db.connect(settings, "registrar")
@@ -80,15 +90,23 @@ def token() -> None:
 @click.option("--label", default=None)
 @click.option("--ttl-days", default=None, type=click.IntRange(1), help="Expire after N days.")
 @click.pass_obj
-def token_issue(settings: Settings, school_id: int, role: str, label: str | None,
-                ttl_days: int | None) -> None:
+def token_issue(
+    settings: Settings, school_id: int, role: str, label: str | None, ttl_days: int | None
+) -> None:
     """Issue a token; prints it as the last line (it is stored only as a hash)."""
     connection = db.connect(settings, "registrar")
     try:
         if school_by_id(connection, school_id) is None:
             raise click.ClickException(f"no school with id {school_id}")
-        click.echo(issue_token(connection, school_id, role, label=label,
-                               ttl=timedelta(days=ttl_days) if ttl_days else None))
+        click.echo(
+            issue_token(
+                connection,
+                school_id,
+                role,
+                label=label,
+                ttl=timedelta(days=ttl_days) if ttl_days else None,
+            )
+        )
     finally:
         connection.close()
 
@@ -108,13 +126,25 @@ def token_list(settings: Settings, school_id: int) -> None:
 
 
 TOKEN_COLUMNS = ("id", "role", "user", "label", "created", "last_used", "expires", "revoked")
-TOKEN_FIELDS = ("id", "role", "user", "label", "created_at", "last_used_at", "expires_at",
-                "revoked_at")
+TOKEN_FIELDS = (
+    "id",
+    "role",
+    "user",
+    "label",
+    "created_at",
+    "last_used_at",
+    "expires_at",
+    "revoked_at",
+)
 
 
 @token.command("revoke")
-@click.option("--school-id", required=True, type=click.IntRange(1),
-              help="The token's school: a token id of another school is refused.")
+@click.option(
+    "--school-id",
+    required=True,
+    type=click.IntRange(1),
+    help="The token's school: a token id of another school is refused.",
+)
 @click.option("--id", "token_id", required=True, type=click.IntRange(1))
 @click.pass_obj
 def token_revoke(settings: Settings, school_id: int, token_id: int) -> None:

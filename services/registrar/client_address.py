@@ -9,6 +9,7 @@ Limits count an IPv4 client per address and an IPv6 client per /64 network: a ho
 office is given a whole /64 and may use any address in it, so a per-address count would let
 it start afresh with every attempt.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -4,6 +4,7 @@ A cursor is URL-safe base64 of a small JSON array. It is not signed: it carries 
 (every query is scoped to the caller's school), only a position; a tampered cursor is either
 refused as malformed or lands on another position in the caller's own queue.
 """
+
 from __future__ import annotations
 
 import base64
@@ -36,7 +37,11 @@ def decode_cursor(token: str) -> Cursor:
         cursor = Cursor(sort, datetime.fromisoformat(value), row_id)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         raise InvalidCursor("not a cursor this API gave out") from None
-    if not isinstance(cursor.sort, str) or not isinstance(cursor.id, int) \
-            or isinstance(cursor.id, bool) or cursor.id < 1:
+    if (
+        not isinstance(cursor.sort, str)
+        or not isinstance(cursor.id, int)
+        or isinstance(cursor.id, bool)
+        or cursor.id < 1
+    ):
         raise InvalidCursor("not a cursor this API gave out")
     return cursor

@@ -1,5 +1,6 @@
 """`cursor_from`: functions other modules call with either a connection or a cursor (the
 detail page passes its connection; a transaction passes its cursor)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

@@ -9,12 +9,13 @@ known to be the caller's:
     class     -> registrar.classes.placement_for        (an object, or None)
     fees      -> registrar.billing.fees_for             (a list: the invoice, or a quote)
 """
+
 from __future__ import annotations
 
 import json
 
 from registrar import audit, billing, classes, documents
-from shared.web import NotFound
+from shared.errors import NotFound
 
 # TINYINT(1) columns of student_self_registrations: the driver reads them as 0/1, the API
 # sends them as the booleans they are.
@@ -38,8 +39,10 @@ def registration_detail(connection, school_id: int, registration_id: int) -> dic
 
 def _overview(connection, school_id: int, registration_id: int) -> dict:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM student_self_registrations WHERE id = %s AND school_id = %s",
-                       (registration_id, school_id))
+        cursor.execute(
+            "SELECT * FROM student_self_registrations WHERE id = %s AND school_id = %s",
+            (registration_id, school_id),
+        )
         row = cursor.fetchone()
     if row is None:
         raise NotFound("registration")

@@ -4,6 +4,7 @@ Files are named by a random key under their school's folder, never by anything t
 sent, so no upload can choose where it lands. A file is written to a temporary name first and
 only takes its key once it is known to be acceptable.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,9 @@ class DocumentFiles:
     def __init__(self, root: str | Path):
         self.root = Path(root)
 
-    def spool(self, school_id: int, stream: BinaryIO, max_bytes: int,
-              head_bytes: int) -> SpooledFile:
+    def spool(
+        self, school_id: int, stream: BinaryIO, max_bytes: int, head_bytes: int
+    ) -> SpooledFile:
         """Copy an upload to a temporary file, counting and hashing; raises TooLarge (and
         leaves nothing behind) past max_bytes."""
         folder = self._folder(school_id)
@@ -48,7 +50,7 @@ class DocumentFiles:
                     if size > max_bytes:
                         raise TooLarge()
                     if len(head) < head_bytes:
-                        head += chunk[:head_bytes - len(head)]
+                        head += chunk[: head_bytes - len(head)]
                     digest.update(chunk)
                     out.write(chunk)
         except BaseException:

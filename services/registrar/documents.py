@@ -5,6 +5,7 @@ The row and its audit entry commit together; the file takes its permanent name i
 transaction and is removed again if the transaction does not commit. Another school's
 document or registration is simply not found.
 """
+
 from __future__ import annotations
 
 from typing import BinaryIO
@@ -12,27 +13,45 @@ from typing import BinaryIO
 from registrar import audit
 from registrar.db_cursor import cursor_from
 from registrar.document_files import DocumentFiles, SpooledFile, TooLarge
-from registrar.domain.documents import (ALLOWED_TYPES, DOCUMENT_KINDS, MAX_DOCUMENT_BYTES,
-                                        SNIFF_BYTES, display_filename, sniff_content_type)
+from registrar.domain.documents import (
+    ALLOWED_TYPES,
+    DOCUMENT_KINDS,
+    MAX_DOCUMENT_BYTES,
+    SNIFF_BYTES,
+    display_filename,
+    sniff_content_type,
+)
 from registrar.json_values import iso_utc
 from shared.db import transaction
-from shared.web import ApiError, NotFound
+from shared.errors import NotFound
+from shared.web import ApiError
 
-_COLUMNS = ("id, registration_id, kind, original_filename, content_type, size_bytes, sha256, "
-            "storage_key, uploaded_by, uploaded_at, verified_by, verified_at")
+_COLUMNS = (
+    "id, registration_id, kind, original_filename, content_type, size_bytes, sha256, "
+    "storage_key, uploaded_by, uploaded_at, verified_by, verified_at"
+)
 
 
 def require_registration(connection, school_id: int, registration_id: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM student_self_registrations WHERE id = %s "
-                       "AND school_id = %s", (registration_id, school_id))
+        cursor.execute(
+            "SELECT id FROM student_self_registrations WHERE id = %s AND school_id = %s",
+            (registration_id, school_id),
+        )
         if cursor.fetchone() is None:
             raise NotFound("registration")
 
 
-def accept_upload(connection, files: DocumentFiles, school_id: int, registration_id: int,
-                  stream: BinaryIO | None, client_filename: str | None, kind: str | None,
-                  actor: str) -> dict:
+def accept_upload(
+    connection,
+    files: DocumentFiles,
+    school_id: int,
+    registration_id: int,
+    stream: BinaryIO | None,
+    client_filename: str | None,
+    kind: str | None,
+    actor: str,
+) -> dict:
     """Check an uploaded file (size and type read from its bytes) and store it; returns the
     document. Raises NotFound, ApiError 413 (too large), 415 (not a PDF, PNG or JPEG) and 422
     (no file, unknown kind). The API and the workspace both upload through here."""
@@ -45,33 +64,61 @@ def accept_upload(connection, files: DocumentFiles, school_id: int, registration
     try:
         spooled = files.spool(school_id, stream, MAX_DOCUMENT_BYTES, SNIFF_BYTES)
     except TooLarge:
-        raise ApiError(413, "payload_too_large", f"a document may be at most "
-                       f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB",
-                       {"max_bytes": MAX_DOCUMENT_BYTES}) from None
+        raise ApiError(
+            413,
+            "payload_too_large",
+            f"a document may be at most {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB",
+            {"max_bytes": MAX_DOCUMENT_BYTES},
+        ) from None
     content_type = sniff_content_type(spooled.head)
     if content_type is None:
         files.discard(spooled.path)
-        raise ApiError(415, "unsupported_media_type", "the file is not a PDF, PNG or JPEG",
-                       {"allowed": list(ALLOWED_TYPES)})
-    return store(connection, files, school_id, registration_id, spooled,
-                 content_type=content_type, kind=kind, client_filename=client_filename,
-                 actor=actor)
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "the file is not a PDF, PNG or JPEG",
+            {"allowed": list(ALLOWED_TYPES)},
+        )
+    return store(
+        connection,
+        files,
+        school_id,
+        registration_id,
+        spooled,
+        content_type=content_type,
+        kind=kind,
+        client_filename=client_filename,
+        actor=actor,
+    )
 
 
 def invalid_field(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_failed", "some fields are invalid",
-                    {"fields": {field: [message]}})
+    return ApiError(
+        422, "validation_failed", "some fields are invalid", {"fields": {field: [message]}}
+    )
 
 
-def store(connection, files: DocumentFiles, school_id: int, registration_id: int,
-          spooled: SpooledFile, *, content_type: str, kind: str, client_filename: str | None,
-          actor: str) -> dict:
+def store(
+    connection,
+    files: DocumentFiles,
+    school_id: int,
+    registration_id: int,
+    spooled: SpooledFile,
+    *,
+    content_type: str,
+    kind: str,
+    client_filename: str | None,
+    actor: str,
+) -> dict:
     """Record an accepted upload; returns the document."""
     key = None
     try:
         with transaction(connection) as cursor:
-            cursor.execute("SELECT id FROM student_self_registrations WHERE id = %s "
-                           "AND school_id = %s FOR UPDATE", (registration_id, school_id))
+            cursor.execute(
+                "SELECT id FROM student_self_registrations WHERE id = %s "
+                "AND school_id = %s FOR UPDATE",
+                (registration_id, school_id),
+            )
             if cursor.fetchone() is None:
                 raise NotFound("registration")
             filename = display_filename(client_filename, content_type)
@@ -80,12 +127,28 @@ def store(connection, files: DocumentFiles, school_id: int, registration_id: int
                 "INSERT INTO registration_documents (school_id, registration_id, kind, "
                 "original_filename, content_type, size_bytes, sha256, storage_key, uploaded_by, "
                 "uploaded_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, UTC_TIMESTAMP(6))",
-                (school_id, registration_id, kind, filename, content_type, spooled.size_bytes,
-                 spooled.sha256, key, actor))
+                (
+                    school_id,
+                    registration_id,
+                    kind,
+                    filename,
+                    content_type,
+                    spooled.size_bytes,
+                    spooled.sha256,
+                    key,
+                    actor,
+                ),
+            )
             document_id = cursor.lastrowid
-            audit.record(cursor, school_id=school_id, actor=actor, action="document_uploaded",
-                         entity_type="registration", entity_id=registration_id,
-                         new_value=f"{kind}: {filename}"[:audit.VALUE_LENGTH])
+            audit.record(
+                cursor,
+                school_id=school_id,
+                actor=actor,
+                action="document_uploaded",
+                entity_type="registration",
+                entity_id=registration_id,
+                new_value=f"{kind}: {filename}"[: audit.VALUE_LENGTH],
+            )
             return document(cursor, school_id, document_id)
     except BaseException:
         files.discard(key if key is not None else spooled.path)
@@ -99,8 +162,11 @@ def document(cursor, school_id: int, document_id: int) -> dict:
 def for_registration(cursor_or_connection, school_id: int, registration_id: int) -> list[dict]:
     """The registration's documents, oldest first (the detail page's Docs section)."""
     with cursor_from(cursor_or_connection) as cursor:
-        cursor.execute(f"SELECT {_COLUMNS} FROM registration_documents WHERE school_id = %s "
-                       "AND registration_id = %s ORDER BY id", (school_id, registration_id))
+        cursor.execute(
+            f"SELECT {_COLUMNS} FROM registration_documents WHERE school_id = %s "
+            "AND registration_id = %s ORDER BY id",
+            (school_id, registration_id),
+        )
         return [_public(_as_dict(row)) for row in cursor.fetchall()]
 
 
@@ -112,25 +178,37 @@ def file_of(cursor, school_id: int, document_id: int) -> dict:
 def verify(connection, school_id: int, document_id: int, actor: str) -> dict:
     """Mark a document checked by staff; verifying it again changes nothing."""
     with transaction(connection) as cursor:
-        cursor.execute("SELECT registration_id, verified_at, original_filename "
-                       "FROM registration_documents WHERE id = %s AND school_id = %s FOR UPDATE",
-                       (document_id, school_id))
+        cursor.execute(
+            "SELECT registration_id, verified_at, original_filename "
+            "FROM registration_documents WHERE id = %s AND school_id = %s FOR UPDATE",
+            (document_id, school_id),
+        )
         row = cursor.fetchone()
         if row is None:
             raise NotFound("document")
         if row["verified_at"] is None:
-            cursor.execute("UPDATE registration_documents SET verified_by = %s, "
-                           "verified_at = UTC_TIMESTAMP(6) WHERE id = %s AND school_id = %s",
-                           (actor, document_id, school_id))
-            audit.record(cursor, school_id=school_id, actor=actor, action="document_verified",
-                         entity_type="registration", entity_id=row["registration_id"],
-                         new_value=row["original_filename"][:audit.VALUE_LENGTH])
+            cursor.execute(
+                "UPDATE registration_documents SET verified_by = %s, "
+                "verified_at = UTC_TIMESTAMP(6) WHERE id = %s AND school_id = %s",
+                (actor, document_id, school_id),
+            )
+            audit.record(
+                cursor,
+                school_id=school_id,
+                actor=actor,
+                action="document_verified",
+                entity_type="registration",
+                entity_id=row["registration_id"],
+                new_value=row["original_filename"][: audit.VALUE_LENGTH],
+            )
         return document(cursor, school_id, document_id)
 
 
 def _document(cursor, school_id: int, document_id: int) -> dict:
-    cursor.execute(f"SELECT {_COLUMNS} FROM registration_documents WHERE id = %s "
-                   "AND school_id = %s", (document_id, school_id))
+    cursor.execute(
+        f"SELECT {_COLUMNS} FROM registration_documents WHERE id = %s AND school_id = %s",
+        (document_id, school_id),
+    )
     row = cursor.fetchone()
     if row is None:
         raise NotFound("document")
@@ -138,8 +216,11 @@ def _document(cursor, school_id: int, document_id: int) -> dict:
 
 
 def _as_dict(row: dict) -> dict:
-    return {**row, "uploaded_at": iso_utc(row["uploaded_at"]),
-            "verified_at": iso_utc(row["verified_at"])}
+    return {
+        **row,
+        "uploaded_at": iso_utc(row["uploaded_at"]),
+        "verified_at": iso_utc(row["verified_at"]),
+    }
 
 
 def _public(document_row: dict) -> dict:

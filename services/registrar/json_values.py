@@ -1,5 +1,6 @@
 """Column values as the JSON the API and the events speak: ISO dates, UTC times with a Z,
 HH:MM clock times. One place, so every answer and payload writes them alike."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta

@@ -12,6 +12,7 @@ Search `q` is a case-insensitive prefix match:
 Each alternative is one range of its own (school_id, column) index; `%`, `_` and `!` in `q`
 are matched literally.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,9 +31,21 @@ DEFAULT_SORT = "-submitted_at"
 MAX_PAGE = 100
 
 # guardian_name and info_missing are for the workspace's cards (the API leaves them out).
-_LIST_COLUMNS = ("id", "status", "student_first_name", "student_last_name", "guardian_email",
-                 "guardian_phone", "guardian_name", "program", "source", "submitted_at",
-                 "last_activity_at", "version", "info_missing")
+_LIST_COLUMNS = (
+    "id",
+    "status",
+    "student_first_name",
+    "student_last_name",
+    "guardian_email",
+    "guardian_phone",
+    "guardian_name",
+    "program",
+    "source",
+    "submitted_at",
+    "last_activity_at",
+    "version",
+    "info_missing",
+)
 _SEARCH_COLUMNS = ("student_first_name", "student_last_name", "guardian_email")
 _LIKE_ESCAPE = "!"
 
@@ -60,8 +73,10 @@ def search_alternatives(q: str) -> list[tuple[tuple[str, str], ...]]:
     if len(words) == 1:
         return [((column, like_prefix(words[0])),) for column in _SEARCH_COLUMNS]
     first, rest = like_prefix(words[0]), like_prefix(" ".join(words[1:]))
-    return [(("student_first_name", first), ("student_last_name", rest)),
-            (("student_last_name", first), ("student_first_name", rest))]
+    return [
+        (("student_first_name", first), ("student_last_name", rest)),
+        (("student_last_name", first), ("student_first_name", rest)),
+    ]
 
 
 def page_statement(query: LeadQuery) -> tuple[str, list]:
@@ -70,8 +85,10 @@ def page_statement(query: LeadQuery) -> tuple[str, list]:
         return _search_statement(query)
     column, descending = SORTS[query.sort]
     where, params = _filters(query, column, descending, ())
-    sql = (f"SELECT {', '.join(_LIST_COLUMNS)} FROM student_self_registrations "
-           f"WHERE {where} {_order(column, descending)} LIMIT %s")
+    sql = (
+        f"SELECT {', '.join(_LIST_COLUMNS)} FROM student_self_registrations "
+        f"WHERE {where} {_order(column, descending)} LIMIT %s"
+    )
     return sql, [*params, query.limit + 1]
 
 
@@ -80,10 +97,11 @@ def fetch_page(connection, query: LeadQuery) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = list(cursor.fetchall())
-    items, more = rows[:query.limit], len(rows) > query.limit
+    items, more = rows[: query.limit], len(rows) > query.limit
     column, _descending = SORTS[query.sort]
-    next_cursor = (encode_cursor(Cursor(query.sort, items[-1][column], items[-1]["id"]))
-                   if more else None)
+    next_cursor = (
+        encode_cursor(Cursor(query.sort, items[-1][column], items[-1]["id"])) if more else None
+    )
     return {"items": items, "next_cursor": next_cursor, "limit": query.limit}
 
 
@@ -91,8 +109,9 @@ def stage_counts(connection, school_id: int) -> dict[str, int]:
     """Registrations per status (every status present, zero when empty), from the counts the
     triggers keep (t_stage_count)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT status, registrations FROM t_stage_count WHERE school_id = %s",
-                       (school_id,))
+        cursor.execute(
+            "SELECT status, registrations FROM t_stage_count WHERE school_id = %s", (school_id,)
+        )
         counted = {row["status"]: row["registrations"] for row in cursor.fetchall()}
     return {status: counted.get(status, 0) for status in STATUSES}
 
@@ -104,18 +123,23 @@ def _search_statement(query: LeadQuery) -> tuple[str, list]:
     branches, params = [], []
     for alternative in search_alternatives(query.q):
         where, branch_params = _filters(query, column, descending, alternative)
-        branches.append(f"(SELECT id FROM student_self_registrations WHERE {where} "
-                        f"{_order(column, descending)} LIMIT %s)")
+        branches.append(
+            f"(SELECT id FROM student_self_registrations WHERE {where} "
+            f"{_order(column, descending)} LIMIT %s)"
+        )
         params += [*branch_params, query.limit + 1]
-    sql = (f"SELECT {', '.join('r.' + name for name in _LIST_COLUMNS)} "
-           "FROM student_self_registrations AS r "
-           f"JOIN ({' UNION '.join(branches)}) AS hits ON hits.id = r.id "
-           f"WHERE r.school_id = %s {_order('r.' + column, descending, 'r.id')} LIMIT %s")
+    sql = (
+        f"SELECT {', '.join('r.' + name for name in _LIST_COLUMNS)} "
+        "FROM student_self_registrations AS r "
+        f"JOIN ({' UNION '.join(branches)}) AS hits ON hits.id = r.id "
+        f"WHERE r.school_id = %s {_order('r.' + column, descending, 'r.id')} LIMIT %s"
+    )
     return sql, [*params, query.school_id, query.limit + 1]
 
 
-def _filters(query: LeadQuery, column: str, descending: bool,
-             matches: tuple[tuple[str, str], ...]) -> tuple[str, list]:
+def _filters(
+    query: LeadQuery, column: str, descending: bool, matches: tuple[tuple[str, str], ...]
+) -> tuple[str, list]:
     conditions, params = ["school_id = %s"], [query.school_id]
     if query.status:
         conditions.append("status = %s")

@@ -5,6 +5,7 @@ token, so the notifier shows them their school's messages and nothing else.
 The notifier owns its log; the registrar only shows it. A notifier that is down, slow or
 answers with an error raises MessagesUnavailable, which the History tab puts into words.
 """
+
 from __future__ import annotations
 
 from shared.service_client import ServiceRefused, ServiceUnavailable, get_json
@@ -22,8 +23,13 @@ class MessagesUnavailable(Exception):
 def messages_for_registration(notifier_url: str, token: str, registration_id: int) -> list[dict]:
     """The registration's messages, newest first."""
     try:
-        answer = get_json(notifier_url, "/api/messages", token=token, timeout=TIMEOUT_SECONDS,
-                          query={"registration_id": registration_id, "limit": MESSAGE_LIMIT})
+        answer = get_json(
+            notifier_url,
+            "/api/messages",
+            token=token,
+            timeout=TIMEOUT_SECONDS,
+            query={"registration_id": registration_id, "limit": MESSAGE_LIMIT},
+        )
     except ServiceRefused as exc:
         raise MessagesUnavailable(f"the notifier answered {exc.status}") from None
     except ServiceUnavailable as exc:

@@ -4,6 +4,7 @@ Everything in the registrar that emits an event (rather than a trigger emitting 
 through `enqueue`, with the cursor of the transaction that makes the change, so the change and
 its event commit or roll back together. The outbox relay publishes the rows afterwards.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,11 +25,18 @@ def enqueue(cursor, event: Event) -> None:
     cursor.execute(
         "INSERT INTO t_event_outbox (event_id, event_type, school_id, aggregate_type, "
         "aggregate_id, payload, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        (event.event_id, event.event_type, event.school_id, event.aggregate_type,
-         event.aggregate_id, json.dumps(payload, default=str), occurred_at))
+        (
+            event.event_id,
+            event.event_type,
+            event.school_id,
+            event.aggregate_type,
+            event.aggregate_id,
+            json.dumps(payload, default=str),
+            occurred_at,
+        ),
+    )
 
 
 def _school_snapshot(cursor, school_id: int) -> dict | None:
-    cursor.execute("SELECT name, slug, timezone, currency FROM schools WHERE id = %s",
-                   (school_id,))
+    cursor.execute("SELECT name, slug, timezone, currency FROM schools WHERE id = %s", (school_id,))
     return cursor.fetchone()

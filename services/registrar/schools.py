@@ -1,4 +1,5 @@
 """Schools: the tenant every other row belongs to."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,12 +17,15 @@ class School:
 _COLUMNS = "id, name, slug, timezone, currency"
 
 
-def create_school(connection, name: str, slug: str, timezone: str = "UTC",
-                  currency: str = "USD") -> int:
+def create_school(
+    connection, name: str, slug: str, timezone: str = "UTC", currency: str = "USD"
+) -> int:
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO schools (name, slug, timezone, currency, created_at) "
-                       "VALUES (%s, %s, %s, %s, UTC_TIMESTAMP(6))",
-                       (name, slug, timezone, currency))
+        cursor.execute(
+            "INSERT INTO schools (name, slug, timezone, currency, created_at) "
+            "VALUES (%s, %s, %s, %s, UTC_TIMESTAMP(6))",
+            (name, slug, timezone, currency),
+        )
         return cursor.lastrowid
 
 

@@ -11,6 +11,7 @@ An attempt is counted before the password is checked (parallel guesses cannot sl
 limit) and forgiven when it succeeds; success also clears the account's count, and remakes a
 password hash made at a lower cost than users.PASSWORD_COST.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -42,12 +43,15 @@ def sign_in(connection, email: str, password: str, address: str) -> str:
     account = users.stored_account(connection, email)
     account_failures = account_bucket(account.user.id if account else None, email)
     address_failures = f"login:address:{address}"
-    for bucket, limit in ((address_failures, ADDRESS_FAILURES),
-                          (account_failures, ACCOUNT_FAILURES)):
+    for bucket, limit in (
+        (address_failures, ADDRESS_FAILURES),
+        (account_failures, ACCOUNT_FAILURES),
+    ):
         window = throttle.count_hit(connection, bucket, limit)
         if window.hits > limit.max_hits:
-            raise throttle.Throttled("too many failed sign-ins; try again later",
-                                     window.retry_after)
+            raise throttle.Throttled(
+                "too many failed sign-ins; try again later", window.retry_after
+            )
     user = users.authenticate(account, password)
     if user is None:
         raise InvalidCredentials()
@@ -55,11 +59,20 @@ def sign_in(connection, email: str, password: str, address: str) -> str:
     throttle.forgive_hit(connection, address_failures)
     users.rehash_if_weaker(connection, account, password)
     users.record_sign_in(connection, user)
-    return issue_token(connection, user.school_id, user.role, label="sign-in",
-                       user_id=user.id, ttl=SIGN_IN_TOKEN_TTL)
+    return issue_token(
+        connection,
+        user.school_id,
+        user.role,
+        label="sign-in",
+        user_id=user.id,
+        ttl=SIGN_IN_TOKEN_TTL,
+    )
 
 
 def who_is(connection, principal: Principal) -> dict:
     """What a token stands for: its school, role and (for a signed-in person) account."""
-    return {"school": school_by_id(connection, principal.school_id), "role": principal.role,
-            "user": users.account_of(connection, principal)}
+    return {
+        "school": school_by_id(connection, principal.school_id),
+        "role": principal.role,
+        "user": users.account_of(connection, principal),
+    }

@@ -7,21 +7,28 @@ the registrar asks for the welcome e-mail, selfreg.welcome.requested right after
 Safe to retry: converting a converted registration answers its student again and writes
 nothing (the first call's send_welcome_email stands).
 """
+
 from __future__ import annotations
 
 from registrar import outbox
 from registrar.domain.lifecycle import plan_status_change
 from registrar.json_values import clock, iso_date
 from registrar.lead_status import lifecycle_refusals_as_api_errors
-from registrar.registrations import (apply_status_change, lock_registration,
-                                     require_version)
+from registrar.registrations import apply_status_change, lock_registration, require_version
 from shared.db import transaction
 from shared.events import Event, EventType
 from shared.registration_status import Status
 
 
-def promote(connection, school_id: int, registration_id: int, *, send_welcome_email: bool,
-            actor: str, expected_version: int | None = None) -> dict:
+def promote(
+    connection,
+    school_id: int,
+    registration_id: int,
+    *,
+    send_welcome_email: bool,
+    actor: str,
+    expected_version: int | None = None,
+) -> dict:
     """Returns {"student_id", "created"}. Raises NotFound, ApiError 409 invalid_transition
     (and stale_version when `expected_version` is given and the registration has moved on)."""
     with transaction(connection) as cursor:
@@ -33,8 +40,9 @@ def promote(connection, school_id: int, registration_id: int, *, send_welcome_em
             change = plan_status_change(registration["status"], Status.CONVERTED)
         student = _enrolment(cursor, school_id, registration_id)
         student_id = _create_student(cursor, student, send_welcome_email, actor)
-        apply_status_change(cursor, school_id, registration_id, change, actor,
-                            student_id=student_id)
+        apply_status_change(
+            cursor, school_id, registration_id, change, actor, student_id=student_id
+        )
         if send_welcome_email:
             outbox.enqueue(cursor, _welcome_event(school_id, student, student_id))
     return {"student_id": student_id, "created": True}
@@ -50,7 +58,9 @@ def _enrolment(cursor, school_id: int, registration_id: int) -> dict:
         "FROM student_self_registrations r "
         "LEFT JOIN class_placements p ON p.registration_id = r.id AND p.school_id = r.school_id "
         "LEFT JOIN class_schedules s ON s.id = p.schedule_id AND s.school_id = p.school_id "
-        "WHERE r.id = %s AND r.school_id = %s", (registration_id, school_id))
+        "WHERE r.id = %s AND r.school_id = %s",
+        (registration_id, school_id),
+    )
     return cursor.fetchone()
 
 
@@ -60,24 +70,48 @@ def _create_student(cursor, student: dict, send_welcome_email: bool, actor: str)
         "guardian_name, guardian_email, guardian_phone, program, schedule_id, "
         "welcome_email_requested, created_by, created_at) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, UTC_TIMESTAMP(6))",
-        (student["school_id"], student["registration_id"], student["student_first_name"],
-         student["student_last_name"], student["date_of_birth"], student["guardian_name"],
-         student["guardian_email"], student["guardian_phone"], student["program"],
-         student["schedule_id"], send_welcome_email, actor))
+        (
+            student["school_id"],
+            student["registration_id"],
+            student["student_first_name"],
+            student["student_last_name"],
+            student["date_of_birth"],
+            student["guardian_name"],
+            student["guardian_email"],
+            student["guardian_phone"],
+            student["program"],
+            student["schedule_id"],
+            send_welcome_email,
+            actor,
+        ),
+    )
     return cursor.lastrowid
 
 
 def _welcome_event(school_id: int, student: dict, student_id: int) -> Event:
     placed = student["schedule_id"] is not None
-    return Event.new(EventType.WELCOME_REQUESTED, school_id, student["registration_id"], {
-        "registration_id": student["registration_id"], "student_id": student_id,
-        "guardian_email": student["guardian_email"], "guardian_name": student["guardian_name"],
-        "student_first_name": student["student_first_name"],
-        "student_last_name": student["student_last_name"], "program": student["program"],
-        "class": {
-            "schedule_id": student["schedule_id"], "name": student["schedule_name"],
-            "weekday": student["weekday"], "start_time": clock(student["start_time"]),
-            "end_time": clock(student["end_time"]), "starts_on": iso_date(student["starts_on"]),
-            "room": student["room"],
-        } if placed else None,
-    })
+    return Event.new(
+        EventType.WELCOME_REQUESTED,
+        school_id,
+        student["registration_id"],
+        {
+            "registration_id": student["registration_id"],
+            "student_id": student_id,
+            "guardian_email": student["guardian_email"],
+            "guardian_name": student["guardian_name"],
+            "student_first_name": student["student_first_name"],
+            "student_last_name": student["student_last_name"],
+            "program": student["program"],
+            "class": {
+                "schedule_id": student["schedule_id"],
+                "name": student["schedule_name"],
+                "weekday": student["weekday"],
+                "start_time": clock(student["start_time"]),
+                "end_time": clock(student["end_time"]),
+                "starts_on": iso_date(student["starts_on"]),
+                "room": student["room"],
+            }
+            if placed
+            else None,
+        },
+    )

@@ -5,6 +5,7 @@ the first hit and lasts `window_seconds`; a hit after the window ends starts a n
 counter lives in the database rather than in a worker's memory, so a limit holds however many
 gunicorn workers (or machines) answer, and a restart does not reset it.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,8 +38,13 @@ class Window:
 
 class Throttled(ApiError):
     def __init__(self, message: str, retry_after: int):
-        super().__init__(429, "too_many_requests", message, {"retry_after": retry_after},
-                         headers={"Retry-After": str(retry_after)})
+        super().__init__(
+            429,
+            "too_many_requests",
+            message,
+            {"retry_after": retry_after},
+            headers={"Retry-After": str(retry_after)},
+        )
 
 
 def seconds_left(window_started_at: datetime, now: datetime, window_seconds: int) -> int:
@@ -57,7 +63,8 @@ def count_hit(connection, bucket: str, limit: Limit) -> Window:
             "hits = IF(window_started_at <= UTC_TIMESTAMP(6) - INTERVAL %s SECOND, 1, hits + 1), "
             "window_started_at = IF(window_started_at <= UTC_TIMESTAMP(6) - INTERVAL %s SECOND, "
             "UTC_TIMESTAMP(6), window_started_at)",
-            (bucket, limit.window_seconds, limit.window_seconds))
+            (bucket, limit.window_seconds, limit.window_seconds),
+        )
         window = _read(cursor, bucket, limit)
     if random.random() < PURGE_PROBABILITY:
         purge_expired(connection)
@@ -67,8 +74,9 @@ def count_hit(connection, bucket: str, limit: Limit) -> Window:
 def forgive_hit(connection, bucket: str) -> None:
     """Take one hit back (an attempt counted up front turned out to be harmless)."""
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE t_rate_limit SET hits = hits - 1 WHERE bucket = %s AND hits > 0",
-                       (bucket,))
+        cursor.execute(
+            "UPDATE t_rate_limit SET hits = hits - 1 WHERE bucket = %s AND hits > 0", (bucket,)
+        )
 
 
 def clear(connection, bucket: str) -> None:
@@ -81,12 +89,17 @@ def purge_expired(connection) -> int:
         return cursor.execute(
             "DELETE FROM t_rate_limit WHERE window_started_at < "
             "UTC_TIMESTAMP(6) - INTERVAL %s SECOND LIMIT %s",
-            (EXPIRED_AFTER_SECONDS, PURGE_BATCH))
+            (EXPIRED_AFTER_SECONDS, PURGE_BATCH),
+        )
 
 
 def _read(cursor, bucket: str, limit: Limit) -> Window:
-    cursor.execute("SELECT hits, window_started_at, UTC_TIMESTAMP(6) AS now "
-                   "FROM t_rate_limit WHERE bucket = %s", (bucket,))
+    cursor.execute(
+        "SELECT hits, window_started_at, UTC_TIMESTAMP(6) AS now "
+        "FROM t_rate_limit WHERE bucket = %s",
+        (bucket,),
+    )
     row = cursor.fetchone()
-    return Window(row["hits"], seconds_left(row["window_started_at"], row["now"],
-                                            limit.window_seconds))
+    return Window(
+        row["hits"], seconds_left(row["window_started_at"], row["now"], limit.window_seconds)
+    )

@@ -8,6 +8,7 @@ the table's collation matches other spellings (case, accents) to the same accoun
 Disabling an account revokes its tokens in the same transaction, so every session and token it
 had stops on its next request, in every service, and enabling it again revives none of them.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,6 +51,7 @@ class User:
 @dataclass(frozen=True)
 class StoredAccount:
     """An account as sign-in sees it, the hash included: never leaves this module's callers."""
+
     user: User
     password_hash: str
     disabled: bool
@@ -64,8 +66,9 @@ def check_new_account(email: str, role: str, password: str) -> None:
         raise InvalidAccount(f"{email!r} is not an e-mail address")
     check_role(role)
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise InvalidAccount(f"the password must be {MIN_PASSWORD_LENGTH} to "
-                             f"{MAX_PASSWORD_LENGTH} characters long")
+        raise InvalidAccount(
+            f"the password must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters long"
+        )
 
 
 def check_role(role: str) -> None:
@@ -84,7 +87,8 @@ def create_user(connection, school_id: int, email: str, role: str, password: str
         cursor.execute(
             "INSERT INTO t_user (school_id, email, role, password_hash, created_at) "
             "VALUES (%s, %s, %s, %s, UTC_TIMESTAMP(6))",
-            (school_id, normalise_email(email), role, hash_password(password)))
+            (school_id, normalise_email(email), role, hash_password(password)),
+        )
         return cursor.lastrowid
 
 
@@ -93,12 +97,17 @@ def stored_account(connection, email: str) -> StoredAccount | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id, school_id, email, role, password_hash, disabled_at IS NOT NULL "
-            "AS disabled FROM t_user WHERE email = %s", (normalise_email(email),))
+            "AS disabled FROM t_user WHERE email = %s",
+            (normalise_email(email),),
+        )
         record = cursor.fetchone()
     if record is None:
         return None
-    return StoredAccount(User(record["id"], record["school_id"], record["email"],
-                              record["role"]), record["password_hash"], bool(record["disabled"]))
+    return StoredAccount(
+        User(record["id"], record["school_id"], record["email"], record["role"]),
+        record["password_hash"],
+        bool(record["disabled"]),
+    )
 
 
 def authenticate(account: StoredAccount | None, password: str) -> User | None:
@@ -118,17 +127,25 @@ def rehash_if_weaker(connection, account: StoredAccount, password: str) -> bool:
         return False
     with connection.cursor() as cursor:
         # Only over the hash that was checked: a password changed meanwhile is not undone.
-        cursor.execute("UPDATE t_user SET password_hash = %s WHERE id = %s AND school_id = %s "
-                       "AND password_hash = %s",
-                       (hash_password(password), account.user.id, account.user.school_id,
-                        account.password_hash))
+        cursor.execute(
+            "UPDATE t_user SET password_hash = %s WHERE id = %s AND school_id = %s "
+            "AND password_hash = %s",
+            (
+                hash_password(password),
+                account.user.id,
+                account.user.school_id,
+                account.password_hash,
+            ),
+        )
     return True
 
 
 def user_by_id(connection, school_id: int, user_id: int) -> User | None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, school_id, email, role FROM t_user "
-                       "WHERE id = %s AND school_id = %s", (user_id, school_id))
+        cursor.execute(
+            "SELECT id, school_id, email, role FROM t_user WHERE id = %s AND school_id = %s",
+            (user_id, school_id),
+        )
         record = cursor.fetchone()
     return User(**record) if record else None
 
@@ -137,8 +154,10 @@ def user_in_school(connection, school_id: int, email: str) -> User:
     """The school's account with this e-mail; raises UnknownAccount (another school's
     account is unknown here too)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, school_id, email, role FROM t_user "
-                       "WHERE email = %s AND school_id = %s", (normalise_email(email), school_id))
+        cursor.execute(
+            "SELECT id, school_id, email, role FROM t_user WHERE email = %s AND school_id = %s",
+            (normalise_email(email), school_id),
+        )
         record = cursor.fetchone()
     if record is None:
         raise UnknownAccount(f"no account with e-mail {email!r} in school {school_id}")
@@ -149,19 +168,26 @@ def disable_user(connection, school_id: int, email: str) -> int:
     """Disable the account and revoke every token it holds; the number revoked."""
     user = user_in_school(connection, school_id, email)
     with transaction(connection) as cursor:
-        cursor.execute("UPDATE t_user SET disabled_at = COALESCE(disabled_at, UTC_TIMESTAMP(6)) "
-                       "WHERE id = %s AND school_id = %s", (user.id, school_id))
+        cursor.execute(
+            "UPDATE t_user SET disabled_at = COALESCE(disabled_at, UTC_TIMESTAMP(6)) "
+            "WHERE id = %s AND school_id = %s",
+            (user.id, school_id),
+        )
         return cursor.execute(
             "UPDATE t_api_token SET revoked_at = UTC_TIMESTAMP(6) WHERE user_id = %s "
-            "AND school_id = %s AND revoked_at IS NULL", (user.id, school_id))
+            "AND school_id = %s AND revoked_at IS NULL",
+            (user.id, school_id),
+        )
 
 
 def enable_user(connection, school_id: int, email: str) -> None:
     """Let the account sign in again (its old tokens stay revoked)."""
     user = user_in_school(connection, school_id, email)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE t_user SET disabled_at = NULL WHERE id = %s AND school_id = %s",
-                       (user.id, school_id))
+        cursor.execute(
+            "UPDATE t_user SET disabled_at = NULL WHERE id = %s AND school_id = %s",
+            (user.id, school_id),
+        )
 
 
 def set_role(connection, school_id: int, email: str, role: str) -> User:
@@ -169,8 +195,10 @@ def set_role(connection, school_id: int, email: str, role: str) -> User:
     check_role(role)
     user = user_in_school(connection, school_id, email)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE t_user SET role = %s WHERE id = %s AND school_id = %s",
-                       (role, user.id, school_id))
+        cursor.execute(
+            "UPDATE t_user SET role = %s WHERE id = %s AND school_id = %s",
+            (role, user.id, school_id),
+        )
     return User(user.id, school_id, user.email, role)
 
 
@@ -189,13 +217,14 @@ def actor_for(connection, principal: Principal) -> str:
 
 def record_sign_in(connection, user: User) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE t_user SET last_login_at = UTC_TIMESTAMP(6) "
-                       "WHERE id = %s AND school_id = %s", (user.id, user.school_id))
+        cursor.execute(
+            "UPDATE t_user SET last_login_at = UTC_TIMESTAMP(6) WHERE id = %s AND school_id = %s",
+            (user.id, user.school_id),
+        )
 
 
 @cache
 def _unknown_user_hash(method: str) -> str:
     """Checked when the e-mail is unknown, so a wrong address costs the same time as a wrong
     password and response times do not tell which addresses have accounts."""
-    return generate_password_hash("no such user: here only to spend the same time",
-                                  method=method)
+    return generate_password_hash("no such user: here only to spend the same time", method=method)

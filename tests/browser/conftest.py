@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright against the real services (registrar
 and notifier under gunicorn, an outbox relay and the notifier worker as processes of their
 own, mail landing in an in-process sink), on the session's databases and exchange."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,13 @@ import os
 import pytest
 
 from shared import db
-from tests.support.workspace import (CHROMIUM, CHROMIUM_ARGS, STAFF_PASSWORD,
-                                     create_demo_school, start_system)
+from tests.support.workspace import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    STAFF_PASSWORD,
+    create_demo_school,
+    start_system,
+)
 
 # Long enough for a page on a busy 2-core machine; short enough that a broken page fails fast.
 PAGE_TIMEOUT_MS = 15_000
@@ -28,6 +34,7 @@ def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"Debian's chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -5,6 +5,7 @@ focus, the chart's text alternative, and a phone-sized screen.
 
 Every service is a real process (`edquill serve registrar|kpi|notifier|dashboard`) on its own
 port, as without the gateway; the dashboard's consumer reads the registrar's own events."""
+
 from __future__ import annotations
 
 import json
@@ -21,22 +22,29 @@ from kpi.fold import fold_events
 from shared import db
 from shared.sessions import SESSION_COOKIE
 from tests.support.dashboard import DashboardWorker
-from tests.support.processes import serve
 from tests.support.factories import create_school
 from tests.support.kpi import outbox_events, school_created
-from tests.support.processes import EDQUILL
+from tests.support.processes import EDQUILL, serve
 from tests.support.servers import environment
 from tests.support.tcp_proxy import free_port
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "correct horse battery staple"
 # Playwright's waits: generous for a cold gunicorn worker on a busy two-core machine.
 TIMEOUT_MS = 15_000
 
-pytestmark = pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK),
-                                reason="Debian's chromium is not installed at /usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not os.access(CHROMIUM, os.X_OK),
+    reason="Debian's chromium is not installed at /usr/bin/chromium",
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +62,20 @@ def services(settings):
         notifier = serve(settings, "notifier", behind)
         started.append(notifier)
         # The figures are checked, not the timing: a generous budget for cold services.
-        dashboard = serve(settings, "dashboard", {
-            **behind, "EDQUILL_KPI_URL": kpi.url, "EDQUILL_NOTIFIER_URL": notifier.url,
-            "EDQUILL_DASHBOARD_REMOTE_BUDGET_SECONDS": "10",
-            # Without the gateway the workspace is on another origin than the public one: the
-            # dashboard is told where, as an operator running the services apart would.
-            "EDQUILL_DASHBOARD_WORKSPACE_URL": registrar.url}, port=dashboard_port)
+        dashboard = serve(
+            settings,
+            "dashboard",
+            {
+                **behind,
+                "EDQUILL_KPI_URL": kpi.url,
+                "EDQUILL_NOTIFIER_URL": notifier.url,
+                "EDQUILL_DASHBOARD_REMOTE_BUDGET_SECONDS": "10",
+                # Without the gateway the workspace is on another origin than the public one: the
+                # dashboard is told where, as an operator running the services apart would.
+                "EDQUILL_DASHBOARD_WORKSPACE_URL": registrar.url,
+            },
+            port=dashboard_port,
+        )
         started.append(dashboard)
         yield {"registrar": registrar.url, "dashboard": dashboard.url}
     finally:
@@ -80,18 +96,32 @@ def school(settings, services):
                 cursor.execute(
                     "INSERT INTO student_self_registrations (school_id, student_first_name, "
                     "student_last_name, guardian_email, submitted_at) VALUES (%s, %s, %s, %s, %s)",
-                    (school_id, first, "Waiting", "family@example.com",
-                     (datetime.now(timezone.utc) - timedelta(days=days)).replace(tzinfo=None)))
+                    (
+                        school_id,
+                        first,
+                        "Waiting",
+                        "family@example.com",
+                        (datetime.now(timezone.utc) - timedelta(days=days)).replace(tzinfo=None),
+                    ),
+                )
         events = outbox_events(registrar_db, school_id)
         worker.publish(*events)
         worker.wait_until_settled()
-        fold_kpi(settings, [school_created(school_id, timezone_name="UTC"),
-                            *[event for event in events if event.event_type != "school.created"]])
+        fold_kpi(
+            settings,
+            [
+                school_created(school_id, timezone_name="UTC"),
+                *[event for event in events if event.event_type != "school.created"],
+            ],
+        )
         email = f"admin-{secrets.token_hex(4)}@example.com"
         create_user(settings, school_id, email)
         with registrar_db.cursor() as cursor:
-            cursor.execute("SELECT id FROM student_self_registrations WHERE school_id = %s "
-                           "AND student_first_name = 'Walter'", (school_id,))
+            cursor.execute(
+                "SELECT id FROM student_self_registrations WHERE school_id = %s "
+                "AND student_first_name = 'Walter'",
+                (school_id,),
+            )
             walter = cursor.fetchone()["id"]
         yield {"id": school_id, "email": email, "oldest_registration": walter}
     finally:
@@ -110,18 +140,35 @@ def fold_kpi(settings, events) -> None:
 
 def create_user(settings, school_id: int, email: str) -> None:
     """`edquill user create`, the password on stdin, as an operator makes an account."""
-    done = subprocess.run([EDQUILL, "user", "create", "--school-id", str(school_id), "--email",
-                           email, "--role", "admin"], input=PASSWORD + "\n", text=True,
-                          capture_output=True, env=environment(settings), timeout=60)
+    done = subprocess.run(
+        [
+            EDQUILL,
+            "user",
+            "create",
+            "--school-id",
+            str(school_id),
+            "--email",
+            email,
+            "--role",
+            "admin",
+        ],
+        input=PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+        env=environment(settings),
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
 
 
 def api_sign_in(registrar_url: str, email: str) -> str:
     """A token from the registrar's POST /api/auth/login."""
     request = urllib.request.Request(
-        f"{registrar_url}/api/auth/login", method="POST",
+        f"{registrar_url}/api/auth/login",
+        method="POST",
         data=json.dumps({"email": email, "password": PASSWORD}).encode(),
-        headers={"Content-Type": "application/json"})
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)["token"]
 
@@ -148,9 +195,17 @@ def signed_in_page(page, services, school):
     """A page whose browser holds the session cookie of a real sign-in (POST /api/auth/login):
     the cookie is per host, so every port of 127.0.0.1 gets it, as after /login."""
     token = api_sign_in(services["registrar"], school["email"])
-    page.context.add_cookies([{"name": SESSION_COOKIE, "value": token,
-                               "url": services["dashboard"], "httpOnly": True,
-                               "sameSite": "Lax"}])
+    page.context.add_cookies(
+        [
+            {
+                "name": SESSION_COOKIE,
+                "value": token,
+                "url": services["dashboard"],
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
     page.goto(f"{services['dashboard']}/admin/dashboard")
     return page
 
@@ -158,9 +213,11 @@ def signed_in_page(page, services, school):
 def test_signing_in_through_login_comes_back_to_the_dashboard(page, services, school):
     page.goto(f"{services['dashboard']}/admin/dashboard?range=7d")
 
-    expect(page).to_have_url(f"{services['registrar']}/login?next="
-                             f"http%3A%2F%2F127.0.0.1%3A{services['dashboard'].rsplit(':', 1)[1]}"
-                             "%2Fadmin%2Fdashboard%3Frange%3D7d")
+    expect(page).to_have_url(
+        f"{services['registrar']}/login?next="
+        f"http%3A%2F%2F127.0.0.1%3A{services['dashboard'].rsplit(':', 1)[1]}"
+        "%2Fadmin%2Fdashboard%3Frange%3D7d"
+    )
     page.get_by_label("E-mail").fill(school["email"])
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -179,20 +236,24 @@ def test_signed_in_the_tiles_and_the_action_rail_are_shown(signed_in_page):
     expect(page.locator("#tile-leads .value")).to_have_text("2")
     expect(page.locator("#tile-pending_review .value")).to_have_text("2")
     rail = page.get_by_role("region", name="Needs attention")
-    expect(rail.get_by_role("link", name="Walter Waiting: new lead, not reviewed yet")
-           ).to_be_visible()
-    expect(rail.get_by_role("heading", name="Leads waiting longer than the target (2)")
-           ).to_be_visible()
+    expect(
+        rail.get_by_role("link", name="Walter Waiting: new lead, not reviewed yet")
+    ).to_be_visible()
+    expect(
+        rail.get_by_role("heading", name="Leads waiting longer than the target (2)")
+    ).to_be_visible()
 
 
-def test_an_action_leads_to_the_registration_in_the_registrar_workspace(signed_in_page,
-                                                                        services, school):
+def test_an_action_leads_to_the_registration_in_the_registrar_workspace(
+    signed_in_page, services, school
+):
     page = signed_in_page
 
     page.get_by_role("link", name="Walter Waiting: new lead, not reviewed yet").click()
 
-    expect(page).to_have_url(f"{services['registrar']}/admin/registrar"
-                             f"?registration={school['oldest_registration']}")
+    expect(page).to_have_url(
+        f"{services['registrar']}/admin/registrar?registration={school['oldest_registration']}"
+    )
     expect(page.get_by_text("Walter").first).to_be_visible()
 
 
@@ -218,15 +279,26 @@ def test_tab_moves_through_the_controls_in_reading_order_with_visible_focus(sign
         if seen[-1]["name"] == "Save targets":
             break
 
-    names = [item["name"] for n, item in enumerate(seen)
-             if n == 0 or item["name"] != seen[n - 1]["name"]]
+    names = [
+        item["name"] for n, item in enumerate(seen) if n == 0 or item["name"] != seen[n - 1]["name"]
+    ]
     assert names == [
-        "Skip to the dashboard", "Registrar workspace", "Dashboard", "Sign out", "Period",
-        "From", "To", "Show",
-        "Walter Waiting: new lead, not reviewed yet", "Wendy Waiting: new lead, not reviewed yet",
-        "Daily numbers as a table", "A new lead may wait (hours)",
-        "A family may take to answer (hours)", "An approval may wait for enrolment (hours)",
-        "Save targets"]
+        "Skip to the dashboard",
+        "Registrar workspace",
+        "Dashboard",
+        "Sign out",
+        "Period",
+        "From",
+        "To",
+        "Show",
+        "Walter Waiting: new lead, not reviewed yet",
+        "Wendy Waiting: new lead, not reviewed yet",
+        "Daily numbers as a table",
+        "A new lead may wait (hours)",
+        "A family may take to answer (hours)",
+        "An approval may wait for enrolment (hours)",
+        "Save targets",
+    ]
     for item in seen:
         assert item["outline"] != "none" and item["outlineWidth"] >= 2, item
 
@@ -248,9 +320,11 @@ def test_the_range_form_works_from_the_keyboard(signed_in_page, services):
     page.get_by_role("button", name="Show").focus()
     page.keyboard.press("Enter")
 
-    expect(page).to_have_url(f"{services['dashboard']}/admin/dashboard?range=7d&from="
-                             f"{page.get_by_label('From', exact=True).input_value()}&to="
-                             f"{page.get_by_label('To', exact=True).input_value()}")
+    expect(page).to_have_url(
+        f"{services['dashboard']}/admin/dashboard?range=7d&from="
+        f"{page.get_by_label('From', exact=True).input_value()}&to="
+        f"{page.get_by_label('To', exact=True).input_value()}"
+    )
     expect(page.get_by_label("Period", exact=True)).to_have_value("7d")
 
 
@@ -267,13 +341,15 @@ def test_the_trends_chart_has_a_text_alternative(signed_in_page):
 
 
 def test_on_a_phone_the_page_fits_the_screen(browser, services, school):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(TIMEOUT_MS)
     try:
         token = api_sign_in(services["registrar"], school["email"])
-        context.add_cookies([{"name": SESSION_COOKIE, "value": token,
-                              "url": services["dashboard"]}])
+        context.add_cookies(
+            [{"name": SESSION_COOKIE, "value": token, "url": services["dashboard"]}]
+        )
         page = context.new_page()
         page.goto(f"{services['dashboard']}/admin/dashboard")
 
@@ -285,12 +361,15 @@ def test_on_a_phone_the_page_fits_the_screen(browser, services, school):
 
 
 def test_without_a_session_the_page_is_the_sign_in_form_not_an_error(page, services):
-    page.context.add_cookies([{"name": SESSION_COOKIE, "value": "expired-or-forged",
-                               "url": services["dashboard"]}])
+    page.context.add_cookies(
+        [{"name": SESSION_COOKIE, "value": "expired-or-forged", "url": services["dashboard"]}]
+    )
 
     page.goto(f"{services['dashboard']}/admin/dashboard")
 
-    expect(page).to_have_url(f"{services['registrar']}/login?next="
-                             f"http%3A%2F%2F127.0.0.1%3A{services['dashboard'].rsplit(':', 1)[1]}"
-                             "%2Fadmin%2Fdashboard")
+    expect(page).to_have_url(
+        f"{services['registrar']}/login?next="
+        f"http%3A%2F%2F127.0.0.1%3A{services['dashboard'].rsplit(':', 1)[1]}"
+        "%2Fadmin%2Fdashboard"
+    )
     expect(page.get_by_label("Password")).to_be_visible()

@@ -1,5 +1,6 @@
 """The family's registration form at /register/{slug} in Chromium, on a phone-sized screen:
 sending it, the errors next to their fields, the consent choices, and an unknown school."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,9 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def family_page(browser, system):
-    context = browser.new_context(base_url=system.registrar_url, viewport=PHONE,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=system.registrar_url, viewport=PHONE, is_mobile=True, has_touch=True
+    )
     tab = context.new_page()
     yield tab
     context.close()
@@ -21,13 +23,14 @@ def family_page(browser, system):
 
 def registration_of(connection, school_id: int, email: str) -> dict | None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM student_self_registrations WHERE school_id = %s "
-                       "AND guardian_email = %s", (school_id, email))
+        cursor.execute(
+            "SELECT * FROM student_self_registrations WHERE school_id = %s AND guardian_email = %s",
+            (school_id, email),
+        )
         return cursor.fetchone()
 
 
-def test_a_family_registers_and_reads_what_happens_next(family_page, demo_school,
-                                                         registrar_db):
+def test_a_family_registers_and_reads_what_happens_next(family_page, demo_school, registrar_db):
     email = unique_family_email()
     family_page.goto(f"/register/{demo_school.slug}?utm_source=website")
 
@@ -41,7 +44,8 @@ def test_a_family_registers_and_reads_what_happens_next(family_page, demo_school
     family_page.get_by_role("button", name="Send registration").click()
 
     expect(family_page.get_by_role("heading", level=1)).to_have_text(
-        "Thank you: we have your registration")
+        "Thank you: we have your registration"
+    )
     expect(family_page.get_by_role("heading", name="What happens next")).to_be_visible()
     stored = registration_of(registrar_db, demo_school.id, email)
     assert stored["status"] == "pending" and stored["student_first_name"] == "Nora"
@@ -61,14 +65,14 @@ def test_missing_answers_are_listed_and_named_next_to_their_fields(family_page, 
     first_name = family_page.get_by_label("First name")
     expect(first_name).to_have_attribute("aria-invalid", "true")
     expect(first_name).to_have_accessible_description(
-        "Error: Please enter the student's first name.")
+        "Error: Please enter the student's first name."
+    )
     expect(family_page.get_by_label("Last name")).to_have_value("Okafor")
     summary.get_by_role("link", name="Please enter an e-mail address").click()
     expect(family_page.get_by_label("E-mail address")).to_be_focused()
 
 
-def test_text_messages_without_a_phone_number_are_explained(family_page, demo_school,
-                                                             registrar_db):
+def test_text_messages_without_a_phone_number_are_explained(family_page, demo_school, registrar_db):
     email = unique_family_email()
     family_page.goto(f"/register/{demo_school.slug}")
     family_page.get_by_label("First name").fill("Tom")
@@ -79,7 +83,8 @@ def test_text_messages_without_a_phone_number_are_explained(family_page, demo_sc
     family_page.get_by_role("button", name="Send registration").click()
 
     expect(family_page.locator("#guardian_phone-error")).to_contain_text(
-        "Please enter a phone number, or untick")
+        "Please enter a phone number, or untick"
+    )
     assert registration_of(registrar_db, demo_school.id, email) is None
 
 
@@ -87,7 +92,8 @@ def test_the_form_fits_a_phone_screen_without_sideways_scrolling(family_page, de
     family_page.goto(f"/register/{demo_school.slug}")
 
     widths = family_page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
 
     assert widths[0] <= widths[1]
 
@@ -97,4 +103,5 @@ def test_an_unknown_school_is_a_friendly_not_found_page(family_page):
 
     assert answer.status == 404
     expect(family_page.get_by_role("heading", level=1)).to_have_text(
-        "We could not find this registration page")
+        "We could not find this registration page"
+    )

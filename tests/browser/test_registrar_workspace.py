@@ -9,6 +9,7 @@ Status e-mails: the demo school turns on status updates for in_review in the not
 settings (tests.support.workspace.create_demo_school), so the move to in_review mails the
 family; needs_info, approval and welcome e-mails are sent whatever a school chose.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,46 +19,71 @@ from datetime import datetime, timezone
 from playwright.sync_api import expect
 
 from registrar.approvals import approve
-from registrar.board import BOARD_PAGE_SIZE, STAGE_PAGE_SIZE
 from registrar.assignments import assign_class
+from registrar.board import BOARD_PAGE_SIZE, STAGE_PAGE_SIZE
 from registrar.registrations import change_status
 from tests.support.classes import place
 from tests.support.factories import create_registration, create_school
 from tests.support.waiting import wait_until
-from tests.support.workspace import (STAFF_PASSWORD, call, create_user_with_command,
-                                     unique_family_email)
+from tests.support.workspace import (
+    STAFF_PASSWORD,
+    call,
+    create_user_with_command,
+    unique_family_email,
+)
 
 SETUP_ACTOR = "setup@school.example"
 # The notifier worker, relay and SMTP sink in series: seconds on a quiet machine.
 DELIVERY_TIMEOUT = 60
 
 
-def new_registration(connection, school, *, status: str = "pending",
-                     schedule: str | None = None, first_name: str = "Ada",
-                     settings=None) -> tuple[int, str]:
+def new_registration(
+    connection,
+    school,
+    *,
+    status: str = "pending",
+    schedule: str | None = None,
+    first_name: str = "Ada",
+    settings=None,
+) -> tuple[int, str]:
     """A registration of a family of its own, moved through the service layer (audited,
     versioned, with its events) to `status`, placed in `schedule` when named."""
     email = unique_family_email()
-    registration_id = create_registration(connection, school.id, first_name=first_name,
-                                          email=email)
+    registration_id = create_registration(connection, school.id, first_name=first_name, email=email)
     if status in ("in_review", "approved"):
         change_status(connection, school.id, registration_id, "in_review", SETUP_ACTOR)
     if schedule is not None:
         schedule_id = school.schedules[schedule]
-        teacher = {"Piano for beginners": "Grace Hopper", "Piano, intermediate": "Grace Hopper",
-                   "Chess club": "Alan Turing", "Robotics": "Alan Turing"}[schedule]
-        assign_class(connection, school.id, registration_id, school.teachers[teacher],
-                     schedule_id, SETUP_ACTOR)
+        teacher = {
+            "Piano for beginners": "Grace Hopper",
+            "Piano, intermediate": "Grace Hopper",
+            "Chess club": "Alan Turing",
+            "Robotics": "Alan Turing",
+        }[schedule]
+        assign_class(
+            connection,
+            school.id,
+            registration_id,
+            school.teachers[teacher],
+            schedule_id,
+            SETUP_ACTOR,
+        )
     if status == "approved":
-        approve(connection, settings, school.id, registration_id,
-                send_invoice=False, send_autopay_link=False, actor=SETUP_ACTOR,
-                now=datetime.now(timezone.utc))
+        approve(
+            connection,
+            settings,
+            school.id,
+            registration_id,
+            send_invoice=False,
+            send_autopay_link=False,
+            actor=SETUP_ACTOR,
+            now=datetime.now(timezone.utc),
+        )
     return registration_id, email
 
 
 def open_panel(page, registration_id: int, tab: str | None = None):
-    page.goto(f"/admin/registrar?registration={registration_id}"
-              + (f"&tab={tab}" if tab else ""))
+    page.goto(f"/admin/registrar?registration={registration_id}" + (f"&tab={tab}" if tab else ""))
     expect(page.locator("#panel-title")).to_be_visible()
 
 
@@ -67,31 +93,40 @@ def mail_to(sink, address: str) -> list:
 
 def wait_for_mail(sink, address: str, containing: str) -> str:
     """The plain-text body of the first message to `address` that contains `containing`."""
+
     def found():
-        bodies = [message.parsed().get_body(("plain",)).get_content()
-                  for message in mail_to(sink, address)]
+        bodies = [
+            message.parsed().get_body(("plain",)).get_content()
+            for message in mail_to(sink, address)
+        ]
         return next((body for body in bodies if containing in body), None)
-    return wait_until(found, timeout=DELIVERY_TIMEOUT,
-                      what=f"an e-mail to {address} about {containing!r}")
+
+    return wait_until(
+        found, timeout=DELIVERY_TIMEOUT, what=f"an e-mail to {address} about {containing!r}"
+    )
 
 
 def outbox_rows(connection, registration_id: int, event_type: str) -> list[dict]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT event_type, payload, processed_at FROM t_event_outbox "
-                       "WHERE aggregate_id = %s AND event_type = %s "
-                       "AND aggregate_type = 'self_registration' ORDER BY id",
-                       (registration_id, event_type))
+        cursor.execute(
+            "SELECT event_type, payload, processed_at FROM t_event_outbox "
+            "WHERE aggregate_id = %s AND event_type = %s "
+            "AND aggregate_type = 'self_registration' ORDER BY id",
+            (registration_id, event_type),
+        )
         return [{**row, "payload": json.loads(row["payload"])} for row in cursor.fetchall()]
 
 
 def status_of(connection, registration_id: int) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT status FROM student_self_registrations WHERE id = %s",
-                       (registration_id,))
+        cursor.execute(
+            "SELECT status FROM student_self_registrations WHERE id = %s", (registration_id,)
+        )
         return cursor.fetchone()["status"]
 
 
 # -- the demo ----------------------------------------------------------------------------
+
 
 def test_the_board_shows_every_stage_with_its_count(page, demo_school, registrar_db):
     new_registration(registrar_db, demo_school, first_name="Boardy")
@@ -104,7 +139,8 @@ def test_the_board_shows_every_stage_with_its_count(page, demo_school, registrar
 
 
 def test_moving_a_pending_lead_to_in_review_reaches_the_outbox_and_the_familys_inbox(
-        page, demo_school, registrar_db, system):
+    page, demo_school, registrar_db, system
+):
     registration_id, email = new_registration(registrar_db, demo_school, first_name="Moira")
     page.goto("/admin/registrar")
 
@@ -115,20 +151,30 @@ def test_moving_a_pending_lead_to_in_review_reaches_the_outbox_and_the_familys_i
 
     expect(page.get_by_role("status")).to_contain_text("the registration is now In review")
     assert status_of(registrar_db, registration_id) == "in_review"
-    rows = wait_until(lambda: [row for row in outbox_rows(
-        registrar_db, registration_id, "selfreg.status.updated")
-        if row["payload"]["to_status"] == "in_review" and row["processed_at"]],
-        timeout=DELIVERY_TIMEOUT, what="the in_review event to be relayed")
+    rows = wait_until(
+        lambda: [
+            row
+            for row in outbox_rows(registrar_db, registration_id, "selfreg.status.updated")
+            if row["payload"]["to_status"] == "in_review" and row["processed_at"]
+        ],
+        timeout=DELIVERY_TIMEOUT,
+        what="the in_review event to be relayed",
+    )
     assert rows[0]["payload"]["from_status"] == "pending"
-    messages = wait_until(lambda: mail_to(system.sink, email), timeout=DELIVERY_TIMEOUT,
-                          what="the status e-mail in the sink")
+    messages = wait_until(
+        lambda: mail_to(system.sink, email),
+        timeout=DELIVERY_TIMEOUT,
+        what="the status e-mail in the sink",
+    )
     assert "review" in messages[0].subject.lower()
 
 
 def test_a_full_class_is_warned_about_before_saving_and_a_suggested_free_one_is_taken(
-        page, demo_school, registrar_db):
-    registration_id, _email = new_registration(registrar_db, demo_school, status="in_review",
-                                               first_name="Clara")
+    page, demo_school, registrar_db
+):
+    registration_id, _email = new_registration(
+        registrar_db, demo_school, status="in_review", first_name="Clara"
+    )
     fill_class(registrar_db, demo_school, "Chess club")
     open_panel(page, registration_id, "class")
 
@@ -144,10 +190,15 @@ def test_a_full_class_is_warned_about_before_saving_and_a_suggested_free_one_is_
 
 
 def test_approving_with_invoice_and_autopay_link_shows_the_invoice_and_emails_it(
-        page, demo_school, registrar_db, system, settings):
-    registration_id, email = new_registration(registrar_db, demo_school, status="in_review",
-                                              schedule="Piano for beginners",
-                                              first_name="Ivy")
+    page, demo_school, registrar_db, system, settings
+):
+    registration_id, email = new_registration(
+        registrar_db,
+        demo_school,
+        status="in_review",
+        schedule="Piano for beginners",
+        first_name="Ivy",
+    )
     open_panel(page, registration_id)
 
     page.get_by_label("E-mail the invoice to the family").check()
@@ -165,10 +216,16 @@ def test_approving_with_invoice_and_autopay_link_shows_the_invoice_and_emails_it
 
 
 def test_converting_with_the_welcome_email_enrols_the_student_and_emails_the_family(
-        page, demo_school, registrar_db, system, settings):
-    registration_id, email = new_registration(registrar_db, demo_school, status="approved",
-                                              schedule="Robotics", first_name="Wendy",
-                                              settings=settings)
+    page, demo_school, registrar_db, system, settings
+):
+    registration_id, email = new_registration(
+        registrar_db,
+        demo_school,
+        status="approved",
+        schedule="Robotics",
+        first_name="Wendy",
+        settings=settings,
+    )
     open_panel(page, registration_id)
 
     page.get_by_label("E-mail the family a welcome message with the class").check()
@@ -179,16 +236,31 @@ def test_converting_with_the_welcome_email_enrols_the_student_and_emails_the_fam
     wait_for_mail(system.sink, email, "Robotics")
 
 
-def test_history_shows_the_changes_and_the_messages_sent(page, demo_school, registrar_db,
-                                                         system, settings):
-    registration_id, email = new_registration(registrar_db, demo_school, status="in_review",
-                                              schedule="Piano, intermediate",
-                                              first_name="Hal")
-    approve(registrar_db, settings, demo_school.id, registration_id,
-            send_invoice=True, send_autopay_link=False, actor=SETUP_ACTOR,
-            now=datetime.now(timezone.utc))
-    wait_until(lambda: len(mail_to(system.sink, email)) >= 2, timeout=DELIVERY_TIMEOUT,
-               what="the in_review and approval e-mails")
+def test_history_shows_the_changes_and_the_messages_sent(
+    page, demo_school, registrar_db, system, settings
+):
+    registration_id, email = new_registration(
+        registrar_db,
+        demo_school,
+        status="in_review",
+        schedule="Piano, intermediate",
+        first_name="Hal",
+    )
+    approve(
+        registrar_db,
+        settings,
+        demo_school.id,
+        registration_id,
+        send_invoice=True,
+        send_autopay_link=False,
+        actor=SETUP_ACTOR,
+        now=datetime.now(timezone.utc),
+    )
+    wait_until(
+        lambda: len(mail_to(system.sink, email)) >= 2,
+        timeout=DELIVERY_TIMEOUT,
+        what="the in_review and approval e-mails",
+    )
     open_panel(page, registration_id)
 
     page.get_by_role("tab", name="History").click()
@@ -225,8 +297,10 @@ def test_a_document_is_uploaded_and_verified(page, demo_school, registrar_db, tm
 
 # -- bad input -----------------------------------------------------------------------------
 
-def test_a_file_that_is_not_a_document_is_refused_with_the_reason(page, demo_school,
-                                                                 registrar_db, tmp_path):
+
+def test_a_file_that_is_not_a_document_is_refused_with_the_reason(
+    page, demo_school, registrar_db, tmp_path
+):
     registration_id, _email = new_registration(registrar_db, demo_school, status="in_review")
     notes = tmp_path / "notes.pdf"
     notes.write_text("just some text, whatever the name says")
@@ -240,7 +314,8 @@ def test_a_file_that_is_not_a_document_is_refused_with_the_reason(page, demo_sch
 
 
 def test_needs_info_without_a_message_is_refused_with_the_reason_next_to_the_field(
-        page, demo_school, registrar_db):
+    page, demo_school, registrar_db
+):
     registration_id, _email = new_registration(registrar_db, demo_school, status="in_review")
     open_panel(page, registration_id)
 
@@ -261,18 +336,24 @@ def test_approving_without_a_class_says_why_it_cannot(page, demo_school, registr
     page.get_by_role("button", name="Approve and issue the invoice").click()
 
     expect(page.get_by_role("alert")).to_contain_text(
-        "Place the registration in a class before approving it")
+        "Place the registration in a class before approving it"
+    )
     assert status_of(registrar_db, registration_id) == "in_review"
 
 
-def test_a_stale_page_is_refreshed_instead_of_overwriting(page, demo_school, registrar_db,
-                                                          system):
+def test_a_stale_page_is_refreshed_instead_of_overwriting(page, demo_school, registrar_db, system):
     registration_id, _email = new_registration(registrar_db, demo_school, first_name="Stan")
     open_panel(page, registration_id)
-    status, answer = call(f"{system.registrar_url}/api/admin/self-registration/status",
-                          demo_school.registrar_token, "POST",
-                          {"registration_id": registration_id, "status": "rejected",
-                           "note": "Duplicate of an earlier registration"})
+    status, answer = call(
+        f"{system.registrar_url}/api/admin/self-registration/status",
+        demo_school.registrar_token,
+        "POST",
+        {
+            "registration_id": registration_id,
+            "status": "rejected",
+            "note": "Duplicate of an earlier registration",
+        },
+    )
     assert status == 200, answer
 
     page.get_by_role("radio", name="In review").check()
@@ -281,11 +362,13 @@ def test_a_stale_page_is_refreshed_instead_of_overwriting(page, demo_school, reg
     expect(page.get_by_role("alert")).to_contain_text("Someone else changed this registration")
     expect(page.locator("#panel .status-badge")).to_have_text("Rejected")
     expect(page.locator("#tabpanel-overview")).to_contain_text(
-        "Duplicate of an earlier registration")
+        "Duplicate of an earlier registration"
+    )
     assert status_of(registrar_db, registration_id) == "rejected"
 
 
 # -- keyboard --------------------------------------------------------------------------------
+
 
 def test_tabs_follow_the_arrow_keys(page, demo_school, registrar_db):
     registration_id, _email = new_registration(registrar_db, demo_school)
@@ -323,14 +406,17 @@ def test_focus_moves_into_the_panel_and_back_to_its_card(page, demo_school, regi
 
 # -- scale and scope -------------------------------------------------------------------------
 
+
 def test_a_stage_of_a_thousand_registrations_shows_a_page_and_pages_on(
-        browser, system, settings, registrar_db):
+    browser, system, settings, registrar_db
+):
     school_id = create_school(registrar_db)
     with registrar_db.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO student_self_registrations (school_id, student_first_name, "
             "student_last_name, guardian_email) VALUES (%s, %s, 'Many', %s)",
-            [(school_id, f"Kid{n:04d}", f"family{n}@families.example") for n in range(1000)])
+            [(school_id, f"Kid{n:04d}", f"family{n}@families.example") for n in range(1000)],
+        )
     email = f"big-{school_id}@school.example"
     create_user_with_command(settings, school_id, email, "viewer", STAFF_PASSWORD)
     context = browser.new_context(base_url=system.registrar_url)
@@ -363,24 +449,31 @@ def test_another_schools_registration_in_the_url_is_a_not_found_page(page, regis
 
 # -- helpers ---------------------------------------------------------------------------------
 
+
 def fill_class(connection, school, schedule: str) -> None:
     """Every seat of the class taken by other families' registrations."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT capacity FROM class_schedules WHERE id = %s",
-                       (school.schedules[schedule],))
+        cursor.execute(
+            "SELECT capacity FROM class_schedules WHERE id = %s", (school.schedules[schedule],)
+        )
         capacity = cursor.fetchone()["capacity"]
-        cursor.execute("SELECT COUNT(*) AS n FROM class_placements WHERE schedule_id = %s",
-                       (school.schedules[schedule],))
+        cursor.execute(
+            "SELECT COUNT(*) AS n FROM class_placements WHERE schedule_id = %s",
+            (school.schedules[schedule],),
+        )
         taken = cursor.fetchone()["n"]
     for _seat in range(capacity - taken):
-        seat_holder = create_registration(connection, school.id, first_name="Seat",
-                                          email=unique_family_email())
+        seat_holder = create_registration(
+            connection, school.id, first_name="Seat", email=unique_family_email()
+        )
         place(connection, school.id, seat_holder, school.schedules[schedule])
 
 
 def placement_of(connection, registration_id: int) -> int | None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT schedule_id FROM class_placements WHERE registration_id = %s",
-                       (registration_id,))
+        cursor.execute(
+            "SELECT schedule_id FROM class_placements WHERE registration_id = %s",
+            (registration_id,),
+        )
         row = cursor.fetchone()
     return row["schedule_id"] if row else None

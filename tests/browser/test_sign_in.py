@@ -1,5 +1,6 @@
 """Signing in at /login and out again, in Chromium: the way to the page asked for, the words
 for a wrong password and for a locked account, and a `next` that points elsewhere."""
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,8 @@ def sign_in(page, email: str, password: str) -> None:
 
 
 def test_the_workspace_sends_a_visitor_to_sign_in_and_back_to_the_registration(
-        anonymous_page, demo_school, registrar_db, fresh_account):
+    anonymous_page, demo_school, registrar_db, fresh_account
+):
     registration_id = create_registration(registrar_db, demo_school.id, first_name="Nell")
     anonymous_page.goto(f"/admin/registrar?registration={registration_id}")
     expect(anonymous_page).to_have_url(re.compile(r"/login\?next="))
@@ -36,19 +38,20 @@ def test_the_workspace_sends_a_visitor_to_sign_in_and_back_to_the_registration(
     sign_in(anonymous_page, fresh_account, STAFF_PASSWORD)
 
     expect(anonymous_page).to_have_url(
-        re.compile(f"/admin/registrar\\?registration={registration_id}$"))
+        re.compile(f"/admin/registrar\\?registration={registration_id}$")
+    )
     expect(anonymous_page.locator("#panel-title")).to_have_text("Nell Lovelace")
     expect(anonymous_page.locator("#panel-title")).to_be_focused()
 
 
-def test_a_wrong_password_is_said_in_words_and_the_email_is_kept(anonymous_page,
-                                                                  fresh_account):
+def test_a_wrong_password_is_said_in_words_and_the_email_is_kept(anonymous_page, fresh_account):
     anonymous_page.goto("/login")
 
     sign_in(anonymous_page, fresh_account, "not the password")
 
     expect(anonymous_page.get_by_role("alert")).to_have_text(
-        "The e-mail address or the password is wrong.")
+        "The e-mail address or the password is wrong."
+    )
     expect(anonymous_page.get_by_label("E-mail address")).to_have_value(fresh_account)
 
 
@@ -60,7 +63,8 @@ def test_a_locked_account_says_when_to_try_again(anonymous_page, fresh_account):
     sign_in(anonymous_page, fresh_account, STAFF_PASSWORD)
 
     expect(anonymous_page.get_by_role("alert")).to_contain_text(
-        re.compile(r"Too many failed sign-ins.*try again in \d+ minutes?"))
+        re.compile(r"Too many failed sign-ins.*try again in \d+ minutes?")
+    )
 
 
 def test_a_next_address_on_another_site_is_not_followed(anonymous_page, fresh_account):

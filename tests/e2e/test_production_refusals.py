@@ -1,5 +1,6 @@
 """In production every kind of process refuses to start on a weak secret or no public address:
 one line on stderr naming the variable, a non-zero exit, and nothing started."""
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,13 @@ def production_env(changes: dict[str, str | None]) -> dict[str, str]:
 @pytest.mark.parametrize("process", PROCESSES)
 def test_production_refuses_to_start_with_one_line(process, fault):
     changes, expected = FAULTS[fault]
-    done = subprocess.run([EDQUILL, *PROCESSES[process]], env=production_env(changes),
-                          capture_output=True, text=True, timeout=REFUSAL_TIMEOUT_SECONDS)
+    done = subprocess.run(
+        [EDQUILL, *PROCESSES[process]],
+        env=production_env(changes),
+        capture_output=True,
+        text=True,
+        timeout=REFUSAL_TIMEOUT_SECONDS,
+    )
     assert done.returncode != 0
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
@@ -56,18 +62,27 @@ def test_production_refuses_to_start_with_one_line(process, fault):
 
 
 def test_a_wrong_environment_name_is_refused_in_one_line():
-    done = subprocess.run([EDQUILL, "outbox", "status"],
-                          env=production_env({"EDQUILL_ENV": "prod"}),
-                          capture_output=True, text=True, timeout=REFUSAL_TIMEOUT_SECONDS)
+    done = subprocess.run(
+        [EDQUILL, "outbox", "status"],
+        env=production_env({"EDQUILL_ENV": "prod"}),
+        capture_output=True,
+        text=True,
+        timeout=REFUSAL_TIMEOUT_SECONDS,
+    )
     assert done.returncode != 0
-    assert done.stderr.strip() == ("error: EDQUILL_ENV must be production or development, "
-                                   "got 'prod'")
+    assert done.stderr.strip() == (
+        "error: EDQUILL_ENV must be production or development, got 'prod'"
+    )
 
 
 @pytest.mark.parametrize("command", [(), ("outbox", "worker")])
 def test_help_needs_no_secrets(command):
-    done = subprocess.run([EDQUILL, *command, "--help"],
-                          env=production_env({"EDQUILL_SECRET_KEY": None}),
-                          capture_output=True, text=True, timeout=REFUSAL_TIMEOUT_SECONDS)
+    done = subprocess.run(
+        [EDQUILL, *command, "--help"],
+        env=production_env({"EDQUILL_SECRET_KEY": None}),
+        capture_output=True,
+        text=True,
+        timeout=REFUSAL_TIMEOUT_SECONDS,
+    )
     assert done.returncode == 0
     assert "Usage" in done.stdout

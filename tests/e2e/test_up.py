@@ -1,4 +1,5 @@
 """`edquill up` runs the whole system as child processes, and stops every one of them."""
+
 from __future__ import annotations
 
 import json
@@ -56,23 +57,44 @@ class System:
 
     def __init__(self, settings, var_dir: Path, *options: str):
         # relay_metrics last: relay 2 takes the port after it.
-        names = ("registrar", "dashboard", "kpi", "notifier", "gateway", "smtp", "mail_http",
-                 "relay_metrics")
+        names = (
+            "registrar",
+            "dashboard",
+            "kpi",
+            "notifier",
+            "gateway",
+            "smtp",
+            "mail_http",
+            "relay_metrics",
+        )
         first = free_port_block(len(names) + 1)
         self.ports = {name: first + offset for offset, name in enumerate(names)}
-        env = {f"EDQUILL_{name.upper()}_PORT": str(self.ports[name])
-               for name in ("registrar", "dashboard", "kpi", "notifier", "gateway")}
+        env = {
+            f"EDQUILL_{name.upper()}_PORT": str(self.ports[name])
+            for name in ("registrar", "dashboard", "kpi", "notifier", "gateway")
+        }
         env["EDQUILL_SMTP_URL"] = f"smtp://127.0.0.1:{self.ports['smtp']}"
         for name in ("registrar", "kpi", "notifier"):
             env[f"EDQUILL_{name.upper()}_URL"] = f"http://127.0.0.1:{self.ports[name]}"
         self.process = EdquillProcess(
-            settings, "up", "--var-dir", str(var_dir),
-            "--mail-http-port", str(self.ports["mail_http"]),
-            "--relay-metrics-port", str(self.ports["relay_metrics"]), *options, extra_env=env)
+            settings,
+            "up",
+            "--var-dir",
+            str(var_dir),
+            "--mail-http-port",
+            str(self.ports["mail_http"]),
+            "--relay-metrics-port",
+            str(self.ports["relay_metrics"]),
+            *options,
+            extra_env=env,
+        )
 
     def wait_until_up(self) -> str:
-        wait_until(lambda: READY_LINE in self.process.output() or not self.process.running,
-                   timeout=START_TIMEOUT, what="edquill up to print its URLs")
+        wait_until(
+            lambda: READY_LINE in self.process.output() or not self.process.running,
+            timeout=START_TIMEOUT,
+            what="edquill up to print its URLs",
+        )
         output = self.process.output()
         assert READY_LINE in output, output
         return output
@@ -163,9 +185,11 @@ def test_relays_publish_a_registration_inserted_with_plain_sql(system, settings,
 
         def processed_at():
             with registrar_db.cursor() as cursor:
-                cursor.execute("SELECT processed_at FROM t_event_outbox "
-                               "WHERE aggregate_id = %s AND event_type = 'selfreg.submitted'",
-                               (registration_id,))
+                cursor.execute(
+                    "SELECT processed_at FROM t_event_outbox "
+                    "WHERE aggregate_id = %s AND event_type = 'selfreg.submitted'",
+                    (registration_id,),
+                )
                 row = cursor.fetchone()
             return row and row["processed_at"]
 
@@ -190,8 +214,10 @@ def test_the_gateway_answers_its_own_health_check(system):
     assert (status, json.loads(body)) == (200, {"status": "ok"})
 
 
-@pytest.mark.skipif(find_nginx() is None or not program_available("registrar"),
-                    reason="needs nginx and the registrar")
+@pytest.mark.skipif(
+    find_nginx() is None or not program_available("registrar"),
+    reason="needs nginx and the registrar",
+)
 def test_the_gateway_passes_registrar_paths_through(system):
     path = "/api/admin/self-registration"
 
@@ -218,8 +244,9 @@ def test_sigterm_stops_every_child_and_exits_zero(own_system):
     own_system.process.process.wait(timeout=60)
 
     assert own_system.process.returncode == 0, own_system.process.output()
-    wait_until(lambda: not any(alive(pid) for pid in children), timeout=10,
-               what="every child to be gone")
+    wait_until(
+        lambda: not any(alive(pid) for pid in children), timeout=10, what="every child to be gone"
+    )
 
 
 def test_a_child_that_dies_stops_the_rest_with_a_nonzero_exit(own_system):
@@ -232,5 +259,8 @@ def test_a_child_that_dies_stops_the_rest_with_a_nonzero_exit(own_system):
 
     assert own_system.process.returncode != 0
     assert "relay-2 exited" in own_system.process.output()
-    wait_until(lambda: not any(alive(pid) for pid in children), timeout=10,
-               what="every other child to be gone")
+    wait_until(
+        lambda: not any(alive(pid) for pid in children),
+        timeout=10,
+        what="every other child to be gone",
+    )

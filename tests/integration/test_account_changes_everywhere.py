@@ -2,6 +2,7 @@
 service: in the registrar (`edquill serve registrar`, over real HTTP) and in the services that
 ask it about tokens through shared.remote_auth (the KPI API, the notifier API, the dashboard's
 page with its session cookie)."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,8 @@ from click.testing import CliRunner
 from dashboard.app import create_app as create_dashboard
 from kpi.app import create_app as create_kpi
 from notifier.app import create_app as create_notifier
-from registrar.cli import token as token_command, user as user_command
+from registrar.cli import token as token_command
+from registrar.cli import user as user_command
 from registrar.tokens import hash_token, issue_token
 from registrar.users import create_user
 from shared.sessions import SESSION_COOKIE
@@ -59,9 +61,11 @@ def account(registrar_db):
 def _registrar(registrar_url, method, path, token=None, body=None):
     """(status, JSON answer) of a call to the registrar process."""
     request = urllib.request.Request(
-        registrar_url + path, method=method,
+        registrar_url + path,
+        method=method,
         data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json", **({"Accesstoken": token} if token else {})})
+        headers={"Content-Type": "application/json", **({"Accesstoken": token} if token else {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
             return answer.status, json.load(answer)
@@ -72,15 +76,17 @@ def _registrar(registrar_url, method, path, token=None, body=None):
 @pytest.fixture
 def signed_in(registrar_url, account):
     school_id, email = account
-    status, answer = _registrar(registrar_url, "POST", "/api/auth/login",
-                                body={"email": email, "password": PASSWORD})
+    status, answer = _registrar(
+        registrar_url, "POST", "/api/auth/login", body={"email": email, "password": PASSWORD}
+    )
     assert status == 200, answer
     return answer["token"]
 
 
 def _kpi_status(kpi, token) -> int:
-    return kpi.get("/api/kpi/summary?from=2025-11-01&to=2025-11-02",
-                   headers={"Accesstoken": token}).status_code
+    return kpi.get(
+        "/api/kpi/summary?from=2025-11-01&to=2025-11-02", headers={"Accesstoken": token}
+    ).status_code
 
 
 def _notifier_settings_status(notifier, token) -> int:
@@ -101,7 +107,8 @@ def _cli(group, settings, *args):
 
 
 def test_a_disabled_accounts_token_is_refused_at_once_by_every_service(
-        settings, registrar_url, kpi, notifier, account, signed_in):
+    settings, registrar_url, kpi, notifier, account, signed_in
+):
     school_id, email = account
     assert _registrar(registrar_url, "GET", "/api/auth/me", signed_in)[0] == 200
     assert _kpi_status(kpi, signed_in) == 200
@@ -115,7 +122,8 @@ def test_a_disabled_accounts_token_is_refused_at_once_by_every_service(
 
 
 def test_a_disabled_accounts_session_cookie_stops_on_the_dashboard_page(
-        settings, remote_settings, dashboard, account, signed_in):
+    settings, remote_settings, dashboard, account, signed_in
+):
     school_id, email = account
     assert _dashboard_page(dashboard, signed_in).status_code == 200
 
@@ -126,30 +134,48 @@ def test_a_disabled_accounts_session_cookie_stops_on_the_dashboard_page(
     assert page.headers["Location"].startswith(f"{remote_settings.public_url}/login?next=")
 
 
-def test_a_revoked_token_is_refused_at_once_by_every_service(settings, registrar_url,
-                                                             registrar_db, kpi, notifier):
+def test_a_revoked_token_is_refused_at_once_by_every_service(
+    settings, registrar_url, registrar_db, kpi, notifier
+):
     school_id = create_school(registrar_db)
     secret = issue_token(registrar_db, school_id, "admin", label="integration")
     assert _kpi_status(kpi, secret) == 200
     assert _notifier_settings_status(notifier, secret) == 200
 
-    _cli(token_command, settings, "revoke", "--school-id", str(school_id), "--id",
-         str(_token_id(registrar_db, secret)))
+    _cli(
+        token_command,
+        settings,
+        "revoke",
+        "--school-id",
+        str(school_id),
+        "--id",
+        str(_token_id(registrar_db, secret)),
+    )
 
     assert _registrar(registrar_url, "GET", "/api/auth/me", secret)[0] == 401
     assert _kpi_status(kpi, secret) == 401
     assert _notifier_settings_status(notifier, secret) == 401
 
 
-def test_a_role_change_applies_at_once_in_every_service(settings, registrar_url, notifier,
-                                                        account, signed_in):
+def test_a_role_change_applies_at_once_in_every_service(
+    settings, registrar_url, notifier, account, signed_in
+):
     school_id, email = account
     flag = "/api/admin/feature-flags/reminders"
     assert _registrar(registrar_url, "PUT", flag, signed_in, {"enabled": True})[0] == 200
     assert _notifier_settings_status(notifier, signed_in) == 200
 
-    _cli(user_command, settings, "set-role", "--school-id", str(school_id), "--email", email,
-         "--role", "viewer")
+    _cli(
+        user_command,
+        settings,
+        "set-role",
+        "--school-id",
+        str(school_id),
+        "--email",
+        email,
+        "--role",
+        "viewer",
+    )
 
     status, answer = _registrar(registrar_url, "PUT", flag, signed_in, {"enabled": False})
     assert (status, answer["error"]["code"]) == (403, "forbidden")

@@ -1,5 +1,6 @@
 """The base consumer against the real MariaDB and RabbitMQ: idempotency, retries,
 dead-lettering, order, and recovery from lost connections (through a real TCP proxy)."""
+
 from __future__ import annotations
 
 import json
@@ -19,22 +20,39 @@ from shared.config import ConfigError
 from shared.consumer import Consumer
 from shared.events import Event
 from shared.paths import ROOT
-from tests.support.consumers import (ConsumerQueues, ConsumerThread, EffectTable, outcomes,
-                                     reconnects, recording_consumer_class)
+from tests.support.consumers import (
+    ConsumerQueues,
+    ConsumerThread,
+    EffectTable,
+    outcomes,
+    reconnects,
+    recording_consumer_class,
+)
 from tests.support.servers import environment
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.waiting import stays_true, wait_until
 
 
 def submitted(registration_id: int) -> Event:
-    return Event.new("selfreg.submitted", school_id=1, aggregate_id=registration_id,
-                     payload={"registration_id": registration_id, "status": "pending"})
+    return Event.new(
+        "selfreg.submitted",
+        school_id=1,
+        aggregate_id=registration_id,
+        payload={"registration_id": registration_id, "status": "pending"},
+    )
 
 
 def status_updated(registration_id: int, from_status: str, to_status: str) -> Event:
-    return Event.new("selfreg.status.updated", school_id=1, aggregate_id=registration_id,
-                     payload={"registration_id": registration_id, "from_status": from_status,
-                              "to_status": to_status})
+    return Event.new(
+        "selfreg.status.updated",
+        school_id=1,
+        aggregate_id=registration_id,
+        payload={
+            "registration_id": registration_id,
+            "from_status": from_status,
+            "to_status": to_status,
+        },
+    )
 
 
 @dataclass
@@ -104,6 +122,7 @@ def _through(url: str, proxy: TcpProxy) -> str:
 
 # -- handled once ------------------------------------------------------------------------------
 
+
 def test_a_published_event_is_handled_once_and_acked(start_consumer, effects):
     running = start_consumer()
     event = submitted(1)
@@ -123,8 +142,10 @@ def test_the_same_event_published_twice_has_one_effect(start_consumer, effects):
 
     running.queues.publish_event(event)
     running.queues.publish_event(event)
-    wait_until(lambda: outcomes(running.consumer).get("duplicate") == 1,
-               what="the second copy to be skipped")
+    wait_until(
+        lambda: outcomes(running.consumer).get("duplicate") == 1,
+        what="the second copy to be skipped",
+    )
 
     assert effects.count(event.event_id) == 1
     assert running.consumer.calls == [event.event_id]
@@ -148,18 +169,26 @@ def test_a_redelivery_after_a_rolled_back_attempt_has_one_effect(start_consumer,
 
 
 def test_an_effect_committed_before_its_ack_was_lost_is_not_repeated(
-        consumer_settings, start_consumer, effects, broker_proxy):
+    consumer_settings, start_consumer, effects, broker_proxy
+):
     def lose_the_broker_before_the_ack(_event, _cursor, call):
         if call == 1:
             broker_proxy.drop_connections()  # the commit goes ahead; the ack cannot
 
-    running = start_consumer(lose_the_broker_before_the_ack, via_settings=replace(
-        consumer_settings, amqp_url=_through(consumer_settings.amqp_url, broker_proxy)))
+    running = start_consumer(
+        lose_the_broker_before_the_ack,
+        via_settings=replace(
+            consumer_settings, amqp_url=_through(consumer_settings.amqp_url, broker_proxy)
+        ),
+    )
     event = submitted(4)
 
     running.queues.publish_event(event)
-    wait_until(lambda: outcomes(running.consumer).get("duplicate") == 1,
-               what="the redelivered event to be recognised", timeout=15)
+    wait_until(
+        lambda: outcomes(running.consumer).get("duplicate") == 1,
+        what="the redelivered event to be recognised",
+        timeout=15,
+    )
 
     assert running.consumer.calls == [event.event_id]
     assert effects.count(event.event_id) == 1
@@ -167,6 +196,7 @@ def test_an_effect_committed_before_its_ack_was_lost_is_not_repeated(
 
 
 # -- order -------------------------------------------------------------------------------------
+
 
 def test_events_of_one_registration_are_handled_in_order_across_a_retry(start_consumer, effects):
     first = submitted(5)
@@ -176,8 +206,11 @@ def test_events_of_one_registration_are_handled_in_order_across_a_retry(start_co
             raise RuntimeError("transient trouble")
 
     running = start_consumer(fail_the_first_event_once)
-    events = [first, status_updated(5, "pending", "in_review"),
-              status_updated(5, "in_review", "approved")]
+    events = [
+        first,
+        status_updated(5, "pending", "in_review"),
+        status_updated(5, "in_review", "approved"),
+    ]
 
     for event in events:
         running.queues.publish_event(event)
@@ -190,17 +223,25 @@ def test_events_of_one_registration_are_handled_in_order_across_a_retry(start_co
 
 MALFORMED = {
     "not JSON": (b"{not json", "selfreg.submitted", "body is not JSON"),
-    "missing fields": (json.dumps({"event_id": "1", "event_type": "selfreg.submitted"}).encode(),
-                       "selfreg.submitted", "envelope lacks"),
-    "unknown type": (json.dumps({**json.loads(submitted(6).to_json()),
-                                 "event_type": "selfreg.teleported"}).encode(),
-                     "selfreg.teleported", "unknown event type"),
+    "missing fields": (
+        json.dumps({"event_id": "1", "event_type": "selfreg.submitted"}).encode(),
+        "selfreg.submitted",
+        "envelope lacks",
+    ),
+    "unknown type": (
+        json.dumps(
+            {**json.loads(submitted(6).to_json()), "event_type": "selfreg.teleported"}
+        ).encode(),
+        "selfreg.teleported",
+        "unknown event type",
+    ),
 }
 
 
 @pytest.mark.parametrize("body, routing_key, reason", MALFORMED.values(), ids=MALFORMED.keys())
 def test_a_malformed_message_is_dead_lettered_with_the_reason_and_the_consumer_goes_on(
-        start_consumer, effects, body, routing_key, reason):
+    start_consumer, effects, body, routing_key, reason
+):
     running = start_consumer()
     good = submitted(7)
 
@@ -216,7 +257,8 @@ def test_a_malformed_message_is_dead_lettered_with_the_reason_and_the_consumer_g
 
 
 def test_a_handler_that_keeps_failing_is_retried_a_bounded_number_of_times_then_dead_lettered(
-        start_consumer, effects):
+    start_consumer, effects
+):
     poison, good = submitted(13), submitted(8)
 
     def fail_on_registration_13(event, _cursor, _call):
@@ -231,7 +273,8 @@ def test_a_handler_that_keeps_failing_is_retried_a_bounded_number_of_times_then_
 
     assert json.loads(body)["event_id"] == poison.event_id
     assert properties.headers[ERROR_HEADER] == (
-        "handler failed after 3 attempts: RuntimeError: no template for school 1")
+        "handler failed after 3 attempts: RuntimeError: no template for school 1"
+    )
     assert properties.headers[ATTEMPTS_HEADER] == 3
     assert running.consumer.calls.count(poison.event_id) == 3
     assert effects.count(poison.event_id) == 0
@@ -244,8 +287,10 @@ def held_row_id(settings, effects) -> int:
     primary key, so the lock covers that row only and new effect rows still go in)."""
     connection = db.connect(settings, "kpi")
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO `{effects.name}` (event_id, event_type, aggregate_id) "
-                       "VALUES ('held', 'lock', 0)")
+        cursor.execute(
+            f"INSERT INTO `{effects.name}` (event_id, event_type, aggregate_id) "
+            "VALUES ('held', 'lock', 0)"
+        )
         row_id = cursor.lastrowid
     connection.begin()
     with connection.cursor() as cursor:
@@ -256,11 +301,11 @@ def held_row_id(settings, effects) -> int:
 
 
 def test_a_lock_that_is_never_released_is_retried_up_to_the_delivery_limit_then_dead_lettered(
-        start_consumer, effects, held_row_id):
+    start_consumer, effects, held_row_id
+):
     def wait_for_the_held_row(_event, cursor, _call):
         cursor.execute("SET SESSION innodb_lock_wait_timeout = 1")
-        cursor.execute(f"SELECT id FROM `{effects.name}` WHERE id = %s FOR UPDATE",
-                       (held_row_id,))
+        cursor.execute(f"SELECT id FROM `{effects.name}` WHERE id = %s FOR UPDATE", (held_row_id,))
 
     running = start_consumer(wait_for_the_held_row, DELIVERY_LIMIT=2, HANDLER_ATTEMPTS=2)
     event = submitted(9)
@@ -269,17 +314,23 @@ def test_a_lock_that_is_never_released_is_retried_up_to_the_delivery_limit_then_
     [(properties, _body)] = running.queues.dead_letters(1, timeout=15)
 
     assert properties.headers[ERROR_HEADER].startswith(
-        "transient database error after 2 attempts: OperationalError: (1205")
+        "transient database error after 2 attempts: OperationalError: (1205"
+    )
     assert effects.count(event.event_id) == 0
     assert outcomes(running.consumer) == {"retried": 1, "dead_lettered": 1}
 
 
 # -- lost connections --------------------------------------------------------------------------
 
+
 def test_the_consumer_recovers_after_its_broker_connection_is_cut(
-        consumer_settings, start_consumer, effects, broker_proxy):
-    running = start_consumer(via_settings=replace(
-        consumer_settings, amqp_url=_through(consumer_settings.amqp_url, broker_proxy)))
+    consumer_settings, start_consumer, effects, broker_proxy
+):
+    running = start_consumer(
+        via_settings=replace(
+            consumer_settings, amqp_url=_through(consumer_settings.amqp_url, broker_proxy)
+        )
+    )
     before, during = submitted(10), submitted(11)
     running.queues.publish_event(before)
     wait_until(lambda: effects.count(before.event_id) == 1, what="the first event")
@@ -295,13 +346,18 @@ def test_the_consumer_recovers_after_its_broker_connection_is_cut(
 
 
 def test_a_database_that_goes_away_mid_message_leaves_it_unacked_until_the_database_returns(
-        consumer_settings, start_consumer, effects, database_proxy):
+    consumer_settings, start_consumer, effects, database_proxy
+):
     def lose_the_database_before_the_commit(_event, _cursor, call):
         if call == 1:
             database_proxy.cut()
 
-    running = start_consumer(lose_the_database_before_the_commit, via_settings=replace(
-        consumer_settings, mysql_url=_through(consumer_settings.mysql_url, database_proxy)))
+    running = start_consumer(
+        lose_the_database_before_the_commit,
+        via_settings=replace(
+            consumer_settings, mysql_url=_through(consumer_settings.mysql_url, database_proxy)
+        ),
+    )
     event = submitted(12)
 
     running.queues.publish_event(event)
@@ -319,15 +375,21 @@ def test_a_database_that_goes_away_mid_message_leaves_it_unacked_until_the_datab
 
 # -- stopping ----------------------------------------------------------------------------------
 
+
 def test_sigterm_stops_a_worker_after_it_finishes_the_message_in_hand(
-        consumer_settings, effects, tmp_path):
+    consumer_settings, effects, tmp_path
+):
     name, marker = f"t{secrets.token_hex(4)}", tmp_path / "in-hand"
     topology = recording_consumer_class(name)(consumer_settings, effects).topology
     queues = ConsumerQueues(consumer_settings.amqp_url, topology)
     worker = subprocess.Popen(
         [sys.executable, "-m", "tests.support.consumer_worker", name, effects.name, str(marker)],
-        env={**environment(consumer_settings), "PYTHONPATH": str(ROOT)}, cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        env={**environment(consumer_settings), "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         event = submitted(14)
         queues.publish_event(event)
@@ -346,7 +408,8 @@ def test_sigterm_stops_a_worker_after_it_finishes_the_message_in_hand(
 
 
 def test_a_consumer_whose_database_has_no_inbox_stops_at_start_saying_so(
-        consumer_settings, effects):
+    consumer_settings, effects
+):
     consumer_class = recording_consumer_class(f"t{secrets.token_hex(4)}", SERVICE_DB="registrar")
     thread = ConsumerThread(consumer_class(consumer_settings, effects)).start()
     wait_until(lambda: not thread.alive, what="the consumer to give up")
@@ -356,7 +419,8 @@ def test_a_consumer_whose_database_has_no_inbox_stops_at_start_saying_so(
 
 
 def test_a_queue_declared_with_other_arguments_stops_the_consumer_instead_of_retrying(
-        consumer_settings, effects):
+    consumer_settings, effects
+):
     name = f"t{secrets.token_hex(4)}"
     earlier = recording_consumer_class(name, DELIVERY_LIMIT=7)(consumer_settings, effects)
     queues = ConsumerQueues(consumer_settings.amqp_url, earlier.topology)

@@ -1,4 +1,5 @@
 """The mail sink receives real SMTP and gives back what it received."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,12 @@ def sink(tmp_path):
         yield sink
 
 
-def send(sink: MailSink, subject: str, to: str = "parent@example.com",
-         body: str = "Welcome to the school.") -> None:
+def send(
+    sink: MailSink,
+    subject: str,
+    to: str = "parent@example.com",
+    body: str = "Welcome to the school.",
+) -> None:
     message = EmailMessage()
     message["From"] = "registrar@school.example"
     message["To"] = to
@@ -151,12 +156,18 @@ def answers(port: int) -> bool:
 def test_the_mailsink_command_receives_and_lists_mail_until_sigterm(tmp_path):
     smtp_port, http_port = free_port(), free_port()
     env = dict(os.environ, EDQUILL_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}")
-    process = subprocess.Popen([EDQUILL, "mailsink", "--dir", str(tmp_path),
-                                "--http-port", str(http_port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [EDQUILL, "mailsink", "--dir", str(tmp_path), "--http-port", str(http_port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        wait_until(lambda: answers(http_port) or process.poll() is not None, timeout=20,
-                   what="the mail listing to answer")
+        wait_until(
+            lambda: answers(http_port) or process.poll() is not None,
+            timeout=20,
+            what="the mail listing to answer",
+        )
         with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as client:
             client.sendmail("a@example.com", ["b@example.com"], b"Subject: hello\r\n\r\nhi\r\n")
 

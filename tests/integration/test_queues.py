@@ -1,4 +1,5 @@
 """Every consumer's queue exists, bound, before the first event is published."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,13 +19,19 @@ def test_an_event_published_before_any_consumer_ran_waits_in_every_consumers_que
     channel.confirm_delivery()
 
     def depths():
-        return {queue: channel.queue_declare(queue, passive=True).method.message_count
-                for queue in declared}
+        return {
+            queue: channel.queue_declare(queue, passive=True).method.message_count
+            for queue in declared
+        }
+
     try:
         channel.basic_publish(own.exchange, "selfreg.submitted", b"{}")
         # A quorum queue reports its depth a moment after the confirm.
-        wait_until(lambda: all(depth == 1 for depth in depths().values()), timeout=10,
-                   what="the event in every consumer's queue")
+        wait_until(
+            lambda: all(depth == 1 for depth in depths().values()),
+            timeout=10,
+            what="the event in every consumer's queue",
+        )
     finally:
         for queue in declared:
             channel.queue_delete(queue)
@@ -33,5 +40,6 @@ def test_an_event_published_before_any_consumer_ran_waits_in_every_consumers_que
         channel.exchange_delete(f"{own.exchange}.dlx")
         connection.close()
 
-    assert sorted(declared) == sorted(f"{own.exchange}.{name}"
-                                      for name in ("dashboard", "kpi", "notifier"))
+    assert sorted(declared) == sorted(
+        f"{own.exchange}.{name}" for name in ("dashboard", "kpi", "notifier")
+    )

@@ -1,5 +1,6 @@
 """The one service-to-service client against a real loopback HTTP server: what it sends, what
 it gives back, and how each way of not answering reaches the caller."""
+
 from __future__ import annotations
 
 import http.server
@@ -55,8 +56,9 @@ def closed_port() -> int:
 def test_the_answer_is_decoded_and_the_token_and_query_are_sent(service):
     url = service(200, b'{"messages": [1, 2]}')
 
-    answer = get_json(url, "/api/messages", token="t-1", timeout=2,
-                      query={"status": "held", "limit": 5})
+    answer = get_json(
+        url, "/api/messages", token="t-1", timeout=2, query={"status": "held", "limit": 5}
+    )
 
     assert answer == {"messages": [1, 2]}
     assert service.seen == [("/api/messages?status=held&limit=5", "t-1")]

@@ -1,4 +1,5 @@
 """A queue of the test's own on the session's exchange, to see what was published."""
+
 from __future__ import annotations
 
 import json
@@ -105,8 +106,9 @@ class RefusingQueue:
         self._connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
         channel = self._connection.channel()
         channel.exchange_declare(settings.exchange, "topic", durable=True)
-        channel.queue_declare(self.queue, durable=True,
-                              arguments={"x-max-length": 0, "x-overflow": "reject-publish"})
+        channel.queue_declare(
+            self.queue, durable=True, arguments={"x-max-length": 0, "x-overflow": "reject-publish"}
+        )
         for pattern in patterns:
             channel.queue_bind(self.queue, settings.exchange, pattern)
         self._channel = channel

@@ -7,6 +7,7 @@ Servers, databases and exchange come from the EDQUILL_* environment. Each event'
 writes its effect, creates MARKER_FILE (so the test knows a message is in hand) and then takes
 HANDLING_SECONDS to finish.
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,5 +1,6 @@
 """Consumers of the tests' own on the real servers: a consumer that records each effect it
 commits, run in a thread, and its queues seen from the broker's side."""
+
 from __future__ import annotations
 
 import secrets
@@ -30,9 +31,11 @@ class EffectTable:
         self.name = name or f"t_test_effect_{secrets.token_hex(4)}"
 
     def create(self) -> "EffectTable":
-        self._execute(f"CREATE TABLE `{self.name}` (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
-                      "event_id CHAR(36) NOT NULL, event_type VARCHAR(64) NOT NULL, "
-                      "aggregate_id BIGINT NOT NULL) ENGINE=InnoDB")
+        self._execute(
+            f"CREATE TABLE `{self.name}` (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
+            "event_id CHAR(36) NOT NULL, event_type VARCHAR(64) NOT NULL, "
+            "aggregate_id BIGINT NOT NULL) ENGINE=InnoDB"
+        )
         return self
 
     def drop(self) -> None:
@@ -68,8 +71,9 @@ class RecordingConsumer(Consumer):
     RECONNECT_MAX_DELAY = 0.5
     IDLE_POLL_SECONDS = 0.2
 
-    def __init__(self, settings: Settings, effects: EffectTable,
-                 behaviour: Behaviour | None = None):
+    def __init__(
+        self, settings: Settings, effects: EffectTable, behaviour: Behaviour | None = None
+    ):
         super().__init__(settings)
         self.effects = effects
         self.behaviour = behaviour
@@ -77,9 +81,11 @@ class RecordingConsumer(Consumer):
 
     def handle(self, event: Event, cursor) -> None:
         self.calls.append(event.event_id)
-        cursor.execute(f"INSERT INTO `{self.effects.name}` (event_id, event_type, aggregate_id) "
-                       "VALUES (%s, %s, %s)", (event.event_id, event.event_type,
-                                               event.aggregate_id))
+        cursor.execute(
+            f"INSERT INTO `{self.effects.name}` (event_id, event_type, aggregate_id) "
+            "VALUES (%s, %s, %s)",
+            (event.event_id, event.event_type, event.aggregate_id),
+        )
         if self.behaviour is not None:
             self.behaviour(event, cursor, self.calls.count(event.event_id))
 
@@ -96,8 +102,9 @@ class ConsumerThread:
         self.consumer = consumer
         self._stop = threading.Event()
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name=f"consumer-{consumer.NAME}")
+        self._thread = threading.Thread(
+            target=self._run, daemon=True, name=f"consumer-{consumer.NAME}"
+        )
 
     def start(self) -> "ConsumerThread":
         self._thread.start()
@@ -137,18 +144,26 @@ class ConsumerQueues:
 
     def publish(self, body: bytes, routing_key: str, *, message_id: str | None = None) -> None:
         self._channel.basic_publish(
-            self.topology.exchange, routing_key, body,
-            pika.BasicProperties(content_type="application/json", message_id=message_id,
-                                 delivery_mode=pika.DeliveryMode.Persistent, type=routing_key),
-            mandatory=True)
+            self.topology.exchange,
+            routing_key,
+            body,
+            pika.BasicProperties(
+                content_type="application/json",
+                message_id=message_id,
+                delivery_mode=pika.DeliveryMode.Persistent,
+                type=routing_key,
+            ),
+            mandatory=True,
+        )
 
     def ready_messages(self) -> int:
         """Messages waiting in the consumer's queue (unacked ones are not counted)."""
         frame = self._channel.queue_declare(self.topology.queue, passive=True)
         return frame.method.message_count
 
-    def dead_letters(self, count: int, timeout: float = 10.0
-                     ) -> list[tuple[pika.BasicProperties, bytes]]:
+    def dead_letters(
+        self, count: int, timeout: float = 10.0
+    ) -> list[tuple[pika.BasicProperties, bytes]]:
         """Take up to `count` messages from the dead-letter queue, waiting up to `timeout` s."""
         taken: list[tuple[pika.BasicProperties, bytes]] = []
         deadline = time.monotonic() + timeout
@@ -186,5 +201,9 @@ def outcomes(consumer: Consumer) -> dict[str, float]:
 
 
 def reconnects(consumer: Consumer, server: str) -> float:
-    return REGISTRY.get_sample_value("edquill_consumer_reconnects_total",
-                                     {"consumer": consumer.NAME, "server": server}) or 0.0
+    return (
+        REGISTRY.get_sample_value(
+            "edquill_consumer_reconnects_total", {"consumer": consumer.NAME, "server": server}
+        )
+        or 0.0
+    )

@@ -1,6 +1,7 @@
 """The dashboard in tests: the services behind it served as real processes, events as the
 registrar emits them (with names and the school snapshot), the dashboard's consumer in a
 thread on the session's exchange, and a loopback HTTP server that answers too slowly."""
+
 from __future__ import annotations
 
 import http.server
@@ -25,6 +26,7 @@ def utc(*parts) -> datetime:
 
 
 # -- services as processes -------------------------------------------------------------------
+
 
 class SlowServer:
     """Answers every request only after `delay` seconds, on a loopback port of its own: with a
@@ -74,54 +76,120 @@ def _forward(url: str, headers) -> tuple[int, bytes]:
 
 # -- events as the registrar emits them ------------------------------------------------------
 
+
 def snapshot(school_id: int, timezone_name: str = "UTC") -> dict:
-    return {"name": f"School {school_id}", "slug": f"s-{school_id}",
-            "timezone": timezone_name, "currency": "USD"}
+    return {
+        "name": f"School {school_id}",
+        "slug": f"s-{school_id}",
+        "timezone": timezone_name,
+        "currency": "USD",
+    }
 
 
-def submitted(school_id: int, registration_id: int, at: datetime, *, first: str = "Ada",
-              last: str = "Lovelace", timezone_name: str = "UTC") -> Event:
-    return Event.new("selfreg.submitted", school_id, registration_id, {
-        "registration_id": registration_id, "status": "pending",
-        "student_first_name": first, "student_last_name": last,
-        "submitted_at": format_timestamp(at), "school": snapshot(school_id, timezone_name)},
-        occurred_at=at)
+def submitted(
+    school_id: int,
+    registration_id: int,
+    at: datetime,
+    *,
+    first: str = "Ada",
+    last: str = "Lovelace",
+    timezone_name: str = "UTC",
+) -> Event:
+    return Event.new(
+        "selfreg.submitted",
+        school_id,
+        registration_id,
+        {
+            "registration_id": registration_id,
+            "status": "pending",
+            "student_first_name": first,
+            "student_last_name": last,
+            "submitted_at": format_timestamp(at),
+            "school": snapshot(school_id, timezone_name),
+        },
+        occurred_at=at,
+    )
 
 
-def status_changed(school_id: int, registration_id: int, from_status: str, to_status: str,
-                   at: datetime) -> Event:
-    return Event.new("selfreg.status.updated", school_id, registration_id, {
-        "registration_id": registration_id, "from_status": from_status,
-        "to_status": to_status, "student_first_name": "Ada", "student_last_name": "Lovelace",
-        "school": snapshot(school_id)}, occurred_at=at)
+def status_changed(
+    school_id: int, registration_id: int, from_status: str, to_status: str, at: datetime
+) -> Event:
+    return Event.new(
+        "selfreg.status.updated",
+        school_id,
+        registration_id,
+        {
+            "registration_id": registration_id,
+            "from_status": from_status,
+            "to_status": to_status,
+            "student_first_name": "Ada",
+            "student_last_name": "Lovelace",
+            "school": snapshot(school_id),
+        },
+        occurred_at=at,
+    )
 
 
 def converted(school_id: int, registration_id: int, at: datetime) -> Event:
-    return Event.new("selfreg.converted", school_id, registration_id, {
-        "registration_id": registration_id, "student_id": registration_id + 1000,
-        "school": snapshot(school_id)}, occurred_at=at)
+    return Event.new(
+        "selfreg.converted",
+        school_id,
+        registration_id,
+        {
+            "registration_id": registration_id,
+            "student_id": registration_id + 1000,
+            "school": snapshot(school_id),
+        },
+        occurred_at=at,
+    )
 
 
-def invoice_issued(school_id: int, registration_id: int, invoice_id: int, at: datetime,
-                   **extra) -> Event:
-    return Event.new("invoice.issued", school_id, registration_id, {
-        "registration_id": registration_id, "invoice_id": invoice_id, "amount_minor": 20_000,
-        "currency": "USD", "number": f"INV-{invoice_id:06d}", "issued_at": format_timestamp(at),
-        "student_first_name": "Ada", "student_last_name": "Lovelace",
-        "school": snapshot(school_id), **extra}, occurred_at=at)
+def invoice_issued(
+    school_id: int, registration_id: int, invoice_id: int, at: datetime, **extra
+) -> Event:
+    return Event.new(
+        "invoice.issued",
+        school_id,
+        registration_id,
+        {
+            "registration_id": registration_id,
+            "invoice_id": invoice_id,
+            "amount_minor": 20_000,
+            "currency": "USD",
+            "number": f"INV-{invoice_id:06d}",
+            "issued_at": format_timestamp(at),
+            "student_first_name": "Ada",
+            "student_last_name": "Lovelace",
+            "school": snapshot(school_id),
+            **extra,
+        },
+        occurred_at=at,
+    )
 
 
 def invoice_paid(school_id: int, registration_id: int, invoice_id: int, at: datetime) -> Event:
-    return Event.new("invoice.paid", school_id, registration_id, {
-        "registration_id": registration_id, "invoice_id": invoice_id, "amount_minor": 20_000,
-        "currency": "USD", "paid_at": format_timestamp(at), "school": snapshot(school_id)},
-        occurred_at=at)
+    return Event.new(
+        "invoice.paid",
+        school_id,
+        registration_id,
+        {
+            "registration_id": registration_id,
+            "invoice_id": invoice_id,
+            "amount_minor": 20_000,
+            "currency": "USD",
+            "paid_at": format_timestamp(at),
+            "school": snapshot(school_id),
+        },
+        occurred_at=at,
+    )
 
 
 # -- the consumer ----------------------------------------------------------------------------
 
+
 class FastDashboardConsumer(DashboardConsumer):
     """The dashboard consumer with retries and reconnects shortened to a fraction of a second."""
+
     RETRY_FIRST_DELAY = 0.05
     RETRY_MAX_DELAY = 0.2
     RECONNECT_FIRST_DELAY = 0.05
@@ -135,8 +203,9 @@ class DashboardWorker:
 
     def __init__(self, settings: Settings, **constants):
         name = f"dashboard-{secrets.token_hex(4)}"
-        cls = type(f"DashboardConsumer_{name}", (FastDashboardConsumer,),
-                   {"NAME": name, **constants})
+        cls = type(
+            f"DashboardConsumer_{name}", (FastDashboardConsumer,), {"NAME": name, **constants}
+        )
         self.consumer = cls(settings, DashboardConfig())
         self.topology = self.consumer.topology
         self._connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
@@ -152,10 +221,17 @@ class DashboardWorker:
 
     def publish_body(self, body: bytes, routing_key: str, message_id: str | None = None) -> None:
         self._channel.basic_publish(
-            self.topology.exchange, routing_key, body,
-            pika.BasicProperties(content_type="application/json", message_id=message_id,
-                                 delivery_mode=pika.DeliveryMode.Persistent, type=routing_key),
-            mandatory=True)
+            self.topology.exchange,
+            routing_key,
+            body,
+            pika.BasicProperties(
+                content_type="application/json",
+                message_id=message_id,
+                delivery_mode=pika.DeliveryMode.Persistent,
+                type=routing_key,
+            ),
+            mandatory=True,
+        )
         self.published += 1
 
     def count(self, outcome: str) -> int:
@@ -163,12 +239,16 @@ class DashboardWorker:
 
     def settled(self) -> int:
         counts = outcomes(self.consumer)
-        return int(sum(counts.get(outcome, 0)
-                       for outcome in ("handled", "duplicate", "dead_lettered")))
+        return int(
+            sum(counts.get(outcome, 0) for outcome in ("handled", "duplicate", "dead_lettered"))
+        )
 
     def wait_until_settled(self, timeout: float = 30) -> None:
-        wait_until(lambda: self.settled() >= self.published, timeout,
-                   what=f"{self.published} deliveries to settle")
+        wait_until(
+            lambda: self.settled() >= self.published,
+            timeout,
+            what=f"{self.published} deliveries to settle",
+        )
 
     def stop(self) -> None:
         """Stop the thread and delete this worker's queues; the session's exchange (and the

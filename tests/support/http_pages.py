@@ -1,5 +1,6 @@
 """Pages of a served process over real HTTP, as a browser sees them: no redirect followed,
 every Set-Cookie kept, forms posted urlencoded."""
+
 from __future__ import annotations
 
 import http.client
@@ -24,8 +25,15 @@ class PageAnswer:
         return None
 
 
-def fetch(base_url: str, path: str, *, method: str = "GET", form: dict | None = None,
-          cookies: dict | None = None, headers: dict | None = None) -> PageAnswer:
+def fetch(
+    base_url: str,
+    path: str,
+    *,
+    method: str = "GET",
+    form: dict | None = None,
+    cookies: dict | None = None,
+    headers: dict | None = None,
+) -> PageAnswer:
     parts = urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     sent = dict(headers or {})

@@ -1,4 +1,5 @@
 """Databases at an earlier migration, for tests of migrations that carry data."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -10,8 +11,9 @@ from shared.config import Settings
 
 
 @contextmanager
-def migrated_up_to_before(settings: Settings, service: str, migration_id: str
-                          ) -> Iterator[Settings]:
+def migrated_up_to_before(
+    settings: Settings, service: str, migration_id: str
+) -> Iterator[Settings]:
     """Settings of a `service` database of its own, migrated up to the migration before
     `migration_id` (the newer ones rolled back, newest first); dropped afterwards."""
     own = replace(settings, db_prefix=f"{settings.db_prefix}{migration_id[:4]}_")

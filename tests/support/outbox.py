@@ -1,6 +1,7 @@
 """The outbox as the relay tests see it: events written with plain SQL (through the
 registration triggers, or straight into t_event_outbox, broken ones included), what the relays
 left in the tables, and the order events arrived in."""
+
 from __future__ import annotations
 
 import json
@@ -22,26 +23,68 @@ STATUS_UPDATED = "selfreg.status.updated"
 # A statement a paused relay had already sent has run by then (they take milliseconds).
 SETTLE_SECONDS = 0.3
 
-_COLUMNS = ("event_id", "event_type", "school_id", "aggregate_type", "aggregate_id", "payload",
-            "created_at", "claimed_by", "claim_token", "claimed_at", "processed_at", "attempts",
-            "next_attempt_at", "last_error", "dead_at", "held_at", "skipped_at")
-_INSERT = (f"INSERT INTO t_event_outbox ({', '.join(_COLUMNS)}) "
-           f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})")
+_COLUMNS = (
+    "event_id",
+    "event_type",
+    "school_id",
+    "aggregate_type",
+    "aggregate_id",
+    "payload",
+    "created_at",
+    "claimed_by",
+    "claim_token",
+    "claimed_at",
+    "processed_at",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "dead_at",
+    "held_at",
+    "skipped_at",
+)
+_INSERT = (
+    f"INSERT INTO t_event_outbox ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
+)
 
 
 # -- writing events -----------------------------------------------------------------------
 
-def outbox_row(aggregate_id: int, *, event_type: str = STATUS_UPDATED, payload=None,
-               school_id: int = 1, **columns) -> dict:
+
+def outbox_row(
+    aggregate_id: int,
+    *,
+    event_type: str = STATUS_UPDATED,
+    payload=None,
+    school_id: int = 1,
+    **columns,
+) -> dict:
     """An outbox row as a service would enqueue it; override any column with `columns`."""
     if payload is None:
-        payload = {"registration_id": aggregate_id, "from_status": "pending",
-                   "to_status": "in_review"}
-    row = {"event_id": str(uuid.uuid4()), "event_type": event_type, "school_id": school_id,
-           "aggregate_type": "self_registration", "aggregate_id": aggregate_id,
-           "payload": payload, "created_at": utcnow(), "claimed_by": None, "claim_token": None,
-           "claimed_at": None, "processed_at": None, "attempts": 0, "next_attempt_at": None,
-           "last_error": None, "dead_at": None, "held_at": None, "skipped_at": None}
+        payload = {
+            "registration_id": aggregate_id,
+            "from_status": "pending",
+            "to_status": "in_review",
+        }
+    row = {
+        "event_id": str(uuid.uuid4()),
+        "event_type": event_type,
+        "school_id": school_id,
+        "aggregate_type": "self_registration",
+        "aggregate_id": aggregate_id,
+        "payload": payload,
+        "created_at": utcnow(),
+        "claimed_by": None,
+        "claim_token": None,
+        "claimed_at": None,
+        "processed_at": None,
+        "attempts": 0,
+        "next_attempt_at": None,
+        "last_error": None,
+        "dead_at": None,
+        "held_at": None,
+        "skipped_at": None,
+    }
     unknown = set(columns) - set(row)
     if unknown:
         raise TypeError(f"not outbox columns: {sorted(unknown)}")
@@ -52,8 +95,9 @@ def outbox_row(aggregate_id: int, *, event_type: str = STATUS_UPDATED, payload=N
 def insert_outbox_rows(connection, rows: Iterable[dict]) -> list[str]:
     """Insert the rows in the given order (multi-row INSERTs); returns their event ids."""
     rows = list(rows)
-    values = [tuple(json.dumps(row[c]) if c == "payload" else row[c] for c in _COLUMNS)
-              for row in rows]
+    values = [
+        tuple(json.dumps(row[c]) if c == "payload" else row[c] for c in _COLUMNS) for row in rows
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(_INSERT, values)
     return [row["event_id"] for row in rows]
@@ -63,10 +107,19 @@ def interleaved_status_events(aggregate_ids: Iterable[int], per_aggregate: int) 
     """`per_aggregate` events for each aggregate, round-robin, as many registrations moving
     through their statuses at once would produce them."""
     aggregate_ids = list(aggregate_ids)
-    return [outbox_row(aggregate_id, payload={"registration_id": aggregate_id,
-                                              "from_status": "pending", "to_status": "in_review",
-                                              "step": step})
-            for step in range(per_aggregate) for aggregate_id in aggregate_ids]
+    return [
+        outbox_row(
+            aggregate_id,
+            payload={
+                "registration_id": aggregate_id,
+                "from_status": "pending",
+                "to_status": "in_review",
+                "step": step,
+            },
+        )
+        for step in range(per_aggregate)
+        for aggregate_id in aggregate_ids
+    ]
 
 
 def create_registrations(connection, school_id: int, count: int) -> list[int]:
@@ -76,17 +129,22 @@ def create_registrations(connection, school_id: int, count: int) -> list[int]:
             "INSERT INTO student_self_registrations "
             "(school_id, student_first_name, student_last_name, guardian_email) "
             "VALUES (%s, %s, %s, %s)",
-            [(school_id, f"Student{n}", "Test", f"family{n}@example.com") for n in range(count)])
-        cursor.execute("SELECT id FROM student_self_registrations WHERE school_id = %s "
-                       "ORDER BY id", (school_id,))
+            [(school_id, f"Student{n}", "Test", f"family{n}@example.com") for n in range(count)],
+        )
+        cursor.execute(
+            "SELECT id FROM student_self_registrations WHERE school_id = %s ORDER BY id",
+            (school_id,),
+        )
         return [record["id"] for record in cursor.fetchall()]
 
 
 def set_school_status(connection, school_id: int, status: str) -> int:
     """One plain UPDATE moving every registration of the school (the status trigger fires)."""
     with connection.cursor() as cursor:
-        return cursor.execute("UPDATE student_self_registrations SET status = %s "
-                              "WHERE school_id = %s", (status, school_id))
+        return cursor.execute(
+            "UPDATE student_self_registrations SET status = %s WHERE school_id = %s",
+            (status, school_id),
+        )
 
 
 class SteadyProducer:
@@ -94,15 +152,20 @@ class SteadyProducer:
     over `aggregates` registrations, until stopped: traffic that keeps coming during an
     outage."""
 
-    def __init__(self, settings: Settings, *, aggregates: Iterable[int], per_tick: int = 20,
-                 interval: float = 0.05):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        aggregates: Iterable[int],
+        per_tick: int = 20,
+        interval: float = 0.05,
+    ):
         self._settings = settings
         self._aggregates = list(aggregates)
         self._per_tick = per_tick
         self._interval = interval
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._produce, name="steady-producer",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._produce, name="steady-producer", daemon=True)
         self.event_ids: list[str] = []
         self.error: BaseException | None = None
 
@@ -126,9 +189,12 @@ class SteadyProducer:
         tick = 0
         try:
             while not self._stopping.is_set():
-                rows = [outbox_row(self._aggregates[(tick * self._per_tick + n)
-                                                    % len(self._aggregates)])
-                        for n in range(self._per_tick)]
+                rows = [
+                    outbox_row(
+                        self._aggregates[(tick * self._per_tick + n) % len(self._aggregates)]
+                    )
+                    for n in range(self._per_tick)
+                ]
                 self.event_ids += insert_outbox_rows(connection, rows)
                 tick += 1
                 self._stopping.wait(self._interval)
@@ -145,12 +211,15 @@ def utcnow() -> datetime:
 
 # -- reading what the relays left ---------------------------------------------------------
 
+
 def event_ids_by_aggregate(connection) -> dict[int, list[str]]:
     """Every registration event in the outbox, per registration, in id (commit) order (the
     schools' own events go to school.* queues, which the tests' selfreg probes do not bind)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT event_id, aggregate_id FROM t_event_outbox "
-                       "WHERE aggregate_type = 'self_registration' ORDER BY id")
+        cursor.execute(
+            "SELECT event_id, aggregate_id FROM t_event_outbox "
+            "WHERE aggregate_type = 'self_registration' ORDER BY id"
+        )
         order: dict[int, list[str]] = defaultdict(list)
         for record in cursor.fetchall():
             order[record["aggregate_id"]].append(record["event_id"])
@@ -181,14 +250,14 @@ def stored_event(connection, event_id: str) -> dict:
 _COUNTS = {
     "all": "SELECT COUNT(*) AS n FROM t_event_outbox",
     "unprocessed": "SELECT COUNT(*) AS n FROM t_event_outbox "
-                   "WHERE processed_at IS NULL AND dead_at IS NULL",
+    "WHERE processed_at IS NULL AND dead_at IS NULL",
     "claimed": "SELECT COUNT(*) AS n FROM t_event_outbox "
-               "WHERE processed_at IS NULL AND claim_token IS NOT NULL",
+    "WHERE processed_at IS NULL AND claim_token IS NOT NULL",
     "processed": "SELECT COUNT(*) AS n FROM t_event_outbox WHERE processed_at IS NOT NULL",
     "dead": "SELECT COUNT(*) AS n FROM t_event_outbox "
-            "WHERE processed_at IS NULL AND dead_at IS NOT NULL",
+    "WHERE processed_at IS NULL AND dead_at IS NOT NULL",
     "held": "SELECT COUNT(*) AS n FROM t_event_outbox "
-            "WHERE processed_at IS NULL AND held_at IS NOT NULL",
+    "WHERE processed_at IS NULL AND held_at IS NOT NULL",
 }
 
 
@@ -207,14 +276,15 @@ def relay_owner_prefix(pid: int) -> str:
 def claims_held_by(connection, pid: int) -> int:
     """Unprocessed rows the relay process `pid` has claimed."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) AS n FROM t_event_outbox WHERE processed_at IS NULL "
-                       "AND claim_token IS NOT NULL AND claimed_by LIKE %s",
-                       (relay_owner_prefix(pid) + "%",))
+        cursor.execute(
+            "SELECT COUNT(*) AS n FROM t_event_outbox WHERE processed_at IS NULL "
+            "AND claim_token IS NOT NULL AND claimed_by LIKE %s",
+            (relay_owner_prefix(pid) + "%",),
+        )
         return cursor.fetchone()["n"]
 
 
-def pause_holding_a_claimed_batch(relay: EdquillProcess, connection,
-                                  timeout: float = 20) -> None:
+def pause_holding_a_claimed_batch(relay: EdquillProcess, connection, timeout: float = 20) -> None:
     """Leave the relay paused (SIGSTOP) in the middle of a batch: holding claimed rows.
 
     Claims seen once may be settling already (the relay may have sent its UPDATE), so the relay
@@ -222,9 +292,11 @@ def pause_holding_a_claimed_batch(relay: EdquillProcess, connection,
     and is caught at a later batch."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        wait_until(lambda: claims_held_by(connection, relay.pid) > 0,
-                   timeout=max(deadline - time.monotonic(), 0),
-                   what="the relay to hold a claimed batch")
+        wait_until(
+            lambda: claims_held_by(connection, relay.pid) > 0,
+            timeout=max(deadline - time.monotonic(), 0),
+            what="the relay to hold a claimed batch",
+        )
         relay.send_signal(signal.SIGSTOP)
         if stays_true(lambda: claims_held_by(connection, relay.pid) > 0, SETTLE_SECONDS):
             return
@@ -235,23 +307,25 @@ def pause_holding_a_claimed_batch(relay: EdquillProcess, connection,
 def partitions_by_owner(connection) -> dict[str, int]:
     """Owner -> how many partitions it holds on a lease that has not run out."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT owner, COUNT(*) AS n FROM t_outbox_partition_lease "
-                       "WHERE owner IS NOT NULL AND lease_until > UTC_TIMESTAMP(6) "
-                       "GROUP BY owner")
+        cursor.execute(
+            "SELECT owner, COUNT(*) AS n FROM t_outbox_partition_lease "
+            "WHERE owner IS NOT NULL AND lease_until > UTC_TIMESTAMP(6) "
+            "GROUP BY owner"
+        )
         return {record["owner"]: record["n"] for record in cursor.fetchall()}
 
 
 def partitions_of(connection, pid: int) -> int:
     prefix = relay_owner_prefix(pid)
-    return sum(n for owner, n in partitions_by_owner(connection).items()
-               if owner.startswith(prefix))
+    return sum(
+        n for owner, n in partitions_by_owner(connection).items() if owner.startswith(prefix)
+    )
 
 
 def leased_partitions(connection) -> int:
     """Partitions with any owner recorded, whether or not the lease has run out."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) AS n FROM t_outbox_partition_lease "
-                       "WHERE owner IS NOT NULL")
+        cursor.execute("SELECT COUNT(*) AS n FROM t_outbox_partition_lease WHERE owner IS NOT NULL")
         return cursor.fetchone()["n"]
 
 
@@ -259,4 +333,3 @@ def registered_relays(connection) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) AS n FROM t_outbox_relay")
         return cursor.fetchone()["n"]
-

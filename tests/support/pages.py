@@ -1,5 +1,6 @@
 """Driving the registrar's HTML pages with Flask's test client: the hidden CSRF field of a
 page, and a staff member signed in through /login as a browser would be."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,9 @@ def csrf_field(html: str) -> str:
     return found.group(1)
 
 
-def sign_in_with_form(client, email: str, password: str, *, address: str,
-                      next_page: str | None = None):
+def sign_in_with_form(
+    client, email: str, password: str, *, address: str, next_page: str | None = None
+):
     """GET /login then POST it, as a browser does; returns the POST's answer."""
     query = f"?next={next_page}" if next_page else ""
     form = client.get(f"/login{query}", headers={"X-Forwarded-For": address})

@@ -1,4 +1,5 @@
 """Services and workers started as real processes (`edquill ...`), as operators run them."""
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,9 @@ class EdquillProcess:
         # Output goes to a file, not a pipe: a chatty process (a relay logging every retry)
         # would block once a pipe nobody reads until the end is full.
         self._log = tempfile.TemporaryFile(mode="w+", prefix="edquill-", suffix=".log")
-        self.process = subprocess.Popen([EDQUILL, *args], env=env, stdout=self._log,
-                                        stderr=subprocess.STDOUT, text=True)
+        self.process = subprocess.Popen(
+            [EDQUILL, *args], env=env, stdout=self._log, stderr=subprocess.STDOUT, text=True
+        )
 
     @property
     def pid(self) -> int:
@@ -74,20 +76,24 @@ class EdquillProcess:
 
 
 def start_relay(settings: Settings, *extra: str, extra_env: dict | None = None) -> EdquillProcess:
-    return EdquillProcess(settings, "outbox", "worker", "--lease-seconds", "3", *extra,
-                          extra_env=extra_env)
+    return EdquillProcess(
+        settings, "outbox", "worker", "--lease-seconds", "3", *extra, extra_env=extra_env
+    )
 
 
-def run_edquill(settings: Settings, *args: str, extra_env: dict | None = None,
-                timeout: float = 60) -> subprocess.CompletedProcess:
+def run_edquill(
+    settings: Settings, *args: str, extra_env: dict | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
     """Run one `edquill` command to the end, as an operator would; output is captured."""
     env = environment(settings)
     env.update(extra_env or {})
-    return subprocess.run([EDQUILL, *args], env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [EDQUILL, *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 # -- HTTP services -----------------------------------------------------------------------
+
 
 def answers(url: str) -> bool:
     try:
@@ -106,17 +112,22 @@ class Served:
         self.process.stop()
 
 
-def serve(settings: Settings, service: str, extra_env: dict | None = None,
-          port: int | None = None) -> Served:
+def serve(
+    settings: Settings, service: str, extra_env: dict | None = None, port: int | None = None
+) -> Served:
     """`edquill serve <service>` on `port` (default: a free one) with one worker, once
     /healthz answers."""
     port = port or free_port()
-    process = EdquillProcess(settings, "serve", service, "--port", str(port), "--workers", "1",
-                             extra_env=extra_env)
+    process = EdquillProcess(
+        settings, "serve", service, "--port", str(port), "--workers", "1", extra_env=extra_env
+    )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: answers(f"{url}/healthz") or not process.running, timeout=60,
-                   what=f"the {service} service to serve")
+        wait_until(
+            lambda: answers(f"{url}/healthz") or not process.running,
+            timeout=60,
+            what=f"the {service} service to serve",
+        )
     except AssertionError:
         process.stop()
         raise

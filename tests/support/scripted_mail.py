@@ -3,6 +3,7 @@ each time it accepts a message (after storing it, before its 250 reply leaves).
 
 Mail is kept the way devtools.mailsink keeps it (devtools.mail_store), so it reads back the same.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,22 +28,27 @@ class _ScriptedHandler:
         return "250 OK"
 
     async def handle_DATA(self, _server, _session, envelope) -> str:
-        self._sink.mail.store(envelope.mail_from, list(envelope.rcpt_tos),
-                              envelope.original_content)
+        self._sink.mail.store(
+            envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
+        )
         if self._sink.on_accept is not None:
             self._sink.on_accept()
         return "250 Message accepted for delivery"
 
 
 class ScriptedMailSink:
-    def __init__(self, directory: Path, *, refused: set[str] = frozenset(),
-                 on_accept: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        refused: set[str] = frozenset(),
+        on_accept: Callable[[], None] | None = None,
+    ):
         self.mail = MailDirectory(directory)
         self.refused = {address.lower() for address in refused}
         self.on_accept = on_accept
         self.port = free_port()
-        self._controller = Controller(_ScriptedHandler(self), hostname="127.0.0.1",
-                                      port=self.port)
+        self._controller = Controller(_ScriptedHandler(self), hostname="127.0.0.1", port=self.port)
 
     @property
     def url(self) -> str:

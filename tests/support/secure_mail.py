@@ -5,6 +5,7 @@ every byte that arrived unencrypted, so a test can tell that no password crossed
 
 Mail is kept the way devtools.mailsink keeps it (devtools.mail_store), so it reads back the same.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -30,56 +31,83 @@ STARTTLS, IMPLICIT_TLS, NO_TLS = "starttls", "implicit", "none"
 
 @dataclass(frozen=True)
 class Certificates:
-    ca_file: Path      # what a client trusts (?cafile=)
-    cert_file: Path    # the server's certificate, signed by the CA
+    ca_file: Path  # what a client trusts (?cafile=)
+    cert_file: Path  # the server's certificate, signed by the CA
     key_file: Path
 
 
-def make_certificates(directory: Path, *, hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
-                      ) -> Certificates:
+def make_certificates(
+    directory: Path, *, hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+) -> Certificates:
     """A CA of the test's own and a server certificate it signed for `hosts`."""
     directory.mkdir(parents=True, exist_ok=True)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "EdQuill test CA")])
-    ca = _signed(_builder(ca_name, ca_name, ca_key.public_key())
-                 .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                 .add_extension(_key_usage(cert_sign=True), critical=True), ca_key)
+    ca = _signed(
+        _builder(ca_name, ca_name, ca_key.public_key())
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(cert_sign=True), critical=True),
+        ca_key,
+    )
     server_key = ec.generate_private_key(ec.SECP256R1())
-    names = [x509.IPAddress(ipaddress.ip_address(host)) if host[0].isdigit()
-             else x509.DNSName(host) for host in hosts]
+    names = [
+        x509.IPAddress(ipaddress.ip_address(host)) if host[0].isdigit() else x509.DNSName(host)
+        for host in hosts
+    ]
     server = _signed(
-        _builder(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])]), ca_name,
-                 server_key.public_key())
+        _builder(
+            x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])]),
+            ca_name,
+            server_key.public_key(),
+        )
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(cert_sign=False), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.SubjectAlternativeName(names), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-                       critical=False), ca_key)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        ),
+        ca_key,
+    )
     files = Certificates(directory / "ca.pem", directory / "server.pem", directory / "server.key")
     files.ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     files.cert_file.write_bytes(server.public_bytes(serialization.Encoding.PEM))
-    files.key_file.write_bytes(server_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    files.key_file.write_bytes(
+        server_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return files
 
 
 def _builder(subject: x509.Name, issuer: x509.Name, public_key) -> x509.CertificateBuilder:
     now = datetime.now(timezone.utc)
-    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
-            .public_key(public_key).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(minutes=5))
-            .not_valid_after(now + timedelta(days=1))
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key),
-                           critical=False))
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+    )
 
 
 def _key_usage(*, cert_sign: bool) -> x509.KeyUsage:
-    return x509.KeyUsage(digital_signature=True, content_commitment=False,
-                         key_encipherment=False, data_encipherment=False, key_agreement=False,
-                         key_cert_sign=cert_sign, crl_sign=cert_sign, encipher_only=False,
-                         decipher_only=False)
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=cert_sign,
+        crl_sign=cert_sign,
+        encipher_only=False,
+        decipher_only=False,
+    )
 
 
 def _signed(builder: x509.CertificateBuilder, key) -> x509.Certificate:
@@ -104,7 +132,8 @@ class _RecordingSMTP(SMTP):
     @property
     def encrypted(self) -> bool:
         return self._tls_protocol is not None or (
-            self.transport is not None and self.transport.get_extra_info("sslcontext") is not None)
+            self.transport is not None and self.transport.get_extra_info("sslcontext") is not None
+        )
 
     def data_received(self, data: bytes) -> None:
         if not self.encrypted:
@@ -133,9 +162,18 @@ class _StoringHandler:
 class ProviderServer:
     """An SMTP server on 127.0.0.1 (port: any free one) that wants `user`/`password`."""
 
-    def __init__(self, directory: Path, certificates: Certificates, *, tls: str = STARTTLS,
-                 user: str = "mailer", password: str = "", mechanisms: tuple[str, ...] = (
-                     "PLAIN", "LOGIN"), port: int | None = None, host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        directory: Path,
+        certificates: Certificates,
+        *,
+        tls: str = STARTTLS,
+        user: str = "mailer",
+        password: str = "",
+        mechanisms: tuple[str, ...] = ("PLAIN", "LOGIN"),
+        port: int | None = None,
+        host: str = "127.0.0.1",
+    ):
         self.mail = MailDirectory(directory)
         self.host = host
         self.port = port or free_port()
@@ -145,20 +183,28 @@ class ProviderServer:
         self._credentials = (user, password)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(certificates.cert_file, certificates.key_file)
-        smtp_options = dict(authenticator=self._authenticate, auth_require_tls=False,
-                            auth_exclude_mechanism=[m for m in ("PLAIN", "LOGIN")
-                                                    if m not in mechanisms])
+        smtp_options = dict(
+            authenticator=self._authenticate,
+            auth_require_tls=False,
+            auth_exclude_mechanism=[m for m in ("PLAIN", "LOGIN") if m not in mechanisms],
+        )
         if tls == STARTTLS:
             smtp_options["tls_context"] = context
         self._controller = _Controller(
-            self, _StoringHandler(self.mail), hostname=host, port=self.port,
-            ssl_context=context if tls == IMPLICIT_TLS else None, **smtp_options)
+            self,
+            _StoringHandler(self.mail),
+            hostname=host,
+            port=self.port,
+            ssl_context=context if tls == IMPLICIT_TLS else None,
+            **smtp_options,
+        )
 
     def _authenticate(self, server, _session, _envelope, mechanism, auth_data) -> AuthResult:
         accepted = (auth_data.login.decode(), auth_data.password.decode()) == self._credentials
         with self._lock:
-            self.auth_attempts.append(AuthAttempt(mechanism, auth_data.login.decode(),
-                                                  server.encrypted, accepted))
+            self.auth_attempts.append(
+                AuthAttempt(mechanism, auth_data.login.decode(), server.encrypted, accepted)
+            )
         return AuthResult(success=accepted, handled=False)  # aiosmtpd answers 535 itself
 
     def note_plaintext(self, data: bytes) -> None:

@@ -1,6 +1,7 @@
 """The real servers the tests use: from the environment, else testcontainers, else the
 machine's own defaults. Each test session gets its own databases and exchange, so two runs
 (or two developers) on one server never see each other's data."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,9 @@ from shared.config import Settings, development_settings
 def _answers(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port),
-                                      timeout=2):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), timeout=2
+        ):
             return True
     except OSError:
         return False
@@ -31,15 +33,22 @@ def server_urls(stack: ExitStack) -> tuple[str, str]:
     docker = shutil.which("docker") and os.path.exists("/var/run/docker.sock")
     if "EDQUILL_MYSQL_URL" not in os.environ and not _answers(mysql_url, 3306) and docker:
         from testcontainers.mysql import MySqlContainer
-        container = stack.enter_context(MySqlContainer("mysql:5.7", username="root",
-                                                       password="test"))
-        mysql_url = (f"mysql://root:test@{container.get_container_host_ip()}:"
-                     f"{container.get_exposed_port(3306)}")
+
+        container = stack.enter_context(
+            MySqlContainer("mysql:5.7", username="root", password="test")
+        )
+        mysql_url = (
+            f"mysql://root:test@{container.get_container_host_ip()}:"
+            f"{container.get_exposed_port(3306)}"
+        )
     if "EDQUILL_AMQP_URL" not in os.environ and not _answers(amqp_url, 5672) and docker:
         from testcontainers.rabbitmq import RabbitMqContainer
+
         container = stack.enter_context(RabbitMqContainer("rabbitmq:3.13"))
-        amqp_url = (f"amqp://guest:guest@{container.get_container_host_ip()}:"
-                    f"{container.get_exposed_port(5672)}/%2F")
+        amqp_url = (
+            f"amqp://guest:guest@{container.get_container_host_ip()}:"
+            f"{container.get_exposed_port(5672)}/%2F"
+        )
     return mysql_url, amqp_url
 
 
@@ -56,14 +65,16 @@ def isolated_settings(mysql_url: str, amqp_url: str) -> Settings:
 def environment(settings: Settings) -> dict[str, str]:
     """The env a subprocess (a relay, gunicorn) needs to join this test session."""
     env = dict(os.environ)
-    env.update({
-        "EDQUILL_MYSQL_URL": settings.mysql_url,
-        "EDQUILL_DB_PREFIX": settings.db_prefix,
-        "EDQUILL_AMQP_URL": settings.amqp_url,
-        "EDQUILL_EXCHANGE": settings.exchange,
-        "EDQUILL_SMTP_URL": settings.smtp_url,
-        "EDQUILL_ENV": settings.environment,
-        "EDQUILL_PUBLIC_URL": settings.public_url,
-        "EDQUILL_SECRET_KEY": settings.secret_key,
-    })
+    env.update(
+        {
+            "EDQUILL_MYSQL_URL": settings.mysql_url,
+            "EDQUILL_DB_PREFIX": settings.db_prefix,
+            "EDQUILL_AMQP_URL": settings.amqp_url,
+            "EDQUILL_EXCHANGE": settings.exchange,
+            "EDQUILL_SMTP_URL": settings.smtp_url,
+            "EDQUILL_ENV": settings.environment,
+            "EDQUILL_PUBLIC_URL": settings.public_url,
+            "EDQUILL_SECRET_KEY": settings.secret_key,
+        }
+    )
     return env

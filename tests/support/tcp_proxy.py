@@ -5,6 +5,7 @@ Real sockets both ways: the process connects to the proxy's port, the proxy to t
 away for a while, as the process sees it); `drop_connections` only severs what is open (a blip:
 reconnecting works at once).
 """
+
 from __future__ import annotations
 
 import socket
@@ -30,8 +31,9 @@ class TcpProxy:
         self._lock = threading.Lock()
         self._refusing = threading.Event()
         self._closed = False
-        threading.Thread(target=self._accept_forever, daemon=True,
-                         name=f"tcp-proxy-{self.port}").start()
+        threading.Thread(
+            target=self._accept_forever, daemon=True, name=f"tcp-proxy-{self.port}"
+        ).start()
 
     def __enter__(self) -> "TcpProxy":
         return self

@@ -1,4 +1,5 @@
 """Waiting for a condition with a deadline, instead of sleeping a guessed time."""
+
 from __future__ import annotations
 
 import time
@@ -11,8 +12,13 @@ T = TypeVar("T")
 POLL_INTERVAL = 0.05
 
 
-def wait_until(predicate: Callable[[], T], timeout: float = 10.0, *, what: str | None = None,
-               interval: float = POLL_INTERVAL) -> T:
+def wait_until(
+    predicate: Callable[[], T],
+    timeout: float = 10.0,
+    *,
+    what: str | None = None,
+    interval: float = POLL_INTERVAL,
+) -> T:
     """Call `predicate` until it returns something truthy, and return that; fail at the deadline.
 
     The failure names `what` was awaited (or the predicate) and its last answer."""
@@ -23,13 +29,15 @@ def wait_until(predicate: Callable[[], T], timeout: float = 10.0, *, what: str |
             return value
         if time.monotonic() >= deadline:
             name = what or getattr(predicate, "__name__", repr(predicate))
-            raise AssertionError(f"timed out after {timeout}s waiting for {name} "
-                                 f"(last answer: {value!r})")
+            raise AssertionError(
+                f"timed out after {timeout}s waiting for {name} (last answer: {value!r})"
+            )
         time.sleep(interval)
 
 
-def stays_true(predicate: Callable[[], object], duration: float, *,
-               interval: float = POLL_INTERVAL) -> bool:
+def stays_true(
+    predicate: Callable[[], object], duration: float, *, interval: float = POLL_INTERVAL
+) -> bool:
     """Whether `predicate` holds at every check for `duration` seconds (False at the first
     miss): for a state that must be settled, not just seen once."""
     deadline = time.monotonic() + duration

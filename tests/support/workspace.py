@@ -1,6 +1,7 @@
 """The registrar's pages as the browser tests use them: the running services (registrar and
 notifier HTTP servers, an outbox relay, the notifier worker sending into an in-process mail
 sink), a demo school with classes, fees and a staff account, and a little HTTP client."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,14 @@ START_TIMEOUT = 60
 STAFF_PASSWORD = "correct horse battery staple"
 # Chromium as Debian installs it; never a downloaded browser.
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @dataclass
@@ -54,30 +61,40 @@ class DemoSchool:
     teachers: dict[str, int]
 
 
-def start_system(settings: Settings, var_dir: Path,
-                 extra_env: dict[str, str] | None = None) -> RunningSystem:
+def start_system(
+    settings: Settings, var_dir: Path, extra_env: dict[str, str] | None = None
+) -> RunningSystem:
     """The registrar and notifier on free ports, one outbox relay and one notifier worker;
     `extra_env` is given to every process (EDQUILL_PUBLIC_URL, say)."""
     sink = MailSink(var_dir / "mail").start()
     registrar_port, notifier_port = free_port(), free_port()
     registrar_url = f"http://127.0.0.1:{registrar_port}"
     notifier_url = f"http://127.0.0.1:{notifier_port}"
-    env = {"EDQUILL_REGISTRAR_URL": registrar_url, "EDQUILL_NOTIFIER_URL": notifier_url,
-           "EDQUILL_SMTP_URL": sink.url, "EDQUILL_REGISTRAR_PORT": str(registrar_port),
-           "EDQUILL_NOTIFIER_PORT": str(notifier_port),
-           "EDQUILL_DOCUMENTS_DIR": str(var_dir / "documents"), **(extra_env or {})}
+    env = {
+        "EDQUILL_REGISTRAR_URL": registrar_url,
+        "EDQUILL_NOTIFIER_URL": notifier_url,
+        "EDQUILL_SMTP_URL": sink.url,
+        "EDQUILL_REGISTRAR_PORT": str(registrar_port),
+        "EDQUILL_NOTIFIER_PORT": str(notifier_port),
+        "EDQUILL_DOCUMENTS_DIR": str(var_dir / "documents"),
+        **(extra_env or {}),
+    }
     processes = [
         EdquillProcess(settings, "serve", "registrar", "--workers", "2", extra_env=env),
         EdquillProcess(settings, "serve", "notifier", "--workers", "1", extra_env=env),
-        EdquillProcess(settings, "outbox", "worker", "--lease-seconds", "3",
-                       "--sleep-ms", "50", extra_env=env),
+        EdquillProcess(
+            settings, "outbox", "worker", "--lease-seconds", "3", "--sleep-ms", "50", extra_env=env
+        ),
         EdquillProcess(settings, "notifier", "worker", extra_env=env),
     ]
     system = RunningSystem(registrar_url, notifier_url, sink, processes)
     try:
         for url in (registrar_url, notifier_url):
-            wait_until(lambda url=url: answers(f"{url}/healthz") or _any_exited(processes),
-                       timeout=START_TIMEOUT, what=f"{url}/healthz")
+            wait_until(
+                lambda url=url: answers(f"{url}/healthz") or _any_exited(processes),
+                timeout=START_TIMEOUT,
+                what=f"{url}/healthz",
+            )
         exited = _any_exited(processes)
         assert not exited, exited
     except BaseException:
@@ -88,8 +105,9 @@ def start_system(settings: Settings, var_dir: Path,
 
 
 def _any_exited(processes: list[EdquillProcess]) -> str:
-    return "\n".join(f"{' '.join(p.args)} exited:\n{p.output()}" for p in processes
-                     if not p.running)
+    return "\n".join(
+        f"{' '.join(p.args)} exited:\n{p.output()}" for p in processes if not p.running
+    )
 
 
 def create_demo_school(settings: Settings, connection, notifier_url: str) -> DemoSchool:
@@ -102,34 +120,69 @@ def create_demo_school(settings: Settings, connection, notifier_url: str) -> Dem
     with db.transaction(connection) as cursor:
         seeded = classes.seed_demo(cursor, school_id)
         billing.seed_demo(cursor, school_id)
-        cursor.execute("INSERT INTO t_feature_flag (school_id, flag_key, enabled) "
-                       "VALUES (%s, 'autopay', 1)", (school_id,))
+        cursor.execute(
+            "INSERT INTO t_feature_flag (school_id, flag_key, enabled) VALUES (%s, 'autopay', 1)",
+            (school_id,),
+        )
     email = f"registrar-{secrets.token_hex(4)}@school.example"
     create_user_with_command(settings, school_id, email, "registrar", STAFF_PASSWORD)
     admin_token = issue_token(connection, school_id, "admin")
     notifier_db = db.connect(settings, "notifier")
     try:
-        wait_until(lambda: _notifier_knows(notifier_db, school_id), timeout=30,
-                   what="the notifier to learn of the school (school.created)")
+        wait_until(
+            lambda: _notifier_knows(notifier_db, school_id),
+            timeout=30,
+            what="the notifier to learn of the school (school.created)",
+        )
     finally:
         notifier_db.close()
-    status, answer = call(f"{notifier_url}/api/messages/settings", admin_token, "PUT", {
-        "quiet_hours_start": "21:00", "quiet_hours_end": "08:00",
-        "status_updates": ["in_review"], "reminders_enabled": False,
-        "needs_info_reminder_hours": 72, "invoice_reminder_hours": 168})
+    status, answer = call(
+        f"{notifier_url}/api/messages/settings",
+        admin_token,
+        "PUT",
+        {
+            "quiet_hours_start": "21:00",
+            "quiet_hours_end": "08:00",
+            "status_updates": ["in_review"],
+            "reminders_enabled": False,
+            "needs_info_reminder_hours": 72,
+            "invoice_reminder_hours": 168,
+        },
+    )
     assert status == 200, answer
-    return DemoSchool(school_id, slug, email, admin_token,
-                      issue_token(connection, school_id, "registrar"),
-                      seeded["schedules"], seeded["teachers"])
+    return DemoSchool(
+        school_id,
+        slug,
+        email,
+        admin_token,
+        issue_token(connection, school_id, "registrar"),
+        seeded["schedules"],
+        seeded["teachers"],
+    )
 
 
-def create_user_with_command(settings: Settings, school_id: int, email: str, role: str,
-                             password: str) -> None:
+def create_user_with_command(
+    settings: Settings, school_id: int, email: str, role: str, password: str
+) -> None:
     """`edquill user create`, as an operator makes an account (password on stdin)."""
-    done = subprocess.run([EDQUILL, "user", "create", "--school-id", str(school_id),
-                           "--email", email, "--role", role], input=password + "\n",
-                          env=environment(settings), capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [
+            EDQUILL,
+            "user",
+            "create",
+            "--school-id",
+            str(school_id),
+            "--email",
+            email,
+            "--role",
+            role,
+        ],
+        input=password + "\n",
+        env=environment(settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -142,8 +195,12 @@ def _notifier_knows(connection, school_id: int) -> bool:
 def call(url: str, token: str, method: str = "GET", body: dict | None = None):
     """(status, JSON answer) of an API call with an Accesstoken."""
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={
-        "Accesstoken": token, "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={"Accesstoken": token, "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read() or b"null")

@@ -1,4 +1,5 @@
 """Sign-in counter names and password-hash costs (registrar.domain; no database)."""
+
 from __future__ import annotations
 
 from registrar.domain.password_cost import OWASP_SCRYPT, ScryptCost, cost_of, needs_rehash
@@ -39,7 +40,7 @@ def test_unknown_addresses_that_fold_alike_share_a_bucket_without_the_address_in
 
 
 def test_the_production_cost_is_owasps_scrypt():
-    assert (OWASP_SCRYPT.n, OWASP_SCRYPT.r, OWASP_SCRYPT.p) == (2 ** 17, 8, 1)
+    assert (OWASP_SCRYPT.n, OWASP_SCRYPT.r, OWASP_SCRYPT.p) == (2**17, 8, 1)
     assert OWASP_SCRYPT.method == "scrypt:131072:8:1"
 
 

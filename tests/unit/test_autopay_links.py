@@ -1,4 +1,5 @@
 """Signed, expiring autopay links and the CSRF token of their form."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -6,8 +7,15 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from registrar.domain.autopay_links import csrf_token, csrf_valid
-from shared.family_links import (AUTOPAY_LINK_LIFETIME, AutopayLink, ExpiredLink, InvalidLink,
-                                 link_expiry, read_autopay_link, sign_autopay_link)
+from shared.family_links import (
+    AUTOPAY_LINK_LIFETIME,
+    AutopayLink,
+    ExpiredLink,
+    InvalidLink,
+    link_expiry,
+    read_autopay_link,
+    sign_autopay_link,
+)
 from shared.signing import KeyRing
 
 SECRET = KeyRing(("a-secret-of-sufficient-length",))
@@ -35,8 +43,9 @@ def test_a_link_works_until_just_before_its_expiry():
 
 def test_a_link_signed_with_another_secret_is_invalid():
     with pytest.raises(InvalidLink):
-        read_autopay_link(SECRET, sign_autopay_link(KeyRing(("another-secret-entirely",)), LINK),
-                          NOW)
+        read_autopay_link(
+            SECRET, sign_autopay_link(KeyRing(("another-secret-entirely",)), LINK), NOW
+        )
 
 
 def test_a_tampered_link_is_invalid():
@@ -61,7 +70,8 @@ def test_garbage_is_an_invalid_link():
 def test_a_link_expires_a_fixed_lifetime_after_it_is_issued_to_the_second():
     issued = datetime(2026, 11, 25, 12, 0, 0, 123456, tzinfo=timezone.utc)
     assert link_expiry(issued) == datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc) + (
-        AUTOPAY_LINK_LIFETIME)
+        AUTOPAY_LINK_LIFETIME
+    )
 
 
 def test_a_csrf_token_made_for_the_nonce_and_link_is_valid():

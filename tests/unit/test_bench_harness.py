@@ -1,4 +1,5 @@
 """What the benchmarks share (bench.harness): the figures they print are computed once."""
+
 from __future__ import annotations
 
 from bench.harness import bench_settings, district_school_sizes, env_for, percentiles
@@ -7,8 +8,14 @@ from bench.harness import bench_settings, district_school_sizes, env_for, percen
 def test_percentiles_are_nearest_rank_in_milliseconds_whatever_the_order():
     figures = percentiles([0.004, 0.001, 0.003, 0.002])
 
-    assert figures == {"n": 4, "p50_ms": 3.0, "p95_ms": 4.0, "p99_ms": 4.0, "max_ms": 4.0,
-                       "mean_ms": 2.5}
+    assert figures == {
+        "n": 4,
+        "p50_ms": 3.0,
+        "p95_ms": 4.0,
+        "p99_ms": 4.0,
+        "max_ms": 4.0,
+        "mean_ms": 2.5,
+    }
 
 
 def test_no_durations_give_a_count_of_none():

@@ -1,12 +1,23 @@
 """Invoice lines and totals, invoice numbers and payments: the rules alone."""
+
 from __future__ import annotations
 
 import pytest
 
-from registrar.domain.billing import (FOR_EVERY_ENROLMENT, FOR_PROGRAM, FOR_SCHEDULE, FeeItem,
-                                      InvoiceLine, InvoiceNotPayable, NoFeeForClass,
-                                      PaymentRefused, apply_payment,
-                                      invoice_lines, invoice_number, invoice_total)
+from registrar.domain.billing import (
+    FOR_EVERY_ENROLMENT,
+    FOR_PROGRAM,
+    FOR_SCHEDULE,
+    FeeItem,
+    InvoiceLine,
+    InvoiceNotPayable,
+    NoFeeForClass,
+    PaymentRefused,
+    apply_payment,
+    invoice_lines,
+    invoice_number,
+    invoice_total,
+)
 
 TUITION = FeeItem(1, FOR_SCHEDULE, "Tuition: Piano", 18000)
 PROGRAM_TUITION = FeeItem(2, FOR_PROGRAM, "Music tuition", 16000)
@@ -19,8 +30,7 @@ def test_the_classes_own_fee_comes_first_then_every_enrolments_fees():
 
 
 def test_the_classes_own_fee_wins_over_its_programs():
-    assert [line.label for line in invoice_lines([PROGRAM_TUITION, TUITION])] == [
-        "Tuition: Piano"]
+    assert [line.label for line in invoice_lines([PROGRAM_TUITION, TUITION])] == ["Tuition: Piano"]
 
 
 def test_the_programs_fee_applies_when_the_class_has_none():

@@ -1,13 +1,25 @@
 """The stage board's card flags and ages (registrar.domain.board), without a database."""
+
 from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from registrar.domain.board import (BOARD_STAGES, OVERDUE_AFTER, documents_missing,
-                                    is_overdue, lead_age, placement_conflicts)
-from registrar.domain.scheduling import (SCHEDULE_FULL, STUDENT_DOUBLE_BOOKED,
-                                         TEACHER_DOUBLE_BOOKED, ClassSlot, Slot,
-                                         StudentPlacement)
+from registrar.domain.board import (
+    BOARD_STAGES,
+    OVERDUE_AFTER,
+    documents_missing,
+    is_overdue,
+    lead_age,
+    placement_conflicts,
+)
+from registrar.domain.scheduling import (
+    SCHEDULE_FULL,
+    STUDENT_DOUBLE_BOOKED,
+    TEACHER_DOUBLE_BOOKED,
+    ClassSlot,
+    Slot,
+    StudentPlacement,
+)
 from shared.registration_status import STATUSES
 
 NOW = datetime(2026, 3, 10, 12, 0)
@@ -79,12 +91,19 @@ def test_the_same_child_in_a_clashing_class_is_a_conflict():
     assert [(c.kind, c.registration_id) for c in found] == [(STUDENT_DOUBLE_BOOKED, 41)]
 
 
-@pytest.mark.parametrize("elapsed, words", [
-    (timedelta(seconds=30), "just now"), (timedelta(minutes=1), "1 minute"),
-    (timedelta(minutes=59), "59 minutes"), (timedelta(hours=1), "1 hour"),
-    (timedelta(hours=23), "23 hours"), (timedelta(days=1), "1 day"),
-    (timedelta(days=13), "13 days"), (timedelta(days=14), "2 weeks"),
-    (timedelta(days=-1), "just now"),
-])
+@pytest.mark.parametrize(
+    "elapsed, words",
+    [
+        (timedelta(seconds=30), "just now"),
+        (timedelta(minutes=1), "1 minute"),
+        (timedelta(minutes=59), "59 minutes"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(hours=23), "23 hours"),
+        (timedelta(days=1), "1 day"),
+        (timedelta(days=13), "13 days"),
+        (timedelta(days=14), "2 weeks"),
+        (timedelta(days=-1), "just now"),
+    ],
+)
 def test_the_age_of_a_lead_in_words(elapsed, words):
     assert lead_age(NOW - elapsed, NOW) == words

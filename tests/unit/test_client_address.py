@@ -1,5 +1,6 @@
 """Which key a request is counted under by per-address limits (no network). Which address a
 request came from is shared.trusted_proxies' (tests/unit/test_trusted_proxies.py)."""
+
 from registrar.client_address import limit_key
 
 
@@ -9,8 +10,11 @@ def test_an_ipv4_client_is_counted_per_address():
 
 
 def test_ipv6_clients_in_one_64_share_a_key():
-    assert limit_key("2001:db8:1:2::a") == limit_key("2001:db8:1:2:ffff:ffff:ffff:ffff") \
+    assert (
+        limit_key("2001:db8:1:2::a")
+        == limit_key("2001:db8:1:2:ffff:ffff:ffff:ffff")
         == "2001:db8:1:2::/64"
+    )
 
 
 def test_ipv6_clients_in_different_64s_do_not():

@@ -1,4 +1,5 @@
 """docker-compose.yml runs the whole system as the contract describes it."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -14,14 +15,26 @@ from shared.paths import ROOT
 
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 CONTRACT_VARIABLES = {
-    "EDQUILL_MYSQL_URL", "EDQUILL_DB_PREFIX", "EDQUILL_AMQP_URL", "EDQUILL_EXCHANGE",
-    "EDQUILL_SMTP_URL", "EDQUILL_REGISTRAR_PORT", "EDQUILL_DASHBOARD_PORT", "EDQUILL_KPI_PORT",
-    "EDQUILL_NOTIFIER_PORT", "EDQUILL_GATEWAY_PORT", "EDQUILL_REGISTRAR_URL", "EDQUILL_KPI_URL",
+    "EDQUILL_MYSQL_URL",
+    "EDQUILL_DB_PREFIX",
+    "EDQUILL_AMQP_URL",
+    "EDQUILL_EXCHANGE",
+    "EDQUILL_SMTP_URL",
+    "EDQUILL_REGISTRAR_PORT",
+    "EDQUILL_DASHBOARD_PORT",
+    "EDQUILL_KPI_PORT",
+    "EDQUILL_NOTIFIER_PORT",
+    "EDQUILL_GATEWAY_PORT",
+    "EDQUILL_REGISTRAR_URL",
+    "EDQUILL_KPI_URL",
     "EDQUILL_NOTIFIER_URL",
 }
 SERVERS = ("registrar", "dashboard", "kpi", "notifier")
-WORKERS = {"notifier-worker": ["notifier", "worker"], "kpi-worker": ["kpi", "worker"],
-           "dashboard-worker": ["dashboard", "worker"]}
+WORKERS = {
+    "notifier-worker": ["notifier", "worker"],
+    "kpi-worker": ["kpi", "worker"],
+    "dashboard-worker": ["dashboard", "worker"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +65,11 @@ def test_migrate_is_one_shot_after_mysql_and_rabbitmq_are_healthy(services):
 
 
 def test_two_outbox_relays_run(services):
-    relays = [name for name, s in services.items() if s.get("command", [])[:3]
-              == ["edquill", "outbox", "worker"]]
+    relays = [
+        name
+        for name, s in services.items()
+        if s.get("command", [])[:3] == ["edquill", "outbox", "worker"]
+    ]
     assert len(relays) == 2
 
 
@@ -66,8 +82,7 @@ def test_each_relay_serves_its_metrics_where_its_published_port_reaches(services
             continue
         metrics_port = command[command.index("--metrics-port") + 1]
         assert service["environment"]["EDQUILL_METRICS_HOST"] == "0.0.0.0", name
-        assert any(str(mapping).endswith(f":{metrics_port}") for mapping in service["ports"]), \
-            name
+        assert any(str(mapping).endswith(f":{metrics_port}") for mapping in service["ports"]), name
 
 
 @pytest.mark.parametrize("server", SERVERS)
@@ -110,18 +125,23 @@ def test_the_gateway_publishes_8080_after_every_server_is_healthy(services):
     gateway = services["gateway"]
     assert "8080:8080" in gateway["ports"]
     assert {name: d["condition"] for name, d in gateway["depends_on"].items()} == {
-        server: "service_healthy" for server in SERVERS}
+        server: "service_healthy" for server in SERVERS
+    }
     assert any("deploy/nginx/edquill.conf" in volume for volume in gateway["volumes"])
 
 
 def test_the_servers_believe_forwarded_headers_from_the_compose_network_only():
     compose = yaml.safe_load(COMPOSE_FILE.read_text())
-    subnets = [ipaddress.ip_network(pool["subnet"])
-               for pool in compose["networks"]["default"]["ipam"]["config"]]
+    subnets = [
+        ipaddress.ip_network(pool["subnet"])
+        for pool in compose["networks"]["default"]["ipam"]["config"]
+    ]
     for server in SERVERS:
         service = compose["services"][server]
-        trusted = [ipaddress.ip_network(cidr) for cidr in
-                   service["environment"]["EDQUILL_TRUSTED_PROXIES"].split(",")]
+        trusted = [
+            ipaddress.ip_network(cidr)
+            for cidr in service["environment"]["EDQUILL_TRUSTED_PROXIES"].split(",")
+        ]
         assert trusted == subnets, server
         assert "ports" not in service, f"{server} is reachable from outside the network"
 
@@ -133,12 +153,16 @@ def test_the_mail_sink_listens_for_the_other_containers(services):
 
 
 # What the operator must export before compose starts anything (values for the checks here).
-REQUIRED_VARIABLES = {"EDQUILL_SECRET_KEY": "k" * 64, "RABBITMQ_DEFAULT_USER": "edquill",
-                      "RABBITMQ_DEFAULT_PASS": "brokerpassword1"}
+REQUIRED_VARIABLES = {
+    "EDQUILL_SECRET_KEY": "k" * 64,
+    "RABBITMQ_DEFAULT_USER": "edquill",
+    "RABBITMQ_DEFAULT_PASS": "brokerpassword1",
+}
 # The one service the outside world reaches.
 PUBLIC_SERVICE = "gateway"
-needs_docker_compose = pytest.mark.skipif(shutil.which("docker-compose") is None,
-                                          reason="docker-compose not installed")
+needs_docker_compose = pytest.mark.skipif(
+    shutil.which("docker-compose") is None, reason="docker-compose not installed"
+)
 
 
 def required_reference(value: str, variable: str) -> bool:
@@ -160,11 +184,19 @@ def host_bindings(service: dict) -> list[tuple[str, str]]:
 
 
 def run_compose_config(**variables: str) -> subprocess.CompletedProcess:
-    env = {name: value for name, value in os.environ.items()
-           if name not in REQUIRED_VARIABLES and not name.startswith("EDQUILL_")}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in REQUIRED_VARIABLES and not name.startswith("EDQUILL_")
+    }
     env.update(variables)
-    return subprocess.run(["docker-compose", "-f", str(COMPOSE_FILE), "config"], env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["docker-compose", "-f", str(COMPOSE_FILE), "config"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("name", ["rabbitmq", "mailsink", "relay-1", "relay-2"])
@@ -176,9 +208,12 @@ def test_operator_ports_are_published_on_the_hosts_loopback_only(services, name)
 
 
 def test_no_port_but_the_gateways_is_published_beyond_loopback(services):
-    exposed = {name: bindings for name, service in services.items()
-               if name != PUBLIC_SERVICE
-               and (bindings := [b for b in host_bindings(service) if b[0] != "127.0.0.1"])}
+    exposed = {
+        name: bindings
+        for name, service in services.items()
+        if name != PUBLIC_SERVICE
+        and (bindings := [b for b in host_bindings(service) if b[0] != "127.0.0.1"])
+    }
 
     assert exposed == {}
 
@@ -193,7 +228,8 @@ def test_the_broker_has_a_user_of_the_operators_own(services):
 def test_every_edquill_container_connects_as_the_brokers_user(services):
     for name, service in edquill_services(services).items():
         assert service["environment"]["EDQUILL_AMQP_URL"].startswith(
-            "amqp://${RABBITMQ_DEFAULT_USER}:${RABBITMQ_DEFAULT_PASS}@rabbitmq:5672/"), name
+            "amqp://${RABBITMQ_DEFAULT_USER}:${RABBITMQ_DEFAULT_PASS}@rabbitmq:5672/"
+        ), name
 
 
 def test_no_service_uses_the_guest_account(services):
@@ -220,8 +256,9 @@ def test_docker_compose_accepts_the_file():
 @needs_docker_compose
 @pytest.mark.parametrize("missing", sorted(REQUIRED_VARIABLES))
 def test_docker_compose_refuses_to_start_without_a_required_variable(missing):
-    done = run_compose_config(**{name: value for name, value in REQUIRED_VARIABLES.items()
-                                 if name != missing})
+    done = run_compose_config(
+        **{name: value for name, value in REQUIRED_VARIABLES.items() if name != missing}
+    )
 
     assert done.returncode != 0
     assert missing in done.stderr
@@ -232,6 +269,8 @@ def test_the_resolved_broker_url_carries_the_operators_credentials():
     done = run_compose_config(**REQUIRED_VARIABLES)
     resolved = yaml.safe_load(done.stdout)["services"]
 
-    assert resolved["registrar"]["environment"]["EDQUILL_AMQP_URL"] == \
-        "amqp://edquill:brokerpassword1@rabbitmq:5672/%2F"
+    assert (
+        resolved["registrar"]["environment"]["EDQUILL_AMQP_URL"]
+        == "amqp://edquill:brokerpassword1@rabbitmq:5672/%2F"
+    )
     assert resolved["registrar"]["environment"]["EDQUILL_SECRET_KEY"] == "k" * 64

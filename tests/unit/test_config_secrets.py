@@ -1,10 +1,16 @@
 """Production fails closed: no weak key, no missing public address; development says so."""
+
 from __future__ import annotations
 
 import pytest
 
-from shared.config import (DEV_SECRET_KEY, SHIPPED_SECRET_KEYS, ConfigError, Settings,
-                           development_settings)
+from shared.config import (
+    DEV_SECRET_KEY,
+    SHIPPED_SECRET_KEYS,
+    ConfigError,
+    Settings,
+    development_settings,
+)
 from shared.paths import ROOT
 
 STRONG_KEY = "k" * 24 + "-rotated-2026"  # 37 characters, not shipped
@@ -60,8 +66,10 @@ def test_production_without_a_public_url_is_refused():
     assert "EDQUILL_PUBLIC_URL is not set" in refusal(env)
 
 
-@pytest.mark.parametrize("url", ["enrol.riverside.example", "ftp://enrol.example",
-                                 "https://", "https://enrol.example/?next=x"])
+@pytest.mark.parametrize(
+    "url",
+    ["enrol.riverside.example", "ftp://enrol.example", "https://", "https://enrol.example/?next=x"],
+)
 def test_a_public_url_that_is_not_an_http_address_is_refused(url):
     assert "EDQUILL_PUBLIC_URL" in refusal(production(EDQUILL_PUBLIC_URL=url))
 
@@ -79,7 +87,8 @@ def test_previous_keys_verify_and_the_current_key_signs_last():
 
 def test_an_unknown_environment_is_refused():
     assert "EDQUILL_ENV must be production or development" in refusal(
-        production(EDQUILL_ENV="staging"))
+        production(EDQUILL_ENV="staging")
+    )
 
 
 def test_development_without_a_key_or_url_uses_the_development_ones():
@@ -99,19 +108,26 @@ def test_trusted_proxies_default_to_this_machine():
 
 def test_a_trusted_proxy_that_is_not_a_cidr_is_refused():
     assert "EDQUILL_TRUSTED_PROXIES" in refusal(
-        production(EDQUILL_TRUSTED_PROXIES="10.0.0.0/8,gateway"))
+        production(EDQUILL_TRUSTED_PROXIES="10.0.0.0/8,gateway")
+    )
 
 
 def test_the_sender_is_an_address_and_its_name_a_separate_variable():
-    settings = Settings.from_env(production(EDQUILL_MAIL_FROM="office@riverside.example",
-                                            EDQUILL_MAIL_FROM_NAME="Riverside Office"))
-    assert (settings.mail_from, settings.mail_from_name) == ("office@riverside.example",
-                                                              "Riverside Office")
+    settings = Settings.from_env(
+        production(
+            EDQUILL_MAIL_FROM="office@riverside.example", EDQUILL_MAIL_FROM_NAME="Riverside Office"
+        )
+    )
+    assert (settings.mail_from, settings.mail_from_name) == (
+        "office@riverside.example",
+        "Riverside Office",
+    )
 
 
 def test_a_sender_with_a_display_name_inside_is_refused():
     assert "EDQUILL_MAIL_FROM" in refusal(
-        production(EDQUILL_MAIL_FROM="Riverside <office@riverside.example>"))
+        production(EDQUILL_MAIL_FROM="Riverside <office@riverside.example>")
+    )
 
 
 def shipped_host_settings() -> dict[str, str]:

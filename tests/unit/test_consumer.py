@@ -1,22 +1,27 @@
 """The base consumer's rules, with nothing running: attempts, back-off, which failures are
 transient, how a failed delivery is given back, and how a consumer must be defined."""
+
 from __future__ import annotations
 
 import pika
 import pymysql
 import pytest
 
-from shared.broker import ConsumerChannel, Delivery
+from shared.backoff import backoff_delay
+from shared.broker import Delivery
 from shared.config import ConfigError, Settings
 from shared.consumer import Consumer, event_type_label
 from shared.events import Event
-from shared.backoff import backoff_delay
 from shared.worker import is_transient_database_error
 
 
 def delivery(headers=None, tag: int = 1) -> Delivery:
-    return Delivery(tag=tag, routing_key="selfreg.submitted",
-                    properties=pika.BasicProperties(headers=headers), body=b"{}")
+    return Delivery(
+        tag=tag,
+        routing_key="selfreg.submitted",
+        properties=pika.BasicProperties(headers=headers),
+        body=b"{}",
+    )
 
 
 def test_a_first_delivery_is_attempt_one():
@@ -34,23 +39,31 @@ def test_backoff_doubles_from_the_first_delay_up_to_the_cap():
     assert delays == [0.2, 0.4, 0.8, 1.0, 1.0]
 
 
-@pytest.mark.parametrize("error", [
-    pymysql.err.OperationalError(2013, "Lost connection to MySQL server during query"),
-    pymysql.err.OperationalError(2003, "Can't connect to MySQL server"),
-    pymysql.err.OperationalError(1213, "Deadlock found when trying to get lock"),
-    pymysql.err.OperationalError(1205, "Lock wait timeout exceeded"),
-    pymysql.err.InterfaceError(0, ""),
-], ids=["lost", "refused", "deadlock", "lock-wait", "closed"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        pymysql.err.OperationalError(2013, "Lost connection to MySQL server during query"),
+        pymysql.err.OperationalError(2003, "Can't connect to MySQL server"),
+        pymysql.err.OperationalError(1213, "Deadlock found when trying to get lock"),
+        pymysql.err.OperationalError(1205, "Lock wait timeout exceeded"),
+        pymysql.err.InterfaceError(0, ""),
+    ],
+    ids=["lost", "refused", "deadlock", "lock-wait", "closed"],
+)
 def test_lost_connections_and_lock_conflicts_are_transient(error):
     assert is_transient_database_error(error)
 
 
-@pytest.mark.parametrize("error", [
-    pymysql.err.OperationalError(1054, "Unknown column 'leeds' in 'field list'"),
-    pymysql.err.ProgrammingError(1146, "Table 't_marketing_kpi' doesn't exist"),
-    pymysql.err.IntegrityError(1062, "Duplicate entry"),
-    KeyError("to_status"),
-], ids=["unknown-column", "missing-table", "duplicate", "handler-bug"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        pymysql.err.OperationalError(1054, "Unknown column 'leeds' in 'field list'"),
+        pymysql.err.ProgrammingError(1146, "Table 't_marketing_kpi' doesn't exist"),
+        pymysql.err.IntegrityError(1062, "Duplicate entry"),
+        KeyError("to_status"),
+    ],
+    ids=["unknown-column", "missing-table", "duplicate", "handler-bug"],
+)
 def test_mistakes_in_the_handler_are_not_transient(error):
     assert not is_transient_database_error(error)
 
@@ -72,14 +85,18 @@ def test_a_well_defined_consumer_is_built_without_connecting_to_anything():
     assert consumer.topology.queue == "edquill.events.kpi"
 
 
-@pytest.mark.parametrize("constants, complaint", [
-    ({"NAME": "KPI service"}, "NAME"),
-    ({"BINDINGS": ()}, "BINDINGS"),
-    ({"BINDINGS": "selfreg.#"}, "BINDINGS"),
-    ({"SERVICE_DB": "billing"}, "SERVICE_DB"),
-    ({"PREFETCH": 0}, "PREFETCH"),
-    ({"HANDLER_ATTEMPTS": 30, "DELIVERY_LIMIT": 20}, "HANDLER_ATTEMPTS"),
-], ids=["name", "no-bindings", "bindings-string", "service-db", "prefetch", "attempts"])
+@pytest.mark.parametrize(
+    "constants, complaint",
+    [
+        ({"NAME": "KPI service"}, "NAME"),
+        ({"BINDINGS": ()}, "BINDINGS"),
+        ({"BINDINGS": "selfreg.#"}, "BINDINGS"),
+        ({"SERVICE_DB": "billing"}, "SERVICE_DB"),
+        ({"PREFETCH": 0}, "PREFETCH"),
+        ({"HANDLER_ATTEMPTS": 30, "DELIVERY_LIMIT": 20}, "HANDLER_ATTEMPTS"),
+    ],
+    ids=["name", "no-bindings", "bindings-string", "service-db", "prefetch", "attempts"],
+)
 def test_a_consumer_defined_wrong_fails_at_start_naming_the_constant(constants, complaint):
     broken = type("Broken", (Kpi,), constants)
 
@@ -97,6 +114,7 @@ def test_a_consumer_without_a_name_fails_at_start():
 
 
 # -- giving a failed delivery back ----------------------------------------------------------------
+
 
 class RecordingChannel:
     """Stands in for pika's channel: records what is said to the broker about deliveries."""
@@ -130,18 +148,23 @@ def test_a_delivery_given_back_is_rejected_with_requeue_not_nacked():
 
 
 class FailingKpi(Kpi):
-    RETRY_FIRST_DELAY = 0.0   # no back-off to sit through in a unit test
+    RETRY_FIRST_DELAY = 0.0  # no back-off to sit through in a unit test
 
 
 def test_a_handler_failure_before_the_last_attempt_rejects_the_delivery_with_requeue():
     recorder = RecordingChannel()
     kpi = FailingKpi(Settings(exchange="edquill.events"))
     channel_saying_to(recorder, kpi)
-    event = Event.new("selfreg.submitted", school_id=1, aggregate_id=5,
-                      payload={"registration_id": 5, "status": "pending"})
+    event = Event.new(
+        "selfreg.submitted",
+        school_id=1,
+        aggregate_id=5,
+        payload={"registration_id": 5, "status": "pending"},
+    )
 
-    outcome = kpi._after_failure(event, delivery({"x-delivery-count": 1}, tag=3),
-                                 RuntimeError("transient trouble"))
+    outcome = kpi._after_failure(
+        event, delivery({"x-delivery-count": 1}, tag=3), RuntimeError("transient trouble")
+    )
 
     assert outcome.value == "retried"
     assert recorder.said == [("reject", 3, True)]

@@ -1,15 +1,24 @@
 """A consumer's queues and the messages it dead-letters, as declared and built (no broker)."""
+
 from __future__ import annotations
 
 import pika
 
-from shared.broker import (ATTEMPTS_HEADER, CONSUMER_HEADER, ERROR_HEADER, REASON_LENGTH,
-                           ROUTING_KEY_HEADER, ConsumerTopology, dead_letter_properties)
+from shared.broker import (
+    ATTEMPTS_HEADER,
+    CONSUMER_HEADER,
+    ERROR_HEADER,
+    REASON_LENGTH,
+    ROUTING_KEY_HEADER,
+    ConsumerTopology,
+    dead_letter_properties,
+)
 
 
 def kpi_topology() -> ConsumerTopology:
-    return ConsumerTopology.of("edquill.events", "kpi", ("selfreg.#", "invoice.#"),
-                               delivery_limit=20)
+    return ConsumerTopology.of(
+        "edquill.events", "kpi", ("selfreg.#", "invoice.#"), delivery_limit=20
+    )
 
 
 def test_queue_names_derive_from_the_exchange_and_the_consumer():
@@ -31,27 +40,47 @@ def test_the_queue_is_quorum_with_bounded_deliveries_dead_lettering_to_its_own_d
 
 
 def original_properties(**headers) -> pika.BasicProperties:
-    return pika.BasicProperties(content_type="application/json", message_id="e-1",
-                                type="invoice.paid", timestamp=1_700_000_000,
-                                delivery_mode=2, headers=headers or None)
+    return pika.BasicProperties(
+        content_type="application/json",
+        message_id="e-1",
+        type="invoice.paid",
+        timestamp=1_700_000_000,
+        delivery_mode=2,
+        headers=headers or None,
+    )
 
 
 def test_a_dead_lettered_message_says_why_where_from_and_after_how_many_attempts():
     properties = dead_letter_properties(
-        original_properties(), consumer="kpi", routing_key="invoice.paid",
-        reason="handler failed", attempts=5)
+        original_properties(),
+        consumer="kpi",
+        routing_key="invoice.paid",
+        reason="handler failed",
+        attempts=5,
+    )
 
-    assert properties.headers == {ERROR_HEADER: "handler failed", CONSUMER_HEADER: "kpi",
-                                  ROUTING_KEY_HEADER: "invoice.paid", ATTEMPTS_HEADER: 5}
+    assert properties.headers == {
+        ERROR_HEADER: "handler failed",
+        CONSUMER_HEADER: "kpi",
+        ROUTING_KEY_HEADER: "invoice.paid",
+        ATTEMPTS_HEADER: 5,
+    }
     assert (properties.message_id, properties.type, properties.timestamp) == (
-        "e-1", "invoice.paid", 1_700_000_000)
+        "e-1",
+        "invoice.paid",
+        1_700_000_000,
+    )
     assert properties.delivery_mode == 2
 
 
 def test_a_dead_lettered_message_keeps_its_headers_but_not_the_queues_delivery_count():
     properties = dead_letter_properties(
-        original_properties(**{"x-trace": "abc", "x-delivery-count": 4}), consumer="kpi",
-        routing_key="invoice.paid", reason="r", attempts=5)
+        original_properties(**{"x-trace": "abc", "x-delivery-count": 4}),
+        consumer="kpi",
+        routing_key="invoice.paid",
+        reason="r",
+        attempts=5,
+    )
 
     assert properties.headers["x-trace"] == "abc"
     assert "x-delivery-count" not in properties.headers
@@ -59,7 +88,11 @@ def test_a_dead_lettered_message_keeps_its_headers_but_not_the_queues_delivery_c
 
 def test_a_long_reason_is_cut_to_a_header_sized_length():
     properties = dead_letter_properties(
-        original_properties(), consumer="kpi", routing_key="invoice.paid",
-        reason="x" * (REASON_LENGTH * 3), attempts=1)
+        original_properties(),
+        consumer="kpi",
+        routing_key="invoice.paid",
+        reason="x" * (REASON_LENGTH * 3),
+        attempts=1,
+    )
 
     assert len(properties.headers[ERROR_HEADER]) == REASON_LENGTH

@@ -1,4 +1,5 @@
 """Opaque lead-queue cursors (no database)."""
+
 from datetime import datetime
 
 import pytest
@@ -18,9 +19,17 @@ def test_a_cursor_is_url_safe():
     assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
-@pytest.mark.parametrize("token", ["", "not a cursor", "e30", "WyJhIiwiYiIsMV0",
-                                   "WyItc3VibWl0dGVkX2F0IiwiMjAyNi0wMy0wMSIsIjEiXQ",
-                                   "WyItc3VibWl0dGVkX2F0IiwiMjAyNi0wMy0wMSIsMF0"])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        "not a cursor",
+        "e30",
+        "WyJhIiwiYiIsMV0",
+        "WyItc3VibWl0dGVkX2F0IiwiMjAyNi0wMy0wMSIsIjEiXQ",
+        "WyItc3VibWl0dGVkX2F0IiwiMjAyNi0wMy0wMSIsMF0",
+    ],
+)
 def test_anything_else_is_refused(token):
     with pytest.raises(InvalidCursor):
         decode_cursor(token)

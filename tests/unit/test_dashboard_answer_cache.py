@@ -1,4 +1,5 @@
 """Answers of other services within a budget: fresh, stale, or none, and one call per key."""
+
 from __future__ import annotations
 
 import threading
@@ -31,8 +32,9 @@ def clock():
 
 @pytest.fixture
 def cache(executor, clock):
-    return AnswerCache(executor, fresh_seconds=30, keep_stale_seconds=600, max_entries=3,
-                       clock=clock)
+    return AnswerCache(
+        executor, fresh_seconds=30, keep_stale_seconds=600, max_entries=3, clock=clock
+    )
 
 
 def fail():
@@ -139,14 +141,14 @@ def test_the_least_recently_used_answers_are_forgotten_first(cache):
     assert cache.answer_for("d").value == "d"
 
 
-def test_an_answer_fetched_for_this_request_is_fresh_however_short_the_fresh_time(executor,
-                                                                                 clock):
+def test_an_answer_fetched_for_this_request_is_fresh_however_short_the_fresh_time(executor, clock):
     def slow_clock_call():
         clock.now += 0.5  # the call takes longer than the whole fresh time
         return 1
 
-    cache = AnswerCache(executor, fresh_seconds=0.001, keep_stale_seconds=600, max_entries=3,
-                        clock=clock)
+    cache = AnswerCache(
+        executor, fresh_seconds=0.001, keep_stale_seconds=600, max_entries=3, clock=clock
+    )
 
     fetched = cache.fetch_all({"a": ("k", slow_clock_call)}, budget_seconds=1)["a"]
 

@@ -1,4 +1,5 @@
 """How the page writes figures, ages and links, and the trends chart's geometry."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -49,8 +50,9 @@ def test_nice_ceilings():
 
 def test_the_chart_spans_the_plot_and_summarises_each_line():
     days = [date(2026, 11, 1) + timedelta(days=n) for n in range(3)]
-    chart = trend_chart(days, {"leads": ("Leads", [2, 8, 4]),
-                               "enrollments": ("Enrollments", [0, 0, 0])})
+    chart = trend_chart(
+        days, {"leads": ("Leads", [2, 8, 4]), "enrollments": ("Enrollments", [0, 0, 0])}
+    )
 
     leads = chart.lines[0]
     xs = [float(point.split(",")[0]) for point in leads.points.split()]
@@ -72,4 +74,5 @@ def test_links_point_at_the_workspace_when_each_service_has_its_port():
     assert links.registration(42) == "http://127.0.0.1:8001/admin/registrar?registration=42"
     assert links.sign_in("/admin/dashboard?range=7d") == (
         "http://127.0.0.1:8001/login?next=http%3A%2F%2F127.0.0.1%3A8002%2Fadmin%2Fdashboard"
-        "%3Frange%3D7d")
+        "%3Frange%3D7d"
+    )

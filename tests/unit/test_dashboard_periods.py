@@ -1,4 +1,5 @@
 """The dashboard's periods: presets, chosen dates, and the period each is compared with."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,8 +18,9 @@ def test_a_preset_is_the_last_days_up_to_and_including_today():
 
 
 def test_the_previous_period_is_as_long_and_ends_the_day_before():
-    assert Period(date(2026, 11, 19), TODAY).previous() == Period(date(2026, 11, 12),
-                                                                  date(2026, 11, 18))
+    assert Period(date(2026, 11, 19), TODAY).previous() == Period(
+        date(2026, 11, 12), date(2026, 11, 18)
+    )
 
 
 def test_the_previous_period_of_chosen_dates_crosses_a_month_and_a_leap_day():
@@ -45,16 +47,19 @@ def test_chosen_dates_make_a_period_without_a_preset():
     assert selection.previous == Period(date(2026, 8, 31), date(2026, 9, 30))
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"preset": "14d"}, "range"),
-    ({"preset": "7d", "first": date(2026, 10, 1), "last": date(2026, 10, 2)}, "range"),
-    ({"first": date(2026, 10, 1)}, "to"),
-    ({"last": date(2026, 10, 1)}, "from"),
-    ({"first": date(2026, 10, 2), "last": date(2026, 10, 1)}, "to"),
-    ({"first": date(2025, 1, 1), "last": date(2026, 1, 2)}, "to"),
-    ({"first": date(2026, 11, 1), "last": date(2026, 11, 26)}, "to"),
-    ({"first": date(1999, 12, 31), "last": date(2000, 1, 5)}, "from"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"preset": "14d"}, "range"),
+        ({"preset": "7d", "first": date(2026, 10, 1), "last": date(2026, 10, 2)}, "range"),
+        ({"first": date(2026, 10, 1)}, "to"),
+        ({"last": date(2026, 10, 1)}, "from"),
+        ({"first": date(2026, 10, 2), "last": date(2026, 10, 1)}, "to"),
+        ({"first": date(2025, 1, 1), "last": date(2026, 1, 2)}, "to"),
+        ({"first": date(2026, 11, 1), "last": date(2026, 11, 26)}, "to"),
+        ({"first": date(1999, 12, 31), "last": date(2000, 1, 5)}, "from"),
+    ],
+)
 def test_a_period_that_cannot_be_shown_names_the_field_at_fault(kwargs, field):
     with pytest.raises(BadPeriod) as refused:
         choose(TODAY, **kwargs)

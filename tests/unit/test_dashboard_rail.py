@@ -1,11 +1,23 @@
 """The action rail's rules: who waited too long, what is overdue, and the rail's order."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from dashboard.domain.rail import (RailItem, RailKind, Targets, cutoff, due_at, in_rail_order,
-                                   is_overdue, kind_of_status, status_cutoffs, target_problems,
-                                   trimmed, waited_too_long)
+from dashboard.domain.rail import (
+    RailItem,
+    RailKind,
+    Targets,
+    cutoff,
+    due_at,
+    in_rail_order,
+    is_overdue,
+    kind_of_status,
+    status_cutoffs,
+    target_problems,
+    trimmed,
+    waited_too_long,
+)
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 TARGETS = Targets(lead_wait_hours=48, needs_info_wait_hours=72, approved_wait_hours=168)
@@ -29,12 +41,18 @@ def test_the_cutoff_agrees_with_the_rule():
 def test_each_watched_status_has_its_own_target():
     cutoffs = status_cutoffs(NOW, TARGETS)
 
-    assert cutoffs == {"pending": NOW - timedelta(hours=48), "in_review": NOW - timedelta(hours=48),
-                       "needs_info": NOW - timedelta(hours=72),
-                       "approved": NOW - timedelta(hours=168)}
+    assert cutoffs == {
+        "pending": NOW - timedelta(hours=48),
+        "in_review": NOW - timedelta(hours=48),
+        "needs_info": NOW - timedelta(hours=72),
+        "approved": NOW - timedelta(hours=168),
+    }
     assert [kind_of_status(status) for status in cutoffs] == [
-        RailKind.LEAD_WAITING, RailKind.LEAD_WAITING, RailKind.NEEDS_INFO_UNANSWERED,
-        RailKind.APPROVED_NOT_CONVERTED]
+        RailKind.LEAD_WAITING,
+        RailKind.LEAD_WAITING,
+        RailKind.NEEDS_INFO_UNANSWERED,
+        RailKind.APPROVED_NOT_CONVERTED,
+    ]
 
 
 def test_an_invoice_without_a_due_date_is_due_the_configured_days_after_issue():
@@ -62,20 +80,27 @@ def item(kind, registration_id, hours_ago):
 
 
 def test_the_rail_lists_by_kind_then_oldest_first():
-    items = [item(RailKind.MESSAGE_HELD, 1, 99), item(RailKind.LEAD_WAITING, 2, 50),
-             item(RailKind.INVOICE_OVERDUE, 3, 10), item(RailKind.LEAD_WAITING, 4, 90)]
+    items = [
+        item(RailKind.MESSAGE_HELD, 1, 99),
+        item(RailKind.LEAD_WAITING, 2, 50),
+        item(RailKind.INVOICE_OVERDUE, 3, 10),
+        item(RailKind.LEAD_WAITING, 4, 90),
+    ]
 
     assert [entry.registration_id for entry in in_rail_order(items)] == [4, 2, 3, 1]
 
 
 def test_trimming_keeps_the_oldest_of_each_kind():
     items = [item(RailKind.LEAD_WAITING, n, n) for n in range(1, 6)] + [
-        item(RailKind.INVOICE_OVERDUE, 9, 1)]
+        item(RailKind.INVOICE_OVERDUE, 9, 1)
+    ]
 
     assert [entry.registration_id for entry in trimmed(items, 2)] == [5, 4, 9]
 
 
 def test_targets_must_be_between_an_hour_and_ninety_days():
     assert target_problems(TARGETS) == {}
-    assert set(target_problems(Targets(0, 72, 90 * 24 + 1))) == {"lead_wait_hours",
-                                                                 "approved_wait_hours"}
+    assert set(target_problems(Targets(0, 72, 90 * 24 + 1))) == {
+        "lead_wait_hours",
+        "approved_wait_hours",
+    }

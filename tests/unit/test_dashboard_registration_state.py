@@ -1,4 +1,5 @@
 """A registration's state from its events, whatever order they come in."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -13,8 +14,9 @@ def at(hours: float) -> datetime:
     return T0 + timedelta(hours=hours)
 
 
-SUBMITTED = Observation(at(0), "pending", since=at(-1), student_name="Ada Lovelace",
-                        submitted_at=at(-1))
+SUBMITTED = Observation(
+    at(0), "pending", since=at(-1), student_name="Ada Lovelace", submitted_at=at(-1)
+)
 REVIEWED = Observation(at(1), "in_review")
 NEEDS_INFO = Observation(at(2), "needs_info", student_name="Ada King")
 

@@ -1,4 +1,5 @@
 """Tiles: each figure beside the previous period's, and the change between them."""
+
 from __future__ import annotations
 
 from dashboard.domain.tiles import TILE_SPECS, build_tiles, change_between
@@ -42,7 +43,8 @@ def test_every_tile_is_built_in_order_with_the_currency_on_amounts():
 
 def test_the_tile_keys_include_the_contracts():
     assert {"leads", "enrollments", "conversion_rate", "pending_review"} <= {
-        spec.key for spec in TILE_SPECS}
+        spec.key for spec in TILE_SPECS
+    }
 
 
 def test_stale_figures_are_marked_on_their_tiles_only():

@@ -1,4 +1,5 @@
 """The operations files in deploy/ agree with the commands and metrics the code has."""
+
 from __future__ import annotations
 
 import configparser
@@ -26,19 +27,28 @@ def supervisor() -> configparser.RawConfigParser:
 
 
 def programs(parser) -> dict[str, configparser.SectionProxy]:
-    return {name.removeprefix("program:"): parser[name] for name in parser.sections()
-            if name.startswith("program:")}
+    return {
+        name.removeprefix("program:"): parser[name]
+        for name in parser.sections()
+        if name.startswith("program:")
+    }
 
 
-SAMPLE_SUFFIXES = {"counter": ("_total",), "gauge": ("",),
-                   "histogram": ("_bucket", "_sum", "_count")}
+SAMPLE_SUFFIXES = {
+    "counter": ("_total",),
+    "gauge": ("",),
+    "histogram": ("_bucket", "_sum", "_count"),
+}
 
 
 def relay_metric_names() -> set[str]:
     """Every series name the relay's metrics can export, labelled ones included."""
-    return {family.name + suffix for family in REGISTRY.collect()
-            if family.name.startswith("edquill_outbox_")
-            for suffix in SAMPLE_SUFFIXES.get(family.type, ("",))}
+    return {
+        family.name + suffix
+        for family in REGISTRY.collect()
+        if family.name.startswith("edquill_outbox_")
+        for suffix in SAMPLE_SUFFIXES.get(family.type, ("",))
+    }
 
 
 def metric_names_in(expression: str) -> set[str]:
@@ -60,8 +70,10 @@ def test_every_program_stops_on_sigterm_with_time_to_finish_a_batch(supervisor):
 
 
 def test_supervisor_runs_every_worker_and_server_that_edquill_up_runs(supervisor):
-    commands = {p["command"].removeprefix(EDQUILL_ENV).split(" --")[0]
-                for p in programs(supervisor).values()}
+    commands = {
+        p["command"].removeprefix(EDQUILL_ENV).split(" --")[0]
+        for p in programs(supervisor).values()
+    }
     for program in PROGRAMS:
         if program.name == "mailsink":
             continue  # production sends through a real mail server
@@ -80,12 +92,15 @@ def cron_jobs() -> list[str]:
     return [line for line in lines if line and not line.startswith("#") and "=" not in line[:20]]
 
 
-@pytest.mark.parametrize("command", [
-    "kpi daily-aggregate",
-    "outbox purge --older-than-days 14",
-    "outbox reset-stuck --older-than-minutes 15",
-    "backup --out ",
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "kpi daily-aggregate",
+        "outbox purge --older-than-days 14",
+        "outbox reset-stuck --older-than-minutes 15",
+        "backup --out ",
+    ],
+)
 def test_cron_schedules_the_operators_jobs(command):
     assert any(EDQUILL_ENV + command in job for job in cron_jobs())
 
@@ -99,8 +114,12 @@ def test_cron_lines_have_a_schedule_a_user_and_a_command():
 
 def test_prometheus_scrapes_every_service_and_both_relays():
     config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
-    targets = {target for job in config["scrape_configs"]
-               for static in job["static_configs"] for target in static["targets"]}
+    targets = {
+        target
+        for job in config["scrape_configs"]
+        for static in job["static_configs"]
+        for target in static["targets"]
+    }
     expected = {f"127.0.0.1:{port}" for port in (8001, 8002, 8003, 8004, 9400, 9401)}
     assert expected <= targets
     assert config["rule_files"] == ["alerts.yml"]
@@ -111,17 +130,27 @@ def alert_rules() -> dict[str, str]:
     return {rule["alert"]: rule["expr"] for group in groups for rule in group["rules"]}
 
 
-@pytest.mark.parametrize("metric", ["edquill_outbox_backlog", "edquill_outbox_oldest_age_seconds",
-                                    "edquill_outbox_dead_events", "edquill_outbox_held_events",
-                                    "rabbitmq_queue_messages"])
+@pytest.mark.parametrize(
+    "metric",
+    [
+        "edquill_outbox_backlog",
+        "edquill_outbox_oldest_age_seconds",
+        "edquill_outbox_dead_events",
+        "edquill_outbox_held_events",
+        "rabbitmq_queue_messages",
+    ],
+)
 def test_there_is_an_alert_on(metric):
     assert any(metric in expression for expression in alert_rules().values())
 
 
-@pytest.mark.parametrize("alert, gauge", [
-    ("EdquillOutboxDeadEvents", "edquill_outbox_dead_events"),
-    ("EdquillOutboxHeldEvents", "edquill_outbox_held_events"),
-])
+@pytest.mark.parametrize(
+    "alert, gauge",
+    [
+        ("EdquillOutboxDeadEvents", "edquill_outbox_dead_events"),
+        ("EdquillOutboxHeldEvents", "edquill_outbox_held_events"),
+    ],
+)
 def test_dead_and_held_alerts_read_the_current_count_so_they_last_while_it_does(alert, gauge):
     expression = alert_rules()[alert]
 
@@ -141,17 +170,23 @@ def grafana_dashboard() -> dict:
 def test_grafana_shows_the_relay_figures():
     expressions = [t["expr"] for p in grafana_dashboard()["panels"] for t in p["targets"]]
     joined = "\n".join(expressions)
-    for figure in ("rate(edquill_outbox_published_total", "edquill_outbox_backlog",
-                   "edquill_outbox_oldest_age_seconds", "edquill_outbox_dead_total",
-                   "edquill_outbox_dead_events", "edquill_outbox_held_events",
-                   "histogram_quantile(0.99, sum by (le) (rate(edquill_outbox_latency_seconds_bucket"):
+    for figure in (
+        "rate(edquill_outbox_published_total",
+        "edquill_outbox_backlog",
+        "edquill_outbox_oldest_age_seconds",
+        "edquill_outbox_dead_total",
+        "edquill_outbox_dead_events",
+        "edquill_outbox_held_events",
+        "histogram_quantile(0.99, sum by (le) (rate(edquill_outbox_latency_seconds_bucket",
+    ):
         assert figure in joined
     assert set().union(*(metric_names_in(e) for e in expressions)) <= relay_metric_names()
 
 
 def test_grafana_panels_use_the_provisioned_data_source():
     provisioned = yaml.safe_load(
-        (DEPLOY / "grafana" / "provisioning" / "datasources" / "edquill.yml").read_text())
+        (DEPLOY / "grafana" / "provisioning" / "datasources" / "edquill.yml").read_text()
+    )
     uid = provisioned["datasources"][0]["uid"]
     assert {p["datasource"]["uid"] for p in grafana_dashboard()["panels"]} == {uid}
 
@@ -163,7 +198,6 @@ def test_the_systemd_unit_runs_supervisord_on_the_edquill_config():
 
 
 def test_the_ci_script_is_valid_bash():
-    done = subprocess.run(["bash", "-n", str(ROOT / ".ci" / "run")], capture_output=True,
-                          text=True)
+    done = subprocess.run(["bash", "-n", str(ROOT / ".ci" / "run")], capture_output=True, text=True)
 
     assert done.returncode == 0, done.stderr

@@ -1,4 +1,5 @@
 """What a registration document may be: its type from its bytes, and a harmless name."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,17 +7,21 @@ import pytest
 from registrar.domain.documents import display_filename, sniff_content_type
 
 
-@pytest.mark.parametrize("head, content_type", [
-    (b"%PDF-1.7\n", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "image/png"),
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg"),
-])
+@pytest.mark.parametrize(
+    "head, content_type",
+    [
+        (b"%PDF-1.7\n", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "image/png"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg"),
+    ],
+)
 def test_accepted_types_are_recognised_by_their_first_bytes(head, content_type):
     assert sniff_content_type(head) == content_type
 
 
-@pytest.mark.parametrize("head", [b"", b"GIF89a", b"MZ\x90\x00", b"<html>", b"PK\x03\x04",
-                                  b" %PDF-1.7"])
+@pytest.mark.parametrize(
+    "head", [b"", b"GIF89a", b"MZ\x90\x00", b"<html>", b"PK\x03\x04", b" %PDF-1.7"]
+)
 def test_anything_else_is_not_recognised(head):
     assert sniff_content_type(head) is None
 

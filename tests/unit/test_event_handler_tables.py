@@ -1,5 +1,6 @@
 """Each consumer's table of event type -> handler covers the catalogue as the consumer means to:
 a type left out is one it deliberately does nothing with."""
+
 from __future__ import annotations
 
 from dashboard.fold import FOLDS
@@ -13,10 +14,10 @@ def test_the_notifier_handles_every_catalogued_event_type():
 
 def test_the_notifier_keeps_its_directory_from_school_events_and_plans_the_rest():
     school = {EventType.SCHOOL_CREATED, EventType.SCHOOL_UPDATED}
-    assert {NotifierConsumer.HANDLERS[kind] for kind in school} == \
-        {NotifierConsumer._record_school}
-    assert {handler for kind, handler in NotifierConsumer.HANDLERS.items()
-            if kind not in school} == {NotifierConsumer._follow_plan}
+    assert {NotifierConsumer.HANDLERS[kind] for kind in school} == {NotifierConsumer._record_school}
+    assert {
+        handler for kind, handler in NotifierConsumer.HANDLERS.items() if kind not in school
+    } == {NotifierConsumer._follow_plan}
 
 
 def test_the_dashboard_folds_every_catalogued_type_but_autopay_enrolments():

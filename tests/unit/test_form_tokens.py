@@ -1,4 +1,5 @@
 """CSRF tokens of the forms shown before sign-in (registrar.domain.form_tokens)."""
+
 from registrar.domain.form_tokens import form_token, form_token_valid
 from shared.signing import KeyRing
 

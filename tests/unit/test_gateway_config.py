@@ -1,4 +1,5 @@
 """The nginx gateway routes the contract's paths to the right service, on the right ports."""
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,9 @@ def upstream_for(config: str, path: str) -> str | None:
     blocks = locations(config)
     body = blocks.get(("=", path))
     if body is None:
-        prefix = max((p for (modifier, p) in blocks if not modifier and path.startswith(p)),
-                     key=len)
+        prefix = max(
+            (p for (modifier, p) in blocks if not modifier and path.startswith(p)), key=len
+        )
         body = blocks[("", prefix)]
     proxied = re.search(r"proxy_pass http://edquill_(\w+);", body)
     return proxied.group(1) if proxied else None
@@ -72,8 +74,12 @@ def test_other_paths_are_answered_by_the_gateway_itself(site):
 
 
 def test_upstreams_are_the_default_service_ports(site):
-    for service, port in (("registrar", 8001), ("dashboard", 8002), ("kpi", 8003),
-                          ("notifier", 8004)):
+    for service, port in (
+        ("registrar", 8001),
+        ("dashboard", 8002),
+        ("kpi", 8003),
+        ("notifier", 8004),
+    ):
         assert re.search(rf"upstream edquill_{service}\s*\{{\s*server 127\.0\.0\.1:{port};", site)
     assert "listen 8080;" in site
 
@@ -85,8 +91,13 @@ def test_request_bodies_are_limited_and_forwarding_headers_passed(site):
 
 
 def test_rendering_puts_each_service_on_the_settings_port(site):
-    ports = {"registrar": 18001, "dashboard": 18002, "kpi": 18003, "notifier": 18004,
-             "gateway": 18080}
+    ports = {
+        "registrar": 18001,
+        "dashboard": 18002,
+        "kpi": 18003,
+        "notifier": 18004,
+        "gateway": 18080,
+    }
 
     rendered = render_site(site, ports)
 
@@ -98,10 +109,13 @@ def test_rendering_puts_each_service_on_the_settings_port(site):
 
 def trusted_proxies_of(config: str) -> tuple[list[str], list[str]]:
     """(realip's set_real_ip_from CIDRs, the geo block's trusted CIDRs)."""
-    geo = re.search(r"geo \$realip_remote_addr \$edquill_peer_is_trusted_proxy \{(.*?)\}",
-                    config, re.S).group(1)
-    return (re.findall(r"^set_real_ip_from ([^;]+);", config, re.M),
-            re.findall(r"^\s*(\S+) 1;", geo, re.M))
+    geo = re.search(
+        r"geo \$realip_remote_addr \$edquill_peer_is_trusted_proxy \{(.*?)\}", config, re.S
+    ).group(1)
+    return (
+        re.findall(r"^set_real_ip_from ([^;]+);", config, re.M),
+        re.findall(r"^\s*(\S+) 1;", geo, re.M),
+    )
 
 
 def test_the_deploy_file_believes_forwarded_headers_from_this_machine_only(site):
@@ -118,8 +132,7 @@ def test_scheme_and_host_are_forwarded_as_a_trusted_proxy_said_else_as_seen(site
 def test_rendering_trusts_the_settings_proxies_in_both_lists(site):
     rendered = render_site(site, Settings().ports, trusted_proxies=("10.0.0.0/8", "fd00::/8"))
 
-    assert trusted_proxies_of(rendered) == (["10.0.0.0/8", "fd00::/8"],
-                                            ["10.0.0.0/8", "fd00::/8"])
+    assert trusted_proxies_of(rendered) == (["10.0.0.0/8", "fd00::/8"], ["10.0.0.0/8", "fd00::/8"])
 
 
 def test_rendering_a_config_without_the_upstreams_fails_clearly():
@@ -129,12 +142,24 @@ def test_rendering_a_config_without_the_upstreams_fails_clearly():
 
 @pytest.mark.skipif(find_nginx() is None, reason="nginx is not installed")
 def test_nginx_accepts_the_rendered_local_config(tmp_path):
-    settings = replace(Settings(), ports={"registrar": 18001, "dashboard": 18002, "kpi": 18003,
-                                          "notifier": 18004, "gateway": 18080})
+    settings = replace(
+        Settings(),
+        ports={
+            "registrar": 18001,
+            "dashboard": 18002,
+            "kpi": 18003,
+            "notifier": 18004,
+            "gateway": 18080,
+        },
+    )
     config = write_local_config(settings, tmp_path)
 
-    done = subprocess.run([find_nginx(), "-t", "-p", str(tmp_path), "-c", str(config),
-                           "-e", "stderr"], capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [find_nginx(), "-t", "-p", str(tmp_path), "-c", str(config), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
 
     assert done.returncode == 0, done.stderr
 

@@ -1,6 +1,7 @@
 """Key rotation (shared.signing): what was signed before a rotation still verifies while the old
 key is in EDQUILL_SECRET_KEY_PREVIOUS, everything new is signed with the new key, and a key in
 neither list is refused. For every kind of signature the system makes."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -12,23 +13,27 @@ from notifier.unsubscribe_links import read_unsubscribe_token, unsubscribe_token
 from registrar.domain import autopay_links
 from registrar.domain.form_tokens import form_token, form_token_valid
 from shared.config import ConfigError, Settings, development_settings
-from shared.family_links import (AutopayLink, InvalidLink, read_autopay_link,
-                                 sign_autopay_link)
+from shared.family_links import AutopayLink, InvalidLink, read_autopay_link, sign_autopay_link
 from shared.sessions import csrf_token_for, csrf_valid
 from shared.signing import KeyRing
 
 OLD, NEW, STRANGER = "old-key-" + "o" * 32, "new-key-" + "n" * 32, "other-key-" + "x" * 32
-BEFORE = KeyRing((OLD,))                 # the ring before the rotation
-AFTER = KeyRing((OLD, NEW))              # after: the new key signs, the old one still verifies
-DROPPED = KeyRing((NEW,))                # once the old key is taken out of the list
+BEFORE = KeyRing((OLD,))  # the ring before the rotation
+AFTER = KeyRing((OLD, NEW))  # after: the new key signs, the old one still verifies
+DROPPED = KeyRing((NEW,))  # once the old key is taken out of the list
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 LINK = AutopayLink(3, 42, NOW + timedelta(days=14))
 
 
 def test_the_ring_is_previous_keys_then_the_current_one():
-    settings = Settings.from_env({"EDQUILL_ENV": "production", "EDQUILL_SECRET_KEY": NEW,
-                                  "EDQUILL_SECRET_KEY_PREVIOUS": f"{OLD}, {STRANGER}",
-                                  "EDQUILL_PUBLIC_URL": "https://school.example"})
+    settings = Settings.from_env(
+        {
+            "EDQUILL_ENV": "production",
+            "EDQUILL_SECRET_KEY": NEW,
+            "EDQUILL_SECRET_KEY_PREVIOUS": f"{OLD}, {STRANGER}",
+            "EDQUILL_PUBLIC_URL": "https://school.example",
+        }
+    )
     ring = KeyRing.of(settings)
     assert ring.keys == (OLD, STRANGER, NEW)
     assert ring.current == NEW
@@ -36,9 +41,14 @@ def test_the_ring_is_previous_keys_then_the_current_one():
 
 def test_a_short_previous_key_is_refused_in_production():
     with pytest.raises(ConfigError, match="EDQUILL_SECRET_KEY_PREVIOUS"):
-        Settings.from_env({"EDQUILL_ENV": "production", "EDQUILL_SECRET_KEY": NEW,
-                           "EDQUILL_SECRET_KEY_PREVIOUS": "short",
-                           "EDQUILL_PUBLIC_URL": "https://school.example"})
+        Settings.from_env(
+            {
+                "EDQUILL_ENV": "production",
+                "EDQUILL_SECRET_KEY": NEW,
+                "EDQUILL_SECRET_KEY_PREVIOUS": "short",
+                "EDQUILL_PUBLIC_URL": "https://school.example",
+            }
+        )
 
 
 def test_an_empty_ring_cannot_be_made():
@@ -49,6 +59,7 @@ def test_an_empty_ring_cannot_be_made():
 
 
 # -- links (itsdangerous) ------------------------------------------------------------------
+
 
 def test_an_autopay_link_signed_before_the_rotation_still_opens():
     assert read_autopay_link(AFTER, sign_autopay_link(BEFORE, LINK), NOW) == LINK
@@ -80,12 +91,15 @@ def test_a_new_unsubscribe_link_is_signed_with_the_new_key():
 
 
 def test_an_unsubscribe_link_of_a_key_in_neither_list_is_refused():
-    assert read_unsubscribe_token(AFTER, unsubscribe_token(KeyRing((STRANGER,)), 7,
-                                                           "p@example.com")) is None
+    assert (
+        read_unsubscribe_token(AFTER, unsubscribe_token(KeyRing((STRANGER,)), 7, "p@example.com"))
+        is None
+    )
     assert read_unsubscribe_token(DROPPED, unsubscribe_token(BEFORE, 7, "p@example.com")) is None
 
 
 # -- HMAC tokens (CSRF and form tokens) -------------------------------------------------------
+
 
 def test_a_session_csrf_token_of_a_page_opened_before_the_rotation_is_accepted():
     assert csrf_valid(AFTER, "session-a", csrf_token_for(BEFORE, "session-a"))
@@ -106,8 +120,9 @@ def test_a_form_token_made_before_the_rotation_is_accepted_and_new_ones_use_the_
     old = form_token(BEFORE, "sign-in", "nonce-1")
     assert form_token_valid(AFTER, "sign-in", "nonce-1", old)
     assert not form_token_valid(DROPPED, "sign-in", "nonce-1", old)
-    assert form_token(AFTER, "sign-in", "nonce-1") == form_token(KeyRing((NEW,)), "sign-in",
-                                                                 "nonce-1")
+    assert form_token(AFTER, "sign-in", "nonce-1") == form_token(
+        KeyRing((NEW,)), "sign-in", "nonce-1"
+    )
 
 
 def test_the_autopay_pages_csrf_token_survives_the_rotation():

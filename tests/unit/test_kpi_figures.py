@@ -1,13 +1,22 @@
 """The KPI arithmetic: medians, rates, outstanding amounts, a day's figures from its ledger
 entries, and a range added up."""
+
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from kpi.domain.figures import (KindTotal, MarketingFigures, RangeTotals, RevenueFigures,
-                                conversion_rate, day_figures, median_hours, outstanding_minor,
-                                summarise)
+from kpi.domain.figures import (
+    KindTotal,
+    MarketingFigures,
+    RangeTotals,
+    RevenueFigures,
+    conversion_rate,
+    day_figures,
+    median_hours,
+    outstanding_minor,
+    summarise,
+)
 from kpi.domain.ledger import Kind
 
 HOUR = 3_600_000_000  # microseconds
@@ -51,17 +60,31 @@ def test_outstanding_is_what_was_invoiced_less_what_was_paid_against_it():
 
 
 def test_a_days_figures_count_each_kind_and_add_its_amounts():
-    figures = day_figures(DAY, {
-        Kind.LEAD: KindTotal(4), Kind.APPROVAL: KindTotal(2), Kind.ENROLLMENT: KindTotal(1),
-        Kind.INVOICED: KindTotal(2, 30_000, "USD"), Kind.COLLECTED: KindTotal(1, 9_000, "USD"),
-        Kind.AUTOPAY: KindTotal(1, 0, "USD"),
-    }, {"web": 3, "unspecified": 1}, collected_against_minor=12_000,
-        durations_us=[2 * HOUR, 4 * HOUR])
+    figures = day_figures(
+        DAY,
+        {
+            Kind.LEAD: KindTotal(4),
+            Kind.APPROVAL: KindTotal(2),
+            Kind.ENROLLMENT: KindTotal(1),
+            Kind.INVOICED: KindTotal(2, 30_000, "USD"),
+            Kind.COLLECTED: KindTotal(1, 9_000, "USD"),
+            Kind.AUTOPAY: KindTotal(1, 0, "USD"),
+        },
+        {"web": 3, "unspecified": 1},
+        collected_against_minor=12_000,
+        durations_us=[2 * HOUR, 4 * HOUR],
+    )
 
-    assert figures.marketing == MarketingFigures(leads=4, approvals=2, enrollments=1,
-                                                 median_hours_to_decision=Decimal("3.00"))
-    assert figures.revenue == RevenueFigures("USD", invoiced_minor=30_000, collected_minor=9_000,
-                                             outstanding_minor=18_000, autopay_enrollments=1)
+    assert figures.marketing == MarketingFigures(
+        leads=4, approvals=2, enrollments=1, median_hours_to_decision=Decimal("3.00")
+    )
+    assert figures.revenue == RevenueFigures(
+        "USD",
+        invoiced_minor=30_000,
+        collected_minor=9_000,
+        outstanding_minor=18_000,
+        autopay_enrollments=1,
+    )
     assert figures.leads_by_source == {"web": 3, "unspecified": 1}
 
 
@@ -77,25 +100,37 @@ def test_a_day_with_only_leads_has_no_revenue_row():
 
 
 def test_a_range_summary_rates_its_totals_and_takes_the_median_over_all_its_decisions():
-    totals = RangeTotals({"leads": 4, "approvals": 1, "rejections": 1, "enrollments": 1},
-                         {"invoiced_minor": 100, "collected_minor": 100,
-                          "outstanding_minor": 100}, {"web": 3, "fair": 1})
+    totals = RangeTotals(
+        {"leads": 4, "approvals": 1, "rejections": 1, "enrollments": 1},
+        {"invoiced_minor": 100, "collected_minor": 100, "outstanding_minor": 100},
+        {"web": 3, "fair": 1},
+    )
 
-    summary = summarise(date(2025, 11, 1), date(2025, 11, 2), "USD", totals,
-                        [9 * HOUR, 1 * HOUR, 7 * HOUR])
+    summary = summarise(
+        date(2025, 11, 1), date(2025, 11, 2), "USD", totals, [9 * HOUR, 1 * HOUR, 7 * HOUR]
+    )
 
-    assert summary.counts == {"leads": 4, "reviews_started": 0, "info_requests": 0,
-                              "approvals": 1, "rejections": 1, "enrollments": 1}
-    assert summary.revenue == {"invoiced_minor": 100, "collected_minor": 100,
-                               "outstanding_minor": 100, "autopay_enrollments": 0}
+    assert summary.counts == {
+        "leads": 4,
+        "reviews_started": 0,
+        "info_requests": 0,
+        "approvals": 1,
+        "rejections": 1,
+        "enrollments": 1,
+    }
+    assert summary.revenue == {
+        "invoiced_minor": 100,
+        "collected_minor": 100,
+        "outstanding_minor": 100,
+        "autopay_enrollments": 0,
+    }
     assert list(summary.leads_by_source) == ["fair", "web"]
     assert summary.conversion_rate == Decimal("0.2500")
     assert summary.median_hours_to_decision == Decimal("7.00")
 
 
 def test_a_range_without_rows_or_decisions_has_zeros_and_no_rate_or_median():
-    summary = summarise(date(2025, 11, 1), date(2025, 11, 2), "USD", RangeTotals({}, {}, {}),
-                        [])
+    summary = summarise(date(2025, 11, 1), date(2025, 11, 2), "USD", RangeTotals({}, {}, {}), [])
 
     assert set(summary.counts.values()) == {0} and set(summary.revenue.values()) == {0}
     assert (summary.conversion_rate, summary.median_hours_to_decision) == (None, None)

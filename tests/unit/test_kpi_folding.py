@@ -1,4 +1,5 @@
 """How new ledger entries change the daily rows, whatever order and batches they come in."""
+
 from __future__ import annotations
 
 import random
@@ -11,13 +12,28 @@ from kpi.domain.ledger import Kind, LedgerEntry
 MON, TUE, WED = date(2025, 11, 10), date(2025, 11, 11), date(2025, 11, 12)
 
 
-def entry(kind: Kind, day: date, *, registration: int = 1, invoice: int | None = None,
-          amount: int | None = None, source: str | None = None) -> LedgerEntry:
+def entry(
+    kind: Kind,
+    day: date,
+    *,
+    registration: int = 1,
+    invoice: int | None = None,
+    amount: int | None = None,
+    source: str | None = None,
+) -> LedgerEntry:
     money = kind in (Kind.INVOICED, Kind.COLLECTED, Kind.AUTOPAY)
-    return LedgerEntry(f"{kind.value}-{registration}-{invoice}-{day}", 7, day, kind,
-                       datetime(day.year, day.month, day.day, 12), registration, invoice,
-                       source if kind is Kind.LEAD else None, amount,
-                       "USD" if money else None)
+    return LedgerEntry(
+        f"{kind.value}-{registration}-{invoice}-{day}",
+        7,
+        day,
+        kind,
+        datetime(day.year, day.month, day.day, 12),
+        registration,
+        invoice,
+        source if kind is Kind.LEAD else None,
+        amount,
+        "USD" if money else None,
+    )
 
 
 FUNNEL = [
@@ -39,13 +55,16 @@ def fold_in_batches(entries: list[LedgerEntry], batch_size: int) -> dict:
     folded: list[LedgerEntry] = []
     rows: dict = {}
     for start in range(0, len(entries), batch_size):
-        batch = entries[start:start + batch_size]
+        batch = entries[start : start + batch_size]
         invoices, registrations = related_keys(batch)
-        earlier = [e for e in folded
-                   if (e.school_id, e.invoice_id) in invoices and e.kind in (
-                       Kind.INVOICED, Kind.COLLECTED)
-                   or (e.school_id, e.registration_id) in registrations and e.kind in (
-                       Kind.APPROVAL, Kind.REJECTION)]
+        earlier = [
+            e
+            for e in folded
+            if (e.school_id, e.invoice_id) in invoices
+            and e.kind in (Kind.INVOICED, Kind.COLLECTED)
+            or (e.school_id, e.registration_id) in registrations
+            and e.kind in (Kind.APPROVAL, Kind.REJECTION)
+        ]
         add_up(rows, fold(batch, earlier))
         folded += batch
     return rows
@@ -58,8 +77,12 @@ def add_up(rows: dict, changes: DailyChanges) -> None:
         rows.setdefault(("source", key), Counter())["leads"] += leads
     for key, change in changes.revenue.items():
         row = rows.setdefault(("revenue", key), Counter())
-        for name in ("invoiced_minor", "collected_minor", "outstanding_minor",
-                     "autopay_enrollments"):
+        for name in (
+            "invoiced_minor",
+            "collected_minor",
+            "outstanding_minor",
+            "autopay_enrollments",
+        ):
             row[name] += getattr(change, name)
 
 

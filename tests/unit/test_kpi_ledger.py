@@ -1,21 +1,35 @@
 """Which event moves which figure, on which local day, and which events are refused."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
 import pytest
 
-from kpi.domain.ledger import (CurrencyMismatch, Kind, School, ledger_entry, lead_source,
-                               moves_a_figure, school_profile)
+from kpi.domain.ledger import (
+    CurrencyMismatch,
+    Kind,
+    School,
+    lead_source,
+    ledger_entry,
+    moves_a_figure,
+    school_profile,
+)
 from shared.events import Event, MalformedEvent
 
 NEW_YORK_SCHOOL = School(7, "America/New_York", "USD")
 
 
-def event(event_type: str, payload: dict, *, occurred_at=datetime(2025, 11, 13, 15, 0),
-          school_id: int = 7) -> Event:
-    return Event.new(event_type, school_id, payload.get("registration_id", 1), payload,
-                     occurred_at=occurred_at.replace(tzinfo=timezone.utc))
+def event(
+    event_type: str, payload: dict, *, occurred_at=datetime(2025, 11, 13, 15, 0), school_id: int = 7
+) -> Event:
+    return Event.new(
+        event_type,
+        school_id,
+        payload.get("registration_id", 1),
+        payload,
+        occurred_at=occurred_at.replace(tzinfo=timezone.utc),
+    )
 
 
 def submitted(submitted_at: str | None = "2025-11-13T04:59:59.000000Z", **extra) -> Event:
@@ -26,8 +40,15 @@ def submitted(submitted_at: str | None = "2025-11-13T04:59:59.000000Z", **extra)
 
 
 def invoice(event_type: str, amount_minor=18_000, currency="USD") -> Event:
-    return event(event_type, {"registration_id": 11, "invoice_id": 5,
-                              "amount_minor": amount_minor, "currency": currency})
+    return event(
+        event_type,
+        {
+            "registration_id": 11,
+            "invoice_id": 5,
+            "amount_minor": amount_minor,
+            "currency": currency,
+        },
+    )
 
 
 def test_a_submission_is_a_lead_on_the_local_day_of_its_submission_time():
@@ -48,19 +69,29 @@ def test_a_leads_source_is_folded_to_one_spelling():
     assert lead_source(None) == lead_source("  ") == "unspecified"
 
 
-@pytest.mark.parametrize("to_status, kind", [
-    ("in_review", Kind.REVIEW), ("needs_info", Kind.INFO_REQUEST),
-    ("approved", Kind.APPROVAL), ("rejected", Kind.REJECTION)])
+@pytest.mark.parametrize(
+    "to_status, kind",
+    [
+        ("in_review", Kind.REVIEW),
+        ("needs_info", Kind.INFO_REQUEST),
+        ("approved", Kind.APPROVAL),
+        ("rejected", Kind.REJECTION),
+    ],
+)
 def test_a_status_change_counts_for_its_new_status(to_status, kind):
-    change = event("selfreg.status.updated", {"registration_id": 11, "from_status": "pending",
-                                              "to_status": to_status})
+    change = event(
+        "selfreg.status.updated",
+        {"registration_id": 11, "from_status": "pending", "to_status": to_status},
+    )
 
     assert ledger_entry(change, NEW_YORK_SCHOOL).kind is kind
 
 
 def test_a_move_to_converted_is_counted_from_the_converted_event_only():
-    change = event("selfreg.status.updated", {"registration_id": 11, "from_status": "approved",
-                                              "to_status": "converted"})
+    change = event(
+        "selfreg.status.updated",
+        {"registration_id": 11, "from_status": "approved", "to_status": "converted"},
+    )
     converted = event("selfreg.converted", {"registration_id": 11, "student_id": 3})
 
     assert not moves_a_figure(change)
@@ -68,15 +99,20 @@ def test_a_move_to_converted_is_counted_from_the_converted_event_only():
 
 
 def test_events_that_move_no_figure_are_recognised():
-    assert not moves_a_figure(event("selfreg.class.assigned", {
-        "registration_id": 11, "schedule_id": 1, "teacher_id": 1}))
+    assert not moves_a_figure(
+        event("selfreg.class.assigned", {"registration_id": 11, "schedule_id": 1, "teacher_id": 1})
+    )
 
 
 def test_an_invoice_carries_its_amount_and_currency():
     entry = ledger_entry(invoice("invoice.issued"), NEW_YORK_SCHOOL)
 
     assert (entry.kind, entry.invoice_id, entry.amount_minor, entry.currency) == (
-        Kind.INVOICED, 5, 18_000, "USD")
+        Kind.INVOICED,
+        5,
+        18_000,
+        "USD",
+    )
 
 
 def test_a_negative_amount_is_refused_as_malformed():
@@ -100,16 +136,23 @@ def test_an_amount_in_another_currency_than_the_schools_is_a_mismatch_to_retry()
 
 
 def test_an_autopay_enrolment_naming_another_school_is_refused():
-    enrolled = event("invoice.autopay.enrolled", {"registration_id": 11, "invoice_id": 5,
-                                                  "school_id": 8})
+    enrolled = event(
+        "invoice.autopay.enrolled", {"registration_id": 11, "invoice_id": 5, "school_id": 8}
+    )
 
     with pytest.raises(MalformedEvent, match="not the envelope's 7"):
         ledger_entry(enrolled, NEW_YORK_SCHOOL)
 
 
 def school_event(**payload) -> Event:
-    body = {"school_id": 7, "name": "Hill School", "slug": "hill", "timezone": "Europe/Paris",
-            "currency": "EUR", **payload}
+    body = {
+        "school_id": 7,
+        "name": "Hill School",
+        "slug": "hill",
+        "timezone": "Europe/Paris",
+        "currency": "EUR",
+        **payload,
+    }
     return Event.new("school.updated", 7, 7, body, aggregate_type="school")
 
 

@@ -1,12 +1,21 @@
 """Placing moments on a school's local days, and the ranges of days a report may span."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
 import pytest
 
-from shared.local_days import (BadRange, UnknownTimeZone, day_range, local_day,
-                               quarter_hour_day, utc_window, yesterday, zone)
+from shared.local_days import (
+    BadRange,
+    UnknownTimeZone,
+    day_range,
+    local_day,
+    quarter_hour_day,
+    utc_window,
+    yesterday,
+    zone,
+)
 
 NEW_YORK = zone("America/New_York")
 KOLKATA = zone("Asia/Kolkata")

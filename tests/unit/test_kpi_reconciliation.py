@@ -1,4 +1,5 @@
 """Comparing the KPI figures of a range with the registrar's own counts."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,7 +20,11 @@ def test_each_figure_that_disagrees_is_one_difference_with_both_values():
     [difference] = differences([NOV_1], {NOV_1: {"leads": 3}}, {NOV_1: {"leads": 4}})
 
     assert (difference.day, difference.figure, difference.kpi, difference.registrar) == (
-        NOV_1, "leads", 3, 4)
+        NOV_1,
+        "leads",
+        3,
+        4,
+    )
     assert str(difference) == "2025-11-01 leads: kpi=3 registrar=4 (-1)"
 
 
@@ -34,7 +39,8 @@ def test_a_day_without_rows_flattens_to_zeros():
 
 
 def test_a_days_rows_flatten_to_their_figures():
-    flat = flat_figures(DayFigures(NOV_1, MarketingFigures(leads=2),
-                                   RevenueFigures("USD", collected_minor=700)))
+    flat = flat_figures(
+        DayFigures(NOV_1, MarketingFigures(leads=2), RevenueFigures("USD", collected_minor=700))
+    )
 
     assert (flat["leads"], flat["collected_minor"], flat["approvals"]) == (2, 700, 0)

@@ -1,4 +1,5 @@
 """How the lead queue's search text becomes LIKE patterns (no database)."""
+
 from registrar.lead_queue import like_prefix, search_alternatives
 
 

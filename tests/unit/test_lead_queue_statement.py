@@ -1,4 +1,5 @@
 """The lead queue's SQL: keyset, never OFFSET, always scoped to the school (no database)."""
+
 from datetime import datetime
 
 from registrar.cursors import Cursor
@@ -14,8 +15,11 @@ def test_a_page_asks_one_row_more_than_the_limit():
 
 
 def test_no_statement_uses_offset():
-    for query in (LeadQuery(school_id=7), LeadQuery(school_id=7, after=AFTER),
-                  LeadQuery(school_id=7, q="ada", after=AFTER)):
+    for query in (
+        LeadQuery(school_id=7),
+        LeadQuery(school_id=7, after=AFTER),
+        LeadQuery(school_id=7, q="ada", after=AFTER),
+    ):
         assert "OFFSET" not in page_statement(query)[0].upper()
 
 

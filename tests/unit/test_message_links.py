@@ -1,14 +1,19 @@
 """Bearer links in messages: placeholders while the message is stored, signed links under
 EDQUILL_PUBLIC_URL in the e-mail (notifier.domain.link_placeholders, notifier.message_links)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timezone
 
 from notifier.confirmation_links import ConfirmationLink, read_confirmation_token
-from notifier.domain.link_placeholders import (UNSUBSCRIBE_PLACEHOLDER, autopay_placeholder,
-                                               confirmation_placeholder, fill_links,
-                                               without_signed_links)
+from notifier.domain.link_placeholders import (
+    UNSUBSCRIBE_PLACEHOLDER,
+    autopay_placeholder,
+    confirmation_placeholder,
+    fill_links,
+    without_signed_links,
+)
 from notifier.message_links import MessageLinks
 from notifier.rendering import Renderer, TemplateSource
 from notifier.unsubscribe_links import read_unsubscribe_token
@@ -32,29 +37,37 @@ def test_a_placeholder_names_the_invoice_and_expiry_and_carries_no_signature():
 
 def test_filling_replaces_each_placeholder_with_its_link():
     text = f"pay: {autopay_placeholder(42, EXPIRES)} stop: {UNSUBSCRIBE_PLACEHOLDER}"
-    filled = fill_links(text, lambda: "U", lambda invoice_id, expires: f"A{invoice_id}@{expires}",
-                        lambda confirmation_id: f"C{confirmation_id}")
+    filled = fill_links(
+        text,
+        lambda: "U",
+        lambda invoice_id, expires: f"A{invoice_id}@{expires}",
+        lambda confirmation_id: f"C{confirmation_id}",
+    )
     assert filled == f"pay: A42@{EXPIRES} stop: U"
 
 
 def test_the_confirmation_placeholder_becomes_its_signed_link():
     text = f"confirm: {confirmation_placeholder(17)}"
     assert confirmation_placeholder(17) == "edquill-link-confirm-17"
-    assert fill_links(text, lambda: "U", lambda *_: "A", lambda confirmation_id:
-                      f"C{confirmation_id}") == "confirm: C17"
+    assert (
+        fill_links(text, lambda: "U", lambda *_: "A", lambda confirmation_id: f"C{confirmation_id}")
+        == "confirm: C17"
+    )
 
 
 def test_the_sent_confirmation_link_is_under_the_public_url_and_reads_back():
     filled = MessageLinks(SETTINGS).filled(row(confirmation_placeholder(17)))
     path = filled["body_text"].removeprefix("https://school.example")
     assert path.startswith("/unsubscribe/resubscribe/")
-    assert read_confirmation_token(KeyRing.of(SETTINGS), path.rsplit("/", 1)[1]) == \
-        ConfirmationLink(3, 17)
+    assert read_confirmation_token(
+        KeyRing.of(SETTINGS), path.rsplit("/", 1)[1]
+    ) == ConfirmationLink(3, 17)
 
 
 def test_text_without_placeholders_is_left_as_it_is():
-    assert fill_links("no links here", lambda: "U", lambda *_: "A", lambda _: "C") == \
-        "no links here"
+    assert (
+        fill_links("no links here", lambda: "U", lambda *_: "A", lambda _: "C") == "no links here"
+    )
     assert fill_links(None, lambda: "U", lambda *_: "A", lambda _: "C") is None
 
 
@@ -81,11 +94,16 @@ def test_the_html_body_gets_the_same_links():
 
 def test_a_rendered_template_keeps_its_placeholders_whole_in_both_bodies():
     placeholder = autopay_placeholder(42, EXPIRES)
-    source = TemplateSource("approved", "Approved", "Pay: {{ autopay_url }}",
-                            '<a href="{{ autopay_url }}">Pay</a> '
-                            '<a href="{{ unsubscribe_url }}">Stop</a>', "default")
-    rendered = Renderer().render(source, {"autopay_url": placeholder,
-                                          "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER})
+    source = TemplateSource(
+        "approved",
+        "Approved",
+        "Pay: {{ autopay_url }}",
+        '<a href="{{ autopay_url }}">Pay</a> <a href="{{ unsubscribe_url }}">Stop</a>',
+        "default",
+    )
+    rendered = Renderer().render(
+        source, {"autopay_url": placeholder, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
+    )
     assert placeholder in rendered.text
     assert f'href="{placeholder}"' in rendered.html
     assert f'href="{UNSUBSCRIBE_PLACEHOLDER}"' in rendered.html
@@ -93,13 +111,21 @@ def test_a_rendered_template_keeps_its_placeholders_whole_in_both_bodies():
 
 def test_a_stored_signed_link_is_taken_out_of_a_context_and_a_placeholder_kept():
     placeholder = autopay_placeholder(42, EXPIRES)
-    context = {"autopay_url": "http://127.0.0.1:8001/autopay/signed.token", "note": "x",
-               "items": [{"autopay_url": "http://127.0.0.1:8001/autopay/other"},
-                         {"autopay_url": placeholder}, {"autopay_url": None}]}
+    context = {
+        "autopay_url": "http://127.0.0.1:8001/autopay/signed.token",
+        "note": "x",
+        "items": [
+            {"autopay_url": "http://127.0.0.1:8001/autopay/other"},
+            {"autopay_url": placeholder},
+            {"autopay_url": None},
+        ],
+    }
 
     kept = without_signed_links(context)
 
-    assert kept == {"autopay_url": None, "note": "x",
-                    "items": [{"autopay_url": None}, {"autopay_url": placeholder},
-                              {"autopay_url": None}]}
+    assert kept == {
+        "autopay_url": None,
+        "note": "x",
+        "items": [{"autopay_url": None}, {"autopay_url": placeholder}, {"autopay_url": None}],
+    }
     assert without_signed_links({"autopay_url": placeholder}) == {"autopay_url": placeholder}

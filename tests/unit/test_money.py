@@ -1,4 +1,5 @@
 """Amounts for people: ISO 4217 minor units and the one display form every service uses."""
+
 from __future__ import annotations
 
 from shared.money import format_money, minor_unit_decimals

@@ -1,4 +1,5 @@
 """Collapsing: held reminders to one family, released together, become one message."""
+
 from notifier.domain.collapsing import HeldMessage, collapse
 
 
@@ -19,8 +20,9 @@ def test_several_held_messages_to_one_family_collapse_into_one_release():
 
 
 def test_families_are_kept_apart_in_the_order_they_were_held():
-    releases = collapse([held(1, "a@example.com"), held(2, "b@example.com"),
-                         held(3, "a@example.com")])
+    releases = collapse(
+        [held(1, "a@example.com"), held(2, "b@example.com"), held(3, "a@example.com")]
+    )
     assert [[m.id for m in r.members] for r in releases] == [[1, 3], [2]]
 
 

@@ -1,11 +1,17 @@
 """Signed consent-confirmation links: signed with the current key, read with any key of a
 rotation, refused when no key of ours signed them."""
+
 from __future__ import annotations
 
 from itsdangerous import URLSafeSerializer
 
-from notifier.confirmation_links import (SALT, ConfirmationLink, confirmation_path,
-                                         confirmation_token, read_confirmation_token)
+from notifier.confirmation_links import (
+    SALT,
+    ConfirmationLink,
+    confirmation_path,
+    confirmation_token,
+    read_confirmation_token,
+)
 from shared.signing import KeyRing
 
 OLD_KEY = "the-key-before-the-rotation-0123456789"

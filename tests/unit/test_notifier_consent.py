@@ -1,12 +1,23 @@
 """Consent decisions: transactional mail always goes; reminders and marketing need a yes."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from notifier.domain.consent import (CONFIRMATION_LINK, SELF_REGISTRATION_FORM,
-                                     UNSUBSCRIBE_LINK, Actor, ConsentChange, ConsentState,
-                                     LinkFollowed, Purpose, consent_decision, link_token_hash,
-                                     needs_owner_confirmation, supersedes)
+from notifier.domain.consent import (
+    CONFIRMATION_LINK,
+    SELF_REGISTRATION_FORM,
+    UNSUBSCRIBE_LINK,
+    Actor,
+    ConsentChange,
+    ConsentState,
+    LinkFollowed,
+    Purpose,
+    consent_decision,
+    link_token_hash,
+    needs_owner_confirmation,
+    supersedes,
+)
 
 MOMENT = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 YES = ConsentState(True, MOMENT, SELF_REGISTRATION_FORM)
@@ -80,20 +91,29 @@ def test_a_registrations_no_stands_even_after_the_address_confirmed_a_yes():
 
 
 def _form(granted: bool, at: datetime, registration_id: int | None = 7) -> ConsentChange:
-    return ConsentChange("a@example.com", Purpose.REMINDERS, granted, at,
-                         SELF_REGISTRATION_FORM, registration_id=registration_id)
+    return ConsentChange(
+        "a@example.com",
+        Purpose.REMINDERS,
+        granted,
+        at,
+        SELF_REGISTRATION_FORM,
+        registration_id=registration_id,
+    )
 
 
 def test_a_forms_yes_after_an_unsubscribe_needs_the_owner_to_confirm():
     assert needs_owner_confirmation(_form(True, MOMENT + timedelta(minutes=1)), NO)
 
 
-@pytest.mark.parametrize("change, address", [
-    (_form(False, MOMENT + timedelta(minutes=1)), NO),          # a no needs no confirming
-    (_form(True, MOMENT + timedelta(minutes=1)), None),         # nobody unsubscribed
-    (_form(True, MOMENT + timedelta(minutes=1)), YES),          # the address says yes
-    (_form(True, MOMENT - timedelta(minutes=1)), NO),           # the no came after the form
-])
+@pytest.mark.parametrize(
+    "change, address",
+    [
+        (_form(False, MOMENT + timedelta(minutes=1)), NO),  # a no needs no confirming
+        (_form(True, MOMENT + timedelta(minutes=1)), None),  # nobody unsubscribed
+        (_form(True, MOMENT + timedelta(minutes=1)), YES),  # the address says yes
+        (_form(True, MOMENT - timedelta(minutes=1)), NO),  # the no came after the form
+    ],
+)
 def test_other_form_answers_need_no_confirmation(change, address):
     assert not needs_owner_confirmation(change, address)
 
@@ -104,4 +124,7 @@ def test_the_history_keeps_a_links_hash_never_the_link():
     assert proof.token_hash == link_token_hash("the-bearer-token") != "the-bearer-token"
     assert len(proof.token_hash) == 64
     assert (proof.actor, proof.request_address, proof.confirmation_id) == (
-        Actor.LINK, "203.0.113.9", 4)
+        Actor.LINK,
+        "203.0.113.9",
+        4,
+    )

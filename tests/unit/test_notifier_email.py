@@ -1,23 +1,29 @@
 """The e-mail as sent: headers, both bodies, and the one-click unsubscribe (RFC 8058)."""
+
 from datetime import datetime, timezone
 from email import message_from_bytes, policy
 
 import pytest
 
 from notifier.email_message import build_email
-from notifier.unsubscribe_links import (read_unsubscribe_token, unsubscribe_path,
-                                        unsubscribe_token)
+from notifier.unsubscribe_links import read_unsubscribe_token, unsubscribe_path, unsubscribe_token
 from shared.signing import KeyRing
 
-ROW = {"recipient": "parent@example.com", "subject": "Sunrise: we need a little more",
-       "from_name": "Sunrise Music School", "message_id": "<abc123@school.example>",
-       "body_text": "Dear parent,\n", "body_html": "<p>Dear parent,</p>"}
+ROW = {
+    "recipient": "parent@example.com",
+    "subject": "Sunrise: we need a little more",
+    "from_name": "Sunrise Music School",
+    "message_id": "<abc123@school.example>",
+    "body_text": "Dear parent,\n",
+    "body_html": "<p>Dear parent,</p>",
+}
 NOW = datetime(2026, 1, 5, 16, 0, tzinfo=timezone.utc)
 
 
 def built(**changes):
-    data = build_email({**ROW, **changes}, "no-reply@school.example",
-                       "https://n.example/unsubscribe/t0k", NOW)
+    data = build_email(
+        {**ROW, **changes}, "no-reply@school.example", "https://n.example/unsubscribe/t0k", NOW
+    )
     return message_from_bytes(data, policy=policy.default)
 
 
@@ -62,7 +68,8 @@ def test_a_token_signed_with_another_key_or_changed_is_refused():
 
 def test_the_unsubscribe_path_carries_the_token():
     assert unsubscribe_path(KEYS, 7, "p@example.com") == (
-        "/unsubscribe/" + unsubscribe_token(KEYS, 7, "p@example.com"))
+        "/unsubscribe/" + unsubscribe_token(KEYS, 7, "p@example.com")
+    )
 
 
 def test_a_subject_and_school_name_beyond_ascii_read_back_as_written():

@@ -1,4 +1,5 @@
 """What each event asks of the notifier: messages, reminders, stops and consent."""
+
 from datetime import datetime, time, timedelta, timezone
 
 from notifier.domain.consent import SELF_REGISTRATION_FORM, Purpose
@@ -10,25 +11,34 @@ from notifier.domain.reminders import ReminderKind, ReminderStop
 from shared.events import Event
 
 OCCURRED = datetime(2026, 1, 5, 16, 0, tzinfo=timezone.utc)
-PREFERENCES = SchoolPreferences(QuietHours(time(21), time(8)), timedelta(hours=72),
-                                timedelta(hours=168))
+PREFERENCES = SchoolPreferences(
+    QuietHours(time(21), time(8)), timedelta(hours=72), timedelta(hours=168)
+)
 
 
 def event(event_type: str, **payload) -> Event:
-    return Event.new(event_type, 1, 42, {"registration_id": 42, **payload},
-                     occurred_at=OCCURRED)
+    return Event.new(event_type, 1, 42, {"registration_id": 42, **payload}, occurred_at=OCCURRED)
 
 
 def needs_info(**extra) -> Event:
-    return event("selfreg.status.updated", from_status="in_review", to_status="needs_info",
-                 note="Please send the birth certificate.", missing='["birth certificate"]',
-                 guardian_email="Parent@Example.com", **extra)
+    return event(
+        "selfreg.status.updated",
+        from_status="in_review",
+        to_status="needs_info",
+        note="Please send the birth certificate.",
+        missing='["birth certificate"]',
+        guardian_email="Parent@Example.com",
+        **extra,
+    )
 
 
 def test_needs_info_sends_the_registrars_message_and_what_is_missing():
     (notice,) = plan_for(needs_info(), PREFERENCES).notices
     assert (notice.template, notice.purpose, notice.recipient) == (
-        "needs_info", Purpose.TRANSACTIONAL, "parent@example.com")
+        "needs_info",
+        Purpose.TRANSACTIONAL,
+        "parent@example.com",
+    )
     assert notice.context["note"] == "Please send the birth certificate."
     assert notice.context["missing"] == ["birth certificate"]
 
@@ -40,66 +50,101 @@ def test_needs_info_schedules_a_reminder_after_the_schools_wait():
 
 
 def test_a_school_with_reminders_off_schedules_none():
-    off = SchoolPreferences(PREFERENCES.quiet_hours, timedelta(hours=1), timedelta(hours=1),
-                            reminders_enabled=False)
+    off = SchoolPreferences(
+        PREFERENCES.quiet_hours, timedelta(hours=1), timedelta(hours=1), reminders_enabled=False
+    )
     assert plan_for(needs_info(), off).reminders == ()
 
 
 def test_names_are_used_when_the_event_carries_them():
-    (notice,) = plan_for(needs_info(student_first_name="Ada", student_last_name="Lovelace",
-                                    guardian_name="Grace"), PREFERENCES).notices
+    (notice,) = plan_for(
+        needs_info(student_first_name="Ada", student_last_name="Lovelace", guardian_name="Grace"),
+        PREFERENCES,
+    ).notices
     assert notice.context["student_name"] == "Ada Lovelace"
     assert notice.context["guardian_name"] == "Grace"
 
 
 def test_a_status_update_goes_only_for_statuses_the_school_turned_on():
-    moved = event("selfreg.status.updated", from_status="pending", to_status="in_review",
-                  guardian_email="p@example.com")
+    moved = event(
+        "selfreg.status.updated",
+        from_status="pending",
+        to_status="in_review",
+        guardian_email="p@example.com",
+    )
     assert plan_for(moved, PREFERENCES).notices == ()
-    turned_on = SchoolPreferences(PREFERENCES.quiet_hours, timedelta(hours=1),
-                                  timedelta(hours=1), status_updates=frozenset({"in_review"}))
+    turned_on = SchoolPreferences(
+        PREFERENCES.quiet_hours,
+        timedelta(hours=1),
+        timedelta(hours=1),
+        status_updates=frozenset({"in_review"}),
+    )
     (notice,) = plan_for(moved, turned_on).notices
     assert notice.template == "status_update" and notice.context["status"] == "in_review"
 
 
 def test_answering_needs_info_stops_its_reminder():
-    answered = event("selfreg.status.updated", from_status="needs_info", to_status="in_review",
-                     guardian_email="p@example.com")
+    answered = event(
+        "selfreg.status.updated",
+        from_status="needs_info",
+        to_status="in_review",
+        guardian_email="p@example.com",
+    )
     assert plan_for(answered, PREFERENCES).stops == (
-        ReminderStop(frozenset({ReminderKind.NEEDS_INFO})),)
+        ReminderStop(frozenset({ReminderKind.NEEDS_INFO})),
+    )
 
 
 def test_a_submission_records_the_forms_consent_with_its_time():
-    submitted = event("selfreg.submitted", status="pending", guardian_email="P@example.com",
-                      consent_email=1, submitted_at="2026-01-05T15:59:00.000000Z")
+    submitted = event(
+        "selfreg.submitted",
+        status="pending",
+        guardian_email="P@example.com",
+        consent_email=1,
+        submitted_at="2026-01-05T15:59:00.000000Z",
+    )
     (change,) = plan_for(submitted, PREFERENCES).consent
     assert (change.recipient, change.purpose, change.granted, change.via) == (
-        "p@example.com", Purpose.REMINDERS, True, SELF_REGISTRATION_FORM)
+        "p@example.com",
+        Purpose.REMINDERS,
+        True,
+        SELF_REGISTRATION_FORM,
+    )
     assert change.at == datetime(2026, 1, 5, 15, 59, tzinfo=timezone.utc)
 
 
 def test_a_submission_without_consent_records_the_no():
-    submitted = event("selfreg.submitted", status="pending", guardian_email="p@example.com",
-                      consent_email=0)
+    submitted = event(
+        "selfreg.submitted", status="pending", guardian_email="p@example.com", consent_email=0
+    )
     (change,) = plan_for(submitted, PREFERENCES).consent
     assert not change.granted and change.at == OCCURRED
 
 
 def invoice_issued(**flags) -> Event:
-    return event("invoice.issued", invoice_id=7, number="INV-0007", amount_minor=25000,
-                 currency="USD", guardian_email="p@example.com",
-                 lines=[{"label": "Tuition", "amount_minor": 25000}],
-                 issued_at="2026-01-05T10:00:00.000000Z",
-                 autopay_link_expires_at="2026-01-19T10:00:00.000000Z", **flags)
+    return event(
+        "invoice.issued",
+        invoice_id=7,
+        number="INV-0007",
+        amount_minor=25000,
+        currency="USD",
+        guardian_email="p@example.com",
+        lines=[{"label": "Tuition", "amount_minor": 25000}],
+        issued_at="2026-01-05T10:00:00.000000Z",
+        autopay_link_expires_at="2026-01-19T10:00:00.000000Z",
+        **flags,
+    )
 
 
 def test_an_approval_carries_the_invoice_and_link_when_the_registrar_asked_for_them():
-    (notice,) = plan_for(invoice_issued(send_invoice=True, send_autopay_link=True),
-                         PREFERENCES).notices
+    (notice,) = plan_for(
+        invoice_issued(send_invoice=True, send_autopay_link=True), PREFERENCES
+    ).notices
     assert notice.template == "approved"
     assert notice.context["invoice"]["amount"] == "USD 250.00"
     assert notice.context["autopay_url"] == autopay_placeholder(
-        7, datetime(2026, 1, 19, 10, 0, tzinfo=timezone.utc))
+        7, datetime(2026, 1, 19, 10, 0, tzinfo=timezone.utc)
+    )
     assert notice.dedupe_key == "invoice-issued:7"
 
 
@@ -117,8 +162,14 @@ def test_a_sent_invoice_schedules_its_unpaid_reminder():
 
 
 def test_a_payment_sends_a_receipt_and_stops_that_invoices_reminder():
-    paid = event("invoice.paid", invoice_id=7, amount_minor=25000, currency="USD",
-                 guardian_email="p@example.com", paid_at="2026-01-09T10:00:00.000000Z")
+    paid = event(
+        "invoice.paid",
+        invoice_id=7,
+        amount_minor=25000,
+        currency="USD",
+        guardian_email="p@example.com",
+        paid_at="2026-01-09T10:00:00.000000Z",
+    )
     plan = plan_for(paid, PREFERENCES)
     assert plan.notices[0].template == "receipt"
     assert plan.notices[0].context["paid_on"] == "2026-01-09"
@@ -126,16 +177,24 @@ def test_a_payment_sends_a_receipt_and_stops_that_invoices_reminder():
 
 
 def test_a_welcome_request_sends_the_welcome_with_the_class():
-    welcome = event("selfreg.welcome.requested", student_id=9, guardian_email="p@example.com",
-                    **{"class": {"name": "Piano", "weekday": 0, "start_time": "16:00"}})
+    welcome = event(
+        "selfreg.welcome.requested",
+        student_id=9,
+        guardian_email="p@example.com",
+        **{"class": {"name": "Piano", "weekday": 0, "start_time": "16:00"}},
+    )
     (notice,) = plan_for(welcome, PREFERENCES).notices
     assert notice.template == "welcome" and notice.dedupe_key == "welcome:9"
     assert notice.context["class_info"]["weekday"] == "Monday"
 
 
 def test_a_message_without_a_usable_address_is_planned_with_no_recipient():
-    no_address = event("selfreg.status.updated", from_status="in_review",
-                       to_status="needs_info", guardian_email="not an address")
+    no_address = event(
+        "selfreg.status.updated",
+        from_status="in_review",
+        to_status="needs_info",
+        guardian_email="not an address",
+    )
     (notice,) = plan_for(no_address, PREFERENCES).notices
     assert notice.recipient is None
 
@@ -147,5 +206,6 @@ def test_events_that_send_nothing_plan_nothing():
 
 def test_signing_up_for_autopay_stops_that_invoices_reminder():
     enrolled = event("invoice.autopay.enrolled", invoice_id=7)
-    assert plan_for(enrolled, PREFERENCES) == Plan(stops=(
-        ReminderStop(frozenset({ReminderKind.INVOICE_UNPAID}), 7),))
+    assert plan_for(enrolled, PREFERENCES) == Plan(
+        stops=(ReminderStop(frozenset({ReminderKind.INVOICE_UNPAID}), 7),)
+    )

@@ -1,12 +1,18 @@
 """Quiet hours: which wall-clock times they cover, and when held mail may go, in the school's
 time zone, across midnight and across the clock changes."""
+
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from notifier.domain.quiet_hours import (QuietHours, first_instant_showing, is_quiet_time,
-                                         quiet_until, school_zone)
+from notifier.domain.quiet_hours import (
+    QuietHours,
+    first_instant_showing,
+    is_quiet_time,
+    quiet_until,
+    school_zone,
+)
 
 UTC = timezone.utc
 NIGHT = QuietHours(time(21), time(8))
@@ -19,15 +25,26 @@ def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("wall, quiet", [
-    (time(20, 59), False), (time(21, 0), True), (time(23, 59), True), (time(0, 0), True),
-    (time(7, 59), True), (time(8, 0), False), (time(12, 0), False)])
+@pytest.mark.parametrize(
+    "wall, quiet",
+    [
+        (time(20, 59), False),
+        (time(21, 0), True),
+        (time(23, 59), True),
+        (time(0, 0), True),
+        (time(7, 59), True),
+        (time(8, 0), False),
+        (time(12, 0), False),
+    ],
+)
 def test_a_window_across_midnight_covers_the_evening_and_the_early_morning(wall, quiet):
     assert NIGHT.covers(wall) is quiet
 
 
-@pytest.mark.parametrize("wall, quiet", [
-    (time(11, 59), False), (time(12, 0), True), (time(13, 29), True), (time(13, 30), False)])
+@pytest.mark.parametrize(
+    "wall, quiet",
+    [(time(11, 59), False), (time(12, 0), True), (time(13, 29), True), (time(13, 30), False)],
+)
 def test_a_window_within_one_day_covers_from_its_start_to_its_end(wall, quiet):
     assert LUNCH.covers(wall) is quiet
 

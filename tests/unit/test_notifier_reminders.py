@@ -1,25 +1,34 @@
 """Reminders: their due times, and the family's actions that stop them."""
+
 from datetime import datetime, timedelta, timezone
 
-from notifier.domain.reminders import (ReminderKind, ReminderStop, reminder_due_at,
-                                       stop_for_payment, stops_for_status_change)
+from notifier.domain.reminders import (
+    ReminderKind,
+    ReminderStop,
+    reminder_due_at,
+    stop_for_payment,
+    stops_for_status_change,
+)
 
 ASKED = datetime(2026, 1, 5, 16, 30, tzinfo=timezone.utc)
 
 
 def test_a_reminder_is_due_the_configured_time_after_the_request():
-    assert reminder_due_at(ASKED, timedelta(hours=72)) == datetime(2026, 1, 8, 16, 30,
-                                                                   tzinfo=timezone.utc)
+    assert reminder_due_at(ASKED, timedelta(hours=72)) == datetime(
+        2026, 1, 8, 16, 30, tzinfo=timezone.utc
+    )
 
 
 def test_leaving_needs_info_stops_the_needs_info_reminder():
     assert stops_for_status_change("needs_info", "in_review") == (
-        ReminderStop(frozenset({ReminderKind.NEEDS_INFO})),)
+        ReminderStop(frozenset({ReminderKind.NEEDS_INFO})),
+    )
 
 
 def test_a_rejection_stops_every_reminder():
     assert stops_for_status_change("approved", "rejected") == (
-        ReminderStop(frozenset(ReminderKind)),)
+        ReminderStop(frozenset(ReminderKind)),
+    )
 
 
 def test_other_moves_stop_nothing():

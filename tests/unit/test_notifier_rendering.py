@@ -1,4 +1,5 @@
 """Rendering: the sandbox, autoescaped HTML, and errors that name the template and the part."""
+
 import pytest
 
 from notifier.domain.templates import TEMPLATES
@@ -27,8 +28,11 @@ def test_a_subject_is_one_line_whatever_the_template_writes(renderer):
 
 
 def test_a_syntax_error_names_the_template_and_the_part(renderer):
-    with pytest.raises(TemplateFailed, match=r"template needs_info \(school\) \(text\): "
-                                             r"TemplateSyntaxError"):
+    with pytest.raises(
+        TemplateFailed,
+        match=r"template needs_info \(school\) \(text\): "
+        r"TemplateSyntaxError",
+    ):
         renderer.render(source(text="{% if %}"), {"name": "Ada"})
 
 
@@ -39,8 +43,9 @@ def test_a_variable_read_from_something_missing_fails_the_render(renderer):
 
 def test_the_sandbox_refuses_to_reach_into_python(renderer):
     with pytest.raises(TemplateFailed, match="SecurityError"):
-        renderer.render(source(text="{{ name.__class__.__mro__[1].__subclasses__() }}"),
-                        {"name": "Ada"})
+        renderer.render(
+            source(text="{{ name.__class__.__mro__[1].__subclasses__() }}"), {"name": "Ada"}
+        )
 
 
 def test_any_other_failure_in_a_template_is_a_template_failure(renderer):
@@ -64,12 +69,20 @@ def test_every_default_template_renders_its_sample(renderer, key):
     assert rendered.subject and rendered.text.strip() and "<html>" in rendered.html
 
 
-@pytest.mark.parametrize("key", sorted(k for k in TEMPLATES if k != "receipt"
-                                       and k != "invoice_reminder" and k != "reminder_digest"))
+@pytest.mark.parametrize(
+    "key",
+    sorted(
+        k
+        for k in TEMPLATES
+        if k != "receipt" and k != "invoice_reminder" and k != "reminder_digest"
+    ),
+)
 def test_default_templates_degrade_gracefully_without_names(renderer, key):
-    sample = {name: value for name, value in TEMPLATES[key].sample.items()
-              if name not in ("guardian_name", "student_first_name", "student_last_name",
-                              "student_name")}
+    sample = {
+        name: value
+        for name, value in TEMPLATES[key].sample.items()
+        if name not in ("guardian_name", "student_first_name", "student_last_name", "student_name")
+    }
     rendered = renderer.render(load_defaults()[key], sample)
     assert "parent or guardian" in rendered.text
     assert "None" not in rendered.text and "None" not in rendered.subject

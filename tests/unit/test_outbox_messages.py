@@ -1,5 +1,6 @@
 """How the relay turns an outbox row into a message, and which rows it refuses to send at all
 (parked dead on first sight: no retry could help them)."""
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,16 @@ EVENT_ID = "6f1c2a6e-3b8e-4f6a-9d7e-0d6c2f4b9a11"
 
 
 def status_row(payload) -> OutboxRow:
-    return OutboxRow(id=1, event_id=EVENT_ID, event_type="selfreg.status.updated", school_id=1,
-                     aggregate_type="self_registration", aggregate_id=123, payload=payload,
-                     created_at=CREATED)
+    return OutboxRow(
+        id=1,
+        event_id=EVENT_ID,
+        event_type="selfreg.status.updated",
+        school_id=1,
+        aggregate_type="self_registration",
+        aggregate_id=123,
+        payload=payload,
+        created_at=CREATED,
+    )
 
 
 STATUS_PAYLOAD = {"registration_id": 123, "from_status": "pending", "to_status": "in_review"}

@@ -1,23 +1,45 @@
 """The relay's pure rules: which rows go into a batch, which wait behind a dead event, retry
 delays, partition shares."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 import pytest
 
-from outbox_relay.ordering import (FIRST_RETRY_DELAY, MAX_RETRY_DELAY, OutboxRow, fair_share,
-                                   held_behind_dead, publishable, retry_delay)
+from outbox_relay.ordering import (
+    FIRST_RETRY_DELAY,
+    MAX_RETRY_DELAY,
+    OutboxRow,
+    fair_share,
+    held_behind_dead,
+    publishable,
+    retry_delay,
+)
 
 NOW = datetime(2026, 11, 25, 12, 0, 0)
 
 
-def row(id: int, aggregate_id: int, *, aggregate_type: str = "self_registration",
-        next_attempt_at: datetime | None = None, attempts: int = 0) -> OutboxRow:
-    return OutboxRow(id=id, event_id=f"event-{id}", event_type="selfreg.status.updated",
-                     school_id=1, aggregate_type=aggregate_type, aggregate_id=aggregate_id,
-                     payload={}, created_at=NOW - timedelta(minutes=1), attempts=attempts,
-                     next_attempt_at=next_attempt_at)
+def row(
+    id: int,
+    aggregate_id: int,
+    *,
+    aggregate_type: str = "self_registration",
+    next_attempt_at: datetime | None = None,
+    attempts: int = 0,
+) -> OutboxRow:
+    return OutboxRow(
+        id=id,
+        event_id=f"event-{id}",
+        event_type="selfreg.status.updated",
+        school_id=1,
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        payload={},
+        created_at=NOW - timedelta(minutes=1),
+        attempts=attempts,
+        next_attempt_at=next_attempt_at,
+    )
 
 
 def ids(rows) -> list[int]:
@@ -26,30 +48,47 @@ def ids(rows) -> list[int]:
 
 # -- publishable ----------------------------------------------------------------------------
 
+
 def test_publishable_takes_at_most_one_row_per_aggregate_the_earliest():
-    head = [row(1, aggregate_id=7), row(2, aggregate_id=7), row(3, aggregate_id=8),
-            row(4, aggregate_id=8), row(5, aggregate_id=7)]
+    head = [
+        row(1, aggregate_id=7),
+        row(2, aggregate_id=7),
+        row(3, aggregate_id=8),
+        row(4, aggregate_id=8),
+        row(5, aggregate_id=7),
+    ]
 
     assert ids(publishable(head, NOW, limit=100)) == [1, 3]
 
 
 def test_publishable_returns_rows_in_id_order_whatever_order_they_come_in():
-    head = [row(9, aggregate_id=3), row(2, aggregate_id=1), row(5, aggregate_id=2),
-            row(4, aggregate_id=1)]
+    head = [
+        row(9, aggregate_id=3),
+        row(2, aggregate_id=1),
+        row(5, aggregate_id=2),
+        row(4, aggregate_id=1),
+    ]
 
     assert ids(publishable(head, NOW, limit=100)) == [2, 5, 9]
 
 
 def test_a_row_waiting_out_its_retry_delay_holds_back_the_later_rows_of_its_aggregate():
-    head = [row(1, aggregate_id=7, next_attempt_at=NOW + timedelta(seconds=1)),
-            row(2, aggregate_id=7), row(3, aggregate_id=7)]
+    head = [
+        row(1, aggregate_id=7, next_attempt_at=NOW + timedelta(seconds=1)),
+        row(2, aggregate_id=7),
+        row(3, aggregate_id=7),
+    ]
 
     assert publishable(head, NOW, limit=100) == []
 
 
 def test_a_row_waiting_out_its_retry_delay_does_not_hold_back_other_aggregates():
-    head = [row(1, aggregate_id=7, next_attempt_at=NOW + timedelta(seconds=1)),
-            row(2, aggregate_id=8), row(3, aggregate_id=7), row(4, aggregate_id=9)]
+    head = [
+        row(1, aggregate_id=7, next_attempt_at=NOW + timedelta(seconds=1)),
+        row(2, aggregate_id=8),
+        row(3, aggregate_id=7),
+        row(4, aggregate_id=9),
+    ]
 
     assert ids(publishable(head, NOW, limit=100)) == [2, 4]
 
@@ -73,8 +112,12 @@ def test_publishable_stops_at_the_limit_keeping_the_earliest_rows():
 
 
 def test_rows_skipped_as_later_events_of_an_aggregate_do_not_count_against_the_limit():
-    head = [row(1, aggregate_id=7), row(2, aggregate_id=7), row(3, aggregate_id=7),
-            row(4, aggregate_id=8)]
+    head = [
+        row(1, aggregate_id=7),
+        row(2, aggregate_id=7),
+        row(3, aggregate_id=7),
+        row(4, aggregate_id=8),
+    ]
 
     assert ids(publishable(head, NOW, limit=2)) == [1, 4]
 
@@ -84,6 +127,7 @@ def test_publishable_of_an_empty_head_is_empty():
 
 
 # -- held_behind_dead ------------------------------------------------------------------------
+
 
 def test_the_events_after_a_dead_event_of_their_aggregate_are_held():
     head = [row(5, aggregate_id=7), row(6, aggregate_id=8), row(9, aggregate_id=7)]
@@ -120,6 +164,7 @@ def test_a_dead_event_holds_only_its_own_aggregate_type():
 
 # -- retry_delay ----------------------------------------------------------------------------
 
+
 def test_the_first_retry_waits_the_first_retry_delay():
     assert retry_delay(1) == FIRST_RETRY_DELAY
 
@@ -127,7 +172,7 @@ def test_the_first_retry_waits_the_first_retry_delay():
 def test_each_further_failure_doubles_the_retry_delay():
     delays = [retry_delay(attempts) for attempts in range(1, 6)]
 
-    assert delays == [FIRST_RETRY_DELAY * 2 ** n for n in range(5)]
+    assert delays == [FIRST_RETRY_DELAY * 2**n for n in range(5)]
 
 
 def test_the_retry_delay_stops_growing_at_its_cap():
@@ -145,8 +190,10 @@ def test_the_retry_delay_stays_at_its_cap_for_any_number_of_attempts(attempts):
 
 # -- fair_share -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("relays, share", [(1, 16), (2, 8), (3, 6), (4, 4), (5, 4), (16, 1),
-                                           (40, 1)])
+
+@pytest.mark.parametrize(
+    "relays, share", [(1, 16), (2, 8), (3, 6), (4, 4), (5, 4), (16, 1), (40, 1)]
+)
 def test_fair_share_splits_the_partitions_rounding_up(relays, share):
     assert fair_share(16, relays) == share
 

@@ -1,19 +1,25 @@
 """How the registrar's pages put things into words (registrar.pages.wording)."""
+
 from datetime import datetime
 
 from registrar.pages.wording import SchoolClock, describe_change, field_errors, sentence
 
 
 def test_the_apis_messages_become_sentences_with_readable_statuses():
-    assert sentence("moving to needs_info needs a message to the family") == \
-        "Moving to needs info needs a message to the family."
-    assert sentence("a registration cannot go from in_review to converted") == \
-        "A registration cannot go from in review to converted."
+    assert (
+        sentence("moving to needs_info needs a message to the family")
+        == "Moving to needs info needs a message to the family."
+    )
+    assert (
+        sentence("a registration cannot go from in_review to converted")
+        == "A registration cannot go from in review to converted."
+    )
 
 
 def test_field_errors_are_one_sentence_per_field():
-    assert field_errors({"fields": {"note": ["must not be blank", "too long"]}}) == \
-        {"note": "Must not be blank. Too long."}
+    assert field_errors({"fields": {"note": ["must not be blank", "too long"]}}) == {
+        "note": "Must not be blank. Too long."
+    }
 
 
 def test_times_are_shown_in_the_schools_time_zone():
@@ -28,11 +34,25 @@ def test_an_unknown_time_zone_falls_back_to_utc():
 
 
 def test_audit_entries_read_as_sentences():
-    assert describe_change({"action": "status_changed", "old_value": "pending",
-                            "new_value": "in_review"}) == \
-        "Status changed from Pending to In review"
-    assert describe_change({"action": "class_assigned", "old_value": None, "new_value": "4",
-                            "reason": "Robotics"}) == "Placed in Robotics"
-    assert describe_change({"action": "document_uploaded", "old_value": None,
-                            "new_value": "birth_certificate: cert.pdf"}) == \
-        "Birth certificate uploaded: cert.pdf"
+    assert (
+        describe_change(
+            {"action": "status_changed", "old_value": "pending", "new_value": "in_review"}
+        )
+        == "Status changed from Pending to In review"
+    )
+    assert (
+        describe_change(
+            {"action": "class_assigned", "old_value": None, "new_value": "4", "reason": "Robotics"}
+        )
+        == "Placed in Robotics"
+    )
+    assert (
+        describe_change(
+            {
+                "action": "document_uploaded",
+                "old_value": None,
+                "new_value": "birth_certificate: cert.pdf",
+            }
+        )
+        == "Birth certificate uploaded: cert.pdf"
+    )

@@ -1,4 +1,5 @@
 """The registration statuses and the event types, named once in shared/."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,7 @@ from shared.registration_status import STATUSES, Status
 
 
 def test_the_statuses_are_the_contracts_in_lifecycle_order():
-    assert STATUSES == ("pending", "in_review", "needs_info", "approved", "rejected",
-                        "converted")
+    assert STATUSES == ("pending", "in_review", "needs_info", "approved", "rejected", "converted")
 
 
 def test_a_status_is_the_plain_string_in_events_rows_and_json():

@@ -1,11 +1,16 @@
 """The token check other services make against the registrar (no server needed: the
 registrar's answer is given by the test)."""
+
 from __future__ import annotations
 
 import pytest
 
-from shared.remote_auth import (RegistrarUnavailable, RemotePrincipal, RemoteTokenVerifier,
-                                principal_from_answer)
+from shared.remote_auth import (
+    RegistrarUnavailable,
+    RemotePrincipal,
+    RemoteTokenVerifier,
+    principal_from_answer,
+)
 
 ADA = RemotePrincipal(school_id=7, role="viewer", timezone="America/New_York", currency="USD")
 
@@ -106,8 +111,17 @@ def test_the_refusals_forget_the_least_recently_used_token_beyond_their_size(mon
 
 
 def test_the_answer_of_the_registrars_who_am_i_endpoint_is_understood():
-    answer = {"school": {"id": 7, "name": "Hill", "slug": "hill", "timezone": "Asia/Kolkata",
-                         "currency": "INR"}, "role": "admin", "user": {"id": 3, "email": "a@b"}}
+    answer = {
+        "school": {
+            "id": 7,
+            "name": "Hill",
+            "slug": "hill",
+            "timezone": "Asia/Kolkata",
+            "currency": "INR",
+        },
+        "role": "admin",
+        "user": {"id": 3, "email": "a@b"},
+    }
 
     assert principal_from_answer(answer) == RemotePrincipal(7, "admin", "Asia/Kolkata", "INR", 3)
 

@@ -1,4 +1,5 @@
 """CSRF tokens bound to the session token."""
+
 from shared.sessions import csrf_token_for, csrf_valid
 from shared.signing import KeyRing
 

@@ -1,4 +1,5 @@
 """The one placeholder list for IN (...) and VALUES (...)."""
+
 from __future__ import annotations
 
 import pytest

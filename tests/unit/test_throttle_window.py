@@ -1,4 +1,5 @@
 """Fixed-window arithmetic of registrar.throttle (no database)."""
+
 from datetime import datetime, timedelta
 
 from registrar.throttle import seconds_left

@@ -1,4 +1,5 @@
 """What `edquill up` decides before it starts anything: which programs, which ports, which URLs."""
+
 from __future__ import annotations
 
 import socket
@@ -8,9 +9,19 @@ from pathlib import Path
 import click
 import pytest
 
-from devtools.up import (PROGRAMS, Program, StartupFailed, command_exists, describe,
-                         development_environment, ensure_ports_free, first_slug, is_available,
-                         machine_secret_key, run_values)
+from devtools.up import (
+    PROGRAMS,
+    Program,
+    StartupFailed,
+    command_exists,
+    describe,
+    development_environment,
+    ensure_ports_free,
+    first_slug,
+    is_available,
+    machine_secret_key,
+    run_values,
+)
 from shared.cli import cli
 from shared.config import Settings
 
@@ -42,12 +53,15 @@ def test_two_relays_are_in_the_table():
     assert sum(program.args[:2] == ("outbox", "worker") for program in PROGRAMS) == 2
 
 
-@pytest.mark.parametrize("args, exists", [
-    (("outbox", "worker"), True),
-    (("mailsink",), True),
-    (("outbox", "no-such-command"), False),
-    (("no-such-group", "worker"), False),
-])
+@pytest.mark.parametrize(
+    "args, exists",
+    [
+        (("outbox", "worker"), True),
+        (("mailsink",), True),
+        (("outbox", "no-such-command"), False),
+        (("no-such-group", "worker"), False),
+    ],
+)
 def test_command_exists_follows_the_registered_commands(args, exists):
     assert command_exists(args) is exists
 
@@ -56,8 +70,7 @@ def test_a_server_without_its_app_is_not_available():
     assert not is_available(Program("ghost", ("serve", "registrar"), app="no-such-app"))
 
 
-@pytest.mark.parametrize("program", [p for p in PROGRAMS if is_available(p)],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("program", [p for p in PROGRAMS if is_available(p)], ids=lambda p: p.name)
 def test_each_available_program_accepts_its_arguments(program, values):
     args = [word.format(**values) for word in program.args]
     context = click.Context(cli, info_name="edquill")
@@ -69,8 +82,11 @@ def test_each_available_program_accepts_its_arguments(program, values):
 
 
 def test_urls_go_through_the_gateway_when_it_runs(values):
-    lines = "\n".join(describe({"registrar", "dashboard", "gateway"}, values, Settings(),
-                               "sunrise", "", VAR / "log"))
+    lines = "\n".join(
+        describe(
+            {"registrar", "dashboard", "gateway"}, values, Settings(), "sunrise", "", VAR / "log"
+        )
+    )
 
     assert "http://127.0.0.1:8080/admin/registrar" in lines
     assert "http://127.0.0.1:8080/register/sunrise" in lines
@@ -78,8 +94,9 @@ def test_urls_go_through_the_gateway_when_it_runs(values):
 
 
 def test_urls_name_each_service_port_without_a_gateway(values):
-    lines = "\n".join(describe({"registrar", "dashboard"}, values, Settings(), "sunrise", "",
-                               VAR / "log"))
+    lines = "\n".join(
+        describe({"registrar", "dashboard"}, values, Settings(), "sunrise", "", VAR / "log")
+    )
 
     assert "http://127.0.0.1:8001/admin/registrar" in lines
     assert "http://127.0.0.1:8002/admin/dashboard" in lines
@@ -95,8 +112,14 @@ def test_a_service_that_is_not_running_gets_no_url(values):
 
 
 def test_the_demo_seed_output_is_shown_as_the_sign_in(values):
-    lines = describe({"registrar"}, values, Settings(), "sunrise",
-                     "email: admin@demo.example\npassword: demo", VAR / "log")
+    lines = describe(
+        {"registrar"},
+        values,
+        Settings(),
+        "sunrise",
+        "email: admin@demo.example\npassword: demo",
+        VAR / "log",
+    )
 
     assert "  email: admin@demo.example" in lines
     assert lines[-1] == "Press Ctrl-C to stop."
@@ -140,7 +163,9 @@ def test_an_operators_own_public_url_and_key_are_kept(tmp_path, monkeypatch):
     monkeypatch.setenv("EDQUILL_SECRET_KEY", "k" * 40)
     env = development_environment(tmp_path, gateway_runs=True)
     assert (env["EDQUILL_PUBLIC_URL"], env["EDQUILL_SECRET_KEY"]) == (
-        "https://demo.school.example", "k" * 40)
+        "https://demo.school.example",
+        "k" * 40,
+    )
     assert not (tmp_path / "secret_key").exists()
 
 

@@ -1,5 +1,6 @@
 """The worker runtime's rules, with nothing running: back-off with its cap and jitter, the pause
 a stop cuts short, closing quietly, SIGTERM to a stop event, and where metrics listen."""
+
 from __future__ import annotations
 
 import os
@@ -112,8 +113,10 @@ def test_sigterm_sets_the_workers_stop_event_and_the_handlers_are_put_back():
 
 def test_metrics_listen_on_this_machine_only_unless_told_otherwise():
     assert Settings.from_env(DEVELOPMENT).metrics_host == "127.0.0.1"
-    assert Settings.from_env({**DEVELOPMENT, "EDQUILL_METRICS_HOST": "0.0.0.0"}
-                             ).metrics_host == "0.0.0.0"
+    assert (
+        Settings.from_env({**DEVELOPMENT, "EDQUILL_METRICS_HOST": "0.0.0.0"}).metrics_host
+        == "0.0.0.0"
+    )
 
 
 @pytest.mark.parametrize("host", ["localhost", "0.0.0.0:9400", "10.0.0.0/8"])

@@ -4,6 +4,7 @@ A period is a preset (the school's last 7, 30 or 90 local days, today included) 
 from..to; its previous period is the same number of days just before it. Pure date maths: the
 school's "today" comes in from the caller.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class Period:
 @dataclass(frozen=True)
 class Selection:
     """What a dashboard shows: `preset` ("7d"...) or None for chosen dates."""
+
     preset: str | None
     period: Period
 
@@ -66,8 +68,9 @@ def preset_period(preset: str, today: date) -> Period:
     return Period(today - timedelta(days=PRESETS[preset] - 1), today)
 
 
-def choose(today: date, preset: str | None = None, first: date | None = None,
-           last: date | None = None) -> Selection:
+def choose(
+    today: date, preset: str | None = None, first: date | None = None, last: date | None = None
+) -> Selection:
     """The selection a query asks for: a preset, or from and to, or (neither) the default."""
     if preset is not None and (first is not None or last is not None):
         raise BadPeriod("range", "Choose either range or from and to, not both.")

@@ -9,6 +9,7 @@
 
 Each item links to its registration in the registrar workspace. Pure rules: times in, items out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ HEADINGS = {
 @dataclass(frozen=True)
 class Targets:
     """How long each kind of registration may wait before it shows on the rail, in hours."""
+
     lead_wait_hours: int
     needs_info_wait_hours: int
     approved_wait_hours: int
@@ -72,8 +74,9 @@ def cutoff(now: datetime, hours: int) -> datetime:
 def status_cutoffs(now: datetime, targets: Targets) -> dict[str, datetime]:
     """For each watched status, registrations in it since before the cutoff are on the rail."""
     cutoffs = {status: cutoff(now, targets.lead_wait_hours) for status in WAITING_ON_SCHOOL}
-    cutoffs.update({status: cutoff(now, targets.needs_info_wait_hours)
-                    for status in WAITING_ON_FAMILY})
+    cutoffs.update(
+        {status: cutoff(now, targets.needs_info_wait_hours) for status in WAITING_ON_FAMILY}
+    )
     cutoffs.update({status: cutoff(now, targets.approved_wait_hours) for status in APPROVED})
     return cutoffs
 
@@ -102,10 +105,12 @@ def registration_label(registration_id: int, name: str | None) -> str:
 
 
 def status_title(status: str, registration_id: int, name: str | None) -> str:
-    what = {Status.PENDING: "new lead, not reviewed yet",
-            Status.IN_REVIEW: "in review, no decision yet",
-            Status.NEEDS_INFO: "waiting for the family's information",
-            Status.APPROVED: "approved, not enrolled yet"}[status]
+    what = {
+        Status.PENDING: "new lead, not reviewed yet",
+        Status.IN_REVIEW: "in review, no decision yet",
+        Status.NEEDS_INFO: "waiting for the family's information",
+        Status.APPROVED: "approved, not enrolled yet",
+    }[status]
     return f"{registration_label(registration_id, name)}: {what}"
 
 
@@ -142,6 +147,8 @@ MAX_TARGET_HOURS = 90 * 24
 
 def target_problems(targets: Targets) -> dict[str, str]:
     """{field: message} for each target out of 1..MAX_TARGET_HOURS."""
-    return {name: f"Must be between 1 and {MAX_TARGET_HOURS} hours."
-            for name, hours in vars(targets).items()
-            if not 1 <= hours <= MAX_TARGET_HOURS}
+    return {
+        name: f"Must be between 1 and {MAX_TARGET_HOURS} hours."
+        for name, hours in vars(targets).items()
+        if not 1 <= hours <= MAX_TARGET_HOURS
+    }

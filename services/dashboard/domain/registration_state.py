@@ -6,6 +6,7 @@ but a redelivery or a replay may bring an older one late: an observation older t
 the status (or the name) leaves it alone, so the newest event always wins. A status change is
 reported as (left, entered), for the per-day status counts.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -32,6 +33,7 @@ class RegistrationState:
 @dataclass(frozen=True)
 class Observation:
     """What one event says about a registration; `at` is the event's occurred_at."""
+
     at: datetime
     status: str | None = None
     # When the registration entered `status` (the submission time for a submission).
@@ -54,22 +56,27 @@ def apply(state: RegistrationState | None, seen: Observation) -> Applied:
     if seen.status is not None and _is_newer(seen.at, state.status_event_at):
         if seen.status != state.status:
             moved = (state.status, seen.status)
-            state = replace(state, status=seen.status, status_since=seen.since or seen.at,
-                            status_event_at=seen.at)
+            state = replace(
+                state,
+                status=seen.status,
+                status_since=seen.since or seen.at,
+                status_event_at=seen.at,
+            )
         else:
             # The same status again (a converted event after its status change): it was
             # entered at the earlier time.
             state = replace(state, status_event_at=seen.at)
     if seen.student_name and _is_newer(seen.at, state.name_event_at):
         state = replace(state, student_name=seen.student_name, name_event_at=seen.at)
-    if seen.submitted_at is not None and (state.submitted_at is None
-                                          or seen.submitted_at < state.submitted_at):
+    if seen.submitted_at is not None and (
+        state.submitted_at is None or seen.submitted_at < state.submitted_at
+    ):
         state = replace(state, submitted_at=seen.submitted_at)
     return Applied(state, moved)
 
 
 def student_name(first: object, last: object) -> str | None:
-    """"First Last" from an event's payload, None when it carries neither."""
+    """ "First Last" from an event's payload, None when it carries neither."""
     parts = [str(part).strip() for part in (first, last) if part not in (None, "")]
     name = " ".join(part for part in parts if part)
     return name[:MAX_STUDENT_NAME_LENGTH] or None

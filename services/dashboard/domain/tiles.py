@@ -6,6 +6,7 @@ difference of the two rates); `change_ratio` is that change relative to previous
 more), None when previous is 0 or unknown. A tile whose figure could not be had fresh is marked
 stale; its value may then be an older answer, or None.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -59,29 +60,43 @@ class Tile:
     currency: str | None = None
 
 
-def change_between(value: Number | None, previous: Number | None, unit: str = "count"
-                   ) -> tuple[Number | None, float | None]:
+def change_between(
+    value: Number | None, previous: Number | None, unit: str = "count"
+) -> tuple[Number | None, float | None]:
     """(value - previous, that relative to previous); None where it cannot be said."""
     if value is None or previous is None:
         return None, None
     change = _rounded(Decimal(str(value)) - Decimal(str(previous)), unit)
     if previous == 0:
         return change, None
-    ratio = (Decimal(str(change)) / Decimal(str(previous))).quantize(RATIO_PLACES,
-                                                                     ROUND_HALF_EVEN)
+    ratio = (Decimal(str(change)) / Decimal(str(previous))).quantize(RATIO_PLACES, ROUND_HALF_EVEN)
     return change, float(ratio)
 
 
-def build_tiles(current: Mapping[str, Number | None], previous: Mapping[str, Number | None],
-                stale_keys: set[str] | frozenset[str], currency: str) -> list[Tile]:
+def build_tiles(
+    current: Mapping[str, Number | None],
+    previous: Mapping[str, Number | None],
+    stale_keys: set[str] | frozenset[str],
+    currency: str,
+) -> list[Tile]:
     """One tile per TILE_SPECS entry, in that order; a figure absent from `current` is None."""
     tiles = []
     for spec in TILE_SPECS:
         value, before = current.get(spec.key), previous.get(spec.key)
         change, ratio = change_between(value, before, spec.unit)
-        tiles.append(Tile(spec.key, spec.label, spec.unit, value, before, change, ratio,
-                          spec.key in stale_keys,
-                          currency if spec.unit == "minor_units" else None))
+        tiles.append(
+            Tile(
+                spec.key,
+                spec.label,
+                spec.unit,
+                value,
+                before,
+                change,
+                ratio,
+                spec.key in stale_keys,
+                currency if spec.unit == "minor_units" else None,
+            )
+        )
     return tiles
 
 

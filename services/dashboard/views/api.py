@@ -1,5 +1,6 @@
 """GET /api/dashboard (tiles, trends, action rail of the token's school) and GET, PUT
 /api/dashboard/settings (the school's rail targets)."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -17,16 +18,22 @@ from shared import db
 from shared.remote_access import requires
 from shared.web import ApiError, request_db, require_json_body
 
-blp = Blueprint("dashboard", __name__, url_prefix="/api/dashboard",
-                description="A school's figures and what needs doing, for its admins.")
+blp = Blueprint(
+    "dashboard",
+    __name__,
+    url_prefix="/api/dashboard",
+    description="A school's figures and what needs doing, for its admins.",
+)
 
 
 def _json_body_only(view):
     """Refuse a body that is not JSON (400), after the token and role checks."""
+
     @wraps(view)
     def checked(*args, **kwargs):
         require_json_body()
         return view(*args, **kwargs)
+
     return checked
 
 
@@ -41,11 +48,16 @@ def dashboard(query):
     caller = api_caller()
     moment = request_context.now()
     try:
-        selection = choose(request_context.school_today(caller, moment), query.get("range"),
-                           query.get("first"), query.get("last"))
+        selection = choose(
+            request_context.school_today(caller, moment),
+            query.get("range"),
+            query.get("first"),
+            query.get("last"),
+        )
     except BadPeriod as exc:
-        raise ApiError(422, "validation_failed", "some fields are invalid",
-                       {"fields": {exc.field: [str(exc)]}}) from None
+        raise ApiError(
+            422, "validation_failed", "some fields are invalid", {"fields": {exc.field: [str(exc)]}}
+        ) from None
     overview = request_context.overview_for(caller, selection, moment)
     return overview_answer(overview, request_context.links())
 
@@ -68,13 +80,13 @@ def put_settings(chosen):
     may wait before they show on the rail)."""
     school_id = api_caller().principal.school_id
     with db.transaction(request_db("dashboard")) as cursor:
-        school_store.save_targets(cursor, school_id, Targets(**chosen),
-                                  request_context.now())
+        school_store.save_targets(cursor, school_id, Targets(**chosen), request_context.now())
     return _current(school_id)
 
 
 def _current(school_id: int) -> dict:
     with request_db("dashboard").cursor() as cursor:
-        targets, customised = school_store.targets(cursor, school_id,
-                                                   request_context.config().default_targets())
+        targets, customised = school_store.targets(
+            cursor, school_id, request_context.config().default_targets()
+        )
     return {**vars(targets), "customised": customised}

@@ -5,12 +5,20 @@ Signed in by the staff session cookie the registrar's /login sets; without a val
 browser is sent to sign in (303). The range is a GET form (it changes nothing); the settings
 form carries the CSRF token bound to the session.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import (Blueprint, Response, current_app, make_response, redirect, render_template,
-                   request)
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 
 from dashboard import page_format, request_context, school_store
 from dashboard.access import Caller, session_caller
@@ -29,11 +37,17 @@ from shared.web import ApiError, request_db
 blp = Blueprint("dashboard_page", __name__, template_folder="../templates")
 
 CUSTOM = "custom"
-PERIOD_CHOICES = (("7d", "Last 7 days"), ("30d", "Last 30 days"), ("90d", "Last 90 days"),
-                  (CUSTOM, "Chosen dates"))
-TARGET_FIELDS = (("lead_wait_hours", "A new lead may wait (hours)"),
-                 ("needs_info_wait_hours", "A family may take to answer (hours)"),
-                 ("approved_wait_hours", "An approval may wait for enrolment (hours)"))
+PERIOD_CHOICES = (
+    ("7d", "Last 7 days"),
+    ("30d", "Last 30 days"),
+    ("90d", "Last 90 days"),
+    (CUSTOM, "Chosen dates"),
+)
+TARGET_FIELDS = (
+    ("lead_wait_hours", "A new lead may wait (hours)"),
+    ("needs_info_wait_hours", "A family may take to answer (hours)"),
+    ("approved_wait_hours", "An approval may wait for enrolment (hours)"),
+)
 
 
 @blp.get(DASHBOARD_PATH)
@@ -52,11 +66,15 @@ def save_settings():
     if isinstance(caller, Response):
         return caller
     if not csrf_valid(_keys(), caller.token, request.form.get(CSRF_FIELD)):
-        return message_page(403, "This form has expired",
-                        "Please go back, reload the dashboard and save again.")
+        return message_page(
+            403, "This form has expired", "Please go back, reload the dashboard and save again."
+        )
     if not caller.is_admin:
-        return message_page(403, "Only an admin can change the targets",
-                        "Ask an admin of your school to change them.")
+        return message_page(
+            403,
+            "Only an admin can change the targets",
+            "Ask an admin of your school to change them.",
+        )
     chosen, problems = _targets_from_form()
     moment = request_context.now()
     if problems:
@@ -69,40 +87,66 @@ def save_settings():
 
 # -- the page ---------------------------------------------------------------------------------
 
-def _page(caller: Caller, selection: Selection, moment: datetime, *,
-          errors: dict | None = None, settings_errors: dict | None = None, status: int = 200):
+
+def _page(
+    caller: Caller,
+    selection: Selection,
+    moment: datetime,
+    *,
+    errors: dict | None = None,
+    settings_errors: dict | None = None,
+    status: int = 200,
+):
     overview = request_context.overview_for(caller, selection, moment)
     links = request_context.links()
     html = render_template(
-        "dashboard/page.html", overview=overview, fmt=page_format, links=links,
-        tz=_zone(overview.timezone), now=overview.generated_at,
-        chart=_chart(overview), rail_sections=_rail_sections(overview),
-        period_choices=PERIOD_CHOICES, chosen=selection.preset or CUSTOM,
+        "dashboard/page.html",
+        overview=overview,
+        fmt=page_format,
+        links=links,
+        tz=_zone(overview.timezone),
+        now=overview.generated_at,
+        chart=_chart(overview),
+        rail_sections=_rail_sections(overview),
+        period_choices=PERIOD_CHOICES,
+        chosen=selection.preset or CUSTOM,
         form_from=request.args.get("from") or selection.period.first.isoformat(),
         form_to=request.args.get("to") or selection.period.last.isoformat(),
-        errors=errors or {}, settings_errors=settings_errors or {},
-        target_fields=TARGET_FIELDS, target_values=request.form if settings_errors
-        else vars(overview.targets),
-        is_admin=caller.is_admin, csrf_field=CSRF_FIELD,
+        errors=errors or {},
+        settings_errors=settings_errors or {},
+        target_fields=TARGET_FIELDS,
+        target_values=request.form if settings_errors else vars(overview.targets),
+        is_admin=caller.is_admin,
+        csrf_field=CSRF_FIELD,
         csrf_token=csrf_token_for(_keys(), caller.token),
-        saved=request.args.get("saved") == "1" and not settings_errors)
+        saved=request.args.get("saved") == "1" and not settings_errors,
+    )
     return with_page_headers(make_response(html, status), links)
 
 
 def _chart(overview: Overview):
     if not overview.trend:
         return None
-    return trend_chart([day.day for day in overview.trend], {
-        "leads": ("Leads", [day.leads for day in overview.trend]),
-        "enrollments": ("Enrollments", [day.enrollments for day in overview.trend])})
+    return trend_chart(
+        [day.day for day in overview.trend],
+        {
+            "leads": ("Leads", [day.leads for day in overview.trend]),
+            "enrollments": ("Enrollments", [day.enrollments for day in overview.trend]),
+        },
+    )
 
 
 def _rail_sections(overview: Overview) -> list[dict]:
-    return [{"kind": kind.value, "heading": HEADINGS[kind],
-             "count": overview.rail_counts.get(kind, 0),
-             "unknown": kind is RailKind.MESSAGE_HELD and HELD_MESSAGES in overview.stale,
-             "items": [item for item in overview.rail if item.kind == kind]}
-            for kind in RAIL_ORDER]
+    return [
+        {
+            "kind": kind.value,
+            "heading": HEADINGS[kind],
+            "count": overview.rail_counts.get(kind, 0),
+            "unknown": kind is RailKind.MESSAGE_HELD and HELD_MESSAGES in overview.stale,
+            "items": [item for item in overview.rail if item.kind == kind],
+        }
+        for kind in RAIL_ORDER
+    ]
 
 
 def _chosen_selection(today: date) -> tuple[Selection, dict]:
@@ -144,6 +188,7 @@ def _targets_from_form() -> tuple[Targets, dict]:
 
 # -- signing in -------------------------------------------------------------------------------
 
+
 def _signed_in() -> Caller | Response:
     """The signed-in caller, or the answer to send instead (to sign-in, or 503)."""
     try:
@@ -151,9 +196,11 @@ def _signed_in() -> Caller | Response:
     except ApiError as exc:
         if exc.status != 503:
             raise
-        return message_page(503, "Sign-in cannot be checked right now",
-                        "The registrar service is not answering. Please try again in a "
-                        "minute.")
+        return message_page(
+            503,
+            "Sign-in cannot be checked right now",
+            "The registrar service is not answering. Please try again in a minute.",
+        )
     if caller is None:
         back_to = request.full_path.rstrip("?") if request.method == "GET" else DASHBOARD_PATH
         links = request_context.links()

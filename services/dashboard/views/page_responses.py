@@ -1,5 +1,6 @@
 """What every dashboard page answer carries (no caching, a Content-Security-Policy without
 scripts), and the one-message page."""
+
 from __future__ import annotations
 
 from flask import make_response, render_template
@@ -30,7 +31,8 @@ def with_page_headers(response, links):
     form_targets = " ".join(dict.fromkeys(["'self'", origin_of(links.sign_out()) or "'self'"]))
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-        f"form-action {form_targets}; frame-ancestors 'none'; base-uri 'none'")
+        f"form-action {form_targets}; frame-ancestors 'none'; base-uri 'none'"
+    )
     return response
 
 

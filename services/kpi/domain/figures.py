@@ -5,6 +5,7 @@ rejections, enrollments (conversions), and the median hours from submission to d
 Revenue, in the school's currency and integer minor units: invoiced, collected, outstanding
 (what is still unpaid of the invoices issued that day) and autopay enrollments.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -53,6 +54,7 @@ class RevenueFigures:
 @dataclass(frozen=True)
 class DayFigures:
     """One local day of one school, as the daily tables hold it (None: no row that day)."""
+
     day: date
     marketing: MarketingFigures | None = None
     revenue: RevenueFigures | None = None
@@ -62,13 +64,15 @@ class DayFigures:
 @dataclass(frozen=True)
 class KindTotal:
     """How many ledger entries of one kind a day holds, their amounts' sum and currency."""
+
     entries: int
     amount_minor: int = 0
     currency: str | None = None
 
 
-COUNT_FIELDS = tuple(f.name for f in fields(MarketingFigures)
-                     if f.name != "median_hours_to_decision")
+COUNT_FIELDS = tuple(
+    f.name for f in fields(MarketingFigures) if f.name != "median_hours_to_decision"
+)
 REVENUE_FIELDS = ("invoiced_minor", "collected_minor", "outstanding_minor", "autopay_enrollments")
 
 
@@ -90,8 +94,7 @@ def conversion_rate(leads: int, enrollments: int) -> Decimal | None:
     leads."""
     if leads <= 0:
         return None
-    return (Decimal(enrollments) / Decimal(leads)).quantize(RATE_PLACES,
-                                                           rounding=ROUND_HALF_EVEN)
+    return (Decimal(enrollments) / Decimal(leads)).quantize(RATE_PLACES, rounding=ROUND_HALF_EVEN)
 
 
 def outstanding_minor(invoiced_minor: int, collected_against_minor: int) -> int:
@@ -100,34 +103,43 @@ def outstanding_minor(invoiced_minor: int, collected_against_minor: int) -> int:
     return invoiced_minor - collected_against_minor
 
 
-def day_figures(day: date, totals: Mapping[Kind, KindTotal], leads_by_source: Mapping[str, int],
-                collected_against_minor: int, durations_us: Sequence[int]) -> DayFigures:
+def day_figures(
+    day: date,
+    totals: Mapping[Kind, KindTotal],
+    leads_by_source: Mapping[str, int],
+    collected_against_minor: int,
+    durations_us: Sequence[int],
+) -> DayFigures:
     """A day's rows from its ledger entries: what daily-aggregate writes.
 
     `collected_against_minor` is what was collected (any day) against the invoices issued this
     day; `durations_us` the submission-to-decision times of the day's decisions."""
-    counts = {name: totals[kind].entries for kind, name in MARKETING_COUNTS.items()
-              if kind in totals}
+    counts = {
+        name: totals[kind].entries for kind, name in MARKETING_COUNTS.items() if kind in totals
+    }
     marketing = None
     if counts:
-        marketing = MarketingFigures(**counts,
-                                     median_hours_to_decision=median_hours(durations_us))
+        marketing = MarketingFigures(**counts, median_hours_to_decision=median_hours(durations_us))
     revenue = None
-    currencies = [totals[kind].currency for kind in REVENUE_KINDS
-                  if kind in totals and totals[kind].currency]
+    currencies = [
+        totals[kind].currency for kind in REVENUE_KINDS if kind in totals and totals[kind].currency
+    ]
     if currencies:
         invoiced = totals.get(Kind.INVOICED, KindTotal(0)).amount_minor
         revenue = RevenueFigures(
-            currency=min(currencies), invoiced_minor=invoiced,
+            currency=min(currencies),
+            invoiced_minor=invoiced,
             collected_minor=totals.get(Kind.COLLECTED, KindTotal(0)).amount_minor,
             outstanding_minor=outstanding_minor(invoiced, collected_against_minor),
-            autopay_enrollments=totals.get(Kind.AUTOPAY, KindTotal(0)).entries)
+            autopay_enrollments=totals.get(Kind.AUTOPAY, KindTotal(0)).entries,
+        )
     return DayFigures(day, marketing, revenue, dict(leads_by_source))
 
 
 @dataclass(frozen=True)
 class RangeTotals:
     """The daily rows of a range of days added up (zeros for a range without rows)."""
+
     counts: Mapping[str, int]
     revenue: Mapping[str, int]
     leads_by_source: Mapping[str, int]
@@ -136,6 +148,7 @@ class RangeTotals:
 @dataclass(frozen=True)
 class Summary:
     """A range of days added up; the median is over every decision in the range."""
+
     first: date
     last: date
     currency: str
@@ -146,13 +159,20 @@ class Summary:
     median_hours_to_decision: Decimal | None
 
 
-def summarise(first: date, last: date, currency: str, totals: RangeTotals,
-              durations_us: Iterable[int]) -> Summary:
+def summarise(
+    first: date, last: date, currency: str, totals: RangeTotals, durations_us: Iterable[int]
+) -> Summary:
     """The range's summary from its totals and every decision's duration in it (a median of
     daily medians would not be one)."""
     counts = {name: int(totals.counts.get(name, 0)) for name in COUNT_FIELDS}
     revenue = {name: int(totals.revenue.get(name, 0)) for name in REVENUE_FIELDS}
-    return Summary(first, last, currency, counts, revenue,
-                   dict(sorted(totals.leads_by_source.items())),
-                   conversion_rate(counts["leads"], counts["enrollments"]),
-                   median_hours(durations_us))
+    return Summary(
+        first,
+        last,
+        currency,
+        counts,
+        revenue,
+        dict(sorted(totals.leads_by_source.items())),
+        conversion_rate(counts["leads"], counts["enrollments"]),
+        median_hours(durations_us),
+    )

@@ -11,6 +11,7 @@ entries arrive does not matter:
   decision, or a new submission whose decisions were folded earlier) are listed, and their
   median is computed again from the ledger.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -36,6 +37,7 @@ class RevenueChange:
 @dataclass
 class DailyChanges:
     """What to add to the daily rows (and which medians to compute again)."""
+
     marketing: dict[DayKey, Counter] = field(default_factory=lambda: defaultdict(Counter))
     sources: Counter = field(default_factory=Counter)  # (school_id, day, source) -> leads
     revenue: dict[DayKey, RevenueChange] = field(default_factory=dict)
@@ -75,8 +77,9 @@ def _count(changes: DailyChanges, entry: LedgerEntry) -> None:
         changes.revenue_of(entry).autopay_enrollments += 1
 
 
-def _fold_outstanding(changes: DailyChanges, new: Sequence[LedgerEntry],
-                      earlier: list[LedgerEntry]) -> None:
+def _fold_outstanding(
+    changes: DailyChanges, new: Sequence[LedgerEntry], earlier: list[LedgerEntry]
+) -> None:
     # Each (issued, paid) pair of one invoice is subtracted exactly once: by the issued entry
     # when it is new (against every payment, earlier or new), else by the new payment.
     paid = Counter()
@@ -96,10 +99,12 @@ def _fold_outstanding(changes: DailyChanges, new: Sequence[LedgerEntry],
                 changes.revenue_of(issued).outstanding_minor -= entry.amount_minor
 
 
-def _list_median_days(changes: DailyChanges, new: Sequence[LedgerEntry],
-                      earlier: list[LedgerEntry]) -> None:
-    new_leads = {(entry.school_id, entry.registration_id) for entry in new
-                 if entry.kind is Kind.LEAD}
+def _list_median_days(
+    changes: DailyChanges, new: Sequence[LedgerEntry], earlier: list[LedgerEntry]
+) -> None:
+    new_leads = {
+        (entry.school_id, entry.registration_id) for entry in new if entry.kind is Kind.LEAD
+    }
     for entry in new:
         if entry.kind in DECISION_KINDS:
             changes.median_days.add((entry.school_id, entry.day))

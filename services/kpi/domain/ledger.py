@@ -5,6 +5,7 @@ An event whose content no retry can fix (a negative amount, a date that does not
 refused with MalformedEvent; an event in another currency than its school's is refused with
 CurrencyMismatch, which is retried (the school's change may not have arrived yet).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -30,8 +31,9 @@ class Kind(str, Enum):
     AUTOPAY = "autopay"
 
 
-MARKETING_KINDS = frozenset({Kind.LEAD, Kind.REVIEW, Kind.INFO_REQUEST, Kind.APPROVAL,
-                             Kind.REJECTION, Kind.ENROLLMENT})
+MARKETING_KINDS = frozenset(
+    {Kind.LEAD, Kind.REVIEW, Kind.INFO_REQUEST, Kind.APPROVAL, Kind.REJECTION, Kind.ENROLLMENT}
+)
 REVENUE_KINDS = frozenset({Kind.INVOICED, Kind.COLLECTED, Kind.AUTOPAY})
 DECISION_KINDS = frozenset({Kind.APPROVAL, Kind.REJECTION})
 
@@ -67,6 +69,7 @@ class CurrencyMismatch(Exception):
 @dataclass(frozen=True)
 class School:
     """What the KPI service knows of a school: enough to place and price its events."""
+
     school_id: int
     timezone: str
     currency: str
@@ -75,6 +78,7 @@ class School:
 @dataclass(frozen=True)
 class SchoolProfile:
     """A school as a school.created / school.updated event describes it."""
+
     school_id: int
     name: str
     slug: str
@@ -87,9 +91,9 @@ class SchoolProfile:
 class LedgerEntry:
     event_id: str
     school_id: int
-    day: date               # the school's local day of occurred_at
+    day: date  # the school's local day of occurred_at
     kind: Kind
-    occurred_at: datetime   # naive UTC
+    occurred_at: datetime  # naive UTC
     registration_id: int | None = None
     invoice_id: int | None = None
     source: str | None = None
@@ -103,8 +107,9 @@ def moves_a_figure(event: Event) -> bool:
     if event.event_type == EventType.STATUS_UPDATED:
         to_status = event.payload["to_status"]
         if not isinstance(to_status, str):
-            raise MalformedEvent(f"selfreg.status.updated to_status must be a string, "
-                                 f"got {to_status!r}")
+            raise MalformedEvent(
+                f"selfreg.status.updated to_status must be a string, got {to_status!r}"
+            )
         return to_status in STATUS_KINDS
     return event.event_type in _DATED_BY
 
@@ -117,10 +122,14 @@ def ledger_entry(event: Event, school: School) -> LedgerEntry:
     payload = event.payload
     moment = _moment(event, dated_by)
     # The canonical spelling, as in the inbox: one UUID written two ways is one event.
-    entry = dict(event_id=str(uuid.UUID(event.event_id)), school_id=event.school_id,
-                 day=local_day(moment, zone(school.timezone)), kind=kind,
-                 occurred_at=moment.replace(tzinfo=None),
-                 registration_id=_identifier(event, "registration_id"))
+    entry = dict(
+        event_id=str(uuid.UUID(event.event_id)),
+        school_id=event.school_id,
+        day=local_day(moment, zone(school.timezone)),
+        kind=kind,
+        occurred_at=moment.replace(tzinfo=None),
+        registration_id=_identifier(event, "registration_id"),
+    )
     if kind is Kind.LEAD:
         entry["source"] = lead_source(payload.get("source"))
     if kind in REVENUE_KINDS:
@@ -144,8 +153,10 @@ def school_profile(event: Event) -> SchoolProfile:
     """The directory entry a school event carries; MalformedEvent when it is unusable."""
     payload = event.payload
     if payload["school_id"] != event.school_id:
-        raise MalformedEvent(f"{event.event_type} payload school_id {payload['school_id']!r} "
-                             f"is not the envelope's {event.school_id}")
+        raise MalformedEvent(
+            f"{event.event_type} payload school_id {payload['school_id']!r} "
+            f"is not the envelope's {event.school_id}"
+        )
     for field in ("name", "slug"):
         if not isinstance(payload[field], str) or not payload[field].strip():
             raise MalformedEvent(f"{event.event_type} {field} must be a non-empty string")
@@ -153,12 +164,18 @@ def school_profile(event: Event) -> SchoolProfile:
         zone(payload["timezone"])
     except UnknownTimeZone as exc:
         raise MalformedEvent(f"{event.event_type} timezone: {exc}") from None
-    return SchoolProfile(event.school_id, payload["name"], payload["slug"],
-                         payload["timezone"], _currency_code(event, payload["currency"]),
-                         as_utc(event.occurred_at).replace(tzinfo=None))
+    return SchoolProfile(
+        event.school_id,
+        payload["name"],
+        payload["slug"],
+        payload["timezone"],
+        _currency_code(event, payload["currency"]),
+        as_utc(event.occurred_at).replace(tzinfo=None),
+    )
 
 
 # -- payload fields ------------------------------------------------------------------------
+
 
 def _moment(event: Event, field: str | None) -> datetime:
     value = event.payload.get(field) if field else None
@@ -169,42 +186,44 @@ def _moment(event: Event, field: str | None) -> datetime:
     try:
         return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
     except ValueError:
-        raise MalformedEvent(f"{event.event_type} {field} {value!r} is not an ISO 8601 time"
-                             ) from None
+        raise MalformedEvent(
+            f"{event.event_type} {field} {value!r} is not an ISO 8601 time"
+        ) from None
 
 
 def _identifier(event: Event, field: str) -> int:
     value = event.payload.get(field)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise MalformedEvent(f"{event.event_type} {field} must be a positive integer, "
-                             f"got {value!r}")
+        raise MalformedEvent(
+            f"{event.event_type} {field} must be a positive integer, got {value!r}"
+        )
     return value
 
 
 def _amount(event: Event) -> int:
     value = event.payload["amount_minor"]
     if not isinstance(value, int) or isinstance(value, bool):
-        raise MalformedEvent(f"{event.event_type} amount_minor must be an integer in minor "
-                             f"units, got {value!r}")
+        raise MalformedEvent(
+            f"{event.event_type} amount_minor must be an integer in minor units, got {value!r}"
+        )
     if value < 0:
-        raise MalformedEvent(f"{event.event_type} amount_minor must not be negative, "
-                             f"got {value}")
+        raise MalformedEvent(f"{event.event_type} amount_minor must not be negative, got {value}")
     return value
 
 
 def _currency_code(event: Event, value: Any) -> str:
-    if not isinstance(value, str) or len(value) != 3 or not value.isalpha() \
-            or not value.isupper():
-        raise MalformedEvent(f"{event.event_type} currency must be an ISO 4217 code, "
-                             f"got {value!r}")
+    if not isinstance(value, str) or len(value) != 3 or not value.isalpha() or not value.isupper():
+        raise MalformedEvent(f"{event.event_type} currency must be an ISO 4217 code, got {value!r}")
     return value
 
 
 def _currency(event: Event, school: School) -> str:
     currency = _currency_code(event, event.payload["currency"])
     if currency != school.currency:
-        raise CurrencyMismatch(f"{event.event_type} in {currency}, but school "
-                               f"{school.school_id} bills in {school.currency}")
+        raise CurrencyMismatch(
+            f"{event.event_type} in {currency}, but school "
+            f"{school.school_id} bills in {school.currency}"
+        )
     return currency
 
 
@@ -212,5 +231,7 @@ def _same_school(event: Event) -> None:
     """invoice.autopay.enrolled may repeat the school in its payload: it must agree."""
     named = event.payload.get("school_id")
     if named is not None and named != event.school_id:
-        raise MalformedEvent(f"{event.event_type} payload school_id {named!r} is not the "
-                             f"envelope's {event.school_id}")
+        raise MalformedEvent(
+            f"{event.event_type} payload school_id {named!r} is not the "
+            f"envelope's {event.school_id}"
+        )

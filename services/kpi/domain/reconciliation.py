@@ -1,4 +1,5 @@
 """Comparing the KPI figures of a range of days with the registrar's own counts of them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,8 +20,10 @@ class Difference:
     registrar: int
 
     def __str__(self) -> str:
-        return (f"{self.day.isoformat()} {self.figure}: kpi={self.kpi} "
-                f"registrar={self.registrar} ({self.kpi - self.registrar:+d})")
+        return (
+            f"{self.day.isoformat()} {self.figure}: kpi={self.kpi} "
+            f"registrar={self.registrar} ({self.kpi - self.registrar:+d})"
+        )
 
 
 def flat_figures(figures: DayFigures) -> dict[str, int]:
@@ -32,8 +35,11 @@ def flat_figures(figures: DayFigures) -> dict[str, int]:
     return flat
 
 
-def differences(days: Iterable[date], kpi: Mapping[date, Mapping[str, int]],
-                registrar: Mapping[date, Mapping[str, int]]) -> list[Difference]:
+def differences(
+    days: Iterable[date],
+    kpi: Mapping[date, Mapping[str, int]],
+    registrar: Mapping[date, Mapping[str, int]],
+) -> list[Difference]:
     """Every figure of every day on which the two sides disagree (a missing day counts zero)."""
     found = []
     for day in days:

@@ -1,20 +1,29 @@
 """The token's school's figures (/api/kpi): a daily series and range totals, for the
 dashboard and for Grafana."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
 
 from kpi import reports
-from shared.remote_access import current_principal, requires
 from kpi.views.answers import day_answer, summary_answer
-from kpi.views.schemas import (ComparedRangeQuerySchema, DailySeriesSchema,
-                               PeriodOverviewSchema, SummarySchema)
+from kpi.views.schemas import (
+    ComparedRangeQuerySchema,
+    DailySeriesSchema,
+    PeriodOverviewSchema,
+    SummarySchema,
+)
 from shared.local_days import DayRange
 from shared.range_query import DayRangeQuerySchema
+from shared.remote_access import current_principal, requires
 from shared.web import request_db
 
-blp = Blueprint("kpi", __name__, url_prefix="/api/kpi",
-                description="Marketing and revenue figures per local day of the token's school.")
+blp = Blueprint(
+    "kpi",
+    __name__,
+    url_prefix="/api/kpi",
+    description="Marketing and revenue figures per local day of the token's school.",
+)
 
 
 @blp.route("/daily", methods=["GET"])
@@ -35,8 +44,7 @@ def daily(days: DayRange):
 def summary(days: DayRange):
     """The range added up; the median is over every decision in it."""
     principal = current_principal()
-    totals = reports.range_summary(request_db("kpi"), principal.school_id, days,
-                                   principal.currency)
+    totals = reports.range_summary(request_db("kpi"), principal.school_id, days, principal.currency)
     return {**_school(principal, days), **summary_answer(totals)}
 
 
@@ -49,12 +57,15 @@ def overview(days: DayRange):
     number of days just before it: a period at a glance and what it is compared with, in one
     call."""
     principal = current_principal()
-    figures = reports.period_overview(request_db("kpi"), principal.school_id, days,
-                                      principal.currency)
-    return {**_school(principal, days),
-            "summary": _range_answer(figures.summary),
-            "previous": _range_answer(figures.previous),
-            "trend": figures.trend}
+    figures = reports.period_overview(
+        request_db("kpi"), principal.school_id, days, principal.currency
+    )
+    return {
+        **_school(principal, days),
+        "summary": _range_answer(figures.summary),
+        "previous": _range_answer(figures.previous),
+        "trend": figures.trend,
+    }
 
 
 def _range_answer(summary) -> dict:
@@ -62,5 +73,10 @@ def _range_answer(summary) -> dict:
 
 
 def _school(principal, days: DayRange) -> dict:
-    return {"school_id": principal.school_id, "timezone": principal.timezone,
-            "currency": principal.currency, "first": days.first, "last": days.last}
+    return {
+        "school_id": principal.school_id,
+        "timezone": principal.timezone,
+        "currency": principal.currency,
+        "first": days.first,
+        "last": days.last,
+    }

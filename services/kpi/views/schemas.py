@@ -11,14 +11,21 @@ class _Figures(Schema):
     approvals = fields.Integer()
     rejections = fields.Integer()
     enrollments = fields.Integer()
-    conversion_rate = fields.Float(allow_none=True, metadata={
-        "description": "enrollments / leads of the same days (0.25 = 25 %); null without leads"})
-    median_hours_to_decision = fields.Float(allow_none=True, metadata={
-        "description": "median hours from submission to approval or rejection"})
+    conversion_rate = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "enrollments / leads of the same days (0.25 = 25 %); null without leads"
+        },
+    )
+    median_hours_to_decision = fields.Float(
+        allow_none=True,
+        metadata={"description": "median hours from submission to approval or rejection"},
+    )
     invoiced_minor = fields.Integer()
     collected_minor = fields.Integer()
-    outstanding_minor = fields.Integer(metadata={
-        "description": "still unpaid of the invoices issued on these days"})
+    outstanding_minor = fields.Integer(
+        metadata={"description": "still unpaid of the invoices issued on these days"}
+    )
     autopay_enrollments = fields.Integer()
     leads_by_source = fields.Dict(keys=fields.String(), values=fields.Integer())
 
@@ -56,10 +63,14 @@ class _TrendDay(Schema):
 
 class PeriodOverviewSchema(_ForSchool):
     summary = fields.Nested(_RangeFigures, metadata={"description": "from..to added up"})
-    previous = fields.Nested(_RangeFigures, metadata={
-        "description": "the same number of days just before `from`, added up"})
-    trend = fields.List(fields.Nested(_TrendDay), metadata={
-        "description": "every day of the range: its leads and enrollments"})
+    previous = fields.Nested(
+        _RangeFigures,
+        metadata={"description": "the same number of days just before `from`, added up"},
+    )
+    trend = fields.List(
+        fields.Nested(_TrendDay),
+        metadata={"description": "every day of the range: its leads and enrollments"},
+    )
 
 
 class ComparedRangeQuerySchema(DayRangeQuerySchema):

@@ -3,6 +3,7 @@
 A family is one recipient address at one school. Order is kept: groups come in the order of
 their first member, members in the order they were held.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,5 +36,6 @@ def collapse(held: Iterable[HeldMessage]) -> list[Release]:
     groups: dict[tuple[int, str], list[HeldMessage]] = {}
     for message in held:
         groups.setdefault((message.school_id, message.recipient.strip().lower()), []).append(
-            message)
+            message
+        )
     return [Release(tuple(members)) for members in groups.values()]

@@ -14,6 +14,7 @@ Two scopes, because only some decisions prove who made them:
 A decision older than the one on record changes nothing, so a late event cannot undo a later
 unsubscribe.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,21 +44,24 @@ CONFIRMATION_LINK = "confirmation_link"
 
 class Actor(str, Enum):
     """Who made a decision, as the history records it."""
-    FORM = "form"    # anyone who filled in a form: proves nothing about the address
-    LINK = "link"    # whoever followed a link mailed to the address: its owner
+
+    FORM = "form"  # anyone who filled in a form: proves nothing about the address
+    LINK = "link"  # whoever followed a link mailed to the address: its owner
     STAFF = "staff"  # a school's staff member
 
 
 class Outcome(str, Enum):
     """What a decision did, as the history records it."""
+
     RECORDED = "recorded"
-    SUPERSEDED = "superseded"                         # older than the decision on record
-    AWAITING_CONFIRMATION = "awaiting_confirmation"   # a yes the address's owner must confirm
+    SUPERSEDED = "superseded"  # older than the decision on record
+    AWAITING_CONFIRMATION = "awaiting_confirmation"  # a yes the address's owner must confirm
 
 
 @dataclass(frozen=True)
 class ConsentState:
     """The latest decision on record for one recipient, channel and purpose."""
+
     granted: bool
     changed_at: datetime
     changed_via: str
@@ -79,6 +83,7 @@ class ConsentChange:
 @dataclass(frozen=True)
 class Proof:
     """What shows who made a decision: kept with it in the history."""
+
     actor: Actor
     event_id: str | None = None
     token_hash: str | None = None
@@ -89,12 +94,17 @@ class Proof:
 @dataclass(frozen=True)
 class LinkFollowed:
     """A link we mailed to the address, followed: what shows its owner made the decision."""
+
     token: str
     request_address: str | None
 
     def proof(self, confirmation_id: int | None = None) -> Proof:
-        return Proof(Actor.LINK, token_hash=link_token_hash(self.token),
-                     request_address=self.request_address, confirmation_id=confirmation_id)
+        return Proof(
+            Actor.LINK,
+            token_hash=link_token_hash(self.token),
+            request_address=self.request_address,
+            confirmation_id=confirmation_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -103,32 +113,40 @@ class ConsentDecision:
     reason: str
 
 
-def consent_decision(purpose: Purpose, address: ConsentState | None,
-                     registration: ConsentState | None = None) -> ConsentDecision:
+def consent_decision(
+    purpose: Purpose, address: ConsentState | None, registration: ConsentState | None = None
+) -> ConsentDecision:
     """Whether mail of `purpose` may go: the address's no stands over everything; then the
     registration's own answer, when the mail is about one that has one; then the address's."""
     if purpose is Purpose.TRANSACTIONAL:
         return ConsentDecision(True, "transactional: sent without asking for consent")
     if address is not None and not address.granted:
-        return ConsentDecision(False, f"no consent for {purpose.value} "
-                               f"(declined via {address.changed_via})")
+        return ConsentDecision(
+            False, f"no consent for {purpose.value} (declined via {address.changed_via})"
+        )
     state = registration or address
     if state is None:
         return ConsentDecision(False, f"no consent on record for {purpose.value}")
     scope = " for this registration" if state is registration else ""
     if not state.granted:
-        return ConsentDecision(False, f"no consent for {purpose.value} "
-                               f"(declined via {state.changed_via}{scope})")
-    return ConsentDecision(True, f"consent for {purpose.value} given via "
-                           f"{state.changed_via}{scope}")
+        return ConsentDecision(
+            False, f"no consent for {purpose.value} (declined via {state.changed_via}{scope})"
+        )
+    return ConsentDecision(
+        True, f"consent for {purpose.value} given via {state.changed_via}{scope}"
+    )
 
 
 def needs_owner_confirmation(change: ConsentChange, address: ConsentState | None) -> bool:
     """A form's yes, given after the address's owner said no: only the owner can lift the no.
     (A yes given before the no was answered by it already.)"""
-    return (change.granted and change.registration_id is not None
-            and address is not None and not address.granted
-            and change.at >= address.changed_at)
+    return (
+        change.granted
+        and change.registration_id is not None
+        and address is not None
+        and not address.granted
+        and change.at >= address.changed_at
+    )
 
 
 def supersedes(change: ConsentChange, state: ConsentState | None) -> bool:

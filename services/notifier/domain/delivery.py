@@ -1,4 +1,5 @@
 """Delivery rules: how long to wait before trying a message again, and when to stop trying."""
+
 from __future__ import annotations
 
 from datetime import timedelta

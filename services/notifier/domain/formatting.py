@@ -1,5 +1,6 @@
 """What the e-mails say about a family, an amount or a list, from event payloads that may lack
 a field: every helper here gives something sensible (or None) rather than failing."""
+
 from __future__ import annotations
 
 import json
@@ -13,10 +14,14 @@ from shared.registration_status import Status
 _ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
 MAX_ADDRESS_LENGTH = 254
 
-STATUS_LABELS = {Status.PENDING: "received", Status.IN_REVIEW: "in review",
-                 Status.NEEDS_INFO: "waiting for information from you",
-                 Status.APPROVED: "approved", Status.REJECTED: "not accepted",
-                 Status.CONVERTED: "enrolled"}
+STATUS_LABELS = {
+    Status.PENDING: "received",
+    Status.IN_REVIEW: "in review",
+    Status.NEEDS_INFO: "waiting for information from you",
+    Status.APPROVED: "approved",
+    Status.REJECTED: "not accepted",
+    Status.CONVERTED: "enrolled",
+}
 
 
 def normalise_address(value: Any) -> str | None:

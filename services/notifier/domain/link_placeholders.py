@@ -1,11 +1,13 @@
 """Bearer links in a message, kept as placeholders until the moment it is sent. No I/O.
 
-An autopay, unsubscribe or consent-confirmation link acts for the family: whoever holds it can use it. So nothing the
-notifier stores (t_message_log's context and bodies, t_reminder's context) holds one. Templates
-are rendered with a placeholder in each link's place that says what the link is for (ids and
-the expiry, no signature); the sender swaps in the signed URL as it builds the e-mail
-(notifier.message_links), and the signed URL lives only in the e-mail itself.
+An autopay, unsubscribe or consent-confirmation link acts for the family: whoever holds it can
+use it. So nothing the notifier stores (t_message_log's context and bodies, t_reminder's
+context) holds one. Templates are rendered with a placeholder in each link's place that says
+what the link is for (ids and the expiry, no signature); the sender swaps in the signed URL as
+it builds the e-mail (notifier.message_links), and the signed URL lives only in the e-mail
+itself.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,13 +45,19 @@ def without_signed_links(context: dict) -> dict:
     if isinstance(link, str) and not _AUTOPAY_PLACEHOLDER.fullmatch(link):
         cleaned["autopay_url"] = None
     if isinstance(cleaned.get("items"), list):
-        cleaned["items"] = [without_signed_links(item) if isinstance(item, dict) else item
-                            for item in cleaned["items"]]
+        cleaned["items"] = [
+            without_signed_links(item) if isinstance(item, dict) else item
+            for item in cleaned["items"]
+        ]
     return cleaned
 
 
-def fill_links(text: str | None, unsubscribe_url: UnsubscribeUrl, autopay_url: AutopayUrl,
-               confirmation_url: ConfirmationUrl) -> str | None:
+def fill_links(
+    text: str | None,
+    unsubscribe_url: UnsubscribeUrl,
+    autopay_url: AutopayUrl,
+    confirmation_url: ConfirmationUrl,
+) -> str | None:
     """`text` with every placeholder replaced by the link it stands for."""
     if not text:
         return text

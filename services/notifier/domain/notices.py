@@ -1,6 +1,7 @@
 """What each event asks of the notifier, as a Plan: messages to write now, reminders to
 schedule or stop, consent to record. One pure function, `plan_for`, per the table in
 docs/notifier.md."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,12 +9,17 @@ from datetime import datetime
 from typing import Any, Callable, Mapping
 
 from notifier.domain import formatting
-from notifier.domain.consent import (SELF_REGISTRATION_FORM, ConsentChange, Purpose)
+from notifier.domain.consent import SELF_REGISTRATION_FORM, ConsentChange, Purpose
 from notifier.domain.link_placeholders import autopay_placeholder
 from notifier.domain.preferences import SchoolPreferences
-from notifier.domain.reminders import (ReminderKind, ReminderRequest, ReminderStop,
-                                       reminder_due_at, stop_for_payment,
-                                       stops_for_status_change)
+from notifier.domain.reminders import (
+    ReminderKind,
+    ReminderRequest,
+    ReminderStop,
+    reminder_due_at,
+    stop_for_payment,
+    stops_for_status_change,
+)
 from shared.events import Event, EventType, parse_timestamp
 from shared.family_links import link_expiry
 from shared.registration_status import Status
@@ -24,6 +30,7 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 @dataclass(frozen=True)
 class Notice:
     """One message to write now. recipient None: the event had no usable address."""
+
     template: str
     purpose: Purpose
     recipient: str | None
@@ -46,17 +53,26 @@ def plan_for(event: Event, preferences: SchoolPreferences) -> Plan:
 
 # -- one planner per event type -------------------------------------------------------------
 
+
 def _submitted(event: Event, preferences: SchoolPreferences) -> Plan:
     payload = event.payload
     recipient = formatting.normalise_address(payload.get("guardian_email"))
     consent = ()
     if recipient is not None:
-        consent = (ConsentChange(
-            recipient, Purpose.REMINDERS, bool(payload.get("consent_email")),
-            _moment(payload.get("consent_given_at") or payload.get("submitted_at"),
-                    event.occurred_at),
-            SELF_REGISTRATION_FORM, f"registration {payload['registration_id']}",
-            registration_id=payload["registration_id"]),)
+        consent = (
+            ConsentChange(
+                recipient,
+                Purpose.REMINDERS,
+                bool(payload.get("consent_email")),
+                _moment(
+                    payload.get("consent_given_at") or payload.get("submitted_at"),
+                    event.occurred_at,
+                ),
+                SELF_REGISTRATION_FORM,
+                f"registration {payload['registration_id']}",
+                registration_id=payload["registration_id"],
+            ),
+        )
     notices = ()
     if Status.PENDING in preferences.status_updates:
         notices = (_status_notice(event, recipient, Status.PENDING),)
@@ -69,16 +85,24 @@ def _status_updated(event: Event, preferences: SchoolPreferences) -> Plan:
     to_status = payload["to_status"]
     stops = stops_for_status_change(payload.get("from_status"), to_status)
     if to_status == Status.NEEDS_INFO:
-        context = {**_base(event), "note": formatting.text_or_none(payload.get("note")),
-                   "missing": formatting.missing_items(payload.get("missing"))}
-        notice = Notice("needs_info", Purpose.TRANSACTIONAL, recipient,
-                        f"event:{event.event_id}", context)
+        context = {
+            **_base(event),
+            "note": formatting.text_or_none(payload.get("note")),
+            "missing": formatting.missing_items(payload.get("missing")),
+        }
+        notice = Notice(
+            "needs_info", Purpose.TRANSACTIONAL, recipient, f"event:{event.event_id}", context
+        )
         reminders = ()
         if preferences.reminders_enabled and recipient is not None:
-            reminders = (ReminderRequest(
-                ReminderKind.NEEDS_INFO, recipient,
-                reminder_due_at(event.occurred_at, preferences.needs_info_reminder_after),
-                {**context, "asked_on": event.occurred_at.date().isoformat()}),)
+            reminders = (
+                ReminderRequest(
+                    ReminderKind.NEEDS_INFO,
+                    recipient,
+                    reminder_due_at(event.occurred_at, preferences.needs_info_reminder_after),
+                    {**context, "asked_on": event.occurred_at.date().isoformat()},
+                ),
+            )
         return Plan(notices=(notice,), reminders=reminders, stops=stops)
     notices = ()
     if to_status in preferences.status_updates:
@@ -93,50 +117,83 @@ def _welcome_requested(event: Event, _preferences: SchoolPreferences) -> Plan:
     if isinstance(placed, Mapping):
         weekday = placed.get("weekday")
         class_info = {
-            "name": placed.get("name"), "room": placed.get("room"),
-            "weekday": WEEKDAYS[weekday] if isinstance(weekday, int) and 0 <= weekday < 7
-            else None,
-            "start_time": placed.get("start_time"), "end_time": placed.get("end_time"),
-            "starts_on": placed.get("starts_on")}
-    context = {**_base(event), "program": formatting.text_or_none(payload.get("program")),
-               "class_info": class_info}
-    return Plan(notices=(Notice(
-        "welcome", Purpose.TRANSACTIONAL,
-        formatting.normalise_address(payload.get("guardian_email")),
-        f"welcome:{payload['student_id']}", context),))
+            "name": placed.get("name"),
+            "room": placed.get("room"),
+            "weekday": WEEKDAYS[weekday] if isinstance(weekday, int) and 0 <= weekday < 7 else None,
+            "start_time": placed.get("start_time"),
+            "end_time": placed.get("end_time"),
+            "starts_on": placed.get("starts_on"),
+        }
+    context = {
+        **_base(event),
+        "program": formatting.text_or_none(payload.get("program")),
+        "class_info": class_info,
+    }
+    return Plan(
+        notices=(
+            Notice(
+                "welcome",
+                Purpose.TRANSACTIONAL,
+                formatting.normalise_address(payload.get("guardian_email")),
+                f"welcome:{payload['student_id']}",
+                context,
+            ),
+        )
+    )
 
 
 def _invoice_issued(event: Event, preferences: SchoolPreferences) -> Plan:
     payload = event.payload
     recipient = formatting.normalise_address(payload.get("guardian_email"))
     invoice = _invoice(payload)
-    context = {**_base(event), "invoice": invoice if payload.get("send_invoice") else None,
-               "autopay_url": _autopay_link(payload) if payload.get("send_autopay_link")
-               else None}
-    notice = Notice("approved", Purpose.TRANSACTIONAL, recipient,
-                    f"invoice-issued:{payload['invoice_id']}", context)
+    context = {
+        **_base(event),
+        "invoice": invoice if payload.get("send_invoice") else None,
+        "autopay_url": _autopay_link(payload) if payload.get("send_autopay_link") else None,
+    }
+    notice = Notice(
+        "approved",
+        Purpose.TRANSACTIONAL,
+        recipient,
+        f"invoice-issued:{payload['invoice_id']}",
+        context,
+    )
     reminders = ()
     family_told = context["invoice"] is not None or context["autopay_url"] is not None
     if preferences.reminders_enabled and recipient is not None and family_told:
-        reminders = (ReminderRequest(
-            ReminderKind.INVOICE_UNPAID, recipient,
-            reminder_due_at(event.occurred_at, preferences.invoice_reminder_after),
-            {**_base(event), "invoice": invoice, "autopay_url": context["autopay_url"]},
-            invoice_id=payload["invoice_id"]),)
+        reminders = (
+            ReminderRequest(
+                ReminderKind.INVOICE_UNPAID,
+                recipient,
+                reminder_due_at(event.occurred_at, preferences.invoice_reminder_after),
+                {**_base(event), "invoice": invoice, "autopay_url": context["autopay_url"]},
+                invoice_id=payload["invoice_id"],
+            ),
+        )
     return Plan(notices=(notice,), reminders=reminders)
 
 
 def _invoice_paid(event: Event, _preferences: SchoolPreferences) -> Plan:
     payload = event.payload
     paid_at = _moment(payload.get("paid_at"), event.occurred_at)
-    context = {**_base(event), "invoice": _invoice(payload),
-               "paid_on": paid_at.date().isoformat(),
-               "payment_method": formatting.text_or_none(payload.get("last_payment_method"))}
+    context = {
+        **_base(event),
+        "invoice": _invoice(payload),
+        "paid_on": paid_at.date().isoformat(),
+        "payment_method": formatting.text_or_none(payload.get("last_payment_method")),
+    }
     return Plan(
-        notices=(Notice("receipt", Purpose.TRANSACTIONAL,
-                        formatting.normalise_address(payload.get("guardian_email")),
-                        f"invoice-paid:{payload['invoice_id']}", context),),
-        stops=(stop_for_payment(payload["invoice_id"]),))
+        notices=(
+            Notice(
+                "receipt",
+                Purpose.TRANSACTIONAL,
+                formatting.normalise_address(payload.get("guardian_email")),
+                f"invoice-paid:{payload['invoice_id']}",
+                context,
+            ),
+        ),
+        stops=(stop_for_payment(payload["invoice_id"]),),
+    )
 
 
 def _autopay_enrolled(event: Event, _preferences: SchoolPreferences) -> Plan:
@@ -157,16 +214,24 @@ _PLANNERS: dict[str, Callable[[Event, SchoolPreferences], Plan]] = {
 
 # -- pieces ---------------------------------------------------------------------------------
 
+
 def _base(event: Event) -> dict:
-    return {"registration_id": event.payload.get("registration_id"),
-            **formatting.family_context(event.payload)}
+    return {
+        "registration_id": event.payload.get("registration_id"),
+        **formatting.family_context(event.payload),
+    }
 
 
 def _status_notice(event: Event, recipient: str | None, status: str) -> Notice:
-    context = {**_base(event), "status": status, "status_label": formatting.status_label(status),
-               "note": formatting.text_or_none(event.payload.get("note"))}
-    return Notice("status_update", Purpose.TRANSACTIONAL, recipient, f"event:{event.event_id}",
-                  context)
+    context = {
+        **_base(event),
+        "status": status,
+        "status_label": formatting.status_label(status),
+        "note": formatting.text_or_none(event.payload.get("note")),
+    }
+    return Notice(
+        "status_update", Purpose.TRANSACTIONAL, recipient, f"event:{event.event_id}", context
+    )
 
 
 def _autopay_link(payload: Mapping[str, Any]) -> str | None:
@@ -191,9 +256,14 @@ def _invoice(payload: Mapping[str, Any]) -> dict:
         "number": formatting.text_or_none(payload.get("number")) or f"#{payload['invoice_id']}",
         "amount": formatting.format_amount(payload.get("amount_minor"), currency),
         "currency": currency,
-        "lines": [{"label": str(line.get("label", "")),
-                   "amount": formatting.format_amount(line.get("amount_minor"), currency)}
-                  for line in lines if isinstance(line, Mapping)],
+        "lines": [
+            {
+                "label": str(line.get("label", "")),
+                "amount": formatting.format_amount(line.get("amount_minor"), currency),
+            }
+            for line in lines
+            if isinstance(line, Mapping)
+        ],
         "issued_on": issued_at.date().isoformat() if issued_at else None,
     }
 

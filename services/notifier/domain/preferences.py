@@ -1,4 +1,5 @@
 """What a school chose about its e-mails (or the defaults, when it chose nothing)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -5,6 +5,7 @@ midnight (21:00-08:00). Start equal to end means no quiet hours. A reminder due 
 window is held until the first instant the wall clock shows the end, which on a day the
 clocks change may not exist (then: the moment after the jump) or exist twice (the first).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@ unpaid. Any move of the registration out of needs_info (the family answered, or 
 moved on) stops the needs_info reminder; the invoice's payment (or the family signing up for
 autopay) stops its reminder; a rejected registration stops them all.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ class ReminderKind(str, Enum):
     @property
     def template(self) -> str:
         return {"needs_info": "needs_info_reminder", "invoice_unpaid": "invoice_reminder"}[
-            self.value]
+            self.value
+        ]
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class ReminderRequest:
 @dataclass(frozen=True)
 class ReminderStop:
     """Stop the registration's scheduled reminders of these kinds (of one invoice, if set)."""
+
     kinds: frozenset[ReminderKind]
     invoice_id: int | None = None
 

@@ -7,19 +7,29 @@ unsubscribe_url and autopay_url are placeholders when a message is written, sign
 EDQUILL_PUBLIC_URL in the e-mail (notifier.domain.link_placeholders): use them whole, as an
 href or on a line of their own, never through a filter that changes them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from notifier.domain.consent import Purpose
 
-_FAMILY = {"school_name": "Sunrise Music School", "guardian_name": "Grace Hopper",
-           "student_first_name": "Ada", "student_last_name": "Lovelace",
-           "student_name": "Ada Lovelace", "registration_id": 123,
-           "unsubscribe_url": "https://school.example/unsubscribe/sample"}
-_INVOICE = {"number": "INV-0007", "amount": "USD 250.00", "currency": "USD",
-            "lines": [{"label": "Tuition: Piano", "amount": "USD 250.00"}],
-            "issued_on": "2026-01-05"}
+_FAMILY = {
+    "school_name": "Sunrise Music School",
+    "guardian_name": "Grace Hopper",
+    "student_first_name": "Ada",
+    "student_last_name": "Lovelace",
+    "student_name": "Ada Lovelace",
+    "registration_id": 123,
+    "unsubscribe_url": "https://school.example/unsubscribe/sample",
+}
+_INVOICE = {
+    "number": "INV-0007",
+    "amount": "USD 250.00",
+    "currency": "USD",
+    "lines": [{"label": "Tuition: Piano", "amount": "USD 250.00"}],
+    "issued_on": "2026-01-05",
+}
 
 
 @dataclass(frozen=True)
@@ -35,46 +45,97 @@ def _info(key: str, purpose: Purpose, description: str, **sample) -> TemplateInf
 
 
 _REMINDER_ITEMS = [
-    {"kind": "needs_info", "note": "Please send the birth certificate.",
-     "missing": ["birth certificate"], "asked_on": "2026-01-02"},
+    {
+        "kind": "needs_info",
+        "note": "Please send the birth certificate.",
+        "missing": ["birth certificate"],
+        "asked_on": "2026-01-02",
+    },
     {"kind": "invoice_unpaid", "invoice": _INVOICE, "autopay_url": None},
 ]
 
-TEMPLATES: dict[str, TemplateInfo] = {info.key: info for info in (
-    _info("needs_info", Purpose.TRANSACTIONAL,
-          "The school needs more information: its message (note) and what is missing.",
-          note="Please send a copy of the birth certificate.", missing=["birth certificate"]),
-    _info("approved", Purpose.TRANSACTIONAL,
-          "The registration is approved; with the invoice and the autopay link when the "
-          "registrar chose to send them (invoice / autopay_url are None otherwise).",
-          invoice=_INVOICE, autopay_url="https://school.example/autopay/sample"),
-    _info("welcome", Purpose.TRANSACTIONAL,
-          "The student is enrolled (sent when the registrar asks for the welcome e-mail); "
-          "class_info is None when the student has no class yet.",
-          program="music", class_info={"name": "Piano", "weekday": "Monday", "start_time": "16:00",
-                                   "end_time": "17:00", "starts_on": "2026-01-05",
-                                   "room": "Room 4"}),
-    _info("status_update", Purpose.TRANSACTIONAL,
-          "The registration's status changed (for the statuses the school turned on).",
-          status="in_review", status_label="in review", note=None),
-    _info("receipt", Purpose.TRANSACTIONAL, "A payment settled the invoice.",
-          invoice=_INVOICE, paid_on="2026-01-09", payment_method="card"),
-    _info("consent_confirmation", Purpose.TRANSACTIONAL,
-          "A form asked for reminders for an address that unsubscribed: the address's owner "
-          "confirms from confirm_url (until expires_on), or stays unsubscribed.",
-          confirm_url="https://school.example/unsubscribe/resubscribe/sample",
-          expires_on="2026-01-21"),
-    _info("needs_info_reminder", Purpose.REMINDERS,
-          "The school's request for information is still unanswered.",
-          note="Please send the birth certificate.", missing=["birth certificate"],
-          asked_on="2026-01-02"),
-    _info("invoice_reminder", Purpose.REMINDERS, "The invoice is still unpaid.",
-          invoice=_INVOICE, autopay_url=None),
-    _info("reminder_digest", Purpose.REMINDERS,
-          "Several reminders to one family, held through quiet hours, sent as one: items "
-          "holds each reminder's variables and its kind (needs_info or invoice_unpaid).",
-          items=_REMINDER_ITEMS, count=len(_REMINDER_ITEMS)),
-)}
+TEMPLATES: dict[str, TemplateInfo] = {
+    info.key: info
+    for info in (
+        _info(
+            "needs_info",
+            Purpose.TRANSACTIONAL,
+            "The school needs more information: its message (note) and what is missing.",
+            note="Please send a copy of the birth certificate.",
+            missing=["birth certificate"],
+        ),
+        _info(
+            "approved",
+            Purpose.TRANSACTIONAL,
+            "The registration is approved; with the invoice and the autopay link when the "
+            "registrar chose to send them (invoice / autopay_url are None otherwise).",
+            invoice=_INVOICE,
+            autopay_url="https://school.example/autopay/sample",
+        ),
+        _info(
+            "welcome",
+            Purpose.TRANSACTIONAL,
+            "The student is enrolled (sent when the registrar asks for the welcome e-mail); "
+            "class_info is None when the student has no class yet.",
+            program="music",
+            class_info={
+                "name": "Piano",
+                "weekday": "Monday",
+                "start_time": "16:00",
+                "end_time": "17:00",
+                "starts_on": "2026-01-05",
+                "room": "Room 4",
+            },
+        ),
+        _info(
+            "status_update",
+            Purpose.TRANSACTIONAL,
+            "The registration's status changed (for the statuses the school turned on).",
+            status="in_review",
+            status_label="in review",
+            note=None,
+        ),
+        _info(
+            "receipt",
+            Purpose.TRANSACTIONAL,
+            "A payment settled the invoice.",
+            invoice=_INVOICE,
+            paid_on="2026-01-09",
+            payment_method="card",
+        ),
+        _info(
+            "consent_confirmation",
+            Purpose.TRANSACTIONAL,
+            "A form asked for reminders for an address that unsubscribed: the address's owner "
+            "confirms from confirm_url (until expires_on), or stays unsubscribed.",
+            confirm_url="https://school.example/unsubscribe/resubscribe/sample",
+            expires_on="2026-01-21",
+        ),
+        _info(
+            "needs_info_reminder",
+            Purpose.REMINDERS,
+            "The school's request for information is still unanswered.",
+            note="Please send the birth certificate.",
+            missing=["birth certificate"],
+            asked_on="2026-01-02",
+        ),
+        _info(
+            "invoice_reminder",
+            Purpose.REMINDERS,
+            "The invoice is still unpaid.",
+            invoice=_INVOICE,
+            autopay_url=None,
+        ),
+        _info(
+            "reminder_digest",
+            Purpose.REMINDERS,
+            "Several reminders to one family, held through quiet hours, sent as one: items "
+            "holds each reminder's variables and its kind (needs_info or invoice_unpaid).",
+            items=_REMINDER_ITEMS,
+            count=len(_REMINDER_ITEMS),
+        ),
+    )
+}
 
 DIGEST_TEMPLATE = "reminder_digest"
 CONFIRMATION_TEMPLATE = "consent_confirmation"

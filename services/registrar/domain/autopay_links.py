@@ -5,6 +5,7 @@ The confirmation form carries a CSRF token bound to a random nonce kept in a coo
 link itself: a page on another site can neither read the cookie nor compute the token. Checked
 against every key of the ring, so a page opened before a key rotation can still be confirmed.
 """
+
 from __future__ import annotations
 
 from shared.signing import KeyRing

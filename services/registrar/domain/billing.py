@@ -4,6 +4,7 @@ Amounts are integers in minor units (cents) of the school's currency; no floats 
 An invoice goes draft -> issued -> paid; it is paid when the payments reach its total, and a
 payment that would take it beyond its total is refused.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,8 +58,9 @@ def invoice_lines(fees: Iterable[FeeItem]) -> list[InvoiceLine]:
     else:
         raise NoFeeForClass("no fee schedule covers this class")
     extras = [fee for fee in fees if fee.scope == FOR_EVERY_ENROLMENT]
-    return [InvoiceLine(fee.label, fee.amount_minor, fee.fee_schedule_id)
-            for fee in (*tuition, *extras)]
+    return [
+        InvoiceLine(fee.label, fee.amount_minor, fee.fee_schedule_id) for fee in (*tuition, *extras)
+    ]
 
 
 def invoice_total(lines: Sequence[InvoiceLine]) -> int:
@@ -82,8 +84,9 @@ class PaymentOutcome:
     settles: bool
 
 
-def apply_payment(status: str, total_minor: int, paid_minor: int,
-                  amount_minor: int) -> PaymentOutcome:
+def apply_payment(
+    status: str, total_minor: int, paid_minor: int, amount_minor: int
+) -> PaymentOutcome:
     """What a payment does to an invoice. Raises InvoiceNotPayable (draft, void) and
     PaymentRefused (not positive, or beyond what is owed, which includes any payment on a
     paid invoice)."""

@@ -11,19 +11,25 @@ carries (documents missing, a class conflict, overdue) with how old a lead is.
 - **Overdue**: the registration has waited in its stage longer than OVERDUE_AFTER allows
   since its last activity (submission or status change).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Iterable, Mapping
 
-from registrar.domain.scheduling import (ClassSlot, Conflict, StudentPlacement,
-                                         conflicts_for)
+from registrar.domain.scheduling import ClassSlot, Conflict, StudentPlacement, conflicts_for
 from shared.registration_status import Status
 
 # The board's columns, left to right: the way a registration usually travels, then the end.
-BOARD_STAGES = (Status.PENDING, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED,
-                Status.CONVERTED, Status.REJECTED)
+BOARD_STAGES = (
+    Status.PENDING,
+    Status.IN_REVIEW,
+    Status.NEEDS_INFO,
+    Status.APPROVED,
+    Status.CONVERTED,
+    Status.REJECTED,
+)
 
 # How long a registration may wait in a stage before its card says it is overdue: a new lead
 # deserves an answer within two days; a review within a working week; a family asked for
@@ -40,8 +46,7 @@ OVERDUE_AFTER = {
 DOCUMENTS_EXPECTED = frozenset({Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED})
 
 # Stages whose class placement is still being decided (as registrar.assignments.PLACEABLE).
-PLACEMENT_OPEN = frozenset({Status.PENDING, Status.IN_REVIEW, Status.NEEDS_INFO,
-                            Status.APPROVED})
+PLACEMENT_OPEN = frozenset({Status.PENDING, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED})
 
 
 @dataclass(frozen=True)
@@ -62,16 +67,20 @@ def documents_missing(status: str, document_count: int, info_missing: Iterable[s
     return status in DOCUMENTS_EXPECTED and document_count == 0
 
 
-def placement_conflicts(schedule_id: int, school_classes: Mapping[int, ClassSlot],
-                        same_child: Iterable[StudentPlacement]) -> list[Conflict]:
+def placement_conflicts(
+    schedule_id: int,
+    school_classes: Mapping[int, ClassSlot],
+    same_child: Iterable[StudentPlacement],
+) -> list[Conflict]:
     """What is wrong with a placement that exists. `school_classes` count every seat taken,
     this registration's included (as registrar.classes.schedules_for_placing does for a
     registration that is in none of them)."""
     placed = school_classes[schedule_id]
     # The rules look at a class as the student is about to join it: without their own seat.
     own_view = replace(placed, taken=max(placed.taken - 1, 0))
-    others = [own_view if slot.schedule_id == schedule_id else slot
-              for slot in school_classes.values()]
+    others = [
+        own_view if slot.schedule_id == schedule_id else slot for slot in school_classes.values()
+    ]
     return conflicts_for(own_view, others, same_child)
 
 

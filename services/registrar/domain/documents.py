@@ -1,5 +1,6 @@
 """What a registration document may be: its size, its type (read from its bytes, never from
 what the client claims) and a harmless name to show for it. No I/O."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,14 @@ import unicodedata
 # mistake (a video, a whole photo album).
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
-DOCUMENT_KINDS = ("birth_certificate", "proof_of_address", "immunization_record",
-                  "previous_report", "photo_id", "other")
+DOCUMENT_KINDS = (
+    "birth_certificate",
+    "proof_of_address",
+    "immunization_record",
+    "previous_report",
+    "photo_id",
+    "other",
+)
 
 # The leading bytes ("magic numbers") of the types we accept, and how each is served back.
 _SIGNATURES = (

@@ -7,6 +7,7 @@ Signed-in pages use shared.sessions.csrf_token_for instead (bound to the session
 sign with the current key and accept any key of the ring (shared.signing), so a form opened
 before a key rotation can still be sent after it.
 """
+
 from __future__ import annotations
 
 from shared.signing import KeyRing
@@ -16,8 +17,7 @@ def form_token(keys: KeyRing, purpose: str, nonce: str) -> str:
     return keys.mac(_message(purpose, nonce))
 
 
-def form_token_valid(keys: KeyRing, purpose: str, nonce: str | None,
-                     presented: str | None) -> bool:
+def form_token_valid(keys: KeyRing, purpose: str, nonce: str | None, presented: str | None) -> bool:
     if not nonce:
         return False
     return keys.mac_valid(_message(purpose, nonce), presented)

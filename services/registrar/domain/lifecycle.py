@@ -10,6 +10,7 @@
 needs_info carries the message to the family (and what is missing); rejected carries a reason.
 converted is final.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,14 +50,17 @@ class StatusChange:
     missing: tuple[str, ...] = ()
 
 
-def plan_status_change(from_status: str, to_status: str, note: str | None = None,
-                       missing: tuple[str, ...] = ()) -> StatusChange:
+def plan_status_change(
+    from_status: str, to_status: str, note: str | None = None, missing: tuple[str, ...] = ()
+) -> StatusChange:
     """Check a transition and its required words; raises InvalidTransition / MissingReason."""
     if to_status not in ALLOWED.get(from_status, ()):
         raise InvalidTransition(from_status, to_status)
     note = (note or "").strip() or None
     if to_status in (Status.NEEDS_INFO, Status.REJECTED) and not note:
-        raise MissingReason(to_status, "message to the family"
-                            if to_status == Status.NEEDS_INFO else "reason")
-    return StatusChange(from_status, to_status, note,
-                        tuple(missing) if to_status == Status.NEEDS_INFO else ())
+        raise MissingReason(
+            to_status, "message to the family" if to_status == Status.NEEDS_INFO else "reason"
+        )
+    return StatusChange(
+        from_status, to_status, note, tuple(missing) if to_status == Status.NEEDS_INFO else ()
+    )

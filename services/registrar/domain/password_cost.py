@@ -5,6 +5,7 @@ raising the cost needs no migration. A hash whose parameters are below the curre
 made by another method (pbkdf2, an old plain `scrypt`), is rehashed at the account's next
 successful sign-in, the only moment the clear password is at hand.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,9 +13,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ScryptCost:
-    n: int   # CPU/memory cost, a power of two; memory is 128 * n * r bytes
-    r: int   # block size
-    p: int   # parallelism
+    n: int  # CPU/memory cost, a power of two; memory is 128 * n * r bytes
+    r: int  # block size
+    p: int  # parallelism
 
     @property
     def method(self) -> str:
@@ -28,7 +29,7 @@ class ScryptCost:
 
 # OWASP Password Storage Cheat Sheet (scrypt): N=2^17, r=8, p=1, i.e. 128 MiB per hash. About
 # 0.4 s per hash on the 2-core reference machine, paid once per sign-in (twice on a rehash).
-OWASP_SCRYPT = ScryptCost(n=2 ** 17, r=8, p=1)
+OWASP_SCRYPT = ScryptCost(n=2**17, r=8, p=1)
 
 
 def cost_of(password_hash: str) -> ScryptCost | None:

@@ -10,6 +10,7 @@ Accepted:
     the dashboard on its own port sends people to /login?next=http://host:8002/admin/dashboard.
 Nothing else, and no URL with a user name or password in it.
 """
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -21,17 +22,31 @@ MAX_NEXT_LENGTH = 2000
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def safe_next(value: str | None, *, request_host: str, known_ports: Iterable[int],
-              trusted_origins: Iterable[str] = ()) -> str | None:
+def safe_next(
+    value: str | None,
+    *,
+    request_host: str,
+    known_ports: Iterable[int],
+    trusted_origins: Iterable[str] = (),
+) -> str | None:
     """`value` when it is a place sign-in may send the browser to, else None."""
-    if not value or len(value) > MAX_NEXT_LENGTH or "\\" in value \
-            or any(ord(character) < 32 or ord(character) == 127 for character in value):
+    if (
+        not value
+        or len(value) > MAX_NEXT_LENGTH
+        or "\\" in value
+        or any(ord(character) < 32 or ord(character) == 127 for character in value)
+    ):
         return None
     parts = urlsplit(value)
     if not parts.scheme and not parts.netloc:
         return value if value.startswith("/") and not value.startswith("//") else None
-    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname or not _valid_port(parts) \
-            or parts.username is not None or parts.password is not None:
+    if (
+        parts.scheme not in _DEFAULT_PORTS
+        or not parts.hostname
+        or not _valid_port(parts)
+        or parts.username is not None
+        or parts.password is not None
+    ):
         return None
     port = _port(parts.port, parts.scheme)
     if (parts.scheme, parts.hostname, port) in {_origin(url) for url in trusted_origins}:

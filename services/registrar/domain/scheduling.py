@@ -10,6 +10,7 @@ A placement is refused when the class is full, when the class's teacher already 
 clashing class that has students, or when the student already sits in a clashing class
 (through another registration of the same child).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -80,6 +81,7 @@ def slot_errors(slot: Slot, capacity: int) -> dict[str, list[str]]:
 class ClassSlot:
     """A schedule as the conflict rules see it. `taken` counts the seats held by other
     registrations than the one being placed (its own seat is about to move)."""
+
     schedule_id: int
     teacher_id: int
     slot: Slot
@@ -95,6 +97,7 @@ class ClassSlot:
 @dataclass(frozen=True)
 class StudentPlacement:
     """Where another registration of the same child sits."""
+
     registration_id: int
     schedule: ClassSlot
 
@@ -109,16 +112,25 @@ class Conflict:
     taken: int | None = None
 
 
-def conflicts_for(target: ClassSlot, school_classes: Iterable[ClassSlot],
-                  student_placements: Iterable[StudentPlacement]) -> list[Conflict]:
+def conflicts_for(
+    target: ClassSlot,
+    school_classes: Iterable[ClassSlot],
+    student_placements: Iterable[StudentPlacement],
+) -> list[Conflict]:
     """Every reason placing a student in `target` would double-book (empty: it is fine)."""
     found: list[Conflict] = []
     if target.taken >= target.capacity:
-        found.append(Conflict(SCHEDULE_FULL, target.schedule_id, capacity=target.capacity,
-                              taken=target.taken))
+        found.append(
+            Conflict(
+                SCHEDULE_FULL, target.schedule_id, capacity=target.capacity, taken=target.taken
+            )
+        )
     for other in school_classes:
-        if (other.teacher_id != target.teacher_id or other.schedule_id == target.schedule_id
-                or other.taken == 0):
+        if (
+            other.teacher_id != target.teacher_id
+            or other.schedule_id == target.schedule_id
+            or other.taken == 0
+        ):
             continue
         day = first_clash(target.slot, other.slot)
         if day is not None:
@@ -126,26 +138,39 @@ def conflicts_for(target: ClassSlot, school_classes: Iterable[ClassSlot],
     for placement in student_placements:
         day = first_clash(target.slot, placement.schedule.slot)
         if day is not None:
-            found.append(Conflict(STUDENT_DOUBLE_BOOKED, placement.schedule.schedule_id, day,
-                                  registration_id=placement.registration_id))
+            found.append(
+                Conflict(
+                    STUDENT_DOUBLE_BOOKED,
+                    placement.schedule.schedule_id,
+                    day,
+                    registration_id=placement.registration_id,
+                )
+            )
     return found
 
 
-def suggest_free_slots(target: ClassSlot, school_classes: Iterable[ClassSlot],
-                       student_placements: Iterable[StudentPlacement], today: date,
-                       limit: int) -> list[ClassSlot]:
+def suggest_free_slots(
+    target: ClassSlot,
+    school_classes: Iterable[ClassSlot],
+    student_placements: Iterable[StudentPlacement],
+    today: date,
+    limit: int,
+) -> list[ClassSlot]:
     """Other classes of the same teacher or program that still run, have a seat, and would
     not double-book anyone: the alternatives to offer next to a conflict."""
     classes = list(school_classes)
     placements = list(student_placements)
     chosen: list[ClassSlot] = []
-    for candidate in sorted(classes, key=lambda c: (c.slot.weekday, c.slot.start,
-                                                    c.schedule_id)):
-        related = (candidate.teacher_id == target.teacher_id
-                   or (target.program is not None and candidate.program == target.program))
-        if (candidate.schedule_id == target.schedule_id or not related
-                or candidate.slot.ends_on < today
-                or conflicts_for(candidate, classes, placements)):
+    for candidate in sorted(classes, key=lambda c: (c.slot.weekday, c.slot.start, c.schedule_id)):
+        related = candidate.teacher_id == target.teacher_id or (
+            target.program is not None and candidate.program == target.program
+        )
+        if (
+            candidate.schedule_id == target.schedule_id
+            or not related
+            or candidate.slot.ends_on < today
+            or conflicts_for(candidate, classes, placements)
+        ):
             continue
         chosen.append(candidate)
         if len(chosen) == limit:

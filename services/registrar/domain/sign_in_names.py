@@ -8,6 +8,7 @@ full-width and compatibility characters read as their plain forms), case-folded 
 and with accents removed, which groups at least the spellings the collation would match; a
 guesser cannot get a fresh counter by changing accents or case.
 """
+
 from __future__ import annotations
 
 import hashlib

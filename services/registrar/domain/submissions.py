@@ -4,6 +4,7 @@ form does not make a second lead), free of Flask and SQL.
 The fingerprint covers every field the family sent, after the form's normalisation (trimmed
 text, lower-case e-mail); it is unique per school in the table.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,9 +14,21 @@ from typing import Any, Mapping
 
 # The fields a family submits; each is a column of student_self_registrations.
 SUBMISSION_FIELDS = (
-    "student_first_name", "student_last_name", "date_of_birth", "guardian_name",
-    "guardian_email", "guardian_phone", "program", "class_preferences", "notes", "source",
-    "utm_source", "utm_medium", "utm_campaign", "consent_email", "consent_sms",
+    "student_first_name",
+    "student_last_name",
+    "date_of_birth",
+    "guardian_name",
+    "guardian_email",
+    "guardian_phone",
+    "program",
+    "class_preferences",
+    "notes",
+    "source",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "consent_email",
+    "consent_sms",
 )
 
 

@@ -5,6 +5,7 @@ Templates write `asset_url("workspace", "workspace.css")`: the file's URL with `
 first characters of its SHA-256, so a changed file gets a new URL and caches never serve a
 stale one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,9 @@ class AssetBlueprint(Blueprint):
 
 def asset_url(blueprint: str, filename: str) -> str:
     folder = current_app.blueprints[blueprint].static_folder
-    return url_for(f"{blueprint}.static", filename=filename,
-                   v=_digest(str(Path(folder) / filename)))
+    return url_for(
+        f"{blueprint}.static", filename=filename, v=_digest(str(Path(folder) / filename))
+    )
 
 
 @cache

@@ -6,6 +6,7 @@ CSRF token bound to a random nonce in an HttpOnly, SameSite=Strict cookie and to
 After a successful post the browser is sent back to the page (post/redirect/get), which then
 shows that autopay is set up.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -16,9 +17,10 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 from registrar import autopay
 from registrar.client_address import client_address
 from registrar.domain.autopay_links import csrf_token, csrf_valid
+from shared.errors import NotFound
 from shared.family_links import ExpiredLink, InvalidLink
 from shared.signing import KeyRing
-from shared.web import NotFound, request_db
+from shared.web import request_db
 
 NONCE_COOKIE = "edquill_autopay_nonce"
 # A name of at most this many characters, as the mandates table keeps it.
@@ -38,10 +40,10 @@ def show(token: str):
 @blp.post("/autopay/<token>")
 def confirm(token: str):
     keys = _keys()
-    if not csrf_valid(keys, request.cookies.get(NONCE_COOKIE), token,
-                      request.form.get("csrf_token")):
-        return _message(403, "This form has expired",
-                        "Please reload the page and confirm again.")
+    if not csrf_valid(
+        keys, request.cookies.get(NONCE_COOKIE), token, request.form.get("csrf_token")
+    ):
+        return _message(403, "This form has expired", "Please reload the page and confirm again.")
     page = _open(token)
     if not isinstance(page, dict):
         return page
@@ -54,8 +56,15 @@ def confirm(token: str):
     if errors:
         return _form(token, page, errors, status=422)
     try:
-        autopay.accept(request_db("registrar"), keys, token, _now(), signer_name=signer_name,
-                       client_address=client_address(), user_agent=request.user_agent.string)
+        autopay.accept(
+            request_db("registrar"),
+            keys,
+            token,
+            _now(),
+            signer_name=signer_name,
+            client_address=client_address(),
+            user_agent=request.user_agent.string,
+        )
     except (InvalidLink, ExpiredLink, NotFound):
         return _open(token)
     return redirect(url_for("autopay.show", token=token), code=303)
@@ -66,26 +75,44 @@ def _open(token: str):
     try:
         return autopay.open_link(request_db("registrar"), _keys(), token, _now())
     except ExpiredLink:
-        return _message(410, "This link has expired",
-                        "Please ask the school to send you a new autopay link.")
+        return _message(
+            410, "This link has expired", "Please ask the school to send you a new autopay link."
+        )
     except (InvalidLink, NotFound):
-        return _message(404, "This link is not valid",
-                        "Please check that you copied the whole link from the e-mail.")
+        return _message(
+            404,
+            "This link is not valid",
+            "Please check that you copied the whole link from the e-mail.",
+        )
 
 
 def _form(token: str, page: dict, errors: dict, status: int = 200):
     nonce = request.cookies.get(NONCE_COOKIE) or secrets.token_urlsafe(32)
-    response = make_response(render_template(
-        "autopay/confirm.html", page=page, errors=errors, form=request.form,
-        csrf_token=csrf_token(_keys(), nonce, token)), status)
-    response.set_cookie(NONCE_COOKIE, nonce, httponly=True, samesite="Strict",
-                        secure=request.is_secure, path="/autopay/")
+    response = make_response(
+        render_template(
+            "autopay/confirm.html",
+            page=page,
+            errors=errors,
+            form=request.form,
+            csrf_token=csrf_token(_keys(), nonce, token),
+        ),
+        status,
+    )
+    response.set_cookie(
+        NONCE_COOKIE,
+        nonce,
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure,
+        path="/autopay/",
+    )
     return _protected(response)
 
 
 def _message(status: int, title: str, text: str):
-    response = make_response(render_template("autopay/message.html", title=title, text=text),
-                             status)
+    response = make_response(
+        render_template("autopay/message.html", title=title, text=text), status
+    )
     return _protected(response)
 
 
@@ -95,7 +122,8 @@ def _protected(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'")
+        "frame-ancestors 'none'; base-uri 'none'"
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

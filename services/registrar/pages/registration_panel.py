@@ -2,6 +2,7 @@
 part: the detail (registrar.detail), the school's teachers and classes, the actions the
 lifecycle allows from here, and, on the History tab, the messages the notifier sent.
 """
+
 from __future__ import annotations
 
 from registrar import billing, classes, flags
@@ -14,8 +15,13 @@ from registrar.notifier_messages import MessagesUnavailable, messages_for_regist
 from registrar.pages.wording import DOCUMENT_KIND_LABELS, status_label
 from shared.registration_status import STATUSES, Status
 
-TABS = (("overview", "Overview"), ("docs", "Docs"), ("class", "Class"), ("fees", "Fees"),
-        ("history", "History"))
+TABS = (
+    ("overview", "Overview"),
+    ("docs", "Docs"),
+    ("class", "Class"),
+    ("fees", "Fees"),
+    ("history", "History"),
+)
 TAB_KEYS = tuple(key for key, _label in TABS)
 
 # Moves the status form offers; approving and converting have forms of their own (they
@@ -23,8 +29,9 @@ TAB_KEYS = tuple(key for key, _label in TABS)
 _OWN_FORMS = frozenset({Status.APPROVED, Status.CONVERTED})
 
 
-def registration_panel(connection, session, registration_id: int, *, notifier_url: str,
-                       with_messages: bool) -> dict:
+def registration_panel(
+    connection, session, registration_id: int, *, notifier_url: str, with_messages: bool
+) -> dict:
     """Everything the panel renders; raises NotFound for another school's registration."""
     school_id = session.principal.school_id
     detail = registration_detail(connection, school_id, registration_id)
@@ -43,14 +50,20 @@ def registration_panel(connection, session, registration_id: int, *, notifier_ur
         "placement": detail["class"],
         "fees": detail["fees"],
         "invoice": invoice,
-        "invoice_sent": {"invoice": bool(invoice_row["send_invoice"]),
-                         "autopay_link": bool(invoice_row["send_autopay_link"])}
-        if invoice_row else None,
+        "invoice_sent": {
+            "invoice": bool(invoice_row["send_invoice"]),
+            "autopay_link": bool(invoice_row["send_autopay_link"]),
+        }
+        if invoice_row
+        else None,
         "history": list(reversed(detail["history"])),  # newest first, as the messages
         "teachers": teachers,
         "schedules": schedules,
-        "moves": [(target, status_label(target)) for target in STATUSES
-                  if target in ALLOWED.get(status, ()) and target not in _OWN_FORMS],
+        "moves": [
+            (target, status_label(target))
+            for target in STATUSES
+            if target in ALLOWED.get(status, ()) and target not in _OWN_FORMS
+        ],
         "may_place": status in PLACEABLE,
         "may_approve": status == Status.IN_REVIEW
         or (status == Status.APPROVED and invoice is None),
@@ -62,7 +75,8 @@ def registration_panel(connection, session, registration_id: int, *, notifier_ur
     }
     if with_messages:
         panel["messages"], panel["messages_error"] = messages_of(
-            notifier_url, session.token, registration_id)
+            notifier_url, session.token, registration_id
+        )
     return panel
 
 
@@ -71,5 +85,7 @@ def messages_of(notifier_url: str, token: str, registration_id: int):
     try:
         return messages_for_registration(notifier_url, token, registration_id), None
     except MessagesUnavailable as exc:
-        return None, (f"The list of messages sent cannot be shown right now: {exc}. "
-                      "The changes above are complete; try again in a moment.")
+        return None, (
+            f"The list of messages sent cannot be shown right now: {exc}. "
+            "The changes above are complete; try again in a moment."
+        )

@@ -4,6 +4,7 @@ token's principal, exactly as an Accesstoken header is, with the CSRF token boun
 A page reached without a valid session is sent to /login?next=<the page>; a fragment that
 scripts fetch answers 401, and the script reloads the page (which then goes to /login).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ def staff_session() -> StaffSession | None:
 
 def signed_in(fragment: bool = False):
     """Views for signed-in staff only; the view reads staff_session()."""
+
     def decorate(view):
         @wraps(view)
         def guarded(*args, **kwargs):
@@ -55,7 +57,9 @@ def signed_in(fragment: bool = False):
                     return "Your session has ended. Please sign in again.", 401
                 return redirect(sign_in_url(_this_page()), code=303)
             return view(*args, **kwargs)
+
         return guarded
+
     return decorate
 
 
@@ -77,8 +81,9 @@ def _resolve(token: str) -> StaffSession | None:
         return None
     school = school_by_id(connection, principal.school_id)
     account = users.account_of(connection, principal)
-    return StaffSession(token, principal, school, account.email if account else None,
-                        csrf_token_for(_keys(), token))
+    return StaffSession(
+        token, principal, school, account.email if account else None, csrf_token_for(_keys(), token)
+    )
 
 
 def _this_page() -> str:

@@ -1,5 +1,6 @@
 """How the pages put things into words: statuses, flags, audit entries, messages, amounts,
 times in the school's time zone, and the API's refusals as sentences. No I/O."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -10,33 +11,53 @@ from shared.money import format_money
 from shared.registration_status import Status
 
 STATUS_LABELS = {
-    Status.PENDING: "Pending", Status.IN_REVIEW: "In review", Status.NEEDS_INFO: "Needs info",
-    Status.APPROVED: "Approved", Status.CONVERTED: "Converted", Status.REJECTED: "Rejected",
+    Status.PENDING: "Pending",
+    Status.IN_REVIEW: "In review",
+    Status.NEEDS_INFO: "Needs info",
+    Status.APPROVED: "Approved",
+    Status.CONVERTED: "Converted",
+    Status.REJECTED: "Rejected",
 }
 
 DOCUMENT_KIND_LABELS = {
-    "birth_certificate": "Birth certificate", "proof_of_address": "Proof of address",
-    "immunization_record": "Immunization record", "previous_report": "Previous school report",
-    "photo_id": "Photo ID", "other": "Other document",
+    "birth_certificate": "Birth certificate",
+    "proof_of_address": "Proof of address",
+    "immunization_record": "Immunization record",
+    "previous_report": "Previous school report",
+    "photo_id": "Photo ID",
+    "other": "Other document",
 }
 
 MESSAGE_LABELS = {
-    "status_update": "Status update", "needs_info": "Information requested",
-    "approved": "Approval", "welcome": "Welcome e-mail", "receipt": "Payment receipt",
+    "status_update": "Status update",
+    "needs_info": "Information requested",
+    "approved": "Approval",
+    "welcome": "Welcome e-mail",
+    "receipt": "Payment receipt",
     "needs_info_reminder": "Reminder: information requested",
-    "invoice_reminder": "Reminder: unpaid invoice", "reminder_digest": "Reminders",
+    "invoice_reminder": "Reminder: unpaid invoice",
+    "reminder_digest": "Reminders",
 }
 
 MESSAGE_STATUS_LABELS = {
-    "queued": "waiting to be sent", "held": "held until quiet hours end", "sent": "sent",
-    "failed": "not sent (failed)", "suppressed": "not sent (no consent)",
-    "duplicate": "not sent again (duplicate)", "collapsed": "sent in a digest",
+    "queued": "waiting to be sent",
+    "held": "held until quiet hours end",
+    "sent": "sent",
+    "failed": "not sent (failed)",
+    "suppressed": "not sent (no consent)",
+    "duplicate": "not sent again (duplicate)",
+    "collapsed": "sent in a digest",
     "cancelled": "cancelled",
 }
 
 FIELD_LABELS = {
-    "note": "Message or reason", "status": "New status", "missing": "What is missing",
-    "teacher_id": "Teacher", "schedule_id": "Class", "file": "File", "kind": "Kind of document",
+    "note": "Message or reason",
+    "status": "New status",
+    "missing": "What is missing",
+    "teacher_id": "Teacher",
+    "schedule_id": "Class",
+    "file": "File",
+    "kind": "Kind of document",
     "version": "Version",
 }
 
@@ -67,9 +88,12 @@ def sentence(text: str) -> str:
 def field_errors(details: dict) -> dict[str, str]:
     """An ApiError's details.fields as one sentence per field."""
     fields = details.get("fields") or {}
-    return {name: " ".join(sentence(str(m)) for m in (messages if isinstance(messages, list)
-                                                       else [messages]))
-            for name, messages in fields.items()}
+    return {
+        name: " ".join(
+            sentence(str(m)) for m in (messages if isinstance(messages, list) else [messages])
+        )
+        for name, messages in fields.items()
+    }
 
 
 class SchoolClock:
@@ -107,8 +131,9 @@ def describe_change(entry: dict) -> str:
     if action == "status_changed":
         return f"Status changed from {status_label(old or '')} to {status_label(new or '')}"
     if action == "class_assigned":
-        return f"Placed in {reason or 'class ' + str(new)}" + (" (moved from another class)"
-                                                               if old else "")
+        return f"Placed in {reason or 'class ' + str(new)}" + (
+            " (moved from another class)" if old else ""
+        )
     if action == "invoice_issued":
         return f"Invoice issued ({new})"
     if action == "payment_recorded":

@@ -7,6 +7,7 @@ them, for the small script that opens panels, pages a column, checks a placement
 it is picked and loads the messages sent, without reloading the page. Everything works
 without the script too.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -26,16 +27,26 @@ from registrar.pages.registration_panel import TAB_KEYS, TABS, messages_of, regi
 from registrar.pages.staff_session import signed_in, staff_session
 from registrar.views.documents.resources import document_response
 from registrar.views.self_registrations.schemas import LeadQueueQuerySchema
-from shared.web import ApiError, request_db
+from shared.errors import DomainError
+from shared.web import ApiError, domain_error_status, request_db
 
 HOME = "/admin/registrar"
-SORT_CHOICES = (("-submitted_at", "Newest first"), ("submitted_at", "Oldest first"),
-                ("-last_activity_at", "Recently active"), ("last_activity_at", "Longest waiting"))
+SORT_CHOICES = (
+    ("-submitted_at", "Newest first"),
+    ("submitted_at", "Oldest first"),
+    ("-last_activity_at", "Recently active"),
+    ("last_activity_at", "Longest waiting"),
+)
 # The board's filters: what a page keeps in its links and forms while a registrar works.
 BOARD_PARAMS = ("q", "stage", "sort")
 
-blp = AssetBlueprint("workspace", __name__, template_folder="templates",
-                     static_folder="static/workspace", static_url_path=f"{HOME}/static")
+blp = AssetBlueprint(
+    "workspace",
+    __name__,
+    template_folder="templates",
+    static_folder="static/workspace",
+    static_url_path=f"{HOME}/static",
+)
 
 
 @blp.get(HOME)
@@ -55,8 +66,13 @@ def column():
     if not query.status or query.after is None:
         return html_page("A column page needs its stage and cursor.", 400)
     page = column_page(request_db("registrar"), query, _now())
-    return html_page(render_template("workspace/_column_page.html", column={
-        "status": query.status, **page}, **_context(session, params)))
+    return html_page(
+        render_template(
+            "workspace/_column_page.html",
+            column={"status": query.status, **page},
+            **_context(session, params),
+        )
+    )
 
 
 @blp.get(f"{HOME}/registrations/<int:registration_id>/panel")
@@ -65,8 +81,11 @@ def panel(registration_id: int):
     tab = request.args.get("tab") if request.args.get("tab") in TAB_KEYS else "overview"
     session = staff_session()
     _query, params, _problems = board_query(request.args, session.principal.school_id)
-    return html_page(render_template("workspace/_panel.html", **_panel_context(
-        session, params, registration_id, tab)))
+    return html_page(
+        render_template(
+            "workspace/_panel.html", **_panel_context(session, params, registration_id, tab)
+        )
+    )
 
 
 @blp.get(f"{HOME}/registrations/<int:registration_id>/placement-check")
@@ -75,24 +94,38 @@ def placement_check(registration_id: int):
     """What placing the registration in the chosen class would meet: the same check as
     GET /api/admin/self-registration/assign-class/check, as the warning the Class tab shows."""
     session = staff_session()
-    documents.require_registration(request_db("registrar"), session.principal.school_id,
-                                   registration_id)  # 404 unless it is the school's
+    documents.require_registration(
+        request_db("registrar"), session.principal.school_id, registration_id
+    )  # 404 unless it is the school's
     schedule_id = positive_int(request.args.get("schedule_id"))
-    check = placement_warning(session, registration_id, schedule_id,
-                              positive_int(request.args.get("teacher_id")))
-    return html_page(render_template("workspace/_placement_check.html", check=check,
-                                     **_context(session, board_params(request.args))))
+    check = placement_warning(
+        session, registration_id, schedule_id, positive_int(request.args.get("teacher_id"))
+    )
+    return html_page(
+        render_template(
+            "workspace/_placement_check.html",
+            check=check,
+            **_context(session, board_params(request.args)),
+        )
+    )
 
 
 @blp.get(f"{HOME}/registrations/<int:registration_id>/messages")
 @signed_in(fragment=True)
 def messages(registration_id: int):
     session = staff_session()
-    documents.require_registration(request_db("registrar"), session.principal.school_id,
-                                   registration_id)  # 404 unless it is the school's
+    documents.require_registration(
+        request_db("registrar"), session.principal.school_id, registration_id
+    )  # 404 unless it is the school's
     found, problem = messages_of(_notifier_url(), session.token, registration_id)
-    return html_page(render_template("workspace/_messages.html", messages=found,
-                                     messages_error=problem, **_context(session, {})))
+    return html_page(
+        render_template(
+            "workspace/_messages.html",
+            messages=found,
+            messages_error=problem,
+            **_context(session, {}),
+        )
+    )
 
 
 @blp.get(f"{HOME}/documents/<int:document_id>")
@@ -103,19 +136,44 @@ def document(document_id: int):
 
 @blp.errorhandler(ApiError)
 def _api_error(error: ApiError):
-    if error.status == 404:
-        return message_page(404, "Not found", "There is no such registration or document in "
-                            "your school.", link=(HOME, "Back to the board"))
-    return message_page(error.status, "This could not be done", wording.sentence(
-        error.message), link=(HOME, "Back to the board"))
+    return _refusal_page(error.status, error.message)
+
+
+@blp.errorhandler(DomainError)
+def _domain_error(error: DomainError):
+    return _refusal_page(domain_error_status(error), error.message)
+
+
+def _refusal_page(status: int, message: str):
+    if status == 404:
+        return message_page(
+            404,
+            "Not found",
+            "There is no such registration or document in your school.",
+            link=(HOME, "Back to the board"),
+        )
+    return message_page(
+        status,
+        "This could not be done",
+        wording.sentence(message),
+        link=(HOME, "Back to the board"),
+    )
 
 
 # -- rendering, shared with the actions ----------------------------------------------------
 
-def render_workspace(registration_id: int | None, tab: str = "overview", *,
-                     params: dict | None = None, done: str | None = None,
-                     notice: dict | None = None, form_state: dict | None = None,
-                     check: dict | None = None, status: int = 200):
+
+def render_workspace(
+    registration_id: int | None,
+    tab: str = "overview",
+    *,
+    params: dict | None = None,
+    done: str | None = None,
+    notice: dict | None = None,
+    form_state: dict | None = None,
+    check: dict | None = None,
+    status: int = 200,
+):
     """The whole page: the board with its filters, and the panel of `registration_id`."""
     session = staff_session()
     source = request.args if params is None else params
@@ -125,34 +183,67 @@ def render_workspace(registration_id: int | None, tab: str = "overview", *,
     context = _context(session, params)
     panel_context = None
     if registration_id is not None:
-        panel_context = _panel_context(session, params, registration_id, tab,
-                                       notice=notice, form_state=form_state, check=check)
+        panel_context = _panel_context(
+            session, params, registration_id, tab, notice=notice, form_state=form_state, check=check
+        )
         if done and panel_context["notice"] is None:
             panel_context["notice"] = done_notice(done, panel_context["panel"])
-    body = render_template("workspace/page.html", columns=columns, problems=problems,
-                           stage_choices=[(s, wording.status_label(s)) for s in BOARD_STAGES],
-                           sort_choices=SORT_CHOICES, single_stage=bool(query.status),
-                           panel_context=panel_context, **context)
+    body = render_template(
+        "workspace/page.html",
+        columns=columns,
+        problems=problems,
+        stage_choices=[(s, wording.status_label(s)) for s in BOARD_STAGES],
+        sort_choices=SORT_CHOICES,
+        single_stage=bool(query.status),
+        panel_context=panel_context,
+        **context,
+    )
     return html_page(body, status)
 
 
-def _panel_context(session, params: dict, registration_id: int, tab: str, *,
-                   notice: dict | None = None, form_state: dict | None = None,
-                   check: dict | None = None) -> dict:
-    panel = registration_panel(request_db("registrar"), session, registration_id,
-                               notifier_url=_notifier_url(), with_messages=tab == "history")
-    return {"panel": panel, "tab": tab, "tabs": TABS, "notice": notice,
-            "form_state": form_state or {}, "check": check, **_context(session, params)}
+def _panel_context(
+    session,
+    params: dict,
+    registration_id: int,
+    tab: str,
+    *,
+    notice: dict | None = None,
+    form_state: dict | None = None,
+    check: dict | None = None,
+) -> dict:
+    panel = registration_panel(
+        request_db("registrar"),
+        session,
+        registration_id,
+        notifier_url=_notifier_url(),
+        with_messages=tab == "history",
+    )
+    return {
+        "panel": panel,
+        "tab": tab,
+        "tabs": TABS,
+        "notice": notice,
+        "form_state": form_state or {},
+        "check": check,
+        **_context(session, params),
+    }
 
 
 def _context(session, params: dict) -> dict:
     clock = wording.SchoolClock(session.school.timezone)
-    return {"session": session, "params": params, "board_query": urlencode(params),
-            "dashboard_url": dashboard_url(),
-            "clock": clock, "wording": wording, "currency": session.school.currency,
-            "workspace_url": lambda **extra: workspace_url(params, **extra),
-            "column_url": lambda status, cursor: f"{HOME}/column?" + urlencode(
-                {**params, "stage": status, "cursor": cursor})}
+    return {
+        "session": session,
+        "params": params,
+        "board_query": urlencode(params),
+        "dashboard_url": dashboard_url(),
+        "clock": clock,
+        "wording": wording,
+        "currency": session.school.currency,
+        "workspace_url": lambda **extra: workspace_url(params, **extra),
+        "column_url": lambda status, cursor: (
+            f"{HOME}/column?" + urlencode({**params, "stage": status, "cursor": cursor})
+        ),
+    }
 
 
 def dashboard_url() -> str:
@@ -172,8 +263,9 @@ def workspace_url(params: dict, **extra) -> str:
     return url + (f"#{fragment}" if fragment else "")
 
 
-def placement_warning(session, registration_id: int, schedule_id: int | None,
-                      teacher_id: int | None) -> dict:
+def placement_warning(
+    session, registration_id: int, schedule_id: int | None, teacher_id: int | None
+) -> dict:
     """The conflicts and free alternatives for a chosen class, or why there are none."""
     if schedule_id is None:
         return {"conflicts": [], "suggestions": [], "error": None, "schedule_id": None}
@@ -183,12 +275,17 @@ def placement_warning(session, registration_id: int, schedule_id: int | None,
         if teacher_id is None:
             with connection.cursor() as cursor:
                 teacher_id = classes.schedule_teacher(cursor, school_id, schedule_id)
-        found = assignments.check_assignment(connection, school_id, registration_id,
-                                             teacher_id, schedule_id, _now().date())
-    except ApiError as exc:
-        return {"conflicts": [], "suggestions": [], "schedule_id": schedule_id,
-                "error": " ".join(wording.field_errors(exc.details).values())
-                or wording.sentence(exc.message)}
+        found = assignments.check_assignment(
+            connection, school_id, registration_id, teacher_id, schedule_id, _now().date()
+        )
+    except (ApiError, DomainError) as exc:
+        return {
+            "conflicts": [],
+            "suggestions": [],
+            "schedule_id": schedule_id,
+            "error": " ".join(wording.field_errors(exc.details).values())
+            or wording.sentence(exc.message),
+        }
     return {**found, "error": None, "schedule_id": schedule_id}
 
 
@@ -198,13 +295,14 @@ def done_notice(done: str, panel: dict) -> dict | None:
     invoice, placement = panel["invoice"], panel["placement"]
     texts = {
         "status_changed": f"Saved: the registration is now "
-                          f"{wording.status_label(registration['status'])}.",
+        f"{wording.status_label(registration['status'])}.",
         "class_assigned": f"Saved: placed in {placement['name']}." if placement else None,
         "approved": f"Approved: invoice {invoice['number']} for "
-                    f"{wording.money(invoice['amount_minor'], invoice['currency'])} is issued."
-                    if invoice else None,
+        f"{wording.money(invoice['amount_minor'], invoice['currency'])} is issued."
+        if invoice
+        else None,
         "converted": f"Converted: {registration['student_first_name']} is enrolled as student "
-                     f"{registration['student_id']}.",
+        f"{registration['student_id']}.",
         "document_uploaded": "Saved: the document is uploaded.",
         "document_verified": "Saved: the document is marked as verified.",
     }
@@ -232,10 +330,17 @@ def board_query(source, school_id: int) -> tuple[LeadQuery, dict, list[str]]:
 
 
 def _lead_query(school_id: int, params: dict, cursor: str | None) -> LeadQuery:
-    raw = {"status": params.get("stage"), "q": params.get("q"), "sort": params.get("sort"),
-           "cursor": cursor, "limit": STAGE_PAGE_SIZE if params.get("stage") else BOARD_PAGE_SIZE}
-    return LeadQuery(school_id=school_id, **LeadQueueQuerySchema().load(
-        {name: value for name, value in raw.items() if value}))
+    raw = {
+        "status": params.get("stage"),
+        "q": params.get("q"),
+        "sort": params.get("sort"),
+        "cursor": cursor,
+        "limit": STAGE_PAGE_SIZE if params.get("stage") else BOARD_PAGE_SIZE,
+    }
+    return LeadQuery(
+        school_id=school_id,
+        **LeadQueueQuerySchema().load({name: value for name, value in raw.items() if value}),
+    )
 
 
 _FILTER_PROBLEMS = {
@@ -249,8 +354,11 @@ _FILTER_PROBLEMS = {
 def board_params(source) -> dict:
     if isinstance(source, str):
         source = dict(parse_qsl(source))
-    return {name: source.get(name).strip() for name in BOARD_PARAMS
-            if source.get(name) and source.get(name).strip()}
+    return {
+        name: source.get(name).strip()
+        for name in BOARD_PARAMS
+        if source.get(name) and source.get(name).strip()
+    }
 
 
 def positive_int(value) -> int | None:

@@ -8,6 +8,7 @@ page again with the reason in words, the fields at fault marked and what was typ
 form decided on an older version of the registration (someone else moved it meanwhile) is
 refused as stale and the panel shows the current state instead of overwriting it.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -26,19 +27,28 @@ from registrar.lead_status import change_lead_status
 from registrar.pages import wording
 from registrar.pages.page_responses import message_page
 from registrar.pages.staff_session import csrf_checked, signed_in, staff_session
-from registrar.pages.workspace import (HOME, board_params, placement_warning, positive_int,
-                                       render_workspace, workspace_url)
+from registrar.pages.workspace import (
+    HOME,
+    board_params,
+    placement_warning,
+    positive_int,
+    render_workspace,
+    workspace_url,
+)
 from registrar.students import promote
 from registrar.users import actor_for
 from registrar.views.documents.resources import MULTIPART_OVERHEAD_BYTES
 from registrar.views.self_registrations.schemas import StatusChangeSchema
-from shared.web import ApiError, NotFound, request_db
+from shared.errors import DomainError, NotFound
+from shared.web import ApiError, request_db
 
 REGISTRATION = f"{HOME}/registrations/<int:registration_id>"
 
-STALE_NOTICE = ("Someone else changed this registration while you had it open, so your "
-                "change was not saved. Below is its current state: check it, then try again "
-                "if your change still applies.")
+STALE_NOTICE = (
+    "Someone else changed this registration while you had it open, so your "
+    "change was not saved. Below is its current state: check it, then try again "
+    "if your change still applies."
+)
 
 blp = Blueprint("workspace_actions", __name__)
 
@@ -52,29 +62,40 @@ def _allow_document_sized_bodies():
 def changes_registration(tab: str, form: str):
     """A post that changes a registration: signed in, CSRF-checked, a role that may change;
     the view's ApiErrors become the page again with the reason (see module docstring)."""
+
     def decorate(view):
         @signed_in()
         @wraps(view)
         def guarded(registration_id: int, **kwargs):
             session = staff_session()
             if not csrf_checked(session):
-                return message_page(403, "This page had expired", "Nothing was changed. "
-                                    "Reload the page and try again.",
-                                    link=(HOME, "Reload the registrar"))
+                return message_page(
+                    403,
+                    "This page had expired",
+                    "Nothing was changed. Reload the page and try again.",
+                    link=(HOME, "Reload the registrar"),
+                )
             if not session.may_change:
-                return message_page(403, "Your role cannot change registrations",
-                                    f"You are signed in as a {session.principal.role}: you "
-                                    "can look at registrations but not change them. Nothing "
-                                    "was changed.", link=(HOME, "Back to the board"))
+                return message_page(
+                    403,
+                    "Your role cannot change registrations",
+                    f"You are signed in as a {session.principal.role}: you "
+                    "can look at registrations but not change them. Nothing "
+                    "was changed.",
+                    link=(HOME, "Back to the board"),
+                )
             try:
                 done = view(registration_id, **kwargs)
-            except ApiError as error:
+            except (ApiError, DomainError) as error:
                 if isinstance(error, NotFound):
                     raise
                 return _refused(registration_id, tab, form, error)
-            return redirect(workspace_url(_board(), registration=registration_id, tab=tab,
-                                          done=done), code=303)
+            return redirect(
+                workspace_url(_board(), registration=registration_id, tab=tab, done=done), code=303
+            )
+
         return guarded
+
     return decorate
 
 
@@ -84,13 +105,27 @@ def move_status(registration_id: int) -> str:
     status = request.form.get("status") or ""
     if not status:
         raise _invalid("status", "Choose the status to move the registration to.")
-    change = _validated(StatusChangeSchema(), {
-        "registration_id": registration_id, "status": status,
-        "note": request.form.get("note"), "version": _version(),
-        "missing": [item for item in request.form.getlist("missing") if item.strip()]})
+    change = _validated(
+        StatusChangeSchema(),
+        {
+            "registration_id": registration_id,
+            "status": status,
+            "note": request.form.get("note"),
+            "version": _version(),
+            "missing": [item for item in request.form.getlist("missing") if item.strip()],
+        },
+    )
     connection, actor = _connection_and_actor()
-    change_lead_status(connection, _school_id(), actor, registration_id, change["status"],
-                       change["note"], tuple(change["missing"]), change["version"])
+    change_lead_status(
+        connection,
+        _school_id(),
+        actor,
+        registration_id,
+        change["status"],
+        change["note"],
+        tuple(change["missing"]),
+        change["version"],
+    )
     return "status_changed"
 
 
@@ -104,8 +139,15 @@ def place_in_class(registration_id: int) -> str:
     if teacher_id is None:  # "any teacher", or a suggested class: the class's own teacher
         with connection.cursor() as cursor:
             teacher_id = classes.schedule_teacher(cursor, _school_id(), schedule_id)
-    assign_class(connection, _school_id(), registration_id, teacher_id, schedule_id, actor,
-                 expected_version=_version())
+    assign_class(
+        connection,
+        _school_id(),
+        registration_id,
+        teacher_id,
+        schedule_id,
+        actor,
+        expected_version=_version(),
+    )
     return "class_assigned"
 
 
@@ -113,9 +155,17 @@ def place_in_class(registration_id: int) -> str:
 @changes_registration(tab="fees", form="approve")
 def approve_registration(registration_id: int) -> str:
     connection, actor = _connection_and_actor()
-    approve(connection, current_app.config["EDQUILL_SETTINGS"], _school_id(), registration_id,
-            send_invoice=_ticked("send_invoice"), send_autopay_link=_ticked("send_autopay_link"),
-            actor=actor, now=datetime.now(timezone.utc), expected_version=_version())
+    approve(
+        connection,
+        current_app.config["EDQUILL_SETTINGS"],
+        _school_id(),
+        registration_id,
+        send_invoice=_ticked("send_invoice"),
+        send_autopay_link=_ticked("send_autopay_link"),
+        actor=actor,
+        now=datetime.now(timezone.utc),
+        expected_version=_version(),
+    )
     return "approved"
 
 
@@ -123,9 +173,14 @@ def approve_registration(registration_id: int) -> str:
 @changes_registration(tab="overview", form="convert")
 def convert(registration_id: int) -> str:
     connection, actor = _connection_and_actor()
-    promote(connection, _school_id(), registration_id,
-            send_welcome_email=_ticked("send_welcome_email"), actor=actor,
-            expected_version=_version())
+    promote(
+        connection,
+        _school_id(),
+        registration_id,
+        send_welcome_email=_ticked("send_welcome_email"),
+        actor=actor,
+        expected_version=_version(),
+    )
     return "converted"
 
 
@@ -135,9 +190,15 @@ def upload_document(registration_id: int) -> str:
     connection, actor = _connection_and_actor()
     upload = request.files.get("file")
     documents.accept_upload(
-        connection, DocumentFiles(current_app.config["EDQUILL_SETTINGS"].documents_dir),
-        _school_id(), registration_id, upload.stream if upload and upload.filename else None,
-        upload.filename if upload else None, request.form.get("kind"), actor)
+        connection,
+        DocumentFiles(current_app.config["EDQUILL_SETTINGS"].documents_dir),
+        _school_id(),
+        registration_id,
+        upload.stream if upload and upload.filename else None,
+        upload.filename if upload else None,
+        request.form.get("kind"),
+        actor,
+    )
     return "document_uploaded"
 
 
@@ -154,29 +215,55 @@ def _too_large(_error):
     registration_id = (request.view_args or {}).get("registration_id")
     limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
     if staff_session() is None or registration_id is None:
-        return message_page(413, "The file is too large",
-                            f"A document may be at most {limit} MB.", link=(HOME, "Back"))
-    return render_workspace(registration_id, "docs", params={}, status=413, notice={
-        "kind": "error", "text": f"The file is too large: a document may be at most "
-                                 f"{limit} MB. Nothing was uploaded."})
+        return message_page(
+            413,
+            "The file is too large",
+            f"A document may be at most {limit} MB.",
+            link=(HOME, "Back"),
+        )
+    return render_workspace(
+        registration_id,
+        "docs",
+        params={},
+        status=413,
+        notice={
+            "kind": "error",
+            "text": f"The file is too large: a document may be at most "
+            f"{limit} MB. Nothing was uploaded.",
+        },
+    )
 
 
 @blp.errorhandler(NotFound)
 def _not_found(_error):
-    return message_page(404, "Not found", "There is no such registration or document in your "
-                        "school.", link=(HOME, "Back to the board"))
+    return message_page(
+        404,
+        "Not found",
+        "There is no such registration or document in your school.",
+        link=(HOME, "Back to the board"),
+    )
 
 
 # -- refusals --------------------------------------------------------------------------------
 
-def _refused(registration_id: int, tab: str, form: str, error: ApiError):
+
+def _refused(registration_id: int, tab: str, form: str, error: ApiError | DomainError):
     params = _board()
     if error.code == "stale_version":
-        return render_workspace(registration_id, tab, params=params, status=409,
-                                notice={"kind": "stale", "text": STALE_NOTICE})
+        return render_workspace(
+            registration_id,
+            tab,
+            params=params,
+            status=409,
+            notice={"kind": "stale", "text": STALE_NOTICE},
+        )
     fields = wording.field_errors(error.details)
-    notice = {"kind": "error", "text": wording.sentence(error.message),
-              "fields": fields, "form": form}
+    notice = {
+        "kind": "error",
+        "text": wording.sentence(error.message),
+        "fields": fields,
+        "form": form,
+    }
     if fields:
         notice["text"] = "Nothing was saved: please correct what is marked below."
     check = None
@@ -184,32 +271,44 @@ def _refused(registration_id: int, tab: str, form: str, error: ApiError):
         notice["text"] = "Nothing was saved: this class would double-book."
         notice["items"] = [wording.sentence(c["message"]) for c in error.details["conflicts"]]
         check = placement_warning(staff_session(), registration_id, *_chosen_class())
-    return render_workspace(registration_id, tab, params=params, notice=notice, check=check,
-                            form_state={"form": form, "values": request.form, "errors": fields},
-                            status=error.status)
+    return render_workspace(
+        registration_id,
+        tab,
+        params=params,
+        notice=notice,
+        check=check,
+        form_state={"form": form, "values": request.form, "errors": fields},
+        status=error.status,
+    )
 
 
 def _validated(schema, data: dict) -> dict:
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise ApiError(422, "validation_failed", "some fields are invalid",
-                       {"fields": exc.messages}) from None
+        raise ApiError(
+            422, "validation_failed", "some fields are invalid", {"fields": exc.messages}
+        ) from None
 
 
 def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_failed", "some fields are invalid",
-                    {"fields": {field: [message]}})
+    return ApiError(
+        422, "validation_failed", "some fields are invalid", {"fields": {field: [message]}}
+    )
 
 
 # -- the form's parts ------------------------------------------------------------------------
+
 
 def _version() -> int:
     """The version the form was shown with: every form carries it (stale detection)."""
     version = positive_int(request.form.get("version"))
     if version is None:
-        raise _invalid("version", "This form does not say which version of the registration "
-                       "it was made for: reload the page and try again.")
+        raise _invalid(
+            "version",
+            "This form does not say which version of the registration "
+            "it was made for: reload the page and try again.",
+        )
     return version
 
 
@@ -218,8 +317,10 @@ def _chosen_class() -> tuple[int | None, int | None]:
     suggested = positive_int(request.form.get("suggested_schedule_id"))
     if suggested is not None:
         return suggested, None
-    return (positive_int(request.form.get("schedule_id")),
-            positive_int(request.form.get("teacher_id")))
+    return (
+        positive_int(request.form.get("schedule_id")),
+        positive_int(request.form.get("teacher_id")),
+    )
 
 
 def _board() -> dict:

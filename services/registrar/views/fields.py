@@ -1,4 +1,5 @@
 """Marshmallow fields the registrar's schemas share."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone

@@ -9,6 +9,7 @@ paid_at (outstanding: the day's issued invoices not paid yet); autopay from auto
 Each table is counted per UTC quarter hour in SQL, and quarter hours are placed on the school's
 local days in Python (shared.local_days), exactly as the KPI service places events.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -19,21 +20,40 @@ from marshmallow import Schema, fields
 
 from registrar.access import current_principal, requires
 from registrar.schools import school_by_id
+from shared.errors import NotFound
 from shared.local_days import QUARTER_HOUR_ANCHOR, DayRange, quarter_hour_day, utc_window, zone
 from shared.range_query import DayRangeQuerySchema
 from shared.registration_status import Status
-from shared.web import NotFound, request_db
+from shared.web import request_db
 
-blp = Blueprint("reports", __name__, url_prefix="/api/admin/reports",
-                description="The registrar's own counts per local day (for reconciliation).")
+blp = Blueprint(
+    "reports",
+    __name__,
+    url_prefix="/api/admin/reports",
+    description="The registrar's own counts per local day (for reconciliation).",
+)
 
-FIGURES = ("leads", "reviews_started", "info_requests", "approvals", "rejections",
-           "enrollments", "invoices", "invoiced_minor", "collected_minor", "outstanding_minor",
-           "autopay_enrollments")
+FIGURES = (
+    "leads",
+    "reviews_started",
+    "info_requests",
+    "approvals",
+    "rejections",
+    "enrollments",
+    "invoices",
+    "invoiced_minor",
+    "collected_minor",
+    "outstanding_minor",
+    "autopay_enrollments",
+)
 # Audit entries of a status change -> the figure they count for.
-_STATUS_FIGURES = {Status.IN_REVIEW: "reviews_started", Status.NEEDS_INFO: "info_requests",
-                   Status.APPROVED: "approvals", Status.REJECTED: "rejections",
-                   Status.CONVERTED: "enrollments"}
+_STATUS_FIGURES = {
+    Status.IN_REVIEW: "reviews_started",
+    Status.NEEDS_INFO: "info_requests",
+    Status.APPROVED: "approvals",
+    Status.REJECTED: "rejections",
+    Status.CONVERTED: "enrollments",
+}
 
 
 class ReportDaySchema(Schema):
@@ -72,12 +92,18 @@ def daily(days: DayRange):
         raise NotFound("school")
     with connection.cursor() as cursor:
         counts = daily_counts(cursor, school.id, school.timezone, days)
-    return {"school_id": school.id, "timezone": school.timezone, "currency": school.currency,
-            "first": days.first, "last": days.last,
-            "days": [{"day": day, **counts[day]} for day in days.days]}
+    return {
+        "school_id": school.id,
+        "timezone": school.timezone,
+        "currency": school.currency,
+        "first": days.first,
+        "last": days.last,
+        "days": [{"day": day, **counts[day]} for day in days.days],
+    }
 
 
 # -- what the tables say ------------------------------------------------------------------
+
 
 def _quarter(column: str) -> str:
     # Column names come from the statements below, never from input.
@@ -85,30 +111,41 @@ def _quarter(column: str) -> str:
 
 
 _STATEMENTS = {
-    "leads": (f"SELECT {_quarter('submitted_at')} AS quarter, COUNT(*) AS leads "
-              "FROM student_self_registrations WHERE school_id = %s AND submitted_at >= %s "
-              "AND submitted_at < %s GROUP BY quarter"),
-    "statuses": (f"SELECT {_quarter('created_at')} AS quarter, new_value, COUNT(*) AS changes "
-                 "FROM t_audit_log WHERE school_id = %s AND created_at >= %s "
-                 "AND created_at < %s AND entity_type = 'registration' "
-                 "AND action = 'status_changed' GROUP BY quarter, new_value"),
-    "issued": (f"SELECT {_quarter('issued_at')} AS quarter, COUNT(*) AS invoices, "
-               "SUM(amount_minor) AS invoiced_minor, "
-               "SUM(IF(status = 'paid', 0, amount_minor)) AS outstanding_minor "
-               "FROM invoices WHERE school_id = %s AND issued_at >= %s AND issued_at < %s "
-               "GROUP BY quarter"),
-    "paid": (f"SELECT {_quarter('paid_at')} AS quarter, SUM(amount_minor) AS collected_minor "
-             "FROM invoices WHERE school_id = %s AND paid_at >= %s AND paid_at < %s "
-             "AND status = 'paid' GROUP BY quarter"),
-    "autopay": (f"SELECT {_quarter('accepted_at')} AS quarter, "
-                "COUNT(*) AS autopay_enrollments FROM autopay_mandates "
-                "WHERE school_id = %s AND accepted_at >= %s AND accepted_at < %s "
-                "GROUP BY quarter"),
+    "leads": (
+        f"SELECT {_quarter('submitted_at')} AS quarter, COUNT(*) AS leads "
+        "FROM student_self_registrations WHERE school_id = %s AND submitted_at >= %s "
+        "AND submitted_at < %s GROUP BY quarter"
+    ),
+    "statuses": (
+        f"SELECT {_quarter('created_at')} AS quarter, new_value, COUNT(*) AS changes "
+        "FROM t_audit_log WHERE school_id = %s AND created_at >= %s "
+        "AND created_at < %s AND entity_type = 'registration' "
+        "AND action = 'status_changed' GROUP BY quarter, new_value"
+    ),
+    "issued": (
+        f"SELECT {_quarter('issued_at')} AS quarter, COUNT(*) AS invoices, "
+        "SUM(amount_minor) AS invoiced_minor, "
+        "SUM(IF(status = 'paid', 0, amount_minor)) AS outstanding_minor "
+        "FROM invoices WHERE school_id = %s AND issued_at >= %s AND issued_at < %s "
+        "GROUP BY quarter"
+    ),
+    "paid": (
+        f"SELECT {_quarter('paid_at')} AS quarter, SUM(amount_minor) AS collected_minor "
+        "FROM invoices WHERE school_id = %s AND paid_at >= %s AND paid_at < %s "
+        "AND status = 'paid' GROUP BY quarter"
+    ),
+    "autopay": (
+        f"SELECT {_quarter('accepted_at')} AS quarter, "
+        "COUNT(*) AS autopay_enrollments FROM autopay_mandates "
+        "WHERE school_id = %s AND accepted_at >= %s AND accepted_at < %s "
+        "GROUP BY quarter"
+    ),
 }
 
 
-def daily_counts(cursor, school_id: int, timezone_name: str,
-                 days: DayRange) -> dict[date, dict[str, int]]:
+def daily_counts(
+    cursor, school_id: int, timezone_name: str, days: DayRange
+) -> dict[date, dict[str, int]]:
     tz = zone(timezone_name)
     start, end = (moment.replace(tzinfo=None) for moment in utc_window(days.first, days.last, tz))
     anchor = QUARTER_HOUR_ANCHOR.replace(tzinfo=None)

@@ -2,6 +2,7 @@
 it served as processes (`edquill serve registrar|kpi|notifier`) on free ports: schools with a
 token per role, the KPI service's figures folded into its tables, and the dashboard's consumer
 on the session's exchange."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -14,9 +15,9 @@ from kpi.fold import fold_events
 from registrar.tokens import issue_token
 from shared import db
 from tests.support.dashboard import DashboardWorker
-from tests.support.processes import serve
 from tests.support.factories import create_school
 from tests.support.kpi import school_created
+from tests.support.processes import serve
 
 
 @pytest.fixture(scope="session")
@@ -48,8 +49,12 @@ def notifier_service(settings, services_env):
 @pytest.fixture(scope="session")
 def dashboard_settings(settings, registrar_service, kpi_service, notifier_service):
     """The session's settings, pointing at the real registrar, KPI service and notifier."""
-    return replace(settings, registrar_url=registrar_service.url, kpi_url=kpi_service.url,
-                   notifier_url=notifier_service.url)
+    return replace(
+        settings,
+        registrar_url=registrar_service.url,
+        kpi_url=kpi_service.url,
+        notifier_url=notifier_service.url,
+    )
 
 
 # Tests that check figures, not timing, give the other services this long: a service's first
@@ -82,11 +87,18 @@ class School:
 def make_school(registrar_db, kpi_db):
     """make_school(timezone=...): a school the registrar knows (with a token per role) and the
     KPI service knows (its school.created folded)."""
+
     def make(timezone: str = "UTC") -> School:
         school_id = create_school(registrar_db, timezone=timezone, currency="USD")
         fold_kpi(kpi_db, school_created(school_id, timezone_name=timezone))
-        return School(school_id, {role: issue_token(registrar_db, school_id, role)
-                                  for role in ("viewer", "registrar", "admin")})
+        return School(
+            school_id,
+            {
+                role: issue_token(registrar_db, school_id, role)
+                for role in ("viewer", "registrar", "admin")
+            },
+        )
+
     return make
 
 
@@ -114,9 +126,15 @@ def worker(settings):
 @pytest.fixture(scope="session")
 def dashboard_service(settings, registrar_service, kpi_service, notifier_service):
     """`edquill serve dashboard` on its own port, as operators run it without the gateway."""
-    served = serve(settings, "dashboard", {
-        "EDQUILL_REGISTRAR_URL": registrar_service.url, "EDQUILL_KPI_URL": kpi_service.url,
-        "EDQUILL_NOTIFIER_URL": notifier_service.url,
-        "EDQUILL_DASHBOARD_REMOTE_BUDGET_SECONDS": str(GENEROUS_BUDGET_SECONDS)})
+    served = serve(
+        settings,
+        "dashboard",
+        {
+            "EDQUILL_REGISTRAR_URL": registrar_service.url,
+            "EDQUILL_KPI_URL": kpi_service.url,
+            "EDQUILL_NOTIFIER_URL": notifier_service.url,
+            "EDQUILL_DASHBOARD_REMOTE_BUDGET_SECONDS": str(GENEROUS_BUDGET_SECONDS),
+        },
+    )
     yield served
     served.stop()

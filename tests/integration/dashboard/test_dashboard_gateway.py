@@ -1,5 +1,6 @@
 """The dashboard behind the nginx gateway (deploy/nginx/edquill.conf, rendered as `edquill up`
 does): one origin, so the sign-in redirect and the rail's links are paths."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -15,11 +16,17 @@ pytestmark = pytest.mark.skipif(gateway.find_nginx() is None, reason="nginx is n
 
 
 @pytest.fixture(scope="module")
-def gateway_url(settings, registrar_service, dashboard_service, kpi_service, notifier_service,
-                tmp_path_factory):
-    with running_gateway(settings, tmp_path_factory.mktemp("nginx"),
-                         registrar=registrar_service.url, dashboard=dashboard_service.url,
-                         kpi=kpi_service.url, notifier=notifier_service.url) as url:
+def gateway_url(
+    settings, registrar_service, dashboard_service, kpi_service, notifier_service, tmp_path_factory
+):
+    with running_gateway(
+        settings,
+        tmp_path_factory.mktemp("nginx"),
+        registrar=registrar_service.url,
+        dashboard=dashboard_service.url,
+        kpi=kpi_service.url,
+        notifier=notifier_service.url,
+    ) as url:
         yield url
 
 
@@ -30,17 +37,27 @@ def test_through_the_gateway_sign_in_is_a_path_on_the_same_origin(gateway_url):
     assert headers["Location"] == "/login?next=%2Fadmin%2Fdashboard%3Frange%3D90d"
 
 
-def test_through_the_gateway_the_rail_links_to_the_workspace_by_path(gateway_url, make_school,
-                                                                     worker):
+def test_through_the_gateway_the_rail_links_to_the_workspace_by_path(
+    gateway_url, make_school, worker
+):
     school = make_school()
-    worker.publish(submitted(school.id, 8, datetime.now(timezone.utc) - timedelta(days=3),
-                             first="Gia", last="Gateway"))
+    worker.publish(
+        submitted(
+            school.id,
+            8,
+            datetime.now(timezone.utc) - timedelta(days=3),
+            first="Gia",
+            last="Gateway",
+        )
+    )
     worker.wait_until_settled()
 
-    status, _headers, page = request(gateway_url, "/admin/dashboard",
-                                     cookie=school.tokens["viewer"])
-    api_status, _headers, answer = request(gateway_url, "/api/dashboard",
-                                           headers={"Accesstoken": school.tokens["viewer"]})
+    status, _headers, page = request(
+        gateway_url, "/admin/dashboard", cookie=school.tokens["viewer"]
+    )
+    api_status, _headers, answer = request(
+        gateway_url, "/api/dashboard", headers={"Accesstoken": school.tokens["viewer"]}
+    )
 
     assert status == 200
     assert '<a href="/admin/registrar?registration=8">Gia Gateway:' in page

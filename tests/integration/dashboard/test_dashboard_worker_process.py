@@ -1,5 +1,6 @@
 """`edquill dashboard worker` as operators run it: keeps the rail from what reaches its queue,
 serves its metrics, and stops cleanly on SIGTERM."""
+
 from __future__ import annotations
 
 import secrets
@@ -21,8 +22,11 @@ def registration_status(settings, school_id: int, registration_id: int) -> str |
     connection = db.connect(settings, "dashboard")
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT status FROM t_dashboard_registration WHERE school_id = %s "
-                           "AND registration_id = %s", (school_id, registration_id))
+            cursor.execute(
+                "SELECT status FROM t_dashboard_registration WHERE school_id = %s "
+                "AND registration_id = %s",
+                (school_id, registration_id),
+            )
             row = cursor.fetchone()
             return row["status"] if row else None
     finally:
@@ -37,10 +41,14 @@ def test_the_worker_keeps_the_rail_serves_its_metrics_and_stops_on_sigterm(setti
     worker = EdquillProcess(own, "dashboard", "worker", "--metrics-port", str(metrics_port))
     school_id = 10**9 + secrets.randbelow(10**9)
     try:
-        queues.publish_event(submitted(school_id, 1, datetime.now(timezone.utc)
-                                       - timedelta(days=1)))
-        wait_until(lambda: registration_status(settings, school_id, 1), timeout=30,
-                   what="the worker to record the submission")
+        queues.publish_event(
+            submitted(school_id, 1, datetime.now(timezone.utc) - timedelta(days=1))
+        )
+        wait_until(
+            lambda: registration_status(settings, school_id, 1),
+            timeout=30,
+            what="the worker to record the submission",
+        )
         with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics") as response:
             metrics = response.read().decode()
         output = worker.terminate()
@@ -55,9 +63,11 @@ def test_the_worker_keeps_the_rail_serves_its_metrics_and_stops_on_sigterm(setti
 
 
 def test_a_bad_knob_stops_the_worker_with_one_clear_line(settings):
-    done = run_edquill(settings, "dashboard", "worker",
-                       extra_env={"EDQUILL_DASHBOARD_INVOICE_DUE_DAYS": "soon"})
+    done = run_edquill(
+        settings, "dashboard", "worker", extra_env={"EDQUILL_DASHBOARD_INVOICE_DUE_DAYS": "soon"}
+    )
 
     assert done.returncode != 0
-    assert done.stderr.strip() == ("error: EDQUILL_DASHBOARD_INVOICE_DUE_DAYS must be a number, "
-                                   "got 'soon'")
+    assert done.stderr.strip() == (
+        "error: EDQUILL_DASHBOARD_INVOICE_DUE_DAYS must be a number, got 'soon'"
+    )

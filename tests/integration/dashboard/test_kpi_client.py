@@ -1,5 +1,6 @@
 """The dashboard's reading of /api/kpi/overview: a usable answer becomes figures, anything else
 fails in the call (the dashboard then shows the figures stale), never half-read."""
+
 from __future__ import annotations
 
 import http.server
@@ -14,16 +15,28 @@ from dashboard.kpi_client import KpiClient, TrendDay
 from shared.service_client import ServiceUnavailable
 
 PERIOD = Period(date(2025, 11, 12), date(2025, 11, 13))
-FIGURES = {"leads": 3, "enrollments": 1, "conversion_rate": 0.3333,
-           "median_hours_to_decision": None, "invoiced_minor": 20_000, "collected_minor": 0}
+FIGURES = {
+    "leads": 3,
+    "enrollments": 1,
+    "conversion_rate": 0.3333,
+    "median_hours_to_decision": None,
+    "invoiced_minor": 20_000,
+    "collected_minor": 0,
+}
 
 
 def overview(**changes) -> dict:
-    answer = {"school_id": 1, "from": "2025-11-12", "to": "2025-11-13",
-              "summary": {"from": "2025-11-12", "to": "2025-11-13", **FIGURES},
-              "previous": {"from": "2025-11-10", "to": "2025-11-11", **FIGURES, "leads": 2},
-              "trend": [{"day": "2025-11-12", "leads": 0, "enrollments": 0},
-                        {"day": "2025-11-13", "leads": 3, "enrollments": 1}]}
+    answer = {
+        "school_id": 1,
+        "from": "2025-11-12",
+        "to": "2025-11-13",
+        "summary": {"from": "2025-11-12", "to": "2025-11-13", **FIGURES},
+        "previous": {"from": "2025-11-10", "to": "2025-11-11", **FIGURES, "leads": 2},
+        "trend": [
+            {"day": "2025-11-12", "leads": 0, "enrollments": 0},
+            {"day": "2025-11-13", "leads": 3, "enrollments": 1},
+        ],
+    }
     answer.update(changes)
     return answer
 
@@ -63,18 +76,26 @@ def test_an_overview_becomes_the_periods_figures_and_trend(kpi_answering):
 
     assert figures.figures == FIGURES
     assert figures.previous_figures["leads"] == 2
-    assert figures.trend == [TrendDay(date(2025, 11, 12), 0, 0),
-                             TrendDay(date(2025, 11, 13), 3, 1)]
+    assert figures.trend == [TrendDay(date(2025, 11, 12), 0, 0), TrendDay(date(2025, 11, 13), 3, 1)]
 
 
-@pytest.mark.parametrize("body", [
-    json.dumps(overview(previous={"from": "2025-11-01", "to": "2025-11-11", **FIGURES})),
-    json.dumps(overview(summary={**FIGURES, "leads": "three"})),
-    json.dumps(overview(trend=[{"day": "13 November", "leads": 3, "enrollments": 1}])),
-    json.dumps({"error": "not an overview"}),
-    "<html>not JSON</html>",
-], ids=["another-previous-period", "a-figure-not-a-number", "a-day-not-a-date",
-        "fields-missing", "not-json"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        json.dumps(overview(previous={"from": "2025-11-01", "to": "2025-11-11", **FIGURES})),
+        json.dumps(overview(summary={**FIGURES, "leads": "three"})),
+        json.dumps(overview(trend=[{"day": "13 November", "leads": 3, "enrollments": 1}])),
+        json.dumps({"error": "not an overview"}),
+        "<html>not JSON</html>",
+    ],
+    ids=[
+        "another-previous-period",
+        "a-figure-not-a-number",
+        "a-day-not-a-date",
+        "fields-missing",
+        "not-json",
+    ],
+)
 def test_an_answer_that_cannot_be_read_fails_the_call(kpi_answering, body):
     client = KpiClient(kpi_answering(body.encode()), timeout_seconds=2)
 

@@ -1,6 +1,7 @@
 """Fixtures for the KPI service on the real MariaDB and RabbitMQ: a KPI worker per test (on
 an exchange of its own), the KPI tables read back, and the real registrar served by
 `edquill serve registrar` for the token checks and the registrar's own counts."""
+
 from __future__ import annotations
 
 from dataclasses import replace

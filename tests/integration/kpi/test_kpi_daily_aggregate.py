@@ -1,5 +1,6 @@
 """`edquill kpi daily-aggregate`: a day rebuilt from the ledger comes out identical to what the
 worker folded incrementally, repairs lost rows, and loses nothing folded meanwhile."""
+
 from __future__ import annotations
 
 import threading
@@ -28,47 +29,54 @@ def folded_funnel(make_kpi_worker):
     return funnel
 
 
-def test_daily_aggregate_rebuilds_a_day_to_identical_rows(settings, make_kpi_worker,
-                                                          kpi_tables):
+def test_daily_aggregate_rebuilds_a_day_to_identical_rows(settings, make_kpi_worker, kpi_tables):
     funnel = folded_funnel(make_kpi_worker)
     incremental = kpi_tables.rows(funnel.school_id)
 
     for day in (DAY_1, DAY_2, DAY_3):
-        daily_aggregate(settings, "--date", day.isoformat(), "--school-id",
-                        str(funnel.school_id))
+        daily_aggregate(settings, "--date", day.isoformat(), "--school-id", str(funnel.school_id))
 
     assert kpi_tables.rows(funnel.school_id) == incremental
-    assert all(incremental[table] for table in ("marketing", "revenue", "sources",
-                                                "decision_times"))
+    assert all(
+        incremental[table] for table in ("marketing", "revenue", "sources", "decision_times")
+    )
 
 
 def test_daily_aggregate_restores_a_day_whose_rows_were_lost_or_damaged(
-        settings, make_kpi_worker, kpi_tables):
+    settings, make_kpi_worker, kpi_tables
+):
     funnel = folded_funnel(make_kpi_worker)
     incremental = kpi_tables.rows(funnel.school_id)
-    for table in ("t_marketing_kpi_daily", "t_marketing_kpi_source_daily", "t_revenue_daily",
-                  "t_kpi_decision_times_daily"):
-        kpi_tables.execute(f"DELETE FROM {table} WHERE school_id = %s AND day = %s",
-                           (funnel.school_id, DAY_2))
-    kpi_tables.execute("UPDATE t_marketing_kpi_daily SET leads = 999 WHERE school_id = %s",
-                       (funnel.school_id,))
+    for table in (
+        "t_marketing_kpi_daily",
+        "t_marketing_kpi_source_daily",
+        "t_revenue_daily",
+        "t_kpi_decision_times_daily",
+    ):
+        kpi_tables.execute(
+            f"DELETE FROM {table} WHERE school_id = %s AND day = %s", (funnel.school_id, DAY_2)
+        )
+    kpi_tables.execute(
+        "UPDATE t_marketing_kpi_daily SET leads = 999 WHERE school_id = %s", (funnel.school_id,)
+    )
 
     for day in (DAY_1, DAY_2, DAY_3):
-        daily_aggregate(settings, "--date", day.isoformat(), "--school-id",
-                        str(funnel.school_id))
+        daily_aggregate(settings, "--date", day.isoformat(), "--school-id", str(funnel.school_id))
 
     assert kpi_tables.rows(funnel.school_id) == incremental
 
 
 def test_daily_aggregate_without_a_date_rebuilds_the_schools_own_yesterday(
-        settings, make_kpi_worker, kpi_tables):
+    settings, make_kpi_worker, kpi_tables
+):
     school_id = new_school_id()
     tz = zone("Pacific/Auckland")
     their_yesterday = yesterday(datetime.now(timezone.utc), tz)
     noon = datetime.combine(their_yesterday, time(12), tzinfo=tz).astimezone(timezone.utc)
     worker = make_kpi_worker()
-    worker.publish(school_created(school_id, timezone_name="Pacific/Auckland"),
-                   submitted(school_id, 1, noon))
+    worker.publish(
+        school_created(school_id, timezone_name="Pacific/Auckland"), submitted(school_id, 1, noon)
+    )
     worker.start().wait_until_settled()
     kpi_tables.execute("DELETE FROM t_marketing_kpi_daily WHERE school_id = %s", (school_id,))
 
@@ -83,17 +91,25 @@ def test_daily_aggregate_for_a_school_it_does_not_know_fails_with_one_line(setti
     result = run_edquill(settings, "kpi", "daily-aggregate", "--school-id", "4242424242")
 
     assert result.returncode != 0
-    assert result.stderr.strip().splitlines()[-1].endswith(
-        "unknown school 4242424242: no school event for it has reached the KPI service")
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith("unknown school 4242424242: no school event for it has reached the KPI service")
+    )
 
 
 def test_a_rebuild_running_while_the_worker_folds_the_same_day_loses_no_event(
-        settings, make_kpi_worker, kpi_tables):
+    settings, make_kpi_worker, kpi_tables
+):
     school_id, day = new_school_id(), date(2025, 11, 13)
     worker = make_kpi_worker(BATCH_SIZE=5)  # many commits, each a chance to race a rebuild
-    worker.publish(school_created(school_id),
-                   *(submitted(school_id, n, utc(2025, 11, 13, 9, n % 60), f"s{n % 3}")
-                     for n in range(1, 1501)))
+    worker.publish(
+        school_created(school_id),
+        *(
+            submitted(school_id, n, utc(2025, 11, 13, 9, n % 60), f"s{n % 3}")
+            for n in range(1, 1501)
+        ),
+    )
     stop = threading.Event()
     rebuilds = []
 
@@ -110,8 +126,11 @@ def test_a_rebuild_running_while_the_worker_folds_the_same_day_loses_no_event(
     try:
         worker.start()
         # Stop rebuilding while the worker is still folding: no later rebuild may hide a loss.
-        wait_until(lambda: kpi_tables.ledger_entries(school_id) >= 1000, timeout=60,
-                   what="two thirds of the events to be folded")
+        wait_until(
+            lambda: kpi_tables.ledger_entries(school_id) >= 1000,
+            timeout=60,
+            what="two thirds of the events to be folded",
+        )
     finally:
         stop.set()
         rebuilder.join(30)

@@ -1,6 +1,7 @@
 """The KPI service's /openapi.json is true: every operation, called with examples drawn from
 its own documented input by a school's viewer (the token checked by the real registrar),
 answers as documented, for a school with figures."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,12 +12,18 @@ from registrar.tokens import issue_token
 from shared import db
 from tests.support.factories import create_school
 from tests.support.kpi import invoice_event, school_created, status_changed, submitted, utc
-from tests.support.openapi import (CONFORMANCE_CHECKS, assert_token_required_as_documented,
-                                   conformance_settings, published_openapi, token_settings)
+from tests.support.openapi import (
+    CONFORMANCE_CHECKS,
+    assert_token_required_as_documented,
+    conformance_settings,
+    published_openapi,
+    token_settings,
+)
 
 openapi = published_openapi(create_app)
 
 tokenless = published_openapi(create_app, positive_only=True)
+
 
 @pytest.fixture(scope="module")
 def kpi_app(kpi_settings):
@@ -29,11 +36,15 @@ def viewer_headers(settings) -> dict[str, str]:
     registrar, kpi = db.connect(settings, "registrar"), db.connect(settings, "kpi")
     school_id = create_school(registrar, timezone="America/New_York")
     with db.transaction(kpi) as cursor:
-        fold_events(cursor, [
-            school_created(school_id, timezone_name="America/New_York"),
-            *(submitted(school_id, n, utc(2025, 11, 13, 15, n), "web") for n in (1, 2)),
-            status_changed(school_id, 1, "in_review", "approved", utc(2025, 11, 13, 17, 0)),
-            invoice_event("invoice.issued", school_id, 1, 1, 20_000, utc(2025, 11, 13, 17, 1))])
+        fold_events(
+            cursor,
+            [
+                school_created(school_id, timezone_name="America/New_York"),
+                *(submitted(school_id, n, utc(2025, 11, 13, 15, n), "web") for n in (1, 2)),
+                status_changed(school_id, 1, "in_review", "approved", utc(2025, 11, 13, 17, 0)),
+                invoice_event("invoice.issued", school_id, 1, 1, 20_000, utc(2025, 11, 13, 17, 1)),
+            ],
+        )
     token = issue_token(registrar, school_id, "viewer")
     registrar.close(), kpi.close()
     return {"Accesstoken": token}

@@ -2,6 +2,7 @@
 read over HTTP from the real registrar. The registrar's records here are made by its own
 code (status changes, an approval with its invoice, a payment), whose outbox events reach
 the KPI worker as the relay would publish them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,11 +31,22 @@ class Registrar:
 
     def reconcile(self, settings, *extra: str, token: str | None = None):
         day = datetime.fromisoformat(self.today).date()
-        return run_edquill(settings, "kpi", "reconcile", "--school-id", str(self.school_id),
-                           "--from", (day - timedelta(days=1)).isoformat(),
-                           "--to", (day + timedelta(days=1)).isoformat(), *extra,
-                           extra_env={"EDQUILL_KPI_REGISTRAR_TOKEN": token or self.token,
-                                      "EDQUILL_REGISTRAR_URL": settings.registrar_url})
+        return run_edquill(
+            settings,
+            "kpi",
+            "reconcile",
+            "--school-id",
+            str(self.school_id),
+            "--from",
+            (day - timedelta(days=1)).isoformat(),
+            "--to",
+            (day + timedelta(days=1)).isoformat(),
+            *extra,
+            extra_env={
+                "EDQUILL_KPI_REGISTRAR_TOKEN": token or self.token,
+                "EDQUILL_REGISTRAR_URL": settings.registrar_url,
+            },
+        )
 
 
 @pytest.fixture
@@ -46,33 +58,53 @@ def school_worked_by_the_registrar(kpi_settings, registrar_db, make_kpi_worker):
     for registration in (first, second):
         change_status(registrar_db, school_id, registration, "in_review", "tester")
     change_status(registrar_db, school_id, second, "rejected", "tester", note="not eligible")
-    place(registrar_db, school_id, first, create_schedule(
-        registrar_db, school_id, create_teacher(registrar_db, school_id), fee_minor=18_000))
-    invoice = approve(registrar_db, kpi_settings, school_id, first, send_invoice=True,
-                      send_autopay_link=False, actor="tester", now=datetime.now(timezone.utc))
+    place(
+        registrar_db,
+        school_id,
+        first,
+        create_schedule(
+            registrar_db, school_id, create_teacher(registrar_db, school_id), fee_minor=18_000
+        ),
+    )
+    invoice = approve(
+        registrar_db,
+        kpi_settings,
+        school_id,
+        first,
+        send_invoice=True,
+        send_autopay_link=False,
+        actor="tester",
+        now=datetime.now(timezone.utc),
+    )
     pay(registrar_db, kpi_settings, school_id, invoice["id"], 18_000, "cash", None, "tester")
     assert third
     worker = make_kpi_worker()
-    worker.publish(school_created(school_id, timezone_name=TIMEZONE),
-                   *outbox_events(registrar_db, school_id))
+    worker.publish(
+        school_created(school_id, timezone_name=TIMEZONE), *outbox_events(registrar_db, school_id)
+    )
     worker.start().wait_until_settled()
     today = local_day(datetime.now(timezone.utc), zone(TIMEZONE)).isoformat()
     return Registrar(school_id, issue_token(registrar_db, school_id, "viewer"), today), worker
 
 
 def test_reconcile_finds_no_difference_when_the_figures_match_the_registrars_records(
-        kpi_settings, school_worked_by_the_registrar):
+    kpi_settings, school_worked_by_the_registrar
+):
     registrar, _worker = school_worked_by_the_registrar
 
     result = registrar.reconcile(kpi_settings)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip().splitlines()[-1].startswith(
-        f"no differences for school {registrar.school_id}")
+    assert (
+        result.stdout.strip()
+        .splitlines()[-1]
+        .startswith(f"no differences for school {registrar.school_id}")
+    )
 
 
 def test_reconcile_reports_each_figure_that_differs_and_exits_1(
-        kpi_settings, school_worked_by_the_registrar):
+    kpi_settings, school_worked_by_the_registrar
+):
     registrar, worker = school_worked_by_the_registrar
     worker.publish(submitted(registrar.school_id, 10**8, datetime.now(timezone.utc)))
     worker.wait_until_settled()
@@ -81,29 +113,43 @@ def test_reconcile_reports_each_figure_that_differs_and_exits_1(
 
     assert result.returncode == 1
     assert result.stdout.strip().splitlines() == [
-        f"{registrar.today} leads: kpi=4 registrar=3 (+1)"]
+        f"{registrar.today} leads: kpi=4 registrar=3 (+1)"
+    ]
     assert result.stderr.strip() == (
         "error: 1 differences between the KPI figures and the registrar's records for "
-        f"school {registrar.school_id}, {_span(registrar)}")
+        f"school {registrar.school_id}, {_span(registrar)}"
+    )
 
 
 def test_reconcile_with_another_schools_token_fails_saying_so(
-        kpi_settings, registrar_db, school_worked_by_the_registrar):
+    kpi_settings, registrar_db, school_worked_by_the_registrar
+):
     registrar, _worker = school_worked_by_the_registrar
     other_school = create_school(registrar_db)
 
-    result = registrar.reconcile(kpi_settings, token=issue_token(registrar_db, other_school,
-                                                                  "viewer"))
+    result = registrar.reconcile(
+        kpi_settings, token=issue_token(registrar_db, other_school, "viewer")
+    )
 
     assert result.returncode != 0
     assert result.stderr.strip().endswith(
-        f"the registrar token is for school {other_school}, not school {registrar.school_id}")
+        f"the registrar token is for school {other_school}, not school {registrar.school_id}"
+    )
 
 
 def test_reconcile_without_a_registrar_token_fails_saying_how_to_give_one(kpi_settings):
-    result = run_edquill(kpi_settings, "kpi", "reconcile", "--school-id", "1", "--from",
-                         "2025-11-01", "--to", "2025-11-02",
-                         extra_env={"EDQUILL_KPI_REGISTRAR_TOKEN": ""})
+    result = run_edquill(
+        kpi_settings,
+        "kpi",
+        "reconcile",
+        "--school-id",
+        "1",
+        "--from",
+        "2025-11-01",
+        "--to",
+        "2025-11-02",
+        extra_env={"EDQUILL_KPI_REGISTRAR_TOKEN": ""},
+    )
 
     assert result.returncode != 0
     assert "EDQUILL_KPI_REGISTRAR_TOKEN" in result.stderr

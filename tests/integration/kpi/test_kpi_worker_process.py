@@ -1,5 +1,6 @@
 """`edquill kpi worker` as operators run it: folds what reaches its queue, serves its metrics,
 and stops cleanly on SIGTERM."""
+
 from __future__ import annotations
 
 import secrets
@@ -24,8 +25,11 @@ def test_the_worker_folds_events_serves_its_metrics_and_stops_on_sigterm(setting
     try:
         queues.publish_event(school_created(school_id))
         queues.publish_event(submitted(school_id, 1, utc(2025, 11, 13, 12)))
-        wait_until(lambda: kpi_tables.marketing(school_id), timeout=30,
-                   what="the worker to fold the submission")
+        wait_until(
+            lambda: kpi_tables.marketing(school_id),
+            timeout=30,
+            what="the worker to fold the submission",
+        )
         with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics") as response:
             metrics = response.read().decode()
         output = worker.terminate()

@@ -1,6 +1,7 @@
 """Delivery over real SMTP: retried while the server is away, failed for good when it refuses,
 and exactly once in effect: a redelivered event sends nothing twice, and a sender killed
 between the server's accept and its own commit sends again with the same Message-ID."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,14 @@ import pytest
 
 from devtools.mailsink import MailSink
 from notifier.clock import system_clock
-from tests.support.notifier import (Family, messages_of, new_school_id, school_created,
-                                    statuses_of, unique_email)
+from tests.support.notifier import (
+    Family,
+    messages_of,
+    new_school_id,
+    school_created,
+    statuses_of,
+    unique_email,
+)
 from tests.support.processes import EdquillProcess
 from tests.support.scripted_mail import ScriptedMailSink
 from tests.support.tcp_proxy import free_port
@@ -31,34 +38,41 @@ def family(school_id):
     return Family(school_id, unique_email(), student_first_name="Ada")
 
 
-def test_while_smtp_is_down_a_message_is_retried_and_sent_later(start_worker, queues, family,
-                                                                notifier_db, school_id,
-                                                                tmp_path):
+def test_while_smtp_is_down_a_message_is_retried_and_sent_later(
+    start_worker, queues, family, notifier_db, school_id, tmp_path
+):
     port = free_port()  # nothing listens here yet
     start_worker(smtp_url=f"smtp://127.0.0.1:{port}", clock=system_clock)
     queues.publish_event(family.invoice_paid(61))
-    row = wait_until(lambda: [r for r in messages_of(notifier_db, school_id) if r["error"]],
-                     what="a failed attempt logged")[0]
+    row = wait_until(
+        lambda: [r for r in messages_of(notifier_db, school_id) if r["error"]],
+        what="a failed attempt logged",
+    )[0]
     assert row["status"] == "queued" and "will retry" in row["error"]
 
     with MailSink(tmp_path / "late-mail", port=port) as sink:
         (message,) = sink.wait_for(1, timeout=20)
 
         assert message.rcpt_tos == (family.email,)
-        wait_until(lambda: statuses_of(notifier_db, school_id) == [("receipt", "sent")],
-                   what="the receipt marked sent")
+        wait_until(
+            lambda: statuses_of(notifier_db, school_id) == [("receipt", "sent")],
+            what="the receipt marked sent",
+        )
         assert messages_of(notifier_db, school_id)[0]["attempts"] >= 2
 
 
-def test_an_address_the_server_refuses_fails_with_the_reason(start_worker, queues, notifier_db,
-                                                             school_id, tmp_path):
+def test_an_address_the_server_refuses_fails_with_the_reason(
+    start_worker, queues, notifier_db, school_id, tmp_path
+):
     refused = unique_email("gone")
     with ScriptedMailSink(tmp_path / "mail", refused={refused}) as sink:
         start_worker(smtp_url=sink.url)
         queues.publish_event(Family(school_id, refused).invoice_paid(62))
 
-        (row,) = wait_until(lambda: [r for r in messages_of(notifier_db, school_id)
-                                     if r["status"] == "failed"], what="the message failed")
+        (row,) = wait_until(
+            lambda: [r for r in messages_of(notifier_db, school_id) if r["status"] == "failed"],
+            what="the message failed",
+        )
         assert row["error"].startswith("recipient refused: 550")
         assert row["attempts"] == 1  # a permanent refusal is not retried
         assert sink.messages() == []
@@ -76,8 +90,9 @@ def test_the_worker_goes_on_after_a_refused_address(start_worker, queues, school
         assert message.rcpt_tos == (good.email,)
 
 
-def test_a_redelivered_event_sends_one_message(start_worker, queues, sink, family, notifier_db,
-                                               school_id):
+def test_a_redelivered_event_sends_one_message(
+    start_worker, queues, sink, family, notifier_db, school_id
+):
     event = family.invoice_paid(65)
     start_worker()
     queues.publish_event(event)
@@ -88,15 +103,20 @@ def test_a_redelivered_event_sends_one_message(start_worker, queues, sink, famil
     assert statuses_of(notifier_db, school_id) == [("receipt", "sent")]
 
 
-def test_a_second_ask_for_the_same_message_is_logged_as_a_duplicate(start_worker, queues, sink,
-                                                                    family, notifier_db,
-                                                                    school_id):
+def test_a_second_ask_for_the_same_message_is_logged_as_a_duplicate(
+    start_worker, queues, sink, family, notifier_db, school_id
+):
     start_worker()
     queues.publish_event(family.invoice_paid(66))
     queues.publish_event(family.invoice_paid(66))  # another event id, the same receipt
 
-    wait_until(lambda: sorted(statuses_of(notifier_db, school_id)) ==
-               [("receipt", "duplicate"), ("receipt", "sent")], what="sent and duplicate")
+    wait_until(
+        lambda: (
+            sorted(statuses_of(notifier_db, school_id))
+            == [("receipt", "duplicate"), ("receipt", "sent")]
+        ),
+        what="sent and duplicate",
+    )
     original, duplicate = messages_of(notifier_db, school_id)
     assert duplicate["duplicate_of"] == original["id"]
     assert len(sink.messages()) == 1
@@ -104,7 +124,8 @@ def test_a_second_ask_for_the_same_message_is_logged_as_a_duplicate(start_worker
 
 @pytest.mark.slow
 def test_a_sender_killed_between_smtp_accept_and_commit_resends_with_the_same_message_id(
-        settings, queues, family, notifier_db, school_id, tmp_path):
+    settings, queues, family, notifier_db, school_id, tmp_path
+):
     """The documented choice: at least once on the wire, with a stable Message-ID."""
     workers: list[EdquillProcess] = []
 
@@ -112,9 +133,11 @@ def test_a_sender_killed_between_smtp_accept_and_commit_resends_with_the_same_me
         if len(workers) == 1:  # the server has the message; the sender has not recorded it
             os.kill(workers[0].pid, signal.SIGKILL)
 
-    worker_env = {"EDQUILL_NOTIFIER_CLAIM_SECONDS": "1",
-                  "EDQUILL_NOTIFIER_SENDER_IDLE_SECONDS": "0.05",
-                  "EDQUILL_NOTIFIER_SCHEDULER_IDLE_SECONDS": "0.2"}
+    worker_env = {
+        "EDQUILL_NOTIFIER_CLAIM_SECONDS": "1",
+        "EDQUILL_NOTIFIER_SENDER_IDLE_SECONDS": "0.05",
+        "EDQUILL_NOTIFIER_SCHEDULER_IDLE_SECONDS": "0.2",
+    }
     with ScriptedMailSink(tmp_path / "mail", on_accept=kill_first_worker) as sink:
         session = replace(settings, smtp_url=sink.url)
         workers.append(EdquillProcess(session, "notifier", "worker", extra_env=worker_env))
@@ -128,9 +151,11 @@ def test_a_sender_killed_between_smtp_accept_and_commit_resends_with_the_same_me
             first, second = sink.wait_for(2, timeout=30)
 
             assert first.parsed()["Message-ID"] == second.parsed()["Message-ID"]
-            (row,) = wait_until(lambda: [r for r in messages_of(notifier_db, school_id)
-                                         if r["status"] == "sent"], what="marked sent",
-                                timeout=15)
+            (row,) = wait_until(
+                lambda: [r for r in messages_of(notifier_db, school_id) if r["status"] == "sent"],
+                what="marked sent",
+                timeout=15,
+            )
             assert row["message_id"] == first.parsed()["Message-ID"]
             assert row["attempts"] == 2
             assert stays_true(lambda: len(sink.messages()) == 2, 1.5)

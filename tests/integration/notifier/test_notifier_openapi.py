@@ -1,6 +1,7 @@
 """The notifier's /openapi.json is true: every operation, called with examples drawn from its
 own documented input by a school admin (the token checked by the real registrar), answers as
 documented, for a school with messages in its log and a template of its own wording."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,15 +12,21 @@ from notifier.message_log import LogEntry
 from registrar.tokens import issue_token
 from tests.support.factories import create_school
 from tests.support.notifier import utc
-from tests.support.openapi import (CONFORMANCE_CHECKS, assert_token_required_as_documented,
-                                   conformance_settings, published_openapi, token_settings,
-                                   with_known_values)
+from tests.support.openapi import (
+    CONFORMANCE_CHECKS,
+    assert_token_required_as_documented,
+    conformance_settings,
+    published_openapi,
+    token_settings,
+    with_known_values,
+)
 
 openapi = published_openapi(create_app)
 # A registration whose messages the log holds, and a message every school has.
 KNOWN = {"registration_id": 81, "key": "needs_info"}
 
 tokenless = published_openapi(create_app, positive_only=True)
+
 
 @pytest.fixture(scope="module")
 def notifier_app(api_settings):
@@ -31,11 +38,19 @@ def admin_headers(registrar_db, notifier_db) -> dict[str, str]:
     school_id = create_school(registrar_db)
     with notifier_db.cursor() as cursor:
         for status in ("sent", "failed"):
-            message_log.insert_message(cursor, LogEntry(
-                school_id=school_id, template_key="needs_info", purpose="transactional",
-                recipient="parent@families.example", status=status,
-                now=utc(2026, 1, 14, 15, 0), registration_id=KNOWN["registration_id"],
-                subject="About your registration"))
+            message_log.insert_message(
+                cursor,
+                LogEntry(
+                    school_id=school_id,
+                    template_key="needs_info",
+                    purpose="transactional",
+                    recipient="parent@families.example",
+                    status=status,
+                    now=utc(2026, 1, 14, 15, 0),
+                    registration_id=KNOWN["registration_id"],
+                    subject="About your registration",
+                ),
+            )
     return {"Accesstoken": issue_token(registrar_db, school_id, "admin")}
 
 

@@ -2,6 +2,7 @@
 (List-Unsubscribe included) are all under the public address, signed so they open, and no
 service-to-service address (EDQUILL_*_URL, 127.0.0.1:800x) appears anywhere in it. The real
 notifier worker is driven with events; the mail is read from the real SMTP sink."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,15 @@ from shared import db
 from shared.family_links import read_autopay_link
 from shared.signing import KeyRing
 from tests.integration.notifier.conftest import TEST_CONFIG
-from tests.support.notifier import (Family, FastNotifierConsumer, WorkerThread, new_school_id,
-                                    school_created, unique_email, utc)
+from tests.support.notifier import (
+    Family,
+    FastNotifierConsumer,
+    WorkerThread,
+    new_school_id,
+    school_created,
+    unique_email,
+    utc,
+)
 
 PUBLIC_URL = "https://school.example"
 TEMPLATE_DIR = Path(__file__).parents[3] / "services" / "notifier" / "templates"
@@ -32,22 +40,31 @@ TEMPLATE_DIR = Path(__file__).parents[3] / "services" / "notifier" / "templates"
 LATE_EVENING, NEXT_MORNING = utc(2026, 1, 15, 3, 30), utc(2026, 1, 15, 13, 0)
 URL = re.compile(r"""https?://[^\s"'<>]+""")
 # Which test below makes each template send (both together cover them all).
-SENT_ONE_BY_ONE = {"status_update", "needs_info", "approved", "receipt", "welcome",
-                   "needs_info_reminder", "invoice_reminder"}
+SENT_ONE_BY_ONE = {
+    "status_update",
+    "needs_info",
+    "approved",
+    "receipt",
+    "welcome",
+    "needs_info_reminder",
+    "invoice_reminder",
+}
 SENT_AS_DIGEST = {"reminder_digest"}
 SENT_TO_CONFIRM_CONSENT = {"consent_confirmation"}
 
 
 @pytest.fixture
 def public_settings(settings, sink):
-    return replace(settings, smtp_url=sink.url, public_url=PUBLIC_URL,
-                   mail_from="no-reply@school.example")
+    return replace(
+        settings, smtp_url=sink.url, public_url=PUBLIC_URL, mail_from="no-reply@school.example"
+    )
 
 
 @pytest.fixture
 def worker(public_settings, clock, notifier_db, queues):
-    thread = WorkerThread(bootstrap(public_settings, TEST_CONFIG, clock=clock,
-                                    consumer_class=FastNotifierConsumer)).start()
+    thread = WorkerThread(
+        bootstrap(public_settings, TEST_CONFIG, clock=clock, consumer_class=FastNotifierConsumer)
+    ).start()
     yield thread
     thread.stop()
 
@@ -56,10 +73,13 @@ def school(queues, notifier_db, timezone_name="UTC") -> int:
     school_id = new_school_id()
     queues.publish_event(school_created(school_id, timezone_name=timezone_name))
     with notifier_db.cursor() as cursor:  # status e-mails on, as a school turns them on
-        cursor.execute("INSERT INTO t_school_notice_settings (school_id, quiet_hours_start, "
-                       "quiet_hours_end, status_updates, needs_info_reminder_hours, "
-                       "invoice_reminder_hours, updated_at) VALUES (%s, '21:00', '08:00', "
-                       "'in_review', 72, 168, UTC_TIMESTAMP())", (school_id,))
+        cursor.execute(
+            "INSERT INTO t_school_notice_settings (school_id, quiet_hours_start, "
+            "quiet_hours_end, status_updates, needs_info_reminder_hours, "
+            "invoice_reminder_hours, updated_at) VALUES (%s, '21:00', '08:00', "
+            "'in_review', 72, 168, UTC_TIMESTAMP())",
+            (school_id,),
+        )
     return school_id
 
 
@@ -69,11 +89,15 @@ def template_of(message) -> str:
     for prefix, key in (("Welcome to", "welcome"), ("2 reminders", "reminder_digest")):
         if subject.startswith(prefix):
             return key
-    for words, key in (("we still need", "needs_info_reminder"), ("is still open",
-                                                                  "invoice_reminder"),
-                       ("more information", "needs_info"), ("is approved", "approved"),
-                       ("payment received", "receipt"), ("is in review", "status_update"),
-                       ("please confirm", "consent_confirmation")):
+    for words, key in (
+        ("we still need", "needs_info_reminder"),
+        ("is still open", "invoice_reminder"),
+        ("more information", "needs_info"),
+        ("is approved", "approved"),
+        ("payment received", "receipt"),
+        ("is in review", "status_update"),
+        ("please confirm", "consent_confirmation"),
+    ):
         if words in subject:
             return key
     raise AssertionError(f"no template has the subject {subject!r}")
@@ -83,8 +107,13 @@ def assert_only_public_links(stored, settings) -> list[str]:
     """The message's links, after checking each is under the public URL and that no internal
     address appears anywhere in the message (headers included)."""
     raw = stored.raw().decode("utf-8", "replace")
-    for internal in (settings.registrar_url, settings.notifier_url, settings.kpi_url,
-                     "127.0.0.1", "localhost"):
+    for internal in (
+        settings.registrar_url,
+        settings.notifier_url,
+        settings.kpi_url,
+        "127.0.0.1",
+        "localhost",
+    ):
         assert internal not in raw, f"{internal} in {stored.subject!r}"
     message = stored.parsed()
     parts = [message.get_body(("plain",)).get_content()]
@@ -112,8 +141,9 @@ def assert_links_open(links, settings, school_id, recipient, now) -> None:
             assert (wanted.school_id, wanted.recipient) == (school_id, recipient)
         else:
             assert path.startswith("/autopay/"), link
-            assert read_autopay_link(keys, path.removeprefix("/autopay/"), now).school_id == \
-                school_id
+            assert (
+                read_autopay_link(keys, path.removeprefix("/autopay/"), now).school_id == school_id
+            )
 
 
 def test_the_templates_tested_here_are_all_the_notifier_has():
@@ -121,22 +151,31 @@ def test_the_templates_tested_here_are_all_the_notifier_has():
     assert {path.stem for path in TEMPLATE_DIR.iterdir()} == set(TEMPLATES)
 
 
-def test_every_message_links_only_under_the_public_url(worker, queues, notifier_db, sink,
-                                                       clock, public_settings):
+def test_every_message_links_only_under_the_public_url(
+    worker, queues, notifier_db, sink, clock, public_settings
+):
     school_id = school(queues, notifier_db)
-    family = Family(school_id, unique_email(), guardian_name="Grace",
-                    student_first_name="Ada", student_last_name="Lovelace")
+    family = Family(
+        school_id,
+        unique_email(),
+        guardian_name="Grace",
+        student_first_name="Ada",
+        student_last_name="Lovelace",
+    )
     queues.publish_event(family.submitted(consent=True))
     queues.publish_event(family.moved("pending", "in_review"))
     queues.publish_event(family.needs_info(occurred_at=clock()))
-    queues.publish_event(family.invoice_issued(71, occurred_at=clock(),
-                                               autopay_link_expires_at="2026-02-01T00:00:00Z"))
+    queues.publish_event(
+        family.invoice_issued(
+            71, occurred_at=clock(), autopay_link_expires_at="2026-02-01T00:00:00Z"
+        )
+    )
     queues.publish_event(family.invoice_paid(72))
     queues.publish_event(family.welcome_requested(student_id=5))
     sink.wait_for(5)
-    clock.advance(hours=72, minutes=1)       # the needs_info reminder falls due
+    clock.advance(hours=72, minutes=1)  # the needs_info reminder falls due
     sink.wait_for(6)
-    clock.advance(hours=96, minutes=1)       # and the unpaid invoice's (168 h)
+    clock.advance(hours=96, minutes=1)  # and the unpaid invoice's (168 h)
     received = sink.wait_for(7)
 
     assert {template_of(stored.parsed()) for stored in received} == SENT_ONE_BY_ONE
@@ -144,21 +183,25 @@ def test_every_message_links_only_under_the_public_url(worker, queues, notifier_
         links = assert_only_public_links(stored, public_settings)
         assert_links_open(links, public_settings, school_id, family.email, clock())
     approved = next(s for s in received if template_of(s.parsed()) == "approved")
-    assert any("/autopay/" in link for link in assert_only_public_links(approved,
-                                                                        public_settings))
+    assert any("/autopay/" in link for link in assert_only_public_links(approved, public_settings))
 
 
-def test_a_digest_of_held_reminders_links_only_under_the_public_url(worker, queues, notifier_db,
-                                                                    sink, clock,
-                                                                    public_settings):
+def test_a_digest_of_held_reminders_links_only_under_the_public_url(
+    worker, queues, notifier_db, sink, clock, public_settings
+):
     school_id = school(queues, notifier_db, timezone_name="America/New_York")
     family = Family(school_id, unique_email(), student_first_name="Ada")
     queues.publish_event(family.submitted(consent=True))
     clock.set(LATE_EVENING)
     queues.publish_event(family.needs_info(occurred_at=clock() - timedelta(hours=73)))
-    queues.publish_event(family.invoice_issued(73, occurred_at=clock() - timedelta(hours=169),
-                                               autopay_link_expires_at="2026-02-01T00:00:00Z"))
-    sink.wait_for(2)                          # the request and the approval go at once
+    queues.publish_event(
+        family.invoice_issued(
+            73,
+            occurred_at=clock() - timedelta(hours=169),
+            autopay_link_expires_at="2026-02-01T00:00:00Z",
+        )
+    )
+    sink.wait_for(2)  # the request and the approval go at once
     clock.set(NEXT_MORNING)
 
     digest = sink.wait_for(3)[-1]
@@ -169,10 +212,9 @@ def test_a_digest_of_held_reminders_links_only_under_the_public_url(worker, queu
     assert any("/autopay/" in link for link in links)
 
 
-def test_a_reminder_scheduled_with_a_stored_signed_link_goes_without_it(worker, queues,
-                                                                       notifier_db, sink,
-                                                                       clock, settings,
-                                                                       public_settings):
+def test_a_reminder_scheduled_with_a_stored_signed_link_goes_without_it(
+    worker, queues, notifier_db, sink, clock, settings, public_settings
+):
     """Before links became placeholders a reminder's context kept the signed link, under the
     registrar's service address: it is sent without that link, and the log keeps none."""
     school_id = school(queues, notifier_db)
@@ -182,13 +224,23 @@ def test_a_reminder_scheduled_with_a_stored_signed_link_goes_without_it(worker, 
     sink.wait_for(1)
     legacy_link = f"{settings.registrar_url}/autopay/legacy.signed.token"
     with db.transaction(notifier_db) as cursor:
-        reminder_store.schedule_reminder(cursor, school_id, family.registration_id,
-                                         ReminderRequest(
-                                             ReminderKind.INVOICE_UNPAID, family.email, clock(),
-                                             {"invoice": {"number": "INV-0075",
-                                                          "amount": "USD 250.00"},
-                                              "autopay_url": legacy_link}, invoice_id=75),
-                                         "legacy-event", clock())
+        reminder_store.schedule_reminder(
+            cursor,
+            school_id,
+            family.registration_id,
+            ReminderRequest(
+                ReminderKind.INVOICE_UNPAID,
+                family.email,
+                clock(),
+                {
+                    "invoice": {"number": "INV-0075", "amount": "USD 250.00"},
+                    "autopay_url": legacy_link,
+                },
+                invoice_id=75,
+            ),
+            "legacy-event",
+            clock(),
+        )
 
     reminder = sink.wait_for(2)[-1]
 
@@ -196,14 +248,18 @@ def test_a_reminder_scheduled_with_a_stored_signed_link_goes_without_it(worker, 
     assert_only_public_links(reminder, public_settings)
     assert "/autopay/" not in reminder.raw().decode()
     with notifier_db.cursor() as cursor:
-        cursor.execute("SELECT context, body_text, body_html FROM t_message_log "
-                       "WHERE school_id = %s AND template_key = 'invoice_reminder'", (school_id,))
+        cursor.execute(
+            "SELECT context, body_text, body_html FROM t_message_log "
+            "WHERE school_id = %s AND template_key = 'invoice_reminder'",
+            (school_id,),
+        )
         (row,) = cursor.fetchall()
     assert all("legacy.signed.token" not in (row[column] or "") for column in row)
 
 
-def test_a_consent_confirmation_links_only_under_the_public_url(worker, queues, notifier_db,
-                                                                sink, clock, public_settings):
+def test_a_consent_confirmation_links_only_under_the_public_url(
+    worker, queues, notifier_db, sink, clock, public_settings
+):
     """An address that unsubscribed by link, named again on a form that says yes, is asked
     to confirm: that e-mail's links too are under the public address, and open."""
     school_id = school(queues, notifier_db)

@@ -1,14 +1,23 @@
 """Reminders and quiet hours, with a clock the test moves: reminders fall due after the
 school's wait, wait out the night in the school's time zone, collapse per family, and stop
 when the family acts."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
 
-from tests.support.notifier import (Family, messages_of, new_school_id, reminders_of,
-                                    school_created, statuses_of, unique_email, utc)
+from tests.support.notifier import (
+    Family,
+    messages_of,
+    new_school_id,
+    reminders_of,
+    school_created,
+    statuses_of,
+    unique_email,
+    utc,
+)
 from tests.support.waiting import stays_true, wait_until
 
 # 22:30 in New York (EST, UTC-5) on Wednesday 14 January: inside the default quiet hours.
@@ -39,12 +48,15 @@ def ask_for_information_long_ago(queues, family, now):
 
 
 def wait_for_status(connection, school_id, template, status):
-    return wait_until(lambda: (template, status) in statuses_of(connection, school_id),
-                      what=f"{template} {status}")
+    return wait_until(
+        lambda: (template, status) in statuses_of(connection, school_id),
+        what=f"{template} {status}",
+    )
 
 
-def test_a_reminder_is_sent_once_the_schools_wait_is_over(start_worker, queues, sink, family,
-                                                           clock, notifier_db, school_id):
+def test_a_reminder_is_sent_once_the_schools_wait_is_over(
+    start_worker, queues, sink, family, clock, notifier_db, school_id
+):
     start_worker()
     queues.publish_event(family.needs_info(occurred_at=clock()))
     sink.wait_for(1)  # the request itself
@@ -58,7 +70,8 @@ def test_a_reminder_is_sent_once_the_schools_wait_is_over(start_worker, queues, 
 
 
 def test_a_reminder_due_in_quiet_hours_is_held_until_the_window_opens(
-        start_worker, queues, sink, family, clock, notifier_db, school_id):
+    start_worker, queues, sink, family, clock, notifier_db, school_id
+):
     clock.set(LATE_EVENING)
     start_worker()
     ask_for_information_long_ago(queues, family, clock())
@@ -70,8 +83,9 @@ def test_a_reminder_due_in_quiet_hours_is_held_until_the_window_opens(
     assert stays_true(lambda: len(sink.messages()) == 1, 0.5)
 
 
-def test_a_held_reminder_is_sent_when_the_window_opens(start_worker, queues, sink, family,
-                                                       clock, notifier_db, school_id):
+def test_a_held_reminder_is_sent_when_the_window_opens(
+    start_worker, queues, sink, family, clock, notifier_db, school_id
+):
     clock.set(LATE_EVENING)
     start_worker()
     ask_for_information_long_ago(queues, family, clock())
@@ -83,8 +97,9 @@ def test_a_held_reminder_is_sent_when_the_window_opens(start_worker, queues, sin
     wait_for_status(notifier_db, school_id, "needs_info_reminder", "sent")
 
 
-def test_transactional_mail_is_not_held_by_quiet_hours(start_worker, queues, sink, family,
-                                                       clock, notifier_db, school_id):
+def test_transactional_mail_is_not_held_by_quiet_hours(
+    start_worker, queues, sink, family, clock, notifier_db, school_id
+):
     clock.set(LATE_EVENING)
     start_worker()
     queues.publish_event(family.invoice_paid(31))
@@ -92,19 +107,24 @@ def test_transactional_mail_is_not_held_by_quiet_hours(start_worker, queues, sin
     assert sink.wait_for(1)[0].subject.endswith("payment received for invoice INV-0031")
 
 
-def test_held_reminders_to_one_family_go_as_one_message(start_worker, queues, sink, clock,
-                                                        notifier_db, school_id):
+def test_held_reminders_to_one_family_go_as_one_message(
+    start_worker, queues, sink, clock, notifier_db, school_id
+):
     email = unique_email()
-    first, second = Family(school_id, email, student_first_name="Ada"), \
-        Family(school_id, email, student_first_name="Alan")
+    first, second = (
+        Family(school_id, email, student_first_name="Ada"),
+        Family(school_id, email, student_first_name="Alan"),
+    )
     for child in (first, second):
         queues.publish_event(child.submitted(consent=True))
     clock.set(LATE_EVENING)
     start_worker()
     for child in (first, second):
         ask_for_information_long_ago(queues, child, clock())
-    wait_until(lambda: statuses_of(notifier_db, school_id).count(
-        ("needs_info_reminder", "held")) == 2, what="both reminders held")
+    wait_until(
+        lambda: statuses_of(notifier_db, school_id).count(("needs_info_reminder", "held")) == 2,
+        what="both reminders held",
+    )
 
     clock.set(NEXT_MORNING)
 
@@ -114,18 +134,22 @@ def test_held_reminders_to_one_family_go_as_one_message(start_worker, queues, si
     assert "for Ada" in text and "for Alan" in text
     assert stays_true(lambda: len(sink.messages()) == 3, 0.5)
     collapsed = [r for r in messages_of(notifier_db, school_id) if r["status"] == "collapsed"]
-    digest_row = [r for r in messages_of(notifier_db, school_id)
-                  if r["template_key"] == "reminder_digest"][0]
+    digest_row = [
+        r for r in messages_of(notifier_db, school_id) if r["template_key"] == "reminder_digest"
+    ][0]
     assert [r["collapsed_into"] for r in collapsed] == [digest_row["id"]] * 2
 
 
-def test_a_reminder_stops_when_the_family_answers(start_worker, queues, sink, family, clock,
-                                                  notifier_db, school_id):
+def test_a_reminder_stops_when_the_family_answers(
+    start_worker, queues, sink, family, clock, notifier_db, school_id
+):
     start_worker()
     queues.publish_event(family.needs_info(occurred_at=clock()))
     queues.publish_event(family.moved("needs_info", "in_review"))
-    wait_until(lambda: [r["status"] for r in reminders_of(notifier_db, school_id)] ==
-               ["cancelled"], what="the reminder cancelled")
+    wait_until(
+        lambda: [r["status"] for r in reminders_of(notifier_db, school_id)] == ["cancelled"],
+        what="the reminder cancelled",
+    )
 
     clock.advance(hours=80)
 
@@ -134,8 +158,9 @@ def test_a_reminder_stops_when_the_family_answers(start_worker, queues, sink, fa
     assert "needs_info_reminder" not in [t for t, _ in statuses_of(notifier_db, school_id)]
 
 
-def test_a_held_reminder_is_not_sent_once_the_family_answers(start_worker, queues, sink, family,
-                                                             clock, notifier_db, school_id):
+def test_a_held_reminder_is_not_sent_once_the_family_answers(
+    start_worker, queues, sink, family, clock, notifier_db, school_id
+):
     clock.set(LATE_EVENING)
     start_worker()
     ask_for_information_long_ago(queues, family, clock())
@@ -160,14 +185,17 @@ def test_an_unpaid_invoice_is_reminded_after_the_wait(start_worker, queues, sink
     assert reminder.subject == "Reminder from Sunrise Music School: invoice INV-0041 is still open"
 
 
-def test_a_paid_invoice_is_not_reminded(start_worker, queues, sink, family, clock, notifier_db,
-                                        school_id):
+def test_a_paid_invoice_is_not_reminded(
+    start_worker, queues, sink, family, clock, notifier_db, school_id
+):
     start_worker()
     queues.publish_event(family.invoice_issued(42, occurred_at=clock()))
     queues.publish_event(family.invoice_paid(42))
     sink.wait_for(2)  # approval and receipt
-    wait_until(lambda: [r["status"] for r in reminders_of(notifier_db, school_id)] ==
-               ["cancelled"], what="the invoice reminder cancelled")
+    wait_until(
+        lambda: [r["status"] for r in reminders_of(notifier_db, school_id)] == ["cancelled"],
+        what="the invoice reminder cancelled",
+    )
 
     clock.advance(hours=200)
 

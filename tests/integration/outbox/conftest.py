@@ -1,6 +1,7 @@
 """Fixtures for the outbox relay tests: an exchange of the test's own, probe queues on it,
 relays as real `edquill outbox worker` processes (always stopped at the end), and a school to
 register in."""
+
 from __future__ import annotations
 
 import secrets

@@ -1,5 +1,6 @@
 """The relay losing things it depends on: its own process (SIGKILL), the database, the broker.
 Every event committed before, during and after must still arrive."""
+
 from __future__ import annotations
 
 import signal
@@ -9,11 +10,18 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.support.broker import can_restart_local_broker, local_broker_stopped
-from tests.support.outbox import (SteadyProducer, arrived_ids, count_rows,
-                                  event_ids_by_aggregate, first_arrival_order,
-                                  insert_outbox_rows, interleaved_status_events,
-                                  partitions_by_owner, partitions_of,
-                                  pause_holding_a_claimed_batch)
+from tests.support.outbox import (
+    SteadyProducer,
+    arrived_ids,
+    count_rows,
+    event_ids_by_aggregate,
+    first_arrival_order,
+    insert_outbox_rows,
+    interleaved_status_events,
+    partitions_by_owner,
+    partitions_of,
+    pause_holding_a_claimed_batch,
+)
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.waiting import wait_until
 
@@ -24,12 +32,16 @@ def _events(connection, aggregates, per_aggregate: int = 1) -> list[str]:
 
 # -- a relay killed ------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_a_relay_killed_mid_batch_loses_nothing_its_partitions_pass_to_the_survivor(
-        registrar_db, selfreg_probe, relays):
+    registrar_db, selfreg_probe, relays
+):
     doomed, survivor = relays("--lease-seconds", "2"), relays("--lease-seconds", "2")
-    wait_until(lambda: sorted(partitions_by_owner(registrar_db).values()) == [8, 8],
-               what="the two relays to share the partitions")
+    wait_until(
+        lambda: sorted(partitions_by_owner(registrar_db).values()) == [8, 8],
+        what="the two relays to share the partitions",
+    )
     backlog = _events(registrar_db, range(1, 801), per_aggregate=10)
 
     pause_holding_a_claimed_batch(doomed, registrar_db)
@@ -43,6 +55,7 @@ def test_a_relay_killed_mid_batch_loses_nothing_its_partitions_pass_to_the_survi
 
 
 # -- the database or the broker goes away -----------------------------------------------------
+
 
 def _url_through(url: str, proxy: TcpProxy) -> str:
     """The same server URL (credentials, vhost and all), but by way of the proxy."""
@@ -60,8 +73,7 @@ def database_proxy(settings):
 
 @pytest.fixture
 def relay_behind_database_proxy(settings, relays, database_proxy):
-    return relays(extra_env={"EDQUILL_MYSQL_URL": _url_through(settings.mysql_url,
-                                                                database_proxy)})
+    return relays(extra_env={"EDQUILL_MYSQL_URL": _url_through(settings.mysql_url, database_proxy)})
 
 
 @pytest.fixture
@@ -89,7 +101,8 @@ def _wait_for_log(relay, text: str) -> None:
 
 
 def test_while_its_database_is_cut_off_the_relay_publishes_nothing_then_catches_up(
-        registrar_db, selfreg_probe, database_proxy, relay_behind_database_proxy):
+    registrar_db, selfreg_probe, database_proxy, relay_behind_database_proxy
+):
     before = _events(registrar_db, range(1, 51))
     assert set(before) <= arrived_ids(selfreg_probe.collect(before, timeout=15))
 
@@ -105,7 +118,8 @@ def test_while_its_database_is_cut_off_the_relay_publishes_nothing_then_catches_
 
 
 def test_losing_the_database_mid_batch_loses_nothing(
-        registrar_db, selfreg_probe, database_proxy, relay_behind_database_proxy):
+    registrar_db, selfreg_probe, database_proxy, relay_behind_database_proxy
+):
     backlog = _events(registrar_db, range(1, 301), per_aggregate=10)
 
     _cut_mid_batch(relay_behind_database_proxy, database_proxy, registrar_db)
@@ -118,7 +132,8 @@ def test_losing_the_database_mid_batch_loses_nothing(
 
 
 def test_while_its_broker_is_cut_off_the_relay_publishes_nothing_then_catches_up(
-        registrar_db, selfreg_probe, broker_proxy, relay_behind_broker_proxy):
+    registrar_db, selfreg_probe, broker_proxy, relay_behind_broker_proxy
+):
     before = _events(registrar_db, range(1, 51))
     assert set(before) <= arrived_ids(selfreg_probe.collect(before, timeout=15))
 
@@ -144,17 +159,22 @@ def _stopped_during_outage(relay, proxy: TcpProxy, complaint: str) -> float:
     """Cut the relay off, wait until it is deep in its back-off, SIGTERM it: seconds to exit."""
     wait_until(lambda: "starting" in relay.output(), what="the relay to start")
     proxy.cut()
-    wait_until(lambda: relay.output().count(complaint) >= FAILURES_BEFORE_A_LONG_WAIT,
-               timeout=30, what=f"{FAILURES_BEFORE_A_LONG_WAIT} failed reconnects")
+    wait_until(
+        lambda: relay.output().count(complaint) >= FAILURES_BEFORE_A_LONG_WAIT,
+        timeout=30,
+        what=f"{FAILURES_BEFORE_A_LONG_WAIT} failed reconnects",
+    )
     started = time.monotonic()
     relay.terminate(timeout=30)
     return time.monotonic() - started
 
 
 def test_sigterm_during_a_database_outage_stops_the_relay_at_once(
-        database_proxy, relay_behind_database_proxy):
-    seconds = _stopped_during_outage(relay_behind_database_proxy, database_proxy,
-                                     "database unavailable")
+    database_proxy, relay_behind_database_proxy
+):
+    seconds = _stopped_during_outage(
+        relay_behind_database_proxy, database_proxy, "database unavailable"
+    )
 
     assert seconds < PROMPT_EXIT_SECONDS
     assert relay_behind_database_proxy.returncode == 0
@@ -162,9 +182,9 @@ def test_sigterm_during_a_database_outage_stops_the_relay_at_once(
 
 
 def test_sigterm_during_a_broker_outage_stops_the_relay_at_once(
-        broker_proxy, relay_behind_broker_proxy):
-    seconds = _stopped_during_outage(relay_behind_broker_proxy, broker_proxy,
-                                     "broker unavailable")
+    broker_proxy, relay_behind_broker_proxy
+):
+    seconds = _stopped_during_outage(relay_behind_broker_proxy, broker_proxy, "broker unavailable")
 
     assert seconds < PROMPT_EXIT_SECONDS
     assert relay_behind_broker_proxy.returncode == 0
@@ -192,14 +212,14 @@ def test_losing_the_broker_mid_batch_loses_nothing(broker_lost_mid_batch):
 
 
 def test_losing_the_broker_mid_batch_keeps_each_registrations_events_in_order(
-        broker_lost_mid_batch):
+    broker_lost_mid_batch,
+):
     committed, arrivals = broker_lost_mid_batch
 
     assert first_arrival_order(arrivals) == committed
 
 
-def test_losing_the_broker_mid_batch_costs_no_event_an_attempt(registrar_db,
-                                                                broker_lost_mid_batch):
+def test_losing_the_broker_mid_batch_costs_no_event_an_attempt(registrar_db, broker_lost_mid_batch):
     with registrar_db.cursor() as cursor:
         cursor.execute("SELECT attempts, COUNT(*) AS n FROM t_event_outbox GROUP BY attempts")
         attempts = {record["attempts"]: record["n"] for record in cursor.fetchall()}
@@ -210,22 +230,31 @@ def test_losing_the_broker_mid_batch_costs_no_event_an_attempt(registrar_db,
 
 @pytest.mark.slow
 def test_a_broker_restart_while_events_keep_coming_loses_nothing(
-        settings, registrar_db, selfreg_probe, relays):
+    settings, registrar_db, selfreg_probe, relays
+):
     if not can_restart_local_broker(settings):
         pytest.skip("needs the machine's own RabbitMQ and rabbitmqctl")
     relay = relays()
     with SteadyProducer(settings, aggregates=range(1, 201)) as producer:
-        wait_until(lambda: count_rows(registrar_db, "processed") > 0,
-                   what="the relay to publish before the restart")
+        wait_until(
+            lambda: count_rows(registrar_db, "processed") > 0,
+            what="the relay to publish before the restart",
+        )
         with local_broker_stopped():
             produced_before_outage = len(producer.event_ids)
-            wait_until(lambda: "broker unavailable" in relay.output(),
-                       what="the relay to run into the outage")
-            wait_until(lambda: len(producer.event_ids) > produced_before_outage + 100,
-                       what="events committed during the outage")
+            wait_until(
+                lambda: "broker unavailable" in relay.output(),
+                what="the relay to run into the outage",
+            )
+            wait_until(
+                lambda: len(producer.event_ids) > produced_before_outage + 100,
+                what="events committed during the outage",
+            )
         produced_before_restart = len(producer.event_ids)
-        wait_until(lambda: len(producer.event_ids) > produced_before_restart + 100,
-                   what="events committed after the restart")
+        wait_until(
+            lambda: len(producer.event_ids) > produced_before_restart + 100,
+            what="events committed after the restart",
+        )
     produced = producer.event_ids
 
     selfreg_probe.reconnect()

@@ -1,5 +1,6 @@
 """Fixtures for the registrar API: the app on the session's databases, a school with a token
 per role, and a second school whose ids must never leak into the first one's answers."""
+
 from __future__ import annotations
 
 import secrets
@@ -34,8 +35,13 @@ def client(registrar_app):
 
 def _school_with_tokens(connection, **school) -> SchoolAccess:
     school_id = create_school(connection, **school)
-    return SchoolAccess(school_id, {role: issue_token(connection, school_id, role)
-                                    for role in ("admin", "registrar", "viewer")})
+    return SchoolAccess(
+        school_id,
+        {
+            role: issue_token(connection, school_id, role)
+            for role in ("admin", "registrar", "viewer")
+        },
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Staff sign-in (/api/auth/login), who-am-I and sign-out against the real MariaDB."""
+
 from __future__ import annotations
 
 import secrets
@@ -13,21 +14,28 @@ LOGIN = "/api/auth/login"
 @pytest.fixture
 def sign_in(client, client_address):
     def post(email, password, **kwargs):
-        return client.post(LOGIN, json={"email": email, "password": password},
-                           headers={"X-Forwarded-For": client_address}, **kwargs)
+        return client.post(
+            LOGIN,
+            json={"email": email, "password": password},
+            headers={"X-Forwarded-For": client_address},
+            **kwargs,
+        )
+
     return post
 
 
 def _tokens_of(registrar_db, user_id):
     with registrar_db.cursor() as cursor:
-        cursor.execute("SELECT school_id, role, user_id, expires_at, "
-                       "TIMESTAMPDIFF(MINUTE, UTC_TIMESTAMP(), expires_at) AS minutes_left "
-                       "FROM t_api_token WHERE user_id = %s", (user_id,))
+        cursor.execute(
+            "SELECT school_id, role, user_id, expires_at, "
+            "TIMESTAMPDIFF(MINUTE, UTC_TIMESTAMP(), expires_at) AS minutes_left "
+            "FROM t_api_token WHERE user_id = %s",
+            (user_id,),
+        )
         return cursor.fetchall()
 
 
-def test_right_password_answers_a_token_issued_to_the_account(sign_in, staff_account,
-                                                              registrar_db):
+def test_right_password_answers_a_token_issued_to_the_account(sign_in, staff_account, registrar_db):
     response = sign_in(staff_account.email, staff_account.password)
 
     assert response.status_code == 200
@@ -69,8 +77,9 @@ def test_unknown_email_answers_exactly_as_a_wrong_password(sign_in, staff_accoun
 
 def test_disabled_account_cannot_sign_in(sign_in, staff_account, registrar_db):
     with registrar_db.cursor() as cursor:
-        cursor.execute("UPDATE t_user SET disabled_at = UTC_TIMESTAMP() WHERE id = %s",
-                       (staff_account.id,))
+        cursor.execute(
+            "UPDATE t_user SET disabled_at = UTC_TIMESTAMP() WHERE id = %s", (staff_account.id,)
+        )
 
     assert sign_in(staff_account.email, staff_account.password).status_code == 401
 
@@ -104,7 +113,8 @@ def test_a_huge_body_is_413(client):
 
 
 def test_account_is_locked_after_repeated_failures_even_for_the_right_password(
-        sign_in, staff_account):
+    sign_in, staff_account
+):
     for _ in range(ACCOUNT_FAILURES.max_hits):
         assert sign_in(staff_account.email, "wrong guess").status_code == 401
 
@@ -117,12 +127,17 @@ def test_account_is_locked_after_repeated_failures_even_for_the_right_password(
 
 def test_account_lockout_holds_from_every_address(client, staff_account):
     for number in range(ACCOUNT_FAILURES.max_hits):
-        client.post(LOGIN, json={"email": staff_account.email, "password": "wrong guess"},
-                    headers={"X-Forwarded-For": f"198.19.1.{number + 1}"})
+        client.post(
+            LOGIN,
+            json={"email": staff_account.email, "password": "wrong guess"},
+            headers={"X-Forwarded-For": f"198.19.1.{number + 1}"},
+        )
 
-    response = client.post(LOGIN, json={"email": staff_account.email,
-                                        "password": staff_account.password},
-                           headers={"X-Forwarded-For": "198.19.2.1"})
+    response = client.post(
+        LOGIN,
+        json={"email": staff_account.email, "password": staff_account.password},
+        headers={"X-Forwarded-For": "198.19.2.1"},
+    )
 
     assert response.status_code == 429
 
@@ -146,23 +161,27 @@ def _accented(email: str) -> str:
 
 
 def test_spellings_of_one_account_share_one_lockout(client, staff_account):
-    spellings = [_accented(staff_account.email), staff_account.email.upper(),
-                 staff_account.email]
+    spellings = [_accented(staff_account.email), staff_account.email.upper(), staff_account.email]
     for number in range(ACCOUNT_FAILURES.max_hits):
-        answer = client.post(LOGIN, json={"email": spellings[number % 3],
-                                          "password": "wrong guess"},
-                             headers={"X-Forwarded-For": f"198.19.3.{number + 1}"})
+        answer = client.post(
+            LOGIN,
+            json={"email": spellings[number % 3], "password": "wrong guess"},
+            headers={"X-Forwarded-For": f"198.19.3.{number + 1}"},
+        )
         assert answer.status_code == 401
 
     for spelling in spellings:
-        response = client.post(LOGIN, json={"email": spelling,
-                                            "password": staff_account.password},
-                               headers={"X-Forwarded-For": "198.19.4.1"})
+        response = client.post(
+            LOGIN,
+            json={"email": spelling, "password": staff_account.password},
+            headers={"X-Forwarded-For": "198.19.4.1"},
+        )
         assert response.status_code == 429, spelling
 
 
-def test_an_accented_spelling_of_the_address_signs_in_to_the_account(sign_in, staff_account,
-                                                                     client):
+def test_an_accented_spelling_of_the_address_signs_in_to_the_account(
+    sign_in, staff_account, client
+):
     token = sign_in(_accented(staff_account.email), staff_account.password).get_json()["token"]
 
     me = client.get("/api/auth/me", headers={"Accesstoken": token}).get_json()
@@ -172,16 +191,25 @@ def test_an_accented_spelling_of_the_address_signs_in_to_the_account(sign_in, st
 
 def test_unknown_addresses_that_fold_alike_share_one_lockout(client):
     name = f"nobody-{secrets.token_hex(3)}"
-    spellings = [f"Nó{name[2:]}@School.example", f"{name.upper()}@school.example",
-                 f"ｎ{name[1:]}@school.example", f"{name}@schoól.example",
-                 f"{name}@school.example"]
+    spellings = [
+        f"Nó{name[2:]}@School.example",
+        f"{name.upper()}@school.example",
+        f"ｎ{name[1:]}@school.example",
+        f"{name}@schoól.example",
+        f"{name}@school.example",
+    ]
     for number in range(ACCOUNT_FAILURES.max_hits):
-        client.post(LOGIN, json={"email": spellings[number], "password": "wrong guess"},
-                    headers={"X-Forwarded-For": f"198.19.5.{number + 1}"})
+        client.post(
+            LOGIN,
+            json={"email": spellings[number], "password": "wrong guess"},
+            headers={"X-Forwarded-For": f"198.19.5.{number + 1}"},
+        )
 
-    response = client.post(LOGIN, json={"email": f"{name}@school.example",
-                                        "password": "wrong guess"},
-                           headers={"X-Forwarded-For": "198.19.6.1"})
+    response = client.post(
+        LOGIN,
+        json={"email": f"{name}@school.example", "password": "wrong guess"},
+        headers={"X-Forwarded-For": "198.19.6.1"},
+    )
 
     assert response.status_code == 429
 
@@ -189,28 +217,38 @@ def test_unknown_addresses_that_fold_alike_share_one_lockout(client):
 def test_an_unknown_address_that_folds_differently_keeps_its_own_counter(client):
     name = f"nobody-{secrets.token_hex(3)}"
     for number in range(ACCOUNT_FAILURES.max_hits):
-        client.post(LOGIN, json={"email": f"{name}@school.example", "password": "wrong"},
-                    headers={"X-Forwarded-For": f"198.19.7.{number + 1}"})
+        client.post(
+            LOGIN,
+            json={"email": f"{name}@school.example", "password": "wrong"},
+            headers={"X-Forwarded-For": f"198.19.7.{number + 1}"},
+        )
 
-    response = client.post(LOGIN, json={"email": f"{name}x@school.example",
-                                        "password": "wrong"},
-                           headers={"X-Forwarded-For": "198.19.8.1"})
+    response = client.post(
+        LOGIN,
+        json={"email": f"{name}x@school.example", "password": "wrong"},
+        headers={"X-Forwarded-For": "198.19.8.1"},
+    )
 
     assert response.status_code == 401
 
 
-def test_a_disabled_accounts_failures_still_count_against_it(client, staff_account,
-                                                            registrar_db):
+def test_a_disabled_accounts_failures_still_count_against_it(client, staff_account, registrar_db):
     with registrar_db.cursor() as cursor:
-        cursor.execute("UPDATE t_user SET disabled_at = UTC_TIMESTAMP() WHERE id = %s",
-                       (staff_account.id,))
+        cursor.execute(
+            "UPDATE t_user SET disabled_at = UTC_TIMESTAMP() WHERE id = %s", (staff_account.id,)
+        )
     for number in range(ACCOUNT_FAILURES.max_hits):
-        client.post(LOGIN, json={"email": staff_account.email, "password": "wrong guess"},
-                    headers={"X-Forwarded-For": f"198.19.9.{number + 1}"})
+        client.post(
+            LOGIN,
+            json={"email": staff_account.email, "password": "wrong guess"},
+            headers={"X-Forwarded-For": f"198.19.9.{number + 1}"},
+        )
 
-    response = client.post(LOGIN, json={"email": staff_account.email.upper(),
-                                        "password": "wrong guess"},
-                           headers={"X-Forwarded-For": "198.19.10.1"})
+    response = client.post(
+        LOGIN,
+        json={"email": staff_account.email.upper(), "password": "wrong guess"},
+        headers={"X-Forwarded-For": "198.19.10.1"},
+    )
 
     assert response.status_code == 429
 

@@ -1,4 +1,5 @@
 """classes.seed_demo and billing.seed_demo: the classes and fees a demo school starts with."""
+
 from __future__ import annotations
 
 from registrar import billing, classes

@@ -1,4 +1,5 @@
 """A database that goes away mid-service: a clear 503, then recovery without a restart."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,7 +12,8 @@ def test_requests_answer_503_while_the_database_is_gone_and_recover_after(settin
     server = settings.mysql
     with TcpProxy(server.host, server.port) as proxy:
         proxied = dataclasses.replace(
-            settings, mysql_url=f"mysql://{server.user}@127.0.0.1:{proxy.port}")
+            settings, mysql_url=f"mysql://{server.user}@127.0.0.1:{proxy.port}"
+        )
         client = create_app(proxied, {"TESTING": True}).test_client()
         stages = "/api/admin/self-registration/stages"
 

@@ -1,5 +1,6 @@
 """The Class, Fees and Docs sections this module gives the registration detail
 (GET /api/admin/self-registration/{id})."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,10 +17,17 @@ def registration_id(registrar_db, school):
 
 def test_the_class_section_is_the_placement(registrar_db, school, registration_id):
     placement = classes.placement_for(registrar_db, school.id, registration_id)
-    assert {key: placement[key] for key in ("name", "teacher_name", "weekday", "start_time",
-                                            "end_time", "starts_on")} == {
-        "name": "Piano", "teacher_name": "Grace Hopper", "weekday": 0, "start_time": "16:00",
-        "end_time": "17:00", "starts_on": "2026-01-05"}
+    assert {
+        key: placement[key]
+        for key in ("name", "teacher_name", "weekday", "start_time", "end_time", "starts_on")
+    } == {
+        "name": "Piano",
+        "teacher_name": "Grace Hopper",
+        "weekday": 0,
+        "start_time": "16:00",
+        "end_time": "17:00",
+        "starts_on": "2026-01-05",
+    }
 
 
 def test_the_class_section_is_empty_without_a_placement(registrar_db, school):
@@ -34,20 +42,31 @@ def test_sections_take_a_cursor_as_well_as_a_connection(registrar_db, school, re
         assert documents.for_registration(cursor, school.id, registration_id) == []
 
 
-def test_the_fees_section_quotes_the_class_before_it_is_invoiced(registrar_db, school,
-                                                                  registration_id):
+def test_the_fees_section_quotes_the_class_before_it_is_invoiced(
+    registrar_db, school, registration_id
+):
     add_fee(registrar_db, school.id, "Registration fee", 2500)
-    assert billing.fees_for(registrar_db, school.id, registration_id) == [{
-        "kind": "quote", "currency": "USD", "amount_minor": 20500,
-        "lines": [{"label": "Tuition: Piano", "amount_minor": 18000},
-                  {"label": "Registration fee", "amount_minor": 2500}]}]
+    assert billing.fees_for(registrar_db, school.id, registration_id) == [
+        {
+            "kind": "quote",
+            "currency": "USD",
+            "amount_minor": 20500,
+            "lines": [
+                {"label": "Tuition: Piano", "amount_minor": 18000},
+                {"label": "Registration fee", "amount_minor": 2500},
+            ],
+        }
+    ]
 
 
-def test_the_fees_section_shows_the_invoice_once_issued(client, registrar_db, school,
-                                                        registration_id):
-    client.post("/api/admin/self-registration/approve",
-                json={"registration_id": registration_id, "send_invoice": True,
-                      "send_autopay_link": False}, headers=school.headers("registrar"))
+def test_the_fees_section_shows_the_invoice_once_issued(
+    client, registrar_db, school, registration_id
+):
+    client.post(
+        "/api/admin/self-registration/approve",
+        json={"registration_id": registration_id, "send_invoice": True, "send_autopay_link": False},
+        headers=school.headers("registrar"),
+    )
     (fees,) = billing.fees_for(registrar_db, school.id, registration_id)
     assert (fees["kind"], fees["status"], fees["balance_minor"]) == ("invoice", "issued", 18000)
 
@@ -59,8 +78,9 @@ def test_another_schools_sections_are_empty(registrar_db, other_school, registra
 
 
 def test_the_detail_endpoint_carries_the_sections(client, school, registration_id):
-    detail = client.get(f"/api/admin/self-registration/{registration_id}",
-                        headers=school.headers("viewer")).get_json()
+    detail = client.get(
+        f"/api/admin/self-registration/{registration_id}", headers=school.headers("viewer")
+    ).get_json()
     assert detail["class"]["name"] == "Piano"
     assert detail["fees"][0]["amount_minor"] == 18000
     assert detail["documents"] == []

@@ -1,5 +1,6 @@
 """Registration documents: upload (413 too large, 415 not PDF/PNG/JPEG by its bytes), list,
 download (never another school's) and verify."""
+
 from __future__ import annotations
 
 import io
@@ -37,11 +38,22 @@ def registration_id(registrar_db, school):
     return create_registration(registrar_db, school.id)
 
 
-def upload(client, school, registration_id, content=PDF, filename="birth.pdf",
-           content_type="application/pdf", role="registrar", **form):
-    return client.post(f"/api/admin/self-registration/{registration_id}/documents",
-                       data={"file": (io.BytesIO(content), filename, content_type), **form},
-                       content_type="multipart/form-data", headers=school.headers(role))
+def upload(
+    client,
+    school,
+    registration_id,
+    content=PDF,
+    filename="birth.pdf",
+    content_type="application/pdf",
+    role="registrar",
+    **form,
+):
+    return client.post(
+        f"/api/admin/self-registration/{registration_id}/documents",
+        data={"file": (io.BytesIO(content), filename, content_type), **form},
+        content_type="multipart/form-data",
+        headers=school.headers(role),
+    )
 
 
 def stored_files(documents_dir):
@@ -49,9 +61,11 @@ def stored_files(documents_dir):
 
 
 def test_uploading_needs_a_token(client, registration_id):
-    response = client.post(f"/api/admin/self-registration/{registration_id}/documents",
-                           data={"file": (io.BytesIO(PDF), "a.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/api/admin/self-registration/{registration_id}/documents",
+        data={"file": (io.BytesIO(PDF), "a.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 401
 
 
@@ -64,15 +78,22 @@ def test_a_registrar_uploads_a_pdf(client, school, registration_id):
     response = upload(client, school, registration_id, kind="birth_certificate")
     assert response.status_code == 201
     document = response.get_json()
-    assert {key: document[key] for key in ("registration_id", "kind", "filename",
-                                           "content_type", "size_bytes", "verified")} == {
-        "registration_id": registration_id, "kind": "birth_certificate",
-        "filename": "birth.pdf", "content_type": "application/pdf", "size_bytes": len(PDF),
-        "verified": False}
+    assert {
+        key: document[key]
+        for key in ("registration_id", "kind", "filename", "content_type", "size_bytes", "verified")
+    } == {
+        "registration_id": registration_id,
+        "kind": "birth_certificate",
+        "filename": "birth.pdf",
+        "content_type": "application/pdf",
+        "size_bytes": len(PDF),
+        "verified": False,
+    }
 
 
 def test_an_upload_is_stored_outside_the_web_root_under_a_name_of_its_own(
-        client, school, registration_id, documents_dir):
+    client, school, registration_id, documents_dir
+):
     before = set(stored_files(documents_dir))
     upload(client, school, registration_id, filename="../../etc/passwd.pdf")
     (new_file,) = set(stored_files(documents_dir)) - before
@@ -84,28 +105,43 @@ def test_an_upload_is_stored_outside_the_web_root_under_a_name_of_its_own(
 def test_uploading_writes_an_audit_entry(client, school, registration_id, registrar_db):
     upload(client, school, registration_id)
     assert audit_actions(registrar_db, school.id, "registration", registration_id)[-1] == (
-        "document_uploaded")
+        "document_uploaded"
+    )
 
 
 def test_the_type_comes_from_the_bytes_not_the_client(client, school, registration_id):
-    response = upload(client, school, registration_id, content=PNG, filename="scan.pdf",
-                      content_type="application/pdf")
+    response = upload(
+        client,
+        school,
+        registration_id,
+        content=PNG,
+        filename="scan.pdf",
+        content_type="application/pdf",
+    )
     assert response.get_json()["content_type"] == "image/png"
 
 
-def test_a_file_that_is_not_pdf_png_or_jpeg_is_refused(client, school, registration_id,
-                                                       registrar_db, documents_dir):
+def test_a_file_that_is_not_pdf_png_or_jpeg_is_refused(
+    client, school, registration_id, registrar_db, documents_dir
+):
     before = stored_files(documents_dir)
-    response = upload(client, school, registration_id, content=b"MZ\x90\x00 an executable",
-                      filename="scan.pdf", content_type="application/pdf")
+    response = upload(
+        client,
+        school,
+        registration_id,
+        content=b"MZ\x90\x00 an executable",
+        filename="scan.pdf",
+        content_type="application/pdf",
+    )
     assert response.status_code == 415
     assert response.get_json()["error"]["code"] == "unsupported_media_type"
     assert count_rows(registrar_db, "registration_documents", school.id) == 0
     assert stored_files(documents_dir) == before
 
 
-def test_a_file_over_ten_megabytes_is_refused(client, school, registration_id, registrar_db,
-                                              documents_dir):
+def test_a_file_over_ten_megabytes_is_refused(
+    client, school, registration_id, registrar_db, documents_dir
+):
     before = stored_files(documents_dir)
     too_large = PDF + b"\0" * (TEN_MB - len(PDF) + 1)
     response = upload(client, school, registration_id, content=too_large)
@@ -120,30 +156,32 @@ def test_a_file_of_exactly_ten_megabytes_is_accepted(client, school, registratio
     assert response.status_code == 201
 
 
-def test_a_body_far_over_the_limit_is_refused_before_it_is_read(client, school,
-                                                                registration_id):
+def test_a_body_far_over_the_limit_is_refused_before_it_is_read(client, school, registration_id):
     response = upload(client, school, registration_id, content=PDF + b"\0" * (2 * TEN_MB))
     assert response.status_code == 413
 
 
 def test_an_upload_without_a_file_is_refused_with_the_field(client, school, registration_id):
-    response = client.post(f"/api/admin/self-registration/{registration_id}/documents",
-                           data={"kind": "other"}, content_type="multipart/form-data",
-                           headers=school.headers("registrar"))
+    response = client.post(
+        f"/api/admin/self-registration/{registration_id}/documents",
+        data={"kind": "other"},
+        content_type="multipart/form-data",
+        headers=school.headers("registrar"),
+    )
     assert response.status_code == 422
     assert list(response.get_json()["error"]["details"]["fields"]) == ["file"]
 
 
-def test_an_unknown_kind_is_refused_with_the_field(client, school, registration_id,
-                                                   registrar_db):
+def test_an_unknown_kind_is_refused_with_the_field(client, school, registration_id, registrar_db):
     response = upload(client, school, registration_id, kind="selfie")
     assert response.status_code == 422
     assert list(response.get_json()["error"]["details"]["fields"]) == ["kind"]
     assert count_rows(registrar_db, "registration_documents", school.id) == 0
 
 
-def test_uploading_for_another_schools_registration_is_not_found(client, school, other_school,
-                                                                 registrar_db, documents_dir):
+def test_uploading_for_another_schools_registration_is_not_found(
+    client, school, other_school, registrar_db, documents_dir
+):
     foreign = create_registration(registrar_db, other_school.id)
     before = stored_files(documents_dir)
     assert upload(client, school, foreign).status_code == 404
@@ -153,19 +191,24 @@ def test_uploading_for_another_schools_registration_is_not_found(client, school,
 
 def test_a_viewer_lists_a_registrations_documents(client, school, registration_id):
     first = upload(client, school, registration_id).get_json()
-    second = upload(client, school, registration_id, content=PNG, filename="proof.png",
-                    kind="proof_of_address").get_json()
-    response = client.get(f"/api/admin/self-registration/{registration_id}/documents",
-                          headers=school.headers("viewer"))
+    second = upload(
+        client, school, registration_id, content=PNG, filename="proof.png", kind="proof_of_address"
+    ).get_json()
+    response = client.get(
+        f"/api/admin/self-registration/{registration_id}/documents",
+        headers=school.headers("viewer"),
+    )
     assert response.status_code == 200
     assert response.get_json() == [first, second]
 
 
-def test_listing_another_schools_registration_is_not_found(client, school, other_school,
-                                                           registrar_db):
+def test_listing_another_schools_registration_is_not_found(
+    client, school, other_school, registrar_db
+):
     foreign = create_registration(registrar_db, other_school.id)
-    response = client.get(f"/api/admin/self-registration/{foreign}/documents",
-                          headers=school.headers("viewer"))
+    response = client.get(
+        f"/api/admin/self-registration/{foreign}/documents", headers=school.headers("viewer")
+    )
     assert response.status_code == 404
 
 
@@ -193,12 +236,14 @@ def test_another_schools_document_is_not_found(client, school, other_school, reg
 
 def test_a_registrar_verifies_a_document(client, school, registration_id, registrar_db):
     document = upload(client, school, registration_id).get_json()
-    response = client.post(f"/api/admin/documents/{document['id']}/verify",
-                           headers=school.headers("registrar"))
+    response = client.post(
+        f"/api/admin/documents/{document['id']}/verify", headers=school.headers("registrar")
+    )
     assert response.status_code == 200
     assert response.get_json()["verified"] is True
     assert audit_actions(registrar_db, school.id, "registration", registration_id)[-1] == (
-        "document_verified")
+        "document_verified"
+    )
 
 
 def test_verifying_again_changes_nothing(client, school, registration_id, registrar_db):
@@ -207,24 +252,32 @@ def test_verifying_again_changes_nothing(client, school, registration_id, regist
     first = client.post(url, headers=school.headers("registrar")).get_json()
     second = client.post(url, headers=school.headers("registrar")).get_json()
     assert second == first
-    assert audit_actions(registrar_db, school.id, "registration", registration_id).count(
-        "document_verified") == 1
+    assert (
+        audit_actions(registrar_db, school.id, "registration", registration_id).count(
+            "document_verified"
+        )
+        == 1
+    )
 
 
 def test_a_viewer_may_not_verify(client, school, registration_id):
     document = upload(client, school, registration_id).get_json()
-    response = client.post(f"/api/admin/documents/{document['id']}/verify",
-                           headers=school.headers("viewer"))
+    response = client.post(
+        f"/api/admin/documents/{document['id']}/verify", headers=school.headers("viewer")
+    )
     assert response.status_code == 403
 
 
-def test_verifying_another_schools_document_is_not_found(client, school, other_school,
-                                                         registration_id, registrar_db):
+def test_verifying_another_schools_document_is_not_found(
+    client, school, other_school, registration_id, registrar_db
+):
     document = upload(client, school, registration_id).get_json()
-    response = client.post(f"/api/admin/documents/{document['id']}/verify",
-                           headers=other_school.headers("admin"))
+    response = client.post(
+        f"/api/admin/documents/{document['id']}/verify", headers=other_school.headers("admin")
+    )
     assert response.status_code == 404
     with registrar_db.cursor() as cursor:
-        cursor.execute("SELECT verified_at FROM registration_documents WHERE id = %s",
-                       (document["id"],))
+        cursor.execute(
+            "SELECT verified_at FROM registration_documents WHERE id = %s", (document["id"],)
+        )
         assert cursor.fetchone()["verified_at"] is None

@@ -1,5 +1,6 @@
 """The family's form at /register/{slug} over HTTP (Flask's test client, real MariaDB): the
 same rules and throttle as the public API, CSRF, and what is stored."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,30 +13,41 @@ from tests.support.pages import csrf_field
 def form_post(client, school_slug, client_address):
     def post(**answers):
         page = client.get(f"/register/{school_slug}")
-        data = {"csrf_token": csrf_field(page.text), "student_first_name": "Nora",
-                "student_last_name": "Okafor", "guardian_email": "ada@families.example",
-                **answers}
-        return client.post(f"/register/{school_slug}", data=data,
-                           headers={"X-Forwarded-For": client_address})
+        data = {
+            "csrf_token": csrf_field(page.text),
+            "student_first_name": "Nora",
+            "student_last_name": "Okafor",
+            "guardian_email": "ada@families.example",
+            **answers,
+        }
+        return client.post(
+            f"/register/{school_slug}", data=data, headers={"X-Forwarded-For": client_address}
+        )
+
     return post
 
 
 def registrations_of(registrar_db, school_id: int) -> list[dict]:
     with registrar_db.cursor() as cursor:
-        cursor.execute("SELECT * FROM student_self_registrations WHERE school_id = %s",
-                       (school_id,))
+        cursor.execute(
+            "SELECT * FROM student_self_registrations WHERE school_id = %s", (school_id,)
+        )
         return list(cursor.fetchall())
 
 
 def test_a_sent_form_becomes_a_pending_registration_and_leads_to_what_happens_next(
-        form_post, registrar_db, school, school_slug):
+    form_post, registrar_db, school, school_slug
+):
     answer = form_post(consent_email="yes", guardian_phone="")
 
     assert answer.status_code == 303
     assert answer.headers["Location"] == f"/register/{school_slug}/received"
     (stored,) = registrations_of(registrar_db, school.id)
     assert (stored["status"], stored["consent_email"], stored["guardian_phone"]) == (
-        "pending", 1, None)
+        "pending",
+        1,
+        None,
+    )
 
 
 def test_the_same_form_sent_twice_is_one_registration(form_post, registrar_db, school):
@@ -45,8 +57,9 @@ def test_the_same_form_sent_twice_is_one_registration(form_post, registrar_db, s
     assert len(registrations_of(registrar_db, school.id)) == 1
 
 
-def test_an_invalid_email_is_refused_with_the_reason_next_to_the_field(form_post,
-                                                                       registrar_db, school):
+def test_an_invalid_email_is_refused_with_the_reason_next_to_the_field(
+    form_post, registrar_db, school
+):
     answer = form_post(guardian_email="not an address")
 
     assert answer.status_code == 422
@@ -56,10 +69,16 @@ def test_an_invalid_email_is_refused_with_the_reason_next_to_the_field(form_post
 
 
 def test_a_post_without_the_forms_token_is_refused_and_keeps_the_answers(
-        client, school_slug, registrar_db, school):
-    answer = client.post(f"/register/{school_slug}", data={
-        "student_first_name": "Nora", "student_last_name": "Okafor",
-        "guardian_email": "ada@families.example"})
+    client, school_slug, registrar_db, school
+):
+    answer = client.post(
+        f"/register/{school_slug}",
+        data={
+            "student_first_name": "Nora",
+            "student_last_name": "Okafor",
+            "guardian_email": "ada@families.example",
+        },
+    )
 
     assert answer.status_code == 403
     assert 'value="Nora"' in answer.text

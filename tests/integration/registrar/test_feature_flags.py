@@ -1,4 +1,5 @@
 """Per-school feature flags: GET /api/admin/feature-flags, PUT .../{key}, flags.is_enabled."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,15 +17,19 @@ def _flags(client, school, role="viewer"):
 
 def _stored(registrar_db, school_id):
     with registrar_db.cursor() as cursor:
-        cursor.execute("SELECT flag_key, enabled FROM t_feature_flag WHERE school_id = %s",
-                       (school_id,))
+        cursor.execute(
+            "SELECT flag_key, enabled FROM t_feature_flag WHERE school_id = %s", (school_id,)
+        )
         return {row["flag_key"]: row["enabled"] for row in cursor.fetchall()}
 
 
 def _flag_audit(registrar_db, school_id):
     with registrar_db.cursor() as cursor:
-        cursor.execute("SELECT actor, old_value, new_value FROM t_audit_log WHERE school_id = %s "
-                       "AND action = 'feature_flag_changed' ORDER BY id", (school_id,))
+        cursor.execute(
+            "SELECT actor, old_value, new_value FROM t_audit_log WHERE school_id = %s "
+            "AND action = 'feature_flag_changed' ORDER BY id",
+            (school_id,),
+        )
         return cursor.fetchall()
 
 
@@ -32,14 +37,18 @@ def test_a_new_school_lists_every_known_flag_at_its_default(client, school):
     listed = _flags(client, school)
 
     assert {key: flag["enabled"] for key, flag in listed.items()} == {
-        "autopay": False, "reminders": True, "status_emails": True}
+        "autopay": False,
+        "reminders": True,
+        "status_emails": True,
+    }
     assert all(flag["updated_at"] is None for flag in listed.values())
     assert all(flag["description"] for flag in listed.values())
 
 
 def test_an_admin_turns_a_flag_on(client, school, registrar_db):
-    response = client.put(f"{FLAGS}/autopay", json={"enabled": True},
-                          headers=school.headers("admin"))
+    response = client.put(
+        f"{FLAGS}/autopay", json={"enabled": True}, headers=school.headers("admin")
+    )
 
     assert response.status_code == 200
     assert response.get_json()["enabled"] is True
@@ -63,24 +72,25 @@ def test_flags_belong_to_one_school(client, school, other_school):
 
 @pytest.mark.parametrize("role", ["registrar", "viewer"])
 def test_only_an_admin_may_change_a_flag(client, school, registrar_db, role):
-    response = client.put(f"{FLAGS}/autopay", json={"enabled": True},
-                          headers=school.headers(role))
+    response = client.put(f"{FLAGS}/autopay", json={"enabled": True}, headers=school.headers(role))
 
     assert response.status_code == 403
     assert _stored(registrar_db, school.id) == {}
 
 
 def test_an_unknown_key_is_404_and_nothing_is_written(client, school, registrar_db):
-    response = client.put(f"{FLAGS}/teleport", json={"enabled": True},
-                          headers=school.headers("admin"))
+    response = client.put(
+        f"{FLAGS}/teleport", json={"enabled": True}, headers=school.headers("admin")
+    )
 
     assert response.status_code == 404
     assert _stored(registrar_db, school.id) == {}
     assert _flag_audit(registrar_db, school.id) == ()
 
 
-@pytest.mark.parametrize("body", [{}, {"enabled": "yes"}, {"enabled": None},
-                                  {"enabled": True, "colour": "red"}])
+@pytest.mark.parametrize(
+    "body", [{}, {"enabled": "yes"}, {"enabled": None}, {"enabled": True, "colour": "red"}]
+)
 def test_an_invalid_body_is_422_and_nothing_is_written(client, school, registrar_db, body):
     response = client.put(f"{FLAGS}/autopay", json=body, headers=school.headers("admin"))
 
@@ -90,9 +100,12 @@ def test_an_invalid_body_is_422_and_nothing_is_written(client, school, registrar
 
 
 def test_a_body_that_is_not_json_is_400(client, school):
-    response = client.put(f"{FLAGS}/autopay", data="enabled=true",
-                          content_type="application/x-www-form-urlencoded",
-                          headers=school.headers("admin"))
+    response = client.put(
+        f"{FLAGS}/autopay",
+        data="enabled=true",
+        content_type="application/x-www-form-urlencoded",
+        headers=school.headers("admin"),
+    )
 
     assert response.status_code == 400
 

@@ -1,6 +1,7 @@
 """The registrar served (gunicorn, real HTTP) after a key rotation: EDQUILL_SECRET_KEY is a new
 key and the old one is in EDQUILL_SECRET_KEY_PREVIOUS. Links and form tokens signed with the old
 key still work, new ones are signed with the new key, and a key in neither list is refused."""
+
 from __future__ import annotations
 
 import secrets
@@ -10,8 +11,7 @@ import pytest
 
 from registrar.domain import autopay_links
 from registrar.domain.form_tokens import form_token
-from shared.family_links import (AutopayLink, InvalidLink, read_autopay_link,
-                                 sign_autopay_link)
+from shared.family_links import AutopayLink, InvalidLink, read_autopay_link, sign_autopay_link
 from shared.sessions import SESSION_COOKIE, csrf_token_for
 from shared.signing import KeyRing
 from tests.support.classes import enable_flag, registration_in_class
@@ -34,9 +34,15 @@ def old_keys(settings) -> KeyRing:
 
 @pytest.fixture(scope="module")
 def registrar(settings):
-    served = serve(settings, "registrar", {"EDQUILL_SECRET_KEY": NEW_KEY,
-                                           "EDQUILL_SECRET_KEY_PREVIOUS": settings.secret_key,
-                                           "EDQUILL_PUBLIC_URL": PUBLIC_URL})
+    served = serve(
+        settings,
+        "registrar",
+        {
+            "EDQUILL_SECRET_KEY": NEW_KEY,
+            "EDQUILL_SECRET_KEY_PREVIOUS": settings.secret_key,
+            "EDQUILL_PUBLIC_URL": PUBLIC_URL,
+        },
+    )
     yield served.url
     served.stop()
 
@@ -46,10 +52,12 @@ def invoice(registrar, registrar_db, school) -> dict:
     """An invoice approved through the rotated registrar, with an autopay link."""
     enable_flag(registrar_db, school.id, "autopay")
     registration_id = registration_in_class(registrar_db, school.id)
-    status, answer = call(f"{registrar}/api/admin/self-registration/approve",
-                          school.tokens["registrar"], "POST",
-                          {"registration_id": registration_id, "send_invoice": True,
-                           "send_autopay_link": True})
+    status, answer = call(
+        f"{registrar}/api/admin/self-registration/approve",
+        school.tokens["registrar"],
+        "POST",
+        {"registration_id": registration_id, "send_invoice": True, "send_autopay_link": True},
+    )
     assert status == 200, answer
     return answer
 
@@ -72,6 +80,7 @@ def _now() -> datetime:
 
 # -- autopay links ---------------------------------------------------------------------------
 
+
 def test_a_new_autopay_link_is_signed_with_the_new_key(invoice, school, old_keys):
     assert invoice["autopay_url"].startswith(f"{PUBLIC_URL}/autopay/")
     token = invoice["autopay_url"].removeprefix(f"{PUBLIC_URL}/autopay/")
@@ -80,8 +89,9 @@ def test_a_new_autopay_link_is_signed_with_the_new_key(invoice, school, old_keys
         read_autopay_link(old_keys, token, _now())
 
 
-def test_an_autopay_link_signed_before_the_rotation_still_opens(registrar, invoice, school,
-                                                               old_keys):
+def test_an_autopay_link_signed_before_the_rotation_still_opens(
+    registrar, invoice, school, old_keys
+):
     old_token = sign_autopay_link(old_keys, link_of(invoice, school.id))
 
     page = fetch(registrar, f"/autopay/{old_token}")
@@ -90,8 +100,7 @@ def test_an_autopay_link_signed_before_the_rotation_still_opens(registrar, invoi
     assert invoice["number"] in page.body
 
 
-def test_an_autopay_link_signed_with_a_key_in_neither_list_is_refused(registrar, invoice,
-                                                                     school):
+def test_an_autopay_link_signed_with_a_key_in_neither_list_is_refused(registrar, invoice, school):
     forged = sign_autopay_link(STRANGER, link_of(invoice, school.id))
     assert fetch(registrar, f"/autopay/{forged}").status == 404
 
@@ -103,17 +112,26 @@ def test_the_autopay_form_is_signed_with_the_new_key(registrar, invoice, school)
     assert csrf_field(page.body) == autopay_links.csrf_token(KeyRing((NEW_KEY,)), nonce, token)
 
 
-def test_an_autopay_form_opened_before_the_rotation_can_still_be_confirmed(registrar, invoice,
-                                                                          school, old_keys):
+def test_an_autopay_form_opened_before_the_rotation_can_still_be_confirmed(
+    registrar, invoice, school, old_keys
+):
     token = sign_autopay_link(old_keys, link_of(invoice, school.id))
     form = {"signer_name": "Ada's Parent", "consent": "yes"}
 
-    forged = fetch(registrar, f"/autopay/{token}", method="POST", cookies={AUTOPAY_NONCE: "n1"},
-                   form={**form, "csrf_token": autopay_links.csrf_token(STRANGER, "n1", token)})
-    confirmed = fetch(registrar, f"/autopay/{token}", method="POST",
-                      cookies={AUTOPAY_NONCE: "n1"},
-                      form={**form, "csrf_token": autopay_links.csrf_token(old_keys, "n1",
-                                                                           token)})
+    forged = fetch(
+        registrar,
+        f"/autopay/{token}",
+        method="POST",
+        cookies={AUTOPAY_NONCE: "n1"},
+        form={**form, "csrf_token": autopay_links.csrf_token(STRANGER, "n1", token)},
+    )
+    confirmed = fetch(
+        registrar,
+        f"/autopay/{token}",
+        method="POST",
+        cookies={AUTOPAY_NONCE: "n1"},
+        form={**form, "csrf_token": autopay_links.csrf_token(old_keys, "n1", token)},
+    )
 
     assert forged.status == 403
     assert confirmed.status == 303
@@ -121,11 +139,20 @@ def test_an_autopay_form_opened_before_the_rotation_can_still_be_confirmed(regis
 
 # -- the sign-in form and the signed-in pages ----------------------------------------------------
 
+
 def sign_in(registrar, account, csrf_keys: KeyRing):
-    return fetch(registrar, "/login", method="POST", cookies={LOGIN_NONCE: "n1"},
-                 headers=address(),
-                 form={"email": account.email, "password": account.password,
-                       "csrf_token": form_token(csrf_keys, "sign-in", "n1")})
+    return fetch(
+        registrar,
+        "/login",
+        method="POST",
+        cookies={LOGIN_NONCE: "n1"},
+        headers=address(),
+        form={
+            "email": account.email,
+            "password": account.password,
+            "csrf_token": form_token(csrf_keys, "sign-in", "n1"),
+        },
+    )
 
 
 def test_the_sign_in_form_is_signed_with_the_new_key(registrar):
@@ -134,8 +161,9 @@ def test_the_sign_in_form_is_signed_with_the_new_key(registrar):
     assert csrf_field(page.body) == form_token(KeyRing((NEW_KEY,)), "sign-in", nonce)
 
 
-def test_a_sign_in_form_opened_before_the_rotation_still_signs_in(registrar, staff_account,
-                                                                  old_keys):
+def test_a_sign_in_form_opened_before_the_rotation_still_signs_in(
+    registrar, staff_account, old_keys
+):
     answer = sign_in(registrar, staff_account, old_keys)
     assert answer.status == 303
     assert answer.cookie(SESSION_COOKIE)
@@ -147,13 +175,24 @@ def test_a_sign_in_form_token_of_a_key_in_neither_list_is_refused(registrar, sta
     assert answer.cookie(SESSION_COOKIE) is None
 
 
-def test_a_page_signed_in_before_the_rotation_can_still_sign_out(registrar, staff_account,
-                                                                 old_keys):
+def test_a_page_signed_in_before_the_rotation_can_still_sign_out(
+    registrar, staff_account, old_keys
+):
     session = sign_in(registrar, staff_account, KeyRing((NEW_KEY,))).cookie(SESSION_COOKIE)
-    refused = fetch(registrar, "/logout", method="POST", cookies={SESSION_COOKIE: session},
-                    form={"csrf_token": csrf_token_for(STRANGER, session)})
-    signed_out = fetch(registrar, "/logout", method="POST", cookies={SESSION_COOKIE: session},
-                       form={"csrf_token": csrf_token_for(old_keys, session)})
+    refused = fetch(
+        registrar,
+        "/logout",
+        method="POST",
+        cookies={SESSION_COOKIE: session},
+        form={"csrf_token": csrf_token_for(STRANGER, session)},
+    )
+    signed_out = fetch(
+        registrar,
+        "/logout",
+        method="POST",
+        cookies={SESSION_COOKIE: session},
+        form={"csrf_token": csrf_token_for(old_keys, session)},
+    )
 
     assert refused.status == 403
     assert signed_out.status == 303

@@ -1,4 +1,5 @@
 """The lead queue (GET /api/admin/self-registration) and its stage counts."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -9,17 +10,25 @@ QUEUE = "/api/admin/self-registration"
 START = datetime(2026, 3, 1, 9, 0, 0)
 
 
-def _lead(registrar_db, school_id, first="Ada", last="Lovelace", email="parent@example.com",
-          minutes=0, status="pending", activity_minutes=None):
+def _lead(
+    registrar_db,
+    school_id,
+    first="Ada",
+    last="Lovelace",
+    email="parent@example.com",
+    minutes=0,
+    status="pending",
+    activity_minutes=None,
+):
     submitted = START + timedelta(minutes=minutes)
-    activity = START + timedelta(minutes=minutes if activity_minutes is None
-                                 else activity_minutes)
+    activity = START + timedelta(minutes=minutes if activity_minutes is None else activity_minutes)
     with registrar_db.cursor() as cursor:
         cursor.execute(
             "INSERT INTO student_self_registrations (school_id, status, student_first_name, "
             "student_last_name, guardian_email, submitted_at, last_activity_at) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (school_id, status, first, last, email, submitted, activity))
+            (school_id, status, first, last, email, submitted, activity),
+        )
         return cursor.lastrowid
 
 
@@ -66,9 +75,11 @@ def test_an_item_carries_the_queue_columns(client, school, registrar_db):
 
 
 def test_cursor_pages_return_every_registration_once_even_with_equal_times(
-        client, school, registrar_db):
-    created = [(number // 3, _lead(registrar_db, school.id, minutes=number // 3))
-               for number in range(10)]
+    client, school, registrar_db
+):
+    created = [
+        (number // 3, _lead(registrar_db, school.id, minutes=number // 3)) for number in range(10)
+    ]
     expected = [registration_id for _minute, registration_id in sorted(created, reverse=True)]
 
     seen, cursor = [], None
@@ -106,8 +117,11 @@ def test_sorted_by_last_activity(client, school, registrar_db):
 def test_a_status_change_counts_as_activity(client, school, registrar_db):
     changed = _lead(registrar_db, school.id, minutes=1)
     _lead(registrar_db, school.id, minutes=2)
-    client.post(f"{QUEUE}/status", json={"registration_id": changed, "status": "in_review"},
-                headers=school.headers("registrar"))
+    client.post(
+        f"{QUEUE}/status",
+        json={"registration_id": changed, "status": "in_review"},
+        headers=school.headers("registrar"),
+    )
 
     assert _ids(_page(client, school, sort="-last_activity_at"))[0] == changed
 
@@ -131,8 +145,9 @@ def test_filtered_pages_follow_the_cursor(client, school, registrar_db):
 
 @pytest.mark.parametrize("q", ["Lov", "lov", "ada", "byron@fam", "Ada Lov", "Lovelace Ada"])
 def test_search_matches_the_start_of_names_and_email(client, school, registrar_db, q):
-    found = _lead(registrar_db, school.id, first="Ada", last="Lovelace",
-                  email="byron@family.example")
+    found = _lead(
+        registrar_db, school.id, first="Ada", last="Lovelace", email="byron@family.example"
+    )
     _lead(registrar_db, school.id, first="Alan", last="Turing", email="turing@example.com")
 
     assert _ids(_page(client, school, q=q)) == [found]
@@ -154,8 +169,11 @@ def test_search_is_limited_to_the_callers_school(client, school, other_school, r
 def test_search_takes_sql_wildcards_and_quotes_literally(client, school, registrar_db, q):
     literal = {"10%": "10% Club", "a_c": "a_c", "O'Br": "O'Brien", "x!%": "x!%y"}[q]
     found = _lead(registrar_db, school.id, last=literal)
-    _lead(registrar_db, school.id, last={"10%": "100 Club", "a_c": "abc", "O'Br": "OBrien",
-                                         "x!%": "x!y"}[q])
+    _lead(
+        registrar_db,
+        school.id,
+        last={"10%": "100 Club", "a_c": "abc", "O'Br": "OBrien", "x!%": "x!y"}[q],
+    )
 
     assert _ids(_page(client, school, q=q)) == [found]
 
@@ -178,15 +196,18 @@ def test_search_combines_with_status(client, school, registrar_db):
     assert _ids(_page(client, school, q="Hopper", status="approved")) == [approved]
 
 
-@pytest.mark.parametrize("query, field", [
-    ({"limit": 0}, "limit"),
-    ({"limit": 101}, "limit"),
-    ({"limit": "ten"}, "limit"),
-    ({"status": "enrolled"}, "status"),
-    ({"sort": "student_last_name"}, "sort"),
-    ({"q": "a"}, "q"),
-    ({"cursor": "not-a-cursor"}, "cursor"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"status": "enrolled"}, "status"),
+        ({"sort": "student_last_name"}, "sort"),
+        ({"q": "a"}, "q"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+    ],
+)
 def test_an_invalid_parameter_is_422_on_its_field(client, school, query, field):
     response = client.get(QUEUE, query_string=query, headers=school.headers("viewer"))
 
@@ -199,15 +220,19 @@ def test_a_cursor_from_another_sort_order_is_422(client, school, registrar_db):
     _lead(registrar_db, school.id, minutes=2)
     cursor = _page(client, school, limit=1)["next_cursor"]
 
-    response = client.get(QUEUE, query_string={"cursor": cursor, "sort": "submitted_at"},
-                          headers=school.headers("viewer"))
+    response = client.get(
+        QUEUE,
+        query_string={"cursor": cursor, "sort": "submitted_at"},
+        headers=school.headers("viewer"),
+    )
 
     assert response.status_code == 422
     assert list(response.get_json()["error"]["details"]["fields"]) == ["cursor"]
 
 
-def test_stage_counts_cover_every_status_of_the_callers_school(client, school, other_school,
-                                                                registrar_db):
+def test_stage_counts_cover_every_status_of_the_callers_school(
+    client, school, other_school, registrar_db
+):
     for status in ("pending", "pending", "approved"):
         _lead(registrar_db, school.id, status=status)
     _lead(registrar_db, other_school.id, status="rejected")
@@ -215,9 +240,17 @@ def test_stage_counts_cover_every_status_of_the_callers_school(client, school, o
     response = client.get(f"{QUEUE}/stages", headers=school.headers("viewer"))
 
     assert response.status_code == 200
-    assert response.get_json() == {"counts": {"pending": 2, "in_review": 0, "needs_info": 0,
-                                              "approved": 1, "rejected": 0, "converted": 0},
-                                   "total": 3}
+    assert response.get_json() == {
+        "counts": {
+            "pending": 2,
+            "in_review": 0,
+            "needs_info": 0,
+            "approved": 1,
+            "rejected": 0,
+            "converted": 0,
+        },
+        "total": 3,
+    }
 
 
 def test_stage_counts_without_a_token_are_401(client):

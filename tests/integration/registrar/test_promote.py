@@ -1,10 +1,16 @@
 """POST /api/admin/self-registration/promote: the approved registration becomes a student."""
+
 from __future__ import annotations
 
 import pytest
 
-from tests.support.classes import (audit_actions, count_rows, outbox_events,
-                                   registration_in_class, registration_status)
+from tests.support.classes import (
+    audit_actions,
+    count_rows,
+    outbox_events,
+    registration_in_class,
+    registration_status,
+)
 
 URL = "/api/admin/self-registration/promote"
 
@@ -15,9 +21,11 @@ def registration_id(registrar_db, school) -> int:
 
 
 def promote(client, school, registration_id, send_welcome_email=True, role="registrar"):
-    return client.post(URL, json={"registration_id": registration_id,
-                                  "send_welcome_email": send_welcome_email},
-                       headers=school.headers(role))
+    return client.post(
+        URL,
+        json={"registration_id": registration_id, "send_welcome_email": send_welcome_email},
+        headers=school.headers(role),
+    )
 
 
 def student_row(connection, student_id):
@@ -27,8 +35,9 @@ def student_row(connection, student_id):
 
 
 def test_promoting_needs_a_token(client, registration_id):
-    response = client.post(URL, json={"registration_id": registration_id,
-                                      "send_welcome_email": True})
+    response = client.post(
+        URL, json={"registration_id": registration_id, "send_welcome_email": True}
+    )
     assert response.status_code == 401
 
 
@@ -38,34 +47,52 @@ def test_a_viewer_may_not_promote(client, school, registration_id, registrar_db)
     assert count_rows(registrar_db, "students", school.id) == 0
 
 
-def test_promoting_creates_the_student_with_the_class_kept(client, school, registration_id,
-                                                           registrar_db):
+def test_promoting_creates_the_student_with_the_class_kept(
+    client, school, registration_id, registrar_db
+):
     response = promote(client, school, registration_id)
     assert response.status_code == 200
     student = student_row(registrar_db, response.get_json()["student_id"])
     with registrar_db.cursor() as cursor:
-        cursor.execute("SELECT schedule_id FROM class_placements WHERE registration_id = %s",
-                       (registration_id,))
+        cursor.execute(
+            "SELECT schedule_id FROM class_placements WHERE registration_id = %s",
+            (registration_id,),
+        )
         placed_in = cursor.fetchone()["schedule_id"]
-    assert {key: student[key] for key in ("school_id", "registration_id", "first_name",
-                                          "last_name", "guardian_email", "schedule_id")} == {
-        "school_id": school.id, "registration_id": registration_id, "first_name": "Ada",
-        "last_name": "Lovelace", "guardian_email": "parent@example.com", "schedule_id": placed_in}
+    assert {
+        key: student[key]
+        for key in (
+            "school_id",
+            "registration_id",
+            "first_name",
+            "last_name",
+            "guardian_email",
+            "schedule_id",
+        )
+    } == {
+        "school_id": school.id,
+        "registration_id": registration_id,
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "guardian_email": "parent@example.com",
+        "schedule_id": placed_in,
+    }
     assert student["created_at"] is not None
 
 
-def test_promoting_marks_the_registration_converted_with_its_student(client, school,
-                                                                     registration_id,
-                                                                     registrar_db):
+def test_promoting_marks_the_registration_converted_with_its_student(
+    client, school, registration_id, registrar_db
+):
     student_id = promote(client, school, registration_id).get_json()["student_id"]
     with registrar_db.cursor() as cursor:
-        cursor.execute("SELECT status, student_id FROM student_self_registrations WHERE id = %s",
-                       (registration_id,))
+        cursor.execute(
+            "SELECT status, student_id FROM student_self_registrations WHERE id = %s",
+            (registration_id,),
+        )
         assert cursor.fetchone() == {"status": "converted", "student_id": student_id}
 
 
-def test_the_converted_event_carries_the_student(client, school, registration_id,
-                                                 registrar_db):
+def test_the_converted_event_carries_the_student(client, school, registration_id, registrar_db):
     student_id = promote(client, school, registration_id).get_json()["student_id"]
     (event,) = outbox_events(registrar_db, school.id, "selfreg.converted")
     assert event["aggregate_id"] == registration_id
@@ -75,37 +102,46 @@ def test_the_converted_event_carries_the_student(client, school, registration_id
 def test_promoting_writes_an_audit_entry(client, school, registration_id, registrar_db):
     promote(client, school, registration_id)
     assert audit_actions(registrar_db, school.id, "registration", registration_id)[-1] == (
-        "status_changed")
+        "status_changed"
+    )
 
 
-def test_a_requested_welcome_email_is_announced_after_the_conversion(client, school,
-                                                                     registration_id,
-                                                                     registrar_db):
+def test_a_requested_welcome_email_is_announced_after_the_conversion(
+    client, school, registration_id, registrar_db
+):
     student_id = promote(client, school, registration_id).get_json()["student_id"]
     with registrar_db.cursor() as cursor:
-        cursor.execute("SELECT event_type FROM t_event_outbox WHERE aggregate_id = %s "
-                       "AND school_id = %s ORDER BY id DESC LIMIT 2",
-                       (registration_id, school.id))
+        cursor.execute(
+            "SELECT event_type FROM t_event_outbox WHERE aggregate_id = %s "
+            "AND school_id = %s ORDER BY id DESC LIMIT 2",
+            (registration_id, school.id),
+        )
         assert [row["event_type"] for row in cursor.fetchall()] == [
-            "selfreg.welcome.requested", "selfreg.converted"]
+            "selfreg.welcome.requested",
+            "selfreg.converted",
+        ]
     (event,) = outbox_events(registrar_db, school.id, "selfreg.welcome.requested")
-    assert {key: event["payload"][key] for key in ("registration_id", "student_id",
-                                                   "guardian_email")} == {
-        "registration_id": registration_id, "student_id": student_id,
-        "guardian_email": "parent@example.com"}
+    assert {
+        key: event["payload"][key] for key in ("registration_id", "student_id", "guardian_email")
+    } == {
+        "registration_id": registration_id,
+        "student_id": student_id,
+        "guardian_email": "parent@example.com",
+    }
     assert event["payload"]["class"]["name"] == "Piano"
 
 
-def test_the_welcome_email_choice_is_kept_with_the_student(client, school, registration_id,
-                                                           registrar_db):
+def test_the_welcome_email_choice_is_kept_with_the_student(
+    client, school, registration_id, registrar_db
+):
     student_id = promote(client, school, registration_id, send_welcome_email=False).get_json()[
-        "student_id"]
+        "student_id"
+    ]
     assert student_row(registrar_db, student_id)["welcome_email_requested"] == 0
     assert outbox_events(registrar_db, school.id, "selfreg.welcome.requested") == []
 
 
-def test_promoting_twice_answers_the_same_student(client, school, registration_id,
-                                                  registrar_db):
+def test_promoting_twice_answers_the_same_student(client, school, registration_id, registrar_db):
     first = promote(client, school, registration_id).get_json()
     second = promote(client, school, registration_id)
     assert second.status_code == 200
@@ -132,14 +168,19 @@ def test_another_schools_registration_is_not_found(client, school, other_school,
 
 
 def test_a_missing_field_is_named(client, school, registration_id):
-    response = client.post(URL, json={"registration_id": registration_id},
-                           headers=school.headers("registrar"))
+    response = client.post(
+        URL, json={"registration_id": registration_id}, headers=school.headers("registrar")
+    )
     assert response.status_code == 422
     assert list(response.get_json()["error"]["details"]["fields"]) == ["send_welcome_email"]
 
 
 def test_a_body_that_is_not_json_is_refused(client, school, registration_id, registrar_db):
-    response = client.post(URL, data="registration_id=1", content_type="text/plain",
-                           headers=school.headers("registrar"))
+    response = client.post(
+        URL,
+        data="registration_id=1",
+        content_type="text/plain",
+        headers=school.headers("registrar"),
+    )
     assert response.status_code == 400
     assert count_rows(registrar_db, "students", school.id) == 0

@@ -1,4 +1,5 @@
 """The family's form: POST /api/public/schools/{slug}/self-registrations (no token)."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,11 @@ from registrar.submissions import SUBMISSIONS_PER_ADDRESS
 
 
 def _form(**changes):
-    form = {"student_first_name": "Ada", "student_last_name": "Lovelace",
-            "guardian_email": "byron@family.example"}
+    form = {
+        "student_first_name": "Ada",
+        "student_last_name": "Lovelace",
+        "guardian_email": "byron@family.example",
+    }
     form.update(changes)
     return form
 
@@ -18,29 +22,39 @@ def _form(**changes):
 @pytest.fixture
 def submit(client, school_slug, client_address):
     def post(form, slug=None, address=None, **kwargs):
-        return client.post(f"/api/public/schools/{slug or school_slug}/self-registrations",
-                           json=form, headers={"X-Forwarded-For": address or client_address},
-                           **kwargs)
+        return client.post(
+            f"/api/public/schools/{slug or school_slug}/self-registrations",
+            json=form,
+            headers={"X-Forwarded-For": address or client_address},
+            **kwargs,
+        )
+
     return post
 
 
 def _registrations(registrar_db, school_id):
     with registrar_db.cursor() as cursor:
-        cursor.execute("SELECT * FROM student_self_registrations WHERE school_id = %s "
-                       "ORDER BY id", (school_id,))
+        cursor.execute(
+            "SELECT * FROM student_self_registrations WHERE school_id = %s ORDER BY id",
+            (school_id,),
+        )
         return cursor.fetchall()
 
 
 def _outbox(registrar_db, school_id):
     with registrar_db.cursor() as cursor:
-        cursor.execute("SELECT event_type, aggregate_id, payload FROM t_event_outbox "
-                       "WHERE school_id = %s AND aggregate_type = 'self_registration' "
-                       "ORDER BY id", (school_id,))
+        cursor.execute(
+            "SELECT event_type, aggregate_id, payload FROM t_event_outbox "
+            "WHERE school_id = %s AND aggregate_type = 'self_registration' "
+            "ORDER BY id",
+            (school_id,),
+        )
         return cursor.fetchall()
 
 
-def test_a_submission_is_201_with_the_id_of_a_new_pending_registration(submit, school,
-                                                                       registrar_db):
+def test_a_submission_is_201_with_the_id_of_a_new_pending_registration(
+    submit, school, registrar_db
+):
     response = submit(_form(guardian_name="Lord Byron", program="Mathematics"))
 
     assert response.status_code == 201
@@ -48,20 +62,39 @@ def test_a_submission_is_201_with_the_id_of_a_new_pending_registration(submit, s
     assert response.get_json() == {"registration_id": row["id"]}
     assert row["status"] == "pending"
     assert (row["student_first_name"], row["guardian_name"], row["program"]) == (
-        "Ada", "Lord Byron", "Mathematics")
+        "Ada",
+        "Lord Byron",
+        "Mathematics",
+    )
 
 
 def test_every_optional_field_is_stored(submit, school, registrar_db):
-    submit(_form(guardian_phone="+44 20 7946 0958", date_of_birth="2015-12-10",
-                 source="open_day", class_preferences="Saturday mornings", notes="Left-handed",
-                 utm_source="newsletter", utm_medium="email", utm_campaign="spring"))
+    submit(
+        _form(
+            guardian_phone="+44 20 7946 0958",
+            date_of_birth="2015-12-10",
+            source="open_day",
+            class_preferences="Saturday mornings",
+            notes="Left-handed",
+            utm_source="newsletter",
+            utm_medium="email",
+            utm_campaign="spring",
+        )
+    )
 
     (row,) = _registrations(registrar_db, school.id)
     assert str(row["date_of_birth"]) == "2015-12-10"
     assert (row["guardian_phone"], row["source"], row["class_preferences"], row["notes"]) == (
-        "+44 20 7946 0958", "open_day", "Saturday mornings", "Left-handed")
+        "+44 20 7946 0958",
+        "open_day",
+        "Saturday mornings",
+        "Left-handed",
+    )
     assert (row["utm_source"], row["utm_medium"], row["utm_campaign"]) == (
-        "newsletter", "email", "spring")
+        "newsletter",
+        "email",
+        "spring",
+    )
 
 
 def test_the_insert_enqueues_selfreg_submitted(submit, school, registrar_db):
@@ -88,7 +121,8 @@ def test_without_consent_no_consent_time_is_recorded(submit, school, registrar_d
 
 
 def test_the_same_submission_again_is_200_with_the_same_id_and_no_second_lead(
-        submit, school, registrar_db):
+    submit, school, registrar_db
+):
     first = submit(_form(notes="Allergic to nuts"))
     again = submit(_form(notes="  Allergic to nuts ", guardian_email="BYRON@family.example"))
 
@@ -105,8 +139,9 @@ def test_a_submission_differing_in_one_field_is_a_second_lead(submit, school, re
     assert len(_registrations(registrar_db, school.id)) == 2
 
 
-def test_the_same_submission_to_two_schools_is_a_lead_in_each(submit, client, school,
-                                                               other_school, registrar_db):
+def test_the_same_submission_to_two_schools_is_a_lead_in_each(
+    submit, client, school, other_school, registrar_db
+):
     with registrar_db.cursor() as cursor:
         cursor.execute("SELECT slug FROM schools WHERE id = %s", (other_school.id,))
         other_slug = cursor.fetchone()["slug"]
@@ -117,12 +152,16 @@ def test_the_same_submission_to_two_schools_is_a_lead_in_each(submit, client, sc
 
 
 def test_missing_required_fields_are_422_naming_each_and_nothing_is_written(
-        submit, school, registrar_db):
+    submit, school, registrar_db
+):
     response = submit({"guardian_name": "Lord Byron"})
 
     assert response.status_code == 422
     assert set(response.get_json()["error"]["details"]["fields"]) == {
-        "student_first_name", "student_last_name", "guardian_email"}
+        "student_first_name",
+        "student_last_name",
+        "guardian_email",
+    }
     assert _registrations(registrar_db, school.id) == ()
     assert _outbox(registrar_db, school.id) == ()
 
@@ -132,19 +171,24 @@ def test_blank_names_are_422(submit, school, registrar_db):
 
     assert response.status_code == 422
     assert set(response.get_json()["error"]["details"]["fields"]) == {
-        "student_first_name", "student_last_name"}
+        "student_first_name",
+        "student_last_name",
+    }
     assert _registrations(registrar_db, school.id) == ()
 
 
-@pytest.mark.parametrize("field, value", [
-    ("guardian_email", "not-an-address"),
-    ("guardian_phone", "call me maybe"),
-    ("date_of_birth", "2015-02-30"),
-    ("date_of_birth", "2999-01-01"),
-    ("consent_email", "perhaps"),
-    ("student_last_name", "x" * 101),
-    ("notes", 42),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("guardian_email", "not-an-address"),
+        ("guardian_phone", "call me maybe"),
+        ("date_of_birth", "2015-02-30"),
+        ("date_of_birth", "2999-01-01"),
+        ("consent_email", "perhaps"),
+        ("student_last_name", "x" * 101),
+        ("notes", 42),
+    ],
+)
 def test_an_invalid_value_is_422_on_its_field(submit, school, registrar_db, field, value):
     response = submit(_form(**{field: value}))
 
@@ -181,17 +225,22 @@ def test_an_unknown_school_is_404_and_nothing_is_written(submit, registrar_db):
 
 
 def test_a_body_that_is_not_json_is_400(client, school_slug, school, registrar_db):
-    response = client.post(f"/api/public/schools/{school_slug}/self-registrations",
-                           data="student_first_name=Ada",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        f"/api/public/schools/{school_slug}/self-registrations",
+        data="student_first_name=Ada",
+        content_type="application/x-www-form-urlencoded",
+    )
 
     assert response.status_code == 400
     assert _registrations(registrar_db, school.id) == ()
 
 
 def test_malformed_json_is_400(client, school_slug):
-    response = client.post(f"/api/public/schools/{school_slug}/self-registrations",
-                           data='{"student_first_name": "Ada",', content_type="application/json")
+    response = client.post(
+        f"/api/public/schools/{school_slug}/self-registrations",
+        data='{"student_first_name": "Ada",',
+        content_type="application/json",
+    )
 
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_json"
@@ -205,7 +254,8 @@ def test_a_huge_body_is_413_and_nothing_is_written(submit, school, registrar_db)
 
 
 def test_submissions_beyond_the_limit_from_one_address_are_429_with_retry_after(
-        submit, school, registrar_db):
+    submit, school, registrar_db
+):
     for number in range(SUBMISSIONS_PER_ADDRESS.max_hits):
         assert submit(_form(notes=f"child {number}")).status_code == 201
 
@@ -214,7 +264,8 @@ def test_submissions_beyond_the_limit_from_one_address_are_429_with_retry_after(
     assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= SUBMISSIONS_PER_ADDRESS.window_seconds
     assert response.get_json()["error"]["details"]["retry_after"] == int(
-        response.headers["Retry-After"])
+        response.headers["Retry-After"]
+    )
     assert len(_registrations(registrar_db, school.id)) == SUBMISSIONS_PER_ADDRESS.max_hits
 
 
@@ -227,10 +278,14 @@ def test_the_limit_is_per_address(submit, school, registrar_db):
 
 def test_forwarded_for_from_a_remote_peer_is_not_believed(submit, school):
     for number in range(SUBMISSIONS_PER_ADDRESS.max_hits):
-        submit(_form(notes=f"child {number}"), address=f"198.19.8.{number + 1}",
-               environ_base={"REMOTE_ADDR": "203.0.113.77"})
+        submit(
+            _form(notes=f"child {number}"),
+            address=f"198.19.8.{number + 1}",
+            environ_base={"REMOTE_ADDR": "203.0.113.77"},
+        )
 
-    response = submit(_form(notes="spoofed"), address="198.19.9.1",
-                      environ_base={"REMOTE_ADDR": "203.0.113.77"})
+    response = submit(
+        _form(notes="spoofed"), address="198.19.9.1", environ_base={"REMOTE_ADDR": "203.0.113.77"}
+    )
 
     assert response.status_code == 429

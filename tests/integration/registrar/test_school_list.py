@@ -1,5 +1,6 @@
 """`edquill school list`: every school, oldest first, as `edquill up` reads it for the family
 form's address (it asks the registrar's command, never its tables)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -27,12 +28,14 @@ def test_school_list_prints_each_school_oldest_first(settings, registrar_db):
 
     rows = _listed_rows(settings)
 
-    assert ["Older School", "Newer School"] == [name for _, _, name in rows
-                                                if name in ("Older School", "Newer School")]
+    assert ["Older School", "Newer School"] == [
+        name for _, _, name in rows if name in ("Older School", "Newer School")
+    ]
     assert [str(older), "older-school", "Older School"] in rows
     assert [str(newer), "newer-school", "Newer School"] in rows
     assert [int(school_id) for school_id, _, _ in rows] == sorted(
-        int(school_id) for school_id, _, _ in rows)
+        int(school_id) for school_id, _, _ in rows
+    )
 
 
 def test_a_name_with_a_tab_keeps_its_row(settings, registrar_db):
@@ -43,8 +46,13 @@ def test_a_name_with_a_tab_keeps_its_row(settings, registrar_db):
 
 def test_up_finds_the_oldest_schools_slug_in_the_installed_command(settings, registrar_db):
     create_school(registrar_db, "Some School", "some-school")
-    completed = subprocess.run([EDQUILL, "school", "list"], env=environment(settings),
-                               capture_output=True, text=True, timeout=60)
+    completed = subprocess.run(
+        [EDQUILL, "school", "list"],
+        env=environment(settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert completed.returncode == 0, completed.stderr
 
     with registrar_db.cursor() as cursor:

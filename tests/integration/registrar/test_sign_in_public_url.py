@@ -1,6 +1,7 @@
 """Sign-in's way back, on the registrar served with EDQUILL_PUBLIC_URL: after signing in, the
 browser may be sent on to a page under the public address (the dashboard, say), never to a
 service's own address (EDQUILL_*_URL are for one service calling another)."""
+
 from __future__ import annotations
 
 import secrets
@@ -21,8 +22,11 @@ NOTIFIER_SERVICE_URL = "http://notifier.internal:8004"
 
 @pytest.fixture(scope="module")
 def registrar(settings):
-    served = serve(settings, "registrar", {"EDQUILL_PUBLIC_URL": PUBLIC_URL,
-                                           "EDQUILL_NOTIFIER_URL": NOTIFIER_SERVICE_URL})
+    served = serve(
+        settings,
+        "registrar",
+        {"EDQUILL_PUBLIC_URL": PUBLIC_URL, "EDQUILL_NOTIFIER_URL": NOTIFIER_SERVICE_URL},
+    )
     yield served.url
     served.stop()
 
@@ -55,10 +59,19 @@ def test_signing_in_sends_the_browser_back_under_the_public_url(registrar, staff
     headers = address()
     form = fetch(registrar, f"/login?next={quote(DASHBOARD, safe='')}", headers=headers)
 
-    answer = fetch(registrar, "/login", method="POST", headers=headers,
-                   cookies={"edquill_login_nonce": form.cookie("edquill_login_nonce")},
-                   form={"email": staff_account.email, "password": staff_account.password,
-                         "csrf_token": csrf_field(form.body), "next": DASHBOARD})
+    answer = fetch(
+        registrar,
+        "/login",
+        method="POST",
+        headers=headers,
+        cookies={"edquill_login_nonce": form.cookie("edquill_login_nonce")},
+        form={
+            "email": staff_account.email,
+            "password": staff_account.password,
+            "csrf_token": csrf_field(form.body),
+            "next": DASHBOARD,
+        },
+    )
 
     assert answer.status == 303
     assert answer.headers["Location"] == DASHBOARD

@@ -1,4 +1,5 @@
 """The stage board's counts (t_stage_count) stay exact, whoever changes a registration."""
+
 from __future__ import annotations
 
 import threading
@@ -18,8 +19,14 @@ def test_plain_sql_inserts_and_status_changes_keep_the_counts_exact(registrar_db
 
     counts = stage_counts(registrar_db, school_id)
 
-    assert counts == {"pending": 0, "in_review": 1, "needs_info": 0, "approved": 0,
-                      "rejected": 1, "converted": 0}
+    assert counts == {
+        "pending": 0,
+        "in_review": 1,
+        "needs_info": 0,
+        "approved": 0,
+        "rejected": 1,
+        "converted": 0,
+    }
 
 
 def test_opposite_moves_at_the_same_time_neither_deadlock_nor_drift(settings, registrar_db):
@@ -43,8 +50,10 @@ def test_opposite_moves_at_the_same_time_neither_deadlock_nor_drift(settings, re
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=move, args=(going, "needs_info")),
-               threading.Thread(target=move, args=(coming, "in_review"))]
+    threads = [
+        threading.Thread(target=move, args=(going, "needs_info")),
+        threading.Thread(target=move, args=(coming, "in_review")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,5 +1,6 @@
 """registrar.throttle against the real MariaDB: counts shared by every connection (every
 gunicorn worker has its own), windows that end, and duplicate-proof submissions under races."""
+
 from __future__ import annotations
 
 import secrets
@@ -24,6 +25,7 @@ def _in_threads(settings, count, work):
             results.append(work(connection))
         finally:
             connection.close()
+
     threads = [threading.Thread(target=run) for _ in range(count)]
     for thread in threads:
         thread.start()
@@ -35,8 +37,11 @@ def _in_threads(settings, count, work):
 def test_hits_from_many_connections_at_once_are_all_counted(settings, registrar_db):
     bucket = f"test:{secrets.token_hex(4)}"
 
-    _in_threads(settings, 8, lambda connection: [throttle.count_hit(connection, bucket, LIMIT)
-                                                 for _ in range(10)])
+    _in_threads(
+        settings,
+        8,
+        lambda connection: [throttle.count_hit(connection, bucket, LIMIT) for _ in range(10)],
+    )
 
     assert throttle.count_hit(registrar_db, bucket, LIMIT).hits == 81
 
@@ -46,8 +51,11 @@ def test_a_hit_after_the_window_ended_starts_a_new_window(registrar_db):
     for _ in range(3):
         throttle.count_hit(registrar_db, bucket, LIMIT)
     with registrar_db.cursor() as cursor:
-        cursor.execute("UPDATE t_rate_limit SET window_started_at = window_started_at - "
-                       "INTERVAL 601 SECOND WHERE bucket = %s", (bucket,))
+        cursor.execute(
+            "UPDATE t_rate_limit SET window_started_at = window_started_at - "
+            "INTERVAL 601 SECOND WHERE bucket = %s",
+            (bucket,),
+        )
 
     window = throttle.count_hit(registrar_db, bucket, LIMIT)
 
@@ -69,8 +77,11 @@ def test_expired_windows_are_purged(registrar_db):
     bucket = f"test:{secrets.token_hex(4)}"
     throttle.count_hit(registrar_db, bucket, LIMIT)
     with registrar_db.cursor() as cursor:
-        cursor.execute("UPDATE t_rate_limit SET window_started_at = window_started_at - "
-                       "INTERVAL 2 DAY WHERE bucket = %s", (bucket,))
+        cursor.execute(
+            "UPDATE t_rate_limit SET window_started_at = window_started_at - "
+            "INTERVAL 2 DAY WHERE bucket = %s",
+            (bucket,),
+        )
 
         throttle.purge_expired(registrar_db)
 
@@ -79,11 +90,15 @@ def test_expired_windows_are_purged(registrar_db):
 
 
 def test_the_same_submission_sent_twice_at_once_makes_one_lead(settings, registrar_db, school):
-    form = {"student_first_name": "Ada", "student_last_name": "Lovelace",
-            "guardian_email": f"race-{secrets.token_hex(3)}@family.example"}
+    form = {
+        "student_first_name": "Ada",
+        "student_last_name": "Lovelace",
+        "guardian_email": f"race-{secrets.token_hex(3)}@family.example",
+    }
 
-    results = _in_threads(settings, 4,
-                          lambda connection: record_submission(connection, school.id, form))
+    results = _in_threads(
+        settings, 4, lambda connection: record_submission(connection, school.id, form)
+    )
 
     assert len({registration_id for registration_id, _created in results}) == 1
     assert sorted(created for _id, created in results) == [False, False, False, True]

@@ -1,18 +1,26 @@
 """A school's message templates (/api/messages/templates): read, reword, back to default."""
+
 from __future__ import annotations
 
 from flask import current_app
 from flask_smorest import Blueprint
 
 from notifier import template_admin
-from shared.remote_access import current_principal, requires
-from notifier.views.message_templates.schemas import (TemplateChangeSchema, TemplateListSchema,
-                                                      TemplateSchema)
+from notifier.views.message_templates.schemas import (
+    TemplateChangeSchema,
+    TemplateListSchema,
+    TemplateSchema,
+)
 from shared import db
+from shared.remote_access import current_principal, requires
 from shared.web import request_db, require_json_body
 
-blp = Blueprint("message_templates", __name__, url_prefix="/api/messages/templates",
-                description="Each message's subject, text and HTML, per school.")
+blp = Blueprint(
+    "message_templates",
+    __name__,
+    url_prefix="/api/messages/templates",
+    description="Each message's subject, text and HTML, per school.",
+)
 blp.before_request(require_json_body)
 
 
@@ -26,8 +34,9 @@ def _store():
 def list_templates():
     """Every message the notifier writes, and whether the school has its own wording."""
     with request_db("notifier").cursor() as cursor:
-        return {"templates": template_admin.summaries(_store(), cursor,
-                                                      current_principal().school_id)}
+        return {
+            "templates": template_admin.summaries(_store(), cursor, current_principal().school_id)
+        }
 
 
 @blp.route("/<key>", methods=["GET"])
@@ -48,9 +57,17 @@ def put_template(change, key):
     school_id, clock = current_principal().school_id, current_app.extensions["notifier_clock"]
     connection = request_db("notifier")
     with db.transaction(connection) as cursor:
-        template_admin.replace_template(_store(), current_app.extensions["notifier_renderer"],
-                                        cursor, school_id, key, change["subject"],
-                                        change["text"], change["html"], clock())
+        template_admin.replace_template(
+            _store(),
+            current_app.extensions["notifier_renderer"],
+            cursor,
+            school_id,
+            key,
+            change["subject"],
+            change["text"],
+            change["html"],
+            clock(),
+        )
     with connection.cursor() as cursor:
         return template_admin.effective(_store(), cursor, school_id, key)
 

@@ -24,8 +24,10 @@ class TemplateSchema(TemplateSummarySchema):
     subject = fields.String()
     text = fields.String()
     html = fields.String()
-    variables = fields.List(fields.String(), metadata={
-        "description": "what the template may use (Jinja2, sandboxed; HTML autoescaped)"})
+    variables = fields.List(
+        fields.String(),
+        metadata={"description": "what the template may use (Jinja2, sandboxed; HTML autoescaped)"},
+    )
 
 
 class TemplateChangeSchema(Schema):

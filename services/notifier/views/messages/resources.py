@@ -1,15 +1,20 @@
 """The message log (/api/messages): what was sent to a family and what became of it."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
 
 from notifier import message_log
-from shared.remote_access import current_principal, requires
 from notifier.views.messages.schemas import MessagePageSchema, MessageQuerySchema
+from shared.remote_access import current_principal, requires
 from shared.web import request_db
 
-blp = Blueprint("messages", __name__, url_prefix="/api/messages",
-                description="Every message to families, whatever happened to it.")
+blp = Blueprint(
+    "messages",
+    __name__,
+    url_prefix="/api/messages",
+    description="Every message to families, whatever happened to it.",
+)
 
 
 @blp.route("", methods=["GET"])
@@ -19,8 +24,12 @@ blp = Blueprint("messages", __name__, url_prefix="/api/messages",
 def list_messages(query):
     """The school's messages, newest first; ?registration_id= for one registration's History."""
     rows = message_log.list_messages(
-        request_db("notifier"), current_principal().school_id,
-        registration_id=query.get("registration_id"), status=query.get("status"),
-        before_id=query.get("before_id"), limit=query["limit"])
+        request_db("notifier"),
+        current_principal().school_id,
+        registration_id=query.get("registration_id"),
+        status=query.get("status"),
+        before_id=query.get("before_id"),
+        limit=query["limit"],
+    )
     more = len(rows) == query["limit"]
     return {"messages": rows, "next_before_id": rows[-1]["id"] if more else None}

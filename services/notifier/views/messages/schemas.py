@@ -2,8 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from shared.api_fields import UtcDateTime
 
-STATUSES = ("queued", "held", "sent", "failed", "suppressed", "duplicate", "collapsed",
-            "cancelled")
+STATUSES = ("queued", "held", "sent", "failed", "suppressed", "duplicate", "collapsed", "cancelled")
 # A History tab shows a registration's few messages; a page of the whole school is a screen.
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -12,8 +11,9 @@ DEFAULT_PAGE = 50
 class MessageQuerySchema(Schema):
     registration_id = fields.Integer(validate=validate.Range(min=1))
     status = fields.String(validate=validate.OneOf(STATUSES))
-    before_id = fields.Integer(validate=validate.Range(min=1),
-                               metadata={"description": "the next page: next_before_id"})
+    before_id = fields.Integer(
+        validate=validate.Range(min=1), metadata={"description": "the next page: next_before_id"}
+    )
     limit = fields.Integer(load_default=DEFAULT_PAGE, validate=validate.Range(1, MAX_PAGE))
 
 
@@ -30,8 +30,10 @@ class MessageSchema(Schema):
     recipient = fields.String()
     status = fields.String(metadata={"description": ", ".join(STATUSES)})
     subject = fields.String(allow_none=True)
-    error = fields.String(allow_none=True, metadata={
-        "description": "why it failed, was suppressed, cancelled or is being retried"})
+    error = fields.String(
+        allow_none=True,
+        metadata={"description": "why it failed, was suppressed, cancelled or is being retried"},
+    )
     attempts = fields.Integer()
     duplicate_of = fields.Integer(allow_none=True)
     collapsed_into = fields.Integer(allow_none=True)

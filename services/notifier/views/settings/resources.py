@@ -1,4 +1,5 @@
 """A school's notice settings (/api/messages/settings): quiet hours, status updates, reminders."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,15 +8,19 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from notifier import school_directory
-from shared.remote_access import current_principal, requires
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.quiet_hours import QuietHours
 from notifier.views.settings.schemas import NoticeSettingsOutSchema, NoticeSettingsSchema
 from shared import db
+from shared.remote_access import current_principal, requires
 from shared.web import request_db, require_json_body
 
-blp = Blueprint("notice_settings", __name__, url_prefix="/api/messages/settings",
-                description="What the school chose about its e-mails.")
+blp = Blueprint(
+    "notice_settings",
+    __name__,
+    url_prefix="/api/messages/settings",
+    description="What the school chose about its e-mails.",
+)
 blp.before_request(require_json_body)
 
 
@@ -39,10 +44,12 @@ def put_settings(chosen):
         needs_info_reminder_after=timedelta(hours=chosen["needs_info_reminder_hours"]),
         invoice_reminder_after=timedelta(hours=chosen["invoice_reminder_hours"]),
         reminders_enabled=chosen["reminders_enabled"],
-        status_updates=frozenset(chosen["status_updates"]))
+        status_updates=frozenset(chosen["status_updates"]),
+    )
     with db.transaction(request_db("notifier")) as cursor:
-        school_directory.save_preferences(cursor, school_id, preferences,
-                                          current_app.extensions["notifier_clock"]())
+        school_directory.save_preferences(
+            cursor, school_id, preferences, current_app.extensions["notifier_clock"]()
+        )
     return _current(school_id)
 
 
@@ -50,11 +57,12 @@ def _current(school_id: int) -> dict:
     defaults = current_app.extensions["notifier_config"].default_preferences()
     with request_db("notifier").cursor() as cursor:
         chosen = school_directory.preferences(cursor, school_id, defaults)
-    return {"quiet_hours_start": chosen.quiet_hours.start.strftime("%H:%M"),
-            "quiet_hours_end": chosen.quiet_hours.end.strftime("%H:%M"),
-            "status_updates": sorted(chosen.status_updates),
-            "reminders_enabled": chosen.reminders_enabled,
-            "needs_info_reminder_hours": int(chosen.needs_info_reminder_after.total_seconds()
-                                             // 3600),
-            "invoice_reminder_hours": int(chosen.invoice_reminder_after.total_seconds() // 3600),
-            "customised": chosen is not defaults}
+    return {
+        "quiet_hours_start": chosen.quiet_hours.start.strftime("%H:%M"),
+        "quiet_hours_end": chosen.quiet_hours.end.strftime("%H:%M"),
+        "status_updates": sorted(chosen.status_updates),
+        "reminders_enabled": chosen.reminders_enabled,
+        "needs_info_reminder_hours": int(chosen.needs_info_reminder_after.total_seconds() // 3600),
+        "invoice_reminder_hours": int(chosen.invoice_reminder_after.total_seconds() // 3600),
+        "customised": chosen is not defaults,
+    }

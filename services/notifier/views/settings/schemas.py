@@ -8,23 +8,36 @@ MAX_REMINDER_HOURS = 24 * 60
 
 def _clock(text: str) -> None:
     parts = text.split(":")
-    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts) \
-            or int(parts[0]) > 23 or int(parts[1]) > 59:
+    if (
+        len(parts) != 2
+        or not all(p.isdigit() and len(p) == 2 for p in parts)
+        or int(parts[0]) > 23
+        or int(parts[1]) > 59
+    ):
         raise ValidationError("Must be a time of day as HH:MM.")
 
 
 class NoticeSettingsSchema(Schema):
-    quiet_hours_start = fields.String(required=True, validate=_clock, metadata={
-        "description": "HH:MM in the school's time zone; equal to the end: no quiet hours"})
+    quiet_hours_start = fields.String(
+        required=True,
+        validate=_clock,
+        metadata={
+            "description": "HH:MM in the school's time zone; equal to the end: no quiet hours"
+        },
+    )
     quiet_hours_end = fields.String(required=True, validate=_clock)
     status_updates = fields.List(
-        fields.String(validate=validate.OneOf(STATUS_UPDATE_CHOICES)), required=True,
-        metadata={"description": "statuses whose change e-mails the family"})
+        fields.String(validate=validate.OneOf(STATUS_UPDATE_CHOICES)),
+        required=True,
+        metadata={"description": "statuses whose change e-mails the family"},
+    )
     reminders_enabled = fields.Boolean(required=True)
     needs_info_reminder_hours = fields.Integer(
-        required=True, validate=validate.Range(1, MAX_REMINDER_HOURS))
+        required=True, validate=validate.Range(1, MAX_REMINDER_HOURS)
+    )
     invoice_reminder_hours = fields.Integer(
-        required=True, validate=validate.Range(1, MAX_REMINDER_HOURS))
+        required=True, validate=validate.Range(1, MAX_REMINDER_HOURS)
+    )
 
 
 class NoticeSettingsOutSchema(NoticeSettingsSchema):

@@ -4,6 +4,7 @@ GET shows what the link does and a button (mail scanners follow links: a GET cha
 POST records the opt-out: the button, or a mail client's one-click request (RFC 8058, body
 List-Unsubscribe=One-Click). A link not signed by us is a 404 page.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -25,16 +26,22 @@ blp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe")
 def confirm_page(token: str) -> Response:
     wanted = _read(token)
     if wanted is None:
-        return _page(404, "Link not recognised",
-                     "<p>This unsubscribe link is not valid. Please use the link in the e-mail "
-                     "exactly as it came.</p>")
+        return _page(
+            404,
+            "Link not recognised",
+            "<p>This unsubscribe link is not valid. Please use the link in the e-mail "
+            "exactly as it came.</p>",
+        )
     school = _school_name(wanted)
-    return _page(200, "Stop reminders?",
-                 f"<p>Stop reminders and news from {escape(school)} to "
-                 f"<strong>{escape(wanted.recipient)}</strong>?</p>"
-                 "<p>Messages about your registration itself (requests for information, "
-                 "approval, receipts) still come.</p>"
-                 f"<form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>")
+    return _page(
+        200,
+        "Stop reminders?",
+        f"<p>Stop reminders and news from {escape(school)} to "
+        f"<strong>{escape(wanted.recipient)}</strong>?</p>"
+        "<p>Messages about your registration itself (requests for information, "
+        "approval, receipts) still come.</p>"
+        f'<form method="post"><button type="submit">Unsubscribe</button></form>',
+    )
 
 
 @blp.post("/<token>")
@@ -43,12 +50,19 @@ def unsubscribe_now(token: str) -> Response:
     if wanted is None:
         return _page(404, "Link not recognised", "<p>This unsubscribe link is not valid.</p>")
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
-    unsubscribe(request_db("notifier"), wanted, current_app.extensions["notifier_clock"](),
-                "one-click (List-Unsubscribe-Post)" if one_click else "confirmation page",
-                LinkFollowed(token, request.remote_addr))
-    return _page(200, "Unsubscribed",
-                 f"<p><strong>{escape(wanted.recipient)}</strong> will get no more reminders "
-                 f"or news from {escape(_school_name(wanted))}.</p>")
+    unsubscribe(
+        request_db("notifier"),
+        wanted,
+        current_app.extensions["notifier_clock"](),
+        "one-click (List-Unsubscribe-Post)" if one_click else "confirmation page",
+        LinkFollowed(token, request.remote_addr),
+    )
+    return _page(
+        200,
+        "Unsubscribed",
+        f"<p><strong>{escape(wanted.recipient)}</strong> will get no more reminders "
+        f"or news from {escape(_school_name(wanted))}.</p>",
+    )
 
 
 def _read(token: str) -> UnsubscribeRequest | None:

@@ -1,4 +1,5 @@
 """Sign-in, who-am-I and sign-out (/api/auth)."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -11,8 +12,12 @@ from registrar.views.auth.schemas import SignInSchema, TokenSchema, WhoAmISchema
 from registrar.views.json_only import json_only
 from shared.web import request_db
 
-blp = Blueprint("auth", __name__, url_prefix="/api/auth",
-                description="Staff sign-in with e-mail and password; token checks.")
+blp = Blueprint(
+    "auth",
+    __name__,
+    url_prefix="/api/auth",
+    description="Staff sign-in with e-mail and password; token checks.",
+)
 
 
 @blp.route("/login", methods=["POST"])
@@ -21,8 +26,9 @@ blp = Blueprint("auth", __name__, url_prefix="/api/auth",
 @blp.response(200, TokenSchema)
 def login(credentials):
     """Exchange e-mail and password for a token (401 when wrong, 429 when locked out)."""
-    token = sign_in.sign_in(request_db("registrar"), credentials["email"],
-                            credentials["password"], client_limit_key())
+    token = sign_in.sign_in(
+        request_db("registrar"), credentials["email"], credentials["password"], client_limit_key()
+    )
     return {"token": token}
 
 

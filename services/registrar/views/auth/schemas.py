@@ -5,9 +5,9 @@ from registrar.users import MAX_PASSWORD_LENGTH
 
 class SignInSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(min=3, max=254))
-    password = fields.String(required=True, validate=validate.Length(min=1,
-                                                                     max=MAX_PASSWORD_LENGTH),
-                             load_only=True)
+    password = fields.String(
+        required=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH), load_only=True
+    )
 
 
 class TokenSchema(Schema):
@@ -30,5 +30,8 @@ class UserSchema(Schema):
 class WhoAmISchema(Schema):
     school = fields.Nested(SchoolSchema)
     role = fields.String()
-    user = fields.Nested(UserSchema, allow_none=True,
-                         metadata={"description": "null for an API token issued to no one"})
+    user = fields.Nested(
+        UserSchema,
+        allow_none=True,
+        metadata={"description": "null for an API token issued to no one"},
+    )

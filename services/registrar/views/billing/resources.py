@@ -5,6 +5,7 @@ A registrar approves and records payments; anyone of the school (viewer and up) 
 but only those who may act for the school (registrar and up) see the autopay link: it is a
 bearer credential that pays for the family.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -17,13 +18,21 @@ from registrar.access import current_principal, has_role, requires
 from registrar.approvals import approve
 from registrar.payments import pay
 from registrar.users import actor_for
-from registrar.views.billing.schemas import (ApprovalRequest, InvoiceOut, PaymentRecordedOut,
-                                             PaymentRequest)
+from registrar.views.billing.schemas import (
+    ApprovalRequest,
+    InvoiceOut,
+    PaymentRecordedOut,
+    PaymentRequest,
+)
 from registrar.views.json_only import json_only
 from shared.web import request_db
 
-blp = Blueprint("billing", __name__, url_prefix="/api/admin",
-                description="Approving registrations with their invoice; payments.")
+blp = Blueprint(
+    "billing",
+    __name__,
+    url_prefix="/api/admin",
+    description="Approving registrations with their invoice; payments.",
+)
 
 
 @blp.route("/self-registration/approve", methods=["POST"])
@@ -36,10 +45,16 @@ def approve_registration(approval):
     """Approve a registration (from in_review) and issue its invoice for its class; asking
     again answers the same invoice."""
     connection, principal = request_db("registrar"), current_principal()
-    return approve(connection, current_app.config["EDQUILL_SETTINGS"], principal.school_id,
-                   approval["registration_id"], send_invoice=approval["send_invoice"],
-                   send_autopay_link=approval["send_autopay_link"],
-                   actor=actor_for(connection, principal), now=datetime.now(timezone.utc))
+    return approve(
+        connection,
+        current_app.config["EDQUILL_SETTINGS"],
+        principal.school_id,
+        approval["registration_id"],
+        send_invoice=approval["send_invoice"],
+        send_autopay_link=approval["send_autopay_link"],
+        actor=actor_for(connection, principal),
+        now=datetime.now(timezone.utc),
+    )
 
 
 @blp.route("/invoices/<int:invoice_id>", methods=["GET"])
@@ -65,6 +80,13 @@ def record_payment(payment, invoice_id):
     """Record a payment; the one that pays the balance marks the invoice paid (422 for more
     than the balance)."""
     connection, principal = request_db("registrar"), current_principal()
-    return pay(connection, current_app.config["EDQUILL_SETTINGS"], principal.school_id,
-               invoice_id, payment["amount_minor"], payment["method"], payment["reference"],
-               actor_for(connection, principal))
+    return pay(
+        connection,
+        current_app.config["EDQUILL_SETTINGS"],
+        principal.school_id,
+        invoice_id,
+        payment["amount_minor"],
+        payment["method"],
+        payment["reference"],
+        actor_for(connection, principal),
+    )

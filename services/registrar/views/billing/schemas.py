@@ -1,4 +1,5 @@
 """Approvals, invoices and payments, as the API reads and writes them."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -9,16 +10,28 @@ from registrar.views.fields import Text
 
 class ApprovalRequest(Schema):
     registration_id = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
-    send_invoice = fields.Bool(required=True, truthy={True}, falsy={False},
-                               metadata={"description": "e-mail the invoice to the family"})
-    send_autopay_link = fields.Bool(required=True, truthy={True}, falsy={False}, metadata={
-        "description": "include an autopay link (only when the school's autopay flag is on)"})
+    send_invoice = fields.Bool(
+        required=True,
+        truthy={True},
+        falsy={False},
+        metadata={"description": "e-mail the invoice to the family"},
+    )
+    send_autopay_link = fields.Bool(
+        required=True,
+        truthy={True},
+        falsy={False},
+        metadata={
+            "description": "include an autopay link (only when the school's autopay flag is on)"
+        },
+    )
 
 
 class PaymentRequest(Schema):
-    amount_minor = fields.Int(required=True, strict=True,
-                              validate=validate.Range(min=1, error="must be a positive amount "
-                                                                  "in minor units"))
+    amount_minor = fields.Int(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, error="must be a positive amount in minor units"),
+    )
     method = fields.Str(required=True, validate=validate.OneOf(PAYMENT_METHODS))
     reference = Text(load_default=None, allow_none=True, validate=validate.Length(max=120))
 

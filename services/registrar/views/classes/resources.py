@@ -2,6 +2,7 @@
 
 Anyone of the school may list them (viewer and up); only an admin creates them.
 """
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -10,14 +11,17 @@ from flask_smorest import Blueprint
 from registrar import classes
 from registrar.access import current_principal, requires
 from registrar.users import actor_for
-from registrar.views.classes.schemas import (Created, ScheduleIn, ScheduleOut, TeacherIn,
-                                             TeacherOut)
+from registrar.views.classes.schemas import Created, ScheduleIn, ScheduleOut, TeacherIn, TeacherOut
 from registrar.views.json_only import json_only
 from shared.db import transaction
 from shared.web import request_db
 
-blp = Blueprint("classes", __name__, url_prefix="/api/admin",
-                description="Teachers and their weekly class schedules.")
+blp = Blueprint(
+    "classes",
+    __name__,
+    url_prefix="/api/admin",
+    description="Teachers and their weekly class schedules.",
+)
 
 
 @blp.route("/teachers")
@@ -38,8 +42,9 @@ class Teachers(MethodView):
         connection, principal = request_db("registrar"), current_principal()
         actor = actor_for(connection, principal)
         with transaction(connection) as cursor:
-            teacher_id = classes.create_teacher(cursor, principal.school_id, data["name"],
-                                                data["email"], actor)
+            teacher_id = classes.create_teacher(
+                cursor, principal.school_id, data["name"], data["email"], actor
+            )
         return {"id": teacher_id}
 
 

@@ -1,4 +1,5 @@
 """Teachers and weekly class schedules, as the API reads and writes them."""
+
 from __future__ import annotations
 
 import re
@@ -42,24 +43,36 @@ class TeacherOut(Schema):
 class ScheduleIn(Schema):
     teacher_id = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
     name = Text(required=True, validate=validate.Length(max=200))
-    weekday = fields.Int(required=True, strict=True, validate=validate.Range(min=0, max=6),
-                         metadata={"description": "0 = Monday ... 6 = Sunday"})
+    weekday = fields.Int(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0, max=6),
+        metadata={"description": "0 = Monday ... 6 = Sunday"},
+    )
     start_time = ClockTime(required=True, metadata={"example": "16:00"})
     end_time = ClockTime(required=True, metadata={"example": "17:00"})
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     capacity = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=1000))
-    fee_minor = fields.Int(load_default=None, allow_none=True, strict=True,
-                           validate=validate.Range(min=1, max=100_000_000),
-                           metadata={"description": "tuition in minor units of the school's "
-                                                    "currency"})
+    fee_minor = fields.Int(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=1, max=100_000_000),
+        metadata={"description": "tuition in minor units of the school's currency"},
+    )
     room = Text(load_default=None, allow_none=True, validate=validate.Length(max=80))
     program = Text(load_default=None, allow_none=True, validate=validate.Length(max=120))
 
     @validates_schema
     def _slot_is_possible(self, data, **_kwargs):
-        slot = Slot(data["weekday"], data["start_time"], data["end_time"], data["starts_on"],
-                    data["ends_on"])
+        slot = Slot(
+            data["weekday"],
+            data["start_time"],
+            data["end_time"],
+            data["starts_on"],
+            data["ends_on"],
+        )
         errors = slot_errors(slot, data["capacity"])
         if errors:
             raise ValidationError(errors)
@@ -67,6 +80,7 @@ class ScheduleIn(Schema):
 
 class ClassSlotOut(Schema):
     """A teacher's class slot as both the schedules and the placements show it."""
+
     teacher_id = fields.Int()
     teacher_name = fields.Str()
     name = fields.Str()

@@ -5,6 +5,7 @@ A registrar uploads and verifies; anyone of the school (viewer and up) lists and
 Uploads are multipart (field `file`, optional `kind`): over the size limit -> 413, a type other
 than PDF, PNG or JPEG (read from the bytes) -> 415.
 """
+
 from __future__ import annotations
 
 from flask import current_app, request, send_file
@@ -22,8 +23,12 @@ from shared.web import ApiError, request_db
 # Room for the multipart envelope (boundaries, headers, the kind field) around the file.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
-blp = Blueprint("documents", __name__, url_prefix="/api/admin",
-                description="Documents families hand in with a registration.")
+blp = Blueprint(
+    "documents",
+    __name__,
+    url_prefix="/api/admin",
+    description="Documents families hand in with a registration.",
+)
 
 
 @blp.before_request
@@ -44,10 +49,15 @@ def upload_document(registration_id):
     connection, principal = request_db("registrar"), current_principal()
     upload = request.files.get("file")
     return documents.accept_upload(
-        connection, DocumentFiles(current_app.config["EDQUILL_SETTINGS"].documents_dir),
-        principal.school_id, registration_id, upload.stream if upload else None,
-        upload.filename if upload else None, request.form.get("kind"),
-        actor_for(connection, principal))
+        connection,
+        DocumentFiles(current_app.config["EDQUILL_SETTINGS"].documents_dir),
+        principal.school_id,
+        registration_id,
+        upload.stream if upload else None,
+        upload.filename if upload else None,
+        request.form.get("kind"),
+        actor_for(connection, principal),
+    )
 
 
 @blp.route("/self-registration/<int:registration_id>/documents", methods=["GET"])
@@ -62,9 +72,17 @@ def list_documents(registration_id):
 
 @blp.route("/documents/<int:document_id>", methods=["GET"])
 @requires("viewer")
-@blp.doc(responses={"200": {"description": "the document's bytes", "content": {
-    content_type: {"schema": {"type": "string", "format": "binary"}}
-    for content_type in ALLOWED_TYPES}}})
+@blp.doc(
+    responses={
+        "200": {
+            "description": "the document's bytes",
+            "content": {
+                content_type: {"schema": {"type": "string", "format": "binary"}}
+                for content_type in ALLOWED_TYPES
+            },
+        }
+    }
+)
 def download_document(document_id):
     """The document itself, as an attachment."""
     return document_response(current_principal().school_id, document_id)
@@ -78,8 +96,13 @@ def document_response(school_id: int, document_id: int):
     path = files.path_of(stored["storage_key"])
     if not path.is_file():
         raise ApiError(410, "gone", "the document's file is missing from storage")
-    response = send_file(path, mimetype=stored["content_type"], as_attachment=True,
-                         download_name=stored["original_filename"], max_age=0)
+    response = send_file(
+        path,
+        mimetype=stored["content_type"],
+        as_attachment=True,
+        download_name=stored["original_filename"],
+        max_age=0,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"
@@ -93,5 +116,6 @@ def document_response(school_id: int, document_id: int):
 def verify_document(document_id):
     """Mark a document as checked by staff (again: no change)."""
     connection, principal = request_db("registrar"), current_principal()
-    return documents.verify(connection, principal.school_id, document_id,
-                            actor_for(connection, principal))
+    return documents.verify(
+        connection, principal.school_id, document_id, actor_for(connection, principal)
+    )

@@ -1,4 +1,5 @@
 """Registration documents, as the API shows them."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields
@@ -22,11 +23,23 @@ class DocumentOut(Schema):
     download_url = fields.Str()
 
 
-UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {
-        "file": {"type": "string", "format": "binary",
-                 "description": f"{', '.join(ALLOWED_TYPES)}; at most "
-                                f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB"},
-        "kind": {"type": "string", "enum": list(DOCUMENT_KINDS), "default": "other"},
-    }}}}}
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": f"{', '.join(ALLOWED_TYPES)}; at most "
+                        f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB",
+                    },
+                    "kind": {"type": "string", "enum": list(DOCUMENT_KINDS), "default": "other"},
+                },
+            }
+        }
+    },
+}

@@ -1,4 +1,5 @@
 """The school's feature flags (/api/admin/feature-flags)."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -6,13 +7,20 @@ from flask_smorest import Blueprint
 from registrar import flags
 from registrar.access import current_principal, requires
 from registrar.users import actor_for
-from registrar.views.feature_flags.schemas import (FeatureFlagChangeSchema,
-                                                   FeatureFlagListSchema, FeatureFlagSchema)
+from registrar.views.feature_flags.schemas import (
+    FeatureFlagChangeSchema,
+    FeatureFlagListSchema,
+    FeatureFlagSchema,
+)
 from registrar.views.json_only import json_only
 from shared.web import request_db
 
-blp = Blueprint("feature_flags", __name__, url_prefix="/api/admin/feature-flags",
-                description="Per-school switches: autopay, reminders, status_emails.")
+blp = Blueprint(
+    "feature_flags",
+    __name__,
+    url_prefix="/api/admin/feature-flags",
+    description="Per-school switches: autopay, reminders, status_emails.",
+)
 
 
 @blp.route("", methods=["GET"])
@@ -31,5 +39,6 @@ def list_flags():
 def set_flag(change, key):
     """Turn a flag on or off for this school (404 for a key that is not known)."""
     connection, principal = request_db("registrar"), current_principal()
-    return flags.set_flag(connection, principal.school_id, key, change["enabled"],
-                          actor_for(connection, principal))
+    return flags.set_flag(
+        connection, principal.school_id, key, change["enabled"], actor_for(connection, principal)
+    )

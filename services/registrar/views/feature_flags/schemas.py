@@ -8,8 +8,9 @@ class FeatureFlagSchema(Schema):
     description = fields.String()
     default = fields.Boolean()
     enabled = fields.Boolean()
-    updated_at = UtcDateTime(allow_none=True,
-                             metadata={"description": "null while the school has the default"})
+    updated_at = UtcDateTime(
+        allow_none=True, metadata={"description": "null while the school has the default"}
+    )
 
 
 class FeatureFlagListSchema(Schema):

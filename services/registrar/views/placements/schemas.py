@@ -1,4 +1,5 @@
 """Placing a registration in a class, and the conflicts that refuse it."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -14,6 +15,7 @@ class PlacementRequest(Schema):
 
 class PlacementQuery(Schema):
     """The same fields, from a query string (so numbers arrive as text)."""
+
     registration_id = fields.Int(required=True, validate=validate.Range(min=1))
     teacher_id = fields.Int(required=True, validate=validate.Range(min=1))
     schedule_id = fields.Int(required=True, validate=validate.Range(min=1))
@@ -24,8 +26,9 @@ class ClassOut(ClassSlotOut):
 
 
 class ConflictOut(Schema):
-    kind = fields.Str(metadata={"description": "schedule_full, teacher_double_booked or "
-                                               "student_double_booked"})
+    kind = fields.Str(
+        metadata={"description": "schedule_full, teacher_double_booked or student_double_booked"}
+    )
     message = fields.Str()
     schedule_id = fields.Int()
     schedule_name = fields.Str()
@@ -35,8 +38,9 @@ class ConflictOut(Schema):
     start_time = fields.Str()
     end_time = fields.Str()
     first_clash_on = fields.Str(allow_none=True)
-    registration_id = fields.Int(metadata={"description": "student_double_booked: the other "
-                                                          "registration of the same child"})
+    registration_id = fields.Int(
+        metadata={"description": "student_double_booked: the other registration of the same child"}
+    )
     capacity = fields.Int()
     taken = fields.Int()
 

@@ -1,4 +1,5 @@
 """The family's self-registration form posts here; no token (/api/public)."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -6,22 +7,32 @@ from flask_smorest import Blueprint
 from registrar.client_address import client_limit_key
 from registrar.submissions import submit_public
 from registrar.views.json_only import json_only
-from registrar.views.public_registrations.schemas import (RegistrationCreatedSchema,
-                                                          SelfRegistrationSchema)
+from registrar.views.public_registrations.schemas import (
+    RegistrationCreatedSchema,
+    SelfRegistrationSchema,
+)
 from shared.web import request_db
 
-blp = Blueprint("public_self_registrations", __name__, url_prefix="/api/public",
-                description="What families reach without signing in.")
+blp = Blueprint(
+    "public_self_registrations",
+    __name__,
+    url_prefix="/api/public",
+    description="What families reach without signing in.",
+)
 
 
 @blp.route("/schools/<slug>/self-registrations", methods=["POST"])
 @json_only
 @blp.arguments(SelfRegistrationSchema)
 @blp.response(201, RegistrationCreatedSchema)
-@blp.alt_response(200, schema=RegistrationCreatedSchema,
-                  description="The same submission was received before: its registration.")
+@blp.alt_response(
+    200,
+    schema=RegistrationCreatedSchema,
+    description="The same submission was received before: its registration.",
+)
 def submit(submission, slug):
     """Submit a self-registration (201), or re-send one already received (200, same id)."""
-    registration_id, created = submit_public(request_db("registrar"), slug, submission,
-                                             client_limit_key())
+    registration_id, created = submit_public(
+        request_db("registrar"), slug, submission, client_limit_key()
+    )
     return {"registration_id": registration_id}, 201 if created else 200

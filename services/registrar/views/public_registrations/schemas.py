@@ -14,8 +14,9 @@ def _phone(value: str) -> None:
 
 
 def _optional(max_length: int, **kwargs):
-    return Text(load_default=None, allow_none=True, validate=validate.Length(max=max_length),
-                **kwargs)
+    return Text(
+        load_default=None, allow_none=True, validate=validate.Length(max=max_length), **kwargs
+    )
 
 
 class SelfRegistrationSchema(Schema):
@@ -23,8 +24,9 @@ class SelfRegistrationSchema(Schema):
     student_last_name = Text(required=True, validate=validate.Length(max=100))
     guardian_email = fields.Email(required=True, validate=validate.Length(max=254))
     guardian_name = _optional(200)
-    guardian_phone = Text(load_default=None, allow_none=True,
-                          validate=[validate.Length(max=40), _phone])
+    guardian_phone = Text(
+        load_default=None, allow_none=True, validate=[validate.Length(max=40), _phone]
+    )
     date_of_birth = fields.Date(load_default=None, allow_none=True, validate=not_in_future)
     program = _optional(120)
     source = _optional(64, metadata={"description": "How the family heard of the school."})
@@ -39,8 +41,9 @@ class SelfRegistrationSchema(Schema):
     @validates_schema
     def sms_consent_needs_a_phone(self, data, **kwargs):
         if data.get("consent_sms") and not data.get("guardian_phone"):
-            raise ValidationError("A phone number is needed to consent to text messages.",
-                                  "guardian_phone")
+            raise ValidationError(
+                "A phone number is needed to consent to text messages.", "guardian_phone"
+            )
 
 
 class RegistrationCreatedSchema(Schema):

@@ -1,5 +1,6 @@
 """The registrar's lead queue, stage counts, registration detail and status changes
 (/api/admin/self-registration)."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -10,16 +11,22 @@ from registrar.lead_queue import LeadQuery, fetch_page, stage_counts
 from registrar.lead_status import change_lead_status
 from registrar.users import actor_for
 from registrar.views.json_only import json_only
-from registrar.views.self_registrations.schemas import (LeadQueuePageSchema,
-                                                        LeadQueueQuerySchema,
-                                                        RegistrationDetailSchema,
-                                                        StageCountsSchema,
-                                                        StatusChangedSchema,
-                                                        StatusChangeSchema)
+from registrar.views.self_registrations.schemas import (
+    LeadQueuePageSchema,
+    LeadQueueQuerySchema,
+    RegistrationDetailSchema,
+    StageCountsSchema,
+    StatusChangedSchema,
+    StatusChangeSchema,
+)
 from shared.web import request_db
 
-blp = Blueprint("self_registrations", __name__, url_prefix="/api/admin/self-registration",
-                description="The registrar's workspace: queue, detail, status changes.")
+blp = Blueprint(
+    "self_registrations",
+    __name__,
+    url_prefix="/api/admin/self-registration",
+    description="The registrar's workspace: queue, detail, status changes.",
+)
 
 
 @blp.route("", methods=["GET"])
@@ -28,8 +35,9 @@ blp = Blueprint("self_registrations", __name__, url_prefix="/api/admin/self-regi
 @blp.response(200, LeadQueuePageSchema)
 def lead_queue(query):
     """One page of the school's registrations; follow next_cursor for the next."""
-    return fetch_page(request_db("registrar"),
-                      LeadQuery(school_id=current_principal().school_id, **query))
+    return fetch_page(
+        request_db("registrar"), LeadQuery(school_id=current_principal().school_id, **query)
+    )
 
 
 @blp.route("/stages", methods=["GET"])
@@ -46,8 +54,9 @@ def stages():
 @blp.response(200, RegistrationDetailSchema)
 def detail(registration_id):
     """Overview, documents, class, fees and history of one registration."""
-    return registration_detail(request_db("registrar"), current_principal().school_id,
-                               registration_id)
+    return registration_detail(
+        request_db("registrar"), current_principal().school_id, registration_id
+    )
 
 
 @blp.route("/status", methods=["POST"])
@@ -58,6 +67,13 @@ def detail(registration_id):
 def change_status(change):
     """Move a registration to another status (409 invalid_transition when not allowed)."""
     connection, principal = request_db("registrar"), current_principal()
-    return change_lead_status(connection, principal.school_id, actor_for(connection, principal),
-                              change["registration_id"], change["status"], change["note"],
-                              tuple(change["missing"]), change["version"])
+    return change_lead_status(
+        connection,
+        principal.school_id,
+        actor_for(connection, principal),
+        change["registration_id"],
+        change["status"],
+        change["note"],
+        tuple(change["missing"]),
+        change["version"],
+    )

@@ -1,5 +1,4 @@
-from marshmallow import (Schema, ValidationError, fields, post_load, validate,
-                         validates_schema)
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from registrar.cursors import InvalidCursor, decode_cursor
 from registrar.lead_queue import DEFAULT_SORT, MAX_PAGE, SORTS
@@ -10,14 +9,26 @@ from shared.registration_status import STATUSES
 
 class LeadQueueQuerySchema(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
-    q = Text(load_default=None, allow_none=True, validate=validate.Length(min=2, max=100),
-             metadata={"description": "Prefix of a first name, last name or guardian e-mail; "
-                                      "two or more words: first name then last name."})
-    sort = fields.String(load_default=DEFAULT_SORT, validate=validate.OneOf(list(SORTS)),
-                         metadata={"description": "A leading '-' sorts newest first."})
+    q = Text(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=2, max=100),
+        metadata={
+            "description": "Prefix of a first name, last name or guardian e-mail; "
+            "two or more words: first name then last name."
+        },
+    )
+    sort = fields.String(
+        load_default=DEFAULT_SORT,
+        validate=validate.OneOf(list(SORTS)),
+        metadata={"description": "A leading '-' sorts newest first."},
+    )
     limit = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PAGE))
-    cursor = fields.String(load_default=None, validate=validate.Length(max=500),
-                           metadata={"description": "next_cursor of the previous page."})
+    cursor = fields.String(
+        load_default=None,
+        validate=validate.Length(max=500),
+        metadata={"description": "next_cursor of the previous page."},
+    )
 
     @validates_schema
     def cursor_fits_the_sort(self, data, **kwargs):
@@ -53,14 +64,16 @@ class LeadSummarySchema(Schema):
 
 class LeadQueuePageSchema(Schema):
     items = fields.List(fields.Nested(LeadSummarySchema))
-    next_cursor = fields.String(allow_none=True,
-                                metadata={"description": "null on the last page"})
+    next_cursor = fields.String(allow_none=True, metadata={"description": "null on the last page"})
     limit = fields.Integer()
 
 
 class StageCountsSchema(Schema):
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
-                         metadata={"description": "Registrations per status, every status."})
+    counts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Registrations per status, every status."},
+    )
     total = fields.Integer()
 
 
@@ -104,27 +117,44 @@ class AuditEntrySchema(Schema):
 class RegistrationDetailSchema(Schema):
     overview = fields.Nested(RegistrationOverviewSchema)
     documents = fields.List(fields.Raw())
-    class_ = fields.Raw(data_key="class", attribute="class", allow_none=True,
-                        metadata={"description": "The class placement, null when none."})
+    class_ = fields.Raw(
+        data_key="class",
+        attribute="class",
+        allow_none=True,
+        metadata={"description": "The class placement, null when none."},
+    )
     fees = fields.List(fields.Raw())
     history = fields.List(fields.Nested(AuditEntrySchema))
 
 
 class StatusChangeSchema(Schema):
-    registration_id = fields.Integer(required=True, strict=True,
-                                     validate=validate.Range(min=1))
+    registration_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000),
-                metadata={"description": "Required for needs_info (the message to the family) "
-                                         "and rejected (the reason)."})
-    missing = fields.List(fields.String(validate=validate.Length(min=1, max=120)),
-                          load_default=list, validate=validate.Length(max=20),
-                          metadata={"description": "What the family still has to send "
-                                                   "(needs_info only)."})
-    version = fields.Integer(load_default=None, allow_none=True, strict=True,
-                             validate=validate.Range(min=1),
-                             metadata={"description": "The version the change was decided "
-                                                      "on; 409 stale_version if it moved on."})
+    note = Text(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={
+            "description": "Required for needs_info (the message to the family) "
+            "and rejected (the reason)."
+        },
+    )
+    missing = fields.List(
+        fields.String(validate=validate.Length(min=1, max=120)),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"description": "What the family still has to send (needs_info only)."},
+    )
+    version = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=1),
+        metadata={
+            "description": "The version the change was decided "
+            "on; 409 stale_version if it moved on."
+        },
+    )
 
 
 class StatusChangedSchema(Schema):

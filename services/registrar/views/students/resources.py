@@ -1,4 +1,5 @@
 """POST /api/admin/self-registration/promote (a registrar's action)."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -10,8 +11,12 @@ from registrar.views.json_only import json_only
 from registrar.views.students.schemas import PromotionOut, PromotionRequest
 from shared.web import request_db
 
-blp = Blueprint("students", __name__, url_prefix="/api/admin/self-registration",
-                description="Enrolling approved registrations as students.")
+blp = Blueprint(
+    "students",
+    __name__,
+    url_prefix="/api/admin/self-registration",
+    description="Enrolling approved registrations as students.",
+)
 
 
 @blp.route("/promote", methods=["POST"])
@@ -24,6 +29,10 @@ def promote_registration(promotion):
     """Create the student from an approved registration and mark it converted; asking again
     answers the same student_id."""
     connection, principal = request_db("registrar"), current_principal()
-    return promote(connection, principal.school_id, promotion["registration_id"],
-                   send_welcome_email=promotion["send_welcome_email"],
-                   actor=actor_for(connection, principal))
+    return promote(
+        connection,
+        principal.school_id,
+        promotion["registration_id"],
+        send_welcome_email=promotion["send_welcome_email"],
+        actor=actor_for(connection, principal),
+    )

@@ -1,4 +1,5 @@
 """Converting a registration into an enrolled student."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
