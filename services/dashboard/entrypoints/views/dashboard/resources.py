@@ -8,13 +8,17 @@ from functools import wraps
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from dashboard import request_context, school_store
-from dashboard.access import api_caller
 from dashboard.domain.periods import BadPeriod, choose
 from dashboard.domain.rail import Targets
-from dashboard.views.answers import overview_answer
-from dashboard.views.schemas import DashboardQuerySchema, DashboardSchema, SettingsSchema
-from shared import db
+from dashboard.entrypoints import request_context
+from dashboard.entrypoints.access import api_caller
+from dashboard.entrypoints.views.dashboard.answers import overview_answer
+from dashboard.entrypoints.views.dashboard.schemas import (
+    DashboardQuerySchema,
+    DashboardSchema,
+    SettingsSchema,
+)
+from dashboard.service_layer import rail_targets
 from shared.remote_access import requires
 from shared.web import ApiError, request_db, require_json_body
 
@@ -79,14 +83,14 @@ def put_settings(chosen):
     """Replace the school's rail targets (hours a lead, a needs_info request and an approval
     may wait before they show on the rail)."""
     school_id = api_caller().principal.school_id
-    with db.transaction(request_db("dashboard")) as cursor:
-        school_store.save_targets(cursor, school_id, Targets(**chosen), request_context.now())
+    rail_targets.save_targets(
+        request_db("dashboard"), school_id, Targets(**chosen), request_context.now()
+    )
     return _current(school_id)
 
 
 def _current(school_id: int) -> dict:
-    with request_db("dashboard").cursor() as cursor:
-        targets, customised = school_store.targets(
-            cursor, school_id, request_context.config().default_targets()
-        )
+    targets, customised = rail_targets.current_targets(
+        request_db("dashboard"), school_id, request_context.config().default_targets()
+    )
     return {**vars(targets), "customised": customised}
