@@ -19,8 +19,9 @@ from dashboard.entrypoints.views.dashboard.schemas import (
     SettingsSchema,
 )
 from dashboard.service_layer import rail_targets
+from shared.errors import InvalidInput
 from shared.remote_access import requires
-from shared.web import ApiError, request_db, require_json_body
+from shared.web import request_db, require_json_body
 
 blp = Blueprint(
     "dashboard",
@@ -59,9 +60,7 @@ def dashboard(query):
             query.get("last"),
         )
     except BadPeriod as exc:
-        raise ApiError(
-            422, "validation_failed", "some fields are invalid", {"fields": {exc.field: [str(exc)]}}
-        ) from None
+        raise InvalidInput.of_field(exc.field, str(exc)) from None
     overview = request_context.overview_for(caller, selection, moment)
     return overview_answer(overview, request_context.links())
 
