@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard.config import DashboardConfig
-from dashboard.consumer import DashboardConsumer
+from dashboard.entrypoints.consumer import DashboardConsumer
 from shared.config import Settings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter
 
-from dashboard.answer_cache import Fetched
+from dashboard.adapters.answer_cache import Fetched
 
 # What each dashboard request got from the other services: "fresh", "stale" (an older answer
 # shown, marked) or "missing" (nothing to show). A rising stale or missing rate means the KPI

@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 
-from dashboard.app import create_app as create_dashboard
+from dashboard.entrypoints.app import create_app as create_dashboard
 from kpi.app import create_app as create_kpi
 from notifier.app import create_app as create_notifier
 from registrar.cli import token as token_command

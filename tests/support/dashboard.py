@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import pika
 
 from dashboard.config import DashboardConfig
-from dashboard.consumer import DashboardConsumer
+from dashboard.entrypoints.consumer import DashboardConsumer
 from shared.config import Settings
 from shared.events import Event, format_timestamp
 from tests.support.consumers import ConsumerThread, outcomes

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from dashboard.answer_cache import AnswerCache
+from dashboard.adapters.answer_cache import AnswerCache
 
 
 class Clock:

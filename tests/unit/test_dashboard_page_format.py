@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from dashboard import page_format
 from dashboard.domain.tiles import Tile
-from dashboard.links import Links
-from dashboard.trend_chart import nice_ceiling, trend_chart
+from dashboard.entrypoints.links import Links
+from dashboard.entrypoints.pages import page_format
+from dashboard.entrypoints.pages.trend_chart import nice_ceiling, trend_chart
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 

@@ -3,7 +3,7 @@ a type left out is one it deliberately does nothing with."""
 
 from __future__ import annotations
 
-from dashboard.fold import FOLDS
+from dashboard.service_layer.fold import FOLDS
 from notifier.consumer import NotifierConsumer
 from shared.events import CATALOGUE, EventType
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from flask import jsonify, request
 
-from dashboard.app import create_app as dashboard_app
+from dashboard.entrypoints.app import create_app as dashboard_app
 from kpi.app import create_app as kpi_app
 from notifier.app import create_app as notifier_app
 from registrar.app import create_app as registrar_app

@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from dashboard.app import create_app
 from dashboard.config import DashboardConfig
+from dashboard.entrypoints.app import create_app
 from kpi.fold import fold_events
 from registrar.tokens import issue_token
 from shared import db

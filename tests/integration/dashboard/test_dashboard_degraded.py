@@ -32,7 +32,7 @@ ANSWER_WITHIN_SECONDS = 1.5
 def school_with_a_waiting_lead(make_school, settings):
     """A school with one lead on the rail (written to the dashboard's tables by its worker in
     other tests; here straight through the consumer's fold)."""
-    from dashboard.fold import fold_event
+    from dashboard.service_layer.fold import fold_event
     from shared import db
     from tests.support.dashboard import submitted
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.app import create_app
+from dashboard.entrypoints.app import create_app
 from tests.support.openapi import (
     CONFORMANCE_CHECKS,
     assert_token_required_as_documented,

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from dashboard.config import DashboardConfig
-from dashboard.consumer import DashboardConsumer
+from dashboard.entrypoints.consumer import DashboardConsumer
 from shared import db
 from tests.support.consumers import ConsumerQueues
 from tests.support.dashboard import submitted

@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
+from dashboard.adapters.kpi_client import KpiClient, TrendDay
 from dashboard.domain.periods import Period
-from dashboard.kpi_client import KpiClient, TrendDay
 from shared.service_client import ServiceUnavailable
 
 PERIOD = Period(date(2025, 11, 12), date(2025, 11, 13))

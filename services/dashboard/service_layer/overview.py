@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from dashboard import invoice_store, registration_store, school_store
-from dashboard.answer_cache import AnswerCache
+from dashboard.adapters import invoice_store, registration_store, school_store
+from dashboard.adapters.answer_cache import AnswerCache
+from dashboard.adapters.kpi_client import KpiClient, KpiOverview, TrendDay
+from dashboard.adapters.notifier_client import HeldMessage, NotifierClient
 from dashboard.config import DashboardConfig
 from dashboard.domain import rail
 from dashboard.domain.periods import Selection
 from dashboard.domain.rail import RailItem, RailKind, Targets
 from dashboard.domain.tiles import KPI_TILE_KEYS, Tile, build_tiles
-from dashboard.kpi_client import KpiClient, KpiOverview, TrendDay
 from dashboard.metrics import count_answers
-from dashboard.notifier_client import HeldMessage, NotifierClient
 from shared.registration_status import Status
 from shared.remote_auth import RemotePrincipal
 

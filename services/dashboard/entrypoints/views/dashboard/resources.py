@@ -8,15 +8,20 @@ from functools import wraps
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from dashboard import request_context, school_store
-from dashboard.access import api_caller
 from dashboard.domain.periods import BadPeriod, choose
 from dashboard.domain.rail import Targets
-from dashboard.views.answers import overview_answer
-from dashboard.views.schemas import DashboardQuerySchema, DashboardSchema, SettingsSchema
-from shared import db
+from dashboard.entrypoints import request_context
+from dashboard.entrypoints.access import api_caller
+from dashboard.entrypoints.views.dashboard.answers import overview_answer
+from dashboard.entrypoints.views.dashboard.schemas import (
+    DashboardQuerySchema,
+    DashboardSchema,
+    SettingsSchema,
+)
+from dashboard.service_layer import rail_targets
+from shared.errors import InvalidInput
 from shared.remote_access import requires
-from shared.web import ApiError, request_db, require_json_body
+from shared.web import request_db, require_json_body
 
 blp = Blueprint(
     "dashboard",
@@ -55,9 +60,7 @@ def dashboard(query):
             query.get("last"),
         )
     except BadPeriod as exc:
-        raise ApiError(
-            422, "validation_failed", "some fields are invalid", {"fields": {exc.field: [str(exc)]}}
-        ) from None
+        raise InvalidInput.of_field(exc.field, str(exc)) from None
     overview = request_context.overview_for(caller, selection, moment)
     return overview_answer(overview, request_context.links())
 
@@ -79,14 +82,14 @@ def put_settings(chosen):
     """Replace the school's rail targets (hours a lead, a needs_info request and an approval
     may wait before they show on the rail)."""
     school_id = api_caller().principal.school_id
-    with db.transaction(request_db("dashboard")) as cursor:
-        school_store.save_targets(cursor, school_id, Targets(**chosen), request_context.now())
+    rail_targets.save_targets(
+        request_db("dashboard"), school_id, Targets(**chosen), request_context.now()
+    )
     return _current(school_id)
 
 
 def _current(school_id: int) -> dict:
-    with request_db("dashboard").cursor() as cursor:
-        targets, customised = school_store.targets(
-            cursor, school_id, request_context.config().default_targets()
-        )
+    targets, customised = rail_targets.current_targets(
+        request_db("dashboard"), school_id, request_context.config().default_targets()
+    )
     return {**vars(targets), "customised": customised}

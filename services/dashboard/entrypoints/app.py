@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 
 from flask import Flask
 
-from dashboard import request_context
-from dashboard.answer_cache import AnswerCache
+from dashboard.adapters.answer_cache import AnswerCache
+from dashboard.adapters.kpi_client import KpiClient
+from dashboard.adapters.notifier_client import NotifierClient
 from dashboard.config import DashboardConfig
-from dashboard.kpi_client import KpiClient
-from dashboard.notifier_client import NotifierClient
-from dashboard.overview import RemoteSources
+from dashboard.entrypoints import request_context
+from dashboard.service_layer.overview import RemoteSources
 from shared.config import Settings
 from shared.remote_access import install_verifier
 from shared.remote_auth import RemoteTokenVerifier
@@ -41,8 +41,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     api = create_api(app, "EdQuill dashboard")
     app.register_blueprint(operations_blueprint("dashboard"))
     app.teardown_request(release_request_db)
-    from dashboard.views.api import blp as dashboard_api
-    from dashboard.views.page import blp as dashboard_page
+    from dashboard.entrypoints.pages.dashboard_page import blp as dashboard_page
+    from dashboard.entrypoints.views.dashboard.resources import blp as dashboard_api
 
     api.register_blueprint(dashboard_api)
     app.register_blueprint(dashboard_page)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Iterable, Mapping
 
+from dashboard.adapters.utc_columns import from_column, to_column
 from dashboard.domain.registration_state import RegistrationState
-from dashboard.utc_columns import from_column, to_column
 from shared.db import placeholders
 
 _STATE_COLUMNS = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from dashboard.utc_columns import from_column, to_column
+from dashboard.adapters.utc_columns import from_column, to_column
 
 
 @dataclass(frozen=True)

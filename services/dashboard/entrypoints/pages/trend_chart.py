@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
 
-from dashboard.page_format import day as day_text
+from dashboard.entrypoints.pages.page_format import day as day_text
 
 # The viewBox; the SVG scales to its container's width.
 WIDTH, HEIGHT = 640, 240

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from dashboard.config import DashboardConfig
-from dashboard.fold import fold_event
+from dashboard.service_layer.fold import fold_event
 from shared.config import Settings
 from shared.consumer import Consumer
 from shared.events import Event

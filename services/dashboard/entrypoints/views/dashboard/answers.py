@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from dashboard.links import Links
-from dashboard.overview import Overview
+from dashboard.entrypoints.links import Links
+from dashboard.service_layer.overview import Overview
 
 
 def overview_answer(overview: Overview, links: Links) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from typing import Any, Callable
 
-from dashboard import invoice_store, registration_store, school_store
+from dashboard.adapters import invoice_store, registration_store, school_store
 from dashboard.domain import registration_state
 from dashboard.domain.rail import due_at
 from dashboard.domain.registration_state import MAX_STATUS_LENGTH, Observation

@@ -20,21 +20,22 @@ from flask import (
     request,
 )
 
-from dashboard import page_format, request_context, school_store
-from dashboard.access import Caller, session_caller
 from dashboard.domain.periods import PRESETS, BadPeriod, Selection, choose
 from dashboard.domain.rail import HEADINGS, RAIL_ORDER, RailKind, Targets, target_problems
-from dashboard.links import DASHBOARD_PATH
-from dashboard.overview import HELD_MESSAGES, Overview
-from dashboard.trend_chart import trend_chart
-from dashboard.views.page_responses import message_page, with_page_headers
-from shared import db
+from dashboard.entrypoints import request_context
+from dashboard.entrypoints.access import Caller, session_caller
+from dashboard.entrypoints.links import DASHBOARD_PATH
+from dashboard.entrypoints.pages import page_format
+from dashboard.entrypoints.pages.page_responses import message_page, with_page_headers
+from dashboard.entrypoints.pages.trend_chart import trend_chart
+from dashboard.service_layer import rail_targets
+from dashboard.service_layer.overview import HELD_MESSAGES, Overview
 from shared.local_days import UnknownTimeZone, zone
 from shared.sessions import CSRF_FIELD, csrf_token_for, csrf_valid
 from shared.signing import KeyRing
 from shared.web import ApiError, request_db
 
-blp = Blueprint("dashboard_page", __name__, template_folder="../templates")
+blp = Blueprint("dashboard_page", __name__, template_folder="templates")
 
 CUSTOM = "custom"
 PERIOD_CHOICES = (
@@ -80,8 +81,7 @@ def save_settings():
     if problems:
         selection = choose(request_context.school_today(caller, moment))
         return _page(caller, selection, moment, settings_errors=problems, status=422)
-    with db.transaction(request_db("dashboard")) as cursor:
-        school_store.save_targets(cursor, caller.principal.school_id, chosen, moment)
+    rail_targets.save_targets(request_db("dashboard"), caller.principal.school_id, chosen, moment)
     return redirect(f"{DASHBOARD_PATH}?saved=1#targets-heading", code=303)
 
 

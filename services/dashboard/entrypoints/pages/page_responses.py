@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import make_response, render_template
 
-from dashboard import request_context
+from dashboard.entrypoints import request_context
 
 # The page is one person's school data: never kept by a browser or a proxy. No script runs;
 # styles are inline; forms post here or to the registrar's /logout.

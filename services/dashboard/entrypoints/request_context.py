@@ -7,11 +7,11 @@ from datetime import date, datetime, timezone
 
 from flask import current_app, request
 
-from dashboard.access import Caller
 from dashboard.config import DashboardConfig
 from dashboard.domain.periods import Selection
-from dashboard.links import Links
-from dashboard.overview import Overview, build_overview
+from dashboard.entrypoints.access import Caller
+from dashboard.entrypoints.links import Links
+from dashboard.service_layer.overview import Overview, build_overview
 from shared.config import Settings
 from shared.local_days import UnknownTimeZone, local_day, zone
 from shared.web import request_db

@@ -1,0 +1,1 @@
+"""The dashboard's server-rendered page and what it is drawn from."""

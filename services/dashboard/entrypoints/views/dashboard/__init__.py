@@ -1,0 +1,1 @@
+"""/api/dashboard: the overview and the school's rail targets."""
