@@ -26,9 +26,10 @@ from devtools import gateway
 from devtools.supervision import ChildExited, ChildProcesses, NotReady, http_answers, port_answers
 from shared import migrations
 from shared.cli import cli, settings_from_env
-from shared.config import DEVELOPMENT, Settings, redact_url
+from shared.config import DEVELOPMENT, Settings
 from shared.paths import ROOT
 from shared.queues import declare_consumer_queues
+from shared.smtp_url import redact_url
 from shared.worker import stop_event_on_signals
 
 # How long a child may take to open its port before `up` gives up on it (gunicorn loads the

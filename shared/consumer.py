@@ -54,7 +54,8 @@ from prometheus_client import Counter, Histogram
 from shared import db, worker
 from shared.backoff import Backoff, backoff_delay
 from shared.broker import ConsumerChannel, ConsumerTopology, Delivery, connection_parameters
-from shared.config import SERVICE_DATABASES, ConfigError, Settings
+from shared.config import SERVICE_DATABASES, Settings
+from shared.config_error import ConfigError
 from shared.events import CATALOGUE, Event, MalformedEvent
 from shared.worker import DATABASE_ERRORS, close_quietly, is_transient_database_error
 
