@@ -13,7 +13,8 @@ from importlib.metadata import entry_points
 
 import click
 
-from shared.config import ConfigError, Settings
+from shared.config import Settings
+from shared.config_error import ConfigError
 from shared.logs import configure_logging
 
 

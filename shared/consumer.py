@@ -25,13 +25,9 @@ Order: RabbitMQ delivers a queue in order to its one consumer, and a message giv
 next one delivered. With PREFETCH = 1 and one worker per queue, the events of one registration
 are therefore handled in the order they were committed, retries included.
 
-Batches (BATCH_SIZE > 1, in the spirit of Zulip's `consume_batch`): up to BATCH_SIZE deliveries
-are taken at once (prefetch raised to match), recorded in the inbox and handed to
-`handle_batch` in ONE transaction; after the commit they are acked with one `multiple` ack. If
-the batch fails, its events are handled again one per transaction, so a poison message is
-retried and dead-lettered alone while the others go through; a message coming back for another
-attempt is always handled alone, after the batch. Order within a batch is not kept: only for
-consumers whose effects do not depend on it.
+The base is written in three parts: this module (the definition, the loop, connections and
+one delivery), shared.consumer_failures (a failed delivery given back or dead-lettered) and
+shared.consumer_batches (BATCH_SIZE > 1).
 """
 
 from __future__ import annotations
@@ -42,40 +38,23 @@ import re
 import socket
 import threading
 import time
-import uuid
-from datetime import datetime, timezone
-from enum import Enum
 from typing import ClassVar
 
 import pika.exceptions
-import pymysql
-from prometheus_client import Counter, Histogram
 
 from shared import db, worker
-from shared.backoff import Backoff, backoff_delay
+from shared.backoff import Backoff
 from shared.broker import ConsumerChannel, ConsumerTopology, Delivery, connection_parameters
-from shared.config import SERVICE_DATABASES, ConfigError, Settings
-from shared.events import CATALOGUE, Event, MalformedEvent
-from shared.worker import DATABASE_ERRORS, close_quietly, is_transient_database_error
+from shared.config import SERVICE_DATABASES, Settings
+from shared.config_error import ConfigError
+from shared.consumer_batches import BatchSettling
+from shared.consumer_failures import FailureSettling
+from shared.consumer_metrics import EVENTS, HANDLING_SECONDS, RECONNECTS, Outcome, event_type_label
+from shared.event_inbox import record_in_inbox, require_inbox
+from shared.events import Event
+from shared.worker import DATABASE_ERRORS, close_quietly
 
 log = logging.getLogger(__name__)
-
-EVENTS = Counter(
-    "edquill_consumer_events_total",
-    "Deliveries settled, by how they ended",
-    ["consumer", "event_type", "outcome"],
-)
-HANDLING_SECONDS = Histogram(
-    "edquill_consumer_handling_seconds",
-    "From taking a delivery to settling it",
-    ["consumer", "event_type"],
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-)
-RECONNECTS = Counter(
-    "edquill_consumer_reconnects_total",
-    "Connections lost (or refused) and opened again",
-    ["consumer", "server"],
-)
 
 BROKER_ERRORS = (pika.exceptions.AMQPError,)
 
@@ -83,77 +62,7 @@ BROKER_ERRORS = (pika.exceptions.AMQPError,)
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,47}")
 
 
-class Outcome(str, Enum):
-    HANDLED = "handled"
-    DUPLICATE = "duplicate"
-    DEAD_LETTERED = "dead_lettered"
-    RETRIED = "retried"
-
-
-def event_type_label(routing_key: str) -> str:
-    """A metrics label for a delivery that is not a valid event: bounded to the catalogue."""
-    return routing_key if routing_key in CATALOGUE else "unknown"
-
-
-def record_in_inbox(cursor, consumer: str, event: Event) -> bool:
-    """Note the event as handled by `consumer`; False if it already was (a redelivery)."""
-    # The canonical spelling, so one UUID written two ways is still one event.
-    event_id = str(uuid.UUID(event.event_id))
-    return (
-        cursor.execute(
-            "INSERT IGNORE INTO t_event_inbox (consumer, event_id, event_type, handled_at) "
-            "VALUES (%s, %s, %s, UTC_TIMESTAMP(6))",
-            (consumer, event_id, event.event_type),
-        )
-        == 1
-    )
-
-
-def record_batch_in_inbox(cursor, consumer: str, events: list[Event]) -> list[int]:
-    """Note a batch of events as handled by `consumer`; returns the positions of the events to
-    handle: not in the inbox yet, and the first copy of an event the batch holds twice.
-
-    A plain INSERT, not INSERT IGNORE: if another worker records one of these events meanwhile,
-    the batch fails on the duplicate key and is handled again one event at a time.
-    """
-    canonical = [str(uuid.UUID(event.event_id)) for event in events]
-    distinct = sorted(set(canonical))
-    placeholders = ", ".join(["%s"] * len(distinct))
-    cursor.execute(
-        f"SELECT event_id FROM t_event_inbox WHERE consumer = %s AND event_id IN ({placeholders})",
-        (consumer, *distinct),
-    )
-    seen = {row["event_id"] for row in cursor.fetchall()}
-    fresh: list[int] = []
-    for position, event_id in enumerate(canonical):
-        if event_id not in seen:
-            seen.add(event_id)
-            fresh.append(position)
-    if fresh:
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
-        cursor.executemany(
-            "INSERT INTO t_event_inbox (consumer, event_id, event_type, handled_at) "
-            "VALUES (%s, %s, %s, %s)",
-            [
-                (consumer, canonical[position], events[position].event_type, now)
-                for position in fresh
-            ],
-        )
-    return fresh
-
-
-def require_inbox(connection, database: str) -> None:
-    """Stop at start-up when the inbox is missing, rather than dead-letter every message."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM t_event_inbox LIMIT 0")
-    except pymysql.err.ProgrammingError:
-        raise ConfigError(
-            f"database {database} has no t_event_inbox: run `edquill migrate`"
-        ) from None
-
-
-class Consumer:
+class Consumer(FailureSettling, BatchSettling):
     """Subclass with NAME, BINDINGS and SERVICE_DB, and implement `handle`."""
 
     NAME: ClassVar[str]  # e.g. "kpi": names the queue and the inbox rows
@@ -303,100 +212,6 @@ class Consumer:
         EVENTS.labels(self.NAME, event_type, outcome.value).inc()
         HANDLING_SECONDS.labels(self.NAME, event_type).observe(time.monotonic() - started)
 
-    # -- a batch of deliveries ----------------------------------------------------------------
-
-    def _settle_batch(self, deliveries: list[Delivery]) -> None:
-        started = time.monotonic()
-        batch: list[tuple[Delivery, Event]] = []
-        come_back: list[Delivery] = []
-        for delivery in deliveries:
-            if delivery.attempt > 1:
-                come_back.append(delivery)
-                continue
-            event = self._decode(delivery, started)
-            if event is not None:
-                batch.append((delivery, event))
-        if batch:
-            self._handle_batch_in_transaction(batch, started, come_back)
-        # Back for another attempt, so perhaps the one that failed: alone, it cannot fail a
-        # batch again and again. After the batch, so what the batch brought (say, the event
-        # the failed one was waiting for) is already there.
-        for delivery in come_back:
-            self._settle(delivery)
-
-    def _handle_batch_in_transaction(
-        self, batch: list[tuple[Delivery, Event]], started: float, unsettled: list[Delivery]
-    ) -> None:
-        events = [event for _delivery, event in batch]
-        try:
-            with db.transaction(self._database()) as cursor:
-                fresh = record_batch_in_inbox(cursor, self.NAME, events)
-                if fresh:
-                    self.handle_batch([events[position] for position in fresh], cursor)
-        except Exception as exc:  # the batch as a whole failed: find out which event did
-            self._after_batch_failure(batch, exc, started)
-            return
-        self._ack_batch([delivery for delivery, _event in batch], unsettled)
-        handled = set(fresh)
-        for position, event in enumerate(events):
-            self._observe(
-                event.event_type,
-                Outcome.HANDLED if position in handled else Outcome.DUPLICATE,
-                started,
-            )
-
-    def _ack_batch(self, deliveries: list[Delivery], unsettled: list[Delivery]) -> None:
-        """One ack up to the batch's last tag: deliveries still waiting in the channel came
-        after it, and every other one taken before is settled, unless a come-back delivery
-        with a lower tag is still to be handled; then each is acked on its own."""
-        last = max(delivery.tag for delivery in deliveries)
-        if all(delivery.tag > last for delivery in unsettled):
-            self._channel.ack_through(last)
-            return
-        for delivery in deliveries:
-            self._channel.ack(delivery)
-
-    def _after_batch_failure(
-        self, batch: list[tuple[Delivery, Event]], exc: Exception, started: float
-    ) -> None:
-        if is_transient_database_error(exc):
-            # The database, not a message, is at fault: the whole batch goes back after one
-            # back-off (a message come back is then handled alone).
-            log.warning(
-                "consumer %s: batch of %d: transient database error: %s", self.NAME, len(batch), exc
-            )
-            self._drop_database()
-            self._give_back_all(batch, exc, started)
-            return
-        log.warning(
-            "consumer %s: batch of %d failed (%s: %s); handling its events one by one",
-            self.NAME,
-            len(batch),
-            type(exc).__name__,
-            exc,
-        )
-        for index, (delivery, event) in enumerate(batch):
-            if self._db is None:  # lost while handling an earlier one: the rest go back
-                self._give_back_all(batch[index:], exc, started)
-                return
-            self._observe(event.event_type, self._handle_in_transaction(event, delivery), started)
-
-    def _give_back_all(
-        self, batch: list[tuple[Delivery, Event]], exc: Exception, started: float
-    ) -> None:
-        self._pause(backoff_delay(1, self.RETRY_FIRST_DELAY, self.RETRY_MAX_DELAY))
-        for delivery, event in batch:
-            if delivery.attempt >= self.DELIVERY_LIMIT:
-                reason = (
-                    f"transient database error after {delivery.attempt} attempts: "
-                    f"{type(exc).__name__}: {exc}"
-                )
-                outcome = self._dead_letter(delivery, reason)
-            else:
-                self._channel.give_back(delivery)
-                outcome = Outcome.RETRIED
-            self._observe(event.event_type, outcome, started)
-
     def _database(self):
         """The open connection; a lost one is opened again (failing as a transient error)."""
         if self._db is None:
@@ -417,53 +232,6 @@ class Consumer:
         # finds the inbox row and changes nothing.
         self._channel.ack(delivery)
         return Outcome.HANDLED if first_time else Outcome.DUPLICATE
-
-    def _after_failure(self, event: Event, delivery: Delivery, exc: Exception) -> Outcome:
-        attempt = delivery.attempt
-        if isinstance(exc, MalformedEvent):
-            log.error(
-                "consumer %s: event %s (%s) refused, dead-lettered: %s",
-                self.NAME,
-                event.event_id,
-                event.event_type,
-                exc,
-            )
-            return self._dead_letter(delivery, f"malformed event: {exc}")
-        if is_transient_database_error(exc):
-            self._drop_database()
-            limit, kind = self.DELIVERY_LIMIT, "transient database error"
-            log.warning(
-                "consumer %s: event %s (%s) attempt %d of %d: %s: %s",
-                self.NAME,
-                event.event_id,
-                event.event_type,
-                attempt,
-                limit,
-                kind,
-                exc,
-            )
-        else:
-            limit, kind = self.HANDLER_ATTEMPTS, "handler failed"
-            log.exception(
-                "consumer %s: event %s (%s) attempt %d of %d: %s",
-                self.NAME,
-                event.event_id,
-                event.event_type,
-                attempt,
-                limit,
-                kind,
-            )
-        if attempt >= limit:
-            reason = f"{kind} after {attempt} attempts: {type(exc).__name__}: {exc}"
-            log.error("consumer %s: event %s dead-lettered: %s", self.NAME, event.event_id, reason)
-            return self._dead_letter(delivery, reason)
-        self._pause(backoff_delay(attempt, self.RETRY_FIRST_DELAY, self.RETRY_MAX_DELAY))
-        self._channel.give_back(delivery)
-        return Outcome.RETRIED
-
-    def _dead_letter(self, delivery: Delivery, reason: str) -> Outcome:
-        self._channel.dead_letter(delivery, reason, attempts=delivery.attempt)
-        return Outcome.DEAD_LETTERED
 
     # -- connections --------------------------------------------------------------------------
 

@@ -12,9 +12,10 @@ from functools import wraps
 
 from flask import current_app, g, request
 
+from shared.openapi_docs import token_guard_doc
 from shared.remote_auth import RegistrarUnavailable, RemotePrincipal, RemoteTokenVerifier
 from shared.roles import VIEWER, role_at_least
-from shared.web import ApiError, token_guard_doc
+from shared.web import ApiError
 
 VERIFIER_EXTENSION = "edquill_token_verifier"
 

@@ -1,6 +1,7 @@
-"""What every EdQuill HTTP service shares: the one JSON error shape, the OpenAPI-backed Api,
-health and metrics endpoints, a database connection per request, and forwarded headers
-believed from trusted proxies only (shared.trusted_proxies).
+"""What every EdQuill HTTP service shares: the one JSON error shape, the OpenAPI-backed Api
+(what its /openapi.json says of errors and tokens: shared.openapi_docs), health and metrics
+endpoints, a database connection per request, and forwarded headers believed from trusted
+proxies only (shared.trusted_proxies).
 
 Errors always leave as {"error": {"code", "message", "details"}}: the service layer's domain
 errors (shared.errors, each kind with its status here), raised ApiErrors, webargs
@@ -15,17 +16,15 @@ import threading
 import time
 from typing import Any
 
-import flask_smorest
 import pymysql
-from apispec import BasePlugin
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
-from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from shared import db, errors
 from shared.config import Settings
 from shared.metrics import metrics_payload, register_request_metrics
+from shared.openapi_docs import TOKEN_SCHEME, ErrorBodyPlugin, ErrorSchema
 from shared.trusted_proxies import TrustedProxyFix
 from shared.worker import DATABASE_ERRORS, close_quietly
 
@@ -94,61 +93,6 @@ _HTTP_CODES = {
     429: "too_many_requests",
     500: "internal_error",
 }
-
-
-class ErrorDetailSchema(Schema):
-    code = fields.String(required=True, metadata={"description": "stable, for programs"})
-    message = fields.String(required=True, metadata={"description": "a sentence for people"})
-    details = fields.Dict(
-        required=True,
-        metadata={"description": "what went wrong where: fields (invalid input), conflicts, ..."},
-    )
-
-
-class ErrorSchema(Schema):
-    """The one error shape every service sends, documented as the answer to every error."""
-
-    error = fields.Nested(ErrorDetailSchema, required=True)
-
-
-# The name ErrorSchema has in every /openapi.json (its class name, less "Schema").
-ERROR_COMPONENT = "Error"
-
-
-class ErrorBodyPlugin(BasePlugin):
-    """Gives every 4xx response that a view documents without a body (an alt_response with a
-    description only) the error shape, so no error in /openapi.json is left undescribed."""
-
-    def operation_helper(self, path=None, operations=None, **kwargs):
-        for operation in (operations or {}).values():
-            for status, response in (operation.get("responses") or {}).items():
-                if (
-                    str(status).startswith("4")
-                    and isinstance(response, dict)
-                    and "content" not in response
-                    and "$ref" not in response
-                ):
-                    response["content"] = {"application/json": {"schema": ERROR_COMPONENT}}
-
-
-# The security scheme every guarded operation names: the token in the Accesstoken header.
-TOKEN_SCHEME = "Accesstoken"
-
-
-def token_guard_doc(least_role: str):
-    """A view's decorator saying in /openapi.json what its role guard enforces: the token in
-    the Accesstoken header, 401 without a valid one, 403 for a role below least_role. The
-    guards (each service's `requires`) apply it, so the spec cannot forget one."""
-    return flask_smorest.Blueprint.doc(
-        security=[{TOKEN_SCHEME: []}],
-        responses={
-            "401": {
-                "description": "unauthorized: the Accesstoken header is missing, or its "
-                "token is unknown, expired or revoked"
-            },
-            "403": {"description": f"forbidden: this needs the {least_role} role or above"},
-        },
-    )
 
 
 class EdquillApi(Api):

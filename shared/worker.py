@@ -23,7 +23,8 @@ import click
 import pymysql
 from prometheus_client import start_http_server
 
-from shared.config import ConfigError, Settings
+from shared.config import Settings
+from shared.config_error import ConfigError
 
 log = logging.getLogger(__name__)
 

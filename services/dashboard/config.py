@@ -12,7 +12,8 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from dashboard.domain.rail import Targets
-from shared.config import ConfigError, knobs_from_env
+from shared.config_error import ConfigError
+from shared.knobs import knobs_from_env
 
 
 @dataclass(frozen=True)

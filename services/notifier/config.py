@@ -13,7 +13,8 @@ from typing import Mapping
 
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.quiet_hours import QuietHours
-from shared.config import ConfigError, knobs_from_env
+from shared.config_error import ConfigError
+from shared.knobs import knobs_from_env
 
 
 @dataclass(frozen=True)

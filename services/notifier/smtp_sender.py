@@ -1,6 +1,6 @@
 """SMTP: one connection kept open across messages, opened again when it is lost.
 
-How a connection is made safe comes from EDQUILL_SMTP_URL (shared.config.SmtpServer): TLS
+How a connection is made safe comes from EDQUILL_SMTP_URL (shared.smtp_url.SmtpServer): TLS
 from the start (smtps://) or after STARTTLS, certificates verified with the host name checked,
 and the password sent only once TLS is up (or where the URL explicitly allows plaintext).
 
@@ -17,7 +17,8 @@ import ssl
 
 from notifier.domain.delivery import is_permanent_reply
 from notifier.metrics import SMTP_REFUSALS
-from shared.config import ConfigError, SmtpServer
+from shared.config_error import ConfigError
+from shared.smtp_url import SmtpServer
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Mapping
 
-from shared.config import ConfigError, knobs_from_env
+from shared.config_error import ConfigError
+from shared.knobs import knobs_from_env
 
 PREFIX = "EDQUILL_RELAY_"
 

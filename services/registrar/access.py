@@ -11,8 +11,9 @@ from functools import wraps
 from flask import g, request
 
 from registrar.tokens import Principal, principal_for
+from shared.openapi_docs import token_guard_doc
 from shared.roles import role_at_least
-from shared.web import ApiError, request_db, token_guard_doc
+from shared.web import ApiError, request_db
 
 
 def requires(least_role: str):

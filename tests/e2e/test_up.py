@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from devtools.gateway import find_nginx
-from devtools.up import PROGRAMS, command_exists, is_available
+from devtools.up_plan import PROGRAMS, command_exists, is_available
 from tests.support.broker import QueueProbe
 from tests.support.factories import create_registration, create_school
 from tests.support.processes import EdquillProcess

@@ -16,7 +16,7 @@ import pytest
 
 from shared import db
 from shared.broker import ATTEMPTS_HEADER, ERROR_HEADER, TopologyConflict
-from shared.config import ConfigError
+from shared.config_error import ConfigError
 from shared.consumer import Consumer
 from shared.events import Event
 from shared.paths import ROOT

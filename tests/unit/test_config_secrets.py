@@ -7,10 +7,10 @@ import pytest
 from shared.config import (
     DEV_SECRET_KEY,
     SHIPPED_SECRET_KEYS,
-    ConfigError,
     Settings,
     development_settings,
 )
+from shared.config_error import ConfigError
 from shared.paths import ROOT
 
 STRONG_KEY = "k" * 24 + "-rotated-2026"  # 37 characters, not shipped

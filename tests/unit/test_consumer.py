@@ -9,8 +9,10 @@ import pytest
 
 from shared.backoff import backoff_delay
 from shared.broker import Delivery
-from shared.config import ConfigError, Settings
-from shared.consumer import Consumer, event_type_label
+from shared.config import Settings
+from shared.config_error import ConfigError
+from shared.consumer import Consumer
+from shared.consumer_metrics import event_type_label
 from shared.events import Event
 from shared.worker import is_transient_database_error
 

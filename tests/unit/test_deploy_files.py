@@ -12,7 +12,7 @@ import yaml
 from prometheus_client import REGISTRY
 
 import outbox_relay.metrics  # noqa: F401 -- registers the relay's metrics
-from devtools.up import PROGRAMS
+from devtools.up_plan import PROGRAMS
 from shared.paths import ROOT
 
 DEPLOY = ROOT / "deploy"

@@ -12,7 +12,8 @@ import pytest
 from notifier.unsubscribe_links import read_unsubscribe_token, unsubscribe_token
 from registrar.domain import autopay_links
 from registrar.domain.form_tokens import form_token, form_token_valid
-from shared.config import ConfigError, Settings, development_settings
+from shared.config import Settings, development_settings
+from shared.config_error import ConfigError
 from shared.family_links import AutopayLink, InvalidLink, read_autopay_link, sign_autopay_link
 from shared.sessions import csrf_token_for, csrf_valid
 from shared.signing import KeyRing

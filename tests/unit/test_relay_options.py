@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from outbox_relay.config import RelayOptions
-from shared.config import ConfigError
+from shared.config_error import ConfigError
 
 
 def test_without_variables_the_relay_has_its_defaults():

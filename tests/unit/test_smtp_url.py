@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from notifier.smtp_sender import SmtpSender
-from shared.config import ConfigError, Settings, SmtpServer, development_settings, redact_url
+from shared.config import Settings, development_settings
+from shared.config_error import ConfigError
+from shared.smtp_url import SmtpServer, redact_url
 
 PASSWORD = "s3cr%40t"  # "s3cr@t", percent-encoded as a URL must carry it
 ONLY_WITH_STARTTLS_OFF = "goes with smtp://user:pass@...?starttls=off"

@@ -9,15 +9,12 @@ from pathlib import Path
 import click
 import pytest
 
-from devtools.up import (
+from devtools.up import StartupFailed, describe, ensure_ports_free, first_slug
+from devtools.up_plan import (
     PROGRAMS,
     Program,
-    StartupFailed,
     command_exists,
-    describe,
     development_environment,
-    ensure_ports_free,
-    first_slug,
     is_available,
     machine_secret_key,
     run_values,

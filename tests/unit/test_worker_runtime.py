@@ -11,7 +11,8 @@ import time
 import pytest
 
 from shared.backoff import Backoff
-from shared.config import ConfigError, Settings
+from shared.config import Settings
+from shared.config_error import ConfigError
 from shared.worker import close_quietly, pause, run_until_signalled
 
 DEVELOPMENT = {"EDQUILL_ENV": "development"}
