@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from kpi import daily_tables, ledger_store, school_directory
+from kpi.adapters import daily_figures_store, ledger_store, school_store
 from kpi.domain.figures import median_hours
 from kpi.domain.folding import fold, related_keys
 from kpi.domain.ledger import LedgerEntry, ledger_entry, moves_a_figure, school_profile
@@ -33,11 +33,11 @@ def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
             event if event.event_type in SCHOOL_EVENTS else school_event_from_snapshot(event)
         )
         if school_event is not None:
-            school_directory.record_profile(cursor, school_profile(school_event))
+            school_store.record_profile(cursor, school_profile(school_event))
     moving = [event for event in events if moves_a_figure(event)]
     if not moving:
         return []
-    schools = school_directory.schools_by_id(cursor, {event.school_id for event in moving})
+    schools = school_store.schools_by_id(cursor, {event.school_id for event in moving})
     entries = []
     for event in moving:
         if event.school_id not in schools:
@@ -50,10 +50,10 @@ def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
     earlier = ledger_store.related_entries(cursor, *related_keys(entries))
     ledger_store.add_entries(cursor, entries)
     changes = fold(entries, earlier)
-    daily_tables.apply_changes(cursor, changes)
+    daily_figures_store.apply_changes(cursor, changes)
     durations = ledger_store.decision_durations(cursor, changes.median_days)
-    daily_tables.set_medians(
+    daily_figures_store.set_medians(
         cursor, {key: median_hours(values) for key, values in durations.items()}
     )
-    daily_tables.set_decision_times(cursor, durations)
+    daily_figures_store.set_decision_times(cursor, durations)
     return entries

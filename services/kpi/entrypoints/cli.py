@@ -7,12 +7,12 @@ from datetime import datetime, timezone
 
 import click
 
-from kpi import school_directory
+from kpi.adapters import school_store
+from kpi.adapters.registrar_client import RegistrarReportError, fetch_daily_report
 from kpi.bootstrap import bootstrap
 from kpi.domain.figures import COUNT_FIELDS, REVENUE_FIELDS, DayFigures
-from kpi.rebuild import days_to_rebuild, rebuild
-from kpi.reconcile import WrongSchool, reconcile
-from kpi.registrar_client import RegistrarReportError, fetch_daily_report
+from kpi.service_layer.rebuild import days_to_rebuild, rebuild
+from kpi.service_layer.reconcile import WrongSchool, reconcile
 from shared import db
 from shared.config import Settings
 from shared.local_days import BadRange, day_range
@@ -49,7 +49,7 @@ def daily_aggregate(settings: Settings, on: datetime | None, school_id: int | No
     connection = db.connect(settings, "kpi")
     try:
         with connection.cursor() as cursor:
-            schools = school_directory.all_schools(cursor)
+            schools = school_store.all_schools(cursor)
         if school_id is not None:
             schools = [school for school in schools if school.school_id == school_id]
             if not schools:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from kpi import progress_store
-from kpi.fold import fold_events
-from kpi.worker_metrics import BATCH_EVENTS, EVENT_LAG
+from kpi.adapters import progress_store
+from kpi.adapters.worker_metrics import BATCH_EVENTS, EVENT_LAG
+from kpi.service_layer.fold import fold_events
 from shared.consumer import Consumer
 from shared.events import Event
 from shared.local_days import as_utc

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kpi import reports
+from kpi.adapters.registrar_client import RegistrarDailyReport
 from kpi.domain.reconciliation import Difference, differences, flat_figures
-from kpi.registrar_client import RegistrarDailyReport
+from kpi.service_layer import reports
 from shared.local_days import DayRange
 
 

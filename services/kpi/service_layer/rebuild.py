@@ -13,7 +13,7 @@ from typing import Iterable
 
 import pymysql
 
-from kpi import daily_tables, ledger_store, progress_store
+from kpi.adapters import daily_figures_store, ledger_store, progress_store
 from kpi.domain.figures import DayFigures, day_figures
 from kpi.domain.ledger import School
 from shared.db import transaction
@@ -51,7 +51,7 @@ def _rebuild_day_once(connection, school_id: int, day: date) -> DayFigures:
     with connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     with transaction(connection) as cursor:
-        daily_tables.lock_day(cursor, school_id, day)
+        daily_figures_store.lock_day(cursor, school_id, day)
         key = (school_id, day)
         durations = ledger_store.decision_durations(cursor, [key])[key]
         figures = day_figures(
@@ -61,8 +61,8 @@ def _rebuild_day_once(connection, school_id: int, day: date) -> DayFigures:
             ledger_store.collected_against_issued(cursor, school_id, day),
             durations,
         )
-        daily_tables.replace_day(cursor, school_id, figures)
-        daily_tables.set_decision_times(cursor, {key: durations})
+        daily_figures_store.replace_day(cursor, school_id, figures)
+        daily_figures_store.set_decision_times(cursor, {key: durations})
     return figures
 
 
