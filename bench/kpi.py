@@ -33,9 +33,9 @@ import pika
 
 from bench.harness import EDQUILL, bench_settings, delete_topology, env_for
 from bench.server_facts import server_facts
-from kpi import school_directory
-from kpi.consumer import KpiConsumer
-from kpi.rebuild import days_to_rebuild, rebuild
+from kpi.adapters import school_store
+from kpi.entrypoints.consumer import KpiConsumer
+from kpi.service_layer.rebuild import days_to_rebuild, rebuild
 from shared import db, migrations
 from shared.broker import ConsumerTopology
 from shared.config import Settings
@@ -271,7 +271,7 @@ def _insert(cursor, rows: list[tuple]) -> int:
 def rebuild_day_of_district(settings: Settings, peak_day: date) -> dict:
     connection = db.connect(settings, "kpi")
     with connection.cursor() as cursor:
-        schools = school_directory.all_schools(cursor)
+        schools = school_store.all_schools(cursor)
         cursor.execute("SELECT COUNT(*) AS n FROM t_kpi_event_ledger WHERE day = %s", (peak_day,))
         day_rows = cursor.fetchone()["n"]
     report = rebuild(connection, days_to_rebuild(schools, peak_day, datetime.now(timezone.utc)))

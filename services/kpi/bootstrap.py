@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpi.consumer import KpiConsumer
+from kpi.entrypoints.consumer import KpiConsumer
 from shared.config import Settings
 
 

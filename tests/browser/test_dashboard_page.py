@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from kpi.fold import fold_events
+from kpi.service_layer.fold import fold_events
 from shared import db
 from shared.sessions import SESSION_COOKIE
 from tests.support.dashboard import DashboardWorker

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from dashboard.entrypoints.app import create_app as create_dashboard
-from kpi.app import create_app as create_kpi
+from kpi.entrypoints.app import create_app as create_kpi
 from notifier.app import create_app as create_notifier
 from registrar.cli import token as token_command
 from registrar.cli import user as user_command

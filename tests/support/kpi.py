@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 
-from kpi.consumer import KpiConsumer
+from kpi.entrypoints.consumer import KpiConsumer
 from shared import db
 from shared.config import Settings
 from shared.events import Event, format_timestamp

@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import pytest
 
-from kpi.app import create_app
-from kpi.fold import fold_events
-from kpi.rebuild import rebuild
+from kpi.entrypoints.app import create_app
+from kpi.service_layer.fold import fold_events
+from kpi.service_layer.rebuild import rebuild
 from registrar.tokens import issue_token
 from shared import db
 from shared.db import transaction

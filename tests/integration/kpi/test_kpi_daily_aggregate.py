@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import date, datetime, time, timezone
 
-from kpi.rebuild import rebuild_day
+from kpi.service_layer.rebuild import rebuild_day
 from shared import db
 from shared.local_days import yesterday, zone
 from tests.support.kpi import new_school_id, school_created, submitted, utc

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from kpi.daily_tables import unpack_durations
+from kpi.adapters.daily_figures_store import unpack_durations
 from shared import db, migrations
 from tests.support.migrations import migrated_up_to_before
 

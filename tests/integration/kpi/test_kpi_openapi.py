@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.app import create_app
-from kpi.fold import fold_events
+from kpi.entrypoints.app import create_app
+from kpi.service_layer.fold import fold_events
 from registrar.tokens import issue_token
 from shared import db
 from tests.support.factories import create_school

@@ -8,7 +8,7 @@ import urllib.request
 from dataclasses import replace
 from datetime import date
 
-from kpi.consumer import KpiConsumer
+from kpi.entrypoints.consumer import KpiConsumer
 from tests.support.consumers import ConsumerQueues
 from tests.support.kpi import new_school_id, school_created, submitted, utc
 from tests.support.processes import EdquillProcess

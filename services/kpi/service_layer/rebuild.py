@@ -13,9 +13,12 @@ from typing import Iterable
 
 import pymysql
 
-from kpi import daily_tables, ledger_store, progress_store
+from kpi.adapters import daily_figures_store, ledger_store, progress_store, school_store
 from kpi.domain.figures import DayFigures, day_figures
 from kpi.domain.ledger import School
+from kpi.service_layer.fold import UnknownSchool
+from shared import db
+from shared.config import Settings
 from shared.db import transaction
 from shared.local_days import yesterday, zone
 
@@ -31,6 +34,24 @@ _DEADLOCK, _LOCK_WAIT_TIMEOUT = 1213, 1205
 class RebuildReport:
     days: list[tuple[int, DayFigures]]  # (school_id, figures)
     seconds: float
+
+
+def rebuild_days(
+    settings: Settings, on: date | None, school_id: int | None, now: datetime
+) -> RebuildReport:
+    """`edquill kpi daily-aggregate`: rebuild `on` (or each school's own yesterday) for every
+    school the directory knows, or for `school_id` alone (UnknownSchool if it knows none)."""
+    connection = db.connect(settings, "kpi")
+    try:
+        with connection.cursor() as cursor:
+            schools = school_store.all_schools(cursor)
+        if school_id is not None:
+            schools = [school for school in schools if school.school_id == school_id]
+            if not schools:
+                raise UnknownSchool(school_id)
+        return rebuild(connection, days_to_rebuild(schools, on, now))
+    finally:
+        connection.close()
 
 
 def rebuild_day(connection, school_id: int, day: date) -> DayFigures:
@@ -51,7 +72,7 @@ def _rebuild_day_once(connection, school_id: int, day: date) -> DayFigures:
     with connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     with transaction(connection) as cursor:
-        daily_tables.lock_day(cursor, school_id, day)
+        daily_figures_store.lock_day(cursor, school_id, day)
         key = (school_id, day)
         durations = ledger_store.decision_durations(cursor, [key])[key]
         figures = day_figures(
@@ -61,8 +82,8 @@ def _rebuild_day_once(connection, school_id: int, day: date) -> DayFigures:
             ledger_store.collected_against_issued(cursor, school_id, day),
             durations,
         )
-        daily_tables.replace_day(cursor, school_id, figures)
-        daily_tables.set_decision_times(cursor, {key: durations})
+        daily_figures_store.replace_day(cursor, school_id, figures)
+        daily_figures_store.set_decision_times(cursor, {key: durations})
     return figures
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from kpi import daily_tables
+from kpi.adapters import daily_figures_store
 from kpi.domain.figures import DayFigures, Summary, summarise
 from shared.local_days import DayRange
 
@@ -30,7 +30,7 @@ class PeriodOverview:
 
 def daily_series(connection, school_id: int, days: DayRange) -> list[DayFigures]:
     with connection.cursor() as cursor:
-        stored = daily_tables.days_between(cursor, school_id, days.first, days.last)
+        stored = daily_figures_store.days_between(cursor, school_id, days.first, days.last)
     return [stored.get(day, DayFigures(day)) for day in days.days]
 
 
@@ -42,7 +42,7 @@ def range_summary(connection, school_id: int, days: DayRange, currency: str) -> 
 
 def period_overview(connection, school_id: int, days: DayRange, currency: str) -> PeriodOverview:
     with connection.cursor() as cursor:
-        trend = daily_tables.trend_between(cursor, school_id, days.first, days.last)
+        trend = daily_figures_store.trend_between(cursor, school_id, days.first, days.last)
         return PeriodOverview(
             _summary(cursor, school_id, days, currency),
             _summary(cursor, school_id, days.previous(), currency),
@@ -55,6 +55,6 @@ def _summary(cursor, school_id: int, days: DayRange, currency: str) -> Summary:
         days.first,
         days.last,
         currency,
-        daily_tables.totals_between(cursor, school_id, days.first, days.last),
-        daily_tables.decision_times_between(cursor, school_id, days.first, days.last),
+        daily_figures_store.totals_between(cursor, school_id, days.first, days.last),
+        daily_figures_store.decision_times_between(cursor, school_id, days.first, days.last),
     )

@@ -7,13 +7,12 @@ from datetime import datetime, timezone
 
 import click
 
-from kpi import school_directory
+from kpi.adapters.registrar_client import RegistrarReportError
 from kpi.bootstrap import bootstrap
 from kpi.domain.figures import COUNT_FIELDS, REVENUE_FIELDS, DayFigures
-from kpi.rebuild import days_to_rebuild, rebuild
-from kpi.reconcile import WrongSchool, reconcile
-from kpi.registrar_client import RegistrarReportError, fetch_daily_report
-from shared import db
+from kpi.service_layer.fold import UnknownSchool
+from kpi.service_layer.rebuild import rebuild_days
+from kpi.service_layer.reconcile import WrongSchool, reconcile_range
 from shared.config import Settings
 from shared.local_days import BadRange, day_range
 from shared.worker import worker_command
@@ -46,23 +45,14 @@ kpi.add_command(
 @click.pass_obj
 def daily_aggregate(settings: Settings, on: datetime | None, school_id: int | None) -> None:
     """Rebuild a day's figures from the event ledger, replacing its rows."""
-    connection = db.connect(settings, "kpi")
     try:
-        with connection.cursor() as cursor:
-            schools = school_directory.all_schools(cursor)
-        if school_id is not None:
-            schools = [school for school in schools if school.school_id == school_id]
-            if not schools:
-                raise click.ClickException(
-                    f"unknown school {school_id}: no school event for "
-                    "it has reached the KPI service"
-                )
-        report = rebuild(
-            connection,
-            days_to_rebuild(schools, on.date() if on else None, datetime.now(timezone.utc)),
+        report = rebuild_days(
+            settings, on.date() if on else None, school_id, datetime.now(timezone.utc)
         )
-    finally:
-        connection.close()
+    except UnknownSchool as exc:
+        raise click.ClickException(
+            f"{exc}: no school event for it has reached the KPI service"
+        ) from None
     for rebuilt_school, figures in report.days:
         click.echo(f"school={rebuilt_school} {_figures_line(figures)}")
     click.echo(f"rebuilt {len(report.days)} school-days in {report.seconds:.3f}s")
@@ -99,16 +89,9 @@ def reconcile_command(
     except BadRange as exc:
         raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
     try:
-        report = fetch_daily_report(settings.registrar_url, token, days)
-    except RegistrarReportError as exc:
+        found = reconcile_range(settings, token, school_id, days)
+    except (RegistrarReportError, WrongSchool) as exc:
         raise click.ClickException(str(exc)) from None
-    connection = db.connect(settings, "kpi")
-    try:
-        found = reconcile(connection, school_id, days, report)
-    except WrongSchool as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        connection.close()
     if as_json:
         click.echo(
             json.dumps(

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from kpi import progress_store
-from kpi.fold import fold_events
-from kpi.worker_metrics import BATCH_EVENTS, EVENT_LAG
+from kpi.adapters.worker_metrics import BATCH_EVENTS, EVENT_LAG
+from kpi.service_layer.fold import fold_batch
 from shared.consumer import Consumer
 from shared.events import Event
-from shared.local_days import as_utc
 
 
 class KpiConsumer(Consumer):
@@ -29,17 +27,7 @@ class KpiConsumer(Consumer):
         self.handle_batch([event], cursor)
 
     def handle_batch(self, events: list[Event], cursor) -> None:
-        entries = fold_events(cursor, events)
-        now = datetime.now(timezone.utc)
-        lags = [(now - as_utc(event.occurred_at)).total_seconds() for event in events]
-        progress_store.record_fold(
-            cursor,
-            self.NAME,
-            len(events),
-            len(entries),
-            now.replace(tzinfo=None),
-            max(max(lags), 0.0),
-        )
+        lags = fold_batch(cursor, self.NAME, events, datetime.now(timezone.utc))
         BATCH_EVENTS.observe(len(events))
         for lag in lags:
-            EVENT_LAG.observe(max(lag, 0.0))
+            EVENT_LAG.observe(lag)

@@ -7,7 +7,7 @@ import logging
 import pymysql
 from flask import Flask, request
 
-from kpi import service_gauges
+from kpi.adapters import service_gauges
 from shared.config import Settings
 from shared.remote_access import install_verifier
 from shared.remote_auth import RemoteTokenVerifier
@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.teardown_request(release_request_db)
     app.before_request(_refresh_gauges_before_a_scrape)
     install_verifier(app, RemoteTokenVerifier(settings.registrar_url))
-    from kpi.views.figures import blp as figures
+    from kpi.entrypoints.views.figures.resources import blp as figures
 
     api.register_blueprint(figures)
     return app

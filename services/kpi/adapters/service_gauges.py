@@ -11,7 +11,7 @@ from datetime import timezone
 
 from prometheus_client import Gauge
 
-from kpi import progress_store
+from kpi.adapters import progress_store
 
 _MODE = "mostrecent"
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from kpi import reports
-from kpi.views.answers import day_answer, summary_answer
-from kpi.views.schemas import (
+from kpi.entrypoints.views.figures.schemas import (
     ComparedRangeQuerySchema,
     DailySeriesSchema,
     PeriodOverviewSchema,
     SummarySchema,
+    day_answer,
+    summary_answer,
 )
+from kpi.service_layer import reports
 from shared.local_days import DayRange
 from shared.range_query import DayRangeQuerySchema
 from shared.remote_access import current_principal, requires

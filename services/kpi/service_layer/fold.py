@@ -9,21 +9,39 @@ directory, every other event that moves a figure into one ledger entry and the d
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Sequence
 
-from kpi import daily_tables, ledger_store, school_directory
+from kpi.adapters import daily_figures_store, ledger_store, progress_store, school_store
 from kpi.domain.figures import median_hours
 from kpi.domain.folding import fold, related_keys
 from kpi.domain.ledger import LedgerEntry, ledger_entry, moves_a_figure, school_profile
+from shared.errors import DomainError, NotFound
 from shared.events import SCHOOL_EVENTS, Event, school_event_from_snapshot
+from shared.local_days import as_utc
 
 
-class UnknownSchool(LookupError):
-    """An event for a school the directory does not know (yet): retried, then dead-lettered."""
+class UnknownSchool(NotFound):
+    """A school the directory does not know (yet): an event for it is retried, then
+    dead-lettered; a rebuild of it is refused."""
+
+    code = "unknown_school"
 
     def __init__(self, school_id: int):
-        super().__init__(f"unknown school {school_id}")
+        # Not NotFound's "... not found": the dead-letter reason reads "unknown school 42".
+        DomainError.__init__(self, f"unknown school {school_id}")
         self.school_id = school_id
+
+
+def fold_batch(cursor, consumer: str, events: Sequence[Event], now: datetime) -> list[float]:
+    """Fold a batch of events in the consumer's transaction and record the worker's progress;
+    return each event's lag (seconds from its commit at the source to now, never below 0)."""
+    entries = fold_events(cursor, events)
+    lags = [max((now - as_utc(event.occurred_at)).total_seconds(), 0.0) for event in events]
+    progress_store.record_fold(
+        cursor, consumer, len(events), len(entries), now.replace(tzinfo=None), max(lags)
+    )
+    return lags
 
 
 def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
@@ -33,11 +51,11 @@ def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
             event if event.event_type in SCHOOL_EVENTS else school_event_from_snapshot(event)
         )
         if school_event is not None:
-            school_directory.record_profile(cursor, school_profile(school_event))
+            school_store.record_profile(cursor, school_profile(school_event))
     moving = [event for event in events if moves_a_figure(event)]
     if not moving:
         return []
-    schools = school_directory.schools_by_id(cursor, {event.school_id for event in moving})
+    schools = school_store.schools_by_id(cursor, {event.school_id for event in moving})
     entries = []
     for event in moving:
         if event.school_id not in schools:
@@ -50,10 +68,10 @@ def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
     earlier = ledger_store.related_entries(cursor, *related_keys(entries))
     ledger_store.add_entries(cursor, entries)
     changes = fold(entries, earlier)
-    daily_tables.apply_changes(cursor, changes)
+    daily_figures_store.apply_changes(cursor, changes)
     durations = ledger_store.decision_durations(cursor, changes.median_days)
-    daily_tables.set_medians(
+    daily_figures_store.set_medians(
         cursor, {key: median_hours(values) for key, values in durations.items()}
     )
-    daily_tables.set_decision_times(cursor, durations)
+    daily_figures_store.set_decision_times(cursor, durations)
     return entries

@@ -1,0 +1,1 @@
+"""The token's school's figures (/api/kpi/daily, /summary, /overview)."""
