@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
-from outbox_relay.ordering import OutboxRow, retry_delay
+from outbox_relay.domain.ordering import OutboxRow, retry_delay
 from shared import db
 
 _ROW_COLUMNS = (

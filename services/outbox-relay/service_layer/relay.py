@@ -35,11 +35,16 @@ from typing import Callable
 import pymysql
 
 from outbox_relay import metrics
+from outbox_relay.adapters.lease_store import PartitionLeases
+from outbox_relay.adapters.outbox_store import Failure, OutboxStore
+from outbox_relay.adapters.publisher import (
+    BatchOutcome,
+    BrokerUnavailable,
+    ConfirmingPublisher,
+    Message,
+)
 from outbox_relay.config import RelayOptions
-from outbox_relay.leases import PartitionLeases
-from outbox_relay.ordering import OutboxRow, held_behind_dead, publishable
-from outbox_relay.publisher import BatchOutcome, BrokerUnavailable, ConfirmingPublisher, Message
-from outbox_relay.store import Failure, OutboxStore
+from outbox_relay.domain.ordering import OutboxRow, held_behind_dead, publishable
 from shared.backoff import Backoff
 from shared.events import Event, MalformedEvent
 from shared.worker import (

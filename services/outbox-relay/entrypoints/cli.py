@@ -8,10 +8,10 @@ from typing import Callable
 
 import click
 
+from outbox_relay.adapters.outbox_store import NotDead, OutboxStore
 from outbox_relay.bootstrap import bootstrap
 from outbox_relay.config import LIMITS, RelayOptions
-from outbox_relay.relay import Relay
-from outbox_relay.store import NotDead, OutboxStore
+from outbox_relay.service_layer.relay import Relay
 from shared import db
 from shared.config import Settings
 from shared.worker import worker_command
