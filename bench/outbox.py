@@ -28,7 +28,8 @@ import pika
 
 from bench.harness import EDQUILL, bench_settings, drop_databases, env_for, log, percentiles
 from bench.server_facts import server_facts
-from outbox_relay.publisher import ConfirmingPublisher, Message
+from outbox_relay.adapters.publisher import ConfirmingPublisher
+from outbox_relay.domain.messages import Message
 from shared import db, migrations
 from shared.config import Settings
 from shared.events import Event

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import socket
 
+from outbox_relay.adapters.publisher import ConfirmingPublisher
 from outbox_relay.config import RelayOptions
-from outbox_relay.publisher import ConfirmingPublisher
-from outbox_relay.relay import Relay, new_relay_id
+from outbox_relay.service_layer.relay import Relay, new_relay_id
 from shared import db
 from shared.config import Settings
 

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from outbox_relay.ordering import OutboxRow
-from outbox_relay.relay import MAX_MESSAGE_BYTES, message_for
+from outbox_relay.domain.messages import MAX_MESSAGE_BYTES, message_for
+from outbox_relay.domain.ordering import OutboxRow
 from shared.events import MalformedEvent
 
 CREATED = datetime(2026, 11, 25, 21, 34, 2, 123456)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from outbox_relay.ordering import (
+from outbox_relay.domain.ordering import (
     FIRST_RETRY_DELAY,
     MAX_RETRY_DELAY,
     OutboxRow,

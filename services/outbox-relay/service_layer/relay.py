@@ -18,8 +18,11 @@ What a failed publish costs the event:
   event id that is not a UUID, a payload that cannot be serialised, a body larger than the
   broker takes): parked dead on first sight.
 
-A dead row holds back the later events of its aggregate (see ordering.held_behind_dead) until
-`edquill outbox dead replay` or `dead skip` says what to do; other aggregates flow on.
+A dead row holds back the later events of its aggregate (see domain.ordering.held_behind_dead)
+until `edquill outbox dead replay` or `dead skip` says what to do; other aggregates flow on.
+
+This module keeps the loop and its connections; claiming.py claims the next batch and
+settling.py settles one the broker has answered.
 """
 
 from __future__ import annotations
@@ -28,20 +31,22 @@ import logging
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
 import pymysql
 
 from outbox_relay import metrics
+from outbox_relay.adapters.claim_store import ClaimStore
+from outbox_relay.adapters.lease_store import PartitionLeases
+from outbox_relay.adapters.outbox_status_store import OutboxStatusStore
+from outbox_relay.adapters.publisher import BatchOutcome, BrokerUnavailable, ConfirmingPublisher
+from outbox_relay.adapters.settle_store import SettleStore
 from outbox_relay.config import RelayOptions
-from outbox_relay.leases import PartitionLeases
-from outbox_relay.ordering import OutboxRow, held_behind_dead, publishable
-from outbox_relay.publisher import BatchOutcome, BrokerUnavailable, ConfirmingPublisher, Message
-from outbox_relay.store import Failure, OutboxStore
+from outbox_relay.domain.failures import Failure
+from outbox_relay.service_layer import settling
+from outbox_relay.service_layer.claiming import Batch, claim_next
 from shared.backoff import Backoff
-from shared.events import Event, MalformedEvent
 from shared.worker import (
     DATABASE_ERRORS,
     RECONNECT_FIRST_DELAY,
@@ -61,28 +66,6 @@ IDLE_FIRST_SLEEP = 0.001
 # Backlog and oldest-age gauges are refreshed this often; the query reads an index, but there
 # is no need to run it every poll.
 STATUS_EVERY_SECONDS = 5.0
-# Each owned partition's head is read up to this multiple of its fair part of a batch (plus a
-# little): busy registrations skipped for this batch must not leave the batch short, but every
-# extra row read is wasted work when the backlog is deep.
-HEAD_OVERFETCH = 1.25
-HEAD_SLACK_ROWS = 8
-# RabbitMQ closes the channel on a message larger than its max_message_size (16 MiB by default
-# since 4.0), which the relay would take for an outage and retry forever, stalling everything
-# behind it: a body larger than this is parked as dead instead.
-MAX_MESSAGE_BYTES = 16 * 1024 * 1024
-
-
-@dataclass
-class Batch:
-    """Rows claimed under one token, and the messages made of them."""
-
-    token: str
-    rows: dict[str, OutboxRow] = field(default_factory=dict)  # by event id
-    messages: list[Message] = field(default_factory=list)
-
-    @property
-    def aggregates(self) -> set[tuple[str, int]]:
-        return {row.aggregate for row in self.rows.values()}
 
 
 class Relay:
@@ -100,7 +83,9 @@ class Relay:
         self._publisher = publisher
         self._utcnow = utcnow
         self._connection = None
-        self._store: OutboxStore | None = None
+        self._claims: ClaimStore | None = None
+        self._settles: SettleStore | None = None
+        self._status: OutboxStatusStore | None = None
         self._leases = PartitionLeases(None, relay_id, options.lease)
         # Not spread at random: one relay's idle polls knock at no shared door.
         self._idle = Backoff(
@@ -179,47 +164,18 @@ class Relay:
             in_flight, self._publisher.wait_for_confirms(self._options.confirm_timeout)
         )
 
-    # -- claiming ----------------------------------------------------------------------------
+    # -- claiming and settling -------------------------------------------------------------
 
     def _claim_next(self, in_flight: Batch | None) -> Batch | None:
-        partitions = self._leases.current()
-        if not partitions:
-            return None
-        per_partition = min(
-            self._options.batch_size,
-            HEAD_SLACK_ROWS + int(HEAD_OVERFETCH * self._options.batch_size / len(partitions)),
+        return claim_next(
+            self._claims,
+            self._settles,
+            partitions=self._leases.current(),
+            options=self._options,
+            relay_id=self.relay_id,
+            in_flight=in_flight,
+            now=self._naive_now,
         )
-        head = self._store.partition_heads(
-            partitions, per_partition, in_flight.token if in_flight else None
-        )
-        if not head:
-            return None
-        free, held = held_behind_dead(head, self._store.first_dead_by_aggregate(partitions))
-        if held:
-            self._hold(held)
-        chosen = publishable(
-            free,
-            self._utcnow().replace(tzinfo=None),
-            self._options.batch_size,
-            in_flight=in_flight.aggregates if in_flight else (),
-        )
-        if not chosen:
-            return None
-        batch = Batch(secrets.token_hex(16))
-        claimed = self._store.claim(chosen, batch.token, self.relay_id)
-        malformed: list[Failure] = []
-        for row in claimed:
-            try:
-                batch.messages.append(message_for(row))
-            except MalformedEvent as exc:
-                malformed.append(Failure(row, f"malformed: {exc}"))
-                continue
-            batch.rows[row.event_id] = row
-        if malformed:
-            self._park_malformed(malformed, batch.token)
-        return batch if (batch.rows or malformed) else None
-
-    # -- settling ----------------------------------------------------------------------------
 
     def _settle(
         self,
@@ -231,31 +187,22 @@ class Relay:
         if outcome.confirmed:
             self._broker_backoff.reset()
         self._settle_processed([rows[e].id for e in outcome.confirmed], batch.token)
-        self._record_confirmed([rows[e] for e in outcome.confirmed])
+        settling.record_confirmed([rows[e] for e in outcome.confirmed], self._naive_now())
         if outcome.refused:
-            self._record_refused(
-                [Failure(rows[e], why) for e, why in outcome.refused.items()], batch.token
+            settling.record_refused(
+                self._settles,
+                [Failure(rows[e], why) for e, why in outcome.refused.items()],
+                batch.token,
+                self._naive_now(),
+                self._options.max_attempts,
             )
-        given_back = outcome.nacked + outcome.unconfirmed
-        if given_back:
-            # The broker's state, not the events' fault: no attempt is counted. The next batch,
-            # claimed meanwhile, is given back too, so nothing overtakes a row given back.
-            self._store.release([rows[e].id for e in given_back], batch.token)
-            if also_release is not None:
-                self._store.release(
-                    [row.id for row in also_release.rows.values()], also_release.token
-                )
-            metrics.FAILED.labels("broker_nack").inc(len(outcome.nacked))
-            metrics.FAILED.labels("broker_unavailable").inc(len(outcome.unconfirmed))
-            raise BrokerUnavailable(
-                f"{len(outcome.nacked)} publishes nacked, {len(outcome.unconfirmed)} unanswered"
-            )
+        settling.give_back_unanswered(self._claims, batch, outcome, also_release)
         return len(rows)
 
     def _settle_processed(self, ids: list[int], token: str) -> None:
         # Remembered until written: if the database drops now, the next turn writes it again.
         self._unsettled = (ids, token)
-        self._store.mark_processed(ids, token)
+        self._settles.mark_processed(ids, token)
         self._unsettled = None
 
     def _abandon_in_flight(self) -> None:
@@ -264,50 +211,18 @@ class Relay:
         reads them: at least once, never lost."""
         self._in_flight = None
 
-    def _record_confirmed(self, rows: list[OutboxRow]) -> None:
-        if not rows:
-            return
-        metrics.BATCH_SIZE.observe(len(rows))
-        now = self._utcnow().replace(tzinfo=None)
-        for row in rows:
-            metrics.PUBLISHED.labels(row.event_type).inc()
-            metrics.LATENCY.observe((now - row.created_at).total_seconds())
-
-    def _record_refused(self, failures: list[Failure], token: str) -> None:
-        for failure in failures:
-            log.warning(
-                "event %s (%s) refused by the broker: %s",
-                failure.row.event_id,
-                failure.row.event_type,
-                failure.error,
-            )
-        metrics.FAILED.labels("refused").inc(len(failures))
-        _retried, parked = self._store.record_failures(
-            failures, token, self._utcnow().replace(tzinfo=None), self._options.max_attempts
-        )
-        if parked:
-            log.error(
-                "%d events parked as dead after %d attempts", parked, self._options.max_attempts
-            )
-            metrics.DEAD.inc(parked)
-
-    def _hold(self, rows: list[OutboxRow]) -> None:
-        held = self._store.hold(rows)
-        if held:
-            log.warning("%d events held back behind a dead event of their registration", held)
-
-    def _park_malformed(self, failures: list[Failure], token: str) -> None:
-        for failure in failures:
-            log.error("event %s parked as dead: %s", failure.row.event_id, failure.error)
-        metrics.FAILED.labels("malformed").inc(len(failures))
-        metrics.DEAD.inc(self._store.park_dead(failures, token))
+    def _naive_now(self) -> datetime:
+        # The outbox stores UTC in naive DATETIME columns.
+        return self._utcnow().replace(tzinfo=None)
 
     # -- connections and housekeeping ------------------------------------------------------
 
     def _ensure_connected(self) -> None:
         if self._connection is None:
             self._connection = self._connect_db()
-            self._store = OutboxStore(self._connection)
+            self._claims = ClaimStore(self._connection)
+            self._settles = SettleStore(self._connection)
+            self._status = OutboxStatusStore(self._connection)
             self._leases.reconnect(self._connection)
         if not self._publisher.connected:
             self._publisher.connect()
@@ -328,8 +243,8 @@ class Relay:
         if time.monotonic() < self._next_status:
             return
         self._next_status = time.monotonic() + STATUS_EVERY_SECONDS
-        self._store.release_orphaned_holds(self._leases.current())
-        status = self._store.status(self._options.lease)
+        self._claims.release_orphaned_holds(self._leases.current())
+        status = self._status.status(self._options.lease)
         metrics.BACKLOG.set(status.unprocessed)
         metrics.OLDEST_AGE.set(status.oldest_unprocessed_age_seconds or 0)
         metrics.DEAD_NOW.set(status.dead)
@@ -354,32 +269,3 @@ class Relay:
 
 def new_relay_id(hostname: str, pid: int) -> str:
     return f"{hostname[:40]}:{pid}:{secrets.token_hex(3)}"
-
-
-def message_for(row: OutboxRow) -> Message:
-    """The AMQP message for an outbox row; raises MalformedEvent for a row no one could use."""
-    event = Event(
-        row.event_id,
-        row.event_type,
-        row.school_id,
-        row.aggregate_type,
-        row.aggregate_id,
-        row.created_at,
-        row.payload,
-    )
-    event.validate()
-    try:
-        body = event.to_json()
-    except (TypeError, ValueError) as exc:
-        raise MalformedEvent(f"payload cannot be serialised: {exc}") from None
-    if len(body) > MAX_MESSAGE_BYTES:
-        raise MalformedEvent(
-            f"message of {len(body)} bytes is larger than the broker takes "
-            f"({MAX_MESSAGE_BYTES} bytes)"
-        )
-    return Message(
-        message_id=row.event_id,
-        routing_key=row.event_type,
-        body=body,
-        timestamp=int(row.created_at.replace(tzinfo=timezone.utc).timestamp()),
-    )

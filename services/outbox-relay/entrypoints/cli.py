@@ -7,11 +7,13 @@ from datetime import timedelta
 from typing import Callable
 
 import click
+import pymysql
 
 from outbox_relay.bootstrap import bootstrap
 from outbox_relay.config import LIMITS, RelayOptions
-from outbox_relay.relay import Relay
-from outbox_relay.store import NotDead, OutboxStore
+from outbox_relay.domain.failures import NotDead
+from outbox_relay.service_layer import outbox_commands
+from outbox_relay.service_layer.relay import Relay
 from shared import db
 from shared.config import Settings
 from shared.worker import worker_command
@@ -72,8 +74,8 @@ outbox.add_command(
 )
 
 
-def _store(settings: Settings):
-    return OutboxStore(db.connect(settings, "registrar"))
+def _connect(settings: Settings):
+    return db.connect(settings, "registrar")
 
 
 @outbox.command("status")
@@ -89,7 +91,9 @@ def _store(settings: Settings):
 def status(settings: Settings, lease_seconds: float, as_json: bool) -> None:
     """Unprocessed, claimed, stuck, dead and held-back events, and the oldest unprocessed
     event's age."""
-    figures = _store(settings).status(timedelta(seconds=lease_seconds)).__dict__
+    figures = outbox_commands.outbox_status(
+        _connect(settings), timedelta(seconds=lease_seconds)
+    ).__dict__
     if as_json:
         click.echo(json.dumps(figures))
         return
@@ -102,7 +106,7 @@ def status(settings: Settings, lease_seconds: float, as_json: bool) -> None:
 @click.pass_obj
 def reset_stuck(settings: Settings, older_than_minutes: int) -> None:
     """Clear claims (and partition leases) older than the given age."""
-    count = _store(settings).reset_stuck(timedelta(minutes=older_than_minutes))
+    count = outbox_commands.reset_stuck(_connect(settings), timedelta(minutes=older_than_minutes))
     click.echo(f"reset {count} stuck claims")
 
 
@@ -111,7 +115,9 @@ def reset_stuck(settings: Settings, older_than_minutes: int) -> None:
 @click.pass_obj
 def purge(settings: Settings, older_than_days: int) -> None:
     """Delete events processed more than N days ago, in small batches."""
-    count = _store(settings).purge_processed(timedelta(days=older_than_days), PURGE_BATCH_SIZE)
+    count = outbox_commands.purge_processed(
+        _connect(settings), timedelta(days=older_than_days), PURGE_BATCH_SIZE
+    )
     click.echo(f"purged {count} processed events")
 
 
@@ -126,7 +132,7 @@ def dead() -> None:
 def dead_list(settings: Settings, limit: int) -> None:
     """List dead events with their last error, oldest first, and how many events of the same
     registration each one holds back."""
-    for event in _store(settings).dead_events(limit):
+    for event in outbox_commands.list_dead(_connect(settings), limit):
         click.echo(
             f"{event['event_id']}  {event['event_type']:<24} school={event['school_id']} "
             f"aggregate={event['aggregate_id']} attempts={event['attempts']} "
@@ -153,7 +159,10 @@ def dead_replay(
     chosen = list(event_ids + named)
     if bool(chosen) == replay_all:
         raise click.UsageError("name dead events with --event-id, or pass --all (not both)")
-    count = _settle_dead(settings, lambda store: store.replay_dead(None if replay_all else chosen))
+    count = _settle_dead(
+        settings,
+        lambda connection: outbox_commands.replay_dead(connection, None if replay_all else chosen),
+    )
     click.echo(f"replayed {count} dead events")
 
 
@@ -169,12 +178,16 @@ def dead_replay(
 def dead_skip(settings: Settings, named: tuple[str, ...]) -> None:
     """Give up on dead events: they are never published (marked skipped, the error kept), and
     the events their registration held back behind them go out."""
-    count = _settle_dead(settings, lambda store: store.skip_dead(list(named)))
+    count = _settle_dead(
+        settings, lambda connection: outbox_commands.skip_dead(connection, list(named))
+    )
     click.echo(f"skipped {count} dead events")
 
 
-def _settle_dead(settings: Settings, change: Callable[[OutboxStore], int]) -> int:
+def _settle_dead(
+    settings: Settings, change: Callable[[pymysql.connections.Connection], int]
+) -> int:
     try:
-        return change(_store(settings))
+        return change(_connect(settings))
     except NotDead as exc:
         raise click.ClickException(f"{exc}; nothing was changed (see `outbox dead list`)") from None

@@ -15,19 +15,13 @@ from typing import Callable, Sequence
 import pika
 from pika.spec import Basic
 
+from outbox_relay.domain.messages import Message
+
 log = logging.getLogger(__name__)
 
 
 class BrokerUnavailable(ConnectionError):
     """The broker cannot be reached or dropped the connection; nothing was confirmed."""
-
-
-@dataclass(frozen=True)
-class Message:
-    message_id: str
-    routing_key: str
-    body: bytes
-    timestamp: int
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from outbox_relay.ordering import fair_share
+from outbox_relay.domain.ordering import fair_share
 
 PARTITIONS = 16
 

@@ -1,0 +1,1 @@
+"""How the relay is started and asked: the `edquill outbox` commands."""

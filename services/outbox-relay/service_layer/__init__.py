@@ -1,0 +1,1 @@
+"""What the relay does: the publishing loop, and the operators' outbox commands."""
