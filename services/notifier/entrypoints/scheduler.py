@@ -12,18 +12,18 @@ from __future__ import annotations
 import logging
 import uuid
 
-from notifier import message_log, reminder_store, school_directory
-from notifier.clock import Clock, system_clock
-from notifier.composer import Composer, Draft
+from notifier.adapters import message_log_store, reminder_store, school_store, send_queue_store
+from notifier.adapters.clock import Clock, system_clock
+from notifier.adapters.consent_store import decision_for
 from notifier.config import NotifierConfig
-from notifier.consent_store import decision_for
 from notifier.domain.collapsing import HeldMessage, Release, collapse
 from notifier.domain.consent import Purpose
 from notifier.domain.quiet_hours import quiet_until
 from notifier.domain.reminders import ReminderKind
 from notifier.domain.templates import DIGEST_TEMPLATE
-from notifier.loops import DatabaseLoop
+from notifier.entrypoints.loops import DatabaseLoop
 from notifier.metrics import RELEASES, REMINDERS
+from notifier.service_layer.composer import Composer, Draft
 from shared import db
 from shared.config import Settings
 
@@ -77,7 +77,7 @@ class Scheduler(DatabaseLoop):
             REMINDERS.labels("stopped").inc()
             return  # stopped by the family's action after it was claimed
         now = self._clock()
-        school = school_directory.require_school(cursor, reminder["school_id"], self._defaults)
+        school = school_store.require_school(cursor, reminder["school_id"], self._defaults)
         hold_until = quiet_until(now, school.preferences.quiet_hours, school.zone)
         kind = ReminderKind(reminder["kind"])
         logged = self.composer.compose(
@@ -102,7 +102,7 @@ class Scheduler(DatabaseLoop):
 
     def release_held(self) -> int:
         token = uuid.uuid4().hex
-        rows = message_log.claim_held(
+        rows = send_queue_store.claim_held(
             self.connection,
             token,
             self._clock(),
@@ -127,13 +127,13 @@ class Scheduler(DatabaseLoop):
         if release is None:
             return
         if not release.collapsed:
-            message_log.queue_held(cursor, release.first.id, token, now)
+            send_queue_store.queue_held(cursor, release.first.id, token, now)
             RELEASES.labels("queued").inc()
             return
         digest = self._compose_digest(cursor, release, rows, now)
         for member in release.members:
-            message_log.settle_held(
-                cursor, member.id, token, message_log.COLLAPSED, now, collapsed_into=digest
+            send_queue_store.settle_held(
+                cursor, member.id, token, message_log_store.COLLAPSED, now, collapsed_into=digest
             )
         RELEASES.labels("collapsed").inc(len(release.members))
 
@@ -154,15 +154,15 @@ class Scheduler(DatabaseLoop):
             if decision.send:
                 wanted.append(member)
                 continue
-            message_log.settle_held(
-                cursor, member.id, token, message_log.SUPPRESSED, now, error=decision.reason
+            send_queue_store.settle_held(
+                cursor, member.id, token, message_log_store.SUPPRESSED, now, error=decision.reason
             )
             RELEASES.labels("suppressed").inc()
         return Release(tuple(wanted)) if wanted else None
 
     def _compose_digest(self, cursor, release: Release, rows: dict[int, dict], now) -> int:
         first = release.first
-        school = school_directory.require_school(cursor, first.school_id, self._defaults)
+        school = school_store.require_school(cursor, first.school_id, self._defaults)
         items = [
             {**member.context, "kind": _ITEM_KINDS.get(member.template, member.template)}
             for member in release.members

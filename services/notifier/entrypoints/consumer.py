@@ -2,20 +2,20 @@
 reminders and consent, in the base consumer's transaction (so exactly once per event id).
 
 Nothing is sent from here: a message is written to t_message_log as queued, and the sender
-(notifier.sender) takes it from there once this transaction has committed.
+(notifier.entrypoints.sender) takes it from there once this transaction has committed.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from notifier import reminder_store, school_directory
-from notifier.clock import Clock, system_clock
-from notifier.composer import Composer, Draft
+from notifier.adapters import reminder_store, school_store
+from notifier.adapters.clock import Clock, system_clock
+from notifier.adapters.message_log_store import cancel_unsent_reminders
 from notifier.config import NotifierConfig
 from notifier.domain.notices import plan_for
-from notifier.message_log import cancel_unsent_reminders
-from notifier.resubscribing import record_form_consent
+from notifier.service_layer.composer import Composer, Draft
+from notifier.service_layer.resubscribing import record_form_consent
 from shared.config import Settings
 from shared.consumer import Consumer
 from shared.events import Event, EventType, school_event_from_snapshot
@@ -45,16 +45,16 @@ class NotifierConsumer(Consumer):
         # A registration or invoice event carries its school's snapshot (a school event none).
         school_event = school_event_from_snapshot(event)
         if school_event is not None:
-            school_directory.apply_school_event(cursor, school_event, now)
+            school_store.apply_school_event(cursor, school_event, now)
         handler = self.HANDLERS.get(event.event_type)
         if handler is not None:
             handler(self, event, cursor, now)
 
     def _record_school(self, event: Event, cursor, now: datetime) -> None:
-        school_directory.apply_school_event(cursor, event, now)
+        school_store.apply_school_event(cursor, event, now)
 
     def _follow_plan(self, event: Event, cursor, now: datetime) -> None:
-        school = school_directory.require_school(cursor, event.school_id, self._defaults)
+        school = school_store.require_school(cursor, event.school_id, self._defaults)
         plan = plan_for(event, school.preferences)
         registration_id = event.payload.get("registration_id")
         for change in plan.consent:  # a form's answers

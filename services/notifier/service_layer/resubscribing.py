@@ -9,9 +9,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import Enum
 
-from notifier.clock import as_utc
-from notifier.composer import Composer, Draft
-from notifier.consent_store import append_history, consent_state, record_consent, store_consent
+from notifier.adapters.clock import as_utc
+from notifier.adapters.consent_store import (
+    append_history,
+    consent_state,
+    record_consent,
+    store_consent,
+)
+from notifier.adapters.school_store import School
 from notifier.domain import formatting
 from notifier.domain.consent import (
     CONFIRMATION_LINK,
@@ -24,7 +29,7 @@ from notifier.domain.consent import (
     needs_owner_confirmation,
 )
 from notifier.domain.templates import CONFIRMATION_TEMPLATE
-from notifier.school_directory import School
+from notifier.service_layer.composer import Composer, Draft
 from shared import db
 from shared.events import Event
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from notifier import message_log
-from notifier.views.messages.schemas import MessagePageSchema, MessageQuerySchema
+from notifier.adapters import message_log_store
+from notifier.entrypoints.views.messages.schemas import MessagePageSchema, MessageQuerySchema
 from shared.remote_access import current_principal, requires
 from shared.web import request_db
 
@@ -23,7 +23,7 @@ blp = Blueprint(
 @blp.response(200, MessagePageSchema)
 def list_messages(query):
     """The school's messages, newest first; ?registration_id= for one registration's History."""
-    rows = message_log.list_messages(
+    rows = message_log_store.list_messages(
         request_db("notifier"),
         current_principal().school_id,
         registration_id=query.get("registration_id"),

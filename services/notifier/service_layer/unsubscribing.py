@@ -1,16 +1,16 @@
 """An unsubscribe: the family's no to reminders and marketing, recorded for the address with
 where, when and the link's proof, and their mail of those kinds that has not gone yet kept
 back. It stands over every registration at the address until the owner confirms a yes again
-(notifier.resubscribing)."""
+(notifier.service_layer.resubscribing)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from notifier import message_log
-from notifier.consent_store import record_consent
+from notifier.adapters import message_log_store
+from notifier.adapters.consent_store import record_consent
 from notifier.domain.consent import UNSUBSCRIBE_LINK, WITHDRAWABLE, ConsentChange, LinkFollowed
-from notifier.unsubscribe_links import UnsubscribeRequest
+from notifier.domain.unsubscribe_links import UnsubscribeRequest
 from shared import db
 
 
@@ -26,7 +26,7 @@ def unsubscribe(
                 now,
                 link.proof(),
             )
-        message_log.suppress_unsent(
+        message_log_store.suppress_unsent(
             cursor,
             request.school_id,
             request.recipient,

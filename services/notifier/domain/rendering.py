@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from jinja2 import Template
 
-from notifier.bounded_sandbox import BoundedSandbox
-from notifier.render_limits import (
+from notifier.domain.bounded_sandbox import BoundedSandbox
+from notifier.domain.render_limits import (
     Budget,
     RenderLimitExceeded,
     RenderLimits,

@@ -16,7 +16,7 @@ from jinja2.compiler import CodeGenerator
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from notifier.render_checks import (
+from notifier.domain.render_checks import (
     bounded_range,
     check_format,
     check_operands,
@@ -24,7 +24,7 @@ from notifier.render_checks import (
     checked_method_arguments,
     printed_size,
 )
-from notifier.render_limits import current_budget
+from notifier.domain.render_limits import current_budget
 
 # Every arithmetic operator: intercepted ones are also never folded at compile time.
 _ARITHMETIC = frozenset({"+", "-", "*", "/", "//", "%", "**"})

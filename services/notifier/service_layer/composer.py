@@ -13,19 +13,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from notifier import message_log
+from notifier.adapters import message_log_store
+from notifier.adapters.consent_store import decision_for
+from notifier.adapters.message_log_store import LogEntry, Logged
+from notifier.adapters.school_store import School
+from notifier.adapters.template_store import TemplateStore
 from notifier.config import NotifierConfig
-from notifier.consent_store import decision_for
 from notifier.domain.consent import Purpose
 from notifier.domain.link_placeholders import (
     UNSUBSCRIBE_PLACEHOLDER,
     confirmation_placeholder,
     without_signed_links,
 )
-from notifier.message_log import LogEntry, Logged
-from notifier.rendering import Renderer, TemplateFailed
-from notifier.school_directory import School
-from notifier.template_store import TemplateStore
+from notifier.domain.rendering import Renderer, TemplateFailed
 
 NO_ADDRESS = "(none)"
 
@@ -89,11 +89,11 @@ class Composer:
             dedupe_key=draft.dedupe_key,
         )
         if draft.recipient is None:
-            return message_log.insert_message(
+            return message_log_store.insert_message(
                 cursor,
                 LogEntry(
                     **entry,
-                    status=message_log.FAILED,
+                    status=message_log_store.FAILED,
                     error="the event carries no valid recipient address",
                 ),
             )
@@ -105,8 +105,9 @@ class Composer:
             )
         )
         if decision is not None and not decision.send:
-            return message_log.insert_message(
-                cursor, LogEntry(**entry, status=message_log.SUPPRESSED, error=decision.reason)
+            return message_log_store.insert_message(
+                cursor,
+                LogEntry(**entry, status=message_log_store.SUPPRESSED, error=decision.reason),
             )
         kept = without_signed_links(draft.context)
         context = self.context_for(school, kept)
@@ -116,21 +117,21 @@ class Composer:
         try:
             rendered = self._renderer.render(source, context)
         except TemplateFailed as exc:
-            return message_log.insert_message(
+            return message_log_store.insert_message(
                 cursor,
                 LogEntry(
                     **entry,
-                    status=message_log.FAILED,
+                    status=message_log_store.FAILED,
                     template_origin=source.origin,
                     error=str(exc),
                 ),
             )
         held = hold_until is not None and hold_until > now
-        return message_log.insert_message(
+        return message_log_store.insert_message(
             cursor,
             LogEntry(
                 **entry,
-                status=message_log.HELD if held else message_log.QUEUED,
+                status=message_log_store.HELD if held else message_log_store.QUEUED,
                 template_origin=source.origin,
                 message_id=self.new_message_id(),
                 from_name=self._mail_from_name or school.name,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import current_app
 from flask_smorest import Blueprint
 
-from notifier import template_admin
-from notifier.views.message_templates.schemas import (
+from notifier.entrypoints.views.message_templates.schemas import (
     TemplateChangeSchema,
     TemplateListSchema,
     TemplateSchema,
 )
+from notifier.service_layer import template_admin
 from shared import db
 from shared.remote_access import current_principal, requires
 from shared.web import request_db, require_json_body

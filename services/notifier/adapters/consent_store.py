@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from notifier.clock import as_utc
+from notifier.adapters.clock import as_utc
 from notifier.domain.consent import (
     Channel,
     ConsentChange,

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from notifier.confirmation_links import confirmation_path
+from notifier.domain.confirmation_links import confirmation_path
 from notifier.domain.link_placeholders import fill_links
-from notifier.unsubscribe_links import unsubscribe_path
+from notifier.domain.unsubscribe_links import unsubscribe_path
 from shared.config import Settings
 from shared.family_links import AutopayLink, autopay_path
 from shared.signing import KeyRing

@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from notifier.render_limits import MAX_SOURCE_CHARS
+from notifier.domain.render_limits import MAX_SOURCE_CHARS
 from shared.api_fields import UtcDateTime
 
 # The longest part the renderer compiles: generous for a school's wording, small enough that

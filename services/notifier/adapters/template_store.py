@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from notifier.domain.rendering import TemplateSource
 from notifier.domain.templates import TEMPLATES
-from notifier.rendering import TemplateSource
 
-DEFAULTS_DIR = Path(__file__).resolve().parent / "templates"
+DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "templates"
 _COLUMNS = "template_key, subject, body_text, body_html, updated_at"
 
 

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from notifier.adapters.template_store import TemplateStore
+from notifier.domain.rendering import Renderer, TemplateSource
 from notifier.domain.templates import TEMPLATES, TemplateInfo
-from notifier.rendering import Renderer, TemplateSource
-from notifier.template_store import TemplateStore
-from shared.errors import NotFound
-from shared.web import ApiError
+from shared.errors import InvalidInput, NotFound
 
 
-class TemplateRejected(ApiError):
+class TemplateRejected(InvalidInput):
+    """The wording does not render with the template's sample variables (422)."""
+
+    code = "template_invalid"
+
     def __init__(self, problems: dict[str, str]):
         super().__init__(
-            422,
-            "template_invalid",
             "the template does not render",
-            {"fields": {part: [problem] for part, problem in problems.items()}},
+            details={"fields": {part: [problem] for part, problem in problems.items()}},
         )
 
 

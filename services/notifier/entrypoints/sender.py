@@ -15,15 +15,15 @@ import uuid
 from datetime import timedelta
 from typing import Callable
 
-from notifier import message_log
-from notifier.clock import Clock, system_clock
+from notifier.adapters import send_queue_store
+from notifier.adapters.clock import Clock, system_clock
+from notifier.adapters.email_message import build_email
+from notifier.adapters.smtp_sender import PermanentFailure, SmtpSender, TemporaryFailure
 from notifier.config import NotifierConfig
 from notifier.domain.delivery import out_of_attempts, retry_delay
-from notifier.email_message import build_email
-from notifier.loops import DatabaseLoop
-from notifier.message_links import MessageLinks
+from notifier.entrypoints.loops import DatabaseLoop
 from notifier.metrics import DELIVERIES, SMTP_SECONDS
-from notifier.smtp_sender import PermanentFailure, SmtpSender, TemporaryFailure
+from notifier.service_layer.message_links import MessageLinks
 from shared.backoff import Backoff
 from shared.config import Settings
 
@@ -69,7 +69,7 @@ class Sender(DatabaseLoop):
     def send_batch(self) -> tuple[int, bool]:
         """Claim and send one batch; returns (messages tried, whether the server was down)."""
         token = uuid.uuid4().hex
-        rows = message_log.claim_queued(
+        rows = send_queue_store.claim_queued(
             self.connection,
             token,
             self._clock(),
@@ -82,13 +82,13 @@ class Sender(DatabaseLoop):
                 if self._deliver(row, token):
                     accepted.append(row["id"])
                 elif self._server_down:
-                    message_log.release_untried(
+                    send_queue_store.release_untried(
                         self.connection, [r["id"] for r in rows[index + 1 :]], token
                     )
                     return index + 1, True
             return len(rows), False
         finally:
-            message_log.mark_sent(self.connection, accepted, token, self._clock())
+            send_queue_store.mark_sent(self.connection, accepted, token, self._clock())
 
     def _deliver(self, row: dict, token: str) -> bool:
         """Send one message; True once the server accepted it. Failures are settled here."""
@@ -140,7 +140,7 @@ class Sender(DatabaseLoop):
             wait,
             reason,
         )
-        message_log.mark_retry(
+        send_queue_store.mark_retry(
             self.connection,
             row["id"],
             token,
@@ -152,7 +152,7 @@ class Sender(DatabaseLoop):
 
     def _fail(self, row: dict, token: str, reason: str) -> None:
         log.error("message %s to school %s failed: %s", row["id"], row["school_id"], reason)
-        message_log.mark_failed(self.connection, row["id"], token, reason, self._clock())
+        send_queue_store.mark_failed(self.connection, row["id"], token, reason, self._clock())
         DELIVERIES.labels("failed").inc()
 
     def close(self) -> None:

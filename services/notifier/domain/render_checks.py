@@ -9,7 +9,7 @@ import re
 import string
 import sys
 
-from notifier.render_limits import Budget, RenderLimitExceeded, current_budget, measure
+from notifier.domain.render_limits import Budget, RenderLimitExceeded, current_budget, measure
 
 # Methods of strings whose number arguments are the size of what they make.
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})

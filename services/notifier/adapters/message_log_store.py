@@ -1,9 +1,6 @@
-"""The message log in MySQL (t_message_log): every message and what happened to it.
-
-Rows in status 'queued' are also the sender's queue. A sender claims a batch with one short
-UPDATE ... LIMIT that stamps a claim token (no SKIP LOCKED: MySQL 5.7 has none), reads the
-rows back by token, and settles each with a statement that names the token, so a sender whose
-claim was taken over after it expired cannot settle rows it no longer holds.
+"""The message log in MySQL (t_message_log): every message and what happened to it, written
+in the caller's transaction, listed for the registrar's History tab, and stopped before it
+goes. The rows still to send are also the sender's queue (send_queue_store).
 """
 
 from __future__ import annotations
@@ -26,11 +23,6 @@ FROM_NAME_LENGTH = 200
 
 QUEUED, HELD, SENT, FAILED = "queued", "held", "sent", "failed"
 SUPPRESSED, DUPLICATE, COLLAPSED, CANCELLED = "suppressed", "duplicate", "collapsed", "cancelled"
-
-_OUTGOING = (
-    "id, school_id, registration_id, recipient, from_name, subject, body_text, "
-    "body_html, message_id, attempts, purpose, template_key"
-)
 
 
 @dataclass(frozen=True)
@@ -121,7 +113,7 @@ def _insert(cursor, entry: LogEntry, duplicate_of: int | None = None) -> int:
             entry.body_text,
             entry.body_html,
             json.dumps(entry.context, default=str) if entry.context is not None else None,
-            _error(entry.error),
+            fit_error(entry.error),
             entry.next_attempt_at,
             entry.hold_until,
             entry.now,
@@ -129,138 +121,6 @@ def _insert(cursor, entry: LogEntry, duplicate_of: int | None = None) -> int:
         ),
     )
     return cursor.lastrowid
-
-
-# -- the sender's side (autocommit statements) ---------------------------------------------
-
-
-def claim_queued(
-    connection, token: str, now: datetime, limit: int, claim_seconds: int
-) -> list[dict]:
-    """Claim up to `limit` queued messages that are due; returns them, oldest first."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM t_message_log WHERE status = 'queued' AND next_attempt_at <= %s LIMIT 1",
-            (now,),
-        )
-        if cursor.fetchone() is None:
-            return []  # the common idle case: a read, no row locks
-        claimed = cursor.execute(
-            "UPDATE t_message_log SET claim_token = %s, claimed_at = UTC_TIMESTAMP(6), "
-            "attempts = attempts + 1 WHERE status = 'queued' AND next_attempt_at <= %s "
-            "AND (claim_token IS NULL OR claimed_at < UTC_TIMESTAMP(6) - INTERVAL %s SECOND) "
-            "ORDER BY next_attempt_at, id LIMIT %s",
-            (token, now, claim_seconds, limit),
-        )
-        if not claimed:
-            return []
-        cursor.execute(
-            f"SELECT {_OUTGOING} FROM t_message_log WHERE claim_token = %s "
-            "AND status = 'queued' ORDER BY id",
-            (token,),
-        )
-        return list(cursor.fetchall())
-
-
-def mark_sent(connection, ids: Sequence[int], token: str, now: datetime) -> int:
-    if not ids:
-        return 0
-    with connection.cursor() as cursor:
-        return cursor.execute(
-            "UPDATE t_message_log SET status = 'sent', sent_at = %s, updated_at = %s, "
-            "error = NULL, claim_token = NULL, next_attempt_at = NULL "
-            "WHERE id IN %s AND claim_token = %s",
-            (now, now, list(ids), token),
-        )
-
-
-def mark_retry(
-    connection, message_id: int, token: str, error: str, retry_at: datetime, now: datetime
-) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE t_message_log SET error = %s, next_attempt_at = %s, updated_at = %s, "
-            "claim_token = NULL WHERE id = %s AND claim_token = %s",
-            (_error(error), retry_at, now, message_id, token),
-        )
-
-
-def mark_failed(connection, message_id: int, token: str, error: str, now: datetime) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE t_message_log SET status = 'failed', error = %s, updated_at = %s, "
-            "claim_token = NULL, next_attempt_at = NULL WHERE id = %s AND claim_token = %s",
-            (_error(error), now, message_id, token),
-        )
-
-
-def release_untried(connection, ids: Sequence[int], token: str) -> None:
-    """Give back claimed messages that were not tried (their attempt is not counted)."""
-    if not ids:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE t_message_log SET claim_token = NULL, attempts = attempts - 1 "
-            "WHERE id IN %s AND claim_token = %s AND attempts > 0",
-            (list(ids), token),
-        )
-
-
-# -- held messages (quiet hours) -------------------------------------------------------------
-
-
-def claim_held(connection, token: str, now: datetime, limit: int, claim_seconds: int) -> list[dict]:
-    """Claim held messages whose window has opened, grouped by family (school, recipient)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM t_message_log WHERE status = 'held' AND hold_until <= %s LIMIT 1", (now,)
-        )
-        if cursor.fetchone() is None:
-            return []
-        claimed = cursor.execute(
-            "UPDATE t_message_log SET claim_token = %s, claimed_at = UTC_TIMESTAMP(6) "
-            "WHERE status = 'held' AND hold_until <= %s "
-            "AND (claim_token IS NULL OR claimed_at < UTC_TIMESTAMP(6) - INTERVAL %s SECOND) "
-            "ORDER BY school_id, recipient, id LIMIT %s",
-            (token, now, claim_seconds, limit),
-        )
-        if not claimed:
-            return []
-        cursor.execute(
-            "SELECT id, school_id, registration_id, recipient, template_key, "
-            "purpose, context, from_name, reminder_id FROM t_message_log "
-            "WHERE claim_token = %s AND status = 'held' ORDER BY id",
-            (token,),
-        )
-        rows = list(cursor.fetchall())
-    for row in rows:
-        row["context"] = json.loads(row["context"]) if row["context"] else {}
-    return rows
-
-
-def queue_held(cursor, message_id: int, token: str, now: datetime) -> None:
-    cursor.execute(
-        "UPDATE t_message_log SET status = 'queued', next_attempt_at = %s, "
-        "updated_at = %s, claim_token = NULL WHERE id = %s AND claim_token = %s",
-        (now, now, message_id, token),
-    )
-
-
-def settle_held(
-    cursor,
-    message_id: int,
-    token: str,
-    status: str,
-    now: datetime,
-    *,
-    error: str | None = None,
-    collapsed_into: int | None = None,
-) -> None:
-    cursor.execute(
-        "UPDATE t_message_log SET status = %s, error = %s, collapsed_into = %s, "
-        "updated_at = %s, claim_token = NULL WHERE id = %s AND claim_token = %s",
-        (status, _error(error), collapsed_into, now, message_id, token),
-    )
 
 
 # -- stopping what has not gone yet ------------------------------------------------------------
@@ -273,7 +133,7 @@ def cancel_unsent_reminders(cursor, reminder_ids: Sequence[int], reason: str, no
     return cursor.execute(
         "UPDATE t_message_log SET status = 'cancelled', error = %s, updated_at = %s "
         "WHERE reminder_id IN %s AND status IN ('queued', 'held') AND claim_token IS NULL",
-        (_error(reason), now, list(reminder_ids)),
+        (fit_error(reason), now, list(reminder_ids)),
     )
 
 
@@ -285,7 +145,7 @@ def suppress_unsent(
         "UPDATE t_message_log SET status = 'suppressed', error = %s, updated_at = %s "
         "WHERE school_id = %s AND recipient = %s AND status IN ('queued', 'held') "
         "AND purpose IN %s AND claim_token IS NULL",
-        (_error(reason), now, school_id, recipient, list(purposes)),
+        (fit_error(reason), now, school_id, recipient, list(purposes)),
     )
 
 
@@ -329,5 +189,6 @@ def list_messages(
         return list(cursor.fetchall())
 
 
-def _error(text: str | None) -> str | None:
+def fit_error(text: str | None) -> str | None:
+    """The error text cut to the width of t_message_log.error."""
     return None if text is None else text[:MAX_ERROR_LENGTH]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from notifier.clock import system_clock
+from notifier.adapters.clock import system_clock
+from notifier.adapters.template_store import TemplateStore
 from notifier.config import NotifierConfig
-from notifier.rendering import Renderer
-from notifier.template_store import TemplateStore
+from notifier.domain.rendering import Renderer
 from shared.config import Settings
 from shared.remote_access import install_verifier
 from shared.remote_auth import RemoteTokenVerifier
@@ -37,8 +37,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.teardown_request(release_request_db)
     for blueprint in _api_blueprints():
         api.register_blueprint(blueprint)
-    from notifier.views.unsubscribe.resources import blp as unsubscribe
-    from notifier.views.unsubscribe.resubscribe import blp as resubscribe
+    from notifier.entrypoints.pages.resubscribe import blp as resubscribe
+    from notifier.entrypoints.pages.unsubscribe import blp as unsubscribe
 
     app.register_blueprint(unsubscribe)
     app.register_blueprint(resubscribe)
@@ -46,8 +46,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
 
 def _api_blueprints():
-    from notifier.views.message_templates.resources import blp as message_templates
-    from notifier.views.messages.resources import blp as messages
-    from notifier.views.settings.resources import blp as notice_settings
+    from notifier.entrypoints.views.message_templates.resources import blp as message_templates
+    from notifier.entrypoints.views.messages.resources import blp as messages
+    from notifier.entrypoints.views.settings.resources import blp as notice_settings
 
     return [messages, message_templates, notice_settings]
