@@ -1,6 +1,6 @@
 """A school's templates as the admin API sees them: the effective wording of each key, and
-changing it (checked against the template's sample variables first) or going back to the
-default."""
+changing it (checked against the template's sample variables first, before any write) or
+going back to the default. Each change is its own transaction."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import datetime
 from notifier.adapters.template_store import TemplateStore
 from notifier.domain.rendering import Renderer, TemplateSource
 from notifier.domain.templates import TEMPLATES, TemplateInfo
+from shared import db
 from shared.errors import InvalidInput, NotFound
 
 
@@ -31,8 +32,9 @@ def known(key: str) -> TemplateInfo:
     return info
 
 
-def summaries(store: TemplateStore, cursor, school_id: int) -> list[dict]:
-    own = store.school_templates(cursor, school_id)
+def summaries(store: TemplateStore, connection, school_id: int) -> list[dict]:
+    with connection.cursor() as cursor:
+        own = store.school_templates(cursor, school_id)
     return [
         {
             "key": info.key,
@@ -45,9 +47,10 @@ def summaries(store: TemplateStore, cursor, school_id: int) -> list[dict]:
     ]
 
 
-def effective(store: TemplateStore, cursor, school_id: int, key: str) -> dict:
+def effective(store: TemplateStore, connection, school_id: int, key: str) -> dict:
     info = known(key)
-    own = store.school_template(cursor, school_id, key)
+    with connection.cursor() as cursor:
+        own = store.school_template(cursor, school_id, key)
     if own is not None:
         source = TemplateSource(key, own["subject"], own["body_text"], own["body_html"], "school")
     else:
@@ -68,7 +71,7 @@ def effective(store: TemplateStore, cursor, school_id: int, key: str) -> dict:
 def replace_template(
     store: TemplateStore,
     renderer: Renderer,
-    cursor,
+    connection,
     school_id: int,
     key: str,
     subject: str,
@@ -81,9 +84,11 @@ def replace_template(
     problems = renderer.check(source, info.sample)
     if problems:
         raise TemplateRejected(problems)
-    store.save(cursor, school_id, source, now)
+    with db.transaction(connection) as cursor:
+        store.save(cursor, school_id, source, now)
 
 
-def reset_template(store: TemplateStore, cursor, school_id: int, key: str) -> None:
+def reset_template(store: TemplateStore, connection, school_id: int, key: str) -> None:
     known(key)
-    store.delete(cursor, school_id, key)
+    with db.transaction(connection) as cursor:
+        store.delete(cursor, school_id, key)

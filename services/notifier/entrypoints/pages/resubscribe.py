@@ -13,12 +13,12 @@ from html import escape
 
 from flask import Blueprint, Response, current_app, request
 
-from notifier.adapters import school_store
 from notifier.adapters.clock import as_utc
 from notifier.domain.confirmation_links import ConfirmationLink, read_confirmation_token
 from notifier.domain.consent import LinkFollowed
 from notifier.entrypoints.pages.family_page import family_page
 from notifier.service_layer.resubscribing import Confirmation, confirm, confirmation_of
+from notifier.service_layer.schools import school_name
 from shared.signing import KeyRing
 from shared.web import request_db
 
@@ -111,5 +111,4 @@ def _asked(link: ConfirmationLink) -> dict | None:
 
 
 def _school_name(link: ConfirmationLink) -> str:
-    with request_db("notifier").cursor() as cursor:
-        return school_store.school_name(cursor, link.school_id) or "the school"
+    return school_name(request_db("notifier"), link.school_id) or "the school"

@@ -11,10 +11,10 @@ from html import escape
 
 from flask import Blueprint, Response, current_app, request
 
-from notifier.adapters import school_store
 from notifier.domain.consent import LinkFollowed
 from notifier.domain.unsubscribe_links import UnsubscribeRequest, read_unsubscribe_token
 from notifier.entrypoints.pages.family_page import family_page as _page
+from notifier.service_layer.schools import school_name
 from notifier.service_layer.unsubscribing import unsubscribe
 from shared.signing import KeyRing
 from shared.web import request_db
@@ -70,5 +70,4 @@ def _read(token: str) -> UnsubscribeRequest | None:
 
 
 def _school_name(wanted: UnsubscribeRequest) -> str:
-    with request_db("notifier").cursor() as cursor:
-        return school_store.school_name(cursor, wanted.school_id) or "the school"
+    return school_name(request_db("notifier"), wanted.school_id) or "the school"

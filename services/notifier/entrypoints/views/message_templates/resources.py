@@ -11,7 +11,6 @@ from notifier.entrypoints.views.message_templates.schemas import (
     TemplateSchema,
 )
 from notifier.service_layer import template_admin
-from shared import db
 from shared.remote_access import current_principal, requires
 from shared.web import request_db, require_json_body
 
@@ -33,10 +32,8 @@ def _store():
 @blp.response(200, TemplateListSchema)
 def list_templates():
     """Every message the notifier writes, and whether the school has its own wording."""
-    with request_db("notifier").cursor() as cursor:
-        return {
-            "templates": template_admin.summaries(_store(), cursor, current_principal().school_id)
-        }
+    school_id = current_principal().school_id
+    return {"templates": template_admin.summaries(_store(), request_db("notifier"), school_id)}
 
 
 @blp.route("/<key>", methods=["GET"])
@@ -44,8 +41,8 @@ def list_templates():
 @blp.response(200, TemplateSchema)
 def get_template(key):
     """The wording in use for one message (the school's own, or the default)."""
-    with request_db("notifier").cursor() as cursor:
-        return template_admin.effective(_store(), cursor, current_principal().school_id, key)
+    school_id = current_principal().school_id
+    return template_admin.effective(_store(), request_db("notifier"), school_id, key)
 
 
 @blp.route("/<key>", methods=["PUT"])
@@ -56,20 +53,18 @@ def put_template(change, key):
     """Use this wording for the school; 422 when it does not render with sample variables."""
     school_id, clock = current_principal().school_id, current_app.extensions["notifier_clock"]
     connection = request_db("notifier")
-    with db.transaction(connection) as cursor:
-        template_admin.replace_template(
-            _store(),
-            current_app.extensions["notifier_renderer"],
-            cursor,
-            school_id,
-            key,
-            change["subject"],
-            change["text"],
-            change["html"],
-            clock(),
-        )
-    with connection.cursor() as cursor:
-        return template_admin.effective(_store(), cursor, school_id, key)
+    template_admin.replace_template(
+        _store(),
+        current_app.extensions["notifier_renderer"],
+        connection,
+        school_id,
+        key,
+        change["subject"],
+        change["text"],
+        change["html"],
+        clock(),
+    )
+    return template_admin.effective(_store(), connection, school_id, key)
 
 
 @blp.route("/<key>", methods=["DELETE"])
@@ -77,5 +72,5 @@ def put_template(change, key):
 @blp.response(204)
 def reset_template(key):
     """Go back to the default wording."""
-    with db.transaction(request_db("notifier")) as cursor:
-        template_admin.reset_template(_store(), cursor, current_principal().school_id, key)
+    school_id = current_principal().school_id
+    template_admin.reset_template(_store(), request_db("notifier"), school_id, key)

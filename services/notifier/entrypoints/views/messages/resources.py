@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from notifier.adapters import message_log_store
 from notifier.entrypoints.views.messages.schemas import MessagePageSchema, MessageQuerySchema
+from notifier.service_layer import message_history
 from shared.remote_access import current_principal, requires
 from shared.web import request_db
 
@@ -23,7 +23,7 @@ blp = Blueprint(
 @blp.response(200, MessagePageSchema)
 def list_messages(query):
     """The school's messages, newest first; ?registration_id= for one registration's History."""
-    rows = message_log_store.list_messages(
+    return message_history.message_page(
         request_db("notifier"),
         current_principal().school_id,
         registration_id=query.get("registration_id"),
@@ -31,5 +31,3 @@ def list_messages(query):
         before_id=query.get("before_id"),
         limit=query["limit"],
     )
-    more = len(rows) == query["limit"]
-    return {"messages": rows, "next_before_id": rows[-1]["id"] if more else None}

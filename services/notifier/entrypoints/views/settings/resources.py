@@ -7,14 +7,13 @@ from datetime import timedelta
 from flask import current_app
 from flask_smorest import Blueprint
 
-from notifier.adapters import school_store
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.quiet_hours import QuietHours
 from notifier.entrypoints.views.settings.schemas import (
     NoticeSettingsOutSchema,
     NoticeSettingsSchema,
 )
-from shared import db
+from notifier.service_layer.notice_settings import change_notice_settings, notice_settings
 from shared.remote_access import current_principal, requires
 from shared.web import request_db, require_json_body
 
@@ -49,17 +48,14 @@ def put_settings(chosen):
         reminders_enabled=chosen["reminders_enabled"],
         status_updates=frozenset(chosen["status_updates"]),
     )
-    with db.transaction(request_db("notifier")) as cursor:
-        school_store.save_preferences(
-            cursor, school_id, preferences, current_app.extensions["notifier_clock"]()
-        )
+    now = current_app.extensions["notifier_clock"]()
+    change_notice_settings(request_db("notifier"), school_id, preferences, now)
     return _current(school_id)
 
 
 def _current(school_id: int) -> dict:
     defaults = current_app.extensions["notifier_config"].default_preferences()
-    with request_db("notifier").cursor() as cursor:
-        chosen = school_store.preferences(cursor, school_id, defaults)
+    chosen = notice_settings(request_db("notifier"), school_id, defaults)
     return {
         "quiet_hours_start": chosen.quiet_hours.start.strftime("%H:%M"),
         "quiet_hours_end": chosen.quiet_hours.end.strftime("%H:%M"),
