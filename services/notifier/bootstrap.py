@@ -14,8 +14,9 @@ from notifier.config import NotifierConfig
 from notifier.domain.rendering import Renderer
 from notifier.entrypoints.consumer import NotifierConsumer
 from notifier.entrypoints.scheduler import Scheduler
-from notifier.entrypoints.sender import AfterAccept, Sender
+from notifier.entrypoints.sender import Sender
 from notifier.service_layer.composer import Composer
+from notifier.service_layer.delivery import AfterAccept
 from notifier.service_layer.message_links import MessageLinks
 from shared.config import Settings
 
