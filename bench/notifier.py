@@ -42,7 +42,7 @@ from bench.harness import (
 )
 from devtools.mail_store import MailDirectory
 from devtools.supervision import port_answers
-from notifier.consumer import NotifierConsumer
+from notifier.entrypoints.consumer import NotifierConsumer
 from shared import db, migrations
 from shared.broker import ConsumerTopology
 from shared.config import Settings
@@ -201,10 +201,10 @@ def wait_for_accepts(mail: MailDirectory, run: str, count: int, timeout: float) 
 
 def baseline_smtplib(settings: Settings, mail: MailDirectory, count: int) -> dict:
     """The same receipts, rendered as the notifier renders them, straight to the server."""
+    from notifier.adapters.email_message import build_email
     from notifier.bootstrap import build_composer
     from notifier.config import NotifierConfig
     from notifier.domain.templates import TEMPLATES
-    from notifier.email_message import build_email
 
     config = NotifierConfig()
     composer = build_composer(settings, config)

@@ -7,16 +7,17 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from notifier.clock import Clock, system_clock
-from notifier.composer import Composer
+from notifier.adapters.clock import Clock, system_clock
+from notifier.adapters.smtp_sender import SmtpSender
+from notifier.adapters.template_store import TemplateStore
 from notifier.config import NotifierConfig
-from notifier.consumer import NotifierConsumer
-from notifier.message_links import MessageLinks
-from notifier.rendering import Renderer
-from notifier.scheduler import Scheduler
-from notifier.sender import AfterAccept, Sender
-from notifier.smtp_sender import SmtpSender
-from notifier.template_store import TemplateStore
+from notifier.domain.rendering import Renderer
+from notifier.entrypoints.consumer import NotifierConsumer
+from notifier.entrypoints.scheduler import Scheduler
+from notifier.entrypoints.sender import Sender
+from notifier.service_layer.composer import Composer
+from notifier.service_layer.delivery import AfterAccept
+from notifier.service_layer.message_links import MessageLinks
 from shared.config import Settings
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from dashboard.entrypoints.app import create_app as create_dashboard
 from kpi.entrypoints.app import create_app as create_kpi
-from notifier.app import create_app as create_notifier
+from notifier.entrypoints.app import create_app as create_notifier
 from registrar.cli import token as token_command
 from registrar.cli import user as user_command
 from registrar.tokens import hash_token, issue_token

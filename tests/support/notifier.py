@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pika
 
 from notifier.bootstrap import NotifierWorker
-from notifier.consumer import NotifierConsumer
+from notifier.entrypoints.consumer import NotifierConsumer
 from shared.broker import ConsumerTopology
 from shared.config import Settings
 from shared.events import Event

@@ -38,7 +38,7 @@ def test_every_import_contract_is_kept():
 # as ruff formats it (the format check above keeps that true).
 MAX_MODULE_LINES = 300
 # The folders held to it so far; each service's folder joins once it is in the common shape.
-LENGTH_CHECKED = ("shared", "devtools")
+LENGTH_CHECKED = ("shared", "devtools", "services/notifier")
 
 
 @pytest.mark.parametrize("folder", LENGTH_CHECKED)

@@ -4,7 +4,7 @@ a type left out is one it deliberately does nothing with."""
 from __future__ import annotations
 
 from dashboard.service_layer.fold import FOLDS
-from notifier.consumer import NotifierConsumer
+from notifier.entrypoints.consumer import NotifierConsumer
 from shared.events import CATALOGUE, EventType
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from notifier.unsubscribe_links import read_unsubscribe_token, unsubscribe_token
+from notifier.domain.unsubscribe_links import read_unsubscribe_token, unsubscribe_token
 from registrar.domain import autopay_links
 from registrar.domain.form_tokens import form_token, form_token_valid
 from shared.config import Settings, development_settings

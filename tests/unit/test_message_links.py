@@ -1,12 +1,13 @@
 """Bearer links in messages: placeholders while the message is stored, signed links under
-EDQUILL_PUBLIC_URL in the e-mail (notifier.domain.link_placeholders, notifier.message_links)."""
+EDQUILL_PUBLIC_URL in the e-mail (notifier.domain.link_placeholders,
+notifier.service_layer.message_links)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from notifier.confirmation_links import ConfirmationLink, read_confirmation_token
+from notifier.domain.confirmation_links import ConfirmationLink, read_confirmation_token
 from notifier.domain.link_placeholders import (
     UNSUBSCRIBE_PLACEHOLDER,
     autopay_placeholder,
@@ -14,9 +15,9 @@ from notifier.domain.link_placeholders import (
     fill_links,
     without_signed_links,
 )
-from notifier.message_links import MessageLinks
-from notifier.rendering import Renderer, TemplateSource
-from notifier.unsubscribe_links import read_unsubscribe_token
+from notifier.domain.rendering import Renderer, TemplateSource
+from notifier.domain.unsubscribe_links import read_unsubscribe_token
+from notifier.service_layer.message_links import MessageLinks
 from shared.config import development_settings
 from shared.family_links import AutopayLink, read_autopay_link
 from shared.signing import KeyRing

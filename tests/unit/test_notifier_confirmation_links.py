@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from itsdangerous import URLSafeSerializer
 
-from notifier.confirmation_links import (
+from notifier.domain.confirmation_links import (
     SALT,
     ConfirmationLink,
     confirmation_path,

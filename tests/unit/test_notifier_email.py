@@ -5,8 +5,12 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from notifier.email_message import build_email
-from notifier.unsubscribe_links import read_unsubscribe_token, unsubscribe_path, unsubscribe_token
+from notifier.adapters.email_message import build_email
+from notifier.domain.unsubscribe_links import (
+    read_unsubscribe_token,
+    unsubscribe_path,
+    unsubscribe_token,
+)
 from shared.signing import KeyRing
 
 ROW = {

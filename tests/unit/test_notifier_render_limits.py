@@ -9,11 +9,11 @@ import time
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
-from notifier import template_admin
+from notifier.adapters.template_store import load_defaults
+from notifier.domain.render_limits import RenderLimits
+from notifier.domain.rendering import PARTS, Renderer, TemplateFailed, TemplateSource
 from notifier.domain.templates import TEMPLATES
-from notifier.render_limits import RenderLimits
-from notifier.rendering import PARTS, Renderer, TemplateFailed, TemplateSource
-from notifier.template_store import load_defaults
+from notifier.service_layer import template_admin
 
 SAMPLE = TEMPLATES["needs_info"].sample
 

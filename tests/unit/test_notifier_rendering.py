@@ -2,9 +2,9 @@
 
 import pytest
 
+from notifier.adapters.template_store import load_defaults
+from notifier.domain.rendering import Renderer, TemplateFailed, TemplateSource
 from notifier.domain.templates import TEMPLATES
-from notifier.rendering import Renderer, TemplateFailed, TemplateSource
-from notifier.template_store import load_defaults
 
 
 def source(subject="Hello {{ name }}", text="Hi {{ name }}", html="<p>{{ name }}</p>"):

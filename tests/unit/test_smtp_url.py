@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from notifier.smtp_sender import SmtpSender
+from notifier.adapters.smtp_sender import SmtpSender
 from shared.config import Settings, development_settings
 from shared.config_error import ConfigError
 from shared.smtp_url import SmtpServer, redact_url

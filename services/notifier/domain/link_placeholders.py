@@ -4,8 +4,8 @@ An autopay, unsubscribe or consent-confirmation link acts for the family: whoeve
 use it. So nothing the notifier stores (t_message_log's context and bodies, t_reminder's
 context) holds one. Templates are rendered with a placeholder in each link's place that says
 what the link is for (ids and the expiry, no signature); the sender swaps in the signed URL as
-it builds the e-mail (notifier.message_links), and the signed URL lives only in the e-mail
-itself.
+it builds the e-mail (notifier.service_layer.message_links), and the signed URL lives only in
+the e-mail itself.
 """
 
 from __future__ import annotations

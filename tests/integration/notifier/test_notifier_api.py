@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import pytest
 
-from notifier import message_log
-from notifier.app import create_app
-from notifier.message_log import LogEntry
+from notifier.adapters import message_log_store
+from notifier.adapters.message_log_store import LogEntry
+from notifier.entrypoints.app import create_app
 from registrar.tokens import issue_token
 from tests.support.factories import create_school
 from tests.support.notifier import utc
@@ -66,7 +66,7 @@ def log_message(
     minutes: int = 0,
 ) -> int:
     with connection.cursor() as cursor:
-        return message_log.insert_message(
+        return message_log_store.insert_message(
             cursor,
             LogEntry(
                 school_id=school_id,

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from notifier.app import create_app
-from notifier.unsubscribe_links import unsubscribe_token
+from notifier.domain.unsubscribe_links import unsubscribe_token
+from notifier.entrypoints.app import create_app
 from shared.signing import KeyRing
 from tests.support.notifier import (
     Family,

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from devtools.mailsink import MailSink
-from notifier.clock import system_clock
+from notifier.adapters.clock import system_clock
 from tests.support.notifier import (
     Family,
     messages_of,

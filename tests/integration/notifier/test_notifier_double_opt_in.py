@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from notifier.app import create_app
-from notifier.confirmation_links import confirmation_token
+from notifier.domain.confirmation_links import confirmation_token
 from notifier.domain.consent import link_token_hash
-from notifier.unsubscribe_links import unsubscribe_token
+from notifier.domain.unsubscribe_links import unsubscribe_token
+from notifier.entrypoints.app import create_app
 from shared.signing import KeyRing
 from tests.support.notifier import (
     Family,

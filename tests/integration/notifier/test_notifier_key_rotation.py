@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from notifier.bootstrap import bootstrap
-from notifier.unsubscribe_links import read_unsubscribe_token, unsubscribe_token
+from notifier.domain.unsubscribe_links import read_unsubscribe_token, unsubscribe_token
 from shared.signing import KeyRing
 from tests.integration.notifier.conftest import TEST_CONFIG
 from tests.support.http_pages import fetch

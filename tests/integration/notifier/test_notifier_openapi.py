@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from notifier import message_log
-from notifier.app import create_app
-from notifier.message_log import LogEntry
+from notifier.adapters import message_log_store
+from notifier.adapters.message_log_store import LogEntry
+from notifier.entrypoints.app import create_app
 from registrar.tokens import issue_token
 from tests.support.factories import create_school
 from tests.support.notifier import utc
@@ -38,7 +38,7 @@ def admin_headers(registrar_db, notifier_db) -> dict[str, str]:
     school_id = create_school(registrar_db)
     with notifier_db.cursor() as cursor:
         for status in ("sent", "failed"):
-            message_log.insert_message(
+            message_log_store.insert_message(
                 cursor,
                 LogEntry(
                     school_id=school_id,

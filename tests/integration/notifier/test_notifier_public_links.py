@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from notifier import reminder_store
-from notifier.app import create_app
+from notifier.adapters import reminder_store
 from notifier.bootstrap import bootstrap
-from notifier.confirmation_links import PATH as CONFIRMATION_PATH
-from notifier.confirmation_links import read_confirmation_token
+from notifier.domain.confirmation_links import PATH as CONFIRMATION_PATH
+from notifier.domain.confirmation_links import read_confirmation_token
 from notifier.domain.reminders import ReminderKind, ReminderRequest
 from notifier.domain.templates import TEMPLATES
-from notifier.unsubscribe_links import read_unsubscribe_token, unsubscribe_token
+from notifier.domain.unsubscribe_links import read_unsubscribe_token, unsubscribe_token
+from notifier.entrypoints.app import create_app
 from shared import db
 from shared.family_links import read_autopay_link
 from shared.signing import KeyRing

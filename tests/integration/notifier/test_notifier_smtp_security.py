@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from prometheus_client import REGISTRY
 
-from notifier.clock import system_clock
+from notifier.adapters.clock import system_clock
 from tests.integration.notifier.conftest import TEST_CONFIG
 from tests.support.notifier import (
     Family,

@@ -1,0 +1,153 @@
+"""The sender's queue in MySQL: the rows of t_message_log in status 'queued' (and 'held',
+kept back through quiet hours), claimed and settled.
+
+A sender claims a batch with one short UPDATE ... LIMIT that stamps a claim token (no SKIP
+LOCKED: MySQL 5.7 has none), reads the rows back by token, and settles each with a statement
+that names the token, so a sender whose claim was taken over after it expired cannot settle
+rows it no longer holds. The messages are written by message_log_store.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Sequence
+
+from notifier.adapters.message_log_store import fit_error
+
+_OUTGOING = (
+    "id, school_id, registration_id, recipient, from_name, subject, body_text, "
+    "body_html, message_id, attempts, purpose, template_key"
+)
+
+
+# -- the sender's side (autocommit statements) ---------------------------------------------
+
+
+def claim_queued(
+    connection, token: str, now: datetime, limit: int, claim_seconds: int
+) -> list[dict]:
+    """Claim up to `limit` queued messages that are due; returns them, oldest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM t_message_log WHERE status = 'queued' AND next_attempt_at <= %s LIMIT 1",
+            (now,),
+        )
+        if cursor.fetchone() is None:
+            return []  # the common idle case: a read, no row locks
+        claimed = cursor.execute(
+            "UPDATE t_message_log SET claim_token = %s, claimed_at = UTC_TIMESTAMP(6), "
+            "attempts = attempts + 1 WHERE status = 'queued' AND next_attempt_at <= %s "
+            "AND (claim_token IS NULL OR claimed_at < UTC_TIMESTAMP(6) - INTERVAL %s SECOND) "
+            "ORDER BY next_attempt_at, id LIMIT %s",
+            (token, now, claim_seconds, limit),
+        )
+        if not claimed:
+            return []
+        cursor.execute(
+            f"SELECT {_OUTGOING} FROM t_message_log WHERE claim_token = %s "
+            "AND status = 'queued' ORDER BY id",
+            (token,),
+        )
+        return list(cursor.fetchall())
+
+
+def mark_sent(connection, ids: Sequence[int], token: str, now: datetime) -> int:
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        return cursor.execute(
+            "UPDATE t_message_log SET status = 'sent', sent_at = %s, updated_at = %s, "
+            "error = NULL, claim_token = NULL, next_attempt_at = NULL "
+            "WHERE id IN %s AND claim_token = %s",
+            (now, now, list(ids), token),
+        )
+
+
+def mark_retry(
+    connection, message_id: int, token: str, error: str, retry_at: datetime, now: datetime
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE t_message_log SET error = %s, next_attempt_at = %s, updated_at = %s, "
+            "claim_token = NULL WHERE id = %s AND claim_token = %s",
+            (fit_error(error), retry_at, now, message_id, token),
+        )
+
+
+def mark_failed(connection, message_id: int, token: str, error: str, now: datetime) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE t_message_log SET status = 'failed', error = %s, updated_at = %s, "
+            "claim_token = NULL, next_attempt_at = NULL WHERE id = %s AND claim_token = %s",
+            (fit_error(error), now, message_id, token),
+        )
+
+
+def release_untried(connection, ids: Sequence[int], token: str) -> None:
+    """Give back claimed messages that were not tried (their attempt is not counted)."""
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE t_message_log SET claim_token = NULL, attempts = attempts - 1 "
+            "WHERE id IN %s AND claim_token = %s AND attempts > 0",
+            (list(ids), token),
+        )
+
+
+# -- held messages (quiet hours) -------------------------------------------------------------
+
+
+def claim_held(connection, token: str, now: datetime, limit: int, claim_seconds: int) -> list[dict]:
+    """Claim held messages whose window has opened, grouped by family (school, recipient)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM t_message_log WHERE status = 'held' AND hold_until <= %s LIMIT 1", (now,)
+        )
+        if cursor.fetchone() is None:
+            return []
+        claimed = cursor.execute(
+            "UPDATE t_message_log SET claim_token = %s, claimed_at = UTC_TIMESTAMP(6) "
+            "WHERE status = 'held' AND hold_until <= %s "
+            "AND (claim_token IS NULL OR claimed_at < UTC_TIMESTAMP(6) - INTERVAL %s SECOND) "
+            "ORDER BY school_id, recipient, id LIMIT %s",
+            (token, now, claim_seconds, limit),
+        )
+        if not claimed:
+            return []
+        cursor.execute(
+            "SELECT id, school_id, registration_id, recipient, template_key, "
+            "purpose, context, from_name, reminder_id FROM t_message_log "
+            "WHERE claim_token = %s AND status = 'held' ORDER BY id",
+            (token,),
+        )
+        rows = list(cursor.fetchall())
+    for row in rows:
+        row["context"] = json.loads(row["context"]) if row["context"] else {}
+    return rows
+
+
+def queue_held(cursor, message_id: int, token: str, now: datetime) -> None:
+    cursor.execute(
+        "UPDATE t_message_log SET status = 'queued', next_attempt_at = %s, "
+        "updated_at = %s, claim_token = NULL WHERE id = %s AND claim_token = %s",
+        (now, now, message_id, token),
+    )
+
+
+def settle_held(
+    cursor,
+    message_id: int,
+    token: str,
+    status: str,
+    now: datetime,
+    *,
+    error: str | None = None,
+    collapsed_into: int | None = None,
+) -> None:
+    cursor.execute(
+        "UPDATE t_message_log SET status = %s, error = %s, collapsed_into = %s, "
+        "updated_at = %s, claim_token = NULL WHERE id = %s AND claim_token = %s",
+        (status, fit_error(error), collapsed_into, now, message_id, token),
+    )

@@ -1,0 +1,79 @@
+"""Templates from two places: the default set shipped in services/notifier/templates/ (three
+files per key: .subject, .txt, .html) and a school's own in t_message_template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from notifier.domain.rendering import TemplateSource
+from notifier.domain.templates import TEMPLATES
+
+DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "templates"
+_COLUMNS = "template_key, subject, body_text, body_html, updated_at"
+
+
+def load_defaults(directory: Path = DEFAULTS_DIR) -> dict[str, TemplateSource]:
+    """Every known template's default, read once at start (a missing file stops the start)."""
+    defaults = {}
+    for key in TEMPLATES:
+        defaults[key] = TemplateSource(
+            key,
+            (directory / f"{key}.subject").read_text(encoding="utf-8"),
+            (directory / f"{key}.txt").read_text(encoding="utf-8"),
+            (directory / f"{key}.html").read_text(encoding="utf-8"),
+            "default",
+        )
+    return defaults
+
+
+class TemplateStore:
+    def __init__(self, defaults: dict[str, TemplateSource] | None = None):
+        self.defaults = defaults if defaults is not None else load_defaults()
+
+    def source(
+        self, cursor, school_id: int, key: str, *, school_has_own: bool = True
+    ) -> TemplateSource:
+        """The school's own template when it has one, else the default (no query when the
+        caller knows the school has none of its own)."""
+        if not school_has_own:
+            return self.defaults[key]
+        cursor.execute(
+            "SELECT subject, body_text, body_html FROM t_message_template "
+            "WHERE school_id = %s AND template_key = %s",
+            (school_id, key),
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return self.defaults[key]
+        return TemplateSource(key, row["subject"], row["body_text"], row["body_html"], "school")
+
+    def school_templates(self, cursor, school_id: int) -> dict[str, dict]:
+        cursor.execute(
+            f"SELECT {_COLUMNS} FROM t_message_template WHERE school_id = %s", (school_id,)
+        )
+        return {row["template_key"]: row for row in cursor.fetchall()}
+
+    def school_template(self, cursor, school_id: int, key: str) -> dict | None:
+        cursor.execute(
+            f"SELECT {_COLUMNS} FROM t_message_template WHERE school_id = %s AND template_key = %s",
+            (school_id, key),
+        )
+        return cursor.fetchone()
+
+    def save(self, cursor, school_id: int, source: TemplateSource, now) -> None:
+        cursor.execute(
+            "INSERT INTO t_message_template (school_id, template_key, subject, body_text, "
+            "body_html, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON DUPLICATE KEY UPDATE subject = VALUES(subject), body_text = VALUES(body_text), "
+            "body_html = VALUES(body_html), updated_at = VALUES(updated_at)",
+            (school_id, source.key, source.subject, source.text, source.html, now, now),
+        )
+
+    def delete(self, cursor, school_id: int, key: str) -> bool:
+        return (
+            cursor.execute(
+                "DELETE FROM t_message_template WHERE school_id = %s AND template_key = %s",
+                (school_id, key),
+            )
+            == 1
+        )

@@ -1,0 +1,82 @@
+"""The notifier's consumer: selfreg.*, invoice.* and school.* events into the message log,
+reminders and consent, in the base consumer's transaction (so exactly once per event id).
+This module is the event type -> handler table; what each handler does is
+notifier.service_layer.event_plans.
+
+Nothing is sent from here: a message is written to t_message_log as queued, and the sender
+(notifier.entrypoints.sender) takes it from there once this transaction has committed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from notifier.adapters.clock import Clock, system_clock
+from notifier.config import NotifierConfig
+from notifier.service_layer import event_plans
+from notifier.service_layer.composer import Composer
+from shared.config import Settings
+from shared.consumer import Consumer
+from shared.events import Event, EventType
+
+
+class NotifierConsumer(Consumer):
+    NAME = "notifier"
+    BINDINGS = ("selfreg.#", "invoice.#", "school.#")
+    SERVICE_DB = "notifier"
+
+    def __init__(
+        self,
+        settings: Settings,
+        config: NotifierConfig,
+        composer: Composer,
+        clock: Clock = system_clock,
+    ):
+        super().__init__(settings)
+        self.config = config
+        self.composer = composer
+        self.clock = clock
+        self._defaults = config.default_preferences()
+        self._confirmation_valid_for = timedelta(hours=config.consent_confirmation_valid_hours)
+
+    def handle(self, event: Event, cursor) -> None:
+        now = self.clock()
+        event_plans.keep_school_from_snapshot(cursor, event, now)
+        handler = self.HANDLERS.get(event.event_type)
+        if handler is not None:
+            handler(self, event, cursor, now)
+
+    def _record_school(self, event: Event, cursor, now: datetime) -> None:
+        event_plans.record_school(cursor, event, now)
+
+    def _follow_plan(self, event: Event, cursor, now: datetime) -> None:
+        event_plans.follow_plan(
+            cursor,
+            self.composer,
+            event,
+            now,
+            defaults=self._defaults,
+            confirmation_valid_for=self._confirmation_valid_for,
+        )
+
+    # Event type -> handler. A school event keeps the directory; every registration and
+    # invoice event is planned (notifier.domain.notices: a type without a planner plans
+    # nothing, but its school must still be known). A type outside the catalogue never gets
+    # here: the base consumer dead-letters it as malformed.
+    HANDLERS = {
+        EventType.SCHOOL_CREATED: _record_school,
+        EventType.SCHOOL_UPDATED: _record_school,
+        **dict.fromkeys(
+            (
+                EventType.SUBMITTED,
+                EventType.STATUS_UPDATED,
+                EventType.CONVERTED,
+                EventType.CLASS_ASSIGNED,
+                EventType.WELCOME_REQUESTED,
+                EventType.INVOICE_ISSUED,
+                EventType.INVOICE_PAID,
+                EventType.AUTOPAY_ENROLLED,
+            ),
+            _follow_plan,
+        ),
+    }

@@ -1,0 +1,69 @@
+"""What the notifier does with a registrar event, in the consumer's transaction: keep its
+directory of schools, and follow the event's plan (notifier.domain.notices): the form's
+consent, reminders stopped and scheduled, notices written to the message log as queued."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from notifier.adapters import reminder_store, school_store
+from notifier.adapters.message_log_store import cancel_unsent_reminders
+from notifier.domain.notices import plan_for
+from notifier.domain.preferences import SchoolPreferences
+from notifier.service_layer.composer import Composer, Draft
+from notifier.service_layer.resubscribing import record_form_consent
+from shared.events import Event, school_event_from_snapshot
+
+
+def keep_school_from_snapshot(cursor, event: Event, now: datetime) -> None:
+    """A registration or invoice event carries its school's snapshot (a school event none)."""
+    school_event = school_event_from_snapshot(event)
+    if school_event is not None:
+        school_store.apply_school_event(cursor, school_event, now)
+
+
+def record_school(cursor, event: Event, now: datetime) -> None:
+    school_store.apply_school_event(cursor, event, now)
+
+
+def follow_plan(
+    cursor,
+    composer: Composer,
+    event: Event,
+    now: datetime,
+    *,
+    defaults: SchoolPreferences,
+    confirmation_valid_for: timedelta,
+) -> None:
+    school = school_store.require_school(cursor, event.school_id, defaults)
+    plan = plan_for(event, school.preferences)
+    registration_id = event.payload.get("registration_id")
+    for change in plan.consent:  # a form's answers
+        record_form_consent(cursor, composer, school, change, event, now, confirmation_valid_for)
+    for stop in plan.stops:
+        stopped = reminder_store.stop_reminders(
+            cursor, school.id, registration_id, stop, event.event_id, now
+        )
+        cancel_unsent_reminders(
+            cursor, stopped, f"stopped by {event.event_type} ({event.event_id})", now
+        )
+    for request in plan.reminders:
+        reminder_store.schedule_reminder(
+            cursor, school.id, registration_id, request, event.event_id, now
+        )
+    for notice in plan.notices:
+        composer.compose(
+            cursor,
+            school,
+            Draft(
+                notice.template,
+                notice.purpose,
+                notice.recipient,
+                notice.context,
+                registration_id=registration_id,
+                dedupe_key=notice.dedupe_key,
+                event_id=event.event_id,
+                event_type=event.event_type,
+            ),
+            now,
+        )

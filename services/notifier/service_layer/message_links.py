@@ -1,0 +1,60 @@
+"""The signed links of a message, made at the moment it is sent, under EDQUILL_PUBLIC_URL: the
+unsubscribe link (List-Unsubscribe's and the body's), autopay links and the link confirming
+an address's consent again, in the place of the
+placeholders its templates were rendered with (notifier.domain.link_placeholders).
+
+Signed with the key ring's current key (shared.signing); the autopay link is signed exactly as
+the registrar signs it (shared.family_links), so the registrar's page opens it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from notifier.domain.confirmation_links import confirmation_path
+from notifier.domain.link_placeholders import fill_links
+from notifier.domain.unsubscribe_links import unsubscribe_path
+from shared.config import Settings
+from shared.family_links import AutopayLink, autopay_path
+from shared.signing import KeyRing
+
+
+class MessageLinks:
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self._keys = KeyRing.of(settings)
+
+    def unsubscribe_url(self, school_id: int, recipient: str) -> str:
+        return self._settings.public_link(unsubscribe_path(self._keys, school_id, recipient))
+
+    def autopay_url(self, school_id: int, invoice_id: int, expires_at: datetime) -> str:
+        link = AutopayLink(school_id, invoice_id, expires_at)
+        return self._settings.public_link(autopay_path(self._keys, link))
+
+    def confirmation_url(self, school_id: int, confirmation_id: int) -> str:
+        return self._settings.public_link(confirmation_path(self._keys, school_id, confirmation_id))
+
+    def filled(self, row: dict) -> dict:
+        """The logged message `row` with its bodies' placeholders replaced by signed links."""
+        school_id, recipient = row["school_id"], row["recipient"]
+
+        def unsubscribe() -> str:
+            return self.unsubscribe_url(school_id, recipient)
+
+        def autopay(invoice_id: int, expires_at: datetime) -> str:
+            return self.autopay_url(school_id, invoice_id, expires_at)
+
+        def confirmation(confirmation_id: int) -> str:
+            return self.confirmation_url(school_id, confirmation_id)
+
+        return {
+            **row,
+            "body_text": fill_links(row["body_text"], unsubscribe, autopay, confirmation),
+            "body_html": fill_links(
+                row.get("body_html"),
+                lambda: escape(unsubscribe()),
+                lambda *link: escape(autopay(*link)),
+                lambda *link: escape(confirmation(*link)),
+            ),
+        }

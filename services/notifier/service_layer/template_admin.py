@@ -1,0 +1,94 @@
+"""A school's templates as the admin API sees them: the effective wording of each key, and
+changing it (checked against the template's sample variables first, before any write) or
+going back to the default. Each change is its own transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from notifier.adapters.template_store import TemplateStore
+from notifier.domain.rendering import Renderer, TemplateSource
+from notifier.domain.templates import TEMPLATES, TemplateInfo
+from shared import db
+from shared.errors import InvalidInput, NotFound
+
+
+class TemplateRejected(InvalidInput):
+    """The wording does not render with the template's sample variables (422)."""
+
+    code = "template_invalid"
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(
+            "the template does not render",
+            details={"fields": {part: [problem] for part, problem in problems.items()}},
+        )
+
+
+def known(key: str) -> TemplateInfo:
+    info = TEMPLATES.get(key)
+    if info is None:
+        raise NotFound(f"template {key!r}")
+    return info
+
+
+def summaries(store: TemplateStore, connection, school_id: int) -> list[dict]:
+    with connection.cursor() as cursor:
+        own = store.school_templates(cursor, school_id)
+    return [
+        {
+            "key": info.key,
+            "purpose": info.purpose.value,
+            "description": info.description,
+            "origin": "school" if info.key in own else "default",
+            "updated_at": own[info.key]["updated_at"] if info.key in own else None,
+        }
+        for info in TEMPLATES.values()
+    ]
+
+
+def effective(store: TemplateStore, connection, school_id: int, key: str) -> dict:
+    info = known(key)
+    with connection.cursor() as cursor:
+        own = store.school_template(cursor, school_id, key)
+    if own is not None:
+        source = TemplateSource(key, own["subject"], own["body_text"], own["body_html"], "school")
+    else:
+        source = store.defaults[key]
+    return {
+        "key": key,
+        "purpose": info.purpose.value,
+        "description": info.description,
+        "origin": source.origin,
+        "subject": source.subject,
+        "text": source.text,
+        "html": source.html,
+        "updated_at": own["updated_at"] if own else None,
+        "variables": sorted(info.sample),
+    }
+
+
+def replace_template(
+    store: TemplateStore,
+    renderer: Renderer,
+    connection,
+    school_id: int,
+    key: str,
+    subject: str,
+    text: str,
+    html: str,
+    now: datetime,
+) -> None:
+    info = known(key)
+    source = TemplateSource(key, subject, text, html, "school")
+    problems = renderer.check(source, info.sample)
+    if problems:
+        raise TemplateRejected(problems)
+    with db.transaction(connection) as cursor:
+        store.save(cursor, school_id, source, now)
+
+
+def reset_template(store: TemplateStore, connection, school_id: int, key: str) -> None:
+    known(key)
+    with db.transaction(connection) as cursor:
+        store.delete(cursor, school_id, key)
