@@ -11,7 +11,7 @@ from flask import jsonify, request
 from dashboard.app import create_app as dashboard_app
 from kpi.app import create_app as kpi_app
 from notifier.app import create_app as notifier_app
-from registrar.app import create_app as registrar_app
+from registrar.entrypoints.app import create_app as registrar_app
 from shared.config import development_settings
 
 FACTORIES = {

@@ -14,7 +14,7 @@ import pytest
 from notifier import message_log
 from notifier.app import create_app
 from notifier.message_log import LogEntry
-from registrar.tokens import issue_token
+from registrar.adapters.tokens_store import issue_token
 from tests.support.factories import create_school
 from tests.support.notifier import utc
 from tests.support.processes import EdquillProcess, answers

@@ -1,0 +1,123 @@
+"""Self-registrations in MySQL: locking a school's registration and changing its status.
+
+A status change, its audit entry and (through the triggers) its outbox event commit together.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from registrar.adapters import audit_store
+from registrar.domain.lifecycle import StatusChange, plan_status_change
+from shared.db import transaction
+from shared.errors import NotFound
+from shared.web import ApiError
+
+
+class StaleVersion(ApiError):
+    def __init__(self, current_version: int):
+        super().__init__(
+            409,
+            "stale_version",
+            "someone else changed this registration; reload it and try again",
+            {"current_version": current_version},
+        )
+
+
+@dataclass(frozen=True)
+class CommittedStatusChange(StatusChange):
+    """A change as committed, with the registration's version after it (for the next
+    optimistic update)."""
+
+    version: int = 0
+
+
+def lock_registration(cursor, school_id: int, registration_id: int) -> dict:
+    """The registration row, locked FOR UPDATE; another school's id is simply not found."""
+    cursor.execute(
+        "SELECT id, school_id, status, version, guardian_email, student_id "
+        "FROM student_self_registrations WHERE id = %s AND school_id = %s FOR UPDATE",
+        (registration_id, school_id),
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise NotFound("registration")
+    return row
+
+
+def require_version(row: dict, expected_version: int | None) -> None:
+    """Refuse a change decided on an older version of the registration (409 stale_version);
+    None means the caller did not say which version it saw."""
+    if expected_version is not None and row["version"] != expected_version:
+        raise StaleVersion(row["version"])
+
+
+def apply_status_change(
+    cursor, school_id: int, registration_id: int, change: StatusChange, actor: str, **extra_columns
+) -> None:
+    """Write an already-planned change (row locked by the caller) and its audit entry."""
+    assignments = [
+        "status = %s",
+        "status_note = %s",
+        "info_missing = %s",
+        "version = version + 1",
+        "last_activity_at = UTC_TIMESTAMP(6)",
+    ]
+    params: list = [
+        change.to_status,
+        change.note,
+        json.dumps(list(change.missing)) if change.missing else None,
+    ]
+    for column, value in extra_columns.items():
+        assignments.append(f"{_COLUMN_WHITELIST[column]} = %s")
+        params.append(value)
+    cursor.execute(
+        f"UPDATE student_self_registrations SET {', '.join(assignments)} "
+        "WHERE id = %s AND school_id = %s",
+        (*params, registration_id, school_id),
+    )
+    audit_store.record(
+        cursor,
+        school_id=school_id,
+        actor=actor,
+        action="status_changed",
+        entity_type="registration",
+        entity_id=registration_id,
+        old_value=change.from_status,
+        new_value=change.to_status,
+        reason=change.note,
+    )
+
+
+# Columns a status change may set besides the status itself (e.g. the student on convert).
+_COLUMN_WHITELIST = {"student_id": "student_id"}
+
+
+def change_status(
+    connection,
+    school_id: int,
+    registration_id: int,
+    to_status: str,
+    actor: str,
+    *,
+    note: str | None = None,
+    missing: tuple[str, ...] = (),
+    expected_version: int | None = None,
+) -> CommittedStatusChange:
+    """Move a registration through the lifecycle in one transaction.
+
+    Raises NotFound (another school's id too), StaleVersion, InvalidTransition, MissingReason.
+    """
+    with transaction(connection) as cursor:
+        row = lock_registration(cursor, school_id, registration_id)
+        require_version(row, expected_version)
+        change = plan_status_change(row["status"], to_status, note, missing)
+        apply_status_change(cursor, school_id, registration_id, change, actor)
+    return CommittedStatusChange(
+        change.from_status,
+        change.to_status,
+        change.note,
+        change.missing,
+        version=row["version"] + 1,
+    )
