@@ -12,8 +12,7 @@ from registrar.adapters import audit_store
 from registrar.adapters.db_cursor import cursor_from
 from registrar.adapters.json_values import clock, iso_date, iso_utc
 from registrar.domain.scheduling import ClassSlot, Slot, slot_errors
-from shared.errors import NotFound
-from shared.web import ApiError
+from shared.errors import InvalidInput, NotFound
 
 # fee_schedules.label is VARCHAR(200): a class's tuition label is cut to fit.
 FEE_LABEL_LENGTH = 200
@@ -78,7 +77,7 @@ def lock_teacher(cursor, school_id: int, teacher_id: int) -> dict:
 
 def create_schedule(cursor, school_id: int, fields: dict, actor: str) -> int:
     """Insert a schedule (and its fee, when given); raises NotFound for a teacher that is not
-    the school's and ApiError 422 for a slot that cannot be."""
+    the school's and InvalidInput for a slot that cannot be."""
     cursor.execute(
         "SELECT id FROM teachers WHERE id = %s AND school_id = %s",
         (fields["teacher_id"], school_id),
@@ -93,7 +92,7 @@ def create_schedule(cursor, school_id: int, fields: dict, actor: str) -> int:
     )
     errors = slot_errors(slot, fields["capacity"])
     if errors:
-        raise ApiError(422, "validation_failed", "some fields are invalid", {"fields": errors})
+        raise InvalidInput("some fields are invalid", details={"fields": errors})
     cursor.execute(
         "INSERT INTO class_schedules (school_id, teacher_id, name, program, room, weekday, "
         "start_time, end_time, starts_on, ends_on, capacity, created_at) "

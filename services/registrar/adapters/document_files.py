@@ -18,7 +18,7 @@ from typing import BinaryIO
 CHUNK_BYTES = 64 * 1024
 
 
-class TooLarge(Exception):
+class FileTooLarge(Exception):
     pass
 
 
@@ -37,7 +37,7 @@ class DocumentFiles:
     def spool(
         self, school_id: int, stream: BinaryIO, max_bytes: int, head_bytes: int
     ) -> SpooledFile:
-        """Copy an upload to a temporary file, counting and hashing; raises TooLarge (and
+        """Copy an upload to a temporary file, counting and hashing; raises FileTooLarge (and
         leaves nothing behind) past max_bytes."""
         folder = self._folder(school_id)
         path = folder / f".upload-{secrets.token_hex(16)}"
@@ -48,7 +48,7 @@ class DocumentFiles:
                 while chunk := stream.read(CHUNK_BYTES):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise TooLarge()
+                        raise FileTooLarge()
                     if len(head) < head_bytes:
                         head += chunk[: head_bytes - len(head)]
                     digest.update(chunk)

@@ -11,17 +11,16 @@ from dataclasses import dataclass
 from registrar.adapters import audit_store
 from registrar.domain.lifecycle import StatusChange, plan_status_change
 from shared.db import transaction
-from shared.errors import NotFound
-from shared.web import ApiError
+from shared.errors import Conflict, NotFound
 
 
-class StaleVersion(ApiError):
+class StaleVersion(Conflict):
+    code = "stale_version"
+
     def __init__(self, current_version: int):
         super().__init__(
-            409,
-            "stale_version",
             "someone else changed this registration; reload it and try again",
-            {"current_version": current_version},
+            details={"current_version": current_version},
         )
 
 
@@ -47,7 +46,7 @@ def lock_registration(cursor, school_id: int, registration_id: int) -> dict:
 
 
 def require_version(row: dict, expected_version: int | None) -> None:
-    """Refuse a change decided on an older version of the registration (409 stale_version);
+    """Refuse a change decided on an older version of the registration (StaleVersion);
     None means the caller did not say which version it saw."""
     if expected_version is not None and row["version"] != expected_version:
         raise StaleVersion(row["version"])

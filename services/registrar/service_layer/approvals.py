@@ -20,13 +20,13 @@ from registrar.adapters.registrations_store import (
 )
 from registrar.domain.billing import NoFeeForClass, invoice_lines
 from registrar.domain.lifecycle import plan_status_change
-from registrar.service_layer.lead_status import lifecycle_refusals_as_api_errors
+from registrar.service_layer.lead_status import lifecycle_refusals_as_domain_errors
 from shared.config import Settings
 from shared.db import transaction
+from shared.errors import Conflict
 from shared.events import Event, EventType
 from shared.family_links import link_expiry
 from shared.registration_status import Status
-from shared.web import ApiError
 
 AUTOPAY_FLAG = "autopay"
 
@@ -46,7 +46,7 @@ def approve(
     now: datetime,
     expected_version: int | None = None,
 ) -> dict:
-    """Approve and invoice; returns the invoice. Raises NotFound, ApiError 409
+    """Approve and invoice; returns the invoice. Raises NotFound, Conflict
     (invalid_transition, class_not_assigned, no_fee_schedule, stale_version when
     `expected_version` is given and the registration has moved on)."""
     with transaction(connection) as cursor:
@@ -80,11 +80,10 @@ def _approve_and_invoice(
             billing_store.fee_items(cursor, school_id, schedule["id"], schedule["program"])
         )
     except NoFeeForClass:
-        raise ApiError(
-            409,
-            "no_fee_schedule",
+        raise Conflict(
             f"the school has no fee for {schedule['name']}",
-            {"schedule_id": schedule["id"], "program": schedule["program"]},
+            code="no_fee_schedule",
+            details={"schedule_id": schedule["id"], "program": schedule["program"]},
         ) from None
     autopay = send_autopay_link and flags_store.is_enabled(cursor, school_id, AUTOPAY_FLAG)
     invoice_id = billing_store.create_invoice(
@@ -115,7 +114,7 @@ def _approve_and_invoice(
 
 
 def _move_to_approved(cursor, registration: dict, actor: str) -> None:
-    with lifecycle_refusals_as_api_errors():
+    with lifecycle_refusals_as_domain_errors():
         change = plan_status_change(registration["status"], Status.APPROVED)
     apply_status_change(cursor, registration["school_id"], registration["id"], change, actor)
 
@@ -130,10 +129,9 @@ def _placement(cursor, school_id: int, registration_id: int) -> dict:
     )
     schedule = cursor.fetchone()
     if schedule is None:
-        raise ApiError(
-            409,
-            "class_not_assigned",
+        raise Conflict(
             "place the registration in a class before approving it: the invoice is for that class",
+            code="class_not_assigned",
         )
     return schedule
 

@@ -23,11 +23,11 @@ from registrar.domain.scheduling import (
     conflicts_for,
     suggest_free_slots,
 )
+from shared import errors
 from shared.db import transaction
 from shared.errors import NotFound
 from shared.events import Event, EventType
 from shared.registration_status import Status
-from shared.web import ApiError
 
 # Statuses whose registration may be put in (or moved to) a class. A converted student keeps
 # the class it had; a rejected registration holds no seat.
@@ -41,14 +41,14 @@ _REGISTRATION_COLUMNS = (
 )
 
 
-class ScheduleConflict(ApiError):
+class ScheduleConflict(errors.Conflict):
+    code = "schedule_conflict"
+
     def __init__(self, conflicts: list[dict]):
         super().__init__(
-            409,
-            "schedule_conflict",
             "this placement would double-book: "
             + "; ".join(conflict["message"] for conflict in conflicts),
-            {"conflicts": conflicts},
+            details={"conflicts": conflicts},
         )
 
 
@@ -61,18 +61,17 @@ def assign_class(
     actor: str,
     expected_version: int | None = None,
 ) -> dict:
-    """Place (or move) a registration; raises NotFound, ApiError 409/422, ScheduleConflict
+    """Place (or move) a registration; raises NotFound, Conflict, InvalidInput, ScheduleConflict
     (and StaleVersion when `expected_version` is given and the registration has moved on)."""
     same_child = _same_child(connection, school_id, registration_id)
     with transaction(connection) as cursor:
         registration = _lock_registrations(cursor, school_id, registration_id, same_child)
         require_version(registration, expected_version)
         if registration["status"] not in PLACEABLE:
-            raise ApiError(
-                409,
-                "registration_closed",
+            raise errors.Conflict(
                 f"a {registration['status']} registration cannot be placed in a class",
-                {"status": registration["status"]},
+                code="registration_closed",
+                details={"status": registration["status"]},
             )
         locked = classes_store.lock_schedule(cursor, school_id, schedule_id)
         if locked["teacher_id"] != teacher_id:
@@ -184,17 +183,8 @@ def _refuse_teacher(cursor, school_id: int, schedule_teacher_id: int, teacher_id
     )
     if cursor.fetchone() is None:
         raise NotFound("teacher")
-    raise ApiError(
-        422,
-        "validation_failed",
-        "some fields are invalid",
-        {
-            "fields": {
-                "teacher_id": [
-                    f"does not teach this schedule (its teacher is {schedule_teacher_id})"
-                ]
-            }
-        },
+    raise errors.InvalidInput.of_field(
+        "teacher_id", f"does not teach this schedule (its teacher is {schedule_teacher_id})"
     )
 
 

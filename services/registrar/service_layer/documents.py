@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from registrar.adapters import audit_store
 from registrar.adapters.db_cursor import cursor_from
-from registrar.adapters.document_files import DocumentFiles, SpooledFile, TooLarge
+from registrar.adapters.document_files import DocumentFiles, FileTooLarge, SpooledFile
 from registrar.adapters.json_values import iso_utc
 from registrar.domain.documents import (
     ALLOWED_TYPES,
@@ -23,8 +23,7 @@ from registrar.domain.documents import (
     sniff_content_type,
 )
 from shared.db import transaction
-from shared.errors import NotFound
-from shared.web import ApiError
+from shared.errors import InvalidInput, NotFound, TooLarge, UnsupportedContent
 
 _COLUMNS = (
     "id, registration_id, kind, original_filename, content_type, size_bytes, sha256, "
@@ -53,31 +52,26 @@ def accept_upload(
     actor: str,
 ) -> dict:
     """Check an uploaded file (size and type read from its bytes) and store it; returns the
-    document. Raises NotFound, ApiError 413 (too large), 415 (not a PDF, PNG or JPEG) and 422
-    (no file, unknown kind). The API and the workspace both upload through here."""
+    document. Raises NotFound, TooLarge, UnsupportedContent (not a PDF, PNG or JPEG) and
+    InvalidInput (no file, unknown kind). The API and the workspace both upload through here."""
     require_registration(connection, school_id, registration_id)
     kind = kind or "other"
     if stream is None or not client_filename:
-        raise invalid_field("file", "a file is required (multipart field 'file')")
+        raise InvalidInput.of_field("file", "a file is required (multipart field 'file')")
     if kind not in DOCUMENT_KINDS:
-        raise invalid_field("kind", f"must be one of {', '.join(DOCUMENT_KINDS)}")
+        raise InvalidInput.of_field("kind", f"must be one of {', '.join(DOCUMENT_KINDS)}")
     try:
         spooled = files.spool(school_id, stream, MAX_DOCUMENT_BYTES, SNIFF_BYTES)
-    except TooLarge:
-        raise ApiError(
-            413,
-            "payload_too_large",
+    except FileTooLarge:
+        raise TooLarge(
             f"a document may be at most {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB",
-            {"max_bytes": MAX_DOCUMENT_BYTES},
+            details={"max_bytes": MAX_DOCUMENT_BYTES},
         ) from None
     content_type = sniff_content_type(spooled.head)
     if content_type is None:
         files.discard(spooled.path)
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            "the file is not a PDF, PNG or JPEG",
-            {"allowed": list(ALLOWED_TYPES)},
+        raise UnsupportedContent(
+            "the file is not a PDF, PNG or JPEG", details={"allowed": list(ALLOWED_TYPES)}
         )
     return store(
         connection,
@@ -89,12 +83,6 @@ def accept_upload(
         kind=kind,
         client_filename=client_filename,
         actor=actor,
-    )
-
-
-def invalid_field(field: str, message: str) -> ApiError:
-    return ApiError(
-        422, "validation_failed", "some fields are invalid", {"fields": {field: [message]}}
     )
 
 

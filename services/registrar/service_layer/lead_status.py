@@ -1,5 +1,5 @@
 """Staff moving a registration through its lifecycle, with the lifecycle's refusals turned
-into the API's errors (409 invalid_transition, 422 for a missing note)."""
+into domain errors (a Conflict invalid_transition, InvalidInput for a missing note)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,22 @@ from typing import Iterator
 
 from registrar.adapters.registrations_store import change_status
 from registrar.domain.lifecycle import InvalidTransition, MissingReason
-from shared.web import ApiError
+from shared.errors import Conflict, InvalidInput
 
 
 @contextmanager
-def lifecycle_refusals_as_api_errors() -> Iterator[None]:
+def lifecycle_refusals_as_domain_errors() -> Iterator[None]:
     """Any action that changes a status can answer the lifecycle's refusals the same way."""
     try:
         yield
     except InvalidTransition as exc:
-        raise ApiError(
-            409,
-            "invalid_transition",
+        raise Conflict(
             str(exc),
-            {"from": exc.from_status, "to": exc.to_status, "allowed": exc.allowed},
+            code="invalid_transition",
+            details={"from": exc.from_status, "to": exc.to_status, "allowed": exc.allowed},
         ) from None
     except MissingReason as exc:
-        raise ApiError(
-            422, "validation_failed", "some fields are invalid", {"fields": {"note": [str(exc)]}}
-        ) from None
+        raise InvalidInput.of_field("note", str(exc)) from None
 
 
 def change_lead_status(
@@ -39,7 +36,7 @@ def change_lead_status(
     missing: tuple[str, ...] = (),
     version: int | None = None,
 ) -> dict:
-    with lifecycle_refusals_as_api_errors():
+    with lifecycle_refusals_as_domain_errors():
         change = change_status(
             connection,
             school_id,

@@ -11,8 +11,8 @@ from registrar.adapters import audit_store, billing_store, outbox_store
 from registrar.domain.billing import InvoiceNotPayable, PaymentRefused, apply_payment
 from shared.config import Settings
 from shared.db import transaction
+from shared.errors import Conflict, InvalidInput
 from shared.events import Event, EventType
-from shared.web import ApiError
 
 
 def pay(
@@ -25,8 +25,8 @@ def pay(
     reference: str | None,
     actor: str,
 ) -> dict:
-    """Returns the payment and the invoice after it. Raises NotFound, ApiError 409
-    (invoice_not_payable) and 422 (not positive, or more than the balance)."""
+    """Returns the payment and the invoice after it. Raises NotFound, Conflict
+    (invoice_not_payable) and InvalidInput (not positive, or more than the balance)."""
     with transaction(connection) as cursor:
         invoice = billing_store.invoice_row(cursor, school_id, invoice_id, lock=True)
         try:
@@ -34,13 +34,16 @@ def pay(
                 invoice["status"], invoice["amount_minor"], invoice["paid_minor"], amount_minor
             )
         except InvoiceNotPayable as exc:
-            raise ApiError(409, "invoice_not_payable", str(exc), {"status": exc.status}) from None
+            raise Conflict(
+                str(exc), code="invoice_not_payable", details={"status": exc.status}
+            ) from None
         except PaymentRefused as exc:
-            raise ApiError(
-                422,
-                "validation_failed",
+            raise InvalidInput(
                 "some fields are invalid",
-                {"fields": {"amount_minor": [str(exc)]}, "balance_minor": exc.balance_minor},
+                details={
+                    "fields": {"amount_minor": [str(exc)]},
+                    "balance_minor": exc.balance_minor,
+                },
             ) from None
         payment_id = billing_store.record_payment(
             cursor,

@@ -18,7 +18,7 @@ from registrar.adapters.registrations_store import (
     require_version,
 )
 from registrar.domain.lifecycle import plan_status_change
-from registrar.service_layer.lead_status import lifecycle_refusals_as_api_errors
+from registrar.service_layer.lead_status import lifecycle_refusals_as_domain_errors
 from shared.db import transaction
 from shared.events import Event, EventType
 from shared.registration_status import Status
@@ -33,14 +33,14 @@ def promote(
     actor: str,
     expected_version: int | None = None,
 ) -> dict:
-    """Returns {"student_id", "created"}. Raises NotFound, ApiError 409 invalid_transition
+    """Returns {"student_id", "created"}. Raises NotFound, Conflict invalid_transition
     (and stale_version when `expected_version` is given and the registration has moved on)."""
     with transaction(connection) as cursor:
         registration = lock_registration(cursor, school_id, registration_id)
         require_version(registration, expected_version)
         if registration["status"] == Status.CONVERTED and registration["student_id"] is not None:
             return {"student_id": registration["student_id"], "created": False}
-        with lifecycle_refusals_as_api_errors():
+        with lifecycle_refusals_as_domain_errors():
             change = plan_status_change(registration["status"], Status.CONVERTED)
         student = _enrolment(cursor, school_id, registration_id)
         student_id = _create_student(cursor, student, send_welcome_email, actor)

@@ -41,7 +41,7 @@ from registrar.service_layer.assignments import ScheduleConflict, assign_class
 from registrar.service_layer.lead_status import change_lead_status
 from registrar.service_layer.students import promote
 from shared.errors import DomainError, NotFound
-from shared.web import ApiError, request_db
+from shared.web import ApiError, domain_error_status, request_db
 
 REGISTRATION = f"{HOME}/registrations/<int:registration_id>"
 
@@ -279,7 +279,7 @@ def _refused(registration_id: int, tab: str, form: str, error: ApiError | Domain
         notice=notice,
         check=check,
         form_state={"form": form, "values": request.form, "errors": fields},
-        status=error.status,
+        status=error.status if isinstance(error, ApiError) else domain_error_status(error),
     )
 
 
