@@ -19,7 +19,7 @@ from registrar.entrypoints.views.classes.schemas import (
     TeacherOut,
 )
 from registrar.entrypoints.views.json_only import json_only
-from shared.db import transaction
+from registrar.service_layer import classes
 from shared.web import request_db
 
 blp = Blueprint(
@@ -47,10 +47,9 @@ class Teachers(MethodView):
         """Add a teacher."""
         connection, principal = request_db("registrar"), current_principal()
         actor = actor_for(connection, principal)
-        with transaction(connection) as cursor:
-            teacher_id = classes_store.create_teacher(
-                cursor, principal.school_id, data["name"], data["email"], actor
-            )
+        teacher_id = classes.add_teacher(
+            connection, principal.school_id, data["name"], data["email"], actor
+        )
         return {"id": teacher_id}
 
 
@@ -71,6 +70,5 @@ class Schedules(MethodView):
         """Add a weekly class: 422 for an impossible slot, 404 for another school's teacher."""
         connection, principal = request_db("registrar"), current_principal()
         actor = actor_for(connection, principal)
-        with transaction(connection) as cursor:
-            schedule_id = classes_store.create_schedule(cursor, principal.school_id, data, actor)
+        schedule_id = classes.add_schedule(connection, principal.school_id, data, actor)
         return {"id": schedule_id}
