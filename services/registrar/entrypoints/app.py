@@ -31,6 +31,7 @@ def _api_blueprints():
     from registrar.entrypoints.views.auth.resources import blp as auth
     from registrar.entrypoints.views.billing.resources import blp as billing
     from registrar.entrypoints.views.classes.resources import blp as classes
+    from registrar.entrypoints.views.conversions.resources import blp as conversions
     from registrar.entrypoints.views.documents.resources import blp as documents
     from registrar.entrypoints.views.feature_flags.resources import blp as feature_flags
     from registrar.entrypoints.views.placements.resources import blp as placements
@@ -39,7 +40,6 @@ def _api_blueprints():
     )
     from registrar.entrypoints.views.reports import blp as reports
     from registrar.entrypoints.views.self_registrations.resources import blp as self_registrations
-    from registrar.entrypoints.views.students.resources import blp as students
 
     return [
         auth,
@@ -49,7 +49,7 @@ def _api_blueprints():
         classes,
         placements,
         billing,
-        students,
+        conversions,
         documents,
         reports,
     ]

@@ -1,7 +1,7 @@
 """`edquill demo seed`: demo schools with staff accounts and a lead queue in every stage.
 
 Everything goes through the service's own code paths (the submission insert, change_status,
-promote, the classes and billing modules' own demo data), so the audit log and the outbox hold
+convert, the classes and billing modules' own demo data), so the audit log and the outbox hold
 what real use would leave. Running it again leaves
 existing demo schools alone. The demo password is printed and public: never seed a
 production database.
@@ -19,7 +19,7 @@ from registrar.adapters import billing_store, classes_store
 from registrar.adapters.registrations_store import change_status
 from registrar.adapters.schools_store import create_school, school_by_slug
 from registrar.adapters.users_store import create_user
-from registrar.service_layer.students import promote
+from registrar.service_layer.conversions import convert
 from registrar.service_layer.submissions import record_submission
 from shared import db
 from shared.config import Settings
@@ -206,8 +206,8 @@ def seed_registrations(
         )
         for status, note in STAGE_PATHS[stage]:
             if status == Status.CONVERTED:
-                # Converting makes the student record, as the registrar's promote does.
-                promote(
+                # Converting makes the student record, as the registrar's convert does.
+                convert(
                     connection,
                     school_id,
                     registration_id,

@@ -35,11 +35,10 @@ from registrar.entrypoints.pages.workspace import (
 )
 from registrar.entrypoints.views.documents.resources import MULTIPART_OVERHEAD_BYTES
 from registrar.entrypoints.views.self_registrations.schemas import StatusChangeSchema
-from registrar.service_layer import documents
+from registrar.service_layer import conversions, documents
 from registrar.service_layer.approvals import approve
 from registrar.service_layer.assignments import ScheduleConflict, assign_class
 from registrar.service_layer.lead_status import change_lead_status
-from registrar.service_layer.students import promote
 from shared.errors import DomainError, NotFound
 from shared.web import ApiError, domain_error_status, request_db
 
@@ -174,7 +173,7 @@ def approve_registration(registration_id: int) -> str:
 @changes_registration(tab="overview", form="convert")
 def convert(registration_id: int) -> str:
     connection, actor = _connection_and_actor()
-    promote(
+    conversions.convert(
         connection,
         _school_id(),
         registration_id,

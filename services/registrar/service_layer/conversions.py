@@ -24,7 +24,7 @@ from shared.events import Event, EventType
 from shared.registration_status import Status
 
 
-def promote(
+def convert(
     connection,
     school_id: int,
     registration_id: int,

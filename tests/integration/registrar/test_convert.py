@@ -1,4 +1,5 @@
-"""POST /api/admin/self-registration/promote: the approved registration becomes a student."""
+"""POST /api/admin/self-registration/promote (converting): the approved registration becomes a
+student."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def registration_id(registrar_db, school) -> int:
     return registration_in_class(registrar_db, school.id, status="approved")
 
 
-def promote(client, school, registration_id, send_welcome_email=True, role="registrar"):
+def convert(client, school, registration_id, send_welcome_email=True, role="registrar"):
     return client.post(
         URL,
         json={"registration_id": registration_id, "send_welcome_email": send_welcome_email},
@@ -34,23 +35,23 @@ def student_row(connection, student_id):
         return cursor.fetchone()
 
 
-def test_promoting_needs_a_token(client, registration_id):
+def test_converting_needs_a_token(client, registration_id):
     response = client.post(
         URL, json={"registration_id": registration_id, "send_welcome_email": True}
     )
     assert response.status_code == 401
 
 
-def test_a_viewer_may_not_promote(client, school, registration_id, registrar_db):
-    assert promote(client, school, registration_id, role="viewer").status_code == 403
+def test_a_viewer_may_not_convert(client, school, registration_id, registrar_db):
+    assert convert(client, school, registration_id, role="viewer").status_code == 403
     assert registration_status(registrar_db, registration_id) == "approved"
     assert count_rows(registrar_db, "students", school.id) == 0
 
 
-def test_promoting_creates_the_student_with_the_class_kept(
+def test_converting_creates_the_student_with_the_class_kept(
     client, school, registration_id, registrar_db
 ):
-    response = promote(client, school, registration_id)
+    response = convert(client, school, registration_id)
     assert response.status_code == 200
     student = student_row(registrar_db, response.get_json()["student_id"])
     with registrar_db.cursor() as cursor:
@@ -80,10 +81,10 @@ def test_promoting_creates_the_student_with_the_class_kept(
     assert student["created_at"] is not None
 
 
-def test_promoting_marks_the_registration_converted_with_its_student(
+def test_converting_marks_the_registration_converted_with_its_student(
     client, school, registration_id, registrar_db
 ):
-    student_id = promote(client, school, registration_id).get_json()["student_id"]
+    student_id = convert(client, school, registration_id).get_json()["student_id"]
     with registrar_db.cursor() as cursor:
         cursor.execute(
             "SELECT status, student_id FROM student_self_registrations WHERE id = %s",
@@ -93,14 +94,14 @@ def test_promoting_marks_the_registration_converted_with_its_student(
 
 
 def test_the_converted_event_carries_the_student(client, school, registration_id, registrar_db):
-    student_id = promote(client, school, registration_id).get_json()["student_id"]
+    student_id = convert(client, school, registration_id).get_json()["student_id"]
     (event,) = outbox_events(registrar_db, school.id, "selfreg.converted")
     assert event["aggregate_id"] == registration_id
     assert event["payload"]["student_id"] == student_id
 
 
-def test_promoting_writes_an_audit_entry(client, school, registration_id, registrar_db):
-    promote(client, school, registration_id)
+def test_converting_writes_an_audit_entry(client, school, registration_id, registrar_db):
+    convert(client, school, registration_id)
     assert audit_actions(registrar_db, school.id, "registration", registration_id)[-1] == (
         "status_changed"
     )
@@ -109,7 +110,7 @@ def test_promoting_writes_an_audit_entry(client, school, registration_id, regist
 def test_a_requested_welcome_email_is_announced_after_the_conversion(
     client, school, registration_id, registrar_db
 ):
-    student_id = promote(client, school, registration_id).get_json()["student_id"]
+    student_id = convert(client, school, registration_id).get_json()["student_id"]
     with registrar_db.cursor() as cursor:
         cursor.execute(
             "SELECT event_type FROM t_event_outbox WHERE aggregate_id = %s "
@@ -134,16 +135,16 @@ def test_a_requested_welcome_email_is_announced_after_the_conversion(
 def test_the_welcome_email_choice_is_kept_with_the_student(
     client, school, registration_id, registrar_db
 ):
-    student_id = promote(client, school, registration_id, send_welcome_email=False).get_json()[
+    student_id = convert(client, school, registration_id, send_welcome_email=False).get_json()[
         "student_id"
     ]
     assert student_row(registrar_db, student_id)["welcome_email_requested"] == 0
     assert outbox_events(registrar_db, school.id, "selfreg.welcome.requested") == []
 
 
-def test_promoting_twice_answers_the_same_student(client, school, registration_id, registrar_db):
-    first = promote(client, school, registration_id).get_json()
-    second = promote(client, school, registration_id)
+def test_converting_twice_answers_the_same_student(client, school, registration_id, registrar_db):
+    first = convert(client, school, registration_id).get_json()
+    second = convert(client, school, registration_id)
     assert second.status_code == 200
     assert second.get_json() == {"student_id": first["student_id"], "created": False}
     assert count_rows(registrar_db, "students", school.id) == 1
@@ -151,9 +152,9 @@ def test_promoting_twice_answers_the_same_student(client, school, registration_i
     assert len(outbox_events(registrar_db, school.id, "selfreg.welcome.requested")) == 1
 
 
-def test_a_registration_in_review_cannot_be_promoted(client, school, registrar_db):
+def test_a_registration_in_review_cannot_be_converted(client, school, registrar_db):
     registration_id = registration_in_class(registrar_db, school.id, status="in_review")
-    response = promote(client, school, registration_id)
+    response = convert(client, school, registration_id)
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "invalid_transition"
     assert registration_status(registrar_db, registration_id) == "in_review"
@@ -162,7 +163,7 @@ def test_a_registration_in_review_cannot_be_promoted(client, school, registrar_d
 
 def test_another_schools_registration_is_not_found(client, school, other_school, registrar_db):
     foreign = registration_in_class(registrar_db, other_school.id, status="approved")
-    assert promote(client, school, foreign).status_code == 404
+    assert convert(client, school, foreign).status_code == 404
     assert registration_status(registrar_db, foreign) == "approved"
     assert count_rows(registrar_db, "students", other_school.id) == 0
 
