@@ -1,5 +1,9 @@
 """Column values as the JSON the API and the events speak: ISO dates, UTC times with a Z,
-HH:MM clock times. One place, so every answer and payload writes them alike."""
+HH:MM clock times. One place, so every answer and payload writes them alike.
+
+Values are encoded where they leave: the stores as they read a row for an answer, the outbox
+(`json_value`) as it writes an event's payload, so use cases hand over plain dates, times
+and moments."""
 
 from __future__ import annotations
 
@@ -21,3 +25,15 @@ def iso_date(value: date | None) -> str | None:
 def iso_utc(moment: datetime | None) -> str | None:
     """A DATETIME column (UTC, naive) as 2026-11-25T21:34:02.123456Z."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment is not None else None
+
+
+def json_value(value):
+    """json.dumps' `default`: a moment, a date or a clock time in the forms above; anything
+    else (a Decimal, ...) as its text."""
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, date):
+        return iso_date(value)
+    if isinstance(value, (time, timedelta)):
+        return clock(value)
+    return str(value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import timezone
 
+from registrar.adapters.json_values import json_value
 from shared.events import Event
 
 
@@ -17,7 +18,8 @@ def enqueue(cursor, event: Event) -> None:
     """Write one validated event; its aggregate decides its partition, and so its order.
 
     The payload gains the school's snapshot (as the triggers add it), so consumers never meet
-    a school they cannot place.
+    a school they cannot place. Dates, times and moments in it are written here, in the
+    forms of json_values.
     """
     event.validate()
     occurred_at = event.occurred_at.astimezone(timezone.utc).replace(tzinfo=None)
@@ -31,7 +33,7 @@ def enqueue(cursor, event: Event) -> None:
             event.school_id,
             event.aggregate_type,
             event.aggregate_id,
-            json.dumps(payload, default=str),
+            json.dumps(payload, default=json_value),
             occurred_at,
         ),
     )

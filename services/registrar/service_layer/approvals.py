@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from registrar.adapters import audit_store, billing_store, flags_store, outbox_store
-from registrar.adapters.json_values import iso_utc
 from registrar.adapters.registrations_store import (
     apply_status_change,
     lock_registration,
@@ -158,10 +157,10 @@ def _issued_event(cursor, invoice: dict, lines, registration: dict) -> Event:
             "currency": invoice["currency"],
             "schedule_id": invoice["schedule_id"],
             "lines": [{"label": line.label, "amount_minor": line.amount_minor} for line in lines],
-            "issued_at": invoice["issued_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "issued_at": invoice["issued_at"],
             "send_invoice": bool(invoice["send_invoice"]),
             "send_autopay_link": link_expires_at is not None,
-            "autopay_link_expires_at": iso_utc(link_expires_at),
+            "autopay_link_expires_at": link_expires_at,
             "guardian_email": registration["guardian_email"],
             **family,
         },

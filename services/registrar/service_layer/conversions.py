@@ -11,7 +11,6 @@ nothing (the first call's send_welcome_email stands).
 from __future__ import annotations
 
 from registrar.adapters import outbox_store
-from registrar.adapters.json_values import clock, iso_date
 from registrar.adapters.registrations_store import (
     apply_status_change,
     lock_registration,
@@ -110,9 +109,9 @@ def _welcome_event(school_id: int, student: dict, student_id: int) -> Event:
                 "schedule_id": student["schedule_id"],
                 "name": student["schedule_name"],
                 "weekday": student["weekday"],
-                "start_time": clock(student["start_time"]),
-                "end_time": clock(student["end_time"]),
-                "starts_on": iso_date(student["starts_on"]),
+                "start_time": student["start_time"],
+                "end_time": student["end_time"],
+                "starts_on": student["starts_on"],
                 "room": student["room"],
             }
             if placed

@@ -102,7 +102,7 @@ def _settled(cursor, invoice: dict, method: str, actor: str) -> None:
                 "amount_minor": invoice["amount_minor"],
                 "currency": invoice["currency"],
                 "last_payment_method": method,
-                "paid_at": invoice["paid_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                "paid_at": invoice["paid_at"],
                 "guardian_email": guardian["guardian_email"],
             },
         ),
