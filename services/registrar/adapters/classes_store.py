@@ -1,4 +1,5 @@
-"""Teachers, weekly class schedules and placements in MySQL, for one school at a time.
+"""Teachers and weekly class schedules in MySQL, for one school at a time (the placements in
+them: placements_store).
 
 Every query names the school; an id of another school is simply not found. Rows leave as
 plain dicts with ISO dates and HH:MM times, ready for JSON.
@@ -17,7 +18,8 @@ from shared.errors import InvalidInput, NotFound
 # fee_schedules.label is VARCHAR(200): a class's tuition label is cut to fit.
 FEE_LABEL_LENGTH = 200
 
-_SCHEDULE_COLUMNS = (
+# A schedule's columns as every read of one selects them (s: class_schedules, t: teachers).
+SCHEDULE_COLUMNS = (
     "s.id, s.teacher_id, t.name AS teacher_name, s.name, s.program, s.room, s.weekday, "
     "s.start_time, s.end_time, s.starts_on, s.ends_on, s.capacity"
 )
@@ -137,7 +139,7 @@ def create_schedule(cursor, school_id: int, fields: dict, actor: str) -> int:
 
 def list_schedules(cursor, school_id: int) -> list[dict]:
     cursor.execute(
-        f"SELECT {_SCHEDULE_COLUMNS}, {_TAKEN} AS taken, "
+        f"SELECT {SCHEDULE_COLUMNS}, {_TAKEN} AS taken, "
         "(SELECT SUM(f.amount_minor) FROM fee_schedules f WHERE f.school_id = s.school_id "
         " AND f.schedule_id = s.id) AS fee_minor "
         "FROM class_schedules s "
@@ -145,7 +147,7 @@ def list_schedules(cursor, school_id: int) -> list[dict]:
         "WHERE s.school_id = %s ORDER BY s.weekday, s.start_time, s.id",
         (0, school_id),
     )
-    return [_schedule_dict(row) for row in cursor.fetchall()]
+    return [schedule_answer(row) for row in cursor.fetchall()]
 
 
 def programs_offered(cursor_or_connection, school_id: int) -> list[str]:
@@ -183,12 +185,12 @@ def schedules_for_placing(cursor, school_id: int, registration_id: int) -> dict[
     """Every class of the school with the seats others hold, by id (what the conflict rules
     and the suggestions look at)."""
     cursor.execute(
-        f"SELECT {_SCHEDULE_COLUMNS}, {_TAKEN} AS taken FROM class_schedules s "
+        f"SELECT {SCHEDULE_COLUMNS}, {_TAKEN} AS taken FROM class_schedules s "
         "JOIN teachers t ON t.id = s.teacher_id AND t.school_id = s.school_id "
         "WHERE s.school_id = %s",
         (registration_id, school_id),
     )
-    return {row["id"]: _schedule_dict(row) for row in cursor.fetchall()}
+    return {row["id"]: schedule_answer(row) for row in cursor.fetchall()}
 
 
 def class_slot(schedule_row: dict) -> ClassSlot:
@@ -206,65 +208,6 @@ def class_slot(schedule_row: dict) -> ClassSlot:
         schedule_row.get("taken", 0),
         schedule_row["program"],
     )
-
-
-# -- placements -----------------------------------------------------------------------------
-
-
-def current_schedule_id(cursor, school_id: int, registration_id: int) -> int | None:
-    cursor.execute(
-        "SELECT schedule_id FROM class_placements WHERE registration_id = %s AND school_id = %s",
-        (registration_id, school_id),
-    )
-    row = cursor.fetchone()
-    return row["schedule_id"] if row else None
-
-
-def placements_of(cursor, school_id: int, registration_ids: list[int]) -> dict[int, int]:
-    """registration id -> schedule id, for registrations still in play."""
-    if not registration_ids:
-        return {}
-    cursor.execute(
-        "SELECT p.registration_id, p.schedule_id FROM class_placements p "
-        "JOIN student_self_registrations r "
-        "ON r.id = p.registration_id AND r.school_id = p.school_id "
-        "WHERE p.school_id = %s AND p.registration_id IN %s AND r.status <> 'rejected'",
-        (school_id, registration_ids),
-    )
-    return {row["registration_id"]: row["schedule_id"] for row in cursor.fetchall()}
-
-
-def place(cursor, school_id: int, registration_id: int, schedule_id: int, actor: str) -> None:
-    """Put the registration in the class, moving it if it sat in another one."""
-    cursor.execute(
-        "INSERT INTO class_placements (school_id, registration_id, schedule_id, placed_by, "
-        "placed_at) VALUES (%s, %s, %s, %s, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE "
-        "schedule_id = VALUES(schedule_id), placed_by = VALUES(placed_by), "
-        "placed_at = VALUES(placed_at)",
-        (school_id, registration_id, schedule_id, actor),
-    )
-
-
-def placement_for(cursor_or_connection, school_id: int, registration_id: int) -> dict | None:
-    """The registration's class, for its detail page; None when it has none."""
-    with cursor_from(cursor_or_connection) as cursor:
-        return _placement(cursor, school_id, registration_id)
-
-
-def _placement(cursor, school_id: int, registration_id: int) -> dict | None:
-    cursor.execute(
-        f"SELECT {_SCHEDULE_COLUMNS}, p.placed_at, p.placed_by FROM class_placements p "
-        "JOIN class_schedules s ON s.id = p.schedule_id AND s.school_id = p.school_id "
-        "JOIN teachers t ON t.id = s.teacher_id AND t.school_id = s.school_id "
-        "WHERE p.registration_id = %s AND p.school_id = %s",
-        (registration_id, school_id),
-    )
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    placement = _schedule_dict(row)
-    placement["schedule_id"] = placement.pop("id")
-    return placement
 
 
 # -- demo data ------------------------------------------------------------------------------
@@ -320,7 +263,8 @@ def _found(row: dict | None, what: str) -> dict:
     return row
 
 
-def _schedule_dict(row: dict) -> dict:
+def schedule_answer(row: dict) -> dict:
+    """A schedule row (SCHEDULE_COLUMNS, maybe with a placement's) ready for JSON."""
     out = dict(row)
     for column in ("start_time", "end_time"):
         out[column] = clock(row[column])

@@ -120,3 +120,57 @@ def change_status(
         change.missing,
         version=row["version"] + 1,
     )
+
+
+# -- the same child's registrations (placing in a class) ----------------------------------
+
+# What placing a registration reads of it and of the same child's other registrations.
+_CHILD_COLUMNS = (
+    "id, school_id, status, version, guardian_email, student_first_name, student_last_name"
+)
+
+
+def same_child_ids(connection, school_id: int, registration_id: int) -> list[int]:
+    """The ids of the school's other live registrations of the same child: same guardian
+    e-mail, first and last name (compared without regard to case). Raises NotFound for a
+    registration that is not the school's."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_CHILD_COLUMNS} FROM student_self_registrations "
+            "WHERE id = %s AND school_id = %s",
+            (registration_id, school_id),
+        )
+        registration = cursor.fetchone()
+        if registration is None:
+            raise NotFound("registration")
+        cursor.execute(
+            "SELECT id FROM student_self_registrations WHERE school_id = %s "
+            "AND guardian_email = %s AND student_first_name = %s AND student_last_name = %s "
+            "AND id <> %s AND status <> 'rejected'",
+            (
+                school_id,
+                registration["guardian_email"],
+                registration["student_first_name"],
+                registration["student_last_name"],
+                registration_id,
+            ),
+        )
+        return [row["id"] for row in cursor.fetchall()]
+
+
+def lock_child_registrations(
+    cursor, school_id: int, registration_id: int, same_child: list[int]
+) -> dict:
+    """Lock the registration and the same child's others (by id, one order for everyone);
+    returns the registration's row."""
+    # FORCE INDEX: locking through the primary key locks just these rows; through a school
+    # index it would lock a range of the school's registrations, and new submissions with it.
+    cursor.execute(
+        f"SELECT {_CHILD_COLUMNS} FROM student_self_registrations FORCE INDEX (PRIMARY) "
+        "WHERE id IN %s AND school_id = %s ORDER BY id FOR UPDATE",
+        ([registration_id, *same_child], school_id),
+    )
+    for row in cursor.fetchall():
+        if row["id"] == registration_id:
+            return row
+    raise NotFound("registration")

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from registrar.adapters import audit_store, classes_store, outbox_store
-from registrar.adapters.registrations_store import require_version
+from registrar.adapters import audit_store, classes_store, outbox_store, placements_store
+from registrar.adapters.registrations_store import (
+    lock_child_registrations,
+    require_version,
+    same_child_ids,
+)
 from registrar.domain.scheduling import (
     SCHEDULE_FULL,
     STUDENT_DOUBLE_BOOKED,
@@ -35,10 +39,6 @@ PLACEABLE = frozenset({Status.PENDING, Status.IN_REVIEW, Status.NEEDS_INFO, Stat
 
 # Alternatives offered next to a conflict: a short list reads at a glance.
 SUGGESTION_LIMIT = 5
-
-_REGISTRATION_COLUMNS = (
-    "id, school_id, status, version, guardian_email, student_first_name, student_last_name"
-)
 
 
 class ScheduleConflict(errors.Conflict):
@@ -63,9 +63,9 @@ def assign_class(
 ) -> dict:
     """Place (or move) a registration; raises NotFound, Conflict, InvalidInput, ScheduleConflict
     (and StaleVersion when `expected_version` is given and the registration has moved on)."""
-    same_child = _same_child(connection, school_id, registration_id)
+    same_child = same_child_ids(connection, school_id, registration_id)
     with transaction(connection) as cursor:
-        registration = _lock_registrations(cursor, school_id, registration_id, same_child)
+        registration = lock_child_registrations(cursor, school_id, registration_id, same_child)
         require_version(registration, expected_version)
         if registration["status"] not in PLACEABLE:
             raise errors.Conflict(
@@ -77,7 +77,7 @@ def assign_class(
         if locked["teacher_id"] != teacher_id:
             _refuse_teacher(cursor, school_id, locked["teacher_id"], teacher_id)
         classes_store.lock_teacher(cursor, school_id, teacher_id)
-        previous = classes_store.current_schedule_id(cursor, school_id, registration_id)
+        previous = placements_store.current_schedule_id(cursor, school_id, registration_id)
         schedules = classes_store.schedules_for_placing(cursor, school_id, registration_id)
         chosen = schedules[schedule_id]
         if previous == schedule_id:
@@ -85,7 +85,7 @@ def assign_class(
         conflicts = _conflicts(cursor, school_id, schedules, schedule_id, same_child)
         if conflicts:
             raise ScheduleConflict([_describe(c, schedules) for c in conflicts])
-        classes_store.place(cursor, school_id, registration_id, schedule_id, actor)
+        placements_store.place(cursor, school_id, registration_id, schedule_id, actor)
         audit_store.record(
             cursor,
             school_id=school_id,
@@ -106,7 +106,7 @@ def check_assignment(
 ) -> dict:
     """The conflicts the placement would meet now, and free alternatives (no locks, no
     writes: the answer may be stale a moment later, which assign_class settles)."""
-    same_child = _same_child(connection, school_id, registration_id)
+    same_child = same_child_ids(connection, school_id, registration_id)
     with connection.cursor() as cursor:
         schedule_teacher_id = classes_store.schedule_teacher(cursor, school_id, schedule_id)
         if schedule_teacher_id != teacher_id:
@@ -128,51 +128,7 @@ def check_assignment(
     }
 
 
-# -- the child's registrations and their locks ----------------------------------------------
-
-
-def _same_child(connection, school_id: int, registration_id: int) -> list[int]:
-    """The ids of the school's other live registrations of the same child: same guardian
-    e-mail, first and last name (compared without regard to case). Raises NotFound for a
-    registration that is not the school's."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {_REGISTRATION_COLUMNS} FROM student_self_registrations "
-            "WHERE id = %s AND school_id = %s",
-            (registration_id, school_id),
-        )
-        registration = cursor.fetchone()
-        if registration is None:
-            raise NotFound("registration")
-        cursor.execute(
-            "SELECT id FROM student_self_registrations WHERE school_id = %s "
-            "AND guardian_email = %s AND student_first_name = %s AND student_last_name = %s "
-            "AND id <> %s AND status <> 'rejected'",
-            (
-                school_id,
-                registration["guardian_email"],
-                registration["student_first_name"],
-                registration["student_last_name"],
-                registration_id,
-            ),
-        )
-        return [row["id"] for row in cursor.fetchall()]
-
-
-def _lock_registrations(
-    cursor, school_id: int, registration_id: int, same_child: list[int]
-) -> dict:
-    # FORCE INDEX: locking through the primary key locks just these rows; through a school
-    # index it would lock a range of the school's registrations, and new submissions with it.
-    cursor.execute(
-        f"SELECT {_REGISTRATION_COLUMNS} FROM student_self_registrations FORCE INDEX (PRIMARY) "
-        "WHERE id IN %s AND school_id = %s ORDER BY id FOR UPDATE",
-        ([registration_id, *same_child], school_id),
-    )
-    for row in cursor.fetchall():
-        if row["id"] == registration_id:
-            return row
-    raise NotFound("registration")
+# -- refusals --------------------------------------------------------------------------------
 
 
 def _refuse_teacher(cursor, school_id: int, schedule_teacher_id: int, teacher_id: int):
@@ -194,7 +150,7 @@ def _refuse_teacher(cursor, school_id: int, schedule_teacher_id: int, teacher_id
 def _student_placements(
     cursor, school_id: int, schedules: dict[int, dict], same_child: list[int]
 ) -> list[StudentPlacement]:
-    placed = classes_store.placements_of(cursor, school_id, same_child)
+    placed = placements_store.placements_of(cursor, school_id, same_child)
     return [
         StudentPlacement(registration, classes_store.class_slot(schedules[schedule]))
         for registration, schedule in sorted(placed.items())

@@ -6,7 +6,7 @@ its tables, called with (connection, school_id, registration_id) once the regist
 known to be the caller's:
 
     documents -> registrar.service_layer.documents.for_registration  (a list)
-    class     -> registrar.adapters.classes_store.placement_for  (an object, or None)
+    class     -> registrar.adapters.placements_store.placement_for  (an object, or None)
     fees      -> registrar.adapters.billing_store.fees_for       (a list: the invoice, or a quote)
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from registrar.adapters import audit_store, billing_store, classes_store
+from registrar.adapters import audit_store, billing_store, placements_store
 from registrar.service_layer import documents
 from shared.errors import NotFound
 
@@ -24,7 +24,7 @@ BOOLEAN_COLUMNS = ("consent_email", "consent_sms")
 
 SECTIONS = {
     "documents": documents.for_registration,
-    "class": classes_store.placement_for,
+    "class": placements_store.placement_for,
     "fees": billing_store.fees_for,
 }
 

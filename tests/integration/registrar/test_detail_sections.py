@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from registrar.adapters import billing_store, classes_store
+from registrar.adapters import billing_store, placements_store
 from registrar.service_layer import documents
 from tests.support.classes import add_fee, registration_in_class
 from tests.support.factories import create_registration
@@ -17,7 +17,7 @@ def registration_id(registrar_db, school):
 
 
 def test_the_class_section_is_the_placement(registrar_db, school, registration_id):
-    placement = classes_store.placement_for(registrar_db, school.id, registration_id)
+    placement = placements_store.placement_for(registrar_db, school.id, registration_id)
     assert {
         key: placement[key]
         for key in ("name", "teacher_name", "weekday", "start_time", "end_time", "starts_on")
@@ -33,12 +33,12 @@ def test_the_class_section_is_the_placement(registrar_db, school, registration_i
 
 def test_the_class_section_is_empty_without_a_placement(registrar_db, school):
     registration_id = create_registration(registrar_db, school.id)
-    assert classes_store.placement_for(registrar_db, school.id, registration_id) is None
+    assert placements_store.placement_for(registrar_db, school.id, registration_id) is None
 
 
 def test_sections_take_a_cursor_as_well_as_a_connection(registrar_db, school, registration_id):
     with registrar_db.cursor() as cursor:
-        assert classes_store.placement_for(cursor, school.id, registration_id)["name"] == "Piano"
+        assert placements_store.placement_for(cursor, school.id, registration_id)["name"] == "Piano"
         assert billing_store.fees_for(cursor, school.id, registration_id)[0]["kind"] == "quote"
         assert documents.for_registration(cursor, school.id, registration_id) == []
 
@@ -73,7 +73,7 @@ def test_the_fees_section_shows_the_invoice_once_issued(
 
 
 def test_another_schools_sections_are_empty(registrar_db, other_school, registration_id):
-    assert classes_store.placement_for(registrar_db, other_school.id, registration_id) is None
+    assert placements_store.placement_for(registrar_db, other_school.id, registration_id) is None
     assert billing_store.fees_for(registrar_db, other_school.id, registration_id) == []
     assert documents.for_registration(registrar_db, other_school.id, registration_id) == []
 

@@ -148,3 +148,23 @@ def describe_change(entry: dict) -> str:
     if action == "autopay_mandate_accepted":
         return "The family set up autopay"
     return action.replace("_", " ").capitalize() + (f": {new}" if new else "")
+
+
+def done_notice(done: str, panel: dict) -> dict | None:
+    """The confirmation after an action succeeded (post/redirect/get), from the state now."""
+    registration = panel["registration"]
+    invoice, placement = panel["invoice"], panel["placement"]
+    texts = {
+        "status_changed": f"Saved: the registration is now {status_label(registration['status'])}.",
+        "class_assigned": f"Saved: placed in {placement['name']}." if placement else None,
+        "approved": f"Approved: invoice {invoice['number']} for "
+        f"{money(invoice['amount_minor'], invoice['currency'])} is issued."
+        if invoice
+        else None,
+        "converted": f"Converted: {registration['student_first_name']} is enrolled as student "
+        f"{registration['student_id']}.",
+        "document_uploaded": "Saved: the document is uploaded.",
+        "document_verified": "Saved: the document is marked as verified.",
+    }
+    text = texts.get(done)
+    return {"kind": "success", "text": text} if text else None

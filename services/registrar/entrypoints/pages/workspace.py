@@ -11,17 +11,21 @@ without the script too.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from flask import current_app, render_template, request
-from marshmallow import ValidationError
 
 from registrar.adapters import classes_store
-from registrar.adapters.board_store import BOARD_PAGE_SIZE, STAGE_PAGE_SIZE, board, column_page
-from registrar.adapters.lead_queue_store import LeadQuery
+from registrar.adapters.board_store import board, column_page
 from registrar.domain.board import BOARD_STAGES
 from registrar.entrypoints.pages import wording
 from registrar.entrypoints.pages.assets import AssetBlueprint
+from registrar.entrypoints.pages.board_filters import (
+    SORT_CHOICES,
+    board_params,
+    board_query,
+    positive_int,
+)
 from registrar.entrypoints.pages.page_responses import html_page, message_page
 from registrar.entrypoints.pages.registration_panel import (
     TAB_KEYS,
@@ -31,21 +35,11 @@ from registrar.entrypoints.pages.registration_panel import (
 )
 from registrar.entrypoints.pages.staff_session import signed_in, staff_session
 from registrar.entrypoints.views.documents.resources import document_response
-from registrar.entrypoints.views.self_registrations.schemas import LeadQueueQuerySchema
 from registrar.service_layer import assignments, documents
 from shared.errors import DomainError
 from shared.web import ApiError, domain_error_status, request_db
 
 HOME = "/admin/registrar"
-SORT_CHOICES = (
-    ("-submitted_at", "Newest first"),
-    ("submitted_at", "Oldest first"),
-    ("-last_activity_at", "Recently active"),
-    ("last_activity_at", "Longest waiting"),
-)
-# The board's filters: what a page keeps in its links and forms while a registrar works.
-BOARD_PARAMS = ("q", "stage", "sort")
-
 blp = AssetBlueprint(
     "workspace",
     __name__,
@@ -193,7 +187,7 @@ def render_workspace(
             session, params, registration_id, tab, notice=notice, form_state=form_state, check=check
         )
         if done and panel_context["notice"] is None:
-            panel_context["notice"] = done_notice(done, panel_context["panel"])
+            panel_context["notice"] = wording.done_notice(done, panel_context["panel"])
     body = render_template(
         "workspace/page.html",
         columns=columns,
@@ -293,86 +287,6 @@ def placement_warning(
             or wording.sentence(exc.message),
         }
     return {**found, "error": None, "schedule_id": schedule_id}
-
-
-def done_notice(done: str, panel: dict) -> dict | None:
-    """The confirmation after an action succeeded (post/redirect/get), from the state now."""
-    registration = panel["registration"]
-    invoice, placement = panel["invoice"], panel["placement"]
-    texts = {
-        "status_changed": f"Saved: the registration is now "
-        f"{wording.status_label(registration['status'])}.",
-        "class_assigned": f"Saved: placed in {placement['name']}." if placement else None,
-        "approved": f"Approved: invoice {invoice['number']} for "
-        f"{wording.money(invoice['amount_minor'], invoice['currency'])} is issued."
-        if invoice
-        else None,
-        "converted": f"Converted: {registration['student_first_name']} is enrolled as student "
-        f"{registration['student_id']}.",
-        "document_uploaded": "Saved: the document is uploaded.",
-        "document_verified": "Saved: the document is marked as verified.",
-    }
-    text = texts.get(done)
-    return {"kind": "success", "text": text} if text else None
-
-
-def board_query(source, school_id: int) -> tuple[LeadQuery, dict, list[str]]:
-    """The board's filters from a query string (or a form's saved copy): the LeadQuery, the
-    filters to keep in links, and what was wrong with them in words (the faulty ones are
-    dropped). Checked by the API's own schema, so the page accepts what the API accepts."""
-    params = board_params(source)
-    cursor = source.get("cursor") if params.get("stage") else None
-    problems: list[str] = []
-    for _attempt in range(2):
-        try:
-            return _lead_query(school_id, params, cursor), params, problems
-        except ValidationError as exc:
-            for field in exc.messages:
-                problems.append(_FILTER_PROBLEMS.get(field, "A filter was not understood."))
-                params.pop({"status": "stage"}.get(field, field), None)
-            cursor = None if "cursor" in exc.messages else cursor
-    params = {}
-    return _lead_query(school_id, params, None), params, problems
-
-
-def _lead_query(school_id: int, params: dict, cursor: str | None) -> LeadQuery:
-    raw = {
-        "status": params.get("stage"),
-        "q": params.get("q"),
-        "sort": params.get("sort"),
-        "cursor": cursor,
-        "limit": STAGE_PAGE_SIZE if params.get("stage") else BOARD_PAGE_SIZE,
-    }
-    return LeadQuery(
-        school_id=school_id,
-        **LeadQueueQuerySchema().load({name: value for name, value in raw.items() if value}),
-    )
-
-
-_FILTER_PROBLEMS = {
-    "q": "Search needs 2 to 100 characters: showing every registration instead.",
-    "status": "That stage does not exist: showing every stage instead.",
-    "sort": "That order is not known: showing the newest first instead.",
-    "cursor": "That page link is no longer valid: showing the first page instead.",
-}
-
-
-def board_params(source) -> dict:
-    if isinstance(source, str):
-        source = dict(parse_qsl(source))
-    return {
-        name: source.get(name).strip()
-        for name in BOARD_PARAMS
-        if source.get(name) and source.get(name).strip()
-    }
-
-
-def positive_int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def _notifier_url() -> str:

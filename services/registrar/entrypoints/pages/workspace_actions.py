@@ -15,21 +15,18 @@ from datetime import datetime, timezone
 from functools import wraps
 
 from flask import Blueprint, current_app, redirect, request
-from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from registrar.adapters import classes_store
 from registrar.adapters.document_files import DocumentFiles
 from registrar.adapters.users_store import actor_for
 from registrar.domain.documents import MAX_DOCUMENT_BYTES
-from registrar.entrypoints.pages import wording
+from registrar.entrypoints.pages import posted_form, wording
 from registrar.entrypoints.pages.page_responses import message_page
 from registrar.entrypoints.pages.staff_session import csrf_checked, signed_in, staff_session
 from registrar.entrypoints.pages.workspace import (
     HOME,
-    board_params,
     placement_warning,
-    positive_int,
     render_workspace,
     workspace_url,
 )
@@ -39,7 +36,7 @@ from registrar.service_layer import conversions, documents
 from registrar.service_layer.approvals import approve
 from registrar.service_layer.assignments import ScheduleConflict, assign_class
 from registrar.service_layer.lead_status import change_lead_status
-from shared.errors import DomainError, NotFound
+from shared.errors import DomainError, InvalidInput, NotFound
 from shared.web import ApiError, domain_error_status, request_db
 
 REGISTRATION = f"{HOME}/registrations/<int:registration_id>"
@@ -91,7 +88,13 @@ def changes_registration(tab: str, form: str):
                     raise
                 return _refused(registration_id, tab, form, error)
             return redirect(
-                workspace_url(_board(), registration=registration_id, tab=tab, done=done), code=303
+                workspace_url(
+                    posted_form.board(request.form),
+                    registration=registration_id,
+                    tab=tab,
+                    done=done,
+                ),
+                code=303,
             )
 
         return guarded
@@ -104,14 +107,14 @@ def changes_registration(tab: str, form: str):
 def move_status(registration_id: int) -> str:
     status = request.form.get("status") or ""
     if not status:
-        raise _invalid("status", "Choose the status to move the registration to.")
-    change = _validated(
+        raise InvalidInput.of_field("status", "Choose the status to move the registration to.")
+    change = posted_form.validated(
         StatusChangeSchema(),
         {
             "registration_id": registration_id,
             "status": status,
             "note": request.form.get("note"),
-            "version": _version(),
+            "version": posted_form.version(request.form),
             "missing": [item for item in request.form.getlist("missing") if item.strip()],
         },
     )
@@ -132,9 +135,9 @@ def move_status(registration_id: int) -> str:
 @blp.post(f"{REGISTRATION}/class")
 @changes_registration(tab="class", form="class")
 def place_in_class(registration_id: int) -> str:
-    schedule_id, teacher_id = _chosen_class()
+    schedule_id, teacher_id = posted_form.chosen_class(request.form)
     if schedule_id is None:
-        raise _invalid("schedule_id", "Choose a class.")
+        raise InvalidInput.of_field("schedule_id", "Choose a class.")
     connection, actor = _connection_and_actor()
     if teacher_id is None:  # "any teacher", or a suggested class: the class's own teacher
         with connection.cursor() as cursor:
@@ -146,7 +149,7 @@ def place_in_class(registration_id: int) -> str:
         teacher_id,
         schedule_id,
         actor,
-        expected_version=_version(),
+        expected_version=posted_form.version(request.form),
     )
     return "class_assigned"
 
@@ -160,11 +163,11 @@ def approve_registration(registration_id: int) -> str:
         current_app.config["EDQUILL_SETTINGS"],
         _school_id(),
         registration_id,
-        send_invoice=_ticked("send_invoice"),
-        send_autopay_link=_ticked("send_autopay_link"),
+        send_invoice=posted_form.ticked(request.form, "send_invoice"),
+        send_autopay_link=posted_form.ticked(request.form, "send_autopay_link"),
         actor=actor,
         now=datetime.now(timezone.utc),
-        expected_version=_version(),
+        expected_version=posted_form.version(request.form),
     )
     return "approved"
 
@@ -177,9 +180,9 @@ def convert(registration_id: int) -> str:
         connection,
         _school_id(),
         registration_id,
-        send_welcome_email=_ticked("send_welcome_email"),
+        send_welcome_email=posted_form.ticked(request.form, "send_welcome_email"),
         actor=actor,
-        expected_version=_version(),
+        expected_version=posted_form.version(request.form),
     )
     return "converted"
 
@@ -248,7 +251,7 @@ def _not_found(_error):
 
 
 def _refused(registration_id: int, tab: str, form: str, error: ApiError | DomainError):
-    params = _board()
+    params = posted_form.board(request.form)
     if error.code == "stale_version":
         return render_workspace(
             registration_id,
@@ -270,7 +273,9 @@ def _refused(registration_id: int, tab: str, form: str, error: ApiError | Domain
     if isinstance(error, ScheduleConflict):
         notice["text"] = "Nothing was saved: this class would double-book."
         notice["items"] = [wording.sentence(c["message"]) for c in error.details["conflicts"]]
-        check = placement_warning(staff_session(), registration_id, *_chosen_class())
+        check = placement_warning(
+            staff_session(), registration_id, *posted_form.chosen_class(request.form)
+        )
     return render_workspace(
         registration_id,
         tab,
@@ -280,55 +285,6 @@ def _refused(registration_id: int, tab: str, form: str, error: ApiError | Domain
         form_state={"form": form, "values": request.form, "errors": fields},
         status=error.status if isinstance(error, ApiError) else domain_error_status(error),
     )
-
-
-def _validated(schema, data: dict) -> dict:
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        raise ApiError(
-            422, "validation_failed", "some fields are invalid", {"fields": exc.messages}
-        ) from None
-
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(
-        422, "validation_failed", "some fields are invalid", {"fields": {field: [message]}}
-    )
-
-
-# -- the form's parts ------------------------------------------------------------------------
-
-
-def _version() -> int:
-    """The version the form was shown with: every form carries it (stale detection)."""
-    version = positive_int(request.form.get("version"))
-    if version is None:
-        raise _invalid(
-            "version",
-            "This form does not say which version of the registration "
-            "it was made for: reload the page and try again.",
-        )
-    return version
-
-
-def _chosen_class() -> tuple[int | None, int | None]:
-    """(schedule id, teacher id or None): a suggestion's button names its class alone."""
-    suggested = positive_int(request.form.get("suggested_schedule_id"))
-    if suggested is not None:
-        return suggested, None
-    return (
-        positive_int(request.form.get("schedule_id")),
-        positive_int(request.form.get("teacher_id")),
-    )
-
-
-def _board() -> dict:
-    return board_params(request.form.get("board") or "")
-
-
-def _ticked(name: str) -> bool:
-    return request.form.get(name) == "yes"
 
 
 def _connection_and_actor():
