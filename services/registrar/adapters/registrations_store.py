@@ -32,6 +32,14 @@ class CommittedStatusChange(StatusChange):
     version: int = 0
 
 
+def registration_exists(cursor, school_id: int, registration_id: int) -> bool:
+    cursor.execute(
+        "SELECT id FROM student_self_registrations WHERE id = %s AND school_id = %s",
+        (registration_id, school_id),
+    )
+    return cursor.fetchone() is not None
+
+
 def lock_registration(cursor, school_id: int, registration_id: int) -> dict:
     """The registration row, locked FOR UPDATE; another school's id is simply not found."""
     cursor.execute(

@@ -5,7 +5,7 @@ The overview and history are read here; each other section comes from the module
 its tables, called with (connection, school_id, registration_id) once the registration is
 known to be the caller's:
 
-    documents -> registrar.service_layer.documents.for_registration  (a list)
+    documents -> registrar.adapters.documents_store.for_registration  (a list)
     class     -> registrar.adapters.placements_store.placement_for  (an object, or None)
     fees      -> registrar.adapters.billing_store.fees_for       (a list: the invoice, or a quote)
 """
@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import json
 
-from registrar.adapters import audit_store, billing_store, placements_store
-from registrar.service_layer import documents
+from registrar.adapters import audit_store, billing_store, documents_store, placements_store
 from shared.errors import NotFound
 
 # TINYINT(1) columns of student_self_registrations: the driver reads them as 0/1, the API
@@ -23,7 +22,7 @@ from shared.errors import NotFound
 BOOLEAN_COLUMNS = ("consent_email", "consent_sms")
 
 SECTIONS = {
-    "documents": documents.for_registration,
+    "documents": documents_store.for_registration,
     "class": placements_store.placement_for,
     "fees": billing_store.fees_for,
 }

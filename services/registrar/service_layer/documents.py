@@ -1,5 +1,5 @@
-"""Registration documents: accepting an upload (size and type checked on the bytes), listing,
-serving and verifying them, for one school at a time.
+"""Registration documents: accepting an upload (size and type checked on the bytes) and
+verifying one, for one school at a time (the rows: adapters/documents_store).
 
 The row and its audit entry commit together; the file takes its permanent name inside that
 transaction and is removed again if the transaction does not commit. Another school's
@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from registrar.adapters import audit_store
-from registrar.adapters.db_cursor import cursor_from
+from registrar.adapters import audit_store, documents_store
 from registrar.adapters.document_files import DocumentFiles, FileTooLarge, SpooledFile
-from registrar.adapters.json_values import iso_utc
+from registrar.adapters.registrations_store import lock_registration, registration_exists
 from registrar.domain.documents import (
     ALLOWED_TYPES,
     DOCUMENT_KINDS,
@@ -25,19 +24,11 @@ from registrar.domain.documents import (
 from shared.db import transaction
 from shared.errors import InvalidInput, NotFound, TooLarge, UnsupportedContent
 
-_COLUMNS = (
-    "id, registration_id, kind, original_filename, content_type, size_bytes, sha256, "
-    "storage_key, uploaded_by, uploaded_at, verified_by, verified_at"
-)
-
 
 def require_registration(connection, school_id: int, registration_id: int) -> None:
+    """Raises NotFound unless the registration is the school's."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM student_self_registrations WHERE id = %s AND school_id = %s",
-            (registration_id, school_id),
-        )
-        if cursor.fetchone() is None:
+        if not registration_exists(cursor, school_id, registration_id):
             raise NotFound("registration")
 
 
@@ -102,32 +93,20 @@ def store(
     key = None
     try:
         with transaction(connection) as cursor:
-            cursor.execute(
-                "SELECT id FROM student_self_registrations WHERE id = %s "
-                "AND school_id = %s FOR UPDATE",
-                (registration_id, school_id),
-            )
-            if cursor.fetchone() is None:
-                raise NotFound("registration")
+            lock_registration(cursor, school_id, registration_id)
             filename = display_filename(client_filename, content_type)
             key = files.keep(school_id, spooled)
-            cursor.execute(
-                "INSERT INTO registration_documents (school_id, registration_id, kind, "
-                "original_filename, content_type, size_bytes, sha256, storage_key, uploaded_by, "
-                "uploaded_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, UTC_TIMESTAMP(6))",
-                (
-                    school_id,
-                    registration_id,
-                    kind,
-                    filename,
-                    content_type,
-                    spooled.size_bytes,
-                    spooled.sha256,
-                    key,
-                    actor,
-                ),
+            document_id = documents_store.insert(
+                cursor,
+                school_id,
+                registration_id,
+                kind=kind,
+                filename=filename,
+                content_type=content_type,
+                spooled=spooled,
+                storage_key=key,
+                actor=actor,
             )
-            document_id = cursor.lastrowid
             audit_store.record(
                 cursor,
                 school_id=school_id,
@@ -137,49 +116,18 @@ def store(
                 entity_id=registration_id,
                 new_value=f"{kind}: {filename}"[: audit_store.VALUE_LENGTH],
             )
-            return document(cursor, school_id, document_id)
+            return documents_store.document(cursor, school_id, document_id)
     except BaseException:
         files.discard(key if key is not None else spooled.path)
         raise
 
 
-def document(cursor, school_id: int, document_id: int) -> dict:
-    return _public(_document(cursor, school_id, document_id))
-
-
-def for_registration(cursor_or_connection, school_id: int, registration_id: int) -> list[dict]:
-    """The registration's documents, oldest first (the detail page's Docs section)."""
-    with cursor_from(cursor_or_connection) as cursor:
-        cursor.execute(
-            f"SELECT {_COLUMNS} FROM registration_documents WHERE school_id = %s "
-            "AND registration_id = %s ORDER BY id",
-            (school_id, registration_id),
-        )
-        return [_public(_as_dict(row)) for row in cursor.fetchall()]
-
-
-def file_of(cursor, school_id: int, document_id: int) -> dict:
-    """What serving the bytes needs: the key, the type and the name to suggest."""
-    return _document(cursor, school_id, document_id)
-
-
 def verify(connection, school_id: int, document_id: int, actor: str) -> dict:
     """Mark a document checked by staff; verifying it again changes nothing."""
     with transaction(connection) as cursor:
-        cursor.execute(
-            "SELECT registration_id, verified_at, original_filename "
-            "FROM registration_documents WHERE id = %s AND school_id = %s FOR UPDATE",
-            (document_id, school_id),
-        )
-        row = cursor.fetchone()
-        if row is None:
-            raise NotFound("document")
+        row = documents_store.lock_for_verifying(cursor, school_id, document_id)
         if row["verified_at"] is None:
-            cursor.execute(
-                "UPDATE registration_documents SET verified_by = %s, "
-                "verified_at = UTC_TIMESTAMP(6) WHERE id = %s AND school_id = %s",
-                (actor, document_id, school_id),
-            )
+            documents_store.mark_verified(cursor, school_id, document_id, actor)
             audit_store.record(
                 cursor,
                 school_id=school_id,
@@ -189,32 +137,4 @@ def verify(connection, school_id: int, document_id: int, actor: str) -> dict:
                 entity_id=row["registration_id"],
                 new_value=row["original_filename"][: audit_store.VALUE_LENGTH],
             )
-        return document(cursor, school_id, document_id)
-
-
-def _document(cursor, school_id: int, document_id: int) -> dict:
-    cursor.execute(
-        f"SELECT {_COLUMNS} FROM registration_documents WHERE id = %s AND school_id = %s",
-        (document_id, school_id),
-    )
-    row = cursor.fetchone()
-    if row is None:
-        raise NotFound("document")
-    return _as_dict(row)
-
-
-def _as_dict(row: dict) -> dict:
-    return {
-        **row,
-        "uploaded_at": iso_utc(row["uploaded_at"]),
-        "verified_at": iso_utc(row["verified_at"]),
-    }
-
-
-def _public(document_row: dict) -> dict:
-    """A document as the API shows it: no storage key."""
-    shown = {key: value for key, value in document_row.items() if key != "storage_key"}
-    shown["filename"] = shown.pop("original_filename")
-    shown["verified"] = shown["verified_at"] is not None
-    shown["download_url"] = f"/api/admin/documents/{document_row['id']}"
-    return shown
+        return documents_store.document(cursor, school_id, document_id)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from registrar.adapters import billing_store, placements_store
-from registrar.service_layer import documents
+from registrar.adapters import billing_store, documents_store, placements_store
 from tests.support.classes import add_fee, registration_in_class
 from tests.support.factories import create_registration
 
@@ -40,7 +39,7 @@ def test_sections_take_a_cursor_as_well_as_a_connection(registrar_db, school, re
     with registrar_db.cursor() as cursor:
         assert placements_store.placement_for(cursor, school.id, registration_id)["name"] == "Piano"
         assert billing_store.fees_for(cursor, school.id, registration_id)[0]["kind"] == "quote"
-        assert documents.for_registration(cursor, school.id, registration_id) == []
+        assert documents_store.for_registration(cursor, school.id, registration_id) == []
 
 
 def test_the_fees_section_quotes_the_class_before_it_is_invoiced(
@@ -75,7 +74,7 @@ def test_the_fees_section_shows_the_invoice_once_issued(
 def test_another_schools_sections_are_empty(registrar_db, other_school, registration_id):
     assert placements_store.placement_for(registrar_db, other_school.id, registration_id) is None
     assert billing_store.fees_for(registrar_db, other_school.id, registration_id) == []
-    assert documents.for_registration(registrar_db, other_school.id, registration_id) == []
+    assert documents_store.for_registration(registrar_db, other_school.id, registration_id) == []
 
 
 def test_the_detail_endpoint_carries_the_sections(client, school, registration_id):

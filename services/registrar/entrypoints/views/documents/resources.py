@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 
+from registrar.adapters import documents_store
 from registrar.adapters.document_files import DocumentFiles
 from registrar.adapters.users_store import actor_for
 from registrar.domain.documents import ALLOWED_TYPES, MAX_DOCUMENT_BYTES
@@ -67,7 +68,7 @@ def list_documents(registration_id):
     """A registration's documents, oldest first."""
     connection, school_id = request_db("registrar"), current_principal().school_id
     documents.require_registration(connection, school_id, registration_id)
-    return documents.for_registration(connection, school_id, registration_id)
+    return documents_store.for_registration(connection, school_id, registration_id)
 
 
 @blp.route("/documents/<int:document_id>", methods=["GET"])
@@ -91,7 +92,7 @@ def download_document(document_id):
 def document_response(school_id: int, document_id: int):
     """A school's document as an attachment (the API and the workspace serve it alike)."""
     with request_db("registrar").cursor() as cursor:
-        stored = documents.file_of(cursor, school_id, document_id)
+        stored = documents_store.file_of(cursor, school_id, document_id)
     files = DocumentFiles(current_app.config["EDQUILL_SETTINGS"].documents_dir)
     path = files.path_of(stored["storage_key"])
     if not path.is_file():
