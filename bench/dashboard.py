@@ -56,7 +56,7 @@ from bench.harness import (
 )
 from bench.server_facts import server_facts
 from dashboard.config import DashboardConfig
-from registrar.tokens import issue_token
+from registrar.adapters.tokens_store import issue_token
 from shared import db, migrations
 from shared.config import Settings
 from shared.sessions import SESSION_COOKIE

@@ -47,9 +47,9 @@ from bench.harness import (
     wait_until_healthy,
 )
 from bench.server_facts import server_facts
-from registrar.cursors import decode_cursor
-from registrar.lead_queue import LeadQuery, page_statement
-from registrar.tokens import issue_token
+from registrar.adapters.lead_queue_store import LeadQuery, page_statement
+from registrar.adapters.tokens_store import issue_token
+from registrar.domain.cursors import decode_cursor
 from shared import db, migrations
 from shared.config import Settings
 

@@ -4,7 +4,7 @@ one stage, paged) with and without a detail panel open, and the family's registr
 What it does, on this machine with the real MariaDB:
   * makes databases of its own (prefix edqbench_lh_<run>_) with one school: the demo's
     teachers, classes and fees, 1,000 pending registrations and a few in every other stage;
-  * signs a registrar in as /login does (registrar.sign_in) to get the session token;
+  * signs a registrar in as /login does (registrar.service_layer.sign_in) to get the session token;
   * starts `edquill serve registrar` (gunicorn) on a free port;
   * runs Lighthouse 12.2.3 (npm, installed into ~/.cache/edquill-bench, outside the
     repository) with Debian's chromium (CHROME_PATH=/usr/bin/chromium), on each page, mobile
@@ -43,8 +43,9 @@ from bench.harness import (
     stop,
     wait_until_healthy,
 )
-from registrar import billing, classes, sign_in
-from registrar.users import create_user
+from registrar.adapters import billing_store, classes_store
+from registrar.adapters.users_store import create_user
+from registrar.service_layer import sign_in
 from shared import db, migrations
 from shared.config import Settings
 from shared.sessions import SESSION_COOKIE
@@ -70,8 +71,8 @@ def seed(settings: Settings, pending: int) -> dict:
                 "'GBP', UTC_TIMESTAMP(6))"
             )
             school_id = cursor.lastrowid
-            classes.seed_demo(cursor, school_id)
-            billing.seed_demo(cursor, school_id)
+            classes_store.seed_demo(cursor, school_id)
+            billing_store.seed_demo(cursor, school_id)
         rows = [
             (school_id, "pending", f"Pupil{n:04d}", "Pending", f"family{n}@example.com")
             for n in range(pending)

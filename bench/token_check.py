@@ -35,8 +35,8 @@ from bench.harness import (
     wait_until_healthy,
 )
 from bench.server_facts import server_facts
-from registrar.tokens import issue_token
-from registrar.users import create_user
+from registrar.adapters.tokens_store import issue_token
+from registrar.adapters.users_store import create_user
 from shared import db, migrations
 from shared.config import Settings
 from shared.remote_auth import RemoteTokenVerifier

@@ -9,7 +9,7 @@ from contextlib import ExitStack
 import pika
 import pytest
 
-from registrar import users
+from registrar.adapters import users_store
 from registrar.domain.password_cost import ScryptCost
 from shared import db, migrations
 from shared.config import SERVICE_DATABASES, Settings
@@ -29,7 +29,7 @@ TEST_PASSWORD_COST = ScryptCost(n=2**10, r=8, p=1)
 @pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing():
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(users, "PASSWORD_COST", TEST_PASSWORD_COST)
+        patch.setattr(users_store, "PASSWORD_COST", TEST_PASSWORD_COST)
         yield
 
 

@@ -9,7 +9,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from registrar.sign_in import ACCOUNT_FAILURES
+from registrar.service_layer.sign_in import ACCOUNT_FAILURES
 from tests.support.factories import create_registration
 from tests.support.workspace import STAFF_PASSWORD, create_user_with_command
 

@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from dashboard.entrypoints.app import create_app as create_dashboard
 from kpi.entrypoints.app import create_app as create_kpi
 from notifier.entrypoints.app import create_app as create_notifier
-from registrar.cli import token as token_command
-from registrar.cli import user as user_command
-from registrar.tokens import hash_token, issue_token
-from registrar.users import create_user
+from registrar.adapters.tokens_store import hash_token, issue_token
+from registrar.adapters.users_store import create_user
+from registrar.entrypoints.cli import token as token_command
+from registrar.entrypoints.cli import user as user_command
 from shared.sessions import SESSION_COOKIE
 from tests.support.factories import create_school
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from registrar.tokens import issue_token
+from registrar.adapters.tokens_store import issue_token
 from shared import db
 from tests.support.classes import registration_in_class
 from tests.support.http_pages import fetch

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devtools.mailsink import MailSink
-from registrar import billing, classes
-from registrar.tokens import issue_token
+from registrar.adapters import billing_store, classes_store
+from registrar.adapters.tokens_store import issue_token
 from shared import db
 from shared.config import Settings
 from tests.support.factories import create_school
@@ -118,8 +118,8 @@ def create_demo_school(settings: Settings, connection, notifier_url: str) -> Dem
         cursor.execute("SELECT slug FROM schools WHERE id = %s", (school_id,))
         slug = cursor.fetchone()["slug"]
     with db.transaction(connection) as cursor:
-        seeded = classes.seed_demo(cursor, school_id)
-        billing.seed_demo(cursor, school_id)
+        seeded = classes_store.seed_demo(cursor, school_id)
+        billing_store.seed_demo(cursor, school_id)
         cursor.execute(
             "INSERT INTO t_feature_flag (school_id, flag_key, enabled) VALUES (%s, 'autopay', 1)",
             (school_id,),

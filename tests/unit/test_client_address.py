@@ -1,7 +1,7 @@
 """Which key a request is counted under by per-address limits (no network). Which address a
 request came from is shared.trusted_proxies' (tests/unit/test_trusted_proxies.py)."""
 
-from registrar.client_address import limit_key
+from registrar.entrypoints.client_address import limit_key
 
 
 def test_an_ipv4_client_is_counted_per_address():

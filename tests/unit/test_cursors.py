@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from registrar.cursors import Cursor, InvalidCursor, decode_cursor, encode_cursor
+from registrar.domain.cursors import Cursor, InvalidCursor, decode_cursor, encode_cursor
 
 
 def test_a_cursor_survives_the_round_trip():

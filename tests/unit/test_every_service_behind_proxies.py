@@ -11,7 +11,7 @@ from flask import jsonify, request
 from dashboard.entrypoints.app import create_app as dashboard_app
 from kpi.entrypoints.app import create_app as kpi_app
 from notifier.entrypoints.app import create_app as notifier_app
-from registrar.app import create_app as registrar_app
+from registrar.entrypoints.app import create_app as registrar_app
 from shared.config import development_settings
 
 FACTORIES = {

@@ -1,6 +1,6 @@
 """How the lead queue's search text becomes LIKE patterns (no database)."""
 
-from registrar.lead_queue import like_prefix, search_alternatives
+from registrar.adapters.lead_queue_store import like_prefix, search_alternatives
 
 
 def test_a_prefix_pattern_ends_with_one_wildcard():

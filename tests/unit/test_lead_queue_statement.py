@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from registrar.cursors import Cursor
-from registrar.lead_queue import LeadQuery, page_statement
+from registrar.adapters.lead_queue_store import LeadQuery, page_statement
+from registrar.domain.cursors import Cursor
 
 AFTER = Cursor("-submitted_at", datetime(2026, 3, 1, 9, 0), 41)
 

@@ -1,8 +1,8 @@
-"""How the registrar's pages put things into words (registrar.pages.wording)."""
+"""How the registrar's pages put things into words (registrar.entrypoints.pages.wording)."""
 
 from datetime import datetime
 
-from registrar.pages.wording import SchoolClock, describe_change, field_errors, sentence
+from registrar.entrypoints.pages.wording import SchoolClock, describe_change, field_errors, sentence
 
 
 def test_the_apis_messages_become_sentences_with_readable_statuses():

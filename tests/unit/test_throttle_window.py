@@ -1,8 +1,8 @@
-"""Fixed-window arithmetic of registrar.throttle (no database)."""
+"""Fixed-window arithmetic of registrar.adapters.throttle_store (no database)."""
 
 from datetime import datetime, timedelta
 
-from registrar.throttle import seconds_left
+from registrar.adapters.throttle_store import seconds_left
 
 START = datetime(2026, 3, 1, 9, 0, 0)
 

@@ -45,7 +45,8 @@ OVERDUE_AFTER = {
 # Stages in which a registration is expected to have its documents.
 DOCUMENTS_EXPECTED = frozenset({Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED})
 
-# Stages whose class placement is still being decided (as registrar.assignments.PLACEABLE).
+# Stages whose class placement is still being decided (as
+# registrar.service_layer.assignments.PLACEABLE).
 PLACEMENT_OPEN = frozenset({Status.PENDING, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED})
 
 
@@ -73,8 +74,8 @@ def placement_conflicts(
     same_child: Iterable[StudentPlacement],
 ) -> list[Conflict]:
     """What is wrong with a placement that exists. `school_classes` count every seat taken,
-    this registration's included (as registrar.classes.schedules_for_placing does for a
-    registration that is in none of them)."""
+    this registration's included (as registrar.adapters.classes_store.schedules_for_placing
+    does for a registration that is in none of them)."""
     placed = school_classes[schedule_id]
     # The rules look at a class as the student is about to join it: without their own seat.
     own_view = replace(placed, taken=max(placed.taken - 1, 0))

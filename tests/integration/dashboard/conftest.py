@@ -12,7 +12,7 @@ import pytest
 from dashboard.config import DashboardConfig
 from dashboard.entrypoints.app import create_app
 from kpi.service_layer.fold import fold_events
-from registrar.tokens import issue_token
+from registrar.adapters.tokens_store import issue_token
 from shared import db
 from tests.support.dashboard import DashboardWorker
 from tests.support.factories import create_school

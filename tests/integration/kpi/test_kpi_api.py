@@ -14,7 +14,7 @@ import pytest
 from kpi.entrypoints.app import create_app
 from kpi.service_layer.fold import fold_events
 from kpi.service_layer.rebuild import rebuild
-from registrar.tokens import issue_token
+from registrar.adapters.tokens_store import issue_token
 from shared import db
 from shared.db import transaction
 from tests.support.factories import create_school

@@ -8,7 +8,7 @@ import pytest
 
 from kpi.entrypoints.app import create_app
 from kpi.service_layer.fold import fold_events
-from registrar.tokens import issue_token
+from registrar.adapters.tokens_store import issue_token
 from shared import db
 from tests.support.factories import create_school
 from tests.support.kpi import invoice_event, school_created, status_changed, submitted, utc

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from registrar.approvals import approve
-from registrar.payments import pay
-from registrar.registrations import change_status
-from registrar.tokens import issue_token
+from registrar.adapters.registrations_store import change_status
+from registrar.adapters.tokens_store import issue_token
+from registrar.service_layer.approvals import approve
+from registrar.service_layer.payments import pay
 from shared.local_days import local_day, zone
 from tests.support.classes import create_schedule, create_teacher, place
 from tests.support.factories import create_registration, create_school

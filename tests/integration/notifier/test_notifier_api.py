@@ -14,7 +14,7 @@ import pytest
 from notifier.adapters import message_log_store
 from notifier.adapters.message_log_store import LogEntry
 from notifier.entrypoints.app import create_app
-from registrar.tokens import issue_token
+from registrar.adapters.tokens_store import issue_token
 from tests.support.factories import create_school
 from tests.support.notifier import utc
 from tests.support.processes import EdquillProcess, answers

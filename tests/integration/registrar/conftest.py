@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from registrar.app import create_app
-from registrar.tokens import issue_token
-from registrar.users import create_user
+from registrar.adapters.tokens_store import issue_token
+from registrar.adapters.users_store import create_user
+from registrar.entrypoints.app import create_app
 from tests.support.factories import create_school
 
 

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from registrar.cli import token, user
-from registrar.tokens import hash_token
+from registrar.adapters.tokens_store import hash_token
+from registrar.entrypoints.cli import token, user
 from shared.sessions import SESSION_COOKIE
 from tests.support.processes import EDQUILL
 from tests.support.servers import environment

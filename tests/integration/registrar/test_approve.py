@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from registrar.tokens import issue_token
+from registrar.adapters.tokens_store import issue_token
 from tests.support.classes import (
     add_fee,
     audit_actions,

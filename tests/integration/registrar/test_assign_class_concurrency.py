@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from registrar.tokens import issue_token
+from registrar.adapters.tokens_store import issue_token
 from tests.support.classes import create_schedule, create_teacher, place, seats_taken
 from tests.support.factories import create_registration, create_school
 from tests.support.processes import EdquillProcess

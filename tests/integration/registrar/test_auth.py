@@ -6,7 +6,7 @@ import secrets
 
 import pytest
 
-from registrar.sign_in import ACCOUNT_FAILURES, ADDRESS_FAILURES
+from registrar.service_layer.sign_in import ACCOUNT_FAILURES, ADDRESS_FAILURES
 
 LOGIN = "/api/auth/login"
 

@@ -1,8 +1,9 @@
-"""classes.seed_demo and billing.seed_demo: the classes and fees a demo school starts with."""
+"""classes_store.seed_demo and billing_store.seed_demo: the classes and fees a demo school
+starts with."""
 
 from __future__ import annotations
 
-from registrar import billing, classes
+from registrar.adapters import billing_store, classes_store
 from shared.db import transaction
 from tests.support.classes import count_rows
 from tests.support.factories import create_school
@@ -10,7 +11,9 @@ from tests.support.factories import create_school
 
 def seed(connection, school_id):
     with transaction(connection) as cursor:
-        return classes.seed_demo(cursor, school_id), billing.seed_demo(cursor, school_id)
+        return classes_store.seed_demo(cursor, school_id), billing_store.seed_demo(
+            cursor, school_id
+        )
 
 
 def test_the_class_seed_gives_a_school_teachers_and_classes(registrar_db):
@@ -24,8 +27,8 @@ def test_every_seeded_class_can_be_invoiced(registrar_db):
     school_id = create_school(registrar_db)
     seed(registrar_db, school_id)
     with registrar_db.cursor() as cursor:
-        for schedule in classes.list_schedules(cursor, school_id):
-            items = billing.fee_items(cursor, school_id, schedule["id"], schedule["program"])
+        for schedule in classes_store.list_schedules(cursor, school_id):
+            items = billing_store.fee_items(cursor, school_id, schedule["id"], schedule["program"])
             assert any(item.scope == "schedule" for item in items), schedule["name"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from registrar.app import create_app
+from registrar.entrypoints.app import create_app
 from tests.support.tcp_proxy import TcpProxy
 
 

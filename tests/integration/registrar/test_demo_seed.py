@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 from click.testing import CliRunner
 
-from registrar.app import create_app
-from registrar.demo import DEMO_PASSWORD, DEMO_SCHOOLS, demo
+from registrar.entrypoints.app import create_app
+from registrar.entrypoints.demo import DEMO_PASSWORD, DEMO_SCHOOLS, demo
 from shared import db, migrations
 from shared.registration_status import STATUSES
 

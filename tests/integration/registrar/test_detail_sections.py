@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from registrar import billing, classes, documents
+from registrar.adapters import billing_store, documents_store, placements_store
 from tests.support.classes import add_fee, registration_in_class
 from tests.support.factories import create_registration
 
@@ -16,7 +16,7 @@ def registration_id(registrar_db, school):
 
 
 def test_the_class_section_is_the_placement(registrar_db, school, registration_id):
-    placement = classes.placement_for(registrar_db, school.id, registration_id)
+    placement = placements_store.placement_for(registrar_db, school.id, registration_id)
     assert {
         key: placement[key]
         for key in ("name", "teacher_name", "weekday", "start_time", "end_time", "starts_on")
@@ -32,21 +32,21 @@ def test_the_class_section_is_the_placement(registrar_db, school, registration_i
 
 def test_the_class_section_is_empty_without_a_placement(registrar_db, school):
     registration_id = create_registration(registrar_db, school.id)
-    assert classes.placement_for(registrar_db, school.id, registration_id) is None
+    assert placements_store.placement_for(registrar_db, school.id, registration_id) is None
 
 
 def test_sections_take_a_cursor_as_well_as_a_connection(registrar_db, school, registration_id):
     with registrar_db.cursor() as cursor:
-        assert classes.placement_for(cursor, school.id, registration_id)["name"] == "Piano"
-        assert billing.fees_for(cursor, school.id, registration_id)[0]["kind"] == "quote"
-        assert documents.for_registration(cursor, school.id, registration_id) == []
+        assert placements_store.placement_for(cursor, school.id, registration_id)["name"] == "Piano"
+        assert billing_store.fees_for(cursor, school.id, registration_id)[0]["kind"] == "quote"
+        assert documents_store.for_registration(cursor, school.id, registration_id) == []
 
 
 def test_the_fees_section_quotes_the_class_before_it_is_invoiced(
     registrar_db, school, registration_id
 ):
     add_fee(registrar_db, school.id, "Registration fee", 2500)
-    assert billing.fees_for(registrar_db, school.id, registration_id) == [
+    assert billing_store.fees_for(registrar_db, school.id, registration_id) == [
         {
             "kind": "quote",
             "currency": "USD",
@@ -67,14 +67,14 @@ def test_the_fees_section_shows_the_invoice_once_issued(
         json={"registration_id": registration_id, "send_invoice": True, "send_autopay_link": False},
         headers=school.headers("registrar"),
     )
-    (fees,) = billing.fees_for(registrar_db, school.id, registration_id)
+    (fees,) = billing_store.fees_for(registrar_db, school.id, registration_id)
     assert (fees["kind"], fees["status"], fees["balance_minor"]) == ("invoice", "issued", 18000)
 
 
 def test_another_schools_sections_are_empty(registrar_db, other_school, registration_id):
-    assert classes.placement_for(registrar_db, other_school.id, registration_id) is None
-    assert billing.fees_for(registrar_db, other_school.id, registration_id) == []
-    assert documents.for_registration(registrar_db, other_school.id, registration_id) == []
+    assert placements_store.placement_for(registrar_db, other_school.id, registration_id) is None
+    assert billing_store.fees_for(registrar_db, other_school.id, registration_id) == []
+    assert documents_store.for_registration(registrar_db, other_school.id, registration_id) == []
 
 
 def test_the_detail_endpoint_carries_the_sections(client, school, registration_id):

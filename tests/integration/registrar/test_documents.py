@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from registrar.app import create_app
+from registrar.entrypoints.app import create_app
 from tests.support.classes import audit_actions, count_rows
 from tests.support.factories import create_registration
 

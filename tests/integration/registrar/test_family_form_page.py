@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from registrar.submissions import SUBMISSIONS_PER_ADDRESS
+from registrar.service_layer.submissions import SUBMISSIONS_PER_ADDRESS
 from tests.support.pages import csrf_field
 
 

@@ -1,10 +1,10 @@
-"""Per-school feature flags: GET /api/admin/feature-flags, PUT .../{key}, flags.is_enabled."""
+"""Per-school feature flags: GET /api/admin/feature-flags, PUT .../{key}, flags_store.is_enabled."""
 
 from __future__ import annotations
 
 import pytest
 
-from registrar import flags
+from registrar.adapters import flags_store
 
 FLAGS = "/api/admin/feature-flags"
 
@@ -119,18 +119,18 @@ def test_without_a_token_changing_is_401(client):
 
 
 def test_is_enabled_answers_the_default_until_the_school_sets_the_flag(registrar_db, school):
-    assert flags.is_enabled(registrar_db, school.id, "status_emails") is True
+    assert flags_store.is_enabled(registrar_db, school.id, "status_emails") is True
 
-    flags.set_flag(registrar_db, school.id, "status_emails", False, actor="test")
+    flags_store.set_flag(registrar_db, school.id, "status_emails", False, actor="test")
 
-    assert flags.is_enabled(registrar_db, school.id, "status_emails") is False
+    assert flags_store.is_enabled(registrar_db, school.id, "status_emails") is False
 
 
 def test_is_enabled_works_inside_a_callers_transaction(registrar_db, school):
     with registrar_db.cursor() as cursor:
-        assert flags.is_enabled(cursor, school.id, "autopay") is False
+        assert flags_store.is_enabled(cursor, school.id, "autopay") is False
 
 
 def test_is_enabled_refuses_an_unknown_key(registrar_db, school):
-    with pytest.raises(flags.UnknownFlag):
-        flags.is_enabled(registrar_db, school.id, "teleport")
+    with pytest.raises(flags_store.UnknownFlag):
+        flags_store.is_enabled(registrar_db, school.id, "teleport")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from registrar import users
+from registrar.adapters import users_store
 from registrar.domain.password_cost import OWASP_SCRYPT, ScryptCost
 
 LOGIN = "/api/auth/login"
@@ -18,7 +18,7 @@ SIGN_IN_SECONDS_AT_MOST = 5.0
 
 @pytest.fixture
 def production_cost(monkeypatch):
-    monkeypatch.setattr(users, "PASSWORD_COST", OWASP_SCRYPT)
+    monkeypatch.setattr(users_store, "PASSWORD_COST", OWASP_SCRYPT)
 
 
 def _stored_hash(registrar_db, user_id: int) -> str:
@@ -36,7 +36,7 @@ def _sign_in(client, client_address, email, password):
 
 
 def test_a_new_accounts_hash_is_made_at_owasps_scrypt_cost(production_cost, registrar_db, school):
-    user_id = users.create_user(
+    user_id = users_store.create_user(
         registrar_db, school.id, "owasp@school.example", "viewer", "a long enough password"
     )
 
@@ -46,12 +46,12 @@ def test_a_new_accounts_hash_is_made_at_owasps_scrypt_cost(production_cost, regi
 def test_a_cheaper_hash_is_remade_at_the_next_sign_in_and_the_password_still_works(
     monkeypatch, registrar_db, school, client, client_address
 ):
-    monkeypatch.setattr(users, "PASSWORD_COST", ScryptCost(n=2**14, r=8, p=1))
-    user_id = users.create_user(
+    monkeypatch.setattr(users_store, "PASSWORD_COST", ScryptCost(n=2**14, r=8, p=1))
+    user_id = users_store.create_user(
         registrar_db, school.id, "weak@school.example", "viewer", "a long enough password"
     )
     before = _stored_hash(registrar_db, user_id)
-    monkeypatch.setattr(users, "PASSWORD_COST", OWASP_SCRYPT)
+    monkeypatch.setattr(users_store, "PASSWORD_COST", OWASP_SCRYPT)
 
     started = time.monotonic()
     first = _sign_in(client, client_address, "weak@school.example", "a long enough password")
@@ -74,12 +74,12 @@ def test_a_cheaper_hash_is_remade_at_the_next_sign_in_and_the_password_still_wor
 def test_a_failed_sign_in_leaves_a_cheaper_hash_alone(
     monkeypatch, registrar_db, school, client, client_address
 ):
-    monkeypatch.setattr(users, "PASSWORD_COST", ScryptCost(n=2**10, r=8, p=1))
-    user_id = users.create_user(
+    monkeypatch.setattr(users_store, "PASSWORD_COST", ScryptCost(n=2**10, r=8, p=1))
+    user_id = users_store.create_user(
         registrar_db, school.id, "wrong@school.example", "viewer", "a long enough password"
     )
     before = _stored_hash(registrar_db, user_id)
-    monkeypatch.setattr(users, "PASSWORD_COST", OWASP_SCRYPT)
+    monkeypatch.setattr(users_store, "PASSWORD_COST", OWASP_SCRYPT)
 
     assert (
         _sign_in(client, client_address, "wrong@school.example", "not the password").status_code
@@ -91,12 +91,12 @@ def test_a_failed_sign_in_leaves_a_cheaper_hash_alone(
 def test_a_hash_above_the_cost_is_kept_as_it_is(
     monkeypatch, registrar_db, school, client, client_address
 ):
-    monkeypatch.setattr(users, "PASSWORD_COST", ScryptCost(n=2**12, r=8, p=1))
-    user_id = users.create_user(
+    monkeypatch.setattr(users_store, "PASSWORD_COST", ScryptCost(n=2**12, r=8, p=1))
+    user_id = users_store.create_user(
         registrar_db, school.id, "strong@school.example", "viewer", "a long enough password"
     )
     stronger = _stored_hash(registrar_db, user_id)
-    monkeypatch.setattr(users, "PASSWORD_COST", ScryptCost(n=2**10, r=8, p=1))
+    monkeypatch.setattr(users_store, "PASSWORD_COST", ScryptCost(n=2**10, r=8, p=1))
 
     assert (
         _sign_in(

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from registrar.submissions import SUBMISSIONS_PER_ADDRESS
+from registrar.service_layer.submissions import SUBMISSIONS_PER_ADDRESS
 
 
 def _form(**changes):

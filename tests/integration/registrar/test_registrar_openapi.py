@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from registrar.app import create_app
+from registrar.entrypoints.app import create_app
 from tests.support.classes import registration_in_class
 from tests.support.openapi import (
     CONFORMANCE_CHECKS,

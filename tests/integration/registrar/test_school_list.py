@@ -8,8 +8,8 @@ import subprocess
 from click.testing import CliRunner
 
 from devtools.up import first_slug
-from registrar.cli import school
-from registrar.schools import create_school
+from registrar.adapters.schools_store import create_school
+from registrar.entrypoints.cli import school
 from tests.support.processes import EDQUILL
 from tests.support.servers import environment
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from registrar.lead_queue import stage_counts
+from registrar.adapters.lead_queue_store import stage_counts
 from shared import db
 from tests.support.factories import create_registration, create_school, set_status
 

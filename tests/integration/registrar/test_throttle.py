@@ -1,14 +1,15 @@
-"""registrar.throttle against the real MariaDB: counts shared by every connection (every
-gunicorn worker has its own), windows that end, and duplicate-proof submissions under races."""
+"""registrar.adapters.throttle_store against the real MariaDB: counts shared by every
+connection (every gunicorn worker has its own), windows that end, and duplicate-proof
+submissions under races."""
 
 from __future__ import annotations
 
 import secrets
 import threading
 
-from registrar import throttle
-from registrar.submissions import record_submission
-from registrar.throttle import Limit
+from registrar.adapters import throttle_store
+from registrar.adapters.throttle_store import Limit
+from registrar.service_layer.submissions import record_submission
 from shared import db
 
 LIMIT = Limit(max_hits=1000, window_seconds=600)
@@ -40,16 +41,16 @@ def test_hits_from_many_connections_at_once_are_all_counted(settings, registrar_
     _in_threads(
         settings,
         8,
-        lambda connection: [throttle.count_hit(connection, bucket, LIMIT) for _ in range(10)],
+        lambda connection: [throttle_store.count_hit(connection, bucket, LIMIT) for _ in range(10)],
     )
 
-    assert throttle.count_hit(registrar_db, bucket, LIMIT).hits == 81
+    assert throttle_store.count_hit(registrar_db, bucket, LIMIT).hits == 81
 
 
 def test_a_hit_after_the_window_ended_starts_a_new_window(registrar_db):
     bucket = f"test:{secrets.token_hex(4)}"
     for _ in range(3):
-        throttle.count_hit(registrar_db, bucket, LIMIT)
+        throttle_store.count_hit(registrar_db, bucket, LIMIT)
     with registrar_db.cursor() as cursor:
         cursor.execute(
             "UPDATE t_rate_limit SET window_started_at = window_started_at - "
@@ -57,7 +58,7 @@ def test_a_hit_after_the_window_ended_starts_a_new_window(registrar_db):
             (bucket,),
         )
 
-    window = throttle.count_hit(registrar_db, bucket, LIMIT)
+    window = throttle_store.count_hit(registrar_db, bucket, LIMIT)
 
     assert window.hits == 1
     assert window.retry_after == LIMIT.window_seconds
@@ -65,17 +66,17 @@ def test_a_hit_after_the_window_ended_starts_a_new_window(registrar_db):
 
 def test_a_forgiven_hit_is_taken_back(registrar_db):
     bucket = f"test:{secrets.token_hex(4)}"
-    throttle.count_hit(registrar_db, bucket, LIMIT)
-    throttle.count_hit(registrar_db, bucket, LIMIT)
+    throttle_store.count_hit(registrar_db, bucket, LIMIT)
+    throttle_store.count_hit(registrar_db, bucket, LIMIT)
 
-    throttle.forgive_hit(registrar_db, bucket)
+    throttle_store.forgive_hit(registrar_db, bucket)
 
-    assert throttle.count_hit(registrar_db, bucket, LIMIT).hits == 2
+    assert throttle_store.count_hit(registrar_db, bucket, LIMIT).hits == 2
 
 
 def test_expired_windows_are_purged(registrar_db):
     bucket = f"test:{secrets.token_hex(4)}"
-    throttle.count_hit(registrar_db, bucket, LIMIT)
+    throttle_store.count_hit(registrar_db, bucket, LIMIT)
     with registrar_db.cursor() as cursor:
         cursor.execute(
             "UPDATE t_rate_limit SET window_started_at = window_started_at - "
@@ -83,7 +84,7 @@ def test_expired_windows_are_purged(registrar_db):
             (bucket,),
         )
 
-        throttle.purge_expired(registrar_db)
+        throttle_store.purge_expired(registrar_db)
 
         cursor.execute("SELECT COUNT(*) AS n FROM t_rate_limit WHERE bucket = %s", (bucket,))
         assert cursor.fetchone()["n"] == 0

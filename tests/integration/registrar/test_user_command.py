@@ -6,7 +6,7 @@ import subprocess
 
 from click.testing import CliRunner
 
-from registrar.cli import user
+from registrar.entrypoints.cli import user
 from tests.support.processes import EDQUILL
 from tests.support.servers import environment
 

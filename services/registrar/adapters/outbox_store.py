@@ -1,0 +1,44 @@
+"""Enqueueing events into t_event_outbox, inside the caller's transaction.
+
+Everything in the registrar that emits an event (rather than a trigger emitting it) goes
+through `enqueue`, with the cursor of the transaction that makes the change, so the change and
+its event commit or roll back together. The outbox relay publishes the rows afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timezone
+
+from registrar.adapters.json_values import json_value
+from shared.events import Event
+
+
+def enqueue(cursor, event: Event) -> None:
+    """Write one validated event; its aggregate decides its partition, and so its order.
+
+    The payload gains the school's snapshot (as the triggers add it), so consumers never meet
+    a school they cannot place. Dates, times and moments in it are written here, in the
+    forms of json_values.
+    """
+    event.validate()
+    occurred_at = event.occurred_at.astimezone(timezone.utc).replace(tzinfo=None)
+    payload = {**event.payload, "school": _school_snapshot(cursor, event.school_id)}
+    cursor.execute(
+        "INSERT INTO t_event_outbox (event_id, event_type, school_id, aggregate_type, "
+        "aggregate_id, payload, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        (
+            event.event_id,
+            event.event_type,
+            event.school_id,
+            event.aggregate_type,
+            event.aggregate_id,
+            json.dumps(payload, default=json_value),
+            occurred_at,
+        ),
+    )
+
+
+def _school_snapshot(cursor, school_id: int) -> dict | None:
+    cursor.execute("SELECT name, slug, timezone, currency FROM schools WHERE id = %s", (school_id,))
+    return cursor.fetchone()

@@ -1,0 +1,72 @@
+"""Composition root of the registrar service: `create_app(settings)`.
+
+Blueprints register here and nowhere else; the database is reached per request through
+shared.web.request_db, opened after gunicorn forks.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from shared.config import Settings
+from shared.web import create_api, operations_blueprint, release_request_db
+
+
+def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config["EDQUILL_SETTINGS"] = settings or Settings.from_env()
+    app.config.update(test_config or {})
+    api = create_api(app, "EdQuill registrar")
+    app.register_blueprint(operations_blueprint("registrar"))
+    app.teardown_request(release_request_db)
+    for blueprint in _api_blueprints():
+        api.register_blueprint(blueprint)
+    for blueprint in _page_blueprints():
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _api_blueprints():
+    """Each resource's blueprint; the list grows as resources land."""
+    from registrar.entrypoints.views.auth.resources import blp as auth
+    from registrar.entrypoints.views.billing.resources import blp as billing
+    from registrar.entrypoints.views.classes.resources import blp as classes
+    from registrar.entrypoints.views.conversions.resources import blp as conversions
+    from registrar.entrypoints.views.documents.resources import blp as documents
+    from registrar.entrypoints.views.feature_flags.resources import blp as feature_flags
+    from registrar.entrypoints.views.placements.resources import blp as placements
+    from registrar.entrypoints.views.public_registrations.resources import (
+        blp as public_registrations,
+    )
+    from registrar.entrypoints.views.reports import blp as reports
+    from registrar.entrypoints.views.self_registrations.resources import blp as self_registrations
+
+    return [
+        auth,
+        public_registrations,
+        self_registrations,
+        feature_flags,
+        classes,
+        placements,
+        billing,
+        conversions,
+        documents,
+        reports,
+    ]
+
+
+def _page_blueprints():
+    """HTML pages (outside the OpenAPI document)."""
+    from registrar.entrypoints.pages.autopay import blp as autopay
+    from registrar.entrypoints.pages.family_form import blp as family_form
+    from registrar.entrypoints.pages.sign_in import blp as sign_in
+    from registrar.entrypoints.pages.workspace import blp as workspace
+    from registrar.entrypoints.pages.workspace_actions import blp as workspace_actions
+
+    return [
+        autopay,
+        sign_in,
+        workspace,
+        workspace_actions,
+        family_form,
+    ]

@@ -1,0 +1,266 @@
+"""`edquill school ...`, `edquill token ...`, `edquill user ...`: the registrar's operator
+commands."""
+
+from __future__ import annotations
+
+import re
+import sys
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+import pymysql
+
+from registrar.adapters.schools_store import all_schools, create_school, school_by_id
+from registrar.adapters.tokens_store import (
+    issue_token,
+    revoke_token,
+    school_has_token,
+    school_tokens,
+)
+from registrar.adapters.users_store import (
+    InvalidAccount,
+    UnknownAccount,
+    check_new_account,
+    create_user,
+    disable_user,
+    enable_user,
+    set_role,
+)
+from shared import db
+from shared.config import Settings
+from shared.roles import ROLES
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
+
+
+@click.group("school")
+def school() -> None:
+    """Schools (tenants)."""
+
+
+@school.command("create")
+@click.option("--name", required=True)
+@click.option("--slug", required=True, help="Lower-case letters, digits and '-'; used in URLs.")
+@click.option("--timezone", "timezone_name", default="UTC", show_default=True)
+@click.option("--currency", default="USD", show_default=True)
+@click.pass_obj
+def school_create(
+    settings: Settings, name: str, slug: str, timezone_name: str, currency: str
+) -> None:
+    """Create a school; prints its id as the last line."""
+    if not SLUG.match(slug):
+        raise click.BadParameter("use lower-case letters, digits and '-'", param_hint="--slug")
+    try:
+        ZoneInfo(timezone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(
+            f"unknown time zone {timezone_name!r}", param_hint="--timezone"
+        ) from None
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise click.BadParameter("a three-letter ISO 4217 code", param_hint="--currency")
+    connection = db.connect(settings, "registrar")
+    try:
+        school_id = create_school(connection, name, slug, timezone_name, currency)
+    except pymysql.err.IntegrityError:
+        raise click.ClickException(f"a school with slug {slug!r} exists already") from None
+    finally:
+        connection.close()
+    click.echo(school_id)
+
+
+@school.command("list")
+@click.pass_obj
+def school_list(settings: Settings) -> None:
+    """Every school, oldest first, tab-separated with a header: id, slug, name."""
+    with _registrar_db(settings) as connection:
+        schools = all_schools(connection)
+    click.echo("\t".join(SCHOOL_COLUMNS))
+    for listed in schools:
+        click.echo("\t".join(_cell(getattr(listed, column)) for column in SCHOOL_COLUMNS))
+
+
+SCHOOL_COLUMNS = ("id", "slug", "name")
+
+
+@click.group("token")
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("issue")
+@click.option("--school-id", required=True, type=click.IntRange(1))
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--label", default=None)
+@click.option("--ttl-days", default=None, type=click.IntRange(1), help="Expire after N days.")
+@click.pass_obj
+def token_issue(
+    settings: Settings, school_id: int, role: str, label: str | None, ttl_days: int | None
+) -> None:
+    """Issue a token; prints it as the last line (it is stored only as a hash)."""
+    connection = db.connect(settings, "registrar")
+    try:
+        if school_by_id(connection, school_id) is None:
+            raise click.ClickException(f"no school with id {school_id}")
+        click.echo(
+            issue_token(
+                connection,
+                school_id,
+                role,
+                label=label,
+                ttl=timedelta(days=ttl_days) if ttl_days else None,
+            )
+        )
+    finally:
+        connection.close()
+
+
+@token.command("list")
+@click.option("--school-id", required=True, type=click.IntRange(1))
+@click.pass_obj
+def token_list(settings: Settings, school_id: int) -> None:
+    """The school's tokens, newest first, tab-separated (no secret: tokens are stored only as
+    hashes): id, role, user, label, created, last used, expires, revoked."""
+    with _registrar_db(settings) as connection:
+        _require_school(connection, school_id)
+        tokens = school_tokens(connection, school_id)
+    click.echo("\t".join(TOKEN_COLUMNS))
+    for row in tokens:
+        click.echo("\t".join(_cell(row[column]) for column in TOKEN_FIELDS))
+
+
+TOKEN_COLUMNS = ("id", "role", "user", "label", "created", "last_used", "expires", "revoked")
+TOKEN_FIELDS = (
+    "id",
+    "role",
+    "user",
+    "label",
+    "created_at",
+    "last_used_at",
+    "expires_at",
+    "revoked_at",
+)
+
+
+@token.command("revoke")
+@click.option(
+    "--school-id",
+    required=True,
+    type=click.IntRange(1),
+    help="The token's school: a token id of another school is refused.",
+)
+@click.option("--id", "token_id", required=True, type=click.IntRange(1))
+@click.pass_obj
+def token_revoke(settings: Settings, school_id: int, token_id: int) -> None:
+    """Revoke a token: it is refused from its next request, in every service."""
+    with _registrar_db(settings) as connection:
+        if revoke_token(connection, school_id, token_id):
+            click.echo(f"revoked token {token_id}")
+        elif school_has_token(connection, school_id, token_id):
+            click.echo(f"token {token_id} was revoked already")
+        else:
+            raise click.ClickException(f"no token with id {token_id} in school {school_id}")
+
+
+@click.group("user")
+def user() -> None:
+    """Staff accounts (sign in with e-mail and password)."""
+
+
+@user.command("create")
+@click.option("--school-id", required=True, type=click.IntRange(1))
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.pass_obj
+def user_create(settings: Settings, school_id: int, email: str, role: str) -> None:
+    """Create a staff account; the password is read from stdin (prompted on a terminal).
+    Prints the account's id as the last line."""
+    password = _password_from_stdin()
+    try:
+        check_new_account(email, role, password)
+    except InvalidAccount as exc:
+        raise click.ClickException(str(exc)) from None
+    connection = db.connect(settings, "registrar")
+    try:
+        if school_by_id(connection, school_id) is None:
+            raise click.ClickException(f"no school with id {school_id}")
+        user_id = create_user(connection, school_id, email, role, password)
+    except pymysql.err.IntegrityError:
+        raise click.ClickException(f"an account with e-mail {email!r} exists already") from None
+    finally:
+        connection.close()
+    click.echo(user_id)
+
+
+@user.command("disable")
+@click.option("--school-id", required=True, type=click.IntRange(1))
+@click.option("--email", required=True)
+@click.pass_obj
+def user_disable(settings: Settings, school_id: int, email: str) -> None:
+    """Stop an account: it cannot sign in, and its tokens and sessions are revoked (refused
+    from their next request, in every service)."""
+    with _registrar_db(settings) as connection:
+        revoked = _on_account(disable_user, connection, school_id, email)
+    click.echo(f"disabled {email}; {revoked} token{'s' if revoked != 1 else ''} revoked")
+
+
+@user.command("enable")
+@click.option("--school-id", required=True, type=click.IntRange(1))
+@click.option("--email", required=True)
+@click.pass_obj
+def user_enable(settings: Settings, school_id: int, email: str) -> None:
+    """Let a disabled account sign in again (the tokens it had stay revoked)."""
+    with _registrar_db(settings) as connection:
+        _on_account(enable_user, connection, school_id, email)
+    click.echo(f"enabled {email}")
+
+
+@user.command("set-role")
+@click.option("--school-id", required=True, type=click.IntRange(1))
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.pass_obj
+def user_set_role(settings: Settings, school_id: int, email: str, role: str) -> None:
+    """Give an account another role; its signed-in sessions carry it from their next request."""
+    with _registrar_db(settings) as connection:
+        _on_account(set_role, connection, school_id, email, role)
+    click.echo(f"{email} is now {role}")
+
+
+def _on_account(change, connection, school_id: int, email: str, *args):
+    _require_school(connection, school_id)
+    try:
+        return change(connection, school_id, email, *args)
+    except UnknownAccount as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@contextmanager
+def _registrar_db(settings: Settings):
+    connection = db.connect(settings, "registrar")
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _require_school(connection, school_id: int) -> None:
+    if school_by_id(connection, school_id) is None:
+        raise click.ClickException(f"no school with id {school_id}")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return " ".join(str(value).split())  # a label with a tab or newline keeps its row
+
+
+def _password_from_stdin() -> str:
+    stdin = sys.stdin
+    if stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    # One line: a trailing newline from `echo` or a here-string is not part of the password.
+    return stdin.readline().rstrip("\r\n")

@@ -1,0 +1,55 @@
+"""Staff moving a registration through its lifecycle, with the lifecycle's refusals turned
+into domain errors (a Conflict invalid_transition, InvalidInput for a missing note)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from registrar.adapters.registrations_store import change_status
+from registrar.domain.lifecycle import InvalidTransition, MissingReason
+from shared.errors import Conflict, InvalidInput
+
+
+@contextmanager
+def lifecycle_refusals_as_domain_errors() -> Iterator[None]:
+    """Any action that changes a status can answer the lifecycle's refusals the same way."""
+    try:
+        yield
+    except InvalidTransition as exc:
+        raise Conflict(
+            str(exc),
+            code="invalid_transition",
+            details={"from": exc.from_status, "to": exc.to_status, "allowed": exc.allowed},
+        ) from None
+    except MissingReason as exc:
+        raise InvalidInput.of_field("note", str(exc)) from None
+
+
+def change_lead_status(
+    connection,
+    school_id: int,
+    actor: str,
+    registration_id: int,
+    status: str,
+    note: str | None = None,
+    missing: tuple[str, ...] = (),
+    version: int | None = None,
+) -> dict:
+    with lifecycle_refusals_as_domain_errors():
+        change = change_status(
+            connection,
+            school_id,
+            registration_id,
+            status,
+            actor,
+            note=note,
+            missing=missing,
+            expected_version=version,
+        )
+    return {
+        "registration_id": registration_id,
+        "from_status": change.from_status,
+        "status": change.to_status,
+        "version": change.version,
+    }
