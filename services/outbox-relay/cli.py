@@ -18,6 +18,11 @@ from shared.config import Settings
 # Rows deleted per statement by purge: small enough that each DELETE holds its locks briefly.
 PURGE_BATCH_SIZE = 1000
 
+# One threshold for the relays' lease, `status`'s "stuck" and `reset-stuck`: a live relay
+# settles a batch within its confirm timeout (10 s), so a claim older than the lease belongs
+# to a relay that died, and an operator who reads "stuck: N" can reset those same N.
+LEASE_SECONDS = RelayOptions.lease.total_seconds()
+
 
 @click.group("outbox")
 def outbox() -> None:
@@ -29,7 +34,8 @@ def outbox() -> None:
               help="Most events claimed and published in one batch.")
 @click.option("--sleep-ms", default=50, show_default=True, type=click.IntRange(1, 60_000),
               help="Longest idle pause between polls; polling is immediate while there is work.")
-@click.option("--lease-seconds", default=15.0, show_default=True, type=click.FloatRange(1, 3600),
+@click.option("--lease-seconds", default=LEASE_SECONDS, show_default=True,
+              type=click.FloatRange(1, 3600),
               help="How long a partition stays with a relay that stops renewing it (a crash).")
 @click.option("--max-attempts", default=8, show_default=True, type=click.IntRange(1, 100),
               help="Publishes refused as unroutable after which an event is parked as dead "
@@ -61,14 +67,16 @@ def _store(settings: Settings):
 
 
 @outbox.command("status")
-@click.option("--lease-seconds", default=15.0, show_default=True, type=click.FloatRange(1, 3600),
-              help="Claims older than this count as stuck.")
+@click.option("--lease-seconds", default=LEASE_SECONDS, show_default=True,
+              type=click.FloatRange(1, 3600),
+              help="Claims older than this count as stuck (the relays' lease).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
 def status(settings: Settings, lease_seconds: float, as_json: bool) -> None:
     """Unprocessed, claimed, stuck, dead and held-back events, and the oldest unprocessed
     event's age."""
     figures = _store(settings).status(timedelta(seconds=lease_seconds)).__dict__
+    figures["stuck_after_seconds"] = lease_seconds
     if as_json:
         click.echo(json.dumps(figures))
         return
@@ -77,12 +85,19 @@ def status(settings: Settings, lease_seconds: float, as_json: bool) -> None:
 
 
 @outbox.command("reset-stuck")
-@click.option("--older-than-minutes", default=15, show_default=True, type=click.IntRange(0))
+@click.option("--lease-seconds", default=LEASE_SECONDS, show_default=True,
+              type=click.FloatRange(0, 3600),
+              help="Clear claims older than this (the relays' lease, as `status` counts stuck).")
+@click.option("--older-than-minutes", default=None, type=click.IntRange(0),
+              help="Clear claims older than this many minutes instead.")
 @click.pass_obj
-def reset_stuck(settings: Settings, older_than_minutes: int) -> None:
+def reset_stuck(settings: Settings, lease_seconds: float, older_than_minutes: int | None) -> None:
     """Clear claims (and partition leases) older than the given age."""
-    count = _store(settings).reset_stuck(timedelta(minutes=older_than_minutes))
-    click.echo(f"reset {count} stuck claims")
+    older_than = (timedelta(seconds=lease_seconds) if older_than_minutes is None
+                  else timedelta(minutes=older_than_minutes))
+    count = _store(settings).reset_stuck(older_than)
+    click.echo(f"reset {count} stuck claims (claimed more than "
+               f"{older_than.total_seconds():g} s ago)")
 
 
 @outbox.command("purge")
