@@ -32,7 +32,7 @@ from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 # Test-sized stand-ins for shipped values (the shipped ones stay in the files).
-LOG_MAX_BYTES = "64KB"          # shipped: 10MB, 5 backups
+LOG_MAX_BYTES = "1KB"           # shipped: 10MB, 5 backups
 SCRAPE_INTERVAL = "1s"          # shipped: 15s (5s for the relays)
 ALERT_HOLD = "2s"               # shipped: each rule's own `for:`, minutes
 # Bounded waits, in seconds, for a cold start on a busy 2-core machine.

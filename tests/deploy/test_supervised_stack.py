@@ -7,7 +7,7 @@ import signal
 import pytest
 
 from shared import db
-from tests.deploy.conftest import all_running
+from tests.deploy.conftest import LOG_MAX_BYTES, all_running
 from tests.support.outbox import create_registrations
 from tests.support.waiting import wait_until
 
@@ -87,3 +87,17 @@ def test_a_program_killed_with_sigkill_comes_back_and_nothing_is_lost_or_counted
                >= REGISTRATIONS and unpublished(running_stack) == 0,
                timeout=90, interval=0.5, what="every registration counted by the dashboard")
     assert registrations_counted_by_the_dashboard(running_stack, school_id) == REGISTRATIONS
+
+
+def test_logs_rotate_at_the_configured_size_keeping_the_configured_count(running_stack):
+    """The shipped 10 MB x 5, at LOG_MAX_BYTES here: a stack that starts and handles the tests
+    above writes more than that to some logs."""
+    logs = running_stack.layout.logs
+    limit = int(LOG_MAX_BYTES.removesuffix("KB")) * 1024
+    rotated = sorted(path.name for path in logs.glob("*.log.1"))
+
+    assert rotated, sorted(path.name for path in logs.iterdir())
+    for path in logs.glob("*.log.*"):
+        assert int(path.suffix.lstrip(".")) <= 5, path.name
+        # supervisor rotates once a write takes a file past the limit: one write over at most.
+        assert path.stat().st_size < limit + 8192, path.name
