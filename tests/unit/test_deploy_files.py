@@ -166,7 +166,8 @@ def test_there_is_an_alert_on_the_operators_signal(metric):
 
 def test_the_consumers_serve_metrics_on_ports_prometheus_scrapes(supervisor):
     config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
-    workers = next(job for job in config["scrape_configs"] if job["job_name"] == "edquill-workers")
+    workers = next(job for job in config["scrape_configs"]
+                   if job["job_name"] == "edquill-workers")
     scraped = {target for static in workers["static_configs"] for target in static["targets"]}
     for name in ("notifier-worker", "kpi-worker", "dashboard-worker"):
         port = re.search(r"--metrics-port (\d+)$", programs(supervisor)[name]["command"])
