@@ -18,6 +18,10 @@ DEAD_NOW = Gauge("edquill_outbox_dead_events", "Events parked dead, waiting for 
 HELD_NOW = Gauge(
     "edquill_outbox_held_events", "Events held back behind an earlier dead event of their aggregate"
 )
+STUCK_NOW = Gauge(
+    "edquill_outbox_stuck_claims",
+    "Claims older than the relays' lease: left by a relay that died mid-batch",
+)
 OLDEST_AGE = Gauge("edquill_outbox_oldest_age_seconds", "Age of the oldest unprocessed event")
 OWNED_PARTITIONS = Gauge("edquill_outbox_owned_partitions", "Outbox partitions this relay owns")
 LATENCY = Histogram(

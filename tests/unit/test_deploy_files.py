@@ -11,7 +11,12 @@ import pytest
 import yaml
 from prometheus_client import REGISTRY
 
-import outbox_relay.metrics  # noqa: F401 -- registers the relay's metrics
+import kpi.adapters.service_gauges  # noqa: F401 -- each import registers that process's metrics
+import kpi.adapters.worker_metrics  # noqa: F401
+import notifier.metrics  # noqa: F401
+import outbox_relay.metrics  # noqa: F401
+import shared.consumer_metrics  # noqa: F401
+import shared.metrics  # noqa: F401
 from devtools.up_plan import PROGRAMS
 from shared.paths import ROOT
 
@@ -51,8 +56,22 @@ def relay_metric_names() -> set[str]:
     }
 
 
+def exported_metric_names() -> set[str]:
+    """Every series name an EdQuill process can export (relays, workers, web services)."""
+    return {
+        family.name + suffix
+        for family in REGISTRY.collect()
+        if family.name.startswith("edquill_")
+        for suffix in SAMPLE_SUFFIXES.get(family.type, ("",))
+    }
+
+
 def metric_names_in(expression: str) -> set[str]:
     return set(re.findall(r"\bedquill_outbox_\w+", expression))
+
+
+def edquill_metric_names_in(expression: str) -> set[str]:
+    return set(re.findall(r"\bedquill_\w+", expression))
 
 
 def test_two_relays_with_distinct_metrics_ports(supervisor):
@@ -97,7 +116,7 @@ def cron_jobs() -> list[str]:
     [
         "kpi daily-aggregate",
         "outbox purge --older-than-days 14",
-        "outbox reset-stuck --older-than-minutes 15",
+        "outbox reset-stuck >>",
         "backup --out ",
     ],
 )
@@ -161,6 +180,47 @@ def test_dead_and_held_alerts_read_the_current_count_so_they_last_while_it_does(
 def test_alerts_use_only_metrics_the_relay_exports():
     used = set().union(*(metric_names_in(e) for e in alert_rules().values()))
     assert used <= relay_metric_names()
+
+
+def test_alerts_use_only_metrics_some_edquill_process_exports():
+    used = set().union(*(edquill_metric_names_in(e) for e in alert_rules().values()))
+    assert used <= exported_metric_names()
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        "edquill_outbox_stuck_claims",
+        "edquill_notifier_smtp_refusals_total",
+        "edquill_notifier_deliveries_total",
+        "edquill_consumer_events_total",
+        "edquill_kpi_last_rebuild_timestamp_seconds",
+        "edquill_http_requests_total",
+    ],
+)
+def test_there_is_an_alert_on_the_operators_signal(metric):
+    assert any(metric in expression for expression in alert_rules().values())
+
+
+def test_the_consumers_serve_metrics_on_ports_prometheus_scrapes(supervisor):
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
+    workers = next(job for job in config["scrape_configs"] if job["job_name"] == "edquill-workers")
+    scraped = {target for static in workers["static_configs"] for target in static["targets"]}
+    for name in ("notifier-worker", "kpi-worker", "dashboard-worker"):
+        port = re.search(r"--metrics-port (\d+)$", programs(supervisor)[name]["command"])
+        assert port, name
+        assert f"127.0.0.1:{port.group(1)}" in scraped, name
+
+
+def test_alertmanager_routes_each_severity_the_alerts_use():
+    config = yaml.safe_load((DEPLOY / "alertmanager" / "alertmanager.yml").read_text())
+    groups = yaml.safe_load((DEPLOY / "prometheus" / "alerts.yml").read_text())["groups"]
+    severities = {rule["labels"]["severity"] for group in groups for rule in group["rules"]}
+    routed = {matcher for route in config["route"]["routes"] for matcher in route["matchers"]}
+    receivers = {receiver["name"] for receiver in config["receivers"]}
+
+    assert {f'severity="{severity}"' for severity in severities} <= routed
+    assert {route["receiver"] for route in config["route"]["routes"]} <= receivers
 
 
 def grafana_dashboard() -> dict:

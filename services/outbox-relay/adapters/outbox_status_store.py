@@ -72,13 +72,13 @@ class OutboxStatusStore:
             rows = cursor.execute(
                 "UPDATE t_event_outbox SET claimed_by = NULL, claim_token = NULL, "
                 "claimed_at = NULL WHERE processed_at IS NULL AND claim_token IS NOT NULL "
-                "AND claimed_at < UTC_TIMESTAMP(6) - INTERVAL %s SECOND",
-                (int(older_than.total_seconds()),),
+                "AND claimed_at < UTC_TIMESTAMP(6) - INTERVAL %s MICROSECOND",
+                (int(older_than.total_seconds() * 1_000_000),),
             )
             cursor.execute(
                 "UPDATE t_outbox_partition_lease SET owner = NULL, lease_until = NULL "
-                "WHERE lease_until < UTC_TIMESTAMP(6) - INTERVAL %s SECOND",
-                (int(older_than.total_seconds()),),
+                "WHERE lease_until < UTC_TIMESTAMP(6) - INTERVAL %s MICROSECOND",
+                (int(older_than.total_seconds() * 1_000_000),),
             )
         return rows
 

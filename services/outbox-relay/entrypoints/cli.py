@@ -78,22 +78,36 @@ def _connect(settings: Settings):
     return db.connect(settings, "registrar")
 
 
+def _relays_lease(lease_seconds: float | None) -> timedelta:
+    """The age after which a claim is stuck: the given one, else the lease the relays use
+    (EDQUILL_RELAY_LEASE_SECONDS). One threshold for the relays, `status` and `reset-stuck`: a
+    live relay settles a batch within its confirm timeout, so a claim older than the lease
+    belongs to a relay that died, and the "stuck: N" an operator reads is what a reset clears."""
+    if lease_seconds is not None:
+        return timedelta(seconds=lease_seconds)
+    return RelayOptions.from_env().lease
+
+
+def _stuck_option(help: str):
+    return click.option(
+        "--lease-seconds",
+        default=None,
+        type=click.FloatRange(0, 3600),
+        help=f"{help} [default: the relays' lease, EDQUILL_RELAY_LEASE_SECONDS or "
+        f"{RelayOptions().lease_seconds:g}]",
+    )
+
+
 @outbox.command("status")
-@click.option(
-    "--lease-seconds",
-    default=15.0,
-    show_default=True,
-    type=click.FloatRange(1, 3600),
-    help="Claims older than this count as stuck.",
-)
+@_stuck_option("Claims older than this count as stuck.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
-def status(settings: Settings, lease_seconds: float, as_json: bool) -> None:
+def status(settings: Settings, lease_seconds: float | None, as_json: bool) -> None:
     """Unprocessed, claimed, stuck, dead and held-back events, and the oldest unprocessed
     event's age."""
-    figures = outbox_commands.outbox_status(
-        _connect(settings), timedelta(seconds=lease_seconds)
-    ).__dict__
+    stuck_after = _relays_lease(lease_seconds)
+    figures = outbox_commands.outbox_status(_connect(settings), stuck_after).__dict__
+    figures["stuck_after_seconds"] = stuck_after.total_seconds()
     if as_json:
         click.echo(json.dumps(figures))
         return
@@ -102,12 +116,27 @@ def status(settings: Settings, lease_seconds: float, as_json: bool) -> None:
 
 
 @outbox.command("reset-stuck")
-@click.option("--older-than-minutes", default=15, show_default=True, type=click.IntRange(0))
+@_stuck_option("Clear claims older than this (as `status` counts them stuck).")
+@click.option(
+    "--older-than-minutes",
+    default=None,
+    type=click.IntRange(0),
+    help="Clear claims older than this many minutes instead.",
+)
 @click.pass_obj
-def reset_stuck(settings: Settings, older_than_minutes: int) -> None:
-    """Clear claims (and partition leases) older than the given age."""
-    count = outbox_commands.reset_stuck(_connect(settings), timedelta(minutes=older_than_minutes))
-    click.echo(f"reset {count} stuck claims")
+def reset_stuck(
+    settings: Settings, lease_seconds: float | None, older_than_minutes: int | None
+) -> None:
+    """Clear claims (and partition leases) older than the relays' lease, or the given age."""
+    older_than = (
+        _relays_lease(lease_seconds)
+        if older_than_minutes is None
+        else timedelta(minutes=older_than_minutes)
+    )
+    count = outbox_commands.reset_stuck(_connect(settings), older_than)
+    click.echo(
+        f"reset {count} stuck claims (claimed more than {older_than.total_seconds():g} s ago)"
+    )
 
 
 @outbox.command("purge")

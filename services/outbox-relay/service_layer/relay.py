@@ -249,6 +249,7 @@ class Relay:
         metrics.OLDEST_AGE.set(status.oldest_unprocessed_age_seconds or 0)
         metrics.DEAD_NOW.set(status.dead)
         metrics.HELD_NOW.set(status.held)
+        metrics.STUCK_NOW.set(status.stuck)
 
     def shutdown(self) -> None:
         """Leave cleanly: settle the batch in flight, give the partitions back, disconnect."""

@@ -128,7 +128,7 @@ def test_reset_stuck_older_than_0_minutes_clears_every_claim(
 ):
     output = edquill_ok(settings, "outbox", "reset-stuck", "--older-than-minutes", "0")
 
-    assert output.strip() == "reset 3 stuck claims"
+    assert output.strip() == "reset 3 stuck claims (claimed more than 0 s ago)"
     assert count_rows(registrar_db, "claimed") == 0
     assert count_rows(registrar_db, "unprocessed") == 6
 
@@ -138,9 +138,22 @@ def test_reset_stuck_leaves_claims_younger_than_the_limit(
 ):
     output = edquill_ok(settings, "outbox", "reset-stuck", "--older-than-minutes", "5")
 
-    assert output.strip() == "reset 2 stuck claims"
+    assert output.strip() == "reset 2 stuck claims (claimed more than 300 s ago)"
     fresh = stored_event(registrar_db, outbox_in_every_state[3])
     assert fresh["claim_token"] == "a" * 32
+
+
+def test_reset_stuck_by_default_clears_exactly_what_status_calls_stuck(
+    settings, registrar_db, outbox_in_every_state
+):
+    figures = json.loads(edquill_ok(settings, "outbox", "status", "--json"))
+
+    output = edquill_ok(settings, "outbox", "reset-stuck")
+
+    assert figures["stuck"] == 2
+    assert figures["stuck_after_seconds"] == 15
+    assert output.strip() == "reset 2 stuck claims (claimed more than 15 s ago)"
+    assert json.loads(edquill_ok(settings, "outbox", "status", "--json"))["stuck"] == 0
 
 
 def test_reset_stuck_frees_partition_leases_that_ran_out_and_keeps_live_ones(
