@@ -37,8 +37,16 @@ def test_every_import_contract_is_kept():
 # A module longer than this is doing more than one thing: split it by responsibility. Counted
 # as ruff formats it (the format check above keeps that true).
 MAX_MODULE_LINES = 300
-# The folders held to it so far; each service's folder joins once it is in the common shape.
-LENGTH_CHECKED = ("shared", "devtools", "services/notifier")
+# Every folder of code that runs: the runtime library, the developer tools, each service.
+LENGTH_CHECKED = (
+    "shared",
+    "devtools",
+    "services/registrar",
+    "services/notifier",
+    "services/kpi",
+    "services/dashboard",
+    "services/outbox-relay",
+)
 
 
 @pytest.mark.parametrize("folder", LENGTH_CHECKED)
