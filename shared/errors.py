@@ -68,3 +68,19 @@ class NotAllowed(DomainError):
     """The caller may not do this (a role, a last admin)."""
 
     code = "forbidden"
+
+
+class Unauthenticated(DomainError):
+    """Who is asking is not proven (a wrong password, an unknown token)."""
+
+    code = "unauthorized"
+
+
+class TooManyAttempts(DomainError):
+    """A limit on attempts is reached; `retry_after` says in how many seconds it lifts."""
+
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after

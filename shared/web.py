@@ -59,7 +59,16 @@ DOMAIN_ERROR_STATUS: dict[type[errors.DomainError], int] = {
     errors.TooLarge: 413,
     errors.UnsupportedContent: 415,
     errors.NotAllowed: 403,
+    errors.Unauthenticated: 401,
+    errors.TooManyAttempts: 429,
 }
+
+
+def domain_error_headers(error: errors.DomainError) -> dict[str, str]:
+    """What HTTP says of a domain error beyond its status: when to try again."""
+    if isinstance(error, errors.TooManyAttempts):
+        return {"Retry-After": str(error.retry_after)}
+    return {}
 
 
 def domain_error_status(error: errors.DomainError) -> int:
@@ -130,7 +139,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(errors.DomainError)
     def _domain_error(error: errors.DomainError):
-        return error_response(domain_error_status(error), error.code, error.message, error.details)
+        return error_response(
+            domain_error_status(error),
+            error.code,
+            error.message,
+            error.details,
+            domain_error_headers(error),
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -41,6 +41,8 @@ def answer_to(error: Exception):
         (errors.UnsupportedContent("not a PDF"), 415, "unsupported_media_type"),
         (errors.NotAllowed("the school's last admin"), 403, "forbidden"),
         (ScheduleTaken("double-booked", details={"conflicts": [1]}), 409, "schedule_taken"),
+        (errors.Unauthenticated("the password is wrong"), 401, "unauthorized"),
+        (errors.TooManyAttempts("too many sign-ins", retry_after=90), 429, "too_many_requests"),
     ],
 )
 def test_each_kind_answers_with_its_status_and_the_error_shape(error, status, code):
@@ -58,3 +60,9 @@ def test_a_field_error_names_its_field():
 
 def test_not_found_says_what_was_not_found():
     assert errors.NotFound("teacher").message == "teacher not found"
+
+
+def test_too_many_attempts_says_when_to_try_again():
+    answer = answer_to(errors.TooManyAttempts("too many sign-ins", retry_after=90))
+    assert answer.headers["Retry-After"] == "90"
+    assert answer.get_json()["error"]["details"] == {"retry_after": 90}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.db import transaction
-from shared.web import ApiError
+from shared.errors import TooManyAttempts
 
 # Rows of windows older than this are dead weight (no limit uses a longer window).
 EXPIRED_AFTER_SECONDS = 24 * 3600
@@ -36,15 +36,8 @@ class Window:
     retry_after: int  # whole seconds until the window ends (at least 1)
 
 
-class Throttled(ApiError):
-    def __init__(self, message: str, retry_after: int):
-        super().__init__(
-            429,
-            "too_many_requests",
-            message,
-            {"retry_after": retry_after},
-            headers={"Retry-After": str(retry_after)},
-        )
+class Throttled(TooManyAttempts):
+    """A limit of this table's is reached for the key: try again in `retry_after` seconds."""
 
 
 def seconds_left(window_started_at: datetime, now: datetime, window_seconds: int) -> int:

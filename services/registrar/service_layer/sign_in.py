@@ -21,7 +21,7 @@ from registrar.adapters.schools_store import school_by_id
 from registrar.adapters.throttle_store import Limit
 from registrar.adapters.tokens_store import Principal, issue_token
 from registrar.domain.sign_in_names import account_bucket
-from shared.web import ApiError
+from shared.errors import Unauthenticated
 
 # Five guesses per quarter hour per account: a person who mistypes is not stopped, a guesser
 # gets 480 tries a day at most.
@@ -33,9 +33,11 @@ ADDRESS_FAILURES = Limit(max_hits=20, window_seconds=15 * 60)
 SIGN_IN_TOKEN_TTL = timedelta(hours=12)
 
 
-class InvalidCredentials(ApiError):
+class InvalidCredentials(Unauthenticated):
+    code = "invalid_credentials"
+
     def __init__(self):
-        super().__init__(401, "invalid_credentials", "the e-mail or the password is wrong")
+        super().__init__("the e-mail or the password is wrong")
 
 
 def sign_in(connection, email: str, password: str, address: str) -> str:

@@ -28,7 +28,7 @@ from registrar.entrypoints.views.public_registrations.schemas import SelfRegistr
 from registrar.service_layer.submissions import submit_public
 from shared.errors import NotFound
 from shared.signing import KeyRing
-from shared.web import request_db
+from shared.web import domain_error_headers, request_db
 
 NONCE_COOKIE = "edquill_register_nonce"
 FORM_PURPOSE = "self-registration"
@@ -118,7 +118,7 @@ def submit(slug: str):
             values,
             errors={},
             status=429,
-            headers=exc.headers,
+            headers=domain_error_headers(exc),
             problem=(
                 f"Many registrations were sent from this connection in a short time, so this one "
                 f"was not sent. Please try again in {minutes} minute{'s' if minutes != 1 else ''}."

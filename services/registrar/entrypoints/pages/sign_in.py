@@ -26,7 +26,7 @@ from registrar.entrypoints.pages.staff_session import csrf_checked, staff_sessio
 from registrar.service_layer import sign_in as staff_sign_in
 from shared.sessions import clear_session_cookie, set_session_cookie
 from shared.signing import KeyRing
-from shared.web import request_db
+from shared.web import domain_error_headers, request_db
 
 NONCE_COOKIE = "edquill_login_nonce"
 FORM_PURPOSE = "sign-in"
@@ -85,7 +85,7 @@ def submit_sign_in():
             target,
             email=email,
             status=429,
-            headers=exc.headers,
+            headers=domain_error_headers(exc),
             error=f"Too many failed sign-ins. For your safety, signing in is paused: "
             f"please try again in {minutes} minute{'s' if minutes != 1 else ''}.",
         )
