@@ -19,9 +19,9 @@ from datetime import datetime, timezone
 from playwright.sync_api import expect
 
 from registrar.adapters.board_store import BOARD_PAGE_SIZE, STAGE_PAGE_SIZE
-from registrar.adapters.registrations_store import change_status
 from registrar.service_layer.approvals import approve
 from registrar.service_layer.assignments import assign_class
+from registrar.service_layer.lead_status import change_status
 from tests.support.classes import place
 from tests.support.factories import create_registration, create_school
 from tests.support.waiting import wait_until

@@ -1,17 +1,15 @@
 """Per-school feature flags (t_feature_flag): the known keys, their defaults, and the one
 question other code asks, `is_enabled(cursor_or_connection, school_id, key)`.
 
-A school without a row for a key has the key's default; setting a flag stores a row and an
-audit entry in one transaction.
+A school without a row for a key has the key's default; setting one (service_layer.flags)
+stores a row and an audit entry in one transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from registrar.adapters import audit_store
 from registrar.adapters.db_cursor import cursor_from
-from shared.db import transaction
 from shared.errors import NotFound
 
 
@@ -56,37 +54,41 @@ def flags_for(connection, school_id: int) -> list[dict]:
     return [_describe(flag, rows.get(flag.key)) for flag in KNOWN_FLAGS.values()]
 
 
-def set_flag(connection, school_id: int, key: str, enabled: bool, actor: str) -> dict:
-    flag = _known(key)
-    with transaction(connection) as cursor:
-        cursor.execute(
-            "SELECT enabled FROM t_feature_flag WHERE school_id = %s AND flag_key = %s FOR UPDATE",
-            (school_id, key),
-        )
-        row = cursor.fetchone()
-        was = flag.default if row is None else bool(row["enabled"])
-        cursor.execute(
-            "INSERT INTO t_feature_flag (school_id, flag_key, enabled, updated_at) "
-            "VALUES (%s, %s, %s, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE "
-            "enabled = %s, updated_at = UTC_TIMESTAMP(6)",
-            (school_id, key, enabled, enabled),
-        )
-        audit_store.record(
-            cursor,
-            school_id=school_id,
-            actor=actor,
-            action="feature_flag_changed",
-            entity_type="school",
-            entity_id=school_id,
-            old_value=f"{key}={_word(was)}",
-            new_value=f"{key}={_word(enabled)}",
-        )
-        cursor.execute(
-            "SELECT flag_key, enabled, updated_at FROM t_feature_flag "
-            "WHERE school_id = %s AND flag_key = %s",
-            (school_id, key),
-        )
-        return _describe(flag, cursor.fetchone())
+def known_flag(key: str) -> Flag:
+    """The flag of that key; UnknownFlag (a NotFound) for a key no school has."""
+    return _known(key)
+
+
+def lock_flag(cursor, school_id: int, flag: Flag) -> bool:
+    """The school's value of the flag now (its default without a row), locked until the
+    transaction ends."""
+    cursor.execute(
+        "SELECT enabled FROM t_feature_flag WHERE school_id = %s AND flag_key = %s FOR UPDATE",
+        (school_id, flag.key),
+    )
+    row = cursor.fetchone()
+    return flag.default if row is None else bool(row["enabled"])
+
+
+def write_flag(cursor, school_id: int, flag: Flag, enabled: bool) -> dict:
+    """Store the school's value of the flag; the flag as the API describes it."""
+    cursor.execute(
+        "INSERT INTO t_feature_flag (school_id, flag_key, enabled, updated_at) "
+        "VALUES (%s, %s, %s, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE "
+        "enabled = %s, updated_at = UTC_TIMESTAMP(6)",
+        (school_id, flag.key, enabled, enabled),
+    )
+    cursor.execute(
+        "SELECT flag_key, enabled, updated_at FROM t_feature_flag "
+        "WHERE school_id = %s AND flag_key = %s",
+        (school_id, flag.key),
+    )
+    return _describe(flag, cursor.fetchone())
+
+
+def flag_word(enabled: bool) -> str:
+    """How the audit trail writes a flag's value."""
+    return _word(enabled)
 
 
 def _known(key: str) -> Flag:

@@ -9,8 +9,7 @@ import json
 from dataclasses import dataclass
 
 from registrar.adapters import audit_store
-from registrar.domain.lifecycle import StatusChange, plan_status_change
-from shared.db import transaction
+from registrar.domain.lifecycle import StatusChange
 from shared.errors import Conflict, NotFound
 
 
@@ -99,35 +98,6 @@ def apply_status_change(
 
 # Columns a status change may set besides the status itself (e.g. the student on convert).
 _COLUMN_WHITELIST = {"student_id": "student_id"}
-
-
-def change_status(
-    connection,
-    school_id: int,
-    registration_id: int,
-    to_status: str,
-    actor: str,
-    *,
-    note: str | None = None,
-    missing: tuple[str, ...] = (),
-    expected_version: int | None = None,
-) -> CommittedStatusChange:
-    """Move a registration through the lifecycle in one transaction.
-
-    Raises NotFound (another school's id too), StaleVersion, InvalidTransition, MissingReason.
-    """
-    with transaction(connection) as cursor:
-        row = lock_registration(cursor, school_id, registration_id)
-        require_version(row, expected_version)
-        change = plan_status_change(row["status"], to_status, note, missing)
-        apply_status_change(cursor, school_id, registration_id, change, actor)
-    return CommittedStatusChange(
-        change.from_status,
-        change.to_status,
-        change.note,
-        change.missing,
-        version=row["version"] + 1,
-    )
 
 
 # -- the same child's registrations (placing in a class) ----------------------------------

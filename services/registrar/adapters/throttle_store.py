@@ -46,7 +46,10 @@ def seconds_left(window_started_at: datetime, now: datetime, window_seconds: int
 
 
 def count_hit(connection, bucket: str, limit: Limit) -> Window:
-    """Count one hit in the bucket's current window (starting a new one if it ended)."""
+    """Count one hit in the bucket's current window (starting a new one if it ended).
+
+    Committed here, on its own, not in the caller's unit of work: a hit must count even when
+    what it guards then fails (a wrong password is the case it exists for)."""
     with transaction(connection) as cursor:
         # ON DUPLICATE KEY UPDATE assigns left to right: `hits` must be decided while
         # window_started_at still holds the old window's start.

@@ -19,7 +19,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registrar.adapters.tokens_store import Principal
 from registrar.domain.password_cost import OWASP_SCRYPT, needs_rehash
-from shared.db import transaction
 from shared.roles import ROLES
 
 # The cost new hashes are made at, and below which a stored hash is remade. The tests lower it
@@ -164,42 +163,36 @@ def user_in_school(connection, school_id: int, email: str) -> User:
     return User(**record)
 
 
-def disable_user(connection, school_id: int, email: str) -> int:
-    """Disable the account and revoke every token it holds; the number revoked."""
-    user = user_in_school(connection, school_id, email)
-    with transaction(connection) as cursor:
-        cursor.execute(
-            "UPDATE t_user SET disabled_at = COALESCE(disabled_at, UTC_TIMESTAMP(6)) "
-            "WHERE id = %s AND school_id = %s",
-            (user.id, school_id),
-        )
-        return cursor.execute(
-            "UPDATE t_api_token SET revoked_at = UTC_TIMESTAMP(6) WHERE user_id = %s "
-            "AND school_id = %s AND revoked_at IS NULL",
-            (user.id, school_id),
-        )
+def mark_disabled(cursor, user: User) -> None:
+    """The account may no longer sign in (kept as first disabled, if it was already)."""
+    cursor.execute(
+        "UPDATE t_user SET disabled_at = COALESCE(disabled_at, UTC_TIMESTAMP(6)) "
+        "WHERE id = %s AND school_id = %s",
+        (user.id, user.school_id),
+    )
 
 
-def enable_user(connection, school_id: int, email: str) -> None:
-    """Let the account sign in again (its old tokens stay revoked)."""
-    user = user_in_school(connection, school_id, email)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE t_user SET disabled_at = NULL WHERE id = %s AND school_id = %s",
-            (user.id, school_id),
-        )
+def revoke_tokens_of(cursor, user: User) -> int:
+    """Revoke every live token issued to the account; the number revoked."""
+    return cursor.execute(
+        "UPDATE t_api_token SET revoked_at = UTC_TIMESTAMP(6) WHERE user_id = %s "
+        "AND school_id = %s AND revoked_at IS NULL",
+        (user.id, user.school_id),
+    )
 
 
-def set_role(connection, school_id: int, email: str, role: str) -> User:
-    """Give the account another role; its tokens carry the new one from their next request."""
-    check_role(role)
-    user = user_in_school(connection, school_id, email)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE t_user SET role = %s WHERE id = %s AND school_id = %s",
-            (role, user.id, school_id),
-        )
-    return User(user.id, school_id, user.email, role)
+def mark_enabled(cursor, user: User) -> None:
+    cursor.execute(
+        "UPDATE t_user SET disabled_at = NULL WHERE id = %s AND school_id = %s",
+        (user.id, user.school_id),
+    )
+
+
+def write_role(cursor, user: User, role: str) -> None:
+    cursor.execute(
+        "UPDATE t_user SET role = %s WHERE id = %s AND school_id = %s",
+        (role, user.id, user.school_id),
+    )
 
 
 def account_of(connection, principal: Principal) -> User | None:

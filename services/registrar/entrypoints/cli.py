@@ -24,10 +24,8 @@ from registrar.adapters.users_store import (
     UnknownAccount,
     check_new_account,
     create_user,
-    disable_user,
-    enable_user,
-    set_role,
 )
+from registrar.service_layer.accounts import disable_user, enable_user, set_role
 from shared import db
 from shared.config import Settings
 from shared.roles import ROLES

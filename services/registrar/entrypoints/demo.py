@@ -16,10 +16,10 @@ from datetime import datetime, timedelta, timezone
 import click
 
 from registrar.adapters import billing_store, classes_store
-from registrar.adapters.registrations_store import change_status
 from registrar.adapters.schools_store import create_school, school_by_slug
 from registrar.adapters.users_store import create_user
 from registrar.service_layer.conversions import convert
+from registrar.service_layer.lead_status import change_status
 from registrar.service_layer.submissions import record_submission
 from shared import db
 from shared.config import Settings

@@ -6,8 +6,14 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from registrar.adapters.registrations_store import change_status
-from registrar.domain.lifecycle import InvalidTransition, MissingReason
+from registrar.adapters.registrations_store import (
+    CommittedStatusChange,
+    apply_status_change,
+    lock_registration,
+    require_version,
+)
+from registrar.domain.lifecycle import InvalidTransition, MissingReason, plan_status_change
+from shared.db import transaction
 from shared.errors import Conflict, InvalidInput
 
 
@@ -24,6 +30,35 @@ def lifecycle_refusals_as_domain_errors() -> Iterator[None]:
         ) from None
     except MissingReason as exc:
         raise InvalidInput.of_field("note", str(exc)) from None
+
+
+def change_status(
+    connection,
+    school_id: int,
+    registration_id: int,
+    to_status: str,
+    actor: str,
+    *,
+    note: str | None = None,
+    missing: tuple[str, ...] = (),
+    expected_version: int | None = None,
+) -> CommittedStatusChange:
+    """Move a registration through the lifecycle in one transaction.
+
+    Raises NotFound (another school's id too), StaleVersion, InvalidTransition, MissingReason.
+    """
+    with transaction(connection) as cursor:
+        row = lock_registration(cursor, school_id, registration_id)
+        require_version(row, expected_version)
+        change = plan_status_change(row["status"], to_status, note, missing)
+        apply_status_change(cursor, school_id, registration_id, change, actor)
+    return CommittedStatusChange(
+        change.from_status,
+        change.to_status,
+        change.note,
+        change.missing,
+        version=row["version"] + 1,
+    )
 
 
 def change_lead_status(

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from registrar.adapters.registrations_store import change_status
 from registrar.adapters.tokens_store import issue_token
 from registrar.service_layer.approvals import approve
+from registrar.service_layer.lead_status import change_status
 from registrar.service_layer.payments import pay
 from shared.local_days import local_day, zone
 from tests.support.classes import create_schedule, create_teacher, place

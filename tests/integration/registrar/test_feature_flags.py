@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from registrar.adapters import flags_store
+from registrar.service_layer import flags
 
 FLAGS = "/api/admin/feature-flags"
 
@@ -121,7 +122,7 @@ def test_without_a_token_changing_is_401(client):
 def test_is_enabled_answers_the_default_until_the_school_sets_the_flag(registrar_db, school):
     assert flags_store.is_enabled(registrar_db, school.id, "status_emails") is True
 
-    flags_store.set_flag(registrar_db, school.id, "status_emails", False, actor="test")
+    flags.set_flag(registrar_db, school.id, "status_emails", False, actor="test")
 
     assert flags_store.is_enabled(registrar_db, school.id, "status_emails") is False
 

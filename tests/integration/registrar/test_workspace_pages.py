@@ -10,10 +10,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from registrar.adapters.registrations_store import change_status
 from registrar.adapters.users_store import create_user
 from registrar.entrypoints.app import create_app
 from registrar.service_layer.approvals import approve
+from registrar.service_layer.lead_status import change_status
 from registrar.service_layer.payments import pay
 from shared.sessions import SESSION_COOKIE
 from tests.support.classes import create_schedule, create_teacher, place, registration_in_class

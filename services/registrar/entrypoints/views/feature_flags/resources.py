@@ -13,6 +13,7 @@ from registrar.entrypoints.views.feature_flags.schemas import (
     FeatureFlagSchema,
 )
 from registrar.entrypoints.views.json_only import json_only
+from registrar.service_layer import flags
 from shared.web import request_db
 
 blp = Blueprint(
@@ -39,6 +40,6 @@ def list_flags():
 def set_flag(change, key):
     """Turn a flag on or off for this school (404 for a key that is not known)."""
     connection, principal = request_db("registrar"), current_principal()
-    return flags_store.set_flag(
+    return flags.set_flag(
         connection, principal.school_id, key, change["enabled"], actor_for(connection, principal)
     )
