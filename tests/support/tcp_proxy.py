@@ -43,7 +43,8 @@ class TcpProxy:
 
     def cut(self) -> None:
         """Sever every open connection and turn new ones away until `restore`."""
-        self._refusing.set()
+        with self._lock:
+            self._refusing.set()
         self.drop_connections()
 
     def restore(self) -> None:
@@ -78,7 +79,14 @@ class TcpProxy:
                 _shut(client)
                 continue
             with self._lock:
-                self._open.update((client, upstream))
+                # A connection accepted while `cut` ran would otherwise outlive the cut.
+                admitted = not self._refusing.is_set()
+                if admitted:
+                    self._open.update((client, upstream))
+            if not admitted:
+                _shut(client)
+                _shut(upstream)
+                continue
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
