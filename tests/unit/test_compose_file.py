@@ -95,7 +95,8 @@ def test_each_http_service_is_served_on_all_interfaces_with_a_health_check(servi
 
 @pytest.mark.parametrize("worker", sorted(WORKERS))
 def test_each_consumer_worker_runs(services, worker):
-    assert services[worker]["command"] == ["edquill", *WORKERS[worker]]
+    command = services[worker]["command"]
+    assert command[: len(WORKERS[worker]) + 1] == ["edquill", *WORKERS[worker]]
 
 
 def test_every_edquill_container_has_every_contract_variable(services):
@@ -157,6 +158,7 @@ REQUIRED_VARIABLES = {
     "EDQUILL_SECRET_KEY": "k" * 64,
     "RABBITMQ_DEFAULT_USER": "edquill",
     "RABBITMQ_DEFAULT_PASS": "brokerpassword1",
+    "GRAFANA_ADMIN_PASSWORD": "grafanapassword1",
 }
 # The one service the outside world reaches.
 PUBLIC_SERVICE = "gateway"
@@ -199,7 +201,9 @@ def run_compose_config(**variables: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("name", ["rabbitmq", "mailsink", "relay-1", "relay-2"])
+@pytest.mark.parametrize(
+    "name", ["rabbitmq", "mailsink", "relay-1", "relay-2", "prometheus", "alertmanager", "grafana"]
+)
 def test_operator_ports_are_published_on_the_hosts_loopback_only(services, name):
     bindings = host_bindings(services[name])
 
