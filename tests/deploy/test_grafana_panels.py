@@ -17,6 +17,7 @@ from devtools.mailsink import MailSink
 from shared import db
 from tests.support import grafana_dashboards as dashboards
 from tests.support.factories import create_registration, set_status
+from tests.support.processes import answers
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.deploy
@@ -28,9 +29,12 @@ BUILT_IN = {"__rate_interval": "1m", "__interval": "15s", "__range": "1h"}
 # brings them in.
 EXPORTER_JOBS = {"rabbitmq_": "rabbitmq"}
 CONSUMERS = ("notifier", "kpi", "dashboard")
-# Bounded waits, in seconds: events cross relay, broker and worker; rates need two scrapes.
-TRAFFIC_TIMEOUT = 90
+# Bounded waits, in seconds, for a busy 2-core machine: RUNNING in supervisor comes before
+# gunicorn listens; events cross relay, broker and worker; rates need two scrapes.
+SERVICE_TIMEOUT = 90
+TRAFFIC_TIMEOUT = 120
 QUERY_TIMEOUT = 30
+REQUEST_TIMEOUT = 30
 _METRIC = re.compile(r"\b((?:edquill|rabbitmq)_\w+)")
 _SAMPLE_SUFFIXES = ("_bucket", "_count", "_sum")
 
@@ -39,7 +43,7 @@ QUERIES = dashboards.panel_queries()
 
 def http_get(url: str) -> int:
     try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
+        with urllib.request.urlopen(url, timeout=REQUEST_TIMEOUT) as answer:
             return answer.status
     except urllib.error.HTTPError as refused:
         return refused.code
@@ -53,10 +57,11 @@ def series(stack, expression: str) -> list[dict]:
 
 
 def request_every_service(stack) -> None:
+    for port in [*stack.ports.services.values(), stack.ports.gateway]:
+        url = f"http://127.0.0.1:{port}/healthz"
+        wait_until(lambda url=url: answers(url), timeout=SERVICE_TIMEOUT, interval=1, what=url)
     for port in stack.ports.services.values():
-        assert http_get(f"http://127.0.0.1:{port}/healthz") == 200
         assert http_get(f"http://127.0.0.1:{port}/no-such-page") == 404
-    assert http_get(f"http://127.0.0.1:{stack.ports.gateway}/healthz") == 200
 
 
 def register_a_family_that_needs_to_give_more_information(stack) -> None:
