@@ -35,12 +35,12 @@ class ExpiringRows:
 
 
 def count_expired(connection, rows: ExpiringRows, cutoff: datetime) -> int:
-    """How many rows a purge at `cutoff` would delete (a dry run)."""
+    """How many rows a purge at `cutoff` would delete (a dry run); dict rows, like the purge."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*) AS expired FROM {rows.table} WHERE {rows.expired}", (cutoff,)
         )
-        return int(_first(cursor.fetchone()))
+        return int(cursor.fetchone()["expired"])
 
 
 def purge_expired(
@@ -55,7 +55,7 @@ def purge_expired(
     """Delete the rows expired at `cutoff`, `batch_size` per commit; returns how many went
     (with dry_run, how many would go: nothing is deleted).
 
-    The connection must be in autocommit (shared.db.connect's default)."""
+    The connection must be in autocommit, with dict rows (shared.db.connect's defaults)."""
     if dry_run:
         return count_expired(connection, rows, cutoff)
     deleted = 0
@@ -67,7 +67,7 @@ def purge_expired(
                 f"ORDER BY {rows.age_column} LIMIT %s",
                 (cutoff, batch_size),
             )
-            keys = [_key_values(record, rows.key) for record in cursor.fetchall()]
+            keys = [tuple(record[column] for column in rows.key) for record in cursor.fetchall()]
             if keys:
                 deleted += cursor.execute(
                     f"DELETE FROM {rows.table} WHERE {_key_in(rows.key, len(keys))}",
@@ -83,13 +83,3 @@ def _key_in(key: tuple[str, ...], count: int) -> str:
         return f"{key[0]} IN ({placeholders(count)})"
     row = f"({placeholders(len(key))})"
     return f"({', '.join(key)}) IN ({', '.join([row] * count)})"
-
-
-def _key_values(record, key: tuple[str, ...]) -> tuple:
-    if isinstance(record, dict):
-        return tuple(record[column] for column in key)
-    return tuple(record)
-
-
-def _first(record):
-    return next(iter(record.values())) if isinstance(record, dict) else record[0]

@@ -26,11 +26,12 @@ MAX_BATCH_SIZE = 10_000
 
 @dataclass(frozen=True)
 class RetentionKnobs:
-    # Published outbox events, in days: two weeks for replays and audits, as the nightly
-    # backups are kept (a restore publishes again what was published after its backup).
+    # Published outbox events, in days: two weeks for replays and audits, as long as the
+    # nightly backups are kept.
     outbox_days: int = 14
     # Consumers' inbox rows (redelivery dedupe), in days: longer than anything that can deliver
-    # an event again: the outbox's 14 days and the 14 days of backups, with two weeks to spare.
+    # an event again (the outbox's 14 days; a restored backup, up to 14 days old, publishes
+    # again what was waiting when it was made), with two weeks to spare.
     inbox_days: int = 30
     # The notifier's settled messages (the History tab, the send dedupe), in days: a school
     # year and a term, so last year's admissions season is still there when this one begins.

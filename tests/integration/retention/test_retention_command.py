@@ -152,3 +152,29 @@ def test_the_outbox_purge_command_shares_the_batch_size_knob(settings, empty_tab
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "purged 5 processed events"
     assert count_outbox_rows(empty_tables["registrar"]) == 0
+
+
+@pytest.fixture
+def dashboard_inbox_missing(empty_tables):
+    """The dashboard's inbox moved out of the purge's way for the test, then put back."""
+    connection = empty_tables["dashboard"]
+    with connection.cursor() as cursor:
+        cursor.execute("RENAME TABLE t_event_inbox TO t_event_inbox_elsewhere")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RENAME TABLE t_event_inbox_elsewhere TO t_event_inbox")
+
+
+def test_a_table_that_fails_is_named_and_the_others_are_purged_all_the_same(
+    settings, old_and_new_rows, dashboard_inbox_missing
+):
+    result = run_edquill(settings, "retention", "purge")
+
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: the dashboard inbox purge failed: ProgrammingError"), line
+    assert count_outbox_rows(old_and_new_rows["registrar"]) == 1
+    assert count_rows(old_and_new_rows["kpi"], "t_event_inbox") == 1
+    assert count_rows(old_and_new_rows["notifier"], "t_message_log") == 1
