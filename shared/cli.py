@@ -83,6 +83,9 @@ def main() -> None:
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
+    except ConfigError as exc:  # a bad variable, read by the command itself: it names it
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     except Exception as exc:  # the one place an unexpected failure becomes one clear line
         logging.getLogger("edquill").debug("command failed", exc_info=True)
         click.echo(f"error: {type(exc).__name__}: {exc}", err=True)

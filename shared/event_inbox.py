@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 import pymysql
 
+from shared.batched_purge import ExpiringRows, purge_expired
 from shared.config_error import ConfigError
 from shared.events import Event
 
@@ -71,3 +72,19 @@ def require_inbox(connection, database: str) -> None:
         raise ConfigError(
             f"database {database} has no t_event_inbox: run `edquill migrate`"
         ) from None
+
+
+# What the retention purge may delete: rows of events handled before the cutoff. A redelivery
+# of such an event would be applied again, which is why the inbox outlasts every way an event
+# can come again (shared.retention).
+HANDLED_EVENTS = ExpiringRows(
+    table="t_event_inbox",
+    key=("consumer", "event_id"),
+    expired="handled_at < %s",
+    age_column="handled_at",
+)
+
+
+def purge_inbox(connection, cutoff: datetime, batch_size: int, *, dry_run: bool = False) -> int:
+    """Forget events handled before `cutoff`, in small batches (shared.batched_purge)."""
+    return purge_expired(connection, HANDLED_EVENTS, cutoff, batch_size, dry_run=dry_run)

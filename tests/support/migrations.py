@@ -19,11 +19,18 @@ def migrated_up_to_before(
     own = replace(settings, db_prefix=f"{settings.db_prefix}{migration_id[:4]}_")
     migrations.apply_all(own, (service,))
     try:
-        rolled_back: list[str] = []
-        while f"{service}:{migration_id}" not in rolled_back:
-            undone = migrations.rollback_last(own, (service,))
-            assert undone, f"{service}:{migration_id} is not among the applied migrations"
-            rolled_back += undone
+        roll_back_through(own, service, migration_id)
         yield own
     finally:
         db.drop_database(own, service)
+
+
+def roll_back_through(settings: Settings, service: str, migration_id: str) -> list[str]:
+    """Roll back `service`'s migrations, newest first, until `migration_id` is undone too;
+    returns what was rolled back, in that order."""
+    rolled_back: list[str] = []
+    while f"{service}:{migration_id}" not in rolled_back:
+        undone = migrations.rollback_last(settings, (service,))
+        assert undone, f"{service}:{migration_id} is not among the applied migrations"
+        rolled_back += undone
+    return rolled_back

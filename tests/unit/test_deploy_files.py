@@ -115,7 +115,7 @@ def cron_jobs() -> list[str]:
     "command",
     [
         "kpi daily-aggregate",
-        "outbox purge --older-than-days 14",
+        "retention purge >>",
         "outbox reset-stuck >>",
         "backup --out ",
     ],

@@ -12,6 +12,8 @@ from typing import Sequence
 
 import pymysql
 
+from shared.batched_purge import ExpiringRows
+
 # MySQL's duplicate-key error.
 DUPLICATE_KEY = 1062
 # Longest error text kept (the column holds 1000).
@@ -23,6 +25,18 @@ FROM_NAME_LENGTH = 200
 
 QUEUED, HELD, SENT, FAILED = "queued", "held", "sent", "failed"
 SUPPRESSED, DUPLICATE, COLLAPSED, CANCELLED = "suppressed", "duplicate", "collapsed", "cancelled"
+
+# What the retention purge may delete: settled messages (sent, failed for good, suppressed,
+# duplicate, collapsed, cancelled), by when they last changed. Nothing sends, holds or retries
+# them again; queued rows (a retry waiting too) and held rows (quiet hours) are still to go,
+# and a claimed row is in a sender's or scheduler's hands. Consent history is another table.
+SETTLED_MESSAGES = ExpiringRows(
+    table="t_message_log",
+    key=("id",),
+    expired="status IN ('sent', 'failed', 'suppressed', 'duplicate', 'collapsed', 'cancelled') "
+    "AND claim_token IS NULL AND updated_at < %s",
+    age_column="updated_at",
+)
 
 
 @dataclass(frozen=True)

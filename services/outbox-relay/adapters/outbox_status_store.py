@@ -1,5 +1,5 @@
 """The outbox (t_event_outbox) as a whole: the figures the relay's gauges and `edquill outbox
-status` show, and the operators' reset of stuck claims and purge of processed rows.
+status` show, and the operators' reset of stuck claims and purge of published rows.
 
 A row's states: waiting (processed_at, dead_at and held_at NULL; perhaps claimed), processed
 (published; or skipped by an operator, when skipped_at is set too), dead (parked: no retry
@@ -10,7 +10,20 @@ in autocommit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from shared.batched_purge import ExpiringRows, purge_expired
+
+# What the retention purge may delete: rows published (processed and never dead). Waiting,
+# claimed, held and dead rows stay, and so does a dead event an operator skipped (processed
+# but never published): the record of an event no consumer got, with its last error.
+PUBLISHED = ExpiringRows(
+    table="t_event_outbox",
+    key=("id",),
+    expired="processed_at IS NOT NULL AND processed_at < %s AND dead_at IS NULL "
+    "AND skipped_at IS NULL",
+    age_column="processed_at",
+)
 
 
 @dataclass(frozen=True)
@@ -82,17 +95,6 @@ class OutboxStatusStore:
             )
         return rows
 
-    def purge_processed(self, older_than: timedelta, batch_size: int) -> int:
-        """Delete processed rows in small batches, so no statement holds locks for long."""
-        deleted = 0
-        cutoff_sql = "UTC_TIMESTAMP(6) - INTERVAL %s SECOND"
-        with self._connection.cursor() as cursor:
-            while True:
-                count = cursor.execute(
-                    "DELETE FROM t_event_outbox WHERE processed_at IS NOT NULL "
-                    f"AND processed_at < {cutoff_sql} ORDER BY processed_at LIMIT %s",
-                    (int(older_than.total_seconds()), batch_size),
-                )
-                deleted += count
-                if count < batch_size:
-                    return deleted
+    def purge_published(self, cutoff: datetime, batch_size: int, *, dry_run: bool) -> int:
+        """Delete rows published before `cutoff`, in small batches (shared.batched_purge)."""
+        return purge_expired(self._connection, PUBLISHED, cutoff, batch_size, dry_run=dry_run)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 import click
@@ -16,10 +16,8 @@ from outbox_relay.service_layer import outbox_commands
 from outbox_relay.service_layer.relay import Relay
 from shared import db
 from shared.config import Settings
+from shared.retention import RetentionKnobs, cutoff
 from shared.worker import worker_command
-
-# Rows deleted per statement by purge: small enough that each DELETE holds its locks briefly.
-PURGE_BATCH_SIZE = 1000
 
 
 @click.group("outbox")
@@ -143,9 +141,12 @@ def reset_stuck(
 @click.option("--older-than-days", required=True, type=click.IntRange(0))
 @click.pass_obj
 def purge(settings: Settings, older_than_days: int) -> None:
-    """Delete events processed more than N days ago, in small batches."""
-    count = outbox_commands.purge_processed(
-        _connect(settings), timedelta(days=older_than_days), PURGE_BATCH_SIZE
+    """Delete events published more than N days ago, in batches of
+    EDQUILL_RETENTION_BATCH_SIZE (`edquill retention purge` does this with the other tables)."""
+    count = outbox_commands.purge_published(
+        _connect(settings),
+        cutoff(datetime.now(timezone.utc), older_than_days),
+        RetentionKnobs.from_env().batch_size,
     )
     click.echo(f"purged {count} processed events")
 

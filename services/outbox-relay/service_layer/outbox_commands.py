@@ -3,7 +3,7 @@ list, replay or skip dead events. Each takes a connection to the registrar's dat
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Sequence
 
 from outbox_relay.adapters import dead_event_store
@@ -19,8 +19,9 @@ def reset_stuck(connection, older_than: timedelta) -> int:
     return OutboxStatusStore(connection).reset_stuck(older_than)
 
 
-def purge_processed(connection, older_than: timedelta, batch_size: int) -> int:
-    return OutboxStatusStore(connection).purge_processed(older_than, batch_size)
+def purge_published(connection, cutoff: datetime, batch_size: int, *, dry_run: bool = False) -> int:
+    """Delete events published before `cutoff` (with dry_run, only count them)."""
+    return OutboxStatusStore(connection).purge_published(cutoff, batch_size, dry_run=dry_run)
 
 
 def list_dead(connection, limit: int) -> list[dict]:

@@ -1,0 +1,1 @@
+ALTER TABLE t_message_log DROP KEY ix_message_log_updated;
