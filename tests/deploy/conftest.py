@@ -134,6 +134,11 @@ class Stack:
     broker: RabbitNode | None = None
     broker_unavailable: str | None = None
 
+    @property
+    def alert_thresholds(self) -> dict[str, str]:
+        """alert name -> the test-sized threshold its rendered rule compares with."""
+        return dict(ALERT_THRESHOLDS)
+
     def require_own_broker(self) -> RabbitNode:
         if self.broker is None:
             pytest.skip(f"the stack has no RabbitMQ node of its own: {self.broker_unavailable}")

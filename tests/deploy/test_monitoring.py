@@ -8,7 +8,6 @@ import pika
 import pytest
 
 from shared import db
-from tests.deploy.conftest import ALERT_THRESHOLDS
 from tests.support.factories import create_school
 from tests.support.notifier import new_school_id, school_created
 from tests.support.outbox import create_registrations, insert_outbox_rows, outbox_row
@@ -86,7 +85,7 @@ RELAYS = ("edquill:relay-0", "edquill:relay-1")
 
 
 def test_with_every_relay_stopped_the_backlog_alerts_fire_then_the_backlog_drains(running_stack):
-    waiting = int(ALERT_THRESHOLDS["EdquillOutboxBacklog"]) * 2
+    waiting = int(running_stack.alert_thresholds["EdquillOutboxBacklog"]) * 2
     connection = db.connect(running_stack.settings, "registrar")
     running_stack.supervisorctl("stop", *RELAYS)
     try:
@@ -150,7 +149,9 @@ def _publish_to_queue(stack, queue: str, bodies: list[bytes]) -> None:
                 "",
                 queue,
                 body,
-                pika.BasicProperties(content_type="application/json", delivery_mode=2),
+                pika.BasicProperties(
+                    content_type="application/json", delivery_mode=pika.DeliveryMode.Persistent
+                ),
                 mandatory=True,
             )
     finally:
@@ -167,7 +168,7 @@ def test_a_stopped_consumer_fires_the_consumer_lag_alert(running_stack):
     # Events the worker folds without a fault once it runs again (nothing for its .dead queue).
     events = [
         school_created(new_school_id()).to_json()
-        for _ in range(int(ALERT_THRESHOLDS["EdquillConsumerLag"]) * 2)
+        for _ in range(int(running_stack.alert_thresholds["EdquillConsumerLag"]) * 2)
     ]
     running_stack.supervisorctl("stop", "edquill:kpi-worker")
     try:
