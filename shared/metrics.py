@@ -3,12 +3,15 @@ metrics every HTTP service records.
 
 Under gunicorn, `edquill serve` sets PROMETHEUS_MULTIPROC_DIR (wiped at start) so each
 scrape gathers every worker's samples with a fresh registry, as prometheus_client documents.
+Figures a service reads at scrape time (from its database) are not samples of any worker:
+they are collected by the worker that answers the scrape, after the multiprocess ones.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -19,6 +22,10 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import Metric
+
+# Metric families read afresh at each scrape (a gauge of a table, say).
+ScrapeTimeMetrics = Callable[[], Iterable[Metric]]
 
 # Request latencies of an API that answers most calls from one indexed query: the buckets are
 # dense below 100 ms, where the targets are, and coarse above.
@@ -37,12 +44,26 @@ REQUESTS = Counter(
 )
 
 
-def metrics_payload() -> tuple[bytes, str]:
+class _ReadAtScrape:
+    """A collector (anything with collect(), to prometheus_client) over a function."""
+
+    def __init__(self, read: ScrapeTimeMetrics):
+        self._read = read
+
+    def collect(self) -> Iterable[Metric]:
+        return self._read()
+
+
+def metrics_payload(read_at_scrape: ScrapeTimeMetrics | None = None) -> tuple[bytes, str]:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+    else:
+        registry = REGISTRY
+    body = generate_latest(registry)
+    if read_at_scrape is not None:
+        body += generate_latest(_ReadAtScrape(read_at_scrape))
+    return body, CONTENT_TYPE_LATEST
 
 
 def register_request_metrics(app) -> None:

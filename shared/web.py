@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from shared import db, errors
 from shared.config import Settings
-from shared.metrics import metrics_payload, register_request_metrics
+from shared.metrics import ScrapeTimeMetrics, metrics_payload, register_request_metrics
 from shared.openapi_docs import TOKEN_SCHEME, ErrorBodyPlugin, ErrorSchema
 from shared.trusted_proxies import TrustedProxyFix
 from shared.worker import DATABASE_ERRORS, close_quietly
@@ -270,8 +270,11 @@ def release_request_db(_exc=None) -> None:
         connection.autocommit(True)
 
 
-def operations_blueprint(service: str) -> Blueprint:
-    """GET /healthz (the database answers) and GET /metrics (Prometheus)."""
+def operations_blueprint(
+    service: str, read_at_scrape: ScrapeTimeMetrics | None = None
+) -> Blueprint:
+    """GET /healthz (the database answers) and GET /metrics (Prometheus), with the service's
+    own figures `read_at_scrape` (in the request, so request_db serves them)."""
     blueprint = Blueprint("operations", __name__)
 
     @blueprint.get("/healthz")
@@ -285,7 +288,7 @@ def operations_blueprint(service: str) -> Blueprint:
 
     @blueprint.get("/metrics")
     def metrics():
-        body, content_type = metrics_payload()
+        body, content_type = metrics_payload(read_at_scrape)
         return Response(body, content_type=content_type)
 
     return blueprint

@@ -5,6 +5,10 @@ from prometheus_client import Counter, Histogram
 DELIVERIES = Counter(
     "edquill_notifier_deliveries_total", "Messages handed to SMTP, by how it ended", ["outcome"]
 )
+# Every outcome exported from 0 as the worker starts: increase() over a series that first
+# appears already at 1 reads 0, so the first failed send after a start would raise no alert.
+for _outcome in ("sent", "retried", "failed"):
+    DELIVERIES.labels(_outcome)
 SMTP_SECONDS = Histogram(
     "edquill_notifier_smtp_seconds",
     "One message's SMTP transaction",
@@ -24,3 +28,6 @@ SMTP_REFUSALS = Counter(
     "(no_starttls, certificate, tls, auth); the mail stays queued",
     ["reason"],
 )
+# From 0 at start, for increase() (see DELIVERIES): each reason smtp_sender gives.
+for _reason in ("no_starttls", "certificate", "tls", "auth"):
+    SMTP_REFUSALS.labels(_reason)

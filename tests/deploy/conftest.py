@@ -1,9 +1,13 @@
 """The production layout running: supervisord on deploy/supervisor/edquill.conf (two relays,
-every worker, every service under gunicorn), nginx on the gateway config and Prometheus on
-deploy/prometheus/, all rendered into a temporary prefix (tests/deploy/layout.py), on free
-ports, against this test session's databases and exchange.
+every worker, every service under gunicorn), nginx on the gateway config, Prometheus on
+deploy/prometheus/ and Alertmanager on deploy/alertmanager/ (its receivers a webhook of the
+test's own), all rendered into a temporary prefix (tests/deploy/layout.py), on free ports,
+against this test session's databases and a RabbitMQ node of the stack's own
+(tests/support/rabbitmq_node.py: its queue depths are the stack's alone, and its
+rabbitmq_prometheus plugin is scraped as the shipped config scrapes the host's broker).
 
-One stack for the module that asks for it: bringing it up costs about half a minute here.
+One stack for the module that asks for it: bringing it up costs about a minute here, half of
+it the broker's boot.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import subprocess
 import tempfile
 import urllib.parse
 import urllib.request
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,7 +32,9 @@ import pytest
 from devtools import gateway
 from shared.paths import ROOT
 from tests.deploy import layout as deploy_layout
+from tests.deploy.alert_receiver import AlertReceiver
 from tests.deploy.layout import DEPLOY, Layout, Ports
+from tests.support.rabbitmq_node import NodeUnavailable, RabbitNode
 from tests.support.servers import environment
 from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
@@ -36,6 +43,16 @@ from tests.support.waiting import wait_until
 LOG_MAX_BYTES = "1KB"  # shipped: 10MB, 5 backups
 SCRAPE_INTERVAL = "1s"  # shipped: 15s (5s for the relays)
 ALERT_HOLD = "2s"  # shipped: each rule's own `for:`, minutes
+# Alert thresholds a test reaches in seconds (shipped: the rule's own, in alerts.yml).
+ALERT_THRESHOLDS = {
+    "EdquillOutboxBacklog": "5",  # shipped: 1000 waiting events
+    "EdquillOutboxOldestEventAge": "3",  # shipped: 120 s
+    "EdquillConsumerLag": "10",  # shipped: 500 waiting events
+}
+ALERT_GROUP_WAIT = "1s"  # shipped: 30s before a group's first notification, 5m between
+# The exchange the stack's own broker carries: the shipped one, as the rules' queue names
+# (edquill.events.<consumer>) assume; no other run shares this broker.
+STACK_EXCHANGE = "edquill.events"
 # Bounded waits, in seconds, for a cold start on a busy 2-core machine.
 START_TIMEOUT = 120
 PROMETHEUS_TIMEOUT = 60
@@ -47,6 +64,7 @@ def _missing_tools() -> list[str]:
         "supervisorctl": "supervisor",
         "prometheus": "prometheus",
         "promtool": "prometheus",
+        "prometheus-alertmanager": "prometheus-alertmanager",
     }
     missing = [
         f"{tool} (Debian package {package})"
@@ -85,7 +103,8 @@ def _relay_prefix() -> int:
     raise RuntimeError("no free pair of relay metrics ports")
 
 
-def _free_ports() -> Ports:
+def _free_ports(broker: RabbitNode | None) -> Ports:
+    shipped_broker = deploy_layout.SHIPPED_RABBITMQ_METRICS_PORT
     return Ports(
         services={s: free_port() for s in deploy_layout.SHIPPED_SERVICE_PORTS},
         gateway=free_port(),
@@ -93,6 +112,7 @@ def _free_ports() -> Ports:
         workers={w: free_port() for w in deploy_layout.SHIPPED_WORKER_PORTS},
         prometheus=free_port(),
         alertmanager=free_port(),
+        rabbitmq_metrics=broker.metrics_port if broker else shipped_broker,
     )
 
 
@@ -106,6 +126,23 @@ class Stack:
     nginx: subprocess.Popen
     # The settings file's own SMTP port: nothing listens there (mail fails, for the alert).
     smtp_port: int
+    alertmanager: subprocess.Popen | None = None
+    # Where the rendered Alertmanager delivers: receiver R's notifications at /R.
+    alert_receiver: AlertReceiver | None = None
+    # The stack's own RabbitMQ node (settings.amqp_url leads to it), None when this machine
+    # cannot run one: then the stack uses the session's broker and why is broker_unavailable.
+    broker: RabbitNode | None = None
+    broker_unavailable: str | None = None
+
+    @property
+    def alert_thresholds(self) -> dict[str, str]:
+        """alert name -> the test-sized threshold its rendered rule compares with."""
+        return dict(ALERT_THRESHOLDS)
+
+    def require_own_broker(self) -> RabbitNode:
+        if self.broker is None:
+            pytest.skip(f"the stack has no RabbitMQ node of its own: {self.broker_unavailable}")
+        return self.broker
 
     # -- the operator's commands ---------------------------------------------------------
     def supervisorctl(self, *args: str, check: bool = True) -> str:
@@ -200,7 +237,9 @@ def _settings_values(settings, ports: Ports, layout: Layout, smtp_port: int) -> 
     return values
 
 
-def install(layout: Layout, ports: Ports, values: dict[str, str], rabbitmq: bool) -> None:
+def install(
+    layout: Layout, ports: Ports, values: dict[str, str], rabbitmq: bool, receiver_url: str
+) -> None:
     """The runbook's install, into the prefix: checkout and .venv, settings, supervisor."""
     for root in deploy_layout.ROOTS:
         layout.path(root).mkdir(parents=True, exist_ok=True)
@@ -225,7 +264,16 @@ def install(layout: Layout, ports: Ports, values: dict[str, str], rabbitmq: bool
         )
     )
     (prometheus_dir / "alerts.yml").write_text(
-        deploy_layout.render_alerts((DEPLOY / "prometheus" / "alerts.yml").read_text(), ALERT_HOLD)
+        deploy_layout.render_alerts(
+            (DEPLOY / "prometheus" / "alerts.yml").read_text(), ALERT_HOLD, ALERT_THRESHOLDS
+        )
+    )
+    (prometheus_dir / "alertmanager.yml").write_text(
+        deploy_layout.render_alertmanager(
+            (DEPLOY / "alertmanager" / "alertmanager.yml").read_text(),
+            receiver_url,
+            ALERT_GROUP_WAIT,
+        )
     )
 
 
@@ -237,8 +285,34 @@ def _start_nginx(settings, ports: Ports, state: Path) -> subprocess.Popen:
     )
 
 
-def _stop(process: subprocess.Popen, timeout: float = 60) -> None:
-    if process.poll() is None:
+def _start_alertmanager(ports: Ports, layout: Layout) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            "prometheus-alertmanager",
+            f"--config.file={layout.path('/etc/prometheus/alertmanager.yml')}",
+            f"--storage.path={layout.prefix / 'alertmanager-data'}",
+            f"--web.listen-address=127.0.0.1:{ports.alertmanager}",
+            "--cluster.listen-address=",  # one instance: no gossip port to collide on
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=open(layout.prefix / "alertmanager.log", "w"),
+    )
+
+
+def _own_broker() -> tuple[RabbitNode | None, str | None]:
+    """A RabbitMQ node of the stack's own, booted; or None and why not."""
+    node = RabbitNode()
+    try:
+        node.start()
+        node.wait_ready()
+    except NodeUnavailable as exc:
+        node.stop()
+        return None, str(exc)
+    return node, None
+
+
+def _stop(process: subprocess.Popen | None, timeout: float = 60) -> None:
+    if process is not None and process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout)
@@ -247,19 +321,23 @@ def _stop(process: subprocess.Popen, timeout: float = 60) -> None:
             process.wait(10)
 
 
-@pytest.fixture(scope="module")
-def stack(settings):
-    require_tools()
-    prefix = Path(tempfile.mkdtemp(prefix="edq-", dir="/tmp"))  # short: a unix socket lives here
-    layout = Layout(prefix)
-    ports = _free_ports()
-    smtp_port = free_port()
-    install(
-        layout,
-        ports,
-        _settings_values(settings, ports, layout, smtp_port),
-        rabbitmq=listening(15692),
+def _start_prometheus(ports: Ports, layout: Layout) -> subprocess.Popen:
+    prometheus_dir = layout.path("/etc/prometheus")
+    return subprocess.Popen(
+        [
+            "prometheus",
+            f"--config.file={prometheus_dir / 'prometheus.yml'}",
+            f"--storage.tsdb.path={layout.prefix / 'prometheus-data'}",
+            f"--web.listen-address=127.0.0.1:{ports.prometheus}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=open(layout.prefix / "prometheus.log", "w"),
     )
+
+
+def _start_supervisord(layout: Layout) -> subprocess.Popen:
+    """The systemd unit's start: its ExecStartPre commands (migrate, queues declare), then
+    supervisord as its ExecStart."""
     unit = layout.render_roots((DEPLOY / "systemd" / "edquill.service").read_text())
     for command in deploy_layout.systemd_start_commands(unit):
         done = subprocess.run(
@@ -267,26 +345,45 @@ def stack(settings):
         )
         assert done.returncode == 0, f"{command}: {done.stdout}{done.stderr}"
     [start] = re.findall(r"^ExecStart=(.*)$", unit, flags=re.M)
-    supervisord = subprocess.Popen(
+    return subprocess.Popen(
         start.split(),
         env=minimal_environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    nginx = _start_nginx(settings, ports, prefix / "nginx")
-    prometheus_dir = layout.path("/etc/prometheus")
-    prometheus = subprocess.Popen(
-        [
-            "prometheus",
-            f"--config.file={prometheus_dir / 'prometheus.yml'}",
-            f"--storage.tsdb.path={prefix / 'prometheus-data'}",
-            f"--web.listen-address=127.0.0.1:{ports.prometheus}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=open(prefix / "prometheus.log", "w"),
-    )
-    running = Stack(layout, ports, settings, supervisord, prometheus, nginx, smtp_port)
-    try:
+
+
+@pytest.fixture(scope="module")
+def stack(settings):
+    require_tools()
+    with ExitStack() as cleanup:  # undone in reverse, whatever step fails
+        broker, broker_unavailable = _own_broker()
+        if broker is not None:
+            cleanup.callback(broker.stop)
+            settings = replace(settings, amqp_url=broker.amqp_url, exchange=STACK_EXCHANGE)
+        # Short: a unix socket lives in it.
+        prefix = Path(tempfile.mkdtemp(prefix="edq-", dir="/tmp"))
+        cleanup.callback(shutil.rmtree, prefix, ignore_errors=True)
+        layout = Layout(prefix)
+        ports = _free_ports(broker)
+        smtp_port = free_port()
+        receiver = AlertReceiver().start()
+        cleanup.callback(receiver.stop)
+        install(
+            layout,
+            ports,
+            _settings_values(settings, ports, layout, smtp_port),
+            rabbitmq=broker is not None,
+            receiver_url=receiver.url,
+        )
+        supervisord = _start_supervisord(layout)
+        cleanup.callback(_stop, supervisord, timeout=90)
+        nginx = _start_nginx(settings, ports, prefix / "nginx")
+        cleanup.callback(_stop, nginx)
+        alertmanager = _start_alertmanager(ports, layout)
+        cleanup.callback(_stop, alertmanager)
+        prometheus = _start_prometheus(ports, layout)
+        cleanup.callback(_stop, prometheus)
         wait_until(
             lambda: (
                 supervisord.poll() is not None
@@ -296,12 +393,19 @@ def stack(settings):
             what="supervisord's socket",
         )
         assert supervisord.poll() is None, "supervisord exited at start"
-        yield running
-    finally:
-        _stop(prometheus)
-        _stop(nginx)
-        _stop(supervisord, timeout=90)
-        shutil.rmtree(prefix, ignore_errors=True)
+        yield Stack(
+            layout,
+            ports,
+            settings,
+            supervisord,
+            prometheus,
+            nginx,
+            smtp_port,
+            alertmanager=alertmanager,
+            alert_receiver=receiver,
+            broker=broker,
+            broker_unavailable=broker_unavailable,
+        )
 
 
 def all_running(stack: Stack) -> dict[str, str] | None:

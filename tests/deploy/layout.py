@@ -27,6 +27,7 @@ SHIPPED_RELAY_PORT_PREFIX = "94"
 SHIPPED_WORKER_PORTS = {"notifier": 9410, "kpi": 9411, "dashboard": 9412}
 SHIPPED_SERVICE_PORTS = {"registrar": 8001, "dashboard": 8002, "kpi": 8003, "notifier": 8004}
 SHIPPED_ALERTMANAGER_PORT = 9093
+SHIPPED_RABBITMQ_METRICS_PORT = 15692
 
 
 class RenderError(ValueError):
@@ -55,6 +56,8 @@ class Ports:
     workers: dict[str, int]
     prometheus: int
     alertmanager: int
+    # rabbitmq_prometheus's listener: the shipped one is the host's broker's.
+    rabbitmq_metrics: int = SHIPPED_RABBITMQ_METRICS_PORT
 
     @property
     def relays(self) -> tuple[int, int]:
@@ -155,6 +158,7 @@ def render_prometheus(text: str, ports: Ports, scrape_interval: str, rabbitmq: b
         9400: ports.relays[0],
         9401: ports.relays[1],
         SHIPPED_ALERTMANAGER_PORT: ports.alertmanager,
+        SHIPPED_RABBITMQ_METRICS_PORT: ports.rabbitmq_metrics,
     }
     for shipped, ours in shipped_to_ours.items():
         text = _sub(rf'"127\.0\.0\.1:{shipped}"', f'"127.0.0.1:{ours}"', text, what, count=1)
@@ -185,11 +189,38 @@ def render_prometheus(text: str, ports: Ports, scrape_interval: str, rabbitmq: b
     return text
 
 
-def render_alerts(text: str, hold: str) -> str:
-    """deploy/prometheus/alerts.yml with every `for:` at `hold` (test time)."""
-    return _sub(
-        r"^(\s+for: )\S+$", rf"\g<1>{hold}", text, "deploy/prometheus/alerts.yml", flags=re.M
+def render_alerts(text: str, hold: str, thresholds: dict[str, str] | None = None) -> str:
+    """deploy/prometheus/alerts.yml with every `for:` at `hold` (test time), and the alerts
+    named in `thresholds` comparing their expression with that value instead (test-sized:
+    the last `> N` of a one-line expr)."""
+    what = "deploy/prometheus/alerts.yml"
+    text = _sub(r"^(\s+for: )\S+$", rf"\g<1>{hold}", text, what, flags=re.M)
+    for alert, threshold in (thresholds or {}).items():
+        text = _sub(
+            rf"^(\s+- alert: {alert}\n\s+expr: .* > )\S+$",
+            rf"\g<1>{threshold}",
+            text,
+            what,
+            count=1,
+            flags=re.M,
+        )
+    return text
+
+
+def render_alertmanager(text: str, receiver_url: str, group_wait: str) -> str:
+    """deploy/alertmanager/alertmanager.yml delivering each receiver's notifications to
+    `receiver_url`/<receiver name> (a webhook) instead of e-mail, and grouping for
+    `group_wait` only (test time), its routes untouched."""
+    what = "deploy/alertmanager/alertmanager.yml"
+    text = _sub(
+        r'^(  - name: (\S+)\n    )email_configs:\n      - to: "[^"]+"$',
+        rf'\g<1>webhook_configs:\n      - url: "{receiver_url}/\g<2>"',
+        text,
+        what,
+        flags=re.M,
     )
+    grouping = r"^(  group_(?:wait|interval): )\S+$"
+    return _sub(grouping, rf"\g<1>{group_wait}", text, what, count=2, flags=re.M)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.deploy import layout
 from tests.deploy.layout import DEPLOY, Layout, Ports, RenderError
@@ -19,6 +20,7 @@ PORTS = Ports(
     workers={"notifier": 31010, "kpi": 31011, "dashboard": 31012},
     prometheus=31090,
     alertmanager=31093,
+    rabbitmq_metrics=31692,
 )
 LAYOUT = Layout(Path("/tmp/edq-x"), user="tester")
 
@@ -58,6 +60,55 @@ def test_prometheus_scrapes_the_stacks_ports():
         assert f'"127.0.0.1:{port}"' in rendered
     assert "job_name: rabbitmq" not in rendered
     assert "scrape_interval: 1s" in rendered
+
+
+def test_prometheus_scrapes_the_stacks_own_broker():
+    rendered = layout.render_prometheus(
+        shipped("prometheus", "prometheus.yml"), PORTS, "1s", rabbitmq=True
+    )
+    assert "job_name: rabbitmq" in rendered
+    assert '"127.0.0.1:31692"' in rendered and "15692" not in rendered
+
+
+def test_thresholds_are_test_sized_in_the_rendered_copy_only():
+    rendered = layout.render_alerts(
+        shipped("prometheus", "alerts.yml"), "2s", {"EdquillConsumerLag": "10"}
+    )
+    lag = yaml.safe_load(rendered)["groups"]
+    [expr] = [r["expr"] for g in lag for r in g["rules"] if r["alert"] == "EdquillConsumerLag"]
+    assert expr.endswith("> 10")
+    assert '.dead"}) > 500' in shipped("prometheus", "alerts.yml")
+
+
+def test_a_threshold_for_a_rule_that_is_not_there_fails_rendering():
+    with pytest.raises(RenderError):
+        layout.render_alerts(shipped("prometheus", "alerts.yml"), "2s", {"NoSuchAlert": "1"})
+
+
+def rendered_alertmanager() -> str:
+    return layout.render_alertmanager(
+        shipped("alertmanager", "alertmanager.yml"), "http://127.0.0.1:31999", "1s"
+    )
+
+
+def test_alertmanager_delivers_each_receiver_to_its_webhook_with_the_routes_kept():
+    rendered = yaml.safe_load(rendered_alertmanager())
+    original = yaml.safe_load(shipped("alertmanager", "alertmanager.yml"))
+
+    assert rendered["route"]["routes"] == original["route"]["routes"]
+    assert {r["name"]: r["webhook_configs"][0]["url"] for r in rendered["receivers"]} == {
+        r["name"]: f"http://127.0.0.1:31999/{r['name']}" for r in original["receivers"]
+    }
+    assert rendered["route"]["group_wait"] == "1s"
+
+
+def test_amtool_accepts_the_rendered_alertmanager_config(tmp_path):
+    config = tmp_path / "alertmanager.yml"
+    config.write_text(rendered_alertmanager())
+    done = subprocess.run(
+        [tool("amtool"), "check-config", str(config)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_rendering_fails_when_a_shipped_file_lost_what_it_substitutes():
@@ -109,8 +160,6 @@ def test_promtool_unit_tests_of_every_rule_pass():
 
 
 def test_every_rule_has_a_promtool_unit_test():
-    import yaml
-
     rules = {
         rule["alert"]
         for group in yaml.safe_load(shipped("prometheus", "alerts.yml"))["groups"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from registrar.entrypoints.outbox_metrics import outbox_backlog_metrics
 from shared.config import Settings
 from shared.web import create_api, operations_blueprint, release_request_db
 
@@ -17,7 +18,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.config["EDQUILL_SETTINGS"] = settings or Settings.from_env()
     app.config.update(test_config or {})
     api = create_api(app, "EdQuill registrar")
-    app.register_blueprint(operations_blueprint("registrar"))
+    app.register_blueprint(operations_blueprint("registrar", outbox_backlog_metrics))
     app.teardown_request(release_request_db)
     for blueprint in _api_blueprints():
         api.register_blueprint(blueprint)
