@@ -5,6 +5,7 @@ non-zero when any failed."""
 from __future__ import annotations
 
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable, Iterator
 
@@ -12,13 +13,15 @@ import click
 import pika
 import pymysql
 
-from acceptance import bounds, figure_checks, flow_checks, platform_checks
+from acceptance import figure_checks, flow_checks, platform_checks
+from acceptance.bounds import TOKEN_LIFETIME_MINUTES, Bounds
 from acceptance.outcome import Outcome
 from acceptance.system_http import SystemHttp, service_urls
 from registrar.adapters.schools_store import School, all_schools, school_by_id
 from registrar.adapters.tokens_store import issue_token, principal_for, revoke_token
 from shared import db
 from shared.config import Settings
+from shared.config_error import ConfigError
 from shared.service_client import ServiceUnavailable
 
 # What can stop one measurement without stopping the others: a service, the database or the
@@ -58,6 +61,7 @@ def acceptance_command(
     --guardian-email) and then rejects it with a note saying it was the check. It issues
     itself a registrar token that expires after 15 minutes, and revokes it at the end.
     """
+    limits = _bounds()
     school = _school(settings, school_id)
     click.echo(f"acceptance: school {school.id} ({school.slug}), {url or 'each service'}")
     outcomes: list[Outcome] = []
@@ -76,8 +80,9 @@ def acceptance_command(
     ):
         report(_measured(criterion, lambda check=check: check(settings)))
     with _check_token(settings, school.id) as token:
-        _measure_the_flow(settings, http.with_token(token), school, guardian_email, report)
-    for outcome in _measured_all("outbox", lambda: platform_checks.outbox_health(settings)):
+        flow = Flow(settings, http.with_token(token), school, limits)
+        _measure_the_flow(flow, guardian_email, report)
+    for outcome in _measured_all("outbox", lambda: platform_checks.outbox_health(settings, limits)):
         report(outcome)
     failed = [outcome.criterion for outcome in outcomes if not outcome.passed]
     if failed:
@@ -87,38 +92,62 @@ def acceptance_command(
     click.echo(f"acceptance: all {len(outcomes)} criteria passed")
 
 
+@dataclass(frozen=True)
+class Flow:
+    """What the registration's part of the check works with."""
+
+    settings: Settings
+    http: SystemHttp  # with the check's token
+    school: School
+    limits: Bounds
+
+
 def _measure_the_flow(
-    settings: Settings,
-    http: SystemHttp,
-    school: School,
-    guardian_email: str,
-    report: Callable[[Outcome], Outcome],
+    flow: Flow, guardian_email: str, report: Callable[[Outcome], Outcome]
 ) -> None:
-    submitted, submission = flow_checks.submit_registration(settings, http, school, guardian_email)
+    settings, http, limits = flow.settings, flow.http, flow.limits
+    submitted, submission = flow_checks.submit_registration(
+        settings, http, flow.school, guardian_email
+    )
     report(submitted)
     reached = False
     if submission is not None:
         reached = report(
             _measured(
                 "event reaches every consumer",
-                lambda: flow_checks.reaches_consumers(settings, submission),
+                lambda: flow_checks.reaches_consumers(
+                    settings, submission, limits.event_to_consumers_max_s
+                ),
             )
         ).passed
-    report(_measured("lead queue API p95", lambda: figure_checks.lead_queue_latency(http)))
-    report(_measured("dashboard summary p95", lambda: figure_checks.dashboard_latency(http)))
+    for criterion, latency in (
+        ("lead queue API p95", figure_checks.lead_queue_latency),
+        ("dashboard summary p95", figure_checks.dashboard_latency),
+    ):
+        report(_measured(criterion, lambda latency=latency: latency(http, limits)))
     if submission is not None:
         report(
             _measured(
                 "status change reaches the notifier",
-                lambda: flow_checks.status_change_notifies(http, submission, reached),
+                lambda: flow_checks.status_change_notifies(
+                    http, submission, reached, limits.status_change_to_notifier_max_s
+                ),
             )
         )
         flow_checks.close_registration(http, submission.registration_id)
     report(
         _measured(
-            "KPI figures for the school", lambda: figure_checks.kpi_figures_present(http, school)
+            "KPI figures for the school",
+            lambda: figure_checks.kpi_figures_present(http, flow.school),
         )
     )
+
+
+def _bounds() -> Bounds:
+    try:
+        return Bounds.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _measured(criterion: str, measure: Callable[[], Outcome]) -> Outcome:
@@ -150,7 +179,7 @@ def _school(settings: Settings, school_id: int | None) -> School:
 def _check_token(settings: Settings, school_id: int) -> Iterator[str]:
     """A registrar token of the school's for the check alone: short-lived, so it expires by
     itself should the check be killed, and revoked when the check ends."""
-    lifetime = timedelta(minutes=bounds.TOKEN_LIFETIME_MINUTES)
+    lifetime = timedelta(minutes=TOKEN_LIFETIME_MINUTES)
     with closing(db.connect(settings, "registrar")) as connection:
         token = issue_token(connection, school_id, "registrar", label=TOKEN_LABEL, ttl=lifetime)
         token_id = principal_for(connection, token).token_id

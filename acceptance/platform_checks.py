@@ -7,7 +7,7 @@ from contextlib import closing
 
 import pika
 
-from acceptance import bounds
+from acceptance.bounds import HEALTH_TIMEOUT_S, Bounds
 from acceptance.outcome import Outcome
 from acceptance.system_http import SystemHttp
 from outbox_relay.config import RelayOptions
@@ -26,7 +26,7 @@ def services_healthy(http: SystemHttp) -> Outcome:
     slowest = max(seconds for _ok, seconds in answers.values())
     figure = f"{len(targets) - len(down)}/{len(targets)} answer /healthz"
     figure += f" (down: {', '.join(down)})" if down else f" (slowest {slowest * 1000:.0f} ms)"
-    bound = f"all of {', '.join(targets)}, each within {bounds.HEALTH_TIMEOUT_S:g} s"
+    bound = f"all of {', '.join(targets)}, each within {HEALTH_TIMEOUT_S:g} s"
     return Outcome("every service healthy", figure, bound, not down)
 
 
@@ -86,7 +86,7 @@ def _queued_messages(connection, queue: str) -> int | None:
     return declared.method.message_count
 
 
-def outbox_health(settings: Settings) -> list[Outcome]:
+def outbox_health(settings: Settings, limits: Bounds) -> list[Outcome]:
     lease = RelayOptions.from_env().lease
     with closing(db.connect(settings, "registrar")) as connection:
         status = outbox_status(connection, lease)
@@ -102,13 +102,13 @@ def outbox_health(settings: Settings) -> list[Outcome]:
         Outcome(
             "outbox: backlog",
             f"{status.unprocessed} waiting, {status.relays} relays alive",
-            f"<= {bounds.OUTBOX_BACKLOG_MAX} (EdquillOutboxBacklog), >= 1 relay",
-            status.unprocessed <= bounds.OUTBOX_BACKLOG_MAX and status.relays >= 1,
+            f"<= {limits.outbox_backlog_max} (EdquillOutboxBacklog), >= 1 relay",
+            status.unprocessed <= limits.outbox_backlog_max and status.relays >= 1,
         ),
         Outcome(
             "outbox: oldest waiting event",
             f"{age:.1f} s old",
-            f"<= {bounds.OUTBOX_OLDEST_AGE_MAX_S:g} s (EdquillOutboxOldestEventAge)",
-            age <= bounds.OUTBOX_OLDEST_AGE_MAX_S,
+            f"<= {limits.outbox_oldest_age_max_s:g} s (EdquillOutboxOldestEventAge)",
+            age <= limits.outbox_oldest_age_max_s,
         ),
     ]
