@@ -106,12 +106,17 @@ def _measure_the_flow(
     flow: Flow, guardian_email: str, report: Callable[[Outcome], Outcome]
 ) -> None:
     settings, http, limits = flow.settings, flow.http, flow.limits
-    submitted, submission = flow_checks.submit_registration(
-        settings, http, flow.school, guardian_email
-    )
+    try:
+        submitted, submission = flow_checks.submit_registration(
+            settings, http, flow.school, guardian_email
+        )
+    except MEASUREMENT_ERRORS as exc:
+        submitted, submission = _not_measured("submission enqueued with its row", exc), None
     report(submitted)
     reached = False
-    if submission is not None:
+    if submission is None:
+        report(_without_registration("event reaches every consumer"))
+    else:
         reached = report(
             _measured(
                 "event reaches every consumer",
@@ -125,7 +130,9 @@ def _measure_the_flow(
         ("dashboard summary p95", figure_checks.dashboard_latency),
     ):
         report(_measured(criterion, lambda latency=latency: latency(http, limits)))
-    if submission is not None:
+    if submission is None:
+        report(_without_registration("status change reaches the notifier"))
+    else:
         report(
             _measured(
                 "status change reaches the notifier",
@@ -134,7 +141,10 @@ def _measure_the_flow(
                 ),
             )
         )
-        flow_checks.close_registration(http, submission.registration_id)
+        try:
+            flow_checks.close_registration(http, submission.registration_id)
+        except MEASUREMENT_ERRORS:
+            pass  # left open: its tag says what it is, and a registrar can reject it
     report(
         _measured(
             "KPI figures for the school",
@@ -159,7 +169,15 @@ def _measured_all(criterion: str, measure: Callable[[], list[Outcome]]) -> list[
     try:
         return measure()
     except MEASUREMENT_ERRORS as exc:
-        return [Outcome(criterion, f"not measured: {type(exc).__name__}: {exc}", "-", False)]
+        return [_not_measured(criterion, exc)]
+
+
+def _without_registration(criterion: str) -> Outcome:
+    return Outcome(criterion, "not measured: no registration was submitted", "-", False)
+
+
+def _not_measured(criterion: str, exc: Exception) -> Outcome:
+    return Outcome(criterion, f"not measured: {type(exc).__name__}: {exc}", "-", False)
 
 
 def _school(settings: Settings, school_id: int | None) -> School:
