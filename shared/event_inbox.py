@@ -63,6 +63,17 @@ def record_batch_in_inbox(cursor, consumer: str, events: list[Event]) -> list[in
     return fresh
 
 
+def handled_at(connection, consumer: str, event_id: str) -> datetime | None:
+    """When `consumer` recorded the event as handled (UTC), or None while it has not."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT handled_at FROM t_event_inbox WHERE consumer = %s AND event_id = %s",
+            (consumer, str(uuid.UUID(event_id))),
+        )
+        row = cursor.fetchone()
+    return row["handled_at"] if row else None
+
+
 def require_inbox(connection, database: str) -> None:
     """Stop at start-up when the inbox is missing, rather than dead-letter every message."""
     try:

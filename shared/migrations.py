@@ -7,6 +7,7 @@ registrar's triggers from sql/ (outbox, stage counts), the same files a DBA load
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -93,6 +94,34 @@ def load_triggers(settings: Settings, service: str) -> int:
         finally:
             connection.close()
     return count
+
+
+# The name each trigger script creates, as written in it.
+_CREATE_TRIGGER = re.compile(r"CREATE\s+TRIGGER\s+`?(\w+)`?", re.IGNORECASE)
+
+
+def scripted_triggers(service: str) -> set[str]:
+    """The names of the triggers the service's scripts (TRIGGER_FILES) create."""
+    return {
+        name
+        for path in TRIGGER_FILES.get(service, [])
+        for name in _CREATE_TRIGGER.findall(path.read_text())
+    }
+
+
+def missing_triggers(settings: Settings, service: str) -> list[str]:
+    """The scripted triggers the service's database lacks, by name."""
+    connection = db.connect(settings, service)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = %s",
+                (settings.database(service),),
+            )
+            present = {row["TRIGGER_NAME"] for row in cursor.fetchall()}
+    finally:
+        connection.close()
+    return sorted(scripted_triggers(service) - present)
 
 
 @click.command("migrate")

@@ -17,16 +17,22 @@ from shared.broker import ConsumerTopology
 from shared.config import Settings
 
 
+def consumer_classes() -> list[type]:
+    """Every installed consumer's class (NAME, BINDINGS, SERVICE_DB...), by entry point name."""
+    return [
+        entry.load()
+        for entry in sorted(entry_points(group="edquill.consumers"), key=lambda e: e.name)
+    ]
+
+
+def topology_of(settings: Settings, consumer: type) -> ConsumerTopology:
+    return ConsumerTopology.of(
+        settings.exchange, consumer.NAME, consumer.BINDINGS, consumer.DELIVERY_LIMIT
+    )
+
+
 def consumer_topologies(settings: Settings) -> list[ConsumerTopology]:
-    topologies = []
-    for entry in sorted(entry_points(group="edquill.consumers"), key=lambda e: e.name):
-        consumer = entry.load()
-        topologies.append(
-            ConsumerTopology.of(
-                settings.exchange, consumer.NAME, consumer.BINDINGS, consumer.DELIVERY_LIMIT
-            )
-        )
-    return topologies
+    return [topology_of(settings, consumer) for consumer in consumer_classes()]
 
 
 def declare_consumer_queues(settings: Settings) -> list[str]:

@@ -4,17 +4,15 @@ session by a database prefix and an exchange of the session's own."""
 from __future__ import annotations
 
 import os
-from contextlib import ExitStack
 
-import pika
 import pytest
 
 from registrar.adapters import users_store
 from registrar.domain.password_cost import ScryptCost
-from shared import db, migrations
-from shared.config import SERVICE_DATABASES, Settings
+from shared import db
+from shared.config import Settings
 from tests.support.processes import serve
-from tests.support.servers import isolated_settings, server_urls
+from tests.support.servers import isolated_run
 
 # The suite runs as a developer's machine does, and says so: every process it starts inherits
 # this, and production's refusal of weak secrets is tested where it is meant to be.
@@ -35,23 +33,8 @@ def fast_password_hashing():
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    with ExitStack() as stack:
-        mysql_url, amqp_url = server_urls(stack)
-        settings = isolated_settings(mysql_url, amqp_url)
-        migrations.apply_all(settings)
+    with isolated_run() as settings:
         yield settings
-        for service in SERVICE_DATABASES:
-            db.drop_database(settings, service)
-        _delete_exchange(settings)
-
-
-def _delete_exchange(settings: Settings) -> None:
-    try:
-        connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
-        connection.channel().exchange_delete(settings.exchange)
-        connection.close()
-    except pika.exceptions.AMQPError:
-        pass
 
 
 @pytest.fixture

@@ -8,10 +8,15 @@ import os
 import secrets
 import shutil
 import socket
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
+from typing import Iterator
 from urllib.parse import urlsplit
 
-from shared.config import Settings, development_settings
+import pika
+
+from shared import db, migrations
+from shared.config import SERVICE_DATABASES, Settings, development_settings
+from shared.queues import consumer_topologies
 
 
 def _answers(url: str, default_port: int) -> bool:
@@ -60,6 +65,40 @@ def isolated_settings(mysql_url: str, amqp_url: str) -> Settings:
         amqp_url=amqp_url,
         exchange=f"edqt.{run}.events",
     )
+
+
+@contextmanager
+def isolated_run() -> Iterator[Settings]:
+    """Settings with databases and an exchange of their own, migrated; the databases, the
+    exchange and the consumers' queues on it are removed at the end."""
+    with ExitStack() as stack:
+        mysql_url, amqp_url = server_urls(stack)
+        settings = isolated_settings(mysql_url, amqp_url)
+        migrations.apply_all(settings)
+        try:
+            yield settings
+        finally:
+            for service in SERVICE_DATABASES:
+                db.drop_database(settings, service)
+            _delete_broker_objects(settings)
+
+
+def _delete_broker_objects(settings: Settings) -> None:
+    try:
+        connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+    except pika.exceptions.AMQPError:
+        return
+    try:
+        channel = connection.channel()
+        for topology in consumer_topologies(settings):
+            channel.queue_delete(topology.queue)
+            channel.queue_delete(topology.dead_letter_queue)
+        channel.exchange_delete(settings.exchange)
+    except pika.exceptions.AMQPError:
+        pass
+    finally:
+        if connection.is_open:
+            connection.close()
 
 
 def environment(settings: Settings) -> dict[str, str]:

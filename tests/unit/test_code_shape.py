@@ -41,6 +41,7 @@ MAX_MODULE_LINES = 300
 LENGTH_CHECKED = (
     "shared",
     "devtools",
+    "acceptance",
     "services/registrar",
     "services/notifier",
     "services/kpi",

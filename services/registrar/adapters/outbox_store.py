@@ -42,3 +42,26 @@ def enqueue(cursor, event: Event) -> None:
 def _school_snapshot(cursor, school_id: int) -> dict | None:
     cursor.execute("SELECT name, slug, timezone, currency FROM schools WHERE id = %s", (school_id,))
     return cursor.fetchone()
+
+
+def last_event_id(connection) -> int:
+    """The newest outbox row's id (0 when empty): rows enqueued later have greater ids."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) AS last_id FROM t_event_outbox")
+        return int(cursor.fetchone()["last_id"])
+
+
+def registration_event(
+    connection, school_id: int, registration_id: int, event_type: str, *, after_id: int
+) -> dict | None:
+    """The registration's first outbox row of `event_type` after row `after_id` (event_id,
+    created_at, processed_at), or None. Searched from `after_id` on, along the primary key:
+    the outbox has no index by registration."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT event_id, created_at, processed_at FROM t_event_outbox "
+            "WHERE id > %s AND school_id = %s AND aggregate_type = 'self_registration' "
+            "AND aggregate_id = %s AND event_type = %s ORDER BY id LIMIT 1",
+            (after_id, school_id, registration_id, event_type),
+        )
+        return cursor.fetchone()
