@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
-import socket
 import urllib.error
 import urllib.request
 import uuid
@@ -18,89 +16,8 @@ from devtools.gateway import find_nginx
 from devtools.up_plan import PROGRAMS, command_exists, is_available
 from tests.support.broker import QueueProbe
 from tests.support.factories import create_registration, create_school
-from tests.support.processes import EdquillProcess
+from tests.support.up_system import System
 from tests.support.waiting import wait_until
-
-# A cold start loads four gunicorn apps on a 2-core machine shared with other test runs.
-START_TIMEOUT = 120
-READY_LINE = "Press Ctrl-C to stop."
-
-
-def ephemeral_range_start() -> int:
-    try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
-def is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
-def free_port_block(count: int) -> int:
-    """The first of `count` consecutive free ports, below the ephemeral range: the kernel never
-    hands those to outgoing connections, so they stay free until `edquill up` takes them."""
-    for _ in range(100):
-        first = random.randrange(10_000, ephemeral_range_start() - count)
-        if all(is_free(port) for port in range(first, first + count)):
-            return first
-    raise RuntimeError(f"no {count} consecutive free ports")
-
-
-class System:
-    """One `edquill up` on ports of its own, with the test session's databases and exchange."""
-
-    def __init__(self, settings, var_dir: Path, *options: str):
-        # relay_metrics last: relay 2 takes the port after it.
-        names = (
-            "registrar",
-            "dashboard",
-            "kpi",
-            "notifier",
-            "gateway",
-            "smtp",
-            "mail_http",
-            "relay_metrics",
-        )
-        first = free_port_block(len(names) + 1)
-        self.ports = {name: first + offset for offset, name in enumerate(names)}
-        env = {
-            f"EDQUILL_{name.upper()}_PORT": str(self.ports[name])
-            for name in ("registrar", "dashboard", "kpi", "notifier", "gateway")
-        }
-        env["EDQUILL_SMTP_URL"] = f"smtp://127.0.0.1:{self.ports['smtp']}"
-        for name in ("registrar", "kpi", "notifier"):
-            env[f"EDQUILL_{name.upper()}_URL"] = f"http://127.0.0.1:{self.ports[name]}"
-        self.process = EdquillProcess(
-            settings,
-            "up",
-            "--var-dir",
-            str(var_dir),
-            "--mail-http-port",
-            str(self.ports["mail_http"]),
-            "--relay-metrics-port",
-            str(self.ports["relay_metrics"]),
-            *options,
-            extra_env=env,
-        )
-
-    def wait_until_up(self) -> str:
-        wait_until(
-            lambda: READY_LINE in self.process.output() or not self.process.running,
-            timeout=START_TIMEOUT,
-            what="edquill up to print its URLs",
-        )
-        output = self.process.output()
-        assert READY_LINE in output, output
-        return output
-
-    def url(self, name: str, path: str) -> str:
-        return f"http://127.0.0.1:{self.ports[name]}{path}"
 
 
 def descendants(pid: int) -> set[int]:
