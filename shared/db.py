@@ -7,6 +7,7 @@ All times in the databases are UTC, so every session pins its time zone.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import Iterator
 
 import pymysql
@@ -62,6 +63,25 @@ def transaction(connection: pymysql.connections.Connection) -> Iterator[pymysql.
         connection.rollback()
         raise
     connection.commit()
+
+
+@contextmanager
+def session_clock(connection: pymysql.connections.Connection, moment: datetime) -> Iterator[None]:
+    """Run the block with the session's clock at `moment` (a UTC time, naive or aware).
+
+    NOW(), UTC_TIMESTAMP() and every DEFAULT CURRENT_TIMESTAMP, in statements and in the
+    triggers they fire, read the session's `timestamp` on MySQL 5.7 and MariaDB alike, so a
+    change made here is dated as if it had happened then. The clock is given back after the
+    block, whatever it raised: a pooled session must never keep a stopped clock.
+    """
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    with connection.cursor() as cursor:
+        cursor.execute("SET timestamp = %s", (aware.timestamp(),))
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET timestamp = DEFAULT")
 
 
 def ensure_database(settings: Settings, service: str) -> None:

@@ -79,10 +79,10 @@ class System:
             extra_env=env,
         )
 
-    def wait_until_up(self) -> str:
+    def wait_until_up(self, timeout: float = START_TIMEOUT) -> str:
         wait_until(
             lambda: READY_LINE in self.process.output() or not self.process.running,
-            timeout=START_TIMEOUT,
+            timeout=timeout,
             what="edquill up to print its URLs",
         )
         output = self.process.output()

@@ -3,12 +3,15 @@
 Everything in the registrar that emits an event (rather than a trigger emitting it) goes
 through `enqueue`, with the cursor of the transaction that makes the change, so the change and
 its event commit or roll back together. The outbox relay publishes the rows afterwards.
+
+A row is dated by the session's clock (UTC_TIMESTAMP), as the triggers date theirs: the event
+and the change it announces then carry one time, also when that clock is moved
+(shared.db.session_clock, as the demo history does).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import timezone
 
 from registrar.adapters.json_values import json_value
 from shared.events import Event
@@ -22,11 +25,10 @@ def enqueue(cursor, event: Event) -> None:
     forms of json_values.
     """
     event.validate()
-    occurred_at = event.occurred_at.astimezone(timezone.utc).replace(tzinfo=None)
     payload = {**event.payload, "school": _school_snapshot(cursor, event.school_id)}
     cursor.execute(
         "INSERT INTO t_event_outbox (event_id, event_type, school_id, aggregate_type, "
-        "aggregate_id, payload, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        "aggregate_id, payload, created_at) VALUES (%s, %s, %s, %s, %s, %s, UTC_TIMESTAMP(6))",
         (
             event.event_id,
             event.event_type,
@@ -34,7 +36,6 @@ def enqueue(cursor, event: Event) -> None:
             event.aggregate_type,
             event.aggregate_id,
             json.dumps(payload, default=json_value),
-            occurred_at,
         ),
     )
 

@@ -1,35 +1,47 @@
-"""`edquill demo seed`: demo schools with staff accounts and a lead queue in every stage.
+"""`edquill demo seed`: demo schools with staff accounts, classes and eight weeks of history.
 
-Everything goes through the service's own code paths (the submission insert, change_status,
-convert, the classes and billing modules' own demo data), so the audit log and the outbox hold
-what real use would leave. Running it again leaves
-existing demo schools alone. The demo password is printed and public: never seed a
-production database.
+The history is made the way a real one is: families submit, staff review, ask for documents,
+place, approve and invoice, record payments and enrol, each through the registrar's own use
+case with the database session's clock set to the day it happened (demo_history plans the
+story, demo_replay tells it). The outbox therefore holds dated events, and once the relays
+carry them the dashboard, the KPI figures and the mail agree with the registrar's tables.
+Seeded random: the same story every time. Running it again leaves existing demo schools
+alone. The demo password is printed and public: never seed a production database.
 """
 
 from __future__ import annotations
 
 import random
+import time as timer
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import click
 
-from registrar.adapters import billing_store, classes_store
+from registrar.adapters import billing_store
 from registrar.adapters.schools_store import create_school, school_by_slug
 from registrar.adapters.users_store import create_user
-from registrar.service_layer.conversions import convert
-from registrar.service_layer.lead_status import change_status
-from registrar.service_layer.submissions import record_submission
+from registrar.entrypoints.demo_families import demo_submission
+from registrar.entrypoints.demo_history import (
+    HISTORY_DAYS,
+    Action,
+    Outcome,
+    history_end,
+    pick_outcome,
+    plan_steps,
+    submission_moment,
+)
+from registrar.entrypoints.demo_replay import DEMO_ACTOR, DemoClass, Replay
+from registrar.service_layer.approvals import AUTOPAY_FLAG
+from registrar.service_layer.classes import add_schedule, add_teacher
+from registrar.service_layer.flags import set_flag
 from shared import db
 from shared.config import Settings
-from shared.registration_status import Status
 from shared.roles import ROLES
 
 DEMO_PASSWORD = "edquill-demo-password"
-DEMO_ACTOR = "demo-seed"
-# Submissions are spread over this many past days, so dashboards have history to show.
-HISTORY_DAYS = 120
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,9 @@ class DemoSchool:
     timezone: str
     currency: str
     programs: tuple[str, ...]
+    teachers: tuple[str, ...]
+    # Each class's tuition, in the currency's minor units.
+    tuition_minor: int
 
 
 DEMO_SCHOOLS = (
@@ -48,6 +63,8 @@ DEMO_SCHOOLS = (
         "America/New_York",
         "USD",
         ("Early Years", "Primary", "Middle School", "After-school Club"),
+        ("Grace Hopper", "Alan Turing", "Katherine Johnson"),
+        45000,
     ),
     DemoSchool(
         "Riverside Music School",
@@ -55,6 +72,8 @@ DEMO_SCHOOLS = (
         "Europe/London",
         "GBP",
         ("Piano", "Violin", "Guitar", "Choir"),
+        ("Clara Schumann", "Niccolo Paganini", "Django Reinhardt"),
+        32000,
     ),
     DemoSchool(
         "Sakura Language Centre",
@@ -62,86 +81,23 @@ DEMO_SCHOOLS = (
         "Asia/Tokyo",
         "JPY",
         ("Japanese for Kids", "English Conversation", "Exam Preparation"),
+        ("Haruki Sato", "Emily Clarke"),
+        38000,
     ),
 )
 
-# Each stage and the status changes that lead there from pending, with the words each needs.
-STAGE_PATHS = {
-    Status.PENDING: (),
-    Status.IN_REVIEW: ((Status.IN_REVIEW, None),),
-    Status.NEEDS_INFO: (
-        (Status.IN_REVIEW, None),
-        (Status.NEEDS_INFO, "Please send a copy of the birth certificate."),
-    ),
-    Status.APPROVED: ((Status.IN_REVIEW, None), (Status.APPROVED, None)),
-    Status.REJECTED: (
-        (Status.IN_REVIEW, None),
-        (Status.REJECTED, "The program is full for this term."),
-    ),
-    Status.CONVERTED: ((Status.IN_REVIEW, None), (Status.APPROVED, None), (Status.CONVERTED, None)),
-}
-STAGE_WEIGHTS = {
-    Status.PENDING: 25,
-    Status.IN_REVIEW: 20,
-    Status.NEEDS_INFO: 10,
-    Status.APPROVED: 15,
-    Status.REJECTED: 10,
-    Status.CONVERTED: 20,
-}
-
-FIRST_NAMES = (
-    "Ada",
-    "Alan",
-    "Grace",
-    "Edsger",
-    "Barbara",
-    "Donald",
-    "Frances",
-    "John",
-    "Katherine",
-    "Linus",
-    "Margaret",
-    "Niklaus",
-    "Radia",
-    "Tim",
-    "Hedy",
-    "Dennis",
-    "Sophie",
-    "Yukihiro",
-    "Guido",
-    "Anita",
-    "Leslie",
-    "Shafi",
-    "Karen",
-    "Ken",
-)
-LAST_NAMES = (
-    "Lovelace",
-    "Turing",
-    "Hopper",
-    "Dijkstra",
-    "Liskov",
-    "Knuth",
-    "Allen",
-    "McCarthy",
-    "Johnson",
-    "Torvalds",
-    "Hamilton",
-    "Wirth",
-    "Perlman",
-    "Berners-Lee",
-    "Lamarr",
-    "Ritchie",
-    "Wilson",
-    "Matsumoto",
-    "van Rossum",
-    "Borg",
-    "Lamport",
-    "Goldwasser",
-    "Sparck Jones",
-    "Thompson",
-)
-SOURCES = ("website", "referral", "open_day", "social", "search")
+# The first registrations of a school are headed for every outcome in turn, and submitted
+# long enough ago to get there, so even a small seed shows every stage.
+GUARANTEED_OUTCOMES = tuple(Outcome)
+GUARANTEED_SUBMITTED_DAYS_AGO = 30
+# Two weekly classes per program, each with this many seats: room for every family the story
+# places, so no story stops at a full class.
+SECTIONS_PER_PROGRAM = 2
+SEATS_PER_CLASS = 40
+# The weekly slots classes take in turn (weekday, start), none shared: a teacher never teaches
+# two classes at once.
+CLASS_SLOTS = tuple((weekday, start) for weekday in range(5) for start in ("15:30", "17:00"))
+CLASS_MINUTES = 75
 
 
 @click.group("demo")
@@ -151,114 +107,169 @@ def demo() -> None:
 
 @demo.command("seed")
 @click.option(
-    "--registrations-per-school", default=240, show_default=True, type=click.IntRange(0, 5000)
+    "--registrations-per-school", default=150, show_default=True, type=click.IntRange(0, 5000)
 )
 @click.pass_obj
 def seed(settings: Settings, registrations_per_school: int) -> None:
-    """Create the demo schools (skipping those that exist) and print how to sign in."""
+    """Create the demo schools (skipping those that exist), their history, and print how to
+    sign in."""
+    started = timer.monotonic()
     connection = db.connect(settings, "registrar")
     try:
-        for school in DEMO_SCHOOLS:
-            seed_school(connection, school, registrations_per_school)
+        # One after the other, so the schools' ids are always the same.
+        opened = [open_school(connection, school) for school in DEMO_SCHOOLS]
     finally:
         connection.close()
+    # The histories are independent and each waits on its commits: side by side they take
+    # the time of the longest rather than of all three.
+    with ThreadPoolExecutor(max_workers=len(DEMO_SCHOOLS)) as pool:
+        histories = list(
+            pool.map(
+                lambda school: tell_history(settings, school, registrations_per_school), opened
+            )
+        )
+    for school, history in zip(opened, histories):
+        click.echo("\n".join([*school.lines, *history]))
+        for role in ROLES:
+            click.echo(f"  {role:<9} {_email(role, school.school)} / {DEMO_PASSWORD}")
+    click.echo(f"seeded in {timer.monotonic() - started:.1f} s")
 
 
-def seed_school(connection, school: DemoSchool, registrations: int) -> None:
+@dataclass(frozen=True)
+class OpenedSchool:
+    school: DemoSchool
+    school_id: int
+    # Where its history ends (the start of its today) and its classes; None: it existed.
+    history_end: datetime | None
+    classes: dict[str, list[DemoClass]]
+    lines: list[str]
+
+
+def open_school(connection, school: DemoSchool) -> OpenedSchool:
     existing = school_by_slug(connection, school.slug)
     if existing is not None:
-        click.echo(f"school {school.slug!r} (id {existing.id}) exists: left as it is")
-    else:
-        school_id = create_school(
-            connection, school.name, school.slug, school.timezone, school.currency
+        return OpenedSchool(
+            school,
+            existing.id,
+            None,
+            {},
+            [f"school {school.slug!r} (id {existing.id}) exists: left as it is"],
         )
-        click.echo(
+    end = history_end(datetime.now(timezone.utc), ZoneInfo(school.timezone))
+    opened = end - timedelta(days=HISTORY_DAYS + 7)
+    with db.session_clock(connection, opened):
+        school_id = _create_school(connection, school)
+        classes = _add_classes(connection, school_id, school, opened)
+    count = sum(len(sections) for sections in classes.values())
+    return OpenedSchool(
+        school,
+        school_id,
+        end,
+        classes,
+        [
             f"school {school.slug!r} (id {school_id}): {school.name}, "
-            f"{school.timezone}, {school.currency}"
-        )
-        for role in ROLES:
-            create_user(connection, school_id, _email(role, school), role, DEMO_PASSWORD)
-        _seed_classes_and_fees(connection, school_id)
-        stages = seed_registrations(connection, school_id, school, registrations)
-        click.echo(
-            "  registrations: " + ", ".join(f"{stage} {count}" for stage, count in stages.items())
-        )
-    for role in ROLES:
-        click.echo(f"  {role:<9} {_email(role, school)} / {DEMO_PASSWORD}")
-
-
-def seed_registrations(
-    connection, school_id: int, school: DemoSchool, count: int
-) -> dict[str, int]:
-    rng = random.Random(school.slug)
-    stages = {stage: 0 for stage in STAGE_PATHS}
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    for number in range(count):
-        # Every stage gets one before the weights decide, so even a small seed shows them all.
-        stage = (
-            list(STAGE_PATHS)[number]
-            if number < len(STAGE_PATHS)
-            else rng.choices(list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values()))[0]
-        )
-        submitted_at = now - timedelta(minutes=rng.randrange(HISTORY_DAYS * 24 * 60))
-        registration_id, _created = record_submission(
-            connection, school_id, _submission(rng, school, number), submitted_at=submitted_at
-        )
-        for status, note in STAGE_PATHS[stage]:
-            if status == Status.CONVERTED:
-                # Converting makes the student record, as the registrar's convert does.
-                convert(
-                    connection,
-                    school_id,
-                    registration_id,
-                    send_welcome_email=False,
-                    actor=DEMO_ACTOR,
-                )
-                continue
-            change_status(
-                connection,
-                school_id,
-                registration_id,
-                status,
-                DEMO_ACTOR,
-                note=note,
-                missing=("birth certificate",) if status == Status.NEEDS_INFO else (),
-            )
-        stages[stage] += 1
-    return stages
-
-
-def _submission(rng: random.Random, school: DemoSchool, number: int) -> dict:
-    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    consent = rng.random() < 0.8
-    return {
-        "student_first_name": first,
-        "student_last_name": last,
-        "date_of_birth": datetime(
-            2010 + rng.randrange(12), 1 + rng.randrange(12), 1 + rng.randrange(28)
-        ).date(),
-        "guardian_name": f"{rng.choice(FIRST_NAMES)} {last}",
-        # The number keeps every demo submission distinct (they are fingerprinted).
-        "guardian_email": f"{last.lower().replace(' ', '')}.{number}@families.example",
-        "guardian_phone": f"+1 555 {rng.randrange(1000000):07d}" if consent else None,
-        "program": rng.choice(school.programs),
-        "source": rng.choice(SOURCES),
-        "consent_email": consent,
-        "consent_sms": consent and rng.random() < 0.5,
-        "utm_source": rng.choice((None, "google", "facebook", "newsletter")),
-    }
-
-
-def _seed_classes_and_fees(connection, school_id: int) -> None:
-    """Teachers and class schedules, then the fee schedules that price them, each seeded by
-    the module that owns those tables."""
-    with db.transaction(connection) as cursor:
-        seeded = classes_store.seed_demo(cursor, school_id)
-        billing_store.seed_demo(cursor, school_id)
-    click.echo(
-        f"  classes: {len(seeded['teachers'])} teachers, "
-        f"{len(seeded['schedules'])} schedules, with fees"
+            f"{school.timezone}, {school.currency}",
+            f"  classes: {len(school.teachers)} teachers, {count} classes, with fees",
+        ],
     )
+
+
+def tell_history(settings: Settings, opened: OpenedSchool, registrations: int) -> list[str]:
+    """A new school's history, on a connection of its own; the lines that describe it."""
+    if opened.history_end is None:
+        return []
+    connection = db.connect(settings, "registrar")
+    try:
+        replay = Replay(connection, settings, opened.school_id, opened.classes)
+        seed_history(replay, opened.school, registrations, opened.history_end)
+    finally:
+        connection.close()
+    done = replay.done
+    return [
+        f"  history: {registrations} registrations over {HISTORY_DAYS} days; "
+        f"{done.get(Action.APPROVE, 0)} approved and invoiced, "
+        f"{done.get(Action.PAY, 0)} paid, {done.get(Action.CONVERT, 0)} enrolled, "
+        f"{done.get(Action.ASK_FOR_INFO, 0)} asked for a document"
+    ]
+
+
+def seed_history(replay: Replay, school: DemoSchool, count: int, end: datetime) -> dict:
+    """`count` registrations, each submitted and taken as far along its story as it got
+    before `end`; returns how many were headed for each outcome."""
+    rng = random.Random(school.slug)
+    zone = ZoneInfo(school.timezone)
+    outcomes = dict.fromkeys(Outcome, 0)
+    for number in range(count):
+        if number < len(GUARANTEED_OUTCOMES):
+            outcome = GUARANTEED_OUTCOMES[number]
+            submitted_at = submission_moment(rng, end, zone, GUARANTEED_SUBMITTED_DAYS_AGO)
+        else:
+            outcome = pick_outcome(rng)
+            submitted_at = submission_moment(rng, end, zone)
+        submission = demo_submission(rng, school.programs, number)
+        registration_id = replay.submit(submission, submitted_at)
+        steps = plan_steps(rng, outcome, submitted_at, end)
+        replay.follow(registration_id, submission["program"], steps, number)
+        outcomes[outcome] += 1
+    return outcomes
+
+
+def _create_school(connection, school: DemoSchool) -> int:
+    """The school, its staff accounts (one per role) and autopay offered with invoices."""
+    school_id = create_school(
+        connection, school.name, school.slug, school.timezone, school.currency
+    )
+    for role in ROLES:
+        create_user(connection, school_id, _email(role, school), role, DEMO_PASSWORD)
+    set_flag(connection, school_id, AUTOPAY_FLAG, True, DEMO_ACTOR)
+    return school_id
+
+
+def _add_classes(
+    connection, school_id: int, school: DemoSchool, opened: datetime
+) -> dict[str, list[DemoClass]]:
+    """Teachers and two classes of each program for a term that began when the school
+    opened, through the classes use cases; then the registration fee every enrolment pays."""
+    teachers = [
+        add_teacher(connection, school_id, name, _teacher_email(name, school), DEMO_ACTOR)
+        for name in school.teachers
+    ]
+    term_start = opened.date() - timedelta(days=opened.weekday())
+    classes: dict[str, list[DemoClass]] = {}
+    for number, (program, section) in enumerate(
+        (program, section)
+        for program in school.programs
+        for section in range(1, SECTIONS_PER_PROGRAM + 1)
+    ):
+        weekday, start = CLASS_SLOTS[number]
+        starts_at = datetime.combine(term_start, time.fromisoformat(start))
+        teacher_id = teachers[number % len(teachers)]
+        schedule_id = add_schedule(
+            connection,
+            school_id,
+            {
+                "teacher_id": teacher_id,
+                "name": f"{program} {'AB'[section - 1]}",
+                "program": program,
+                "room": f"Room {number + 1}",
+                "weekday": weekday,
+                "start_time": starts_at.time(),
+                "end_time": (starts_at + timedelta(minutes=CLASS_MINUTES)).time(),
+                "starts_on": term_start,
+                "ends_on": term_start + timedelta(weeks=30) - timedelta(days=1),
+                "capacity": SEATS_PER_CLASS,
+                "fee_minor": school.tuition_minor,
+            },
+            DEMO_ACTOR,
+        )
+        classes.setdefault(program, []).append(DemoClass(schedule_id, teacher_id, program))
+    with db.transaction(connection) as cursor:
+        billing_store.seed_demo(cursor, school_id)
+    return classes
+
+
+def _teacher_email(name: str, school: DemoSchool) -> str:
+    return f"{name.lower().replace(' ', '.')}@{school.slug}.edquill.test"
 
 
 def _email(role: str, school: DemoSchool) -> str:
