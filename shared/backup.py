@@ -81,10 +81,10 @@ def restore(settings: Settings, source: Path) -> dict:
     the manifest. Raises BackupError before writing anything if the archive is not whole or
     the target is not empty."""
     backup_mysql.tool("mysql", "mariadb")
+    documents_root = Path(settings.documents_dir)
+    _refuse_unless_empty(settings, SERVICE_DATABASES, documents_root)
     manifest = verify(source)
     services = _services_of(source, manifest)
-    documents_root = Path(settings.documents_dir)
-    _refuse_unless_empty(settings, services, documents_root)
     for service in services:
         db.ensure_database(settings, service)
     loads = {dump_member(service): service for service in services}
@@ -109,7 +109,7 @@ def _services_of(source: Path, manifest: dict) -> list[str]:
     return services
 
 
-def _refuse_unless_empty(settings: Settings, services: list[str], documents_root: Path) -> None:
+def _refuse_unless_empty(settings: Settings, services, documents_root: Path) -> None:
     for service in services:
         tables = backup_mysql.tables_in(settings, service)
         if tables:

@@ -67,7 +67,12 @@ class ArchiveWriter:
         self.partial.unlink(missing_ok=True)
         descriptor = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._file = os.fdopen(descriptor, "wb")
-        self._tar = tarfile.open(fileobj=self._file, mode="w:gz", compresslevel=COMPRESS_LEVEL)
+        self._tar = tarfile.open(
+            fileobj=self._file,
+            mode="w:gz",
+            compresslevel=COMPRESS_LEVEL,
+            copybufsize=CHUNK_BYTES,
+        )
 
     def add_chunks(self, name: str, chunks: Iterable[bytes]) -> None:
         """A member of unknown size, spooled to disk beside the archive first."""
@@ -97,6 +102,7 @@ class ArchiveWriter:
         os.fsync(self._file.fileno())
         self._file.close()
         self.partial.replace(self.out)  # a backup file is either whole or absent
+        _sync_folder(self.out.parent)  # and the rename itself survives a crash
         return manifest
 
     def abandon(self) -> None:
@@ -122,6 +128,14 @@ class _BytesReader:
         end = len(self.data) if size < 0 else self.offset + size
         chunk, self.offset = self.data[self.offset : end], min(end, len(self.data))
         return chunk
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _member_info(name: str, size: int) -> tarfile.TarInfo:
@@ -196,8 +210,13 @@ def parse_manifest(source: Path, data: bytes) -> dict:
         manifest = json.loads(data)
     except ValueError:
         manifest = None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
+    if not isinstance(manifest, dict) or "format" not in manifest:
         raise BackupError(f"{source} is not an EdQuill backup (no readable manifest)")
+    if manifest["format"] != FORMAT_VERSION:
+        raise BackupError(
+            f"{source} is a backup of format {manifest['format']}; "
+            f"this EdQuill reads format {FORMAT_VERSION}"
+        )
     return manifest
 
 

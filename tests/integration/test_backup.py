@@ -153,10 +153,11 @@ def test_restore_of_a_tampered_archive_writes_nothing(archive, empty_target, tmp
     assert os.listdir(empty_target.documents_dir) == []
 
 
-def test_restoring_a_file_that_is_not_a_backup_fails_with_one_line(settings, tmp_path):
+def test_restoring_a_file_that_is_not_a_backup_fails_with_one_line(empty_target, tmp_path):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("not a backup")
-    assert "is not an EdQuill backup" in one_line(run_edquill(settings, "restore", str(bogus)))
+    refused = one_line(run_edquill(empty_target, "restore", str(bogus)))
+    assert "is not an EdQuill backup" in refused
 
 
 def test_verifying_a_gzipped_file_that_is_not_a_backup_fails_with_one_line(settings, tmp_path):

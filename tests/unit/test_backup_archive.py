@@ -102,3 +102,14 @@ def test_the_binlog_position_comes_from_the_dump_head():
     )
     assert binlog_position(head) == {"file": "edquill-bin.000042", "position": 95919}
     assert binlog_position(b"-- MySQL dump 10.19\n") is None
+
+
+def test_an_archive_of_another_format_is_named_as_such(tmp_path):
+    older = tmp_path / "older.backup"
+    manifest = b'{"format": 1, "services": ["registrar"]}'
+    with tarfile.open(older, "w:gz") as archive:
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(manifest)
+        archive.addfile(info, io.BytesIO(manifest))
+    with pytest.raises(BackupError, match="a backup of format 1; this EdQuill reads format 2"):
+        verify(older)
