@@ -25,8 +25,8 @@ BINLOG_BASENAME = "edquill-bin"
 def binlog_server(folder: Path) -> Iterator[tuple[str, Path]]:
     """(mysql URL, data directory) of a private server with log_bin, row format."""
     install, server = shutil.which("mariadb-install-db"), shutil.which("mariadbd")
-    if not (install and server):
-        pytest.skip("mariadb-install-db and mariadbd are needed for a private server")
+    if not (install and server and shutil.which("mysqlbinlog")):
+        pytest.skip("mariadb-install-db, mariadbd and mysqlbinlog (mariadb-server) are needed")
     data = folder / "data"
     subprocess.run(
         [install, "--no-defaults", f"--datadir={data}", "--auth-root-authentication-method=normal"]
