@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# The MySQL client tools: `edquill backup` runs mysqldump and `edquill restore` runs mysql.
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends default-mysql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --system --create-home --home-dir /home/edquill edquill
 
 WORKDIR /app

@@ -1,176 +1,179 @@
-"""`edquill backup --out FILE` and `edquill restore FILE`: every service's database in one file.
+"""`edquill backup --out FILE`, `edquill backup --verify FILE` and `edquill restore FILE`.
 
-The file is a gzipped tar holding one SQL dump per database (mysqldump with triggers, in one
-consistent snapshot per database) and a manifest naming them. Restore loads each dump into the
-databases of the current EDQUILL_DB_PREFIX, so a backup can also seed another environment.
-The password reaches the client tools through MYSQL_PWD, never their command line.
+One archive holds every service database (a mysqldump of each, one consistent snapshot per
+database, with its triggers and routines), the uploaded documents and a manifest of sizes and
+sha256 sums (the format: shared/backup_archive). Restore loads the dumps into the databases of
+the current EDQUILL_DB_PREFIX, so a backup can also seed another environment; it only ever
+writes into empty databases and an empty documents folder, and checks the whole archive before
+it writes anything. Operators' guide: docs/backups.md.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import os
-import shutil
-import subprocess
-import tarfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
-from shared import db
+from shared import backup_mysql, db
+from shared.backup_archive import (
+    MANIFEST,
+    ArchiveWriter,
+    BackupError,
+    check_member,
+    disk_error,
+    drain,
+    members,
+    verify,
+)
+from shared.backup_documents import document_files, holds_files, is_document, restore_document
 from shared.config import SERVICE_DATABASES, Settings
 
-MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+
+def dump_member(service: str) -> str:
+    return f"databases/{service}.sql"
 
 
-class BackupError(RuntimeError):
-    pass
-
-
-def _tool(*names: str) -> str:
-    for name in names:
-        path = shutil.which(name)
-        if path:
-            return path
-    raise BackupError(f"{' or '.join(names)} is not installed")
-
-
-def _client_args(settings: Settings) -> tuple[list[str], dict]:
-    server = settings.mysql
-    env = dict(os.environ, MYSQL_PWD=server.password)
-    return [
-        "--host",
-        server.host,
-        "--port",
-        str(server.port),
-        "--user",
-        server.user,
-        "--protocol",
-        "TCP",
-        "--default-character-set",
-        "utf8mb4",
-    ], env
-
-
-def backup(settings: Settings, out: Path) -> list[str]:
-    """Write every service database to `out`; returns the databases written."""
-    dump = _tool("mysqldump", "mariadb-dump")
-    args, env = _client_args(settings)
-    written = []
-    partial = out.with_name(out.name + ".partial")
-    with tarfile.open(partial, "w:gz") as archive:
-        for service in SERVICE_DATABASES:
-            result = subprocess.run(
-                [
-                    dump,
-                    *args,
-                    "--single-transaction",
-                    "--triggers",
-                    "--routines",
-                    "--skip-lock-tables",
-                    "--hex-blob",
-                    settings.database(service),
-                ],
-                env=env,
-                capture_output=True,
-            )
-            if result.returncode != 0:
-                partial.unlink(missing_ok=True)
-                raise BackupError(
-                    f"dumping {settings.database(service)} failed: "
-                    f"{result.stderr.decode(errors='replace').strip()}"
-                )
-            _add(archive, f"{service}.sql", result.stdout)
-            written.append(settings.database(service))
-        _add(
-            archive,
-            MANIFEST,
-            json.dumps(
-                {
-                    "format": FORMAT_VERSION,
-                    "services": list(SERVICE_DATABASES),
-                    "taken_at": datetime.now(timezone.utc).isoformat(),
-                    "db_prefix": settings.db_prefix,
-                }
-            ).encode(),
-        )
-    partial.replace(out)  # a backup file is either whole or absent
-    return written
-
-
-def restore(settings: Settings, source: Path) -> list[str]:
-    """Load every dump in `source` into this environment's databases (replacing their tables)."""
-    client = _tool("mysql", "mariadb")
-    args, env = _client_args(settings)
+def backup(settings: Settings, out: Path) -> dict:
+    """Write every service database and every document to `out`; returns the manifest."""
+    backup_mysql.tool("mysqldump", "mariadb-dump")
+    record_binlog = backup_mysql.binary_log_is_on(settings)
     try:
-        archive = tarfile.open(source, "r:gz")
-    except (OSError, tarfile.TarError) as exc:
-        raise BackupError(f"{source} is not an EdQuill backup: {exc}") from None
-    with archive:
-        manifest = _read_manifest(archive, source)
-        restored = []
-        for service in manifest["services"]:
-            if service not in SERVICE_DATABASES:
-                raise BackupError(f"{source} holds an unknown database {service!r}")
-            dump = archive.extractfile(f"{service}.sql")
-            if dump is None:
-                raise BackupError(f"{source} lacks the {service} dump")
-            db.ensure_database(settings, service)
-            result = subprocess.run(
-                [client, *args, settings.database(service)],
-                env=env,
-                input=dump.read(),
-                capture_output=True,
-            )
-            if result.returncode != 0:
-                raise BackupError(
-                    f"restoring {settings.database(service)} failed: "
-                    f"{result.stderr.decode(errors='replace').strip()}"
-                )
-            restored.append(settings.database(service))
-    return restored
-
-
-def _read_manifest(archive: tarfile.TarFile, source: Path) -> dict:
+        writer = ArchiveWriter(out)
+    except OSError as exc:
+        raise disk_error(exc, out) from None
     try:
-        member = archive.extractfile(MANIFEST)
-        manifest = json.loads(member.read()) if member else None
-    except (KeyError, ValueError):
-        manifest = None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
-        raise BackupError(f"{source} is not an EdQuill backup (no readable manifest)")
+        databases = {
+            service: _add_dump(settings, writer, service, record_binlog)
+            for service in SERVICE_DATABASES
+        }
+        documents = 0
+        for name, path in document_files(Path(settings.documents_dir)):
+            writer.add_file(name, path)
+            documents += 1
+        return writer.finish(db_prefix=settings.db_prefix, databases=databases, documents=documents)
+    except OSError as exc:
+        writer.abandon()
+        raise disk_error(exc, out) from None
+    except BaseException:
+        writer.abandon()
+        raise
+
+
+def _add_dump(settings: Settings, writer: ArchiveWriter, service: str, record_binlog: bool) -> dict:
+    head = bytearray()
+
+    def chunks():
+        for chunk in backup_mysql.dump_chunks(settings, service, record_binlog):
+            if len(head) < backup_mysql.DUMP_HEAD_BYTES:
+                head.extend(chunk[: backup_mysql.DUMP_HEAD_BYTES - len(head)])
+            yield chunk
+
+    writer.add_chunks(dump_member(service), chunks())
+    return {
+        "database": settings.database(service),
+        "member": dump_member(service),
+        "binlog": backup_mysql.binlog_position(bytes(head)),
+    }
+
+
+def restore(settings: Settings, source: Path) -> dict:
+    """Load `source` into this environment's empty databases and documents folder; returns
+    the manifest. Raises BackupError before writing anything if the archive is not whole or
+    the target is not empty."""
+    backup_mysql.tool("mysql", "mariadb")
+    documents_root = Path(settings.documents_dir)
+    _refuse_unless_empty(settings, SERVICE_DATABASES, documents_root)
+    manifest = verify(source)
+    services = _services_of(source, manifest)
+    for service in services:
+        db.ensure_database(settings, service)
+    loads = {dump_member(service): service for service in services}
+    for info, content in members(source):
+        if info.name == MANIFEST:
+            continue
+        if info.name in loads:
+            backup_mysql.load(settings, loads[info.name], content)
+        elif is_document(info.name):
+            restore_document(documents_root, info.name, content)
+        drain(content)
+        # The file was checked whole before; this catches one changed since, member by member.
+        check_member(source, manifest, info.name, content)
     return manifest
 
 
-def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
-    info = tarfile.TarInfo(name)
-    info.size = len(data)
-    info.mtime = int(datetime.now(timezone.utc).timestamp())
-    archive.addfile(info, io.BytesIO(data))
+def _services_of(source: Path, manifest: dict) -> list[str]:
+    services = list(manifest.get("databases", {}))
+    unknown = [service for service in services if service not in SERVICE_DATABASES]
+    if unknown or not services:
+        raise BackupError(f"{source} holds databases this EdQuill does not know: {unknown}")
+    return services
+
+
+def _refuse_unless_empty(settings: Settings, services, documents_root: Path) -> None:
+    for service in services:
+        tables = backup_mysql.tables_in(settings, service)
+        if tables:
+            raise BackupError(
+                f"{settings.database(service)} already holds {tables} tables: restore only "
+                f"into empty databases (drop them, or set another EDQUILL_DB_PREFIX)"
+            )
+    if holds_files(documents_root):
+        raise BackupError(
+            f"{documents_root} already holds files: restore only into an empty documents folder"
+        )
+
+
+def summary(source: Path, manifest: dict) -> str:
+    databases = ", ".join(entry["database"] for entry in manifest["databases"].values())
+    size = sum(member["size"] for member in manifest["members"].values())
+    return (
+        f"{source}: intact, taken {manifest['created_at']}; databases {databases}; "
+        f"{manifest['documents']} documents; {len(manifest['members'])} members, "
+        f"{size:,} bytes before compression"
+    )
 
 
 @click.command("backup")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a new archive here (mode 0600; FILE.partial until it is whole).",
+)
+@click.option(
+    "--verify",
+    "to_verify",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Check an archive without restoring it: manifest, every member's size and sha256.",
+)
 @click.pass_obj
-def backup_command(settings: Settings, out: Path) -> None:
-    """Back up every service database into one file."""
+def backup_command(settings: Settings, out: Path | None, to_verify: Path | None) -> None:
+    """Back up every service database and the uploaded documents into one archive, or check
+    one (--verify). Temporary space: the largest database's dump, spooled beside FILE."""
+    if (out is None) == (to_verify is None):
+        raise click.UsageError("give either --out FILE or --verify FILE")
     try:
-        written = backup(settings, out)
+        if to_verify is not None:
+            click.echo(summary(to_verify, verify(to_verify)))
+            return
+        manifest = backup(settings, out)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"backed up {', '.join(written)} to {out}")
+    click.echo(summary(out, manifest).replace(": intact, taken", ": written, taken", 1))
 
 
 @click.command("restore")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def restore_command(settings: Settings, source: Path) -> None:
-    """Restore every service database from a backup file (stop the services first)."""
+    """Restore every service database and the documents from a backup archive.
+
+    The archive is checked whole first. The databases of EDQUILL_DB_PREFIX must be empty or
+    absent, and EDQUILL_DOCUMENTS_DIR must hold no files: restore refuses otherwise and has
+    no --force (drop the databases, or restore under another prefix). Stop the services first.
+    """
     try:
-        restored = restore(settings, source)
+        manifest = restore(settings, source)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"restored {', '.join(restored)} from {source}")
+    databases = ", ".join(settings.database(service) for service in manifest["databases"])
+    click.echo(f"restored {databases} and {manifest['documents']} documents from {source}")

@@ -114,6 +114,7 @@ def environment(settings: Settings) -> dict[str, str]:
             "EDQUILL_ENV": settings.environment,
             "EDQUILL_PUBLIC_URL": settings.public_url,
             "EDQUILL_SECRET_KEY": settings.secret_key,
+            "EDQUILL_DOCUMENTS_DIR": settings.documents_dir,
         }
     )
     return env
