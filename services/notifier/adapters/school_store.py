@@ -81,7 +81,7 @@ def apply_school_event(cursor, event: Event, now: datetime) -> None:
 
 _SETTINGS = (
     "quiet_hours_start, quiet_hours_end, status_updates, reminders_enabled, "
-    "needs_info_reminder_hours, invoice_reminder_hours"
+    "needs_info_reminder_hours, invoice_reminder_hours, family_link_days"
 )
 
 
@@ -132,6 +132,7 @@ def _preferences(row: dict) -> SchoolPreferences:
         invoice_reminder_after=timedelta(hours=row["invoice_reminder_hours"]),
         reminders_enabled=bool(row["reminders_enabled"]),
         status_updates=parse_status_updates(row["status_updates"]),
+        family_link_lifetime=timedelta(days=row["family_link_days"]),
     )
 
 
@@ -143,18 +144,20 @@ def save_preferences(cursor, school_id: int, chosen: SchoolPreferences, now: dat
         chosen.reminders_enabled,
         _hours(chosen.needs_info_reminder_after),
         _hours(chosen.invoice_reminder_after),
+        chosen.family_link_lifetime.days,
         now,
     )
     cursor.execute(
         "INSERT INTO t_school_notice_settings (school_id, quiet_hours_start, quiet_hours_end, "
         "status_updates, reminders_enabled, needs_info_reminder_hours, invoice_reminder_hours, "
-        "updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON DUPLICATE KEY UPDATE "
+        "family_link_days, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON DUPLICATE KEY UPDATE "
         "quiet_hours_start = VALUES(quiet_hours_start), "
         "quiet_hours_end = VALUES(quiet_hours_end), status_updates = VALUES(status_updates), "
         "reminders_enabled = VALUES(reminders_enabled), "
         "needs_info_reminder_hours = VALUES(needs_info_reminder_hours), "
         "invoice_reminder_hours = VALUES(invoice_reminder_hours), "
-        "updated_at = VALUES(updated_at)",
+        "family_link_days = VALUES(family_link_days), updated_at = VALUES(updated_at)",
         (school_id, *values),
     )
 
