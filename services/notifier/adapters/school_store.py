@@ -90,7 +90,8 @@ def find_school(cursor, school_id: int, defaults: SchoolPreferences) -> School |
     cursor.execute(
         "SELECT s.school_id, s.name, s.timezone, s.currency, n.school_id AS has_settings, "
         "n.quiet_hours_start, n.quiet_hours_end, n.status_updates, n.reminders_enabled, "
-        "n.needs_info_reminder_hours, n.invoice_reminder_hours, EXISTS (SELECT 1 FROM "
+        "n.needs_info_reminder_hours, n.invoice_reminder_hours, n.family_link_days, "
+        "EXISTS (SELECT 1 FROM "
         "t_message_template t WHERE t.school_id = s.school_id) AS has_own_templates "
         "FROM t_school s LEFT JOIN t_school_notice_settings n ON n.school_id = s.school_id "
         "WHERE s.school_id = %s",
