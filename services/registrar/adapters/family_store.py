@@ -12,18 +12,18 @@ _FAMILY_COLUMNS = (
     "r.submitted_at, r.updated_at, s.name AS school_name, s.slug AS school_slug, "
     "s.timezone AS school_timezone, s.currency AS school_currency"
 )
+_REGISTRATION = (
+    f"SELECT {_FAMILY_COLUMNS} FROM student_self_registrations r "
+    "JOIN schools s ON s.id = r.school_id WHERE r.id = %s AND r.school_id = %s"
+)
+_LOCKED_REGISTRATION = _REGISTRATION + " FOR UPDATE"
 
 
 def registration_for_family(
     cursor, school_id: int, registration_id: int, *, lock: bool = False
 ) -> dict | None:
     """The registration and its school; locked FOR UPDATE when the caller is changing it."""
-    cursor.execute(
-        f"SELECT {_FAMILY_COLUMNS} FROM student_self_registrations r "
-        "JOIN schools s ON s.id = r.school_id "
-        f"WHERE r.id = %s AND r.school_id = %s{' FOR UPDATE' if lock else ''}",
-        (registration_id, school_id),
-    )
+    cursor.execute(_LOCKED_REGISTRATION if lock else _REGISTRATION, (registration_id, school_id))
     row = cursor.fetchone()
     if row is not None:
         row["info_missing"] = json.loads(row["info_missing"]) if row["info_missing"] else []
