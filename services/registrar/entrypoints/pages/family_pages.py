@@ -117,6 +117,8 @@ def withdraw(token: str):
             reason=request.form.get("reason"),
         )
     except StaleVersion:
+        # Changed between the page's read and the withdrawal: show it as it is now.
+        page = family.open_family_page(request_db("registrar"), _keys(), token, _now())
         return _status_page(token, page, status=409, problem="stale_form")
     except Conflict:
         return _status_page(token, page, status=409, problem="not_withdrawable")
