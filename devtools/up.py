@@ -137,6 +137,7 @@ def describe(
         lines.append(f"  sign in              {base('registrar')}/login")
         if slug:
             lines.append(f"  family form          {base('registrar')}/register/{slug}")
+        lines.append(f"  family links         {base('registrar')}/family")
     if "dashboard" in started:
         lines.append(f"  dashboard            {base('dashboard')}/admin/dashboard")
     if "gateway" in started:

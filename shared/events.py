@@ -25,6 +25,7 @@ class EventType:
     CONVERTED = "selfreg.converted"
     CLASS_ASSIGNED = "selfreg.class.assigned"
     WELCOME_REQUESTED = "selfreg.welcome.requested"
+    FAMILY_LINK_REQUESTED = "selfreg.family_link.requested"
     INVOICE_ISSUED = "invoice.issued"
     INVOICE_PAID = "invoice.paid"
     AUTOPAY_ENROLLED = "invoice.autopay.enrolled"
@@ -44,6 +45,9 @@ CATALOGUE: Mapping[str, frozenset[str]] = {
     # Enqueued right after selfreg.converted when the registrar asks for the welcome e-mail
     # (the converted event comes from a trigger, which cannot know that choice).
     EventType.WELCOME_REQUESTED: frozenset({"registration_id", "student_id", "guardian_email"}),
+    # A family asked on /family for fresh links: one event per open registration of the
+    # address, which the notifier answers with the registration's family link (never carried).
+    EventType.FAMILY_LINK_REQUESTED: frozenset({"registration_id", "guardian_email", "status"}),
     EventType.INVOICE_ISSUED: frozenset(
         {"registration_id", "invoice_id", "amount_minor", "currency"}
     ),

@@ -5,8 +5,7 @@ the other services read statuses from events. A `Status` is a `str`, so it compa
 the plain strings in events, rows and requests and is written to JSON and SQL as its value.
 SQL and templates keep their literals.
 
-The contract also names `withdrawn`; it is not a member yet, because no table can hold it
-(student_self_registrations.status has no such ENUM value) and no transition leads to it.
+`withdrawn` is the family's own end: set from the family's page, never by staff.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ class Status(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     CONVERTED = "converted"
+    WITHDRAWN = "withdrawn"
 
 
 # Every status in lifecycle order, as the plain strings the API and its documents list.

@@ -26,15 +26,16 @@ from tests.support.classes import place
 from tests.support.factories import create_registration, create_school
 from tests.support.waiting import wait_until
 from tests.support.workspace import (
+    DELIVERY_TIMEOUT,
     STAFF_PASSWORD,
     call,
     create_user_with_command,
+    mail_to,
     unique_family_email,
+    wait_for_mail,
 )
 
 SETUP_ACTOR = "setup@school.example"
-# The notifier worker, relay and SMTP sink in series: seconds on a quiet machine.
-DELIVERY_TIMEOUT = 60
 
 
 def new_registration(
@@ -85,25 +86,6 @@ def new_registration(
 def open_panel(page, registration_id: int, tab: str | None = None):
     page.goto(f"/admin/registrar?registration={registration_id}" + (f"&tab={tab}" if tab else ""))
     expect(page.locator("#panel-title")).to_be_visible()
-
-
-def mail_to(sink, address: str) -> list:
-    return [message for message in sink.messages() if address in message.rcpt_tos]
-
-
-def wait_for_mail(sink, address: str, containing: str) -> str:
-    """The plain-text body of the first message to `address` that contains `containing`."""
-
-    def found():
-        bodies = [
-            message.parsed().get_body(("plain",)).get_content()
-            for message in mail_to(sink, address)
-        ]
-        return next((body for body in bodies if containing in body), None)
-
-    return wait_until(
-        found, timeout=DELIVERY_TIMEOUT, what=f"an e-mail to {address} about {containing!r}"
-    )
 
 
 def outbox_rows(connection, registration_id: int, event_type: str) -> list[dict]:

@@ -201,7 +201,7 @@ def kpi_worker(settings: Settings, **constants) -> RunningKpi:
 
 _TABLES = {
     "marketing": "SELECT day, leads, reviews_started, info_requests, approvals, rejections, "
-    "enrollments, median_hours_to_decision FROM t_marketing_kpi_daily "
+    "enrollments, withdrawals, median_hours_to_decision FROM t_marketing_kpi_daily "
     "WHERE school_id = %s ORDER BY day",
     "sources": "SELECT day, source, leads FROM t_marketing_kpi_source_daily "
     "WHERE school_id = %s ORDER BY day, source",

@@ -210,3 +210,26 @@ def call(url: str, token: str, method: str = "GET", body: dict | None = None):
 
 def unique_family_email() -> str:
     return f"family-{secrets.token_hex(5)}@families.example"
+
+
+# The notifier worker, relay and SMTP sink in series: seconds on a quiet machine.
+DELIVERY_TIMEOUT = 60
+
+
+def mail_to(sink, address: str) -> list:
+    return [message for message in sink.messages() if address in message.rcpt_tos]
+
+
+def wait_for_mail(sink, address: str, containing: str) -> str:
+    """The plain-text body of the first message to `address` that contains `containing`."""
+
+    def found():
+        bodies = [
+            message.parsed().get_body(("plain",)).get_content()
+            for message in mail_to(sink, address)
+        ]
+        return next((body for body in bodies if containing in body), None)
+
+    return wait_until(
+        found, timeout=DELIVERY_TIMEOUT, what=f"an e-mail to {address} about {containing!r}"
+    )

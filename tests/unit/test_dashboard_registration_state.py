@@ -92,3 +92,10 @@ def test_a_student_name_joins_first_and_last_and_skips_blanks():
     assert student_name("Ada", "Lovelace") == "Ada Lovelace"
     assert student_name(None, "Lovelace") == "Lovelace"
     assert student_name("", None) is None
+
+
+def test_a_withdrawal_is_a_move_like_any_other():
+    state, moves = fold(SUBMITTED, REVIEWED, Observation(at(3), "withdrawn"))
+
+    assert (state.status, state.status_since) == ("withdrawn", at(3))
+    assert moves[-1] == ("in_review", "withdrawn")

@@ -117,6 +117,7 @@ def test_a_range_summary_rates_its_totals_and_takes_the_median_over_all_its_deci
         "approvals": 1,
         "rejections": 1,
         "enrollments": 1,
+        "withdrawals": 0,
     }
     assert summary.revenue == {
         "invoiced_minor": 100,

@@ -12,6 +12,7 @@ from notifier.domain.link_placeholders import (
     UNSUBSCRIBE_PLACEHOLDER,
     autopay_placeholder,
     confirmation_placeholder,
+    family_placeholder,
     fill_links,
     without_signed_links,
 )
@@ -43,15 +44,34 @@ def test_filling_replaces_each_placeholder_with_its_link():
         lambda: "U",
         lambda invoice_id, expires: f"A{invoice_id}@{expires}",
         lambda confirmation_id: f"C{confirmation_id}",
+        lambda *_: "F",
     )
     assert filled == f"pay: A42@{EXPIRES} stop: U"
+
+
+def test_the_family_placeholder_becomes_the_registrations_link():
+    text = f"follow: {family_placeholder(7, EXPIRES)}"
+    filled = fill_links(
+        text,
+        lambda: "U",
+        lambda *_: "A",
+        lambda _: "C",
+        lambda registration_id, expires: f"F{registration_id}@{expires}",
+    )
+    assert filled == f"follow: F7@{EXPIRES}"
 
 
 def test_the_confirmation_placeholder_becomes_its_signed_link():
     text = f"confirm: {confirmation_placeholder(17)}"
     assert confirmation_placeholder(17) == "edquill-link-confirm-17"
     assert (
-        fill_links(text, lambda: "U", lambda *_: "A", lambda confirmation_id: f"C{confirmation_id}")
+        fill_links(
+            text,
+            lambda: "U",
+            lambda *_: "A",
+            lambda confirmation_id: f"C{confirmation_id}",
+            lambda *_: "F",
+        )
         == "confirm: C17"
     )
 
@@ -67,9 +87,10 @@ def test_the_sent_confirmation_link_is_under_the_public_url_and_reads_back():
 
 def test_text_without_placeholders_is_left_as_it_is():
     assert (
-        fill_links("no links here", lambda: "U", lambda *_: "A", lambda _: "C") == "no links here"
+        fill_links("no links here", lambda: "U", lambda *_: "A", lambda _: "C", lambda *_: "F")
+        == "no links here"
     )
-    assert fill_links(None, lambda: "U", lambda *_: "A", lambda _: "C") is None
+    assert fill_links(None, lambda: "U", lambda *_: "A", lambda _: "C", lambda *_: "F") is None
 
 
 def test_the_sent_autopay_link_is_under_the_public_url_and_opens_the_invoice():

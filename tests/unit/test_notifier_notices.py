@@ -1,9 +1,10 @@
 """What each event asks of the notifier: messages, reminders, stops and consent."""
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta, timezone
 
 from notifier.domain.consent import SELF_REGISTRATION_FORM, Purpose
-from notifier.domain.link_placeholders import autopay_placeholder
+from notifier.domain.link_placeholders import autopay_placeholder, family_placeholder
 from notifier.domain.notices import Plan, plan_for
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.quiet_hours import QuietHours
@@ -209,3 +210,33 @@ def test_signing_up_for_autopay_stops_that_invoices_reminder():
     assert plan_for(enrolled, PREFERENCES) == Plan(
         stops=(ReminderStop(frozenset({ReminderKind.INVOICE_UNPAID}), 7),)
     )
+
+
+def test_every_message_about_a_registration_carries_its_family_link_placeholder():
+    (notice,) = plan_for(needs_info(), PREFERENCES).notices
+    assert notice.context["family_url"] == family_placeholder(42, OCCURRED + timedelta(days=30))
+
+
+def test_the_family_link_lasts_as_long_as_the_school_chose():
+    weekly = replace(PREFERENCES, family_link_lifetime=timedelta(days=7))
+    (notice,) = plan_for(needs_info(), weekly).notices
+    assert notice.context["family_url"] == family_placeholder(42, OCCURRED + timedelta(days=7))
+
+
+def test_a_request_for_links_sends_the_family_link_e_mail():
+    requested = event(
+        "selfreg.family_link.requested", status="in_review", guardian_email="Parent@Example.com"
+    )
+    (notice,) = plan_for(requested, PREFERENCES).notices
+    assert (notice.template, notice.purpose, notice.recipient) == (
+        "family_link",
+        Purpose.TRANSACTIONAL,
+        "parent@example.com",
+    )
+    assert notice.context["status_label"] == "in review"
+    assert notice.context["family_url"].startswith("edquill-link-family-42-")
+
+
+def test_a_withdrawal_stops_every_reminder():
+    withdrawn = event("selfreg.status.updated", from_status="approved", to_status="withdrawn")
+    assert plan_for(withdrawn, PREFERENCES).stops == (ReminderStop(frozenset(ReminderKind)),)

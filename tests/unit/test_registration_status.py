@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from registrar.domain.lifecycle import InvalidTransition, plan_withdrawal
 from shared.events import CATALOGUE, SCHOOL_EVENTS, EventType
 from shared.registration_status import STATUSES, Status
 
 
 def test_the_statuses_are_the_contracts_in_lifecycle_order():
-    assert STATUSES == ("pending", "in_review", "needs_info", "approved", "rejected", "converted")
+    assert STATUSES == (
+        "pending",
+        "in_review",
+        "needs_info",
+        "approved",
+        "rejected",
+        "converted",
+        "withdrawn",
+    )
 
 
 def test_a_status_is_the_plain_string_in_events_rows_and_json():
@@ -27,3 +38,11 @@ def test_every_event_type_is_in_the_catalogue_and_every_catalogued_type_is_named
     named = {value for name, value in vars(EventType).items() if name.isupper()}
     assert named == set(CATALOGUE)
     assert SCHOOL_EVENTS == {"school.created", "school.updated"}
+
+
+def test_a_family_may_withdraw_from_every_open_stage_only():
+    for stage in ("pending", "in_review", "needs_info", "approved"):
+        assert plan_withdrawal(stage, "  moved  ").note == "moved"
+    for stage in ("converted", "rejected", "withdrawn"):
+        with pytest.raises(InvalidTransition):
+            plan_withdrawal(stage)

@@ -124,6 +124,7 @@ FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
     EventType.CONVERTED: _fold_registration,
     EventType.CLASS_ASSIGNED: _fold_registration,
     EventType.WELCOME_REQUESTED: _fold_registration,
+    EventType.FAMILY_LINK_REQUESTED: _fold_registration,
     EventType.INVOICE_ISSUED: _fold_issued,
     EventType.INVOICE_PAID: _fold_paid,
 }

@@ -23,6 +23,7 @@ MARKETING_COUNTS: Mapping[Kind, str] = {
     Kind.APPROVAL: "approvals",
     Kind.REJECTION: "rejections",
     Kind.ENROLLMENT: "enrollments",
+    Kind.WITHDRAWAL: "withdrawals",
 }
 MICROSECONDS_PER_HOUR = 3_600_000_000
 # Hours to decision are shown to the hundredth (36 seconds): finer is noise for a dashboard.
@@ -39,6 +40,7 @@ class MarketingFigures:
     approvals: int = 0
     rejections: int = 0
     enrollments: int = 0
+    withdrawals: int = 0
     median_hours_to_decision: Decimal | None = None
 
 

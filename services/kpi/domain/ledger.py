@@ -29,10 +29,19 @@ class Kind(str, Enum):
     INVOICED = "invoiced"
     COLLECTED = "collected"
     AUTOPAY = "autopay"
+    WITHDRAWAL = "withdrawal"
 
 
 MARKETING_KINDS = frozenset(
-    {Kind.LEAD, Kind.REVIEW, Kind.INFO_REQUEST, Kind.APPROVAL, Kind.REJECTION, Kind.ENROLLMENT}
+    {
+        Kind.LEAD,
+        Kind.REVIEW,
+        Kind.INFO_REQUEST,
+        Kind.APPROVAL,
+        Kind.REJECTION,
+        Kind.ENROLLMENT,
+        Kind.WITHDRAWAL,
+    }
 )
 REVENUE_KINDS = frozenset({Kind.INVOICED, Kind.COLLECTED, Kind.AUTOPAY})
 DECISION_KINDS = frozenset({Kind.APPROVAL, Kind.REJECTION})
@@ -44,6 +53,8 @@ STATUS_KINDS: Mapping[str, Kind] = {
     Status.NEEDS_INFO: Kind.INFO_REQUEST,
     Status.APPROVED: Kind.APPROVAL,
     Status.REJECTED: Kind.REJECTION,
+    # A family's withdrawal is not a decision: it counts, but moves no time to decision.
+    Status.WITHDRAWN: Kind.WITHDRAWAL,
 }
 
 # Event type -> (kind, the payload field that dates it; the envelope's occurred_at otherwise).

@@ -10,6 +10,8 @@ from typing import Any, Mapping
 from shared.money import format_money
 from shared.registration_status import Status
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
 # One address, no spaces or line breaks (which would let it write mail headers of its own).
 _ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
 MAX_ADDRESS_LENGTH = 254
@@ -21,6 +23,7 @@ STATUS_LABELS = {
     Status.APPROVED: "approved",
     Status.REJECTED: "not accepted",
     Status.CONVERTED: "enrolled",
+    Status.WITHDRAWN: "withdrawn at your request",
 }
 
 
@@ -85,3 +88,18 @@ def family_context(payload: Mapping[str, Any]) -> dict:
 
 def status_label(status: str | None) -> str:
     return STATUS_LABELS.get(status or "", (status or "updated").replace("_", " "))
+
+
+def class_info(placed: Any) -> dict | None:
+    """The class a welcome names, from the event's "class" (None when it names none)."""
+    if not isinstance(placed, Mapping):
+        return None
+    weekday = placed.get("weekday")
+    return {
+        "name": placed.get("name"),
+        "room": placed.get("room"),
+        "weekday": WEEKDAYS[weekday] if isinstance(weekday, int) and 0 <= weekday < 7 else None,
+        "start_time": placed.get("start_time"),
+        "end_time": placed.get("end_time"),
+        "starts_on": placed.get("starts_on"),
+    }

@@ -1,7 +1,7 @@
 """Bearer links in a message, kept as placeholders until the moment it is sent. No I/O.
 
-An autopay, unsubscribe or consent-confirmation link acts for the family: whoever holds it can
-use it. So nothing the notifier stores (t_message_log's context and bodies, t_reminder's
+A family, autopay, unsubscribe or consent-confirmation link acts for the family: whoever holds
+it can use it. So nothing the notifier stores (t_message_log's context and bodies, t_reminder's
 context) holds one. Templates are rendered with a placeholder in each link's place that says
 what the link is for (ids and the expiry, no signature); the sender swaps in the signed URL as
 it builds the e-mail (notifier.service_layer.message_links), and the signed URL lives only in
@@ -17,17 +17,25 @@ from typing import Callable
 # Letters, digits and hyphens only: HTML escaping and URL quoting leave them as they are, so
 # the sender finds them in either body, and they are a valid href until it does.
 UNSUBSCRIBE_PLACEHOLDER = "edquill-link-unsubscribe"
-_PLACEHOLDERS = re.compile(r"edquill-link-(?:unsubscribe|autopay-(\d+)-(\d+)|confirm-(\d+))")
+_PLACEHOLDERS = re.compile(
+    r"edquill-link-(?:unsubscribe|autopay-(\d+)-(\d+)|confirm-(\d+)|family-(\d+)-(\d+))"
+)
 _AUTOPAY_PLACEHOLDER = re.compile(r"edquill-link-autopay-\d+-\d+")
 
 UnsubscribeUrl = Callable[[], str]
 AutopayUrl = Callable[[int, datetime], str]
 ConfirmationUrl = Callable[[int], str]
+FamilyUrl = Callable[[int, datetime], str]
 
 
 def autopay_placeholder(invoice_id: int, expires_at: datetime) -> str:
     """Where the autopay link of the invoice, expiring at `expires_at` (to the second), goes."""
     return f"edquill-link-autopay-{int(invoice_id)}-{int(expires_at.timestamp())}"
+
+
+def family_placeholder(registration_id: int, expires_at: datetime) -> str:
+    """Where the family link of the registration goes: signed for the message's recipient."""
+    return f"edquill-link-family-{int(registration_id)}-{int(expires_at.timestamp())}"
 
 
 def confirmation_placeholder(confirmation_id: int) -> str:
@@ -57,17 +65,24 @@ def fill_links(
     unsubscribe_url: UnsubscribeUrl,
     autopay_url: AutopayUrl,
     confirmation_url: ConfirmationUrl,
+    family_url: FamilyUrl,
 ) -> str | None:
     """`text` with every placeholder replaced by the link it stands for."""
     if not text:
         return text
 
     def link(match: re.Match) -> str:
-        invoice_id, expiry, confirmation_id = match.groups()
+        invoice_id, expiry, confirmation_id, registration_id, family_expiry = match.groups()
+        if registration_id is not None:
+            return family_url(int(registration_id), _moment(family_expiry))
         if confirmation_id is not None:
             return confirmation_url(int(confirmation_id))
         if invoice_id is None:
             return unsubscribe_url()
-        return autopay_url(int(invoice_id), datetime.fromtimestamp(int(expiry), timezone.utc))
+        return autopay_url(int(invoice_id), _moment(expiry))
 
     return _PLACEHOLDERS.sub(link, text)
+
+
+def _moment(timestamp: str) -> datetime:
+    return datetime.fromtimestamp(int(timestamp), timezone.utc)

@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping
 
 from notifier.domain import formatting
 from notifier.domain.consent import SELF_REGISTRATION_FORM, ConsentChange, Purpose
-from notifier.domain.link_placeholders import autopay_placeholder
+from notifier.domain.link_placeholders import autopay_placeholder, family_placeholder
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.reminders import (
     ReminderKind,
@@ -23,8 +23,6 @@ from notifier.domain.reminders import (
 from shared.events import Event, EventType, parse_timestamp
 from shared.family_links import link_expiry
 from shared.registration_status import Status
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ def _submitted(event: Event, preferences: SchoolPreferences) -> Plan:
         )
     notices = ()
     if Status.PENDING in preferences.status_updates:
-        notices = (_status_notice(event, recipient, Status.PENDING),)
+        notices = (_status_notice(event, preferences, recipient, Status.PENDING),)
     return Plan(notices=notices, consent=consent)
 
 
@@ -86,7 +84,7 @@ def _status_updated(event: Event, preferences: SchoolPreferences) -> Plan:
     stops = stops_for_status_change(payload.get("from_status"), to_status)
     if to_status == Status.NEEDS_INFO:
         context = {
-            **_base(event),
+            **_base(event, preferences),
             "note": formatting.text_or_none(payload.get("note")),
             "missing": formatting.missing_items(payload.get("missing")),
         }
@@ -106,28 +104,16 @@ def _status_updated(event: Event, preferences: SchoolPreferences) -> Plan:
         return Plan(notices=(notice,), reminders=reminders, stops=stops)
     notices = ()
     if to_status in preferences.status_updates:
-        notices = (_status_notice(event, recipient, to_status),)
+        notices = (_status_notice(event, preferences, recipient, to_status),)
     return Plan(notices=notices, stops=stops)
 
 
-def _welcome_requested(event: Event, _preferences: SchoolPreferences) -> Plan:
+def _welcome_requested(event: Event, preferences: SchoolPreferences) -> Plan:
     payload = event.payload
-    placed = payload.get("class")
-    class_info = None
-    if isinstance(placed, Mapping):
-        weekday = placed.get("weekday")
-        class_info = {
-            "name": placed.get("name"),
-            "room": placed.get("room"),
-            "weekday": WEEKDAYS[weekday] if isinstance(weekday, int) and 0 <= weekday < 7 else None,
-            "start_time": placed.get("start_time"),
-            "end_time": placed.get("end_time"),
-            "starts_on": placed.get("starts_on"),
-        }
     context = {
-        **_base(event),
+        **_base(event, preferences),
         "program": formatting.text_or_none(payload.get("program")),
-        "class_info": class_info,
+        "class_info": formatting.class_info(payload.get("class")),
     }
     return Plan(
         notices=(
@@ -147,7 +133,7 @@ def _invoice_issued(event: Event, preferences: SchoolPreferences) -> Plan:
     recipient = formatting.normalise_address(payload.get("guardian_email"))
     invoice = _invoice(payload)
     context = {
-        **_base(event),
+        **_base(event, preferences),
         "invoice": invoice if payload.get("send_invoice") else None,
         "autopay_url": _autopay_link(payload) if payload.get("send_autopay_link") else None,
     }
@@ -166,18 +152,22 @@ def _invoice_issued(event: Event, preferences: SchoolPreferences) -> Plan:
                 ReminderKind.INVOICE_UNPAID,
                 recipient,
                 reminder_due_at(event.occurred_at, preferences.invoice_reminder_after),
-                {**_base(event), "invoice": invoice, "autopay_url": context["autopay_url"]},
+                {
+                    **_base(event, preferences),
+                    "invoice": invoice,
+                    "autopay_url": context["autopay_url"],
+                },
                 invoice_id=payload["invoice_id"],
             ),
         )
     return Plan(notices=(notice,), reminders=reminders)
 
 
-def _invoice_paid(event: Event, _preferences: SchoolPreferences) -> Plan:
+def _invoice_paid(event: Event, preferences: SchoolPreferences) -> Plan:
     payload = event.payload
     paid_at = _moment(payload.get("paid_at"), event.occurred_at)
     context = {
-        **_base(event),
+        **_base(event, preferences),
         "invoice": _invoice(payload),
         "paid_on": paid_at.date().isoformat(),
         "payment_method": formatting.text_or_none(payload.get("last_payment_method")),
@@ -202,6 +192,16 @@ def _autopay_enrolled(event: Event, _preferences: SchoolPreferences) -> Plan:
     return Plan(stops=(stop_for_payment(event.payload["invoice_id"]),))
 
 
+def _family_link_requested(event: Event, preferences: SchoolPreferences) -> Plan:
+    status_label = formatting.status_label(str(event.payload["status"]))
+    context = {**_base(event, preferences), "status_label": status_label}
+    recipient = formatting.normalise_address(event.payload.get("guardian_email"))
+    notice = Notice(
+        "family_link", Purpose.TRANSACTIONAL, recipient, f"event:{event.event_id}", context
+    )
+    return Plan(notices=(notice,))
+
+
 _PLANNERS: dict[str, Callable[[Event, SchoolPreferences], Plan]] = {
     EventType.SUBMITTED: _submitted,
     EventType.STATUS_UPDATED: _status_updated,
@@ -209,22 +209,33 @@ _PLANNERS: dict[str, Callable[[Event, SchoolPreferences], Plan]] = {
     EventType.INVOICE_ISSUED: _invoice_issued,
     EventType.INVOICE_PAID: _invoice_paid,
     EventType.AUTOPAY_ENROLLED: _autopay_enrolled,
+    EventType.FAMILY_LINK_REQUESTED: _family_link_requested,
 }
 
 
 # -- pieces ---------------------------------------------------------------------------------
 
 
-def _base(event: Event) -> dict:
+def _base(event: Event, preferences: SchoolPreferences) -> dict:
+    """What every e-mail to a family knows, its family link included (a placeholder the
+    sender signs for the recipient; it works for the school's lifetime from the event)."""
+    registration_id = event.payload.get("registration_id")
+    family_url = None
+    if isinstance(registration_id, int) and not isinstance(registration_id, bool):
+        expires_at = link_expiry(event.occurred_at, preferences.family_link_lifetime)
+        family_url = family_placeholder(registration_id, expires_at)
     return {
-        "registration_id": event.payload.get("registration_id"),
+        "registration_id": registration_id,
+        "family_url": family_url,
         **formatting.family_context(event.payload),
     }
 
 
-def _status_notice(event: Event, recipient: str | None, status: str) -> Notice:
+def _status_notice(
+    event: Event, preferences: SchoolPreferences, recipient: str | None, status: str
+) -> Notice:
     context = {
-        **_base(event),
+        **_base(event, preferences),
         "status": status,
         "status_label": formatting.status_label(status),
         "note": formatting.text_or_none(event.payload.get("note")),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from notifier.domain.quiet_hours import QuietHours
+from shared.family_links import FAMILY_LINK_LIFETIME
 from shared.registration_status import STATUSES, Status
 
 # Statuses whose change can e-mail the family as a status update. needs_info has a message of
@@ -20,6 +21,8 @@ class SchoolPreferences:
     invoice_reminder_after: timedelta
     reminders_enabled: bool = True
     status_updates: frozenset[str] = field(default_factory=frozenset)
+    # How long the family link in each of the school's e-mails keeps working.
+    family_link_lifetime: timedelta = FAMILY_LINK_LIFETIME
 
 
 def parse_status_updates(text: str) -> frozenset[str]:

@@ -48,7 +48,7 @@ def reminder_due_at(asked_at: datetime, wait: timedelta) -> datetime:
 
 
 def stops_for_status_change(from_status: str | None, to_status: str) -> tuple[ReminderStop, ...]:
-    if to_status == Status.REJECTED:
+    if to_status in (Status.REJECTED, Status.WITHDRAWN):
         return (ReminderStop(frozenset(ReminderKind)),)
     if from_status == Status.NEEDS_INFO and to_status != Status.NEEDS_INFO:
         return (ReminderStop(frozenset({ReminderKind.NEEDS_INFO})),)

@@ -2,8 +2,9 @@
 and a sample of its variables (the API shows them, and checks a school's template against it).
 
 Every template may also use: school_name, guardian_name, student_first_name,
-student_last_name, student_name (each may be None), registration_id and unsubscribe_url.
-unsubscribe_url and autopay_url are placeholders when a message is written, signed links under
+student_last_name, student_name (each may be None), registration_id, family_url (the family's
+page of the registration; None without one) and unsubscribe_url. family_url, unsubscribe_url
+and autopay_url are placeholders when a message is written, signed links under
 EDQUILL_PUBLIC_URL in the e-mail (notifier.domain.link_placeholders): use them whole, as an
 href or on a line of their own, never through a filter that changes them.
 """
@@ -21,6 +22,7 @@ _FAMILY = {
     "student_last_name": "Lovelace",
     "student_name": "Ada Lovelace",
     "registration_id": 123,
+    "family_url": "https://school.example/family/sample",
     "unsubscribe_url": "https://school.example/unsubscribe/sample",
 }
 _INVOICE = {
@@ -94,6 +96,13 @@ TEMPLATES: dict[str, TemplateInfo] = {
             status="in_review",
             status_label="in review",
             note=None,
+        ),
+        _info(
+            "family_link",
+            Purpose.TRANSACTIONAL,
+            "The family asked for fresh links on /family: the registration's family_url, and "
+            "where it stands (status_label).",
+            status_label="in review",
         ),
         _info(
             "receipt",

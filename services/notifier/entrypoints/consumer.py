@@ -73,6 +73,7 @@ class NotifierConsumer(Consumer):
                 EventType.CONVERTED,
                 EventType.CLASS_ASSIGNED,
                 EventType.WELCOME_REQUESTED,
+                EventType.FAMILY_LINK_REQUESTED,
                 EventType.INVOICE_ISSUED,
                 EventType.INVOICE_PAID,
                 EventType.AUTOPAY_ENROLLED,

@@ -1,10 +1,11 @@
 """The signed links of a message, made at the moment it is sent, under EDQUILL_PUBLIC_URL: the
-unsubscribe link (List-Unsubscribe's and the body's), autopay links and the link confirming
-an address's consent again, in the place of the
-placeholders its templates were rendered with (notifier.domain.link_placeholders).
+unsubscribe link (List-Unsubscribe's and the body's), autopay links, the family link and the
+link confirming an address's consent again, in the place of the placeholders its templates
+were rendered with (notifier.domain.link_placeholders).
 
-Signed with the key ring's current key (shared.signing); the autopay link is signed exactly as
-the registrar signs it (shared.family_links), so the registrar's page opens it.
+Signed with the key ring's current key (shared.signing); autopay and family links are signed
+exactly as the registrar reads them (shared.family_links), so the registrar's pages open them.
+A family link is bound to the message's recipient: the address the e-mail goes to.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from notifier.domain.confirmation_links import confirmation_path
 from notifier.domain.link_placeholders import fill_links
 from notifier.domain.unsubscribe_links import unsubscribe_path
 from shared.config import Settings
-from shared.family_links import AutopayLink, autopay_path
+from shared.family_links import AutopayLink, FamilyLink, autopay_path, family_path
 from shared.signing import KeyRing
 
 
@@ -31,6 +32,12 @@ class MessageLinks:
     def autopay_url(self, school_id: int, invoice_id: int, expires_at: datetime) -> str:
         link = AutopayLink(school_id, invoice_id, expires_at)
         return self._settings.public_link(autopay_path(self._keys, link))
+
+    def family_url(
+        self, school_id: int, recipient: str, registration_id: int, expires_at: datetime
+    ) -> str:
+        link = FamilyLink(school_id, registration_id, recipient, expires_at)
+        return self._settings.public_link(family_path(self._keys, link))
 
     def confirmation_url(self, school_id: int, confirmation_id: int) -> str:
         return self._settings.public_link(confirmation_path(self._keys, school_id, confirmation_id))
@@ -48,13 +55,17 @@ class MessageLinks:
         def confirmation(confirmation_id: int) -> str:
             return self.confirmation_url(school_id, confirmation_id)
 
+        def family(registration_id: int, expires_at: datetime) -> str:
+            return self.family_url(school_id, recipient, registration_id, expires_at)
+
         return {
             **row,
-            "body_text": fill_links(row["body_text"], unsubscribe, autopay, confirmation),
+            "body_text": fill_links(row["body_text"], unsubscribe, autopay, confirmation, family),
             "body_html": fill_links(
                 row.get("body_html"),
                 lambda: escape(unsubscribe()),
                 lambda *link: escape(autopay(*link)),
                 lambda *link: escape(confirmation(*link)),
+                lambda *link: escape(family(*link)),
             ),
         }

@@ -61,3 +61,15 @@ def _placement(cursor, school_id: int, registration_id: int) -> dict | None:
     placement = schedule_answer(row)
     placement["schedule_id"] = placement.pop("id")
     return placement
+
+
+def unplace(cursor, school_id: int, registration_id: int) -> int | None:
+    """Take the registration out of its class (its seat is free again); the class it sat in,
+    or None when it sat in none. The caller holds the registration's lock."""
+    schedule_id = current_schedule_id(cursor, school_id, registration_id)
+    if schedule_id is not None:
+        cursor.execute(
+            "DELETE FROM class_placements WHERE registration_id = %s AND school_id = %s",
+            (registration_id, school_id),
+        )
+    return schedule_id

@@ -29,12 +29,13 @@ BOARD_STAGES = (
     Status.APPROVED,
     Status.CONVERTED,
     Status.REJECTED,
+    Status.WITHDRAWN,
 )
 
 # How long a registration may wait in a stage before its card says it is overdue: a new lead
 # deserves an answer within two days; a review within a working week; a family asked for
 # information gets a week (the notifier reminds them after three days); an approved family
-# two weeks to be enrolled. converted and rejected are ends, never overdue.
+# two weeks to be enrolled. converted, rejected and withdrawn are ends, never overdue.
 OVERDUE_AFTER = {
     Status.PENDING: timedelta(days=2),
     Status.IN_REVIEW: timedelta(days=5),

@@ -9,6 +9,10 @@
 
 needs_info carries the message to the family (and what is missing); rejected carries a reason.
 converted is final.
+
+The family may withdraw from any open stage (WITHDRAWABLE), with a reason if it gives one;
+withdrawn is final too. Staff cannot withdraw for a family (it is not in ALLOWED): a family
+that calls the school is sent its link (/family), so the change is the family's own.
 """
 
 from __future__ import annotations
@@ -24,7 +28,11 @@ ALLOWED = {
     Status.APPROVED: frozenset({Status.CONVERTED, Status.IN_REVIEW, Status.REJECTED}),
     Status.REJECTED: frozenset({Status.IN_REVIEW}),
     Status.CONVERTED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
 }
+
+# The stages a family may withdraw from: every stage before the child is enrolled or refused.
+WITHDRAWABLE = frozenset({Status.PENDING, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED})
 
 
 class InvalidTransition(ValueError):
@@ -64,3 +72,11 @@ def plan_status_change(
     return StatusChange(
         from_status, to_status, note, tuple(missing) if to_status == Status.NEEDS_INFO else ()
     )
+
+
+def plan_withdrawal(from_status: str, reason: str | None = None) -> StatusChange:
+    """The family's withdrawal, with its optional reason; raises InvalidTransition once the
+    registration is converted, rejected or already withdrawn."""
+    if from_status not in WITHDRAWABLE:
+        raise InvalidTransition(from_status, Status.WITHDRAWN)
+    return StatusChange(from_status, Status.WITHDRAWN, (reason or "").strip() or None)

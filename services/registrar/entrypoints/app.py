@@ -60,6 +60,7 @@ def _page_blueprints():
     """HTML pages (outside the OpenAPI document)."""
     from registrar.entrypoints.pages.autopay import blp as autopay
     from registrar.entrypoints.pages.family_form import blp as family_form
+    from registrar.entrypoints.pages.family_pages import blp as family_pages
     from registrar.entrypoints.pages.sign_in import blp as sign_in
     from registrar.entrypoints.pages.workspace import blp as workspace
     from registrar.entrypoints.pages.workspace_actions import blp as workspace_actions
@@ -70,4 +71,5 @@ def _page_blueprints():
         workspace,
         workspace_actions,
         family_form,
+        family_pages,
     ]

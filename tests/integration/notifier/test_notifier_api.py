@@ -263,6 +263,7 @@ def test_a_school_replaces_its_notice_settings(client, school):
         "reminders_enabled": True,
         "needs_info_reminder_hours": 48,
         "invoice_reminder_hours": 120,
+        "family_link_days": 14,
     }
 
     answer = client.put("/api/messages/settings", json=chosen, headers=school.headers())

@@ -21,7 +21,7 @@ from notifier.domain.templates import TEMPLATES
 from notifier.domain.unsubscribe_links import read_unsubscribe_token, unsubscribe_token
 from notifier.entrypoints.app import create_app
 from shared import db
-from shared.family_links import read_autopay_link
+from shared.family_links import read_autopay_link, read_family_link
 from shared.signing import KeyRing
 from tests.integration.notifier.conftest import TEST_CONFIG
 from tests.support.notifier import (
@@ -48,6 +48,7 @@ SENT_ONE_BY_ONE = {
     "welcome",
     "needs_info_reminder",
     "invoice_reminder",
+    "family_link",
 }
 SENT_AS_DIGEST = {"reminder_digest"}
 SENT_TO_CONFIRM_CONSENT = {"consent_confirmation"}
@@ -97,6 +98,7 @@ def template_of(message) -> str:
         ("payment received", "receipt"),
         ("is in review", "status_update"),
         ("please confirm", "consent_confirmation"),
+        ("the link to", "family_link"),
     ):
         if words in subject:
             return key
@@ -139,6 +141,9 @@ def assert_links_open(links, settings, school_id, recipient, now) -> None:
         elif path.startswith("/unsubscribe/"):
             wanted = read_unsubscribe_token(keys, path.removeprefix("/unsubscribe/"))
             assert (wanted.school_id, wanted.recipient) == (school_id, recipient)
+        elif path.startswith("/family/"):
+            opened = read_family_link(keys, path.removeprefix("/family/"), now)
+            assert opened.school_id == school_id and opened.sent_to(recipient)
         else:
             assert path.startswith("/autopay/"), link
             assert (
@@ -172,16 +177,19 @@ def test_every_message_links_only_under_the_public_url(
     )
     queues.publish_event(family.invoice_paid(72))
     queues.publish_event(family.welcome_requested(student_id=5))
-    sink.wait_for(5)
-    clock.advance(hours=72, minutes=1)  # the needs_info reminder falls due
+    queues.publish_event(family.event("selfreg.family_link.requested", status="in_review"))
     sink.wait_for(6)
+    clock.advance(hours=72, minutes=1)  # the needs_info reminder falls due
+    sink.wait_for(7)
     clock.advance(hours=96, minutes=1)  # and the unpaid invoice's (168 h)
-    received = sink.wait_for(7)
+    received = sink.wait_for(8)
 
     assert {template_of(stored.parsed()) for stored in received} == SENT_ONE_BY_ONE
     for stored in received:
         links = assert_only_public_links(stored, public_settings)
         assert_links_open(links, public_settings, school_id, family.email, clock())
+        # Every e-mail about the registration leads to the family's page of it.
+        assert any("/family/" in link for link in links), stored.subject
     approved = next(s for s in received if template_of(s.parsed()) == "approved")
     assert any("/autopay/" in link for link in assert_only_public_links(approved, public_settings))
 

@@ -248,6 +248,7 @@ def test_stage_counts_cover_every_status_of_the_callers_school(
             "approved": 1,
             "rejected": 0,
             "converted": 0,
+            "withdrawn": 0,
         },
         "total": 3,
     }

@@ -26,6 +26,7 @@ def test_plain_sql_inserts_and_status_changes_keep_the_counts_exact(registrar_db
         "approved": 0,
         "rejected": 1,
         "converted": 0,
+        "withdrawn": 0,
     }
 
 

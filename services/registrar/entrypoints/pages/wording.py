@@ -17,6 +17,7 @@ STATUS_LABELS = {
     Status.APPROVED: "Approved",
     Status.CONVERTED: "Converted",
     Status.REJECTED: "Rejected",
+    Status.WITHDRAWN: "Withdrawn",
 }
 
 DOCUMENT_KIND_LABELS = {
@@ -37,6 +38,7 @@ MESSAGE_LABELS = {
     "needs_info_reminder": "Reminder: information requested",
     "invoice_reminder": "Reminder: unpaid invoice",
     "reminder_digest": "Reminders",
+    "family_link": "Link to the family page",
 }
 
 MESSAGE_STATUS_LABELS = {
@@ -134,6 +136,8 @@ def describe_change(entry: dict) -> str:
         return f"Placed in {reason or 'class ' + str(new)}" + (
             " (moved from another class)" if old else ""
         )
+    if action == "class_unassigned":
+        return f"Taken out of class {old}: the seat is free"
     if action == "invoice_issued":
         return f"Invoice issued ({new})"
     if action == "payment_recorded":

@@ -4,10 +4,11 @@ compares its figures with these.
 
 Counted from the registrar's records, not from events: submissions from
 student_self_registrations.submitted_at; status changes (in_review, needs_info, approved,
-rejected, converted) from t_audit_log; invoices issued and paid from invoices.issued_at and
-paid_at (outstanding: the day's issued invoices not paid yet); autopay from autopay_mandates.
-Each table is counted per UTC quarter hour in SQL, and quarter hours are placed on the school's
-local days in Python (shared.local_days), exactly as the KPI service places events.
+rejected, converted, withdrawn) from t_audit_log; invoices issued and paid from
+invoices.issued_at and paid_at (outstanding: the day's issued invoices not paid yet); autopay
+from autopay_mandates. Each table is counted per UTC quarter hour in SQL, and quarter hours
+are placed on the school's local days in Python (shared.local_days), exactly as the KPI
+service places events.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ FIGURES = (
     "approvals",
     "rejections",
     "enrollments",
+    "withdrawals",
     "invoices",
     "invoiced_minor",
     "collected_minor",
@@ -53,6 +55,7 @@ _STATUS_FIGURES = {
     Status.APPROVED: "approvals",
     Status.REJECTED: "rejections",
     Status.CONVERTED: "enrollments",
+    Status.WITHDRAWN: "withdrawals",
 }
 
 
@@ -64,6 +67,7 @@ class ReportDaySchema(Schema):
     approvals = fields.Integer()
     rejections = fields.Integer()
     enrollments = fields.Integer()
+    withdrawals = fields.Integer()
     invoices = fields.Integer()
     invoiced_minor = fields.Integer()
     collected_minor = fields.Integer()

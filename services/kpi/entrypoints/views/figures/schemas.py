@@ -17,6 +17,7 @@ class _Figures(Schema):
     approvals = fields.Integer()
     rejections = fields.Integer()
     enrollments = fields.Integer()
+    withdrawals = fields.Integer(metadata={"description": "registrations the family withdrew"})
     conversion_rate = fields.Float(
         allow_none=True,
         metadata={

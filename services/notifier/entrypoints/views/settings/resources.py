@@ -47,6 +47,7 @@ def put_settings(chosen):
         invoice_reminder_after=timedelta(hours=chosen["invoice_reminder_hours"]),
         reminders_enabled=chosen["reminders_enabled"],
         status_updates=frozenset(chosen["status_updates"]),
+        family_link_lifetime=timedelta(days=chosen["family_link_days"]),
     )
     now = current_app.extensions["notifier_clock"]()
     change_notice_settings(request_db("notifier"), school_id, preferences, now)
@@ -63,5 +64,6 @@ def _current(school_id: int) -> dict:
         "reminders_enabled": chosen.reminders_enabled,
         "needs_info_reminder_hours": int(chosen.needs_info_reminder_after.total_seconds() // 3600),
         "invoice_reminder_hours": int(chosen.invoice_reminder_after.total_seconds() // 3600),
+        "family_link_days": chosen.family_link_lifetime.days,
         "customised": chosen is not defaults,
     }

@@ -1,9 +1,12 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from notifier.domain.preferences import STATUS_UPDATE_CHOICES
+from shared.family_links import FAMILY_LINK_LIFETIME
 
 # Two months: a reminder later than that is about something else.
 MAX_REMINDER_HOURS = 24 * 60
+# A family link may work for up to a school year: longer, an old e-mail is a standing key.
+MAX_FAMILY_LINK_DAYS = 365
 
 
 def _clock(text: str) -> None:
@@ -37,6 +40,11 @@ class NoticeSettingsSchema(Schema):
     )
     invoice_reminder_hours = fields.Integer(
         required=True, validate=validate.Range(1, MAX_REMINDER_HOURS)
+    )
+    family_link_days = fields.Integer(
+        load_default=FAMILY_LINK_LIFETIME.days,
+        validate=validate.Range(1, MAX_FAMILY_LINK_DAYS),
+        metadata={"description": "days the family link in each e-mail keeps working"},
     )
 
 

@@ -1,0 +1,66 @@
+"""The family's page in Chromium, opened from a real e-mail: the needs-info e-mail the notifier
+sent to the SMTP sink carries the family link; it opens the status page with the school's
+question; withdrawing there shows on the staff board."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from registrar.service_layer.assignments import assign_class
+from registrar.service_layer.lead_status import change_status
+from tests.support.factories import create_registration
+from tests.support.workspace import unique_family_email, wait_for_mail
+
+STAFF = "setup@school.example"
+QUESTION = "Please send a copy of the birth certificate."
+
+
+def family_path_in(body: str, public_url: str) -> str:
+    link = re.search(re.escape(public_url) + r"/family/[\w.-]+", body)[0]
+    return link.removeprefix(public_url)
+
+
+def test_a_needs_info_mails_link_shows_the_question_and_a_withdrawal_reaches_the_board(
+    anonymous_page, page, settings, demo_school, registrar_db, system
+):
+    email = unique_family_email()
+    registration_id = create_registration(
+        registrar_db, demo_school.id, first_name="Hedy", email=email
+    )
+    change_status(registrar_db, demo_school.id, registration_id, "in_review", STAFF)
+    assign_class(
+        registrar_db,
+        demo_school.id,
+        registration_id,
+        demo_school.teachers["Alan Turing"],
+        demo_school.schedules["Chess club"],
+        STAFF,
+    )
+    change_status(
+        registrar_db,
+        demo_school.id,
+        registration_id,
+        "needs_info",
+        STAFF,
+        note=QUESTION,
+        missing=("birth certificate",),
+    )
+    body = wait_for_mail(system.sink, email, QUESTION)
+
+    anonymous_page.goto(family_path_in(body, settings.public_url))
+
+    expect(anonymous_page.get_by_role("heading", level=1)).to_have_text(
+        "Hedy Lovelace’s registration"
+    )
+    expect(anonymous_page.locator("#school-question")).to_have_text(QUESTION)
+    expect(anonymous_page.locator("#still-missing")).to_contain_text("birth certificate")
+    expect(anonymous_page.get_by_role("heading", name="The class")).to_be_visible()
+
+    anonymous_page.get_by_label("Why are you withdrawing?").fill("We moved to another town.")
+    anonymous_page.get_by_role("button", name="Withdraw the registration").click()
+
+    expect(anonymous_page.locator("#stage")).to_have_text("Withdrawn")
+    page.goto("/admin/registrar")
+    expect(page.locator(f"#cards-withdrawn #card-{registration_id}")).to_be_visible()

@@ -1,0 +1,36 @@
+"""Family links as the notifier signs them (shared.family_links), for tests that open the
+family's pages without an e-mail in between."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from shared.config import Settings
+from shared.family_links import FAMILY_LINK_LIFETIME, FamilyLink, family_path
+from shared.signing import KeyRing
+
+_FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+_VERSION = re.compile(r'name="version" value="(\d+)"')
+
+
+def family_link_path(
+    settings: Settings,
+    school_id: int,
+    registration_id: int,
+    guardian_email: str,
+    *,
+    expires_at: datetime | None = None,
+) -> str:
+    expires_at = expires_at or datetime.now(timezone.utc) + FAMILY_LINK_LIFETIME
+    link = FamilyLink(school_id, registration_id, guardian_email, expires_at)
+    return family_path(KeyRing.of(settings), link)
+
+
+def withdraw_form(html: str) -> dict:
+    """The withdraw form's hidden fields, as the status page rendered them."""
+    return {"form_token": _FORM_TOKEN.search(html)[1], "version": _VERSION.search(html)[1]}
+
+
+def a_day_past(moment: datetime, days: int) -> datetime:
+    return moment + timedelta(days=days, seconds=1)
