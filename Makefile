@@ -5,7 +5,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 
 # The services whose family-facing pages and e-mails are translated (services/<name>/translations).
-TRANSLATED := registrar
+TRANSLATED := registrar notifier
 CATALOGS := $(wildcard $(TRANSLATED:%=services/%/translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: install up test bench clean extract

@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from shared.locales import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-TRANSLATED_SERVICES = ("registrar",)
+TRANSLATED_SERVICES = ("registrar", "notifier")
 TRANSLATIONS = [
     (service, language)
     for service in TRANSLATED_SERVICES

@@ -22,9 +22,8 @@ from notifier.domain.reminders import (
 )
 from shared.events import Event, EventType, parse_timestamp
 from shared.family_links import link_expiry
+from shared.locales import FamilyLocale
 from shared.registration_status import Status
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -46,15 +45,18 @@ class Plan:
     consent: tuple[ConsentChange, ...] = ()
 
 
-def plan_for(event: Event, preferences: SchoolPreferences) -> Plan:
+def plan_for(
+    event: Event, preferences: SchoolPreferences, locale: FamilyLocale = FamilyLocale()
+) -> Plan:
+    """`locale`: the family's language; amounts, days and labels are written in it."""
     planner = _PLANNERS.get(event.event_type)
-    return planner(event, preferences) if planner else Plan()
+    return planner(event, preferences, locale) if planner else Plan()
 
 
 # -- one planner per event type -------------------------------------------------------------
 
 
-def _submitted(event: Event, preferences: SchoolPreferences) -> Plan:
+def _submitted(event: Event, preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
     recipient = formatting.normalise_address(payload.get("guardian_email"))
     consent = ()
@@ -75,18 +77,18 @@ def _submitted(event: Event, preferences: SchoolPreferences) -> Plan:
         )
     notices = ()
     if Status.PENDING in preferences.status_updates:
-        notices = (_status_notice(event, recipient, Status.PENDING),)
+        notices = (_status_notice(event, recipient, Status.PENDING, locale),)
     return Plan(notices=notices, consent=consent)
 
 
-def _status_updated(event: Event, preferences: SchoolPreferences) -> Plan:
+def _status_updated(event: Event, preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
     recipient = formatting.normalise_address(payload.get("guardian_email"))
     to_status = payload["to_status"]
     stops = stops_for_status_change(payload.get("from_status"), to_status)
     if to_status == Status.NEEDS_INFO:
         context = {
-            **_base(event),
+            **_base(event, locale),
             "note": formatting.text_or_none(payload.get("note")),
             "missing": formatting.missing_items(payload.get("missing")),
         }
@@ -100,17 +102,17 @@ def _status_updated(event: Event, preferences: SchoolPreferences) -> Plan:
                     ReminderKind.NEEDS_INFO,
                     recipient,
                     reminder_due_at(event.occurred_at, preferences.needs_info_reminder_after),
-                    {**context, "asked_on": event.occurred_at.date().isoformat()},
+                    {**context, "asked_on": locale.day(event.occurred_at.date())},
                 ),
             )
         return Plan(notices=(notice,), reminders=reminders, stops=stops)
     notices = ()
     if to_status in preferences.status_updates:
-        notices = (_status_notice(event, recipient, to_status),)
+        notices = (_status_notice(event, recipient, to_status, locale),)
     return Plan(notices=notices, stops=stops)
 
 
-def _welcome_requested(event: Event, _preferences: SchoolPreferences) -> Plan:
+def _welcome_requested(event: Event, _preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
     placed = payload.get("class")
     class_info = None
@@ -119,13 +121,15 @@ def _welcome_requested(event: Event, _preferences: SchoolPreferences) -> Plan:
         class_info = {
             "name": placed.get("name"),
             "room": placed.get("room"),
-            "weekday": WEEKDAYS[weekday] if isinstance(weekday, int) and 0 <= weekday < 7 else None,
-            "start_time": placed.get("start_time"),
-            "end_time": placed.get("end_time"),
-            "starts_on": placed.get("starts_on"),
+            "weekday": locale.weekday(weekday)
+            if isinstance(weekday, int) and 0 <= weekday < 7
+            else None,
+            "start_time": formatting.time_of_day(placed.get("start_time"), locale),
+            "end_time": formatting.time_of_day(placed.get("end_time"), locale),
+            "starts_on": formatting.day(placed.get("starts_on"), locale),
         }
     context = {
-        **_base(event),
+        **_base(event, locale),
         "program": formatting.text_or_none(payload.get("program")),
         "class_info": class_info,
     }
@@ -142,12 +146,12 @@ def _welcome_requested(event: Event, _preferences: SchoolPreferences) -> Plan:
     )
 
 
-def _invoice_issued(event: Event, preferences: SchoolPreferences) -> Plan:
+def _invoice_issued(event: Event, preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
     recipient = formatting.normalise_address(payload.get("guardian_email"))
-    invoice = _invoice(payload)
+    invoice = _invoice(payload, locale)
     context = {
-        **_base(event),
+        **_base(event, locale),
         "invoice": invoice if payload.get("send_invoice") else None,
         "autopay_url": _autopay_link(payload) if payload.get("send_autopay_link") else None,
     }
@@ -166,20 +170,20 @@ def _invoice_issued(event: Event, preferences: SchoolPreferences) -> Plan:
                 ReminderKind.INVOICE_UNPAID,
                 recipient,
                 reminder_due_at(event.occurred_at, preferences.invoice_reminder_after),
-                {**_base(event), "invoice": invoice, "autopay_url": context["autopay_url"]},
+                {**_base(event, locale), "invoice": invoice, "autopay_url": context["autopay_url"]},
                 invoice_id=payload["invoice_id"],
             ),
         )
     return Plan(notices=(notice,), reminders=reminders)
 
 
-def _invoice_paid(event: Event, _preferences: SchoolPreferences) -> Plan:
+def _invoice_paid(event: Event, _preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
     paid_at = _moment(payload.get("paid_at"), event.occurred_at)
     context = {
-        **_base(event),
-        "invoice": _invoice(payload),
-        "paid_on": paid_at.date().isoformat(),
+        **_base(event, locale),
+        "invoice": _invoice(payload, locale),
+        "paid_on": locale.day(paid_at.date()),
         "payment_method": formatting.text_or_none(payload.get("last_payment_method")),
     }
     return Plan(
@@ -196,13 +200,13 @@ def _invoice_paid(event: Event, _preferences: SchoolPreferences) -> Plan:
     )
 
 
-def _autopay_enrolled(event: Event, _preferences: SchoolPreferences) -> Plan:
+def _autopay_enrolled(event: Event, _preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     # The invoice will be collected automatically: reminding the family to pay it would
     # only confuse.
     return Plan(stops=(stop_for_payment(event.payload["invoice_id"]),))
 
 
-_PLANNERS: dict[str, Callable[[Event, SchoolPreferences], Plan]] = {
+_PLANNERS: dict[str, Callable[[Event, SchoolPreferences, FamilyLocale], Plan]] = {
     EventType.SUBMITTED: _submitted,
     EventType.STATUS_UPDATED: _status_updated,
     EventType.WELCOME_REQUESTED: _welcome_requested,
@@ -215,18 +219,21 @@ _PLANNERS: dict[str, Callable[[Event, SchoolPreferences], Plan]] = {
 # -- pieces ---------------------------------------------------------------------------------
 
 
-def _base(event: Event) -> dict:
+def _base(event: Event, locale: FamilyLocale) -> dict:
     return {
         "registration_id": event.payload.get("registration_id"),
+        "language": locale.language,
         **formatting.family_context(event.payload),
     }
 
 
-def _status_notice(event: Event, recipient: str | None, status: str) -> Notice:
+def _status_notice(
+    event: Event, recipient: str | None, status: str, locale: FamilyLocale
+) -> Notice:
     context = {
-        **_base(event),
+        **_base(event, locale),
         "status": status,
-        "status_label": formatting.status_label(status),
+        "status_label": locale.gettext(formatting.status_label(status)),
         "note": formatting.text_or_none(event.payload.get("note")),
     }
     return Notice(
@@ -248,23 +255,23 @@ def _autopay_link(payload: Mapping[str, Any]) -> str | None:
     return autopay_placeholder(payload["invoice_id"], expires_at)
 
 
-def _invoice(payload: Mapping[str, Any]) -> dict:
+def _invoice(payload: Mapping[str, Any], locale: FamilyLocale) -> dict:
     currency = payload.get("currency")
     lines = payload.get("lines") if isinstance(payload.get("lines"), list) else []
     issued_at = _moment(payload.get("issued_at"), None)
     return {
         "number": formatting.text_or_none(payload.get("number")) or f"#{payload['invoice_id']}",
-        "amount": formatting.format_amount(payload.get("amount_minor"), currency),
+        "amount": formatting.format_amount(payload.get("amount_minor"), currency, locale),
         "currency": currency,
         "lines": [
             {
                 "label": str(line.get("label", "")),
-                "amount": formatting.format_amount(line.get("amount_minor"), currency),
+                "amount": formatting.format_amount(line.get("amount_minor"), currency, locale),
             }
             for line in lines
             if isinstance(line, Mapping)
         ],
-        "issued_on": issued_at.date().isoformat() if issued_at else None,
+        "issued_on": locale.day(issued_at.date()) if issued_at else None,
     }
 
 
