@@ -183,3 +183,9 @@ def _time(value) -> time:
 
 def _hours(span: timedelta) -> int:
     return int(span.total_seconds() // 3600)
+
+
+def school_default_language(cursor, school_id: int) -> str | None:
+    cursor.execute("SELECT default_language FROM t_school WHERE school_id = %s", (school_id,))
+    row = cursor.fetchone()
+    return row["default_language"] if row else None
