@@ -21,7 +21,7 @@ extract: install
 	for service in $(TRANSLATED); do \
 	  $(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext --no-location --sort-output --omit-header \
 	    -o services/$$service/translations/messages.pot services/$$service \
-	  && $(VENV)/bin/pybabel update --no-fuzzy-matching --omit-header -i \
+	  && $(VENV)/bin/pybabel update --no-fuzzy-matching -i \
 	    services/$$service/translations/messages.pot -d services/$$service/translations; \
 	done
 

@@ -98,3 +98,17 @@ def test_without_its_spanish_wording_the_school_default_languages_wording_stands
 
     (message,) = sink.wait_for(1, timeout=20)
     assert message.subject == "Our English wording"
+
+
+def test_a_spanish_welcome_gives_the_class_day_and_times_in_spanish(
+    start_worker, queues, sink, school_id
+):
+    start_worker()
+    family = Family(school_id, unique_email(), student_first_name="Nora")
+    queues.publish_event(family.welcome_requested(501, language="es"))
+
+    (message,) = sink.wait_for(1, timeout=20)
+    assert message.subject == "¡Bienvenido a Escuela Sol, Nora!"
+    body = _body(message)
+    assert "Clase: Piano, cada lunes 16:00-17:00, Room 4" in body
+    assert "Primera clase: 5 de enero de 2026" in body
