@@ -22,6 +22,8 @@ COPY devtools devtools
 COPY services services
 COPY sql sql
 RUN pip install -c constraints.txt -e . \
+    && for service in registrar notifier; do \
+         pybabel compile -d services/$service/translations; done \
     && mkdir -p var/mail var/documents \
     && chown -R edquill:edquill var
 

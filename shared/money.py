@@ -4,12 +4,17 @@ Amounts travel and are stored as integers in the currency's minor unit (cents, f
 For people they read "USD 1,250.00": the ISO code first, then the amount in major units with
 thousands grouped and exactly as many decimals as the currency has (JPY none, KWD three).
 The code leads so that the form does not depend on a locale's symbol or its placement, and
-amounts in a column line up on their code; pages, the dashboard and e-mails all use it.
+amounts in a column line up on their code; staff pages and the dashboard use it.
+
+What a family reads is written the way their language writes money instead
+(`format_money_for`: "$1,250.00" in English, "1250,00 US$" in Spanish), by Babel's CLDR data.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal
 
 # ISO 4217 currencies whose minor unit is not the hundredth, by the number of decimals.
 _DECIMALS_OTHER_THAN_TWO = {
@@ -53,3 +58,16 @@ def format_money(amount_minor: int, currency: str | None) -> str:
     places = minor_unit_decimals(code)
     amount = Decimal(int(amount_minor)).scaleb(-places)
     return f"{code} {amount:,.{places}f}".strip()
+
+
+def format_money_for(amount_minor: int, currency: str | None, language: str) -> str:
+    """The amount as `language` writes it ("$1,250.00", "1.250,00 US$"), with as many
+    decimals as the currency has; the bare number, so written, when there is no code."""
+    code = (currency or "").upper()
+    places = minor_unit_decimals(code)
+    amount = Decimal(int(amount_minor)).scaleb(-places)
+    if not code:
+        return format_decimal(
+            amount, format="#,##0." + "0" * places if places else "#,##0", locale=language
+        )
+    return format_currency(amount, code, locale=language)

@@ -10,8 +10,9 @@
 -- Times are UTC_TIMESTAMP(6), so the envelope's occurred_at does not depend on the session's
 -- time zone. Event ids are UUID() strings.
 --
--- Every registration event carries a snapshot of its school (name, slug, time zone, currency)
--- under "school": consumers keep their own directory of schools from it, whatever order the
+-- Every registration event carries the language the family reads (the registration's) and a
+-- snapshot of its school (name, slug, time zone, currency, default language) under "school":
+-- consumers keep their own directory of schools from it, whatever order the
 -- school's own events (school.created / school.updated, below) reach them in.
 
 DELIMITER //
@@ -25,8 +26,9 @@ BEGIN
     DECLARE school_slug VARCHAR(80);
     DECLARE school_timezone VARCHAR(64);
     DECLARE school_currency CHAR(3);
-    SELECT name, slug, timezone, currency
-      INTO school_name, school_slug, school_timezone, school_currency
+    DECLARE school_language VARCHAR(8);
+    SELECT name, slug, timezone, currency, default_language
+      INTO school_name, school_slug, school_timezone, school_currency, school_language
       FROM schools WHERE id = NEW.school_id;
     INSERT INTO t_event_outbox
         (event_id, event_type, school_id, aggregate_type, aggregate_id, payload, created_at)
@@ -41,11 +43,13 @@ BEGIN
              'student_last_name', NEW.student_last_name,
              'guardian_name', NEW.guardian_name,
              'guardian_email', NEW.guardian_email,
+             'language', NEW.language,
              'consent_email', NEW.consent_email = 1,
              'consent_given_at', DATE_FORMAT(NEW.consent_given_at, '%Y-%m-%dT%H:%i:%s.%fZ'),
              'submitted_at', DATE_FORMAT(NEW.submitted_at, '%Y-%m-%dT%H:%i:%s.%fZ'),
              'school', JSON_OBJECT('name', school_name, 'slug', school_slug,
-                                   'timezone', school_timezone, 'currency', school_currency)
+                                   'timezone', school_timezone, 'currency', school_currency,
+                                   'default_language', school_language)
          ),
          UTC_TIMESTAMP(6));
 END //
@@ -59,9 +63,10 @@ BEGIN
     DECLARE school_slug VARCHAR(80);
     DECLARE school_timezone VARCHAR(64);
     DECLARE school_currency CHAR(3);
+    DECLARE school_language VARCHAR(8);
     IF NOT (NEW.status <=> OLD.status) THEN
-        SELECT name, slug, timezone, currency
-          INTO school_name, school_slug, school_timezone, school_currency
+        SELECT name, slug, timezone, currency, default_language
+          INTO school_name, school_slug, school_timezone, school_currency, school_language
           FROM schools WHERE id = NEW.school_id;
         INSERT INTO t_event_outbox
             (event_id, event_type, school_id, aggregate_type, aggregate_id, payload, created_at)
@@ -77,8 +82,10 @@ BEGIN
                  'student_last_name', NEW.student_last_name,
                  'guardian_name', NEW.guardian_name,
                  'guardian_email', NEW.guardian_email,
+             'language', NEW.language,
                  'school', JSON_OBJECT('name', school_name, 'slug', school_slug,
-                                       'timezone', school_timezone, 'currency', school_currency)
+                                       'timezone', school_timezone, 'currency', school_currency,
+                                   'default_language', school_language)
              ),
              UTC_TIMESTAMP(6));
     END IF;
@@ -94,9 +101,10 @@ BEGIN
     DECLARE school_slug VARCHAR(80);
     DECLARE school_timezone VARCHAR(64);
     DECLARE school_currency CHAR(3);
+    DECLARE school_language VARCHAR(8);
     IF NEW.status = 'converted' AND NOT (OLD.status <=> 'converted') THEN
-        SELECT name, slug, timezone, currency
-          INTO school_name, school_slug, school_timezone, school_currency
+        SELECT name, slug, timezone, currency, default_language
+          INTO school_name, school_slug, school_timezone, school_currency, school_language
           FROM schools WHERE id = NEW.school_id;
         INSERT INTO t_event_outbox
             (event_id, event_type, school_id, aggregate_type, aggregate_id, payload, created_at)
@@ -109,8 +117,10 @@ BEGIN
                  'student_last_name', NEW.student_last_name,
                  'guardian_name', NEW.guardian_name,
                  'guardian_email', NEW.guardian_email,
+             'language', NEW.language,
                  'school', JSON_OBJECT('name', school_name, 'slug', school_slug,
-                                       'timezone', school_timezone, 'currency', school_currency)
+                                       'timezone', school_timezone, 'currency', school_currency,
+                                   'default_language', school_language)
              ),
              UTC_TIMESTAMP(6));
     END IF;
@@ -126,7 +136,8 @@ BEGIN
     VALUES
         (UUID(), 'school.created', NEW.id, 'school', NEW.id,
          JSON_OBJECT('school_id', NEW.id, 'name', NEW.name, 'slug', NEW.slug,
-                     'timezone', NEW.timezone, 'currency', NEW.currency),
+                     'timezone', NEW.timezone, 'currency', NEW.currency,
+                     'default_language', NEW.default_language),
          UTC_TIMESTAMP(6));
 END //
 
@@ -136,13 +147,15 @@ AFTER UPDATE ON schools
 FOR EACH ROW
 BEGIN
     IF NOT (NEW.name <=> OLD.name AND NEW.slug <=> OLD.slug
-            AND NEW.timezone <=> OLD.timezone AND NEW.currency <=> OLD.currency) THEN
+            AND NEW.timezone <=> OLD.timezone AND NEW.currency <=> OLD.currency
+            AND NEW.default_language <=> OLD.default_language) THEN
         INSERT INTO t_event_outbox
             (event_id, event_type, school_id, aggregate_type, aggregate_id, payload, created_at)
         VALUES
             (UUID(), 'school.updated', NEW.id, 'school', NEW.id,
              JSON_OBJECT('school_id', NEW.id, 'name', NEW.name, 'slug', NEW.slug,
-                         'timezone', NEW.timezone, 'currency', NEW.currency),
+                         'timezone', NEW.timezone, 'currency', NEW.currency,
+                     'default_language', NEW.default_language),
              UTC_TIMESTAMP(6));
     END IF;
 END //

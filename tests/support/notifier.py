@@ -175,7 +175,11 @@ def new_school_id() -> int:
 
 
 def school_created(
-    school_id: int, *, name: str = "Sunrise Music School", timezone_name: str = "UTC"
+    school_id: int,
+    *,
+    name: str = "Sunrise Music School",
+    timezone_name: str = "UTC",
+    default_language: str = "en",
 ) -> Event:
     return Event.new(
         "school.created",
@@ -187,6 +191,7 @@ def school_created(
             "slug": f"sunrise-{school_id}",
             "timezone": timezone_name,
             "currency": "USD",
+            "default_language": default_language,
         },
         aggregate_type="school",
     )

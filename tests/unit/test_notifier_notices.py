@@ -142,7 +142,9 @@ def test_an_approval_carries_the_invoice_and_link_when_the_registrar_asked_for_t
         invoice_issued(send_invoice=True, send_autopay_link=True), PREFERENCES
     ).notices
     assert notice.template == "approved"
-    assert notice.context["invoice"]["amount"] == "USD 250.00"
+    assert (
+        notice.context["invoice"]["amount"] == "$250.00"
+    )  # as the family's language (English here) writes it
     assert notice.context["autopay_url"] == autopay_placeholder(
         7, datetime(2026, 1, 19, 10, 0, tzinfo=timezone.utc)
     )
@@ -173,7 +175,7 @@ def test_a_payment_sends_a_receipt_and_stops_that_invoices_reminder():
     )
     plan = plan_for(paid, PREFERENCES)
     assert plan.notices[0].template == "receipt"
-    assert plan.notices[0].context["paid_on"] == "2026-01-09"
+    assert plan.notices[0].context["paid_on"] == "January 9, 2026"
     assert plan.stops == (ReminderStop(frozenset({ReminderKind.INVOICE_UNPAID}), 7),)
 
 
@@ -240,3 +242,25 @@ def test_a_request_for_links_sends_the_family_link_e_mail():
 def test_a_withdrawal_stops_every_reminder():
     withdrawn = event("selfreg.status.updated", from_status="approved", to_status="withdrawn")
     assert plan_for(withdrawn, PREFERENCES).stops == (ReminderStop(frozenset(ReminderKind)),)
+
+
+def test_a_spanish_family_reads_amounts_and_days_in_spanish():
+    from shared.locales import FamilyLocale
+
+    event = Event.new(
+        "invoice.paid",
+        1,
+        5,
+        {
+            "registration_id": 5,
+            "invoice_id": 7,
+            "amount_minor": 25000,
+            "currency": "USD",
+            "guardian_email": "ada@families.example",
+            "paid_at": "2026-01-09T10:00:00.000000Z",
+        },
+    )
+    (notice,) = plan_for(event, PREFERENCES, FamilyLocale("es")).notices
+    assert notice.context["invoice"]["amount"] == "250,00\xa0US$"
+    assert notice.context["paid_on"] == "9 de enero de 2026"
+    assert notice.context["language"] == "es"

@@ -11,7 +11,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from notifier.adapters.template_store import load_defaults
 from notifier.domain.render_limits import RenderLimits
-from notifier.domain.rendering import PARTS, Renderer, TemplateFailed, TemplateSource
+from notifier.domain.rendering import I18N, PARTS, Renderer, TemplateFailed, TemplateSource
 from notifier.domain.templates import TEMPLATES
 from notifier.service_layer import template_admin
 
@@ -277,8 +277,10 @@ def test_each_part_has_its_own_budget():
 
 def previous_renderer_output(source: TemplateSource, context: dict) -> dict[str, str]:
     """What the unbounded sandbox this renderer replaced made of the source."""
-    plain = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
-    html = SandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
+    plain = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True, extensions=[I18N])
+    html = SandboxedEnvironment(autoescape=True, keep_trailing_newline=True, extensions=[I18N])
+    for environment in (plain, html):
+        environment.install_null_translations()
     return {
         part: (html if part == "html" else plain).from_string(source.part(part)).render(context)
         for part in PARTS

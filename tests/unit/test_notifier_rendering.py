@@ -66,7 +66,7 @@ def test_check_lists_the_problems_per_part(renderer):
 @pytest.mark.parametrize("key", sorted(TEMPLATES))
 def test_every_default_template_renders_its_sample(renderer, key):
     rendered = renderer.render(load_defaults()[key], TEMPLATES[key].sample)
-    assert rendered.subject and rendered.text.strip() and "<html>" in rendered.html
+    assert rendered.subject and rendered.text.strip() and "<html" in rendered.html
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from notifier.domain.preferences import (
 )
 from notifier.domain.quiet_hours import UTC, QuietHours, school_zone
 from shared.events import Event
+from shared.locales import SOURCE_LANGUAGE, choose_language
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ class School:
     preferences: SchoolPreferences
     # Whether t_message_template holds any of its own wording (else no lookup is needed).
     has_own_templates: bool = False
+    # What its families read when they have not chosen, and whose wording stands in.
+    default_language: str = SOURCE_LANGUAGE
 
     @property
     def zone(self) -> tzinfo:
@@ -59,12 +62,14 @@ def apply_school_event(cursor, event: Event, now: datetime) -> None:
     """Upsert the school; an event older than what is stored changes nothing."""
     payload = event.payload
     cursor.execute(
-        "INSERT INTO t_school (school_id, name, slug, timezone, currency, changed_at, "
-        "updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s) ON DUPLICATE KEY UPDATE "
+        "INSERT INTO t_school (school_id, name, slug, timezone, currency, default_language, "
+        "changed_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON DUPLICATE KEY UPDATE "
         "name = IF(VALUES(changed_at) >= changed_at, VALUES(name), name), "
         "slug = IF(VALUES(changed_at) >= changed_at, VALUES(slug), slug), "
         "timezone = IF(VALUES(changed_at) >= changed_at, VALUES(timezone), timezone), "
         "currency = IF(VALUES(changed_at) >= changed_at, VALUES(currency), currency), "
+        "default_language = IF(VALUES(changed_at) >= changed_at, VALUES(default_language), "
+        "default_language), "
         "updated_at = VALUES(updated_at), "
         "changed_at = GREATEST(changed_at, VALUES(changed_at))",
         (
@@ -73,6 +78,7 @@ def apply_school_event(cursor, event: Event, now: datetime) -> None:
             str(payload["slug"])[:SLUG_LENGTH],
             str(payload["timezone"])[:TIMEZONE_LENGTH],
             str(payload["currency"])[:CURRENCY_LENGTH],
+            choose_language(school_default=payload.get("default_language")),
             event.occurred_at,
             now,
         ),
@@ -88,7 +94,8 @@ _SETTINGS = (
 def find_school(cursor, school_id: int, defaults: SchoolPreferences) -> School | None:
     """The school with its settings, in one round trip (this runs for every event)."""
     cursor.execute(
-        "SELECT s.school_id, s.name, s.timezone, s.currency, n.school_id AS has_settings, "
+        "SELECT s.school_id, s.name, s.timezone, s.currency, s.default_language, "
+        "n.school_id AS has_settings, "
         "n.quiet_hours_start, n.quiet_hours_end, n.status_updates, n.reminders_enabled, "
         "n.needs_info_reminder_hours, n.invoice_reminder_hours, n.family_link_days, "
         "EXISTS (SELECT 1 FROM "
@@ -107,6 +114,7 @@ def find_school(cursor, school_id: int, defaults: SchoolPreferences) -> School |
         row["currency"],
         _preferences(row) if row["has_settings"] else defaults,
         bool(row["has_own_templates"]),
+        row["default_language"],
     )
 
 
@@ -179,3 +187,9 @@ def _time(value) -> time:
 
 def _hours(span: timedelta) -> int:
     return int(span.total_seconds() // 3600)
+
+
+def school_default_language(cursor, school_id: int) -> str | None:
+    cursor.execute("SELECT default_language FROM t_school WHERE school_id = %s", (school_id,))
+    row = cursor.fetchone()
+    return row["default_language"] if row else None

@@ -1,5 +1,6 @@
 """Templates from two places: the default set shipped in services/notifier/templates/ (three
-files per key: .subject, .txt, .html) and a school's own in t_message_template."""
+files per key: .subject, .txt, .html, worded in every language through the catalogs) and a
+school's own in t_message_template, one per language it keeps."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from notifier.domain.rendering import TemplateSource
 from notifier.domain.templates import TEMPLATES
+from shared.locales import SOURCE_LANGUAGE
 
 DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "templates"
 _COLUMNS = "template_key, subject, body_text, body_html, updated_at"
@@ -31,16 +33,24 @@ class TemplateStore:
         self.defaults = defaults if defaults is not None else load_defaults()
 
     def source(
-        self, cursor, school_id: int, key: str, *, school_has_own: bool = True
+        self,
+        cursor,
+        school_id: int,
+        key: str,
+        *,
+        school_has_own: bool = True,
+        language: str = SOURCE_LANGUAGE,
+        default_language: str = SOURCE_LANGUAGE,
     ) -> TemplateSource:
-        """The school's own template when it has one, else the default (no query when the
-        caller knows the school has none of its own)."""
+        """The school's own template in `language`, else its own in its default language,
+        else the built-in one (no query when the caller knows the school has none)."""
         if not school_has_own:
             return self.defaults[key]
         cursor.execute(
             "SELECT subject, body_text, body_html FROM t_message_template "
-            "WHERE school_id = %s AND template_key = %s",
-            (school_id, key),
+            "WHERE school_id = %s AND template_key = %s AND language IN (%s, %s) "
+            "ORDER BY language = %s DESC LIMIT 1",
+            (school_id, key, language, default_language, language),
         )
         row = cursor.fetchone()
         if row is None:
@@ -60,13 +70,15 @@ class TemplateStore:
         )
         return cursor.fetchone()
 
-    def save(self, cursor, school_id: int, source: TemplateSource, now) -> None:
+    def save(
+        self, cursor, school_id: int, source: TemplateSource, now, language: str = SOURCE_LANGUAGE
+    ) -> None:
         cursor.execute(
-            "INSERT INTO t_message_template (school_id, template_key, subject, body_text, "
-            "body_html, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "INSERT INTO t_message_template (school_id, template_key, language, subject, "
+            "body_text, body_html, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
             "ON DUPLICATE KEY UPDATE subject = VALUES(subject), body_text = VALUES(body_text), "
             "body_html = VALUES(body_html), updated_at = VALUES(updated_at)",
-            (school_id, source.key, source.subject, source.text, source.html, now, now),
+            (school_id, source.key, language, source.subject, source.text, source.html, now, now),
         )
 
     def delete(self, cursor, school_id: int, key: str) -> bool:

@@ -5,25 +5,30 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, time
 from typing import Any, Mapping
 
-from shared.money import format_money
+from shared.locales import FamilyLocale
 from shared.registration_status import Status
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+def N_(message: str) -> str:
+    """Marks a string for the catalog; it is translated where the family's language is known."""
+    return message
+
 
 # One address, no spaces or line breaks (which would let it write mail headers of its own).
 _ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
 MAX_ADDRESS_LENGTH = 254
 
 STATUS_LABELS = {
-    Status.PENDING: "received",
-    Status.IN_REVIEW: "in review",
-    Status.NEEDS_INFO: "waiting for information from you",
-    Status.APPROVED: "approved",
-    Status.REJECTED: "not accepted",
-    Status.CONVERTED: "enrolled",
-    Status.WITHDRAWN: "withdrawn at your request",
+    Status.PENDING: N_("received"),
+    Status.IN_REVIEW: N_("in review"),
+    Status.NEEDS_INFO: N_("waiting for information from you"),
+    Status.APPROVED: N_("approved"),
+    Status.REJECTED: N_("not accepted"),
+    Status.CONVERTED: N_("enrolled"),
+    Status.WITHDRAWN: N_("withdrawn at your request"),
 }
 
 
@@ -37,15 +42,31 @@ def normalise_address(value: Any) -> str | None:
     return address
 
 
-def format_amount(amount_minor: Any, currency: Any) -> str:
-    """'USD 1,250.00' from 125000 minor units (shared.money's form); what the event says, as
-    it says it, when the amount is not a whole number of minor units."""
+def format_amount(amount_minor: Any, currency: Any, locale: FamilyLocale = FamilyLocale()) -> str:
+    """'$1,250.00' (or '1.250,00 US$') from 125000 minor units, as the family's language
+    writes money; what the event says, as it says it, when it is not a whole number."""
     code = currency.upper() if isinstance(currency, str) and currency else ""
     try:
         minor = int(amount_minor)
     except (TypeError, ValueError):
         return f"{code} {amount_minor}".strip()
-    return format_money(minor, code)
+    return locale.money(minor, code)
+
+
+def day(value: Any, locale: FamilyLocale) -> str | None:
+    """A YYYY-MM-DD as the language writes a day; anything else as the event says it."""
+    try:
+        return locale.day(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return text_or_none(value)
+
+
+def time_of_day(value: Any, locale: FamilyLocale) -> str | None:
+    """An HH:MM as the language's clock reads it; anything else as the event says it."""
+    try:
+        return locale.time_of_day(time.fromisoformat(value))
+    except (TypeError, ValueError):
+        return text_or_none(value)
 
 
 def missing_items(value: Any) -> list[str]:
@@ -90,16 +111,19 @@ def status_label(status: str | None) -> str:
     return STATUS_LABELS.get(status or "", (status or "updated").replace("_", " "))
 
 
-def class_info(placed: Any) -> dict | None:
-    """The class a welcome names, from the event's "class" (None when it names none)."""
+def class_info(placed: Any, locale: FamilyLocale) -> dict | None:
+    """The class a welcome names, from the event's "class", in the family's language (None
+    when it names none)."""
     if not isinstance(placed, Mapping):
         return None
     weekday = placed.get("weekday")
     return {
         "name": placed.get("name"),
         "room": placed.get("room"),
-        "weekday": WEEKDAYS[weekday] if isinstance(weekday, int) and 0 <= weekday < 7 else None,
-        "start_time": placed.get("start_time"),
-        "end_time": placed.get("end_time"),
-        "starts_on": placed.get("starts_on"),
+        "weekday": locale.weekday(weekday)
+        if isinstance(weekday, int) and 0 <= weekday < 7
+        else None,
+        "start_time": time_of_day(placed.get("start_time"), locale),
+        "end_time": time_of_day(placed.get("end_time"), locale),
+        "starts_on": day(placed.get("starts_on"), locale),
     }

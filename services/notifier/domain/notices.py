@@ -22,6 +22,7 @@ from notifier.domain.reminders import (
 )
 from shared.events import Event, EventType, parse_timestamp
 from shared.family_links import link_expiry
+from shared.locales import FamilyLocale
 from shared.registration_status import Status
 
 
@@ -44,15 +45,18 @@ class Plan:
     consent: tuple[ConsentChange, ...] = ()
 
 
-def plan_for(event: Event, preferences: SchoolPreferences) -> Plan:
+def plan_for(
+    event: Event, preferences: SchoolPreferences, locale: FamilyLocale = FamilyLocale()
+) -> Plan:
+    """`locale`: the family's language; amounts, days and labels are written in it."""
     planner = _PLANNERS.get(event.event_type)
-    return planner(event, preferences) if planner else Plan()
+    return planner(event, preferences, locale) if planner else Plan()
 
 
 # -- one planner per event type -------------------------------------------------------------
 
 
-def _submitted(event: Event, preferences: SchoolPreferences) -> Plan:
+def _submitted(event: Event, preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
     recipient = formatting.normalise_address(payload.get("guardian_email"))
     consent = ()
@@ -73,18 +77,18 @@ def _submitted(event: Event, preferences: SchoolPreferences) -> Plan:
         )
     notices = ()
     if Status.PENDING in preferences.status_updates:
-        notices = (_status_notice(event, preferences, recipient, Status.PENDING),)
+        notices = (_status_notice(event, preferences, recipient, Status.PENDING, locale),)
     return Plan(notices=notices, consent=consent)
 
 
-def _status_updated(event: Event, preferences: SchoolPreferences) -> Plan:
+def _status_updated(event: Event, preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
     recipient = formatting.normalise_address(payload.get("guardian_email"))
     to_status = payload["to_status"]
     stops = stops_for_status_change(payload.get("from_status"), to_status)
     if to_status == Status.NEEDS_INFO:
         context = {
-            **_base(event, preferences),
+            **_base(event, preferences, locale),
             "note": formatting.text_or_none(payload.get("note")),
             "missing": formatting.missing_items(payload.get("missing")),
         }
@@ -98,22 +102,22 @@ def _status_updated(event: Event, preferences: SchoolPreferences) -> Plan:
                     ReminderKind.NEEDS_INFO,
                     recipient,
                     reminder_due_at(event.occurred_at, preferences.needs_info_reminder_after),
-                    {**context, "asked_on": event.occurred_at.date().isoformat()},
+                    {**context, "asked_on": locale.day(event.occurred_at.date())},
                 ),
             )
         return Plan(notices=(notice,), reminders=reminders, stops=stops)
     notices = ()
     if to_status in preferences.status_updates:
-        notices = (_status_notice(event, preferences, recipient, to_status),)
+        notices = (_status_notice(event, preferences, recipient, to_status, locale),)
     return Plan(notices=notices, stops=stops)
 
 
-def _welcome_requested(event: Event, preferences: SchoolPreferences) -> Plan:
+def _welcome_requested(event: Event, preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
     context = {
-        **_base(event, preferences),
+        **_base(event, preferences, locale),
         "program": formatting.text_or_none(payload.get("program")),
-        "class_info": formatting.class_info(payload.get("class")),
+        "class_info": formatting.class_info(payload.get("class"), locale),
     }
     return Plan(
         notices=(
@@ -128,12 +132,12 @@ def _welcome_requested(event: Event, preferences: SchoolPreferences) -> Plan:
     )
 
 
-def _invoice_issued(event: Event, preferences: SchoolPreferences) -> Plan:
+def _invoice_issued(event: Event, preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
     recipient = formatting.normalise_address(payload.get("guardian_email"))
-    invoice = _invoice(payload)
+    invoice = _invoice(payload, locale)
     context = {
-        **_base(event, preferences),
+        **_base(event, preferences, locale),
         "invoice": invoice if payload.get("send_invoice") else None,
         "autopay_url": _autopay_link(payload) if payload.get("send_autopay_link") else None,
     }
@@ -153,7 +157,7 @@ def _invoice_issued(event: Event, preferences: SchoolPreferences) -> Plan:
                 recipient,
                 reminder_due_at(event.occurred_at, preferences.invoice_reminder_after),
                 {
-                    **_base(event, preferences),
+                    **_base(event, preferences, locale),
                     "invoice": invoice,
                     "autopay_url": context["autopay_url"],
                 },
@@ -163,13 +167,13 @@ def _invoice_issued(event: Event, preferences: SchoolPreferences) -> Plan:
     return Plan(notices=(notice,), reminders=reminders)
 
 
-def _invoice_paid(event: Event, preferences: SchoolPreferences) -> Plan:
+def _invoice_paid(event: Event, preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
     paid_at = _moment(payload.get("paid_at"), event.occurred_at)
     context = {
-        **_base(event, preferences),
-        "invoice": _invoice(payload),
-        "paid_on": paid_at.date().isoformat(),
+        **_base(event, preferences, locale),
+        "invoice": _invoice(payload, locale),
+        "paid_on": locale.day(paid_at.date()),
         "payment_method": formatting.text_or_none(payload.get("last_payment_method")),
     }
     return Plan(
@@ -186,15 +190,17 @@ def _invoice_paid(event: Event, preferences: SchoolPreferences) -> Plan:
     )
 
 
-def _autopay_enrolled(event: Event, _preferences: SchoolPreferences) -> Plan:
+def _autopay_enrolled(event: Event, _preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     # The invoice will be collected automatically: reminding the family to pay it would
     # only confuse.
     return Plan(stops=(stop_for_payment(event.payload["invoice_id"]),))
 
 
-def _family_link_requested(event: Event, preferences: SchoolPreferences) -> Plan:
-    status_label = formatting.status_label(str(event.payload["status"]))
-    context = {**_base(event, preferences), "status_label": status_label}
+def _family_link_requested(
+    event: Event, preferences: SchoolPreferences, locale: FamilyLocale
+) -> Plan:
+    status_label = locale.gettext(formatting.status_label(str(event.payload["status"])))
+    context = {**_base(event, preferences, locale), "status_label": status_label}
     recipient = formatting.normalise_address(event.payload.get("guardian_email"))
     notice = Notice(
         "family_link", Purpose.TRANSACTIONAL, recipient, f"event:{event.event_id}", context
@@ -202,7 +208,7 @@ def _family_link_requested(event: Event, preferences: SchoolPreferences) -> Plan
     return Plan(notices=(notice,))
 
 
-_PLANNERS: dict[str, Callable[[Event, SchoolPreferences], Plan]] = {
+_PLANNERS: dict[str, Callable[[Event, SchoolPreferences, FamilyLocale], Plan]] = {
     EventType.SUBMITTED: _submitted,
     EventType.STATUS_UPDATED: _status_updated,
     EventType.WELCOME_REQUESTED: _welcome_requested,
@@ -216,7 +222,7 @@ _PLANNERS: dict[str, Callable[[Event, SchoolPreferences], Plan]] = {
 # -- pieces ---------------------------------------------------------------------------------
 
 
-def _base(event: Event, preferences: SchoolPreferences) -> dict:
+def _base(event: Event, preferences: SchoolPreferences, locale: FamilyLocale) -> dict:
     """What every e-mail to a family knows, its family link included (a placeholder the
     sender signs for the recipient; it works for the school's lifetime from the event)."""
     registration_id = event.payload.get("registration_id")
@@ -227,17 +233,22 @@ def _base(event: Event, preferences: SchoolPreferences) -> dict:
     return {
         "registration_id": registration_id,
         "family_url": family_url,
+        "language": locale.language,
         **formatting.family_context(event.payload),
     }
 
 
 def _status_notice(
-    event: Event, preferences: SchoolPreferences, recipient: str | None, status: str
+    event: Event,
+    preferences: SchoolPreferences,
+    recipient: str | None,
+    status: str,
+    locale: FamilyLocale,
 ) -> Notice:
     context = {
-        **_base(event, preferences),
+        **_base(event, preferences, locale),
         "status": status,
-        "status_label": formatting.status_label(status),
+        "status_label": locale.gettext(formatting.status_label(status)),
         "note": formatting.text_or_none(event.payload.get("note")),
     }
     return Notice(
@@ -259,23 +270,23 @@ def _autopay_link(payload: Mapping[str, Any]) -> str | None:
     return autopay_placeholder(payload["invoice_id"], expires_at)
 
 
-def _invoice(payload: Mapping[str, Any]) -> dict:
+def _invoice(payload: Mapping[str, Any], locale: FamilyLocale) -> dict:
     currency = payload.get("currency")
     lines = payload.get("lines") if isinstance(payload.get("lines"), list) else []
     issued_at = _moment(payload.get("issued_at"), None)
     return {
         "number": formatting.text_or_none(payload.get("number")) or f"#{payload['invoice_id']}",
-        "amount": formatting.format_amount(payload.get("amount_minor"), currency),
+        "amount": formatting.format_amount(payload.get("amount_minor"), currency, locale),
         "currency": currency,
         "lines": [
             {
                 "label": str(line.get("label", "")),
-                "amount": formatting.format_amount(line.get("amount_minor"), currency),
+                "amount": formatting.format_amount(line.get("amount_minor"), currency, locale),
             }
             for line in lines
             if isinstance(line, Mapping)
         ],
-        "issued_on": issued_at.date().isoformat() if issued_at else None,
+        "issued_on": locale.day(issued_at.date()) if issued_at else None,
     }
 
 

@@ -32,6 +32,9 @@ COMPILED_CACHE_SIZE = 1024
 # instead of holding the worker for the time limit again (a changed wording is a new part).
 SLOW_PARTS_REMEMBERED = 1024
 PARTS = ("subject", "text", "html")
+# {% trans %} and _(): the built-in templates are worded through the catalogs; the composer
+# hands each render the gettext of the family's language in its variables.
+I18N = "jinja2.ext.i18n"
 
 
 class TemplateFailed(Exception):
@@ -60,8 +63,13 @@ class RenderedMessage:
 class Renderer:
     def __init__(self, limits: RenderLimits = RenderLimits()):
         self._limits = limits
-        self._plain = BoundedSandbox(autoescape=False, keep_trailing_newline=True)
-        self._html = BoundedSandbox(autoescape=True, keep_trailing_newline=True)
+        self._plain = BoundedSandbox(
+            autoescape=False, keep_trailing_newline=True, extensions=[I18N]
+        )
+        self._html = BoundedSandbox(autoescape=True, keep_trailing_newline=True, extensions=[I18N])
+        for sandbox in (self._plain, self._html):
+            # English when a render brings no language of its own (a preview, a check).
+            sandbox.install_null_translations()
         self._compile = functools.lru_cache(maxsize=COMPILED_CACHE_SIZE)(self._compile_source)
         self._too_slow: dict[tuple[bool, str], None] = {}  # oldest first
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from flask import Flask
 
+from notifier.adapters.catalogs import TRANSLATIONS
 from notifier.adapters.clock import system_clock
 from notifier.adapters.template_store import TemplateStore
 from notifier.config import NotifierConfig
 from notifier.domain.rendering import Renderer
 from shared.config import Settings
+from shared.page_language import install_page_languages
 from shared.remote_access import install_verifier
 from shared.remote_auth import RemoteTokenVerifier
 from shared.web import create_api, operations_blueprint, release_request_db
 
 
 def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder="pages/templates")
     settings = settings or Settings.from_env()
     app.config["EDQUILL_SETTINGS"] = settings
     app.config.update(test_config or {})
@@ -32,6 +34,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     install_verifier(
         app, app.config.get("NOTIFIER_TOKEN_CHECK") or RemoteTokenVerifier(settings.registrar_url)
     )
+    install_page_languages(app, TRANSLATIONS)
     api = create_api(app, "EdQuill notifier")
     app.register_blueprint(operations_blueprint("notifier"))
     app.teardown_request(release_request_db)

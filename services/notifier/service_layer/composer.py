@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from notifier.adapters import message_log_store
+from notifier.adapters.catalogs import family_locale
 from notifier.adapters.consent_store import decision_for
 from notifier.adapters.message_log_store import LogEntry, Logged
 from notifier.adapters.school_store import School
@@ -26,6 +27,7 @@ from notifier.domain.link_placeholders import (
     without_signed_links,
 )
 from notifier.domain.rendering import Renderer, TemplateFailed
+from shared.locales import choose_language
 
 NO_ADDRESS = "(none)"
 
@@ -112,7 +114,12 @@ class Composer:
         kept = without_signed_links(draft.context)
         context = self.context_for(school, kept)
         source = self._templates.source(
-            cursor, school.id, draft.template, school_has_own=school.has_own_templates
+            cursor,
+            school.id,
+            draft.template,
+            school_has_own=school.has_own_templates,
+            language=context["language"],
+            default_language=school.default_language,
         )
         try:
             rendered = self._renderer.render(source, context)
@@ -145,9 +152,20 @@ class Composer:
         )
 
     def context_for(self, school: School, context: dict) -> dict:
-        """What the templates see: the draft's variables, the school's name and the
-        placeholders of the links that act for the family (signed only when sent)."""
-        seen = {**context, "school_name": school.name, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
+        """What the templates see: the draft's variables, the school's name, the placeholders
+        of the links that act for the family (signed only when sent), and the words of the
+        family's language (the registration's, else the school's default)."""
+        locale = family_locale(
+            choose_language(chosen=context.get("language"), school_default=school.default_language)
+        )
+        seen = {
+            **context,
+            "language": locale.language,
+            "gettext": locale.gettext,
+            "ngettext": locale.ngettext,
+            "school_name": school.name,
+            "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        }
         if "confirmation_id" in context:
             seen["confirm_url"] = confirmation_placeholder(context["confirmation_id"])
         return seen

@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from notifier.adapters import reminder_store, school_store
+from notifier.adapters.catalogs import family_locale
 from notifier.adapters.message_log_store import cancel_unsent_reminders
 from notifier.domain.notices import plan_for
 from notifier.domain.preferences import SchoolPreferences
 from notifier.service_layer.composer import Composer, Draft
 from notifier.service_layer.resubscribing import record_form_consent
 from shared.events import Event, school_event_from_snapshot
+from shared.locales import choose_language
 
 
 def keep_school_from_snapshot(cursor, event: Event, now: datetime) -> None:
@@ -36,7 +38,11 @@ def follow_plan(
     confirmation_valid_for: timedelta,
 ) -> None:
     school = school_store.require_school(cursor, event.school_id, defaults)
-    plan = plan_for(event, school.preferences)
+    # The registration's language, which its events carry; the school's default otherwise.
+    language = choose_language(
+        chosen=event.payload.get("language"), school_default=school.default_language
+    )
+    plan = plan_for(event, school.preferences, family_locale(language))
     registration_id = event.payload.get("registration_id")
     for change in plan.consent:  # a form's answers
         record_form_consent(cursor, composer, school, change, event, now, confirmation_valid_for)

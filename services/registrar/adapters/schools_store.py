@@ -12,19 +12,26 @@ class School:
     slug: str
     timezone: str
     currency: str
+    # What a family reads when it has not chosen (shared.locales.choose_language).
+    default_language: str = "en"
 
 
-_COLUMNS = "id, name, slug, timezone, currency"
+_COLUMNS = "id, name, slug, timezone, currency, default_language"
 
 
 def create_school(
-    connection, name: str, slug: str, timezone: str = "UTC", currency: str = "USD"
+    connection,
+    name: str,
+    slug: str,
+    timezone: str = "UTC",
+    currency: str = "USD",
+    default_language: str = "en",
 ) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO schools (name, slug, timezone, currency, created_at) "
-            "VALUES (%s, %s, %s, %s, UTC_TIMESTAMP(6))",
-            (name, slug, timezone, currency),
+            "INSERT INTO schools (name, slug, timezone, currency, default_language, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, UTC_TIMESTAMP(6))",
+            (name, slug, timezone, currency, default_language),
         )
         return cursor.lastrowid
 

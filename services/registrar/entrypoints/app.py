@@ -6,17 +6,24 @@ shared.web.request_db, opened after gunicorn forks.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from registrar.entrypoints.outbox_metrics import outbox_backlog_metrics
 from shared.config import Settings
+from shared.page_language import install_page_languages
 from shared.web import create_api, operations_blueprint, release_request_db
+
+# The catalogs of the family-facing pages (make install compiles them; docs/registrar-api.md).
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
 def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config["EDQUILL_SETTINGS"] = settings or Settings.from_env()
     app.config.update(test_config or {})
+    install_page_languages(app, TRANSLATIONS)
     api = create_api(app, "EdQuill registrar")
     app.register_blueprint(operations_blueprint("registrar", outbox_backlog_metrics))
     app.teardown_request(release_request_db)

@@ -28,6 +28,7 @@ from registrar.adapters.users_store import (
 from registrar.service_layer.accounts import disable_user, enable_user, set_role
 from shared import db
 from shared.config import Settings
+from shared.locales import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
 from shared.roles import ROLES
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
@@ -43,9 +44,16 @@ def school() -> None:
 @click.option("--slug", required=True, help="Lower-case letters, digits and '-'; used in URLs.")
 @click.option("--timezone", "timezone_name", default="UTC", show_default=True)
 @click.option("--currency", default="USD", show_default=True)
+@click.option(
+    "--language",
+    type=click.Choice(SUPPORTED_LANGUAGES),
+    default=SOURCE_LANGUAGE,
+    show_default=True,
+    help="What families read until they choose (the form, e-mails).",
+)
 @click.pass_obj
 def school_create(
-    settings: Settings, name: str, slug: str, timezone_name: str, currency: str
+    settings: Settings, name: str, slug: str, timezone_name: str, currency: str, language: str
 ) -> None:
     """Create a school; prints its id as the last line."""
     if not SLUG.match(slug):
@@ -60,7 +68,7 @@ def school_create(
         raise click.BadParameter("a three-letter ISO 4217 code", param_hint="--currency")
     connection = db.connect(settings, "registrar")
     try:
-        school_id = create_school(connection, name, slug, timezone_name, currency)
+        school_id = create_school(connection, name, slug, timezone_name, currency, language)
     except pymysql.err.IntegrityError:
         raise click.ClickException(f"a school with slug {slug!r} exists already") from None
     finally:

@@ -139,7 +139,7 @@ def _issued_event(cursor, invoice: dict, lines, registration: dict) -> Event:
     """invoice.issued, with the autopay link's expiry but never the link: a bearer link
     does not travel through the outbox and the broker; the notifier signs it when it sends."""
     cursor.execute(
-        "SELECT guardian_name, student_first_name, student_last_name "
+        "SELECT guardian_name, student_first_name, student_last_name, language "
         "FROM student_self_registrations WHERE id = %s AND school_id = %s",
         (registration["id"], registration["school_id"]),
     )

@@ -101,7 +101,7 @@ def _mandate_page(cursor, link: AutopayLink) -> dict:
     cursor.execute(
         "SELECT i.id, i.number, i.status, i.amount_minor, i.currency, i.registration_id, "
         "sc.name AS school_name, r.guardian_email, r.guardian_name, r.student_first_name, "
-        "r.student_last_name, m.accepted_at, m.signer_name FROM invoices i "
+        "r.student_last_name, r.language, m.accepted_at, m.signer_name FROM invoices i "
         "JOIN schools sc ON sc.id = i.school_id "
         "JOIN student_self_registrations r ON r.id = i.registration_id "
         "AND r.school_id = i.school_id "
@@ -116,5 +116,7 @@ def _mandate_page(cursor, link: AutopayLink) -> dict:
         **row,
         "amount": format_money(row["amount_minor"], row["currency"]),
         "accepted_at": iso_utc(row["accepted_at"]),
+        "accepted_on": row["accepted_at"].date() if row["accepted_at"] else None,
         "expires_at": link.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "link_expires_at": link.expires_at,
     }

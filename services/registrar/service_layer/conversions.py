@@ -55,7 +55,7 @@ def _enrolment(cursor, school_id: int, registration_id: int) -> dict:
     """What the student row copies: the registration's people and its class, if any."""
     cursor.execute(
         "SELECT r.id AS registration_id, r.school_id, r.student_first_name, r.student_last_name, "
-        "r.date_of_birth, r.guardian_name, r.guardian_email, r.guardian_phone, "
+        "r.date_of_birth, r.guardian_name, r.guardian_email, r.guardian_phone, r.language, "
         "COALESCE(s.program, r.program) AS program, s.id AS schedule_id, "
         "s.name AS schedule_name, s.weekday, s.start_time, s.end_time, s.starts_on, s.room "
         "FROM student_self_registrations r "
@@ -101,6 +101,7 @@ def _welcome_event(school_id: int, student: dict, student_id: int) -> Event:
             "registration_id": student["registration_id"],
             "student_id": student_id,
             "guardian_email": student["guardian_email"],
+            "language": student["language"],
             "guardian_name": student["guardian_name"],
             "student_first_name": student["student_first_name"],
             "student_last_name": student["student_last_name"],

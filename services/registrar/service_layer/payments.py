@@ -85,7 +85,8 @@ def _settled(cursor, invoice: dict, method: str, actor: str) -> None:
         new_value=invoice["number"],
     )
     cursor.execute(
-        "SELECT guardian_email FROM student_self_registrations WHERE id = %s AND school_id = %s",
+        "SELECT guardian_email, language FROM student_self_registrations "
+        "WHERE id = %s AND school_id = %s",
         (invoice["registration_id"], invoice["school_id"]),
     )
     guardian = cursor.fetchone()
@@ -104,6 +105,7 @@ def _settled(cursor, invoice: dict, method: str, actor: str) -> None:
                 "last_payment_method": method,
                 "paid_at": invoice["paid_at"],
                 "guardian_email": guardian["guardian_email"],
+                "language": guardian["language"],
             },
         ),
     )

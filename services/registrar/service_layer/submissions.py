@@ -18,6 +18,7 @@ from registrar.adapters.throttle_store import Limit
 from registrar.domain.submissions import SUBMISSION_FIELDS, gives_consent, submission_fingerprint
 from shared.db import placeholders
 from shared.errors import NotFound
+from shared.locales import SOURCE_LANGUAGE, choose_language
 
 # Twenty forms per address per ten minutes: a family registering several children, or a
 # school's open day on one Wi-Fi, stays far below; a script filling the queue does not.
@@ -42,7 +43,12 @@ def submit_public(
         raise throttle_store.Throttled(
             "too many registrations from this address; try again later", window.retry_after
         )
-    return record_submission(connection, school.id, submission)
+    # The language is the family's reading, not part of what they registered: kept apart from
+    # the fingerprint, so the same form sent in two languages is still one registration.
+    language = choose_language(
+        chosen=submission.get("language"), school_default=school.default_language
+    )
+    return record_submission(connection, school.id, submission, language=language)
 
 
 def record_submission(
@@ -51,6 +57,7 @@ def record_submission(
     submission: Mapping[str, Any],
     *,
     submitted_at: datetime | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> tuple[int, bool]:
     """Insert the registration unless the same submission exists; (id, created?)."""
     fingerprint = submission_fingerprint(submission)
@@ -66,11 +73,12 @@ def record_submission(
             moment = cursor.fetchone()["moment"]
             cursor.execute(
                 f"INSERT INTO student_self_registrations (school_id, {_COLUMNS}, "
-                "consent_given_at, submission_fingerprint, submitted_at, last_activity_at) "
-                f"VALUES (%s, {_PLACEHOLDERS}, %s, %s, %s, %s)",
+                "language, consent_given_at, submission_fingerprint, submitted_at, "
+                f"last_activity_at) VALUES (%s, {_PLACEHOLDERS}, %s, %s, %s, %s, %s)",
                 (
                     school_id,
                     *values,
+                    language,
                     moment if gives_consent(submission) else None,
                     fingerprint,
                     moment,

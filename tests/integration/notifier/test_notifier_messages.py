@@ -77,7 +77,7 @@ def test_the_approval_carries_the_invoice_and_autopay_link_when_asked(
     assert message["To"] == family.email
     assert message["Subject"] == "Sunrise Music School: Ada's registration is approved"
     text = message.get_body(("plain",)).get_content()
-    assert "Invoice INV-0007" in text and "Total due: USD 250.00" in text
+    assert "Invoice INV-0007" in text and "Total due: $250.00" in text
     assert f"{settings.public_url}/autopay/" in text
 
 
@@ -101,7 +101,7 @@ def test_a_welcome_request_sends_the_welcome_with_the_class(start_worker, queues
 
     assert message["Subject"] == "Welcome to Sunrise Music School, Ada!"
     text = message.get_body(("plain",)).get_content()
-    assert "Class: Piano, Mondays 16:00-17:00, Room 4" in text
+    assert "Class: Piano, Mondays 4:00\u202fPM-5:00\u202fPM, Room 4" in text
 
 
 def test_a_payment_sends_a_receipt(start_worker, queues, sink, family):
@@ -112,7 +112,8 @@ def test_a_payment_sends_a_receipt(start_worker, queues, sink, family):
 
     assert message["Subject"] == "Sunrise Music School: payment received for invoice INV-0009"
     assert (
-        "we received USD 250.00 by card on 2026-01-09" in message.get_body(("plain",)).get_content()
+        "we received $250.00. Paid on January 9, 2026."
+        in message.get_body(("plain",)).get_content()
     )
 
 

@@ -287,3 +287,16 @@ def test_a_body_that_is_not_json_is_refused(client, school, registration_id, reg
     )
     assert response.status_code == 400
     assert count_rows(registrar_db, "invoices", school.id) == 0
+
+
+def test_the_invoice_event_carries_the_language_the_family_chose(
+    client, school, registration_id, registrar_db
+):
+    with registrar_db.cursor() as cursor:
+        cursor.execute(
+            "UPDATE student_self_registrations SET language = 'es' WHERE id = %s",
+            (registration_id,),
+        )
+    approve(client, school, registration_id)
+    (issued,) = outbox_events(registrar_db, school.id, "invoice.issued")
+    assert issued["payload"]["language"] == "es"

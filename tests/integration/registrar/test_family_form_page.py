@@ -41,7 +41,7 @@ def test_a_sent_form_becomes_a_pending_registration_and_leads_to_what_happens_ne
     answer = form_post(consent_email="yes", guardian_phone="")
 
     assert answer.status_code == 303
-    assert answer.headers["Location"] == f"/register/{school_slug}/received"
+    assert answer.headers["Location"] == f"/register/{school_slug}/received?lang=en"
     (stored,) = registrations_of(registrar_db, school.id)
     assert (stored["status"], stored["consent_email"], stored["guardian_phone"]) == (
         "pending",

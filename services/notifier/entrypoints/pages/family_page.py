@@ -1,24 +1,22 @@
 """The one look of the families' link pages (unsubscribe, confirm again): small, no scripts,
-never cached, no referrer (the address holds a bearer token)."""
+never cached, no referrer (the address holds a bearer token), in the family's language
+(shared.page_language: the browser's, else the school's default)."""
 
 from __future__ import annotations
 
-from html import escape
+from flask import Response, render_template
 
-from flask import Response
+from notifier.service_layer.schools import school_language
+from shared.page_language import use_family_language
+from shared.web import request_db
 
 
-def family_page(status: int, title: str, body: str) -> Response:
-    """`body` is HTML the caller escaped."""
-    html = (
-        '<!doctype html><html><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>body{{font-family:sans-serif;max-width:36em;"
-        "margin:3em auto;padding:0 1em;line-height:1.5}</style></head>"
-        f"<body><h1>{escape(title)}</h1>{body}</body></html>"
-    )
+def family_page(status: int, template: str, *, school_id: int | None = None, **context) -> Response:
+    """`template`: a page of templates/links/, rendered with `context` (autoescaped)."""
+    default = school_language(request_db("notifier"), school_id) if school_id else None
+    use_family_language(school_default=default)
     return Response(
-        html,
+        render_template(f"links/{template}.html", **context),
         status=status,
         content_type="text/html; charset=utf-8",
         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},

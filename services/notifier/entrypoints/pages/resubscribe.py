@@ -9,9 +9,8 @@ never asked, is a 404 page; an expired one a 410 page. Neither changes anything.
 
 from __future__ import annotations
 
-from html import escape
-
 from flask import Blueprint, Response, current_app, request
+from flask_babel import gettext
 
 from notifier.adapters.clock import as_utc
 from notifier.domain.confirmation_links import ConfirmationLink, read_confirmation_token
@@ -24,40 +23,25 @@ from shared.web import request_db
 
 blp = Blueprint("resubscribe", __name__, url_prefix="/unsubscribe/resubscribe")
 
-NOT_RECOGNISED = (
-    "<p>This confirmation link is not valid. Please use the link in the e-mail "
-    "exactly as it came. Nothing was changed.</p>"
-)
-
 
 @blp.get("/<token>")
 def confirm_page(token: str) -> Response:
     link = _read(token)
     asked = _asked(link) if link else None
     if asked is None:
-        return family_page(404, "Link not recognised", NOT_RECOGNISED)
-    school = escape(_school_name(link))
+        return family_page(404, "resubscribe_not_recognised")
     if asked["confirmed_at"] is not None:
-        return _already_confirmed(asked, school)
+        return _answer(link, asked, "resubscribe_already_confirmed")
     if as_utc(asked["expires_at"]) <= current_app.extensions["notifier_clock"]():
-        return _expired()
-    return family_page(
-        200,
-        "Get reminders again?",
-        f"<p>Send reminders from {school} to "
-        f"<strong>{escape(asked['recipient'])}</strong> again?</p>"
-        "<p>This address unsubscribed earlier; a registration form has asked "
-        "for reminders since. If that was not you, close this page: nothing "
-        'changes.</p><form method="post"><button type="submit">'
-        "Yes, send me reminders</button></form>",
-    )
+        return family_page(410, "resubscribe_expired", school_id=link.school_id)
+    return _answer(link, asked, "resubscribe_confirm")
 
 
 @blp.post("/<token>")
 def confirm_now(token: str) -> Response:
     link = _read(token)
     if link is None:
-        return family_page(404, "Link not recognised", NOT_RECOGNISED)
+        return family_page(404, "resubscribe_not_recognised")
     outcome = confirm(
         request_db("notifier"),
         link.school_id,
@@ -66,38 +50,22 @@ def confirm_now(token: str) -> Response:
         current_app.extensions["notifier_clock"](),
     )
     if outcome is Confirmation.UNKNOWN:
-        return family_page(404, "Link not recognised", NOT_RECOGNISED)
+        return family_page(404, "resubscribe_not_recognised")
     if outcome is Confirmation.EXPIRED:
-        return _expired()
+        return family_page(410, "resubscribe_expired", school_id=link.school_id)
     asked = _asked(link)
-    school = escape(_school_name(link))
     if outcome is Confirmation.ALREADY_CONFIRMED:
-        return _already_confirmed(asked, school)
+        return _answer(link, asked, "resubscribe_already_confirmed")
+    return _answer(link, asked, "resubscribed")
+
+
+def _answer(link: ConfirmationLink, asked: dict, template: str) -> Response:
     return family_page(
         200,
-        "Reminders on again",
-        f"<p><strong>{escape(asked['recipient'])}</strong> will get reminders "
-        f"from {school} again. Every reminder has a link to stop them.</p>",
-    )
-
-
-def _expired() -> Response:
-    return family_page(
-        410,
-        "Link expired",
-        "<p>This confirmation link has expired. Nothing was changed: the "
-        "address stays unsubscribed. A new registration form asking for "
-        "reminders sends a new link.</p>",
-    )
-
-
-def _already_confirmed(asked: dict, school: str) -> Response:
-    return family_page(
-        200,
-        "Already confirmed",
-        f"<p>Reminders from {school} to <strong>{escape(asked['recipient'])}"
-        "</strong> were already turned on again with this link. Nothing more "
-        "to do.</p>",
+        template,
+        school_id=link.school_id,
+        school=_school_name(link),
+        recipient=asked["recipient"],
     )
 
 
@@ -111,4 +79,4 @@ def _asked(link: ConfirmationLink) -> dict | None:
 
 
 def _school_name(link: ConfirmationLink) -> str:
-    return school_name(request_db("notifier"), link.school_id) or "the school"
+    return school_name(request_db("notifier"), link.school_id) or gettext("the school")

@@ -7,9 +7,8 @@ List-Unsubscribe=One-Click). A link not signed by us is a 404 page.
 
 from __future__ import annotations
 
-from html import escape
-
 from flask import Blueprint, Response, current_app, request
+from flask_babel import gettext
 
 from notifier.domain.consent import LinkFollowed
 from notifier.domain.unsubscribe_links import UnsubscribeRequest, read_unsubscribe_token
@@ -26,21 +25,13 @@ blp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe")
 def confirm_page(token: str) -> Response:
     wanted = _read(token)
     if wanted is None:
-        return _page(
-            404,
-            "Link not recognised",
-            "<p>This unsubscribe link is not valid. Please use the link in the e-mail "
-            "exactly as it came.</p>",
-        )
-    school = _school_name(wanted)
+        return _page(404, "unsubscribe_not_recognised")
     return _page(
         200,
-        "Stop reminders?",
-        f"<p>Stop reminders and news from {escape(school)} to "
-        f"<strong>{escape(wanted.recipient)}</strong>?</p>"
-        "<p>Messages about your registration itself (requests for information, "
-        "approval, receipts) still come.</p>"
-        f'<form method="post"><button type="submit">Unsubscribe</button></form>',
+        "unsubscribe_confirm",
+        school_id=wanted.school_id,
+        school=_school_name(wanted),
+        recipient=wanted.recipient,
     )
 
 
@@ -48,7 +39,7 @@ def confirm_page(token: str) -> Response:
 def unsubscribe_now(token: str) -> Response:
     wanted = _read(token)
     if wanted is None:
-        return _page(404, "Link not recognised", "<p>This unsubscribe link is not valid.</p>")
+        return _page(404, "unsubscribe_not_recognised")
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
     unsubscribe(
         request_db("notifier"),
@@ -59,9 +50,10 @@ def unsubscribe_now(token: str) -> Response:
     )
     return _page(
         200,
-        "Unsubscribed",
-        f"<p><strong>{escape(wanted.recipient)}</strong> will get no more reminders "
-        f"or news from {escape(_school_name(wanted))}.</p>",
+        "unsubscribed",
+        school_id=wanted.school_id,
+        school=_school_name(wanted),
+        recipient=wanted.recipient,
     )
 
 
@@ -70,4 +62,4 @@ def _read(token: str) -> UnsubscribeRequest | None:
 
 
 def _school_name(wanted: UnsubscribeRequest) -> str:
-    return school_name(request_db("notifier"), wanted.school_id) or "the school"
+    return school_name(request_db("notifier"), wanted.school_id) or gettext("the school")

@@ -7,7 +7,9 @@ included), so the page accepts exactly what the API accepts. Field errors are sh
 their fields (aria-describedby) and listed at the top; a sent form leads to a page that says
 what happens next (post/redirect/get). CSRF: a token bound to a nonce in an HttpOnly,
 SameSite=Strict cookie (registrar.domain.form_tokens). An unknown school is a friendly 404
-page.
+page. The page is in the family's language (shared.page_language): `?lang=` from its language
+links, the form's `language` answer once posted (kept on the registration for every later
+e-mail), else the browser's Accept-Language, else the school's default.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext, ngettext
 from marshmallow import ValidationError
 
 from registrar.adapters import classes_store
@@ -27,6 +30,8 @@ from registrar.entrypoints.pages.page_responses import html_page
 from registrar.entrypoints.views.public_registrations.schemas import SelfRegistrationSchema
 from registrar.service_layer.submissions import submit_public
 from shared.errors import NotFound
+from shared.locales import LANGUAGE_NAMES
+from shared.page_language import use_family_language
 from shared.signing import KeyRing
 from shared.web import domain_error_headers, request_db
 
@@ -52,24 +57,30 @@ CAMPAIGN_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
 # The utm_* columns are VARCHAR(120): a campaign value from a link is cut to fit.
 CAMPAIGN_VALUE_LENGTH = 120
 
+# The answer kept is the English one (the school's reports group by it); the family reads
+# its translation.
 HOW_HEARD = (
-    "School website",
-    "A friend or family member",
-    "Social media",
-    "Search engine",
-    "Flyer or poster",
-    "Open day",
-    "Other",
+    ("School website", lazy_gettext("School website")),
+    ("A friend or family member", lazy_gettext("A friend or family member")),
+    ("Social media", lazy_gettext("Social media")),
+    ("Search engine", lazy_gettext("Search engine")),
+    ("Flyer or poster", lazy_gettext("Flyer or poster")),
+    ("Open day", lazy_gettext("Open day")),
+    ("Other", lazy_gettext("Other")),
 )
 
 # What the schema says, as a family would like to read it.
 _FRIENDLY = {
-    "student_first_name": "Please enter the student's first name.",
-    "student_last_name": "Please enter the student's last name.",
-    "guardian_email": "Please enter an e-mail address, like name@example.com.",
-    "guardian_phone": "Please enter a phone number with 6 to 20 digits, like +1 555 010 0199.",
-    "date_of_birth": "Please enter a real date of birth, not in the future.",
+    "student_first_name": lazy_gettext("Please enter the student's first name."),
+    "student_last_name": lazy_gettext("Please enter the student's last name."),
+    "guardian_email": lazy_gettext("Please enter an e-mail address, like name@example.com."),
+    "guardian_phone": lazy_gettext(
+        "Please enter a phone number with 6 to 20 digits, like +1 555 010 0199."
+    ),
+    "date_of_birth": lazy_gettext("Please enter a real date of birth, not in the future."),
 }
+# Anything else the schema refuses (a text too long, a language not offered).
+_CHECK_ANSWER = lazy_gettext("Please check this answer.")
 
 blp = AssetBlueprint(
     "family_form",
@@ -84,6 +95,7 @@ blp = AssetBlueprint(
 def show(slug: str):
     school = _school(slug)
     values = {name: request.args.get(name, "")[:CAMPAIGN_VALUE_LENGTH] for name in CAMPAIGN_FIELDS}
+    use_family_language(chosen=request.args.get("lang"), school_default=school.default_language)
     return _form(school, values, errors={})
 
 
@@ -92,6 +104,9 @@ def submit(slug: str):
     school = _school(slug)
     values = {name: (request.form.get(name) or "") for name in TEXT_FIELDS + CAMPAIGN_FIELDS}
     values.update({name: request.form.get(name) == "yes" for name in CONSENTS})
+    values["language"] = use_family_language(
+        chosen=request.form.get("language"), school_default=school.default_language
+    )
     if not form_token_valid(
         _keys(), FORM_PURPOSE, request.cookies.get(NONCE_COOKIE), request.form.get("csrf_token")
     ):
@@ -100,9 +115,9 @@ def submit(slug: str):
             values,
             errors={},
             status=403,
-            problem=(
-                "This page had been open for a while, so for your security the form was not sent. "
-                "Please check your answers and press “Send registration” again."
+            problem=gettext(
+                "This page had been open for a while, so for your security the form was not "
+                "sent. Please check your answers and press “Send registration” again."
             ),
         )
     try:
@@ -119,21 +134,27 @@ def submit(slug: str):
             errors={},
             status=429,
             headers=domain_error_headers(exc),
-            problem=(
-                f"Many registrations were sent from this connection in a short time, so this one "
-                f"was not sent. Please try again in {minutes} minute{'s' if minutes != 1 else ''}."
+            problem=ngettext(
+                "Many registrations were sent from this connection in a short time, so this "
+                "one was not sent. Please try again in %(num)d minute.",
+                "Many registrations were sent from this connection in a short time, so this "
+                "one was not sent. Please try again in %(num)d minutes.",
+                minutes,
             ),
         )
-    return redirect(url_for("family_form.received", slug=slug), code=303)
+    return redirect(url_for("family_form.received", slug=slug, lang=values["language"]), code=303)
 
 
 @blp.get("/register/<slug>/received")
 def received(slug: str):
-    return html_page(render_template("family/received.html", school=_school(slug)))
+    school = _school(slug)
+    use_family_language(chosen=request.args.get("lang"), school_default=school.default_language)
+    return html_page(render_template("family/received.html", school=school))
 
 
 @blp.errorhandler(NotFound)
 def _unknown_school(_error):
+    use_family_language(chosen=request.args.get("lang"))
     return html_page(render_template("family/not_found.html"), 404)
 
 
@@ -158,12 +179,12 @@ def _friendly(messages: dict) -> dict[str, str]:
     for field, problems in messages.items():
         text = " ".join(problems) if isinstance(problems, list) else str(problems)
         if field == "guardian_phone" and "phone number is needed" in text:
-            errors[field] = (
+            errors[field] = gettext(
                 "Please enter a phone number, or untick “text messages”: a number "
                 "is needed to send texts to."
             )
         else:
-            errors[field] = _FRIENDLY.get(field, text)
+            errors[field] = str(_FRIENDLY.get(field, _CHECK_ANSWER))
     return errors
 
 
@@ -188,6 +209,7 @@ def _form(
             problem=problem,
             programs=programs,
             how_heard=HOW_HEARD,
+            languages=LANGUAGE_NAMES,
             csrf_token=form_token(_keys(), FORM_PURPOSE, nonce),
         ),
         status,

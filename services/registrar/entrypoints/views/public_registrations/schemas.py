@@ -3,6 +3,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from registrar.entrypoints.views.fields import Text, not_in_future
+from shared.locales import SUPPORTED_LANGUAGES
 
 # Digits with the usual separators and an optional leading +; 6 to 20 digits in all.
 PHONE = re.compile(r"^\+?[0-9 ()./-]{6,30}$")
@@ -37,6 +38,15 @@ class SelfRegistrationSchema(Schema):
     utm_source = _optional(120)
     utm_medium = _optional(120)
     utm_campaign = _optional(120)
+    language = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(SUPPORTED_LANGUAGES),
+        metadata={
+            "description": "The language the family reads its e-mails in; absent: the "
+            "school's default language."
+        },
+    )
 
     @validates_schema
     def sms_consent_needs_a_phone(self, data, **kwargs):
