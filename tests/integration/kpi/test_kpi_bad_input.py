@@ -86,6 +86,7 @@ def test_a_malformed_date_is_dead_lettered_at_once_and_the_figures_are_untouched
             "approvals": 0,
             "rejections": 0,
             "enrollments": 0,
+            "withdrawals": 0,
             "median_hours_to_decision": None,
         }
     }

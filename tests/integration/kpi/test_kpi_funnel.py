@@ -45,6 +45,7 @@ def test_figures_after_a_scripted_funnel_equal_the_arithmetic(make_kpi_worker, k
         "approvals": 0,
         "rejections": 0,
         "enrollments": 0,
+        "withdrawals": 0,
         "median_hours_to_decision": None,
     }
     assert marketing[DAY_2] == {
@@ -54,6 +55,7 @@ def test_figures_after_a_scripted_funnel_equal_the_arithmetic(make_kpi_worker, k
         "approvals": len(APPROVED),
         "rejections": len(REJECTED),
         "enrollments": 0,
+        "withdrawals": 0,
         "median_hours_to_decision": Decimal(str(round(statistics.median(hours), 2))),
     }
     assert marketing[DAY_3]["enrollments"] == len(CONVERTED)
