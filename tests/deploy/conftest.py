@@ -413,13 +413,44 @@ def all_running(stack: Stack) -> dict[str, str] | None:
     return statuses if statuses and set(statuses.values()) == {"RUNNING"} else None
 
 
+# What each module's stack ran, for the run's summary: the tier says what it started.
+STARTED: list[str] = []
+
+
+def _started_line(stack: Stack, statuses: dict[str, str]) -> str:
+    broker = (
+        f"own RabbitMQ node on :{stack.ports.rabbitmq_metrics} (metrics)"
+        if stack.broker is not None
+        else f"the session's RabbitMQ ({stack.broker_unavailable})"
+    )
+    servers = [
+        "supervisord",
+        f"nginx :{stack.ports.gateway}",
+        f"Prometheus :{stack.ports.prometheus}",
+    ]
+    if stack.alertmanager is not None:
+        servers.append("Alertmanager")
+    return (
+        f"{', '.join(servers)}, {broker}; "
+        f"{len(statuses)} programs RUNNING: {', '.join(sorted(statuses))}"
+    )
+
+
+def pytest_terminal_summary(terminalreporter):
+    if STARTED:
+        terminalreporter.section("deploy stacks started")
+        for line in STARTED:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="module")
-def running_stack(stack):
+def running_stack(request, stack):
     """The stack with every program RUNNING."""
-    wait_until(
+    statuses = wait_until(
         lambda: all_running(stack),
         timeout=START_TIMEOUT,
         interval=1,
         what="every supervisor program to be RUNNING",
     )
+    STARTED.append(f"{request.module.__name__}: {_started_line(stack, statuses)}")
     return stack
