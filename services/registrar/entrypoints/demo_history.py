@@ -2,11 +2,12 @@
 is written (demo_replay then makes it happen through the use cases, each at its moment).
 
 A registration is submitted some time in the past weeks and headed for an outcome (enrolled,
-approved and waiting to pay, turned down, still being looked at...). Its steps follow each
-other with the delays a school really takes. The history ends where the school's today begins: a
-step that would fall later has not happened yet, so recent families are still early in their
-story, as at a real school, and the same seed tells the same story whatever the hour it runs.
-Pure planning: moments in (naive UTC), steps out, chance from the caller's seeded random.
+approved and waiting to pay, turned down, withdrawn by the family, still being looked at...).
+Its steps follow each other with the delays a school really takes. The history ends where the
+school's today begins: a step that would fall later has not happened yet, so recent families
+are still early in their story, as at a real school, and the same seed tells the same story
+whatever the hour it runs. Pure planning: moments in (naive UTC), steps out, chance from the
+caller's seeded random.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Action(str, Enum):
     PAY = "pay"
     CONVERT = "convert"
     REJECT = "reject"
+    WITHDRAW = "withdraw"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Outcome(str, Enum):
     IN_REVIEW = "in_review"
     WAITING_ON_FAMILY = "waiting_on_family"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
     INVOICED = "invoiced"
     PAID = "paid"
     ENROLLED = "enrolled"
@@ -50,7 +53,11 @@ OUTCOME_WEIGHTS = {
     Outcome.NEW: 8,
     Outcome.IN_REVIEW: 10,
     Outcome.WAITING_ON_FAMILY: 10,
-    Outcome.REJECTED: 10,
+    # Of the families who do not get in, three in ten withdraw before the school decides.
+    # (WITHDRAWN follows REJECTED, so together they take REJECTED's old share of the draw and
+    # every other outcome keeps its own.)
+    Outcome.REJECTED: 7,
+    Outcome.WITHDRAWN: 3,
     Outcome.INVOICED: 12,
     Outcome.PAID: 10,
     Outcome.ENROLLED: 40,
@@ -76,6 +83,7 @@ _HOURS_BEFORE = {
     Action.PAY: (24, 216),
     Action.CONVERT: (24, 144),
     Action.REJECT: (24, 96),
+    Action.WITHDRAW: (24, 96),
 }
 
 
@@ -126,6 +134,8 @@ def _actions_toward(rng: random.Random, outcome: Outcome) -> list[Action]:
         return [Action.REVIEW, Action.ASK_FOR_INFO]
     if outcome == Outcome.REJECTED:
         return [Action.REVIEW, Action.REJECT]
+    if outcome == Outcome.WITHDRAWN:
+        return [Action.REVIEW, Action.WITHDRAW]
     asked = [Action.ASK_FOR_INFO, Action.INFO_RECEIVED] if rng.random() < ASKED_FIRST_SHARE else []
     accepted = [Action.REVIEW, *asked, Action.PLACE, Action.APPROVE]
     if outcome == Outcome.INVOICED:

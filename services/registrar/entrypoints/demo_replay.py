@@ -12,21 +12,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Mapping
 
+from registrar.adapters import family_store
 from registrar.entrypoints.demo_history import Action, Step
 from registrar.service_layer.approvals import approve
 from registrar.service_layer.assignments import ScheduleConflict, assign_class
 from registrar.service_layer.conversions import convert
+from registrar.service_layer.family import withdraw
 from registrar.service_layer.lead_status import change_status
 from registrar.service_layer.payments import pay
 from registrar.service_layer.submissions import record_submission
 from shared import db
 from shared.config import Settings
+from shared.family_links import FamilyLink, link_expiry, sign_family_link
 from shared.registration_status import Status
+from shared.signing import KeyRing
 
 DEMO_ACTOR = "demo-seed"
 MISSING_DOCUMENT = "birth certificate"
 ASK_NOTE = "Please send a copy of the birth certificate."
 REJECT_NOTE = "The program is full for this term."
+WITHDRAW_REASON = "We are moving to another town."
 # How the demo families pay: most by card, some by bank transfer, a few in cash at the desk.
 PAYMENT_METHODS = ("card", "card", "card", "bank_transfer", "cash")
 
@@ -67,6 +72,8 @@ class Replay:
                     invoice = self._approve(registration_id, step.at)
                 elif step.action == Action.PAY:
                     self._pay(invoice, number)
+                elif step.action == Action.WITHDRAW:
+                    self._withdraw(registration_id, step.at)
                 elif step.action != Action.PLACE:
                     self._change(registration_id, step.action)
             self.done[step.action] = self.done.get(step.action, 0) + 1
@@ -95,6 +102,21 @@ class Replay:
             DEMO_ACTOR,
             note=note,
             missing=missing,
+        )
+
+    def _withdraw(self, registration_id: int, at: datetime) -> None:
+        """The family withdraws from its page, opened by the link its last e-mail carried."""
+        with self.connection.cursor() as cursor:
+            row = family_store.registration_for_family(cursor, self.school_id, registration_id)
+        keys = KeyRing.of(self.settings)
+        link = FamilyLink(self.school_id, registration_id, row["guardian_email"], link_expiry(at))
+        withdraw(
+            self.connection,
+            keys,
+            sign_family_link(keys, link),
+            at,
+            version=row["version"],
+            reason=WITHDRAW_REASON,
         )
 
     def _place(self, registration_id: int, program: str) -> bool:
