@@ -64,7 +64,7 @@ GZIP_LEVELS = (1, 6, 9)
 # -- memory of a process tree -----------------------------------------------------------------
 
 
-def _status_kib(pid: int, field: str) -> int:
+def status_kib(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(field + ":"):
@@ -84,13 +84,13 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
     try:
         listed = Path(f"/proc/{pid}/task/{pid}/children").read_text()
         children = [int(child) for child in listed.split()]
     except OSError:
         return []
-    return children + [grandchild for child in children for grandchild in _descendants(child)]
+    return children + [grandchild for child in children for grandchild in descendants(child)]
 
 
 class TreeMemory:
@@ -108,10 +108,10 @@ class TreeMemory:
     def _poll(self) -> None:
         while not self._done.is_set():
             held = 0
-            for pid in (self.pid, *_descendants(self.pid)):
+            for pid in (self.pid, *descendants(self.pid)):
                 held += _pss_kib(pid)
                 name = _command_name(pid)
-                self.peaks[name] = max(self.peaks.get(name, 0), _status_kib(pid, "VmHWM"))
+                self.peaks[name] = max(self.peaks.get(name, 0), status_kib(pid, "VmHWM"))
             self.tree_peak_kib = max(self.tree_peak_kib, held)
             time.sleep(MEMORY_POLL_SECONDS)
 

@@ -15,7 +15,10 @@ are matched literally.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Iterator
+
+import pymysql
 
 from registrar.domain.cursors import Cursor, encode_cursor
 from shared.registration_status import STATUSES
@@ -29,6 +32,8 @@ SORTS = {
 }
 DEFAULT_SORT = "-submitted_at"
 MAX_PAGE = 100
+# "No limit" for a statement that reads every matching row (LIMIT takes up to 2**64 - 1).
+_EVERY_ROW = 10**15
 
 # guardian_name and info_missing are for the workspace's cards (the API leaves them out).
 _LIST_COLUMNS = (
@@ -103,6 +108,17 @@ def fetch_page(connection, query: LeadQuery) -> dict:
         encode_cursor(Cursor(query.sort, items[-1][column], items[-1]["id"])) if more else None
     )
     return {"items": items, "next_cursor": next_cursor, "limit": query.limit}
+
+
+def every_row(connection, query: LeadQuery) -> Iterator[dict]:
+    """Every registration the query selects (its cursor ignored), in its order, as the server
+    sends them: one statement on an unbuffered cursor, so reading a whole school costs one
+    ordered scan and memory for a row, not the school. The connection is busy until the rows
+    are read to the end."""
+    sql, params = page_statement(replace(query, limit=_EVERY_ROW, after=None))
+    with connection.cursor(pymysql.cursors.SSDictCursor) as cursor:
+        cursor.execute(sql, params)
+        yield from cursor
 
 
 def stage_counts(connection, school_id: int) -> dict[str, int]:

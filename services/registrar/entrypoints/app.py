@@ -42,6 +42,7 @@ def _api_blueprints():
     from registrar.entrypoints.views.conversions.resources import blp as conversions
     from registrar.entrypoints.views.documents.resources import blp as documents
     from registrar.entrypoints.views.feature_flags.resources import blp as feature_flags
+    from registrar.entrypoints.views.lead_export import blp as lead_export
     from registrar.entrypoints.views.placements.resources import blp as placements
     from registrar.entrypoints.views.public_registrations.resources import (
         blp as public_registrations,
@@ -53,6 +54,7 @@ def _api_blueprints():
         auth,
         public_registrations,
         self_registrations,
+        lead_export,
         feature_flags,
         classes,
         placements,

@@ -7,7 +7,9 @@ from shared.api_fields import UtcDateTime
 from shared.registration_status import STATUSES
 
 
-class LeadQueueQuerySchema(Schema):
+class LeadFiltersSchema(Schema):
+    """What selects and orders the lead queue: its page, and its export, take the same."""
+
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     q = Text(
         load_default=None,
@@ -23,6 +25,9 @@ class LeadQueueQuerySchema(Schema):
         validate=validate.OneOf(list(SORTS)),
         metadata={"description": "A leading '-' sorts newest first."},
     )
+
+
+class LeadQueueQuerySchema(LeadFiltersSchema):
     limit = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PAGE))
     cursor = fields.String(
         load_default=None,
