@@ -1,7 +1,7 @@
 """A primary with the binary log on and a read replica of it, both of this module's own
 (mariadbd on free ports: the shared server has no binary log and is not ours to restart), and
-the registrar and KPI services served against them with EDQUILL_MYSQL_REPLICA_URL set. Every
-server and process is stopped at the end, whatever the tests did."""
+the registrar, KPI and dashboard services served against them with EDQUILL_MYSQL_REPLICA_URL
+set. Every server and process is stopped at the end, whatever the tests did."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ class Replicated:
     replica_folder: Path
     registrar_url: str
     kpi_url: str
+    dashboard_url: str
     school_id: int
     token: str
 
@@ -99,6 +100,18 @@ def replicated() -> Replicated:
         stack.callback(registrar.stop)
         kpi = serve(settings, "kpi", extra_env={**env, "EDQUILL_REGISTRAR_URL": registrar.url})
         stack.callback(kpi.stop)
+        dashboard = serve(
+            settings,
+            "dashboard",
+            extra_env={
+                **env,
+                "EDQUILL_REGISTRAR_URL": registrar.url,
+                "EDQUILL_KPI_URL": kpi.url,
+                # No notifier here: the held messages show stale, the rest of the page answers.
+                "EDQUILL_NOTIFIER_URL": f"http://127.0.0.1:{free_port()}",
+            },
+        )
+        stack.callback(dashboard.stop)
         connection = db.connect(settings, "registrar")
         school_id = create_school(connection)
         token = issue_token(connection, school_id, "admin")
@@ -109,6 +122,7 @@ def replicated() -> Replicated:
             folder,
             registrar.url,
             kpi.url,
+            dashboard.url,
             school_id,
             token,
         )

@@ -1,7 +1,8 @@
 """Read replicas (EDQUILL_MYSQL_REPLICA_URL) with real servers: a primary with the binary log
-and a replica started by `edquill replica start`, the registrar and KPI services served by
-gunicorn against them. Lag-tolerant reads come from the replica while it keeps up, from the
-primary when it lags or dies, and never fail; the workspace's reads stay on the primary.
+and a replica started by `edquill replica start`, the registrar, KPI and dashboard services
+served by gunicorn against them. Lag-tolerant reads come from the replica while it keeps up,
+from the primary when it lags or dies, and never fail; the workspace's reads stay on the
+primary.
 
 The tests run in order: the last one kills the replica."""
 
@@ -105,6 +106,18 @@ def test_the_workspace_reads_the_primary_while_reports_read_the_replica(replicat
         f"{replicated.registrar_url}/api/admin/self-registration/{registration_id}"
     )
     assert status == 200 and not lead["overview"]["submitted_at"].startswith("2025-11-10")
+
+
+def test_the_dashboard_overview_is_served_by_the_replica(replicated):
+    replicated.replica_sql(
+        "INSERT INTO t_dashboard_school (school_id, name, timezone, changed_at) "
+        "VALUES (%s, 'Known to the replica only', 'UTC', UTC_TIMESTAMP(6))",
+        (replicated.school_id,),
+        service="dashboard",
+    )
+    status, body = replicated.get(f"{replicated.dashboard_url}/api/dashboard")
+    assert status == 200, body
+    assert body["school"]["name"] == "Known to the replica only"
 
 
 def test_killing_the_replica_mid_load_fails_no_request(replicated):
