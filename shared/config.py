@@ -14,6 +14,7 @@ from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
 from shared.config_error import ConfigError
+from shared.config_values import comma_list, port_number, seconds
 from shared.paths import ROOT
 from shared.smtp_url import SmtpServer
 
@@ -47,12 +48,12 @@ class MySQLServer:
     password: str
 
     @classmethod
-    def from_url(cls, url: str) -> "MySQLServer":
+    def from_url(cls, url: str, variable: str = "EDQUILL_MYSQL_URL") -> "MySQLServer":
         parts = urlsplit(url)
         if parts.scheme not in ("mysql", "mysql+pymysql"):
-            raise ConfigError(f"EDQUILL_MYSQL_URL must start with mysql://, got {url!r}")
+            raise ConfigError(f"{variable} must start with mysql://, got {url!r}")
         if parts.path not in ("", "/"):
-            raise ConfigError("EDQUILL_MYSQL_URL names a server, not a database: drop the path")
+            raise ConfigError(f"{variable} names a server, not a database: drop the path")
         return cls(
             host=parts.hostname or "127.0.0.1",
             port=parts.port or 3306,
@@ -101,10 +102,20 @@ class Settings:
     # Where every worker's --metrics-port listens: this machine only, unless a container's
     # published port (or a scraper elsewhere) needs all interfaces (0.0.0.0).
     metrics_host: str = "127.0.0.1"
+    # A read replica of the whole server for reads that tolerate its lag (shared.read_replica);
+    # empty: every read goes to the primary. Above the lag bound reads go to the primary too.
+    mysql_replica_url: str = ""
+    replica_max_lag_seconds: float = 5.0
 
     @property
     def mysql(self) -> MySQLServer:
         return MySQLServer.from_url(self.mysql_url)
+
+    @property
+    def mysql_replica(self) -> MySQLServer | None:
+        if not self.mysql_replica_url:
+            return None
+        return MySQLServer.from_url(self.mysql_replica_url, "EDQUILL_MYSQL_REPLICA_URL")
 
     @property
     def smtp(self) -> SmtpServer:
@@ -142,7 +153,7 @@ class Settings:
         for name in ports:
             variable = f"EDQUILL_{name.upper()}_PORT"
             if variable in env:
-                ports[name] = _port(variable, env[variable])
+                ports[name] = port_number(variable, env[variable])
         environment = env.get("EDQUILL_ENV", PRODUCTION).strip().lower()
         development = environment == DEVELOPMENT
         settings = cls(
@@ -159,20 +170,25 @@ class Settings:
             public_url=env.get("EDQUILL_PUBLIC_URL", "").strip()
             or (f"http://127.0.0.1:{ports['gateway']}" if development else ""),
             secret_key=env.get("EDQUILL_SECRET_KEY", "") or (DEV_SECRET_KEY if development else ""),
-            previous_secret_keys=_list(env.get("EDQUILL_SECRET_KEY_PREVIOUS", "")),
-            trusted_proxies=_list(env["EDQUILL_TRUSTED_PROXIES"])
+            previous_secret_keys=comma_list(env.get("EDQUILL_SECRET_KEY_PREVIOUS", "")),
+            trusted_proxies=comma_list(env["EDQUILL_TRUSTED_PROXIES"])
             if "EDQUILL_TRUSTED_PROXIES" in env
             else defaults.trusted_proxies,
             mail_from=env.get("EDQUILL_MAIL_FROM", "").strip() or defaults.mail_from,
             mail_from_name=env.get("EDQUILL_MAIL_FROM_NAME", "").strip(),
             documents_dir=env.get("EDQUILL_DOCUMENTS_DIR", defaults.documents_dir),
             metrics_host=env.get("EDQUILL_METRICS_HOST", "").strip() or defaults.metrics_host,
+            mysql_replica_url=env.get("EDQUILL_MYSQL_REPLICA_URL", "").strip(),
+            replica_max_lag_seconds=seconds(
+                "EDQUILL_REPLICA_MAX_LAG_S", env.get("EDQUILL_REPLICA_MAX_LAG_S", "5")
+            ),
         )
         settings.validate()
         return settings
 
     def validate(self) -> None:
         self.mysql  # parses, raising ConfigError on a bad URL
+        self.mysql_replica
         if not self.db_prefix.replace("_", "").isalnum():
             raise ConfigError(
                 f"EDQUILL_DB_PREFIX may hold letters, digits and '_' only, got {self.db_prefix!r}"
@@ -264,18 +280,3 @@ def development_settings(**changes) -> Settings:
         public_url=f"http://127.0.0.1:{defaults.ports['gateway']}",
         **changes,
     )
-
-
-def _list(value: str) -> tuple[str, ...]:
-    """A comma-separated variable's items, blanks dropped."""
-    return tuple(item.strip() for item in value.split(",") if item.strip())
-
-
-def _port(variable: str, value: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        raise ConfigError(f"{variable} must be a port number, got {value!r}") from None
-    if not 0 < port < 65536:
-        raise ConfigError(f"{variable} must be between 1 and 65535, got {port}")
-    return port

@@ -13,7 +13,7 @@ from typing import Iterator
 import pymysql
 import pymysql.cursors
 
-from shared.config import Settings
+from shared.config import MySQLServer, Settings
 
 # Seconds to wait for the server before a connect attempt counts as failed: long enough for a
 # busy server, short enough that a worker notices an outage and backs off.
@@ -35,9 +35,12 @@ def connect(
     *,
     dict_rows: bool = True,
     autocommit: bool = True,
+    server: MySQLServer | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
 ) -> pymysql.connections.Connection:
-    """A new connection to `service`'s database (or to the server when service is None)."""
-    server = settings.mysql
+    """A new connection to `service`'s database (or to the server when service is None), on
+    the primary unless another `server` (a read replica) is named."""
+    server = server or settings.mysql
     return pymysql.connect(
         host=server.host,
         port=server.port,
@@ -46,7 +49,7 @@ def connect(
         database=settings.database(service) if service else None,
         charset="utf8mb4",
         autocommit=autocommit,
-        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        connect_timeout=connect_timeout,
         cursorclass=pymysql.cursors.DictCursor if dict_rows else pymysql.cursors.Cursor,
         init_command="SET time_zone = '+00:00'",
     )

@@ -1,7 +1,7 @@
 """What every EdQuill HTTP service shares: the one JSON error shape, the OpenAPI-backed Api
 (what its /openapi.json says of errors and tokens: shared.openapi_docs), health and metrics
-endpoints, a database connection per request, and forwarded headers believed from trusted
-proxies only (shared.trusted_proxies).
+endpoints, a database connection per request (shared.request_db), and forwarded headers
+believed from trusted proxies only (shared.trusted_proxies).
 
 Errors always leave as {"error": {"code", "message", "details"}}: the service layer's domain
 errors (shared.errors, each kind with its status here), raised ApiErrors, webargs
@@ -12,21 +12,22 @@ validation (422 with the fields at fault), bad JSON (400), unknown routes (404) 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from typing import Any
 
 import pymysql
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from shared import db, errors
+from shared import errors
 from shared.config import Settings
 from shared.metrics import ScrapeTimeMetrics, metrics_payload, register_request_metrics
 from shared.openapi_docs import TOKEN_SCHEME, ErrorBodyPlugin, ErrorSchema
+from shared.request_db import drop_thread_connections, request_db
+from shared.request_db import lag_tolerant_read as lag_tolerant_read
+from shared.request_db import release_request_db as release_request_db
 from shared.trusted_proxies import TrustedProxyFix
-from shared.worker import DATABASE_ERRORS, close_quietly
+from shared.worker import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -211,63 +212,6 @@ def require_json_body() -> None:
         raise ApiError(
             400, "invalid_json", "the request body must be JSON (Content-Type: application/json)"
         )
-
-
-# -- one connection per request, reused by the same thread across requests ------------------
-
-_local = threading.local()
-# A connection idle longer than this is pinged before use (the server may have closed it);
-# a busy one is not, so a request does not pay a round trip for the check. A connection that
-# fails mid-request is dropped by the error handler, and the next request connects afresh.
-IDLE_PING_SECONDS = 10.0
-
-
-def request_db(service: str) -> pymysql.connections.Connection:
-    """This request's connection to the service's database.
-
-    Each worker thread keeps its own connection between requests (never shared across
-    threads), so a request does not pay a connect, and a database restart costs one failed
-    request and one reconnect.
-    """
-    if "edquill_db" in g:
-        return g.edquill_db
-    settings: Settings = current_app.config["EDQUILL_SETTINGS"]
-    connections = _thread_connections()
-    # Keyed by where it leads, not by app: apps of one process may come and go (tests), and a
-    # connection is interchangeable between apps of the same server and database.
-    key = (settings.mysql_url, settings.database(service))
-    connection, last_used = connections.get(key, (None, 0.0))
-    if connection is not None and time.monotonic() - last_used > IDLE_PING_SECONDS:
-        try:
-            connection.ping(reconnect=False)
-        except pymysql.err.Error:
-            connection = None
-    if connection is None:
-        connection = db.connect(settings, service)
-    connections[key] = (connection, time.monotonic())
-    g.edquill_db = connection
-    return connection
-
-
-def _thread_connections() -> dict:
-    connections = getattr(_local, "connections", None)
-    if connections is None:
-        connections = _local.connections = {}
-    return connections
-
-
-def drop_thread_connections() -> None:
-    """Forget this thread's connections (after one failed: the server may have gone)."""
-    for connection, _last_used in _thread_connections().values():
-        close_quietly(connection)
-    _thread_connections().clear()
-
-
-def release_request_db(_exc=None) -> None:
-    connection = g.pop("edquill_db", None)
-    if connection is not None and connection.get_autocommit() is False:
-        connection.rollback()
-        connection.autocommit(True)
 
 
 def operations_blueprint(

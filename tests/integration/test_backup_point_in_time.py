@@ -74,7 +74,7 @@ def last_names(settings) -> dict[int, str]:
 @pytest.fixture
 def binlogged(settings, tmp_path):
     """(settings, data directory) of migrated databases on a private server with log_bin."""
-    with binlog_server(tmp_path / "server") as (mysql_url, data_dir):
+    with binlog_server() as (mysql_url, data_dir):
         private = replace(settings, mysql_url=mysql_url)
         with own_environment(private, tmp_path / "documents", migrated=True) as own:
             yield own, data_dir

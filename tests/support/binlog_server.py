@@ -1,69 +1,56 @@
 """A MariaDB server of a test's own, with the binary log on as deploy/mysql/edquill.cnf turns
-it on: the shared server's settings are not ours to change. Its data lives in a temporary
-folder and goes with it."""
+it on: the shared server's settings are not ours to change. Started by devtools.local_mariadb
+(what `edquill replica` runs its replica with); its data lives in a temporary folder and goes
+with it, whatever the test did."""
 
 from __future__ import annotations
 
+import os
 import shutil
-import subprocess
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import pymysql
 import pytest
 
+from devtools.local_mariadb import (
+    BINLOG_BASENAME,
+    LocalServer,
+    LocalServerError,
+    program_path,
+    start_local_server,
+    stop_local_server,
+)
 from tests.support.tcp_proxy import free_port
-from tests.support.waiting import wait_until
 
-# A fresh data directory and a first start, on a busy 2-core machine.
-START_TIMEOUT_SECONDS = 60
-BINLOG_BASENAME = "edquill-bin"
+__all__ = ["BINLOG_BASENAME", "binlog_server", "private_folder"]
 
 
 @contextmanager
-def binlog_server(folder: Path) -> Iterator[tuple[str, Path]]:
-    """(mysql URL, data directory) of a private server with log_bin, row format."""
-    install, server = shutil.which("mariadb-install-db"), shutil.which("mariadbd")
-    if not (install and server and shutil.which("mysqlbinlog")):
-        pytest.skip("mariadb-install-db, mariadbd and mysqlbinlog (mariadb-server) are needed")
-    data = folder / "data"
-    subprocess.run(
-        [install, "--no-defaults", f"--datadir={data}", "--auth-root-authentication-method=normal"]
-        + ["--skip-test-db", "--user=root"],
-        check=True,
-        capture_output=True,
-        timeout=START_TIMEOUT_SECONDS,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            server,
-            "--no-defaults",
-            f"--datadir={data}",
-            f"--port={port}",
-            "--bind-address=127.0.0.1",
-            f"--socket={folder / 'mysqld.sock'}",
-            "--user=root",
-            f"--log-bin={BINLOG_BASENAME}",
-            "--server-id=1",
-            "--binlog-format=ROW",
-            "--log-bin-trust-function-creators=1",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def private_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder the server's own user can enter (pytest's tmp_path is root's only),
+    removed at the end."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(folder, 0o755)
     try:
-        wait_until(lambda: _answers(port), START_TIMEOUT_SECONDS, what="the private MariaDB")
-        yield f"mysql://root@127.0.0.1:{port}", data
+        yield folder
     finally:
-        process.terminate()
-        process.wait(START_TIMEOUT_SECONDS)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def _answers(port: int) -> bool:
+@contextmanager
+def binlog_server(server_id: int = 1) -> Iterator[tuple[str, Path]]:
+    """(mysql URL, data directory) of a private server with log_bin, row format."""
     try:
-        pymysql.connect(host="127.0.0.1", port=port, user="root", connect_timeout=1).close()
-        return True
-    except pymysql.MySQLError:
-        return False
+        for program in ("mariadb-install-db", "mariadbd", "mysqlbinlog"):
+            program_path(program)
+    except LocalServerError as exc:
+        pytest.skip(str(exc))
+    with private_folder("edquill-binlog-") as folder:
+        server = LocalServer(folder / "server", free_port(), server_id, binary_log=True)
+        try:
+            start_local_server(server)
+            yield server.url, server.datadir
+        finally:
+            stop_local_server(server)

@@ -18,6 +18,7 @@ from dashboard.service_layer.overview import RemoteSources
 from shared.config import Settings
 from shared.remote_access import install_verifier
 from shared.remote_auth import RemoteTokenVerifier
+from shared.request_db import install_read_replica
 from shared.web import create_api, operations_blueprint, release_request_db
 
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     api = create_api(app, "EdQuill dashboard")
     app.register_blueprint(operations_blueprint("dashboard"))
     app.teardown_request(release_request_db)
+    install_read_replica(app, "dashboard")
     from dashboard.entrypoints.pages.dashboard_page import blp as dashboard_page
     from dashboard.entrypoints.views.dashboard.resources import blp as dashboard_api
 

@@ -14,7 +14,7 @@ from dashboard.entrypoints.links import Links
 from dashboard.service_layer.overview import Overview, build_overview
 from shared.config import Settings
 from shared.local_days import UnknownTimeZone, local_day, zone
-from shared.web import request_db
+from shared.web import lag_tolerant_read
 
 SOURCES_EXTENSION = "dashboard_sources"
 CONFIG_EXTENSION = "dashboard_config"
@@ -38,8 +38,9 @@ def school_today(caller: Caller, moment: datetime) -> date:
 
 
 def overview_for(caller: Caller, selection: Selection, moment: datetime) -> Overview:
-    return build_overview(
-        request_db("dashboard"),
+    return lag_tolerant_read(
+        "dashboard",
+        build_overview,
         current_app.extensions[SOURCES_EXTENSION],
         config(),
         caller.principal,

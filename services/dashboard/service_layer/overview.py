@@ -22,6 +22,7 @@ from dashboard.domain.periods import Selection
 from dashboard.domain.rail import RailItem, RailKind, Targets
 from dashboard.domain.tiles import KPI_TILE_KEYS, Tile, build_tiles
 from dashboard.metrics import count_answers
+from shared.read_replica import lag_tolerant
 from shared.registration_status import Status
 from shared.remote_auth import RemotePrincipal
 
@@ -61,6 +62,9 @@ class Overview:
     generated_at: datetime
 
 
+# Folded from events and beside figures fetched from other services: a few seconds behind is
+# what a dashboard shows anyway, so a read replica may serve it.
+@lag_tolerant
 def build_overview(
     connection,
     sources: RemoteSources,

@@ -11,6 +11,7 @@ from kpi.adapters import service_gauges
 from shared.config import Settings
 from shared.remote_access import install_verifier
 from shared.remote_auth import RemoteTokenVerifier
+from shared.request_db import install_read_replica
 from shared.web import create_api, operations_blueprint, release_request_db, request_db
 
 
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     api = create_api(app, "EdQuill KPI")
     app.register_blueprint(operations_blueprint("kpi"))
     app.teardown_request(release_request_db)
+    install_read_replica(app, "kpi")
     app.before_request(_refresh_gauges_before_a_scrape)
     install_verifier(app, RemoteTokenVerifier(settings.registrar_url))
     from kpi.entrypoints.views.figures.resources import blp as figures

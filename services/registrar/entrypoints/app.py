@@ -13,6 +13,7 @@ from flask import Flask
 from registrar.entrypoints.outbox_metrics import outbox_backlog_metrics
 from shared.config import Settings
 from shared.page_language import install_page_languages
+from shared.request_db import install_read_replica
 from shared.web import create_api, operations_blueprint, release_request_db
 
 # The catalogs of the family-facing pages (make install compiles them; docs/registrar-api.md).
@@ -27,6 +28,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     api = create_api(app, "EdQuill registrar")
     app.register_blueprint(operations_blueprint("registrar", outbox_backlog_metrics))
     app.teardown_request(release_request_db)
+    # Only the reports read there: the workspace and the lead queue read their own writes.
+    install_read_replica(app, "registrar")
     for blueprint in _api_blueprints():
         api.register_blueprint(blueprint)
     for blueprint in _page_blueprints():

@@ -17,7 +17,7 @@ from kpi.service_layer import reports
 from shared.local_days import DayRange
 from shared.range_query import DayRangeQuerySchema
 from shared.remote_access import current_principal, requires
-from shared.web import request_db
+from shared.web import lag_tolerant_read
 
 blp = Blueprint(
     "kpi",
@@ -34,7 +34,7 @@ blp = Blueprint(
 def daily(days: DayRange):
     """Every local day from `from` to `to` (at most 366), zeros where nothing happened."""
     principal = current_principal()
-    series = reports.daily_series(request_db("kpi"), principal.school_id, days)
+    series = lag_tolerant_read("kpi", reports.daily_series, principal.school_id, days)
     return {**_school(principal, days), "days": [day_answer(figures) for figures in series]}
 
 
@@ -45,7 +45,9 @@ def daily(days: DayRange):
 def summary(days: DayRange):
     """The range added up; the median is over every decision in it."""
     principal = current_principal()
-    totals = reports.range_summary(request_db("kpi"), principal.school_id, days, principal.currency)
+    totals = lag_tolerant_read(
+        "kpi", reports.range_summary, principal.school_id, days, principal.currency
+    )
     return {**_school(principal, days), **summary_answer(totals)}
 
 
@@ -58,8 +60,8 @@ def overview(days: DayRange):
     number of days just before it: a period at a glance and what it is compared with, in one
     call."""
     principal = current_principal()
-    figures = reports.period_overview(
-        request_db("kpi"), principal.school_id, days, principal.currency
+    figures = lag_tolerant_read(
+        "kpi", reports.period_overview, principal.school_id, days, principal.currency
     )
     return {
         **_school(principal, days),
