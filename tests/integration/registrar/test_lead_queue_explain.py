@@ -4,10 +4,12 @@ real server plans it on the index the runbook names, with no filesort."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
-from registrar.adapters.lead_queue_store import LeadQuery, page_statement
+from registrar.adapters.lead_queue_store import LeadQuery, fetch_page, page_statement
+from registrar.domain.cursors import decode_cursor
 from shared import db
 from tests.support.factories import create_school
 from tests.support.runbook import sections
@@ -88,3 +90,32 @@ def test_the_server_plans_the_lead_queue_on_the_index_the_runbook_names(seeded_s
 
     assert plan["key"] == key
     assert "filesort" not in (plan["Extra"] or "")
+
+
+def _index_rows_read(cursor) -> int:
+    cursor.execute("SHOW SESSION STATUS LIKE 'Handler_read%'")
+    return sum(int(row["Value"]) for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("status", [None, "pending"])
+@pytest.mark.parametrize("sort", ["-submitted_at", "last_activity_at"])
+def test_a_deep_page_reads_a_pages_worth_of_rows_not_every_page_before_it(
+    seeded_school, status, sort
+):
+    connection, school_id = seeded_school
+    query = LeadQuery(school_id=school_id, status=status, sort=sort, limit=5)
+    page = fetch_page(connection, query)
+    for _ in range(5):
+        page = fetch_page(connection, replace(query, after=decode_cursor(page["next_cursor"])))
+    deep = replace(query, after=decode_cursor(page["next_cursor"]))
+
+    with connection.cursor() as cursor:
+        before = _index_rows_read(cursor)
+        cursor.execute(*page_statement(deep))
+        rows = cursor.fetchall()
+        read = _index_rows_read(cursor) - before
+
+    assert len(rows) == 6
+    # The statement itself, plus the status query's own row reads; a scan from the top of the
+    # school's index would read the 30 rows before the page too.
+    assert read <= 2 * len(rows) + 10
