@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -28,6 +29,7 @@ from tests.support.waiting import wait_until
 LATE_EVENING = utc(2026, 1, 15, 3, 30)
 NEXT_MORNING = utc(2026, 1, 15, 13, 0)
 NEEDS_INFO_WAIT = timedelta(hours=72)
+ENGLISH = {"Accept-Language": "en-US,en;q=0.9"}
 
 
 @pytest.fixture
@@ -99,7 +101,7 @@ def test_a_spanish_form_asks_an_unsubscribed_address_again_in_spanish(
 
 
 def test_held_reminders_go_as_one_spanish_digest(
-    start_worker, queues, sink, clock, notifier_db, school_id
+    start_worker, queues, sink, clock, settings, notifier_db, school_id
 ):
     email = unique_email()
     children = (
@@ -128,3 +130,10 @@ def test_held_reminders_go_as_one_spanish_digest(
     assert "Todavía necesitamos información de Alan" in body
     assert "Recibe recordatorios porque los aceptó. Para detenerlos: " in body
     assert '<html lang="es">' in html(digest)
+
+    # Its unsubscribe link opens the page in the e-mail's language, whatever the browser's.
+    link = re.search(r"\S+/unsubscribe/[^\s\"<]+\?lang=es", body)[0]
+    client = create_app(settings, {"TESTING": True, "NOTIFIER_CLOCK": clock}).test_client()
+    page = client.get(urlsplit(link)._replace(scheme="", netloc="").geturl(), headers=ENGLISH)
+    assert page.status_code == 200
+    assert '<html lang="es">' in page.get_data(as_text=True)
