@@ -137,3 +137,60 @@ def test_held_reminders_go_as_one_spanish_digest(
     page = client.get(urlsplit(link)._replace(scheme="", netloc="").geturl(), headers=ENGLISH)
     assert page.status_code == 200
     assert '<html lang="es">' in page.get_data(as_text=True)
+
+
+def turn_status_updates_on(connection, school_id: int, statuses: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO t_school_notice_settings (school_id, quiet_hours_start, "
+            "quiet_hours_end, status_updates, needs_info_reminder_hours, "
+            "invoice_reminder_hours, updated_at) "
+            "VALUES (%s, '22:00', '08:00', %s, 72, 168, UTC_TIMESTAMP(6))",
+            (school_id, statuses),
+        )
+
+
+def test_a_status_update_is_worded_in_spanish(start_worker, queues, sink, notifier_db, school_id):
+    turn_status_updates_on(notifier_db, school_id, "in_review")
+    start_worker()
+    family = Family(school_id, unique_email(), student_first_name="Nora", guardian_name="Ada")
+    queues.publish_event(family.moved("pending", "in_review", language="es"))
+
+    (message,) = sink.wait_for(1, timeout=20)
+    assert message.subject == "Escuela Sol: la inscripción de Nora: en revisión"
+    assert "Estimado/a Ada:" in plain(message)
+    assert '<html lang="es">' in html(message)
+
+
+def test_an_approval_gives_the_invoice_in_spanish_money(start_worker, queues, sink, school_id):
+    start_worker()
+    family = Family(school_id, unique_email(), student_first_name="Nora")
+    queues.publish_event(family.invoice_issued(91, language="es"))
+
+    (message,) = sink.wait_for(1, timeout=20)
+    assert message.subject == "Escuela Sol: la inscripción de Nora está aprobada"
+    assert "250,00\xa0US$" in plain(message)
+    assert "$250.00" not in plain(message)
+
+
+def test_reminders_keep_the_language_of_the_event_that_scheduled_them(
+    start_worker, queues, sink, clock, school_id
+):
+    family = Family(school_id, unique_email(), student_first_name="Nora")
+    queues.publish_event(family.submitted(consent=True, language="es"))
+    start_worker()
+    queues.publish_event(family.needs_info(occurred_at=clock(), language="es"))
+    queues.publish_event(family.invoice_issued(92, occurred_at=clock(), language="es"))
+    sink.wait_for(2, timeout=20)
+
+    clock.advance(hours=72, minutes=1)
+    needs_info = sink.wait_for(3)[-1]
+    clock.advance(hours=96, minutes=1)
+    invoice = sink.wait_for(4)[-1]
+
+    assert needs_info.subject == (
+        "Recordatorio de Escuela Sol: todavía necesitamos información de Nora"
+    )
+    assert invoice.subject == "Recordatorio de Escuela Sol: la factura INV-0092 sigue pendiente"
+    assert "250,00\xa0US$" in plain(invoice)
+    assert "?lang=es" in plain(invoice)  # its unsubscribe link opens the Spanish page
