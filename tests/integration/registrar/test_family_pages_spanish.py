@@ -193,3 +193,12 @@ def test_a_malformed_address_is_named_in_spanish(client):
     assert response.status_code == 422
     assert "no-es-correo" in text_of(response)
     assert "Revise el formulario" in text_of(response)
+
+
+def test_the_fresh_link_page_offers_its_languages_and_marks_the_current_one(client):
+    html = text_of(client.get("/family", headers=ENGLISH))
+    assert '<a href="/family?lang=es" hreflang="es" lang="es">Español</a>' in html
+    assert '<span aria-current="true" lang="en">English</span>' in html
+    chosen = text_of(client.get("/family?lang=es", headers=ENGLISH))
+    assert '<span aria-current="true" lang="es">Español</span>' in chosen
+    assert '<a href="/family?lang=en" hreflang="en" lang="en">English</a>' in chosen

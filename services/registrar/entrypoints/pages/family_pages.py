@@ -37,6 +37,7 @@ from registrar.service_layer import family
 from registrar.service_layer.family_link_requests import request_family_links
 from shared.errors import Conflict
 from shared.family_links import ExpiredLink, InvalidLink
+from shared.locales import LANGUAGE_NAMES
 from shared.page_language import use_family_language
 from shared.signing import KeyRing
 from shared.web import domain_error_headers, request_db
@@ -88,7 +89,7 @@ def send_links():
 @blp.get("/family/sent")
 def links_sent():
     use_family_language(chosen=request.args.get("lang"))
-    return html_page(render_template("family/links_sent.html"))
+    return html_page(render_template("family/links_sent.html", languages=LANGUAGE_NAMES))
 
 
 @blp.get("/family/<token>")
@@ -169,6 +170,7 @@ def _ask_form(errors: dict, address: str = "", *, status: int = 200, headers=Non
         errors=errors,
         address=address,
         csrf_token=form_token(_keys(), ASK_PURPOSE, nonce),
+        languages=LANGUAGE_NAMES,
         **problem,
     )
     response = html_page(body, status, headers=headers)
