@@ -29,8 +29,12 @@ from shared.config import SERVICE_DATABASES, Settings, development_settings
 
 EDQUILL = str(Path(sys.executable).with_name("edquill"))
 
-LIGHTHOUSE_VERSION = "12.2.3"
-# Outside the repository: npm's tree is large and belongs to this machine, not the project.
+# What the benchmarks run under Node, pinned with its whole tree (package-lock.json).
+NODE_PACKAGES = Path(__file__).with_name("node")
+LIGHTHOUSE_VERSION = json.loads((NODE_PACKAGES / "package.json").read_text())["dependencies"][
+    "lighthouse"
+]
+# Installed outside the repository: npm's tree is large and belongs to this machine.
 LIGHTHOUSE_HOME = Path.home() / ".cache" / "edquill-bench"
 CHROME_PATH = "/usr/bin/chromium"
 # Headless Debian chromium as a non-root sandbox-less process; the last four keep Chrome's own
@@ -188,30 +192,25 @@ def delete_topology(settings: Settings, topology: ConsumerTopology) -> None:
 
 
 def lighthouse_command() -> list[str]:
-    """Lighthouse from LIGHTHOUSE_HOME, installed there with npm when missing or another
-    version."""
-    package = LIGHTHOUSE_HOME / "node_modules" / "lighthouse" / "package.json"
-    installed = package.exists() and json.loads(package.read_text()).get("version")
-    if installed != LIGHTHOUSE_VERSION:
+    """Lighthouse from LIGHTHOUSE_HOME, installed there by `npm ci` from bench/node's
+    package-lock.json when missing or installed from another lock."""
+    wanted = (NODE_PACKAGES / "package-lock.json").read_bytes()
+    installed_lock = LIGHTHOUSE_HOME / "package-lock.json"
+    binary = LIGHTHOUSE_HOME / "node_modules" / ".bin" / "lighthouse"
+    if not (binary.exists() and installed_lock.exists() and installed_lock.read_bytes() == wanted):
         if not shutil.which("npm"):
             raise RuntimeError("npm is not installed: Lighthouse cannot be installed")
         LIGHTHOUSE_HOME.mkdir(parents=True, exist_ok=True)
-        log(f"installing lighthouse@{LIGHTHOUSE_VERSION} into {LIGHTHOUSE_HOME}")
+        for name in ("package.json", "package-lock.json"):
+            shutil.copyfile(NODE_PACKAGES / name, LIGHTHOUSE_HOME / name)
+        log(f"installing lighthouse@{LIGHTHOUSE_VERSION} into {LIGHTHOUSE_HOME} (npm ci)")
         subprocess.run(
-            [
-                "npm",
-                "install",
-                "--prefix",
-                str(LIGHTHOUSE_HOME),
-                "--no-audit",
-                "--no-fund",
-                f"lighthouse@{LIGHTHOUSE_VERSION}",
-            ],
+            ["npm", "ci", "--prefix", str(LIGHTHOUSE_HOME), "--no-audit", "--no-fund"],
             check=True,
             stdout=sys.stderr,
             timeout=LIGHTHOUSE_INSTALL_TIMEOUT_SECONDS,
         )
-    return [str(LIGHTHOUSE_HOME / "node_modules" / ".bin" / "lighthouse")]
+    return [str(binary)]
 
 
 def run_lighthouse(url: str, *options: str, headers: dict[str, str] | None = None) -> dict:

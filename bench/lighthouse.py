@@ -1,14 +1,18 @@
 """Lighthouse on the registrar's pages: the workspace (a school with 1,000 registrations in
-one stage, paged) with and without a detail panel open, and the family's registration form.
+one stage, paged) with and without a detail panel open, the family's registration form, and
+the pages a family link opens: a placed registration's status page (in Spanish, the
+registration's language) and a needs-info registration's page (where the family answers).
 
 What it does, on this machine with the real MariaDB:
   * makes databases of its own (prefix edqbench_lh_<run>_) with one school: the demo's
     teachers, classes and fees, 1,000 pending registrations and a few in every other stage;
   * signs a registrar in as /login does (registrar.service_layer.sign_in) to get the session token;
   * starts `edquill serve registrar` (gunicorn) on a free port;
-  * runs Lighthouse 12.2.3 (npm, installed into ~/.cache/edquill-bench, outside the
-    repository) with Debian's chromium (CHROME_PATH=/usr/bin/chromium), on each page, mobile
-    (Lighthouse's default: emulated phone, simulated slow 4G and a 4x slower CPU) and desktop,
+  * signs the family links as the notifier does (shared.family_links);
+  * runs Lighthouse (the version bench/node/package-lock.json pins, installed by `npm ci`
+    into ~/.cache/edquill-bench, outside the repository) with Debian's chromium
+    (CHROME_PATH=/usr/bin/chromium), on each page, mobile (Lighthouse's default: emulated
+    phone, simulated slow 4G and a 4x slower CPU) and desktop,
     with the session cookie sent by --extra-headers for the workspace;
   * times the board's HTML over HTTP (median of SAMPLES requests), to show paging keeps it
     fast however large a stage grows.
@@ -23,10 +27,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import time
 import urllib.request
+from datetime import datetime, timezone
 
 from bench.harness import (
     EDQUILL,
@@ -43,21 +49,28 @@ from bench.harness import (
     stop,
     wait_until_healthy,
 )
-from registrar.adapters import billing_store, classes_store
+from registrar.adapters import billing_store, classes_store, placements_store
 from registrar.adapters.users_store import create_user
 from registrar.service_layer import sign_in
 from shared import db, migrations
 from shared.config import Settings
+from shared.family_links import FAMILY_LINK_LIFETIME, FamilyLink, family_path
 from shared.sessions import SESSION_COOKIE
+from shared.signing import KeyRing
 
 TARGETS = {"performance": 95, "accessibility": 100}
 # A cold gunicorn loads the app in each worker before /healthz answers.
 SERVER_START_SECONDS = 60
 # Board requests timed for the median: enough to smooth out one slow request.
 SAMPLES = 20
+PAGES = ("workspace_board", "workspace_panel", "family_form", "family_status", "family_needs_info")
 PASSWORD = "bench password for lighthouse"
 # Registrations in each stage besides the large pending one, so every column has cards.
 OTHER_STAGES = {"in_review": 30, "needs_info": 12, "approved": 20, "converted": 25, "rejected": 15}
+FAMILY_EMAIL = "family@example.com"
+FAMILY_TOKEN = re.compile(r"/family/[^/?#]+")
+NEEDS_INFO_NOTE = "Please send a copy of the birth certificate and a recent report."
+NEEDS_INFO_MISSING = '["birth certificate", "previous school report"]'
 
 
 def seed(settings: Settings, pending: int) -> dict:
@@ -71,7 +84,7 @@ def seed(settings: Settings, pending: int) -> dict:
                 "'GBP', UTC_TIMESTAMP(6))"
             )
             school_id = cursor.lastrowid
-            classes_store.seed_demo(cursor, school_id)
+            classes = classes_store.seed_demo(cursor, school_id)
             billing_store.seed_demo(cursor, school_id)
         rows = [
             (school_id, "pending", f"Pupil{n:04d}", "Pending", f"family{n}@example.com")
@@ -100,6 +113,8 @@ def seed(settings: Settings, pending: int) -> dict:
                 (school_id,),
             )
             open_registration = cursor.fetchone()["newest"]
+        with db.transaction(connection) as cursor:
+            families = seed_families(cursor, school_id, classes["schedules"])
         email = "registrar@sunrise.example"
         create_user(connection, school_id, email, "registrar", PASSWORD)
         token = sign_in.sign_in(connection, email, PASSWORD, "127.0.0.1")
@@ -108,9 +123,36 @@ def seed(settings: Settings, pending: int) -> dict:
             "slug": "sunrise",
             "token": token,
             "open_registration": open_registration,
+            **families,
         }
     finally:
         connection.close()
+
+
+def seed_families(cursor, school_id: int, schedules: dict) -> dict:
+    """The two registrations whose family pages are measured: one in review, placed in a class
+    and read in Spanish, and one the school asked for more information about."""
+    cursor.execute(
+        "INSERT INTO student_self_registrations (school_id, status, student_first_name, "
+        "student_last_name, guardian_email, language) "
+        "VALUES (%s, 'in_review', 'Lucía', 'García', %s, 'es')",
+        (school_id, FAMILY_EMAIL),
+    )
+    placed = cursor.lastrowid
+    placements_store.place(cursor, school_id, placed, next(iter(schedules.values())), "bench")
+    cursor.execute(
+        "INSERT INTO student_self_registrations (school_id, status, student_first_name, "
+        "student_last_name, guardian_email, status_note, info_missing) "
+        "VALUES (%s, 'needs_info', 'Ada', 'Lovelace', %s, %s, %s)",
+        (school_id, FAMILY_EMAIL, NEEDS_INFO_NOTE, NEEDS_INFO_MISSING),
+    )
+    return {"status_registration": placed, "needs_info_registration": cursor.lastrowid}
+
+
+def family_page(settings: Settings, school_id: int, registration_id: int) -> str:
+    expires_at = datetime.now(timezone.utc) + FAMILY_LINK_LIFETIME
+    link = FamilyLink(school_id, registration_id, FAMILY_EMAIL, expires_at)
+    return settings.registrar_url + family_path(KeyRing.of(settings), link)
 
 
 def lighthouse(url: str, cookie: str | None, desktop: bool) -> dict:
@@ -128,7 +170,10 @@ def lighthouse(url: str, cookie: str | None, desktop: bool) -> dict:
         "failed_accessibility_audits": {
             name: audits[name]["title"] for name in failed_accessibility_audits(report)
         },
-        "final_url": report.get("finalDisplayedUrl") or report.get("finalUrl"),
+        # A family page's path is the family's credential: the report names it without it.
+        "final_url": FAMILY_TOKEN.sub(
+            "/family/{token}", report.get("finalDisplayedUrl") or report.get("finalUrl") or ""
+        ),
     }
 
 
@@ -149,6 +194,13 @@ def main() -> None:
         "--registrations", type=int, default=1000, help="pending registrations in the large stage"
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        choices=PAGES,
+        default=PAGES,
+        help="only these pages (default: every one)",
+    )
     options = parser.parse_args()
     lighthouse_command()  # installed before anything is made, so a failed install costs nothing
     port = free_port()
@@ -181,6 +233,14 @@ def main() -> None:
                 cookie,
             ),
             "family_form": (f"{base}/register/{facts['slug']}", None),
+            "family_status": (
+                family_page(settings, facts["school_id"], facts["status_registration"]),
+                None,
+            ),
+            "family_needs_info": (
+                family_page(settings, facts["school_id"], facts["needs_info_registration"]),
+                None,
+            ),
         }
         results = {
             "lighthouse": LIGHTHOUSE_VERSION,
@@ -189,7 +249,8 @@ def main() -> None:
             "board_html_median_ms": board_median_ms(pages["workspace_board"][0], cookie),
             "pages": {},
         }
-        for name, (url, page_cookie) in pages.items():
+        for name in options.pages:
+            url, page_cookie = pages[name]
             results["pages"][name] = {}
             for form_factor, desktop in (("mobile", False), ("desktop", True)):
                 log(f"lighthouse {name} ({form_factor})")

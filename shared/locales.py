@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import gettext as gettext_module
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_date, format_time, get_day_names
+from babel.dates import format_date, format_time, get_datetime_format, get_day_names
 
 from shared.money import format_money_for
 
@@ -73,6 +74,25 @@ class FamilyLocale:
         """ "4:30 PM" / "16:30"."""
         return format_time(value, "short", locale=self.language)
 
+    def moment(self, value: datetime | None, timezone_name: str | None) -> str:
+        """ "December 1, 2026, 4:30 PM" / "1 de diciembre de 2026, 16:30": an instant as the
+        school's clock shows it (the database keeps UTC without a zone)."""
+        if value is None:
+            return ""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        local = value.astimezone(_zone(timezone_name))
+        # CLDR's own way of joining a day and a time ("{1}, {0}", "{1} 'at' {0}" ...).
+        joined = str(get_datetime_format("medium", locale=self.language)).replace("'", "")
+        return joined.format(self.time_of_day(local.time()), self.day(local.date()))
+
     def weekday(self, monday_is_zero: int) -> str:
         """ "Monday" / "lunes" from 0 (the events' weekday numbering)."""
         return str(get_day_names("wide", locale=self.language)[monday_is_zero])
+
+
+def _zone(timezone_name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(timezone_name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")

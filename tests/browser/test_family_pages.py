@@ -4,22 +4,16 @@ question; withdrawing there shows on the staff board."""
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import expect
 
 from registrar.service_layer.assignments import assign_class
 from registrar.service_layer.lead_status import change_status
 from tests.support.factories import create_registration
+from tests.support.family import family_path_in
 from tests.support.workspace import unique_family_email, wait_for_mail
 
 STAFF = "setup@school.example"
 QUESTION = "Please send a copy of the birth certificate."
-
-
-def family_path_in(body: str, public_url: str) -> str:
-    link = re.search(re.escape(public_url) + r"/family/[\w.-]+", body)[0]
-    return link.removeprefix(public_url)
 
 
 def test_a_needs_info_mails_link_shows_the_question_and_a_withdrawal_reaches_the_board(

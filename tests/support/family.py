@@ -34,3 +34,9 @@ def withdraw_form(html: str) -> dict:
 
 def a_day_past(moment: datetime, days: int) -> datetime:
     return moment + timedelta(days=days, seconds=1)
+
+
+def family_path_in(body: str, public_url: str) -> str:
+    """The family link's path in an e-mail's body (the link is under the public URL)."""
+    link = re.search(re.escape(public_url) + r"/family/[\w.-]+", body)[0]
+    return link.removeprefix(public_url)

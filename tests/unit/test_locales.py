@@ -3,7 +3,7 @@ in each language."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timezone
 
 import pytest
 
@@ -83,3 +83,20 @@ def test_days_and_weekdays_are_written_in_the_language(language, day, weekday):
 def test_times_of_day_follow_the_language_clock():
     assert FamilyLocale("en").time_of_day(time(16, 30)).replace("\u202f", " ") == "4:30 PM"
     assert FamilyLocale("es").time_of_day(time(16, 30)) == "16:30"
+
+
+def test_an_instant_is_written_on_the_schools_clock_in_the_language():
+    # 23:30 UTC on 1 December is 00:30 on 2 December in Madrid: the day moves with the clock.
+    instant = datetime(2026, 12, 1, 23, 30, tzinfo=timezone.utc)
+    assert FamilyLocale("es").moment(instant, "Europe/Madrid") == "2 de diciembre de 2026, 0:30"
+    assert (
+        FamilyLocale("en").moment(instant, "America/New_York").replace("\u202f", " ")
+        == "December 1, 2026, 6:30 PM"
+    )
+
+
+def test_an_instant_without_a_zone_is_utc_and_an_unknown_zone_reads_as_utc():
+    assert FamilyLocale("es").moment(datetime(2026, 12, 1, 16, 5), "Nowhere/Else") == (
+        "1 de diciembre de 2026, 16:05"
+    )
+    assert FamilyLocale("es").moment(None, "UTC") == ""

@@ -11,7 +11,7 @@ from notifier.domain.templates import TEMPLATES
 from shared.locales import SOURCE_LANGUAGE
 
 DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "templates"
-_COLUMNS = "template_key, subject, body_text, body_html, updated_at"
+_COLUMNS = "template_key, language, subject, body_text, body_html, updated_at"
 
 
 def load_defaults(directory: Path = DEFAULTS_DIR) -> dict[str, TemplateSource]:
@@ -57,16 +57,32 @@ class TemplateStore:
             return self.defaults[key]
         return TemplateSource(key, row["subject"], row["body_text"], row["body_html"], "school")
 
-    def school_templates(self, cursor, school_id: int) -> dict[str, dict]:
+    def school_templates(self, cursor, school_id: int) -> dict[str, list[dict]]:
+        """The school's own wordings, per key, one per language it keeps (by language)."""
         cursor.execute(
-            f"SELECT {_COLUMNS} FROM t_message_template WHERE school_id = %s", (school_id,)
+            f"SELECT {_COLUMNS} FROM t_message_template WHERE school_id = %s "
+            "ORDER BY template_key, language",
+            (school_id,),
         )
-        return {row["template_key"]: row for row in cursor.fetchall()}
+        kept: dict[str, list[dict]] = {}
+        for row in cursor.fetchall():
+            kept.setdefault(row["template_key"], []).append(row)
+        return kept
 
-    def school_template(self, cursor, school_id: int, key: str) -> dict | None:
+    def school_template(
+        self,
+        cursor,
+        school_id: int,
+        key: str,
+        language: str = SOURCE_LANGUAGE,
+        default_language: str = SOURCE_LANGUAGE,
+    ) -> dict | None:
+        """The school's own wording in `language`, else in its default language (as `source`
+        chooses), with its language and when it was last changed; None when it keeps neither."""
         cursor.execute(
-            f"SELECT {_COLUMNS} FROM t_message_template WHERE school_id = %s AND template_key = %s",
-            (school_id, key),
+            f"SELECT {_COLUMNS} FROM t_message_template WHERE school_id = %s "
+            "AND template_key = %s AND language IN (%s, %s) ORDER BY language = %s DESC LIMIT 1",
+            (school_id, key, language, default_language, language),
         )
         return cursor.fetchone()
 
@@ -81,11 +97,17 @@ class TemplateStore:
             (school_id, source.key, language, source.subject, source.text, source.html, now, now),
         )
 
-    def delete(self, cursor, school_id: int, key: str) -> bool:
-        return (
-            cursor.execute(
+    def delete(self, cursor, school_id: int, key: str, language: str | None = None) -> bool:
+        """Drop the school's wording of `key` in `language`, or in every language (None)."""
+        if language is None:
+            deleted = cursor.execute(
                 "DELETE FROM t_message_template WHERE school_id = %s AND template_key = %s",
                 (school_id, key),
             )
-            == 1
-        )
+        else:
+            deleted = cursor.execute(
+                "DELETE FROM t_message_template WHERE school_id = %s AND template_key = %s "
+                "AND language = %s",
+                (school_id, key, language),
+            )
+        return deleted > 0

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import Enum
 
+from notifier.adapters.catalogs import family_locale
 from notifier.adapters.clock import as_utc
 from notifier.adapters.consent_store import (
     append_history,
@@ -32,6 +33,7 @@ from notifier.domain.templates import CONFIRMATION_TEMPLATE
 from notifier.service_layer.composer import Composer, Draft
 from shared import db
 from shared.events import Event
+from shared.locales import choose_language
 
 
 class Confirmation(str, Enum):
@@ -162,6 +164,10 @@ def _ask_owner(
         ),
     )
     confirmation_id = cursor.lastrowid
+    # Asked in the language of the form that asked for reminders again.
+    language = choose_language(
+        chosen=event.payload.get("language"), school_default=school.default_language
+    )
     # Transactional: the one message an address that unsubscribed still gets about this, and
     # only because a form named it.
     logged = composer.compose(
@@ -174,8 +180,9 @@ def _ask_owner(
             {
                 "registration_id": change.registration_id,
                 **formatting.family_context(event.payload),
+                "language": language,
                 "confirmation_id": confirmation_id,
-                "expires_on": (now + valid_for).date().isoformat(),
+                "expires_on": family_locale(language).day((now + valid_for).date()),
             },
             registration_id=change.registration_id,
             dedupe_key=f"consent-confirmation:{confirmation_id}",

@@ -1,16 +1,23 @@
-"""A school's templates as the admin API sees them: the effective wording of each key, and
-changing it (checked against the template's sample variables first, before any write) or
-going back to the default. Each change is its own transaction."""
+"""A school's templates as the admin API sees them: the effective wording of each key in a
+language, and changing it (checked against the template's sample variables first, before any
+write) or going back to the default. Each change is its own transaction.
+
+A school keeps its wording per language. What a family in a language reads is the school's
+wording in that language, else the school's wording in its default language, else the
+built-in template (itself translated): `effective` shows exactly that, as the sender picks it
+(TemplateStore.source)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from notifier.adapters import school_store
 from notifier.adapters.template_store import TemplateStore
 from notifier.domain.rendering import Renderer, TemplateSource
 from notifier.domain.templates import TEMPLATES, TemplateInfo
 from shared import db
 from shared.errors import InvalidInput, NotFound
+from shared.locales import SOURCE_LANGUAGE
 
 
 class TemplateRejected(InvalidInput):
@@ -41,16 +48,24 @@ def summaries(store: TemplateStore, connection, school_id: int) -> list[dict]:
             "purpose": info.purpose.value,
             "description": info.description,
             "origin": "school" if info.key in own else "default",
-            "updated_at": own[info.key]["updated_at"] if info.key in own else None,
+            "updated_at": (
+                max(row["updated_at"] for row in own[info.key]) if info.key in own else None
+            ),
+            "languages": [row["language"] for row in own.get(info.key, [])],
         }
         for info in TEMPLATES.values()
     ]
 
 
-def effective(store: TemplateStore, connection, school_id: int, key: str) -> dict:
+def effective(
+    store: TemplateStore, connection, school_id: int, key: str, language: str = SOURCE_LANGUAGE
+) -> dict:
     info = known(key)
     with connection.cursor() as cursor:
-        own = store.school_template(cursor, school_id, key)
+        default_language = school_store.school_default_language(cursor, school_id)
+        own = store.school_template(
+            cursor, school_id, key, language, default_language or SOURCE_LANGUAGE
+        )
     if own is not None:
         source = TemplateSource(key, own["subject"], own["body_text"], own["body_html"], "school")
     else:
@@ -60,6 +75,9 @@ def effective(store: TemplateStore, connection, school_id: int, key: str) -> dic
         "purpose": info.purpose.value,
         "description": info.description,
         "origin": source.origin,
+        "language": language,
+        # The language the school's wording shown is kept in; the built-in one is translated.
+        "wording_language": own["language"] if own else language,
         "subject": source.subject,
         "text": source.text,
         "html": source.html,
@@ -78,6 +96,7 @@ def replace_template(
     text: str,
     html: str,
     now: datetime,
+    language: str = SOURCE_LANGUAGE,
 ) -> None:
     info = known(key)
     source = TemplateSource(key, subject, text, html, "school")
@@ -85,10 +104,13 @@ def replace_template(
     if problems:
         raise TemplateRejected(problems)
     with db.transaction(connection) as cursor:
-        store.save(cursor, school_id, source, now)
+        store.save(cursor, school_id, source, now, language)
 
 
-def reset_template(store: TemplateStore, connection, school_id: int, key: str) -> None:
+def reset_template(
+    store: TemplateStore, connection, school_id: int, key: str, language: str | None = None
+) -> None:
+    """Back to the default in `language`, or in every language the school keeps (None)."""
     known(key)
     with db.transaction(connection) as cursor:
-        store.delete(cursor, school_id, key)
+        store.delete(cursor, school_id, key, language)

@@ -9,8 +9,9 @@ import json
 _FAMILY_COLUMNS = (
     "r.id, r.school_id, r.status, r.version, r.student_first_name, r.student_last_name, "
     "r.guardian_name, r.guardian_email, r.program, r.status_note, r.info_missing, "
-    "r.submitted_at, r.updated_at, s.name AS school_name, s.slug AS school_slug, "
-    "s.timezone AS school_timezone, s.currency AS school_currency"
+    "r.submitted_at, r.updated_at, r.language, s.name AS school_name, s.slug AS school_slug, "
+    "s.timezone AS school_timezone, s.currency AS school_currency, "
+    "s.default_language AS school_language"
 )
 _REGISTRATION = (
     f"SELECT {_FAMILY_COLUMNS} FROM student_self_registrations r "

@@ -100,8 +100,9 @@ def _enrolled_event(link: AutopayLink, page: dict) -> Event:
 def _mandate_page(cursor, link: AutopayLink) -> dict:
     cursor.execute(
         "SELECT i.id, i.number, i.status, i.amount_minor, i.currency, i.registration_id, "
-        "sc.name AS school_name, r.guardian_email, r.guardian_name, r.student_first_name, "
-        "r.student_last_name, r.language, m.accepted_at, m.signer_name FROM invoices i "
+        "sc.name AS school_name, sc.timezone AS school_timezone, r.guardian_email, "
+        "r.guardian_name, r.student_first_name, r.student_last_name, r.language, "
+        "m.accepted_at, m.signer_name FROM invoices i "
         "JOIN schools sc ON sc.id = i.school_id "
         "JOIN student_self_registrations r ON r.id = i.registration_id "
         "AND r.school_id = i.school_id "

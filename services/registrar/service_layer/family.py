@@ -28,7 +28,6 @@ from shared.family_links import (
     link_expiry,
     read_family_link,
 )
-from shared.money import format_money
 from shared.signing import KeyRing
 
 # Who the history names for what the family did on its page.
@@ -108,8 +107,10 @@ def _invoice(keys: KeyRing, link: OpenedFamilyLink, row: dict | None, now: datet
     return {
         "number": row["number"],
         "status": row["status"],
-        "amount": format_money(row["amount_minor"], row["currency"]),
-        "paid": format_money(row["paid_minor"], row["currency"]),
-        "outstanding": format_money(row["amount_minor"] - row["paid_minor"], row["currency"]),
+        # In minor units: the page writes them the way the family's language writes money.
+        "currency": row["currency"],
+        "amount_minor": row["amount_minor"],
+        "paid_minor": row["paid_minor"],
+        "outstanding_minor": row["amount_minor"] - row["paid_minor"],
         "autopay_path": autopay_url,
     }

@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -134,7 +135,8 @@ def assert_only_public_links(stored, settings) -> list[str]:
 def assert_links_open(links, settings, school_id, recipient, now) -> None:
     keys = KeyRing.of(settings)
     for link in links:
-        path = link.removeprefix(PUBLIC_URL)
+        # A link may name the language its page opens in (?lang=): the token is the path's.
+        path = urlsplit(link.removeprefix(PUBLIC_URL)).path
         if path.startswith(CONFIRMATION_PATH):
             confirmation = read_confirmation_token(keys, path.removeprefix(CONFIRMATION_PATH))
             assert confirmation.school_id == school_id

@@ -8,12 +8,16 @@ its form carries a CSRF token bound to a nonce cookie, as the registration form'
 link and to the registration's version the page showed, so a replayed post is refused. An
 expired link is a 410 page, a tampered one (or another registration's) a 403 page; both lead
 to /family for a fresh link. Token pages send no Referer and are never cached.
+
+Every page is in the family's language (shared.page_language): a page a family link opens is
+in the registration's language; /family and its answer in the one `?lang=` names (the links
+from the other pages carry it), else the browser's, on a first visit.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from marshmallow import ValidationError, fields, validate
@@ -26,15 +30,15 @@ from registrar.domain.form_tokens import (
     link_form_token,
     link_form_token_valid,
 )
-from registrar.domain.scheduling import WEEKDAYS
 from registrar.entrypoints.client_address import client_limit_key
 from registrar.entrypoints.pages.board_filters import positive_int
 from registrar.entrypoints.pages.page_responses import html_page
-from registrar.entrypoints.pages.wording import SchoolClock
 from registrar.service_layer import family
 from registrar.service_layer.family_link_requests import request_family_links
 from shared.errors import Conflict
 from shared.family_links import ExpiredLink, InvalidLink
+from shared.locales import LANGUAGE_NAMES
+from shared.page_language import use_family_language
 from shared.signing import KeyRing
 from shared.web import domain_error_headers, request_db
 
@@ -51,11 +55,13 @@ blp = Blueprint("family_pages", __name__, template_folder="templates")
 
 @blp.get("/family")
 def ask():
+    use_family_language(chosen=request.args.get("lang"))
     return _ask_form(errors={})
 
 
 @blp.post("/family")
 def send_links():
+    language = use_family_language(chosen=request.form.get("lang"))
     address = (request.form.get("guardian_email") or "").strip()
     if not form_token_valid(
         _keys(), ASK_PURPOSE, request.cookies.get(NONCE_COOKIE), request.form.get("csrf_token")
@@ -77,12 +83,13 @@ def send_links():
             minutes=minutes,
             headers=domain_error_headers(exc),
         )
-    return redirect(url_for("family_pages.links_sent"), code=303)
+    return redirect(url_for("family_pages.links_sent", lang=language), code=303)
 
 
 @blp.get("/family/sent")
 def links_sent():
-    return html_page(render_template("family/links_sent.html"))
+    use_family_language(chosen=request.args.get("lang"))
+    return html_page(render_template("family/links_sent.html", languages=LANGUAGE_NAMES))
 
 
 @blp.get("/family/<token>")
@@ -129,15 +136,18 @@ def withdraw(token: str):
 
 def _status_page(token: str, page: dict, *, status: int = 200, problem: str | None = None):
     registration = page["registration"]
+    use_family_language(
+        chosen=registration["language"], school_default=registration["school_language"]
+    )
     body = render_template(
         "family/status.html",
         page=page,
         registration=registration,
         school={"name": registration["school_name"]},
         student=f"{registration['student_first_name']} {registration['student_last_name']}",
-        clock=SchoolClock(registration["school_timezone"]),
-        weekdays=WEEKDAYS,
-        long_date=_long_date,
+        school_timezone=registration["school_timezone"],
+        day_of=date.fromisoformat,
+        time_of=time.fromisoformat,
         token=token,
         problem=problem,
         withdraw_token=link_form_token(_keys(), WITHDRAW_PURPOSE, token, registration["version"]),
@@ -145,11 +155,9 @@ def _status_page(token: str, page: dict, *, status: int = 200, problem: str | No
     return html_page(body, status, headers=_TOKEN_HEADERS)
 
 
-def _long_date(iso_day: str) -> str:
-    return date.fromisoformat(iso_day).strftime("%-d %B %Y")
-
-
 def _link_problem(exc: Exception):
+    # A link that opens nothing names no registration to take the language from.
+    use_family_language()
     expired = isinstance(exc, ExpiredLink)
     body = render_template("family/link_problem.html", expired=expired)
     return html_page(body, 410 if expired else 403, headers=_TOKEN_HEADERS)
@@ -162,6 +170,7 @@ def _ask_form(errors: dict, address: str = "", *, status: int = 200, headers=Non
         errors=errors,
         address=address,
         csrf_token=form_token(_keys(), ASK_PURPOSE, nonce),
+        languages=LANGUAGE_NAMES,
         **problem,
     )
     response = html_page(body, status, headers=headers)

@@ -7,10 +7,12 @@ from flask_smorest import Blueprint
 
 from notifier.entrypoints.views.message_templates.schemas import (
     TemplateChangeSchema,
+    TemplateLanguageSchema,
     TemplateListSchema,
     TemplateSchema,
 )
 from notifier.service_layer import template_admin
+from shared.locales import SOURCE_LANGUAGE
 from shared.remote_access import current_principal, requires
 from shared.web import request_db, require_json_body
 
@@ -18,7 +20,7 @@ blp = Blueprint(
     "message_templates",
     __name__,
     url_prefix="/api/messages/templates",
-    description="Each message's subject, text and HTML, per school.",
+    description="Each message's subject, text and HTML, per school and language.",
 )
 blp.before_request(require_json_body)
 
@@ -38,11 +40,14 @@ def list_templates():
 
 @blp.route("/<key>", methods=["GET"])
 @requires("admin")
+@blp.arguments(TemplateLanguageSchema, location="query")
 @blp.response(200, TemplateSchema)
-def get_template(key):
-    """The wording in use for one message (the school's own, or the default)."""
+def get_template(query, key):
+    """The wording a family in `language` (default en) reads: the school's own in that
+    language, else the school's own in its default language, else the built-in one."""
     school_id = current_principal().school_id
-    return template_admin.effective(_store(), request_db("notifier"), school_id, key)
+    language = query.get("language", SOURCE_LANGUAGE)
+    return template_admin.effective(_store(), request_db("notifier"), school_id, key, language)
 
 
 @blp.route("/<key>", methods=["PUT"])
@@ -50,7 +55,8 @@ def get_template(key):
 @blp.arguments(TemplateChangeSchema)
 @blp.response(200, TemplateSchema)
 def put_template(change, key):
-    """Use this wording for the school; 422 when it does not render with sample variables."""
+    """Use this wording for the school's families in `language` (default en); 422 when it
+    does not render with sample variables."""
     school_id, clock = current_principal().school_id, current_app.extensions["notifier_clock"]
     connection = request_db("notifier")
     template_admin.replace_template(
@@ -63,14 +69,18 @@ def put_template(change, key):
         change["text"],
         change["html"],
         clock(),
+        change["language"],
     )
-    return template_admin.effective(_store(), connection, school_id, key)
+    return template_admin.effective(_store(), connection, school_id, key, change["language"])
 
 
 @blp.route("/<key>", methods=["DELETE"])
 @requires("admin")
+@blp.arguments(TemplateLanguageSchema, location="query")
 @blp.response(204)
-def reset_template(key):
-    """Go back to the default wording."""
+def reset_template(query, key):
+    """Go back to the default wording: in `language` only, or in every language."""
     school_id = current_principal().school_id
-    template_admin.reset_template(_store(), request_db("notifier"), school_id, key)
+    template_admin.reset_template(
+        _store(), request_db("notifier"), school_id, key, query.get("language")
+    )
