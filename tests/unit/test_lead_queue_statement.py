@@ -26,7 +26,8 @@ def test_no_statement_uses_offset():
 def test_a_descending_page_continues_below_the_cursor():
     sql, params = page_statement(LeadQuery(school_id=7, after=AFTER))
 
-    assert "(submitted_at < %s OR (submitted_at = %s AND id < %s))" in sql
+    assert "submitted_at <= %s AND (submitted_at < %s OR id < %s)" in sql
+    assert "FORCE INDEX (ix_ssr_school_submitted)" in sql
     assert params[1:4] == [AFTER.value, AFTER.value, 41]
     assert "ORDER BY submitted_at DESC, id DESC" in sql
 
@@ -35,7 +36,8 @@ def test_an_ascending_page_continues_above_the_cursor():
     after = Cursor("last_activity_at", datetime(2026, 3, 1), 3)
     sql, _params = page_statement(LeadQuery(school_id=7, sort="last_activity_at", after=after))
 
-    assert "(last_activity_at > %s OR (last_activity_at = %s AND id > %s))" in sql
+    assert "last_activity_at >= %s AND (last_activity_at > %s OR id > %s)" in sql
+    assert "FORCE INDEX (ix_ssr_school_activity)" in sql
 
 
 def test_every_search_branch_and_the_outer_query_name_the_school():
