@@ -36,3 +36,49 @@ def history(cursor, school_id: int, entity_type: str, entity_id: int) -> list[di
         (school_id, entity_type, entity_id),
     )
     return list(cursor.fetchall())
+
+
+def trail_page(
+    cursor,
+    school_id: int,
+    *,
+    limit: int,
+    registration_id: int | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    before_id: int | None = None,
+) -> list[dict]:
+    """Up to `limit` + 1 entries of the school's trail, newest first, older than `before_id`
+    (keyset on id: the indexes of migration 0018 and ix_audit_entity end in it, so a page
+    reads `limit` + 1 index entries whatever the trail's length). The extra row tells the
+    caller another page follows."""
+    conditions, params = ["school_id = %s"], [school_id]
+    if registration_id is not None:
+        conditions.append("entity_type = 'registration' AND entity_id = %s")
+        params.append(registration_id)
+    if actor is not None:
+        conditions.append("actor = %s")
+        params.append(actor)
+    if action is not None:
+        conditions.append("action = %s")
+        params.append(action)
+    if before_id is not None:
+        conditions.append("id < %s")
+        params.append(before_id)
+    cursor.execute(
+        "SELECT id, actor, action, entity_type, entity_id, old_value, new_value, reason, "
+        f"created_at FROM t_audit_log WHERE {' AND '.join(conditions)} "
+        "ORDER BY id DESC LIMIT %s",
+        (*params, limit + 1),
+    )
+    return list(cursor.fetchall())
+
+
+def trail_actions(cursor, school_id: int) -> list[str]:
+    """The actions the school's trail has, for the page's filter (a loose index scan of
+    ix_audit_action: one read per distinct action)."""
+    cursor.execute(
+        "SELECT DISTINCT action FROM t_audit_log WHERE school_id = %s ORDER BY action",
+        (school_id,),
+    )
+    return [row["action"] for row in cursor.fetchall()]
