@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
 def _api_blueprints():
     """Each resource's blueprint; the list grows as resources land."""
+    from registrar.entrypoints.views.audit.resources import blp as audit
     from registrar.entrypoints.views.auth.resources import blp as auth
     from registrar.entrypoints.views.billing.resources import blp as billing
     from registrar.entrypoints.views.classes.resources import blp as classes
@@ -48,6 +49,7 @@ def _api_blueprints():
     )
     from registrar.entrypoints.views.reports import blp as reports
     from registrar.entrypoints.views.self_registrations.resources import blp as self_registrations
+    from registrar.entrypoints.views.staff.resources import blp as staff
 
     return [
         auth,
@@ -60,6 +62,8 @@ def _api_blueprints():
         conversions,
         documents,
         reports,
+        staff,
+        audit,
     ]
 
 
