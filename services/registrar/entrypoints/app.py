@@ -69,10 +69,12 @@ def _api_blueprints():
 
 def _page_blueprints():
     """HTML pages (outside the OpenAPI document)."""
+    from registrar.entrypoints.pages.audit_page import blp as audit_page
     from registrar.entrypoints.pages.autopay import blp as autopay
     from registrar.entrypoints.pages.family_form import blp as family_form
     from registrar.entrypoints.pages.family_pages import blp as family_pages
     from registrar.entrypoints.pages.sign_in import blp as sign_in
+    from registrar.entrypoints.pages.staff_pages import blp as staff_pages
     from registrar.entrypoints.pages.workspace import blp as workspace
     from registrar.entrypoints.pages.workspace_actions import blp as workspace_actions
 
@@ -81,6 +83,8 @@ def _page_blueprints():
         sign_in,
         workspace,
         workspace_actions,
+        staff_pages,
+        audit_page,
         family_form,
         family_pages,
     ]
