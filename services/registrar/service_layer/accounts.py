@@ -49,8 +49,9 @@ def add_account(
 def disable_user(connection, school_id: int, user_id: int, actor: str) -> int:
     """Disable the account and revoke every token it holds; the number revoked."""
     with transaction(connection) as cursor:
+        admins = staff_store.lock_active_admins(cursor, school_id)
         member = _locked_member(cursor, school_id, user_id)
-        _keep_an_admin(cursor, member, "disabled")
+        _keep_an_admin(admins, member, "disabled")
         user = _user(member)
         users_store.mark_disabled(cursor, user)
         revoked = users_store.revoke_tokens_of(cursor, user)
@@ -72,9 +73,10 @@ def set_role(connection, school_id: int, user_id: int, role: str, actor: str) ->
     """Give the account another role; its tokens carry the new one from their next request."""
     check_role(role)
     with transaction(connection) as cursor:
+        admins = staff_store.lock_active_admins(cursor, school_id)
         member = _locked_member(cursor, school_id, user_id)
         if role != ADMIN:
-            _keep_an_admin(cursor, member, "demoted")
+            _keep_an_admin(admins, member, "demoted")
         users_store.write_role(cursor, _user(member), role)
         if member["role"] != role:
             _audit(cursor, school_id, actor, "role_changed", user_id, member["role"], role)
@@ -88,8 +90,9 @@ def _locked_member(cursor, school_id: int, user_id: int) -> dict:
     return member
 
 
-def _keep_an_admin(cursor, member: dict, change: str) -> None:
-    admins = staff_store.lock_active_admins(cursor, member["school_id"])
+def _keep_an_admin(admins: set[int], member: dict, change: str) -> None:
+    # The admins are locked before the member (always in this order, ids ascending): two
+    # changes at once wait for each other instead of deadlocking.
     if admins == {member["id"]}:
         raise LastAdmin(change)
 
