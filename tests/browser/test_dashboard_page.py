@@ -286,6 +286,8 @@ def test_tab_moves_through_the_controls_in_reading_order_with_visible_focus(sign
         "Skip to the dashboard",
         "Registrar workspace",
         "Dashboard",
+        "Staff",
+        "Audit trail",
         "Sign out",
         "Period",
         "From",

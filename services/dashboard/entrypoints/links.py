@@ -1,5 +1,5 @@
 """Where the dashboard's links and redirects point: the registrar workspace (a registration's
-detail, /login, /logout).
+detail, /login, /logout) and the registrar's other staff pages (staff, audit trail).
 
 Behind the gateway every service shares one origin (EDQUILL_PUBLIC_URL's), so links are
 paths. With the dashboard reached on its own port (no gateway), they point at the workspace's
@@ -38,6 +38,14 @@ class Links:
 
     def workspace(self) -> str:
         return f"{self.workspace_base}/admin/registrar"
+
+    def staff(self) -> str:
+        """The registrar's staff page (its admins': accounts and tokens)."""
+        return f"{self.workspace_base}/admin/staff"
+
+    def audit(self) -> str:
+        """The registrar's audit trail."""
+        return f"{self.workspace_base}/admin/audit"
 
     def sign_in(self, back_to: str = DASHBOARD_PATH) -> str:
         """/login, coming back to `back_to` (a path of the dashboard) afterwards."""

@@ -53,6 +53,13 @@ def issue_token(
     return token
 
 
+def token_id_of(connection, token: str) -> int:
+    """The id of a token just issued (its row is found by hash, as every lookup is)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM t_api_token WHERE token_hash = %s", (hash_token(token),))
+        return cursor.fetchone()["id"]
+
+
 def principal_for(connection, token: str) -> Principal | None:
     """The caller behind a token, or None for an unknown, expired or revoked one, or one whose
     account is disabled."""

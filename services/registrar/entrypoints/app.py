@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
 def _api_blueprints():
     """Each resource's blueprint; the list grows as resources land."""
+    from registrar.entrypoints.views.audit.resources import blp as audit
     from registrar.entrypoints.views.auth.resources import blp as auth
     from registrar.entrypoints.views.billing.resources import blp as billing
     from registrar.entrypoints.views.classes.resources import blp as classes
@@ -52,6 +53,7 @@ def _api_blueprints():
     )
     from registrar.entrypoints.views.reports import blp as reports
     from registrar.entrypoints.views.self_registrations.resources import blp as self_registrations
+    from registrar.entrypoints.views.staff.resources import blp as staff
 
     return [
         auth,
@@ -65,15 +67,19 @@ def _api_blueprints():
         conversions,
         documents,
         reports,
+        staff,
+        audit,
     ]
 
 
 def _page_blueprints():
     """HTML pages (outside the OpenAPI document)."""
+    from registrar.entrypoints.pages.audit_page import blp as audit_page
     from registrar.entrypoints.pages.autopay import blp as autopay
     from registrar.entrypoints.pages.family_form import blp as family_form
     from registrar.entrypoints.pages.family_pages import blp as family_pages
     from registrar.entrypoints.pages.sign_in import blp as sign_in
+    from registrar.entrypoints.pages.staff_pages import blp as staff_pages
     from registrar.entrypoints.pages.workspace import blp as workspace
     from registrar.entrypoints.pages.workspace_actions import blp as workspace_actions
 
@@ -82,6 +88,8 @@ def _page_blueprints():
         sign_in,
         workspace,
         workspace_actions,
+        staff_pages,
+        audit_page,
         family_form,
         family_pages,
     ]

@@ -6,32 +6,30 @@ from __future__ import annotations
 import re
 import sys
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 import pymysql
 
 from registrar.adapters.schools_store import all_schools, create_school, school_by_id
-from registrar.adapters.tokens_store import (
-    issue_token,
-    revoke_token,
-    school_has_token,
-    school_tokens,
-)
 from registrar.adapters.users_store import (
     InvalidAccount,
     UnknownAccount,
     check_new_account,
-    create_user,
+    user_in_school,
 )
-from registrar.service_layer.accounts import disable_user, enable_user, set_role
+from registrar.service_layer import api_tokens
+from registrar.service_layer.accounts import add_account, disable_user, enable_user, set_role
 from shared import db
 from shared.config import Settings
+from shared.errors import DomainError
 from shared.locales import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
 from shared.roles import ROLES
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
+# How the audit trail names a change made from the command line (no account behind it).
+OPERATOR = "operator:cli"
 
 
 @click.group("school")
@@ -109,15 +107,10 @@ def token_issue(
     try:
         if school_by_id(connection, school_id) is None:
             raise click.ClickException(f"no school with id {school_id}")
-        click.echo(
-            issue_token(
-                connection,
-                school_id,
-                role,
-                label=label,
-                ttl=timedelta(days=ttl_days) if ttl_days else None,
-            )
+        issued = api_tokens.issue(
+            connection, school_id, role, OPERATOR, label=label, ttl_days=ttl_days
         )
+        click.echo(issued["token"])
     finally:
         connection.close()
 
@@ -130,7 +123,7 @@ def token_list(settings: Settings, school_id: int) -> None:
     hashes): id, role, user, label, created, last used, expires, revoked."""
     with _registrar_db(settings) as connection:
         _require_school(connection, school_id)
-        tokens = school_tokens(connection, school_id)
+        tokens = api_tokens.listed(connection, school_id)
     click.echo("\t".join(TOKEN_COLUMNS))
     for row in tokens:
         click.echo("\t".join(_cell(row[column]) for column in TOKEN_FIELDS))
@@ -161,12 +154,15 @@ TOKEN_FIELDS = (
 def token_revoke(settings: Settings, school_id: int, token_id: int) -> None:
     """Revoke a token: it is refused from its next request, in every service."""
     with _registrar_db(settings) as connection:
-        if revoke_token(connection, school_id, token_id):
-            click.echo(f"revoked token {token_id}")
-        elif school_has_token(connection, school_id, token_id):
-            click.echo(f"token {token_id} was revoked already")
-        else:
-            raise click.ClickException(f"no token with id {token_id} in school {school_id}")
+        try:
+            api_tokens.revoke(connection, school_id, token_id, OPERATOR)
+        except api_tokens.AlreadyRevoked as exc:
+            click.echo(exc.message)
+            return
+        except DomainError:
+            missing = f"no token with id {token_id} in school {school_id}"
+            raise click.ClickException(missing) from None
+        click.echo(f"revoked token {token_id}")
 
 
 @click.group("user")
@@ -191,9 +187,9 @@ def user_create(settings: Settings, school_id: int, email: str, role: str) -> No
     try:
         if school_by_id(connection, school_id) is None:
             raise click.ClickException(f"no school with id {school_id}")
-        user_id = create_user(connection, school_id, email, role, password)
-    except pymysql.err.IntegrityError:
-        raise click.ClickException(f"an account with e-mail {email!r} exists already") from None
+        user_id = add_account(connection, school_id, email, role, password, OPERATOR)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
     finally:
         connection.close()
     click.echo(user_id)
@@ -207,7 +203,7 @@ def user_disable(settings: Settings, school_id: int, email: str) -> None:
     """Stop an account: it cannot sign in, and its tokens and sessions are revoked (refused
     from their next request, in every service)."""
     with _registrar_db(settings) as connection:
-        revoked = _on_account(disable_user, connection, school_id, email)
+        revoked = _on_account(disable_user, connection, school_id, email, OPERATOR)
     click.echo(f"disabled {email}; {revoked} token{'s' if revoked != 1 else ''} revoked")
 
 
@@ -218,7 +214,7 @@ def user_disable(settings: Settings, school_id: int, email: str) -> None:
 def user_enable(settings: Settings, school_id: int, email: str) -> None:
     """Let a disabled account sign in again (the tokens it had stay revoked)."""
     with _registrar_db(settings) as connection:
-        _on_account(enable_user, connection, school_id, email)
+        _on_account(enable_user, connection, school_id, email, OPERATOR)
     click.echo(f"enabled {email}")
 
 
@@ -230,16 +226,20 @@ def user_enable(settings: Settings, school_id: int, email: str) -> None:
 def user_set_role(settings: Settings, school_id: int, email: str, role: str) -> None:
     """Give an account another role; its signed-in sessions carry it from their next request."""
     with _registrar_db(settings) as connection:
-        _on_account(set_role, connection, school_id, email, role)
+        _on_account(set_role, connection, school_id, email, role, OPERATOR)
     click.echo(f"{email} is now {role}")
 
 
 def _on_account(change, connection, school_id: int, email: str, *args):
+    """The page's and API's own use case, on the account this e-mail names in the school."""
     _require_school(connection, school_id)
     try:
-        return change(connection, school_id, email, *args)
+        account = user_in_school(connection, school_id, email)
+        return change(connection, school_id, account.id, *args)
     except UnknownAccount as exc:
         raise click.ClickException(str(exc)) from None
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
 
 
 @contextmanager

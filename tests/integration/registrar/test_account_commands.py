@@ -3,12 +3,14 @@ MariaDB and the registrar's API: each change holds from the very next request.""
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 
 import pytest
 from click.testing import CliRunner
 
 from registrar.adapters.tokens_store import hash_token
+from registrar.adapters.users_store import create_user
 from registrar.entrypoints.cli import token, user
 from shared.sessions import SESSION_COOKIE
 from tests.support.processes import EDQUILL
@@ -125,10 +127,11 @@ def test_enable_lets_the_account_sign_in_again_but_revives_no_old_token(
 
 
 def test_set_role_applies_to_a_signed_in_session_at_once(
-    settings, client, staff_account, signed_in
+    settings, client, registrar_db, staff_account, signed_in
 ):
     flag = "/api/admin/feature-flags/reminders"
     school_id = str(staff_account.school_id)
+    _another_admin(registrar_db, staff_account.school_id)
     _run(
         user,
         settings,
@@ -160,6 +163,45 @@ def test_set_role_applies_to_a_signed_in_session_at_once(
     refused = client.put(flag, json={"enabled": False}, headers={"Accesstoken": signed_in})
     assert refused.status_code == 403
     assert _me(client, signed_in).get_json()["role"] == "viewer"
+
+
+def _another_admin(registrar_db, school_id: int) -> str:
+    email = f"admin-{secrets.token_hex(4)}@school.example"
+    create_user(registrar_db, school_id, email, "admin", "correct horse battery")
+    return email
+
+
+def test_the_last_admin_cannot_be_demoted_from_the_command_line(
+    settings, client, staff_account, signed_in
+):
+    school_id = str(staff_account.school_id)
+    _run(
+        user,
+        settings,
+        "set-role",
+        "--school-id",
+        school_id,
+        "--email",
+        staff_account.email,
+        "--role",
+        "admin",
+    )
+
+    result = _run(
+        user,
+        settings,
+        "set-role",
+        "--school-id",
+        school_id,
+        "--email",
+        staff_account.email,
+        "--role",
+        "viewer",
+    )
+
+    assert result.exit_code == 1
+    assert "last active admin" in result.output
+    assert _me(client, signed_in).get_json()["role"] == "admin"
 
 
 def test_token_list_shows_each_token_without_its_secret(

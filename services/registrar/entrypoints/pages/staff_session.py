@@ -16,7 +16,7 @@ from flask import current_app, g, redirect, request
 from registrar.adapters import users_store
 from registrar.adapters.schools_store import School, school_by_id
 from registrar.adapters.tokens_store import Principal, principal_for
-from shared.roles import REGISTRAR, role_at_least
+from shared.roles import ADMIN, REGISTRAR, role_at_least
 from shared.sessions import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_token_for, csrf_valid
 from shared.signing import KeyRing
 from shared.web import request_db
@@ -36,6 +36,11 @@ class StaffSession:
     @property
     def may_change(self) -> bool:
         return role_at_least(self.principal.role, LEAST_CHANGING_ROLE)
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the staff page (accounts and tokens) is this person's to run."""
+        return role_at_least(self.principal.role, ADMIN)
 
 
 def staff_session() -> StaffSession | None:
