@@ -78,6 +78,7 @@ def _page_blueprints():
     from registrar.entrypoints.pages.autopay import blp as autopay
     from registrar.entrypoints.pages.family_form import blp as family_form
     from registrar.entrypoints.pages.family_pages import blp as family_pages
+    from registrar.entrypoints.pages.lead_export_page import blp as lead_export_page
     from registrar.entrypoints.pages.sign_in import blp as sign_in
     from registrar.entrypoints.pages.staff_pages import blp as staff_pages
     from registrar.entrypoints.pages.workspace import blp as workspace
@@ -88,6 +89,7 @@ def _page_blueprints():
         sign_in,
         workspace,
         workspace_actions,
+        lead_export_page,
         staff_pages,
         audit_page,
         family_form,

@@ -5,16 +5,22 @@ school, spreadsheet formulas defused, and every export in the audit log."""
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
+import secrets
 from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
 
+from registrar.adapters.users_store import create_user
 from registrar.domain.lead_export import HEADERS
+from tests.support.pages import sign_in_with_form
 
 EXPORT = "/api/admin/self-registration/export"
 QUEUE = "/api/admin/self-registration"
 START = datetime(2026, 3, 1, 9, 0, 0)
+PASSWORD = "correct horse battery"
 
 
 def _lead(registrar_db, school_id, first, last="Lovelace", minutes=0, status="pending"):
@@ -172,3 +178,32 @@ def test_the_file_is_named_for_the_school_and_its_day(client, school, registrar_
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith(f'attachment; filename="leads-{slug}-')
     assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_the_workspace_links_the_export_of_what_the_board_shows(
+    client, school, registrar_db, client_address
+):
+    email = f"viewer-{secrets.token_hex(4)}@school.example"
+    create_user(registrar_db, school.id, email, "viewer", PASSWORD)
+    assert sign_in_with_form(client, email, PASSWORD, address=client_address).status_code == 303
+    wanted = _lead(registrar_db, school.id, "Ada", status="needs_info")
+    _lead(registrar_db, school.id, "Adam", status="pending")
+
+    board = client.get("/admin/registrar", query_string={"q": "ada", "stage": "needs_info"}).text
+    (link,) = re.findall(r'href="(/admin/registrar/export\.csv[^"]*)"', board)
+    rows = _csv_rows(client.get(html.unescape(link)))
+
+    assert [int(row[0]) for row in rows] == [wanted]
+    with registrar_db.cursor() as cursor:
+        cursor.execute(
+            "SELECT actor FROM t_audit_log WHERE school_id = %s AND action = 'leads_exported'",
+            (school.id,),
+        )
+        assert [row["actor"] for row in cursor.fetchall()] == [email]
+
+
+def test_the_workspace_export_needs_a_session(client):
+    response = client.get("/admin/registrar/export.csv")
+
+    assert response.status_code in (302, 303)
+    assert "/login" in response.headers["Location"]

@@ -4,17 +4,14 @@ the audit log. Viewers may export (they see the queue already)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 
 from registrar.adapters.lead_export_files import MEDIA_TYPES
 from registrar.adapters.lead_queue_store import LeadQuery
 from registrar.adapters.users_store import actor_for
 from registrar.entrypoints.access import current_principal, requires
+from registrar.entrypoints.export_response import export_response
 from registrar.entrypoints.views.self_registrations.schemas import LeadFiltersSchema
-from registrar.service_layer.lead_export import start_export
 from shared.web import request_db
 
 blp = Blueprint(
@@ -52,18 +49,11 @@ def export_xlsx(query):
     return _export("xlsx", query)
 
 
-def _export(file_format: str, query: dict) -> Response:
+def _export(file_format: str, query: dict):
     connection, principal = request_db("registrar"), current_principal()
-    filename, media_type, chunks = start_export(
+    return export_response(
         connection,
-        principal.school_id,
         actor_for(connection, principal),
         file_format,
         LeadQuery(school_id=principal.school_id, **query),
-        datetime.now(timezone.utc),
     )
-    response = Response(stream_with_context(chunks), mimetype=media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
