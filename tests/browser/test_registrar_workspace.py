@@ -12,6 +12,7 @@ family; needs_info, approval and welcome e-mails are sent whatever a school chos
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from datetime import datetime, timezone
@@ -118,6 +119,25 @@ def test_the_board_shows_every_stage_with_its_count(page, demo_school, registrar
     for stage in ("Pending", "In review", "Needs info", "Approved", "Converted", "Rejected"):
         expect(page.get_by_role("heading", name=re.compile(f"^{stage}"))).to_be_visible()
     expect(page.locator("#cards-pending .card").first).to_contain_text("Boardy Lovelace")
+
+
+def test_the_filtered_queue_exports_as_a_csv_that_reads_back(page, demo_school, registrar_db):
+    wanted, _email = new_registration(registrar_db, demo_school, first_name="Exporta")
+    new_registration(registrar_db, demo_school, first_name="Exportb", status="in_review")
+
+    page.goto("/admin/registrar")
+    page.get_by_label("Search").fill("exporta")
+    page.get_by_label("Stage").select_option("pending")
+    page.get_by_role("button", name="Show").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    path = download.value.path()
+
+    with open(path, encoding="utf-8-sig", newline="") as file:
+        header, *rows = list(csv.reader(file))
+    assert header[:3] == ["Registration", "Status", "Student first name"]
+    assert [(int(row[0]), row[1], row[2]) for row in rows] == [(wanted, "pending", "Exporta")]
+    assert download.value.suggested_filename.endswith(".csv")
 
 
 def test_moving_a_pending_lead_to_in_review_reaches_the_outbox_and_the_familys_inbox(
