@@ -48,6 +48,7 @@ def _api_blueprints():
     )
     from registrar.entrypoints.views.reports import blp as reports
     from registrar.entrypoints.views.self_registrations.resources import blp as self_registrations
+    from registrar.entrypoints.views.waitlist.resources import blp as waitlist
 
     return [
         auth,
@@ -56,6 +57,7 @@ def _api_blueprints():
         feature_flags,
         classes,
         placements,
+        waitlist,
         billing,
         conversions,
         documents,

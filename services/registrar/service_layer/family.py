@@ -18,6 +18,7 @@ from registrar.adapters.registrations_store import (
     require_version,
 )
 from registrar.domain.lifecycle import WITHDRAWABLE, plan_withdrawal
+from registrar.service_layer import seat_offers
 from registrar.service_layer.lead_status import lifecycle_refusals_as_domain_errors
 from shared.db import transaction
 from shared.family_links import (
@@ -83,6 +84,7 @@ def withdraw(
                 old_value=str(freed),
                 reason="withdrawn by the family",
             )
+        seat_offers.release_closed_registration(cursor, link.school_id, link.registration_id, freed)
     return CommittedStatusChange(
         change.from_status, change.to_status, change.note, version=row["version"] + 1
     )
