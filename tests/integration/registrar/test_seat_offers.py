@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from registrar.service_layer.assignments import ScheduleConflict, assign_class
+from registrar.service_layer.family import withdraw
 from registrar.service_layer.waitlist import (
     OfferNotOpen,
     accept_offer,
@@ -19,6 +20,8 @@ from registrar.service_layer.waitlist import (
 )
 from shared import db
 from shared.errors import Conflict
+from shared.family_links import FamilyLink, sign_family_link
+from shared.signing import KeyRing
 from tests.support.classes import outbox_events
 from tests.support.factories import create_registration
 from tests.support.processes import run_edquill
@@ -177,3 +180,30 @@ def test_twenty_takers_at_once_fill_one_seat_once(settings, registrar_db, school
     assert outcomes.count("placed") == 1
     assert placed_in(registrar_db, piano.schedule_id) == [line[0]]
     assert set(outcomes) - {"placed"} <= {"offer_not_open", "schedule_conflict"}
+
+
+def test_a_family_withdrawing_frees_its_seat_for_the_next(settings, registrar_db, school, piano):
+    waiting = waiting_registration(registrar_db, school.id, "Ada")
+    add_to_waitlist(registrar_db, school.id, waiting, piano.schedule_id, "staff")
+    keys = KeyRing.of(settings)
+    token = sign_family_link(
+        keys,
+        FamilyLink(school.id, piano.seated[0], "seated0@example.com", now() + timedelta(days=1)),
+    )
+
+    withdraw(registrar_db, keys, token, now(), version=1, reason=None)
+
+    assert placed_in(registrar_db, piano.schedule_id) == []
+    assert [o["state"] for o in offers_of(registrar_db, waiting)] == ["open"]
+
+
+def test_an_offered_family_withdrawing_passes_the_offer_on(settings, registrar_db, school, line):
+    keys = KeyRing.of(settings)
+    token = sign_family_link(
+        keys, FamilyLink(school.id, line[0], "ada@example.com", now() + timedelta(days=1))
+    )
+
+    withdraw(registrar_db, keys, token, now(), version=1, reason=None)
+
+    assert [o["state"] for o in offers_of(registrar_db, line[0])] == ["cancelled"]
+    assert [o["state"] for o in offers_of(registrar_db, line[1])] == ["open"]

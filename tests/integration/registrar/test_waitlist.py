@@ -193,3 +193,12 @@ def test_unassigning_a_registration_in_no_class_changes_nothing(client, registra
         "freed_schedule_id": None,
         "offers": [],
     }
+
+
+def test_the_openapi_describes_the_waitlist(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+
+    assert "post" in paths[WAITLIST] and "post" in paths[UNASSIGN]
+    listing = paths["/api/admin/schedules/{schedule_id}/waitlist"]["get"]
+    assert "200" in listing["responses"]
+    assert "409" in paths[WAITLIST]["post"]["responses"]
