@@ -69,6 +69,7 @@ def _page_blueprints():
     """HTML pages (outside the OpenAPI document)."""
     from registrar.entrypoints.pages.autopay import blp as autopay
     from registrar.entrypoints.pages.family_form import blp as family_form
+    from registrar.entrypoints.pages.family_offers import blp as family_offers
     from registrar.entrypoints.pages.family_pages import blp as family_pages
     from registrar.entrypoints.pages.sign_in import blp as sign_in
     from registrar.entrypoints.pages.workspace import blp as workspace
@@ -81,4 +82,5 @@ def _page_blueprints():
         workspace_actions,
         family_form,
         family_pages,
+        family_offers,
     ]

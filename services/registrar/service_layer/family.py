@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from registrar.adapters import audit_store, billing_store, family_store, placements_store
+from registrar.adapters import (
+    audit_store,
+    billing_store,
+    family_store,
+    placements_store,
+    waitlist_store,
+)
 from registrar.adapters.registrations_store import (
     CommittedStatusChange,
     apply_status_change,
@@ -49,7 +55,11 @@ def open_family_page(connection, keys: KeyRing, token: str, now: datetime) -> di
         invoice = billing_store.invoice_of_registration(
             cursor, link.school_id, link.registration_id
         )
+        seat_offer = waitlist_store.open_offer_for_family(
+            cursor, link.school_id, link.registration_id
+        )
     return {
+        "seat_offer": seat_offer,
         "registration": registration,
         "placement": placement,
         "invoice": _invoice(keys, link, invoice, now),
