@@ -105,7 +105,8 @@ def next_in_line(cursor, school_id: int, schedule_id: int, limit: int) -> list[d
     if limit < 1:
         return []
     cursor.execute(
-        "SELECT w.registration_id, r.guardian_email, r.language FROM class_waitlist w "
+        "SELECT w.registration_id, r.guardian_email, r.language, r.student_first_name, "
+        "r.student_last_name FROM class_waitlist w "
         "JOIN student_self_registrations r ON r.id = w.registration_id "
         "AND r.school_id = w.school_id "
         "WHERE w.school_id = %s AND w.schedule_id = %s AND r.status IN %s "

@@ -122,5 +122,7 @@ def _offered_event(cursor, offer: dict, waiting: dict) -> Event:
             },
             "guardian_email": waiting["guardian_email"],
             "language": waiting["language"],
+            "student_first_name": waiting["student_first_name"],
+            "student_last_name": waiting["student_last_name"],
         },
     )

@@ -243,5 +243,7 @@ def _waitlisted_event(
             "position": position,
             "guardian_email": registration["guardian_email"],
             "language": language,
+            "student_first_name": registration["student_first_name"],
+            "student_last_name": registration["student_last_name"],
         },
     )
