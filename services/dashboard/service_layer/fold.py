@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from typing import Any, Callable
 
-from dashboard.adapters import invoice_store, registration_store, school_store
+from dashboard.adapters import invoice_store, registration_store, school_store, seat_offer_store
 from dashboard.domain import registration_state
 from dashboard.domain.rail import due_at
 from dashboard.domain.registration_state import MAX_STATUS_LENGTH, Observation
@@ -113,6 +113,29 @@ def _fold_paid(cursor, event: Event, _invoice_due_days: int) -> None:
     )
 
 
+def _fold_seat_offered(cursor, event: Event, _invoice_due_days: int) -> None:
+    seat_offer_store.record_offered(
+        cursor,
+        event.school_id,
+        _id(event, "offer_id"),
+        _id(event, "registration_id"),
+        _id(event, "schedule_id"),
+        event.occurred_at,
+        _moment(event, "expires_at"),
+    )
+
+
+def _fold_seat_answered(cursor, event: Event, _invoice_due_days: int) -> None:
+    """Accepted, declined or expired: the offer leaves the rail."""
+    seat_offer_store.record_closed(
+        cursor,
+        event.school_id,
+        _id(event, "offer_id"),
+        _id(event, "registration_id"),
+        event.occurred_at,
+    )
+
+
 # Event type -> what it does to the dashboard's tables. Every selfreg.* event may carry the
 # student's name; the status events also move the registration. Types not listed (and
 # invoice.autopay.enrolled) change nothing beyond the school snapshot.
@@ -127,6 +150,10 @@ FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
     EventType.FAMILY_LINK_REQUESTED: _fold_registration,
     EventType.INVOICE_ISSUED: _fold_issued,
     EventType.INVOICE_PAID: _fold_paid,
+    EventType.SEAT_OFFERED: _fold_seat_offered,
+    EventType.SEAT_ACCEPTED: _fold_seat_answered,
+    EventType.SEAT_DECLINED: _fold_seat_answered,
+    EventType.SEAT_EXPIRED: _fold_seat_answered,
 }
 
 
