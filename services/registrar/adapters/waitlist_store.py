@@ -69,6 +69,23 @@ def waitlists_of(cursor, school_id: int, registration_id: int) -> list[int]:
     return [row["schedule_id"] for row in cursor.fetchall()]
 
 
+def waits_of_registration(cursor, school_id: int, registration_id: int) -> list[dict]:
+    """The classes the registration waits for, each with its place and any open offer."""
+    cursor.execute(
+        "SELECT mine.schedule_id, s.name, "
+        "(SELECT COUNT(*) FROM class_waitlist w WHERE w.school_id = mine.school_id "
+        " AND w.schedule_id = mine.schedule_id AND w.id <= mine.id) AS position, "
+        "(SELECT o.expires_at FROM seat_offers o WHERE o.school_id = mine.school_id "
+        " AND o.schedule_id = mine.schedule_id AND o.registration_id = mine.registration_id "
+        " AND o.state = 'open' LIMIT 1) AS offer_expires_at "
+        "FROM class_waitlist mine JOIN class_schedules s "
+        "ON s.id = mine.schedule_id AND s.school_id = mine.school_id "
+        "WHERE mine.school_id = %s AND mine.registration_id = %s ORDER BY mine.id",
+        (school_id, registration_id),
+    )
+    return [{**row, "position": int(row["position"])} for row in cursor.fetchall()]
+
+
 def class_waitlist(cursor, school_id: int, schedule_id: int) -> list[dict]:
     """The class's list in order, each entry with its open offer's state (or None)."""
     cursor.execute(

@@ -74,12 +74,14 @@ def _page_blueprints():
     from registrar.entrypoints.pages.sign_in import blp as sign_in
     from registrar.entrypoints.pages.workspace import blp as workspace
     from registrar.entrypoints.pages.workspace_actions import blp as workspace_actions
+    from registrar.entrypoints.pages.workspace_waitlist import blp as workspace_waitlist
 
     return [
         autopay,
         sign_in,
         workspace,
         workspace_actions,
+        workspace_waitlist,
         family_form,
         family_pages,
         family_offers,
