@@ -33,6 +33,9 @@ def fold_event(cursor, event: Event, invoice_due_days: int) -> None:
     fold = FOLDS.get(event.event_type)
     if fold is not None:  # invoice.autopay.enrolled changes nothing here beyond the school
         fold(cursor, event, invoice_due_days)
+    offer_fold = SEAT_OFFER_FOLDS.get(event.event_type)
+    if offer_fold is not None:
+        offer_fold(cursor, event, invoice_due_days)
 
 
 def observation_of(event: Event) -> Observation:
@@ -150,6 +153,15 @@ FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
     EventType.FAMILY_LINK_REQUESTED: _fold_registration,
     EventType.INVOICE_ISSUED: _fold_issued,
     EventType.INVOICE_PAID: _fold_paid,
+    EventType.WAITLISTED: _fold_registration,
+    EventType.SEAT_OFFERED: _fold_registration,
+    EventType.SEAT_ACCEPTED: _fold_registration,
+    EventType.SEAT_DECLINED: _fold_registration,
+    EventType.SEAT_EXPIRED: _fold_registration,
+}
+
+# Seat offer events also keep the rail's open offers (after their registration's fold).
+SEAT_OFFER_FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
     EventType.SEAT_OFFERED: _fold_seat_offered,
     EventType.SEAT_ACCEPTED: _fold_seat_answered,
     EventType.SEAT_DECLINED: _fold_seat_answered,
