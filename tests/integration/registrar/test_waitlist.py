@@ -202,3 +202,16 @@ def test_the_openapi_describes_the_waitlist(client):
     listing = paths["/api/admin/schedules/{schedule_id}/waitlist"]["get"]
     assert "200" in listing["responses"]
     assert "409" in paths[WAITLIST]["post"]["responses"]
+
+
+def test_unassigning_another_schools_registration_is_not_found(
+    client, registrar_db, school, other_school
+):
+    theirs = full_class(registrar_db, other_school.id)
+
+    answer = client.post(
+        UNASSIGN, json={"registration_id": theirs.seated[0]}, headers=school.headers("registrar")
+    )
+
+    assert answer.status_code == 404
+    assert placed_in(registrar_db, theirs.schedule_id) == theirs.seated
