@@ -8,6 +8,8 @@ import re
 import pytest
 
 from registrar.service_layer.waitlist import add_to_waitlist, unassign_class
+from tests.support.classes import create_schedule, create_teacher, place
+from tests.support.factories import create_registration
 from tests.support.family import family_link_path
 from tests.support.waitlist import full_class, offers_of, placed_in, waiting_registration
 
@@ -89,3 +91,23 @@ def test_another_familys_link_cannot_take_the_offer(
     client.post(forged, data={"form_token": "x"})
 
     assert placed_in(registrar_db, piano.schedule_id) == []
+
+
+def test_a_seat_clashing_with_the_childs_other_class_is_refused_clearly(
+    client, settings, registrar_db, school, piano, line
+):
+    # Another registration of the same child sits in a class at the same hour.
+    other_teacher = create_teacher(registrar_db, school.id, "Alan Turing")
+    chess = create_schedule(registrar_db, school.id, other_teacher, name="Chess")
+    sibling = create_registration(
+        registrar_db, school.id, first_name="Ada", email="ada@example.com"
+    )
+    place(registrar_db, school.id, sibling, chess)
+    path = family_link_path(settings, school.id, line[0], "ada@example.com")
+    action, token = offer_forms(client.get(path).get_data(as_text=True))["accept"]
+
+    answer = client.post(action, data={"form_token": token})
+
+    assert "offer=clash" in answer.headers["Location"]
+    assert placed_in(registrar_db, piano.schedule_id) == []
+    assert "meets at the same time" in client.get(answer.headers["Location"]).get_data(as_text=True)

@@ -207,3 +207,22 @@ def test_an_offered_family_withdrawing_passes_the_offer_on(settings, registrar_d
 
     assert [o["state"] for o in offers_of(registrar_db, line[0])] == ["cancelled"]
     assert [o["state"] for o in offers_of(registrar_db, line[1])] == ["open"]
+
+
+def test_the_hold_command_sets_the_schools_hours(settings, registrar_db, school):
+    done = run_edquill(
+        settings, "waitlist", "set-hold", "--school-id", str(school.id), "--hours", "6"
+    )
+
+    assert done.returncode == 0, done.stderr
+    with registrar_db.cursor() as cursor:
+        cursor.execute("SELECT seat_offer_hours FROM schools WHERE id = %s", (school.id,))
+        assert cursor.fetchone()["seat_offer_hours"] == 6
+
+
+def test_the_hold_command_refuses_a_hold_out_of_range(settings, school):
+    done = run_edquill(
+        settings, "waitlist", "set-hold", "--school-id", str(school.id), "--hours", "0"
+    )
+
+    assert done.returncode != 0 and "--hours" in done.stderr

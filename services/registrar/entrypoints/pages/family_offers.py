@@ -15,6 +15,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from registrar.domain.form_tokens import link_form_token, link_form_token_valid
 from registrar.entrypoints.pages.page_responses import html_page
 from registrar.service_layer import family_seat_offers
+from registrar.service_layer.assignments import ScheduleConflict
 from shared.errors import Conflict, NotFound
 from shared.family_links import ExpiredLink, InvalidLink
 from shared.signing import KeyRing
@@ -53,6 +54,9 @@ def _answer(token: str, offer_id: int, answer, outcome: str):
         expired = isinstance(exc, ExpiredLink)
         body = render_template("family/link_problem.html", expired=expired)
         return html_page(body, 410 if expired else 403, headers=_TOKEN_HEADERS)
+    except ScheduleConflict:
+        # The child sits in a class at the same time (or the class is full after all).
+        return _back(token, "clash")
     except (Conflict, NotFound):
         # Taken, answered or lapsed meanwhile, or the child cannot sit there after all.
         return _back(token, "closed")
