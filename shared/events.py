@@ -26,6 +26,11 @@ class EventType:
     CLASS_ASSIGNED = "selfreg.class.assigned"
     WELCOME_REQUESTED = "selfreg.welcome.requested"
     FAMILY_LINK_REQUESTED = "selfreg.family_link.requested"
+    WAITLISTED = "selfreg.waitlisted"
+    SEAT_OFFERED = "selfreg.seat.offered"
+    SEAT_ACCEPTED = "selfreg.seat.accepted"
+    SEAT_DECLINED = "selfreg.seat.declined"
+    SEAT_EXPIRED = "selfreg.seat.expired"
     INVOICE_ISSUED = "invoice.issued"
     INVOICE_PAID = "invoice.paid"
     AUTOPAY_ENROLLED = "invoice.autopay.enrolled"
@@ -48,6 +53,25 @@ CATALOGUE: Mapping[str, frozenset[str]] = {
     # A family asked on /family for fresh links: one event per open registration of the
     # address, which the notifier answers with the registration's family link (never carried).
     EventType.FAMILY_LINK_REQUESTED: frozenset({"registration_id", "guardian_email", "status"}),
+    # A full class's waitlist and the seat offers made from it (registrar service_layer
+    # waitlist / seat_offers); an offer holds its seat until expires_at.
+    EventType.WAITLISTED: frozenset(
+        {"registration_id", "schedule_id", "position", "guardian_email", "language"}
+    ),
+    EventType.SEAT_OFFERED: frozenset(
+        {
+            "registration_id",
+            "schedule_id",
+            "offer_id",
+            "expires_at",
+            "class",
+            "guardian_email",
+            "language",
+        }
+    ),
+    EventType.SEAT_ACCEPTED: frozenset({"registration_id", "schedule_id", "offer_id"}),
+    EventType.SEAT_DECLINED: frozenset({"registration_id", "schedule_id", "offer_id"}),
+    EventType.SEAT_EXPIRED: frozenset({"registration_id", "schedule_id", "offer_id", "expires_at"}),
     EventType.INVOICE_ISSUED: frozenset(
         {"registration_id", "invoice_id", "amount_minor", "currency"}
     ),

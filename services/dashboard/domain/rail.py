@@ -5,6 +5,8 @@
 - needs_info unanswered: waiting on the family for more than `needs_info_wait_hours`;
 - approved but not converted: approved more than `approved_wait_hours` ago;
 - an invoice overdue: issued, unpaid, past its due date;
+- a seat offer waiting on its family: offered from a class's waitlist, not yet accepted,
+  declined or expired;
 - a message held: a reminder to a family held back (quiet hours), as the notifier reports.
 
 Each item links to its registration in the registrar workspace. Pure rules: times in, items out.
@@ -24,6 +26,7 @@ class RailKind(str, Enum):
     NEEDS_INFO_UNANSWERED = "needs_info_unanswered"
     APPROVED_NOT_CONVERTED = "approved_not_converted"
     INVOICE_OVERDUE = "invoice_overdue"
+    SEAT_OFFER_WAITING = "seat_offer_waiting"
     MESSAGE_HELD = "message_held"
 
 
@@ -40,6 +43,7 @@ HEADINGS = {
     RailKind.NEEDS_INFO_UNANSWERED: "Information requests unanswered",
     RailKind.APPROVED_NOT_CONVERTED: "Approved, not enrolled yet",
     RailKind.INVOICE_OVERDUE: "Invoices overdue",
+    RailKind.SEAT_OFFER_WAITING: "Seat offers waiting on families",
     RailKind.MESSAGE_HELD: "Messages held",
 }
 
@@ -112,6 +116,10 @@ def status_title(status: str, registration_id: int, name: str | None) -> str:
         Status.APPROVED: "approved, not enrolled yet",
     }[status]
     return f"{registration_label(registration_id, name)}: {what}"
+
+
+def seat_offer_title(registration_id: int, name: str | None) -> str:
+    return f"{registration_label(registration_id, name)}: a seat is held, no answer yet"
 
 
 def invoice_title(registration_id: int, name: str | None, number: str | None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from typing import Any, Callable
 
-from dashboard.adapters import invoice_store, registration_store, school_store
+from dashboard.adapters import invoice_store, registration_store, school_store, seat_offer_store
 from dashboard.domain import registration_state
 from dashboard.domain.rail import due_at
 from dashboard.domain.registration_state import MAX_STATUS_LENGTH, Observation
@@ -33,6 +33,9 @@ def fold_event(cursor, event: Event, invoice_due_days: int) -> None:
     fold = FOLDS.get(event.event_type)
     if fold is not None:  # invoice.autopay.enrolled changes nothing here beyond the school
         fold(cursor, event, invoice_due_days)
+    offer_fold = SEAT_OFFER_FOLDS.get(event.event_type)
+    if offer_fold is not None:
+        offer_fold(cursor, event, invoice_due_days)
 
 
 def observation_of(event: Event) -> Observation:
@@ -113,6 +116,29 @@ def _fold_paid(cursor, event: Event, _invoice_due_days: int) -> None:
     )
 
 
+def _fold_seat_offered(cursor, event: Event, _invoice_due_days: int) -> None:
+    seat_offer_store.record_offered(
+        cursor,
+        event.school_id,
+        _id(event, "offer_id"),
+        _id(event, "registration_id"),
+        _id(event, "schedule_id"),
+        event.occurred_at,
+        _moment(event, "expires_at"),
+    )
+
+
+def _fold_seat_answered(cursor, event: Event, _invoice_due_days: int) -> None:
+    """Accepted, declined or expired: the offer leaves the rail."""
+    seat_offer_store.record_closed(
+        cursor,
+        event.school_id,
+        _id(event, "offer_id"),
+        _id(event, "registration_id"),
+        event.occurred_at,
+    )
+
+
 # Event type -> what it does to the dashboard's tables. Every selfreg.* event may carry the
 # student's name; the status events also move the registration. Types not listed (and
 # invoice.autopay.enrolled) change nothing beyond the school snapshot.
@@ -127,6 +153,19 @@ FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
     EventType.FAMILY_LINK_REQUESTED: _fold_registration,
     EventType.INVOICE_ISSUED: _fold_issued,
     EventType.INVOICE_PAID: _fold_paid,
+    EventType.WAITLISTED: _fold_registration,
+    EventType.SEAT_OFFERED: _fold_registration,
+    EventType.SEAT_ACCEPTED: _fold_registration,
+    EventType.SEAT_DECLINED: _fold_registration,
+    EventType.SEAT_EXPIRED: _fold_registration,
+}
+
+# Seat offer events also keep the rail's open offers (after their registration's fold).
+SEAT_OFFER_FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
+    EventType.SEAT_OFFERED: _fold_seat_offered,
+    EventType.SEAT_ACCEPTED: _fold_seat_answered,
+    EventType.SEAT_DECLINED: _fold_seat_answered,
+    EventType.SEAT_EXPIRED: _fold_seat_answered,
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from dashboard.adapters import invoice_store, registration_store, school_store
+from dashboard.adapters import invoice_store, registration_store, school_store, seat_offer_store
 from dashboard.adapters.answer_cache import AnswerCache
 from dashboard.adapters.kpi_client import KpiClient, KpiOverview, TrendDay
 from dashboard.adapters.notifier_client import HeldMessage, NotifierClient
@@ -173,6 +173,18 @@ def _rail_from_tables(
             row["registration_id"],
             rail.invoice_title(row["registration_id"], row["student_name"], row["number"]),
             row["due_at"],
+        )
+        for row in rows
+    ]
+    rows, counts[RailKind.SEAT_OFFER_WAITING] = seat_offer_store.waiting_on_families(
+        cursor, school_id, per_kind
+    )
+    items += [
+        RailItem(
+            RailKind.SEAT_OFFER_WAITING,
+            row["registration_id"],
+            rail.seat_offer_title(row["registration_id"], row["student_name"]),
+            row["offered_at"],
         )
         for row in rows
     ]

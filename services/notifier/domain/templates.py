@@ -105,6 +105,33 @@ TEMPLATES: dict[str, TemplateInfo] = {
             status_label="in review",
         ),
         _info(
+            "waitlisted",
+            Purpose.TRANSACTIONAL,
+            "The registration waits for a full class: its place on the list (position).",
+            position=2,
+        ),
+        _info(
+            "seat_offered",
+            Purpose.TRANSACTIONAL,
+            "A seat in the class (class_info) is held for the family until holds_until (the "
+            "school's time); its family_url page has Accept and Decline.",
+            class_info={
+                "name": "Piano",
+                "weekday": "Monday",
+                "start_time": "16:00",
+                "end_time": "17:00",
+                "starts_on": "2026-01-05",
+                "room": None,
+            },
+            holds_until="2026-01-03, 16:00",
+        ),
+        _info(
+            "seat_expired",
+            Purpose.TRANSACTIONAL,
+            "The seat held until held_until was not taken in time and went to the next family.",
+            held_until="2026-01-03, 16:00",
+        ),
+        _info(
             "receipt",
             Purpose.TRANSACTIONAL,
             "A payment settled the invoice.",

@@ -11,6 +11,7 @@ from notifier.adapters.catalogs import family_locale
 from notifier.adapters.message_log_store import cancel_unsent_reminders
 from notifier.domain.notices import plan_for
 from notifier.domain.preferences import SchoolPreferences
+from notifier.domain.waitlist_notices import WAITLIST_PLANNERS
 from notifier.service_layer.composer import Composer, Draft
 from notifier.service_layer.resubscribing import record_form_consent
 from shared.events import Event, school_event_from_snapshot
@@ -42,7 +43,8 @@ def follow_plan(
     language = choose_language(
         chosen=event.payload.get("language"), school_default=school.default_language
     )
-    plan = plan_for(event, school.preferences, family_locale(language))
+    planner = WAITLIST_PLANNERS.get(event.event_type, plan_for)
+    plan = planner(event, school.preferences, family_locale(language))
     registration_id = event.payload.get("registration_id")
     for change in plan.consent:  # a form's answers
         record_form_consent(cursor, composer, school, change, event, now, confirmation_valid_for)

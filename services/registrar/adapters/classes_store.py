@@ -25,12 +25,16 @@ SCHEDULE_COLUMNS = (
 )
 
 # Seats a class has given away: placements of registrations still in play (a rejected
-# registration holds no seat), leaving out the registration being placed, whose seat moves.
+# registration holds no seat) and seats held by open offers to its waitlist, leaving out the
+# registration being placed, whose seat moves (or whose offer it is taking). Two parameters,
+# both that registration's id.
 _TAKEN = (
-    "(SELECT COUNT(*) FROM class_placements p JOIN student_self_registrations r "
+    "((SELECT COUNT(*) FROM class_placements p JOIN student_self_registrations r "
     "ON r.id = p.registration_id AND r.school_id = p.school_id "
     "WHERE p.school_id = s.school_id AND p.schedule_id = s.id AND r.status <> 'rejected' "
-    "AND p.registration_id <> %s)"
+    "AND p.registration_id <> %s) + "
+    "(SELECT COUNT(*) FROM seat_offers o WHERE o.school_id = s.school_id "
+    "AND o.schedule_id = s.id AND o.state = 'open' AND o.registration_id <> %s))"
 )
 
 
@@ -145,7 +149,7 @@ def list_schedules(cursor, school_id: int) -> list[dict]:
         "FROM class_schedules s "
         "JOIN teachers t ON t.id = s.teacher_id AND t.school_id = s.school_id "
         "WHERE s.school_id = %s ORDER BY s.weekday, s.start_time, s.id",
-        (0, school_id),
+        (0, 0, school_id),
     )
     return [schedule_answer(row) for row in cursor.fetchall()]
 
@@ -173,6 +177,17 @@ def lock_schedule(cursor, school_id: int, schedule_id: int) -> dict:
     return _found(cursor.fetchone(), "schedule")
 
 
+def seats_left(cursor, school_id: int, schedule_id: int) -> int:
+    """The class's seats neither placed nor held by an offer (the caller holds its lock)."""
+    cursor.execute(
+        f"SELECT s.capacity, {_TAKEN} AS taken FROM class_schedules s "
+        "WHERE s.id = %s AND s.school_id = %s",
+        (0, 0, schedule_id, school_id),
+    )
+    row = _found(cursor.fetchone(), "schedule")
+    return max(row["capacity"] - int(row["taken"]), 0)
+
+
 def schedule_teacher(cursor, school_id: int, schedule_id: int) -> int:
     cursor.execute(
         "SELECT teacher_id FROM class_schedules WHERE id = %s AND school_id = %s",
@@ -188,7 +203,7 @@ def schedules_for_placing(cursor, school_id: int, registration_id: int) -> dict[
         f"SELECT {SCHEDULE_COLUMNS}, {_TAKEN} AS taken FROM class_schedules s "
         "JOIN teachers t ON t.id = s.teacher_id AND t.school_id = s.school_id "
         "WHERE s.school_id = %s",
-        (registration_id, school_id),
+        (registration_id, registration_id, school_id),
     )
     return {row["id"]: schedule_answer(row) for row in cursor.fetchall()}
 

@@ -55,3 +55,12 @@ def school_by_id(connection, school_id: int) -> School | None:
         cursor.execute(f"SELECT {_COLUMNS} FROM schools WHERE id = %s", (school_id,))
         record = cursor.fetchone()
     return School(**record) if record else None
+
+
+def set_seat_offer_hours(connection, school_id: int, hours: int) -> bool:
+    """How long a seat freed in a full class is held for the family offered it (offers made
+    before keep theirs); False when there is no such school."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE schools SET seat_offer_hours = %s WHERE id = %s", (hours, school_id))
+        cursor.execute("SELECT id FROM schools WHERE id = %s", (school_id,))
+        return cursor.fetchone() is not None

@@ -54,6 +54,7 @@ def _api_blueprints():
     from registrar.entrypoints.views.reports import blp as reports
     from registrar.entrypoints.views.self_registrations.resources import blp as self_registrations
     from registrar.entrypoints.views.staff.resources import blp as staff
+    from registrar.entrypoints.views.waitlist.resources import blp as waitlist
 
     return [
         auth,
@@ -63,6 +64,7 @@ def _api_blueprints():
         feature_flags,
         classes,
         placements,
+        waitlist,
         billing,
         conversions,
         documents,
@@ -77,12 +79,14 @@ def _page_blueprints():
     from registrar.entrypoints.pages.audit_page import blp as audit_page
     from registrar.entrypoints.pages.autopay import blp as autopay
     from registrar.entrypoints.pages.family_form import blp as family_form
+    from registrar.entrypoints.pages.family_offers import blp as family_offers
     from registrar.entrypoints.pages.family_pages import blp as family_pages
     from registrar.entrypoints.pages.lead_export_page import blp as lead_export_page
     from registrar.entrypoints.pages.sign_in import blp as sign_in
     from registrar.entrypoints.pages.staff_pages import blp as staff_pages
     from registrar.entrypoints.pages.workspace import blp as workspace
     from registrar.entrypoints.pages.workspace_actions import blp as workspace_actions
+    from registrar.entrypoints.pages.workspace_waitlist import blp as workspace_waitlist
 
     return [
         autopay,
@@ -92,6 +96,8 @@ def _page_blueprints():
         lead_export_page,
         staff_pages,
         audit_page,
+        workspace_waitlist,
         family_form,
         family_pages,
+        family_offers,
     ]

@@ -27,6 +27,7 @@ from registrar.domain.scheduling import (
     conflicts_for,
     suggest_free_slots,
 )
+from registrar.service_layer import seat_offers
 from shared import errors
 from shared.db import transaction
 from shared.errors import NotFound
@@ -67,37 +68,59 @@ def assign_class(
     with transaction(connection) as cursor:
         registration = lock_child_registrations(cursor, school_id, registration_id, same_child)
         require_version(registration, expected_version)
-        if registration["status"] not in PLACEABLE:
-            raise errors.Conflict(
-                f"a {registration['status']} registration cannot be placed in a class",
-                code="registration_closed",
-                details={"status": registration["status"]},
-            )
-        locked = classes_store.lock_schedule(cursor, school_id, schedule_id)
-        if locked["teacher_id"] != teacher_id:
-            _refuse_teacher(cursor, school_id, locked["teacher_id"], teacher_id)
-        classes_store.lock_teacher(cursor, school_id, teacher_id)
-        previous = placements_store.current_schedule_id(cursor, school_id, registration_id)
-        schedules = classes_store.schedules_for_placing(cursor, school_id, registration_id)
-        chosen = schedules[schedule_id]
-        if previous == schedule_id:
-            return _answer(registration_id, chosen, previous, changed=False)
-        conflicts = _conflicts(cursor, school_id, schedules, schedule_id, same_child)
-        if conflicts:
-            raise ScheduleConflict([_describe(c, schedules) for c in conflicts])
-        placements_store.place(cursor, school_id, registration_id, schedule_id, actor)
-        audit_store.record(
-            cursor,
-            school_id=school_id,
-            actor=actor,
-            action="class_assigned",
-            entity_type="registration",
-            entity_id=registration_id,
-            old_value=None if previous is None else str(previous),
-            new_value=str(schedule_id),
-            reason=chosen["name"],
+        return place_locked_registration(
+            cursor, school_id, registration, same_child, schedule_id, actor, teacher_id=teacher_id
         )
-        outbox_store.enqueue(cursor, _assigned_event(school_id, registration, chosen, previous))
+
+
+def place_locked_registration(
+    cursor,
+    school_id: int,
+    registration: dict,
+    same_child: list[int],
+    schedule_id: int,
+    actor: str,
+    *,
+    teacher_id: int | None = None,
+) -> dict:
+    """The placement itself, in the caller's transaction, which holds the child's
+    registrations' locks (lock_child_registrations): staff placing a student and a family
+    taking a seat offer (service_layer.waitlist) go through the same rules here. A seat the
+    registration leaves by moving is offered to that class's waitlist."""
+    registration_id = registration["id"]
+    if registration["status"] not in PLACEABLE:
+        raise errors.Conflict(
+            f"a {registration['status']} registration cannot be placed in a class",
+            code="registration_closed",
+            details={"status": registration["status"]},
+        )
+    locked = classes_store.lock_schedule(cursor, school_id, schedule_id)
+    if teacher_id is not None and locked["teacher_id"] != teacher_id:
+        _refuse_teacher(cursor, school_id, locked["teacher_id"], teacher_id)
+    classes_store.lock_teacher(cursor, school_id, locked["teacher_id"])
+    previous = placements_store.current_schedule_id(cursor, school_id, registration_id)
+    schedules = classes_store.schedules_for_placing(cursor, school_id, registration_id)
+    chosen = schedules[schedule_id]
+    if previous == schedule_id:
+        return _answer(registration_id, chosen, previous, changed=False)
+    conflicts = _conflicts(cursor, school_id, schedules, schedule_id, same_child)
+    if conflicts:
+        raise ScheduleConflict([_describe(c, schedules) for c in conflicts])
+    placements_store.place(cursor, school_id, registration_id, schedule_id, actor)
+    audit_store.record(
+        cursor,
+        school_id=school_id,
+        actor=actor,
+        action="class_assigned",
+        entity_type="registration",
+        entity_id=registration_id,
+        old_value=None if previous is None else str(previous),
+        new_value=str(schedule_id),
+        reason=chosen["name"],
+    )
+    outbox_store.enqueue(cursor, _assigned_event(school_id, registration, chosen, previous))
+    if previous is not None:
+        seat_offers.offer_freed_seats(cursor, school_id, previous)
     return _answer(registration_id, chosen, previous, changed=True)
 
 

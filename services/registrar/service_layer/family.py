@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from registrar.adapters import audit_store, billing_store, family_store, placements_store
+from registrar.adapters import (
+    audit_store,
+    billing_store,
+    family_store,
+    placements_store,
+    waitlist_store,
+)
 from registrar.adapters.registrations_store import (
     CommittedStatusChange,
     apply_status_change,
     require_version,
 )
 from registrar.domain.lifecycle import WITHDRAWABLE, plan_withdrawal
+from registrar.service_layer import seat_offers
 from registrar.service_layer.lead_status import lifecycle_refusals_as_domain_errors
 from shared.db import transaction
 from shared.family_links import (
@@ -47,7 +54,11 @@ def open_family_page(connection, keys: KeyRing, token: str, now: datetime) -> di
         invoice = billing_store.invoice_of_registration(
             cursor, link.school_id, link.registration_id
         )
+        seat_offer = waitlist_store.open_offer_for_family(
+            cursor, link.school_id, link.registration_id
+        )
     return {
+        "seat_offer": seat_offer,
         "registration": registration,
         "placement": placement,
         "invoice": _invoice(keys, link, invoice, now),
@@ -82,6 +93,7 @@ def withdraw(
                 old_value=str(freed),
                 reason="withdrawn by the family",
             )
+        seat_offers.release_closed_registration(cursor, link.school_id, link.registration_id, freed)
     return CommittedStatusChange(
         change.from_status, change.to_status, change.note, version=row["version"] + 1
     )

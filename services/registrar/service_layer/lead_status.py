@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
+from registrar.adapters import placements_store
 from registrar.adapters.registrations_store import (
     CommittedStatusChange,
     apply_status_change,
@@ -13,8 +14,10 @@ from registrar.adapters.registrations_store import (
     require_version,
 )
 from registrar.domain.lifecycle import InvalidTransition, MissingReason, plan_status_change
+from registrar.service_layer import seat_offers
 from shared.db import transaction
 from shared.errors import Conflict, InvalidInput
+from shared.registration_status import Status
 
 
 @contextmanager
@@ -52,6 +55,10 @@ def change_status(
         require_version(row, expected_version)
         change = plan_status_change(row["status"], to_status, note, missing)
         apply_status_change(cursor, school_id, registration_id, change, actor)
+        if change.to_status == Status.REJECTED:
+            # A rejected registration's placement stays on record but holds no seat.
+            held = placements_store.current_schedule_id(cursor, school_id, registration_id)
+            seat_offers.release_closed_registration(cursor, school_id, registration_id, held)
     return CommittedStatusChange(
         change.from_status,
         change.to_status,

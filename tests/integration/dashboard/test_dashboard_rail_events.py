@@ -85,6 +85,7 @@ def test_the_rail_shows_what_needs_doing_from_the_events(client, make_school, wo
         "needs_info_unanswered": 1,
         "approved_not_converted": 1,
         "invoice_overdue": 2,
+        "seat_offer_waiting": 0,
         "message_held": 0,
     }
     assert body["school"]["name"] == f"School {school.id}"
@@ -128,6 +129,7 @@ def test_a_full_rail_list_shows_the_oldest_and_counts_them_all(
         "needs_info_unanswered": 2,
         "approved_not_converted": 1,
         "invoice_overdue": 0,
+        "seat_offer_waiting": 0,
         "message_held": 0,
     }
 

@@ -34,6 +34,7 @@ from tests.support.notifier import (
     unique_email,
     utc,
 )
+from tests.support.waitlist_events import seat_expired, seat_offered, waitlisted
 
 PUBLIC_URL = "https://school.example"
 TEMPLATE_DIR = Path(__file__).parents[3] / "services" / "notifier" / "templates"
@@ -50,6 +51,9 @@ SENT_ONE_BY_ONE = {
     "needs_info_reminder",
     "invoice_reminder",
     "family_link",
+    "waitlisted",
+    "seat_offered",
+    "seat_expired",
 }
 SENT_AS_DIGEST = {"reminder_digest"}
 SENT_TO_CONFIRM_CONSENT = {"consent_confirmation"}
@@ -100,6 +104,9 @@ def template_of(message) -> str:
         ("is in review", "status_update"),
         ("please confirm", "consent_confirmation"),
         ("the link to", "family_link"),
+        ("on the waitlist", "waitlisted"),
+        ("a seat is free", "seat_offered"),
+        ("offer has passed on", "seat_expired"),
     ):
         if words in subject:
             return key
@@ -180,11 +187,14 @@ def test_every_message_links_only_under_the_public_url(
     queues.publish_event(family.invoice_paid(72))
     queues.publish_event(family.welcome_requested(student_id=5))
     queues.publish_event(family.event("selfreg.family_link.requested", status="in_review"))
-    sink.wait_for(6)
+    queues.publish_event(waitlisted(family))
+    queues.publish_event(seat_offered(family))
+    queues.publish_event(seat_expired(family))
+    sink.wait_for(9)
     clock.advance(hours=72, minutes=1)  # the needs_info reminder falls due
-    sink.wait_for(7)
+    sink.wait_for(10)
     clock.advance(hours=96, minutes=1)  # and the unpaid invoice's (168 h)
-    received = sink.wait_for(8)
+    received = sink.wait_for(11)
 
     assert {template_of(stored.parsed()) for stored in received} == SENT_ONE_BY_ONE
     for stored in received:

@@ -138,6 +138,10 @@ def describe_change(entry: dict) -> str:
         )
     if action == "class_unassigned":
         return f"Taken out of class {old}: the seat is free"
+    if action == "waitlisted":
+        return f"Put on the waitlist of class {new} ({reason})"
+    if action == "seat_offered":
+        return f"Offered a seat in class {new}"
     if action == "invoice_issued":
         return f"Invoice issued ({new})"
     if action == "payment_recorded":
@@ -169,6 +173,7 @@ def done_notice(done: str, panel: dict) -> dict | None:
         f"{registration['student_id']}.",
         "document_uploaded": "Saved: the document is uploaded.",
         "document_verified": "Saved: the document is marked as verified.",
+        "waitlisted": "Saved: the registration is on the class's waitlist.",
     }
     text = texts.get(done)
     return {"kind": "success", "text": text} if text else None
