@@ -16,7 +16,7 @@ import urllib.request
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from kpi.service_layer.fold import fold_events
 from shared import db
@@ -27,16 +27,8 @@ from tests.support.kpi import outbox_events, school_created
 from tests.support.processes import EDQUILL, serve
 from tests.support.servers import environment
 from tests.support.tcp_proxy import free_port
+from tests.support.workspace import CHROMIUM
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "correct horse battery staple"
 # Playwright's waits: generous for a cold gunicorn worker on a busy two-core machine.
 TIMEOUT_MS = 15_000
@@ -171,14 +163,6 @@ def api_sign_in(registrar_url: str, email: str) -> str:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)["token"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
