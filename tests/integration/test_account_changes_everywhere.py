@@ -51,10 +51,14 @@ def dashboard(remote_settings):
 
 @pytest.fixture
 def account(registrar_db):
-    """(school id, e-mail) of an admin account."""
+    """(school id, e-mail) of an admin account, beside a second admin: a school's last active
+    admin can be neither disabled nor demoted."""
     school_id = create_school(registrar_db)
     email = f"head-{secrets.token_hex(4)}@school.example"
     create_user(registrar_db, school_id, email, "admin", PASSWORD)
+    create_user(
+        registrar_db, school_id, f"deputy-{secrets.token_hex(4)}@school.example", "admin", PASSWORD
+    )
     return school_id, email
 
 
