@@ -26,6 +26,7 @@ class EventType:
     CLASS_ASSIGNED = "selfreg.class.assigned"
     WELCOME_REQUESTED = "selfreg.welcome.requested"
     FAMILY_LINK_REQUESTED = "selfreg.family_link.requested"
+    INFO_PROVIDED = "selfreg.info.provided"
     INVOICE_ISSUED = "invoice.issued"
     INVOICE_PAID = "invoice.paid"
     AUTOPAY_ENROLLED = "invoice.autopay.enrolled"
@@ -48,6 +49,12 @@ CATALOGUE: Mapping[str, frozenset[str]] = {
     # A family asked on /family for fresh links: one event per open registration of the
     # address, which the notifier answers with the registration's family link (never carried).
     EventType.FAMILY_LINK_REQUESTED: frozenset({"registration_id", "guardian_email", "status"}),
+    # The family answered a request for information on its page (documents and/or words;
+    # `answered` says whether words came, never what they are). The status change back to
+    # in_review follows as its own selfreg.status.updated.
+    EventType.INFO_PROVIDED: frozenset(
+        {"registration_id", "document_ids", "answered", "guardian_email", "language"}
+    ),
     EventType.INVOICE_ISSUED: frozenset(
         {"registration_id", "invoice_id", "amount_minor", "currency"}
     ),
