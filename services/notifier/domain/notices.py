@@ -208,6 +208,12 @@ def _family_link_requested(
     return Plan(notices=(notice,))
 
 
+def _info_provided(event: Event, _preferences: SchoolPreferences, _locale: FamilyLocale) -> Plan:
+    # The family answered: its reminder stops (whether or not the status event came first),
+    # and the family is not written to about its own answer.
+    return Plan(stops=(ReminderStop(frozenset({ReminderKind.NEEDS_INFO})),))
+
+
 _PLANNERS: dict[str, Callable[[Event, SchoolPreferences, FamilyLocale], Plan]] = {
     EventType.SUBMITTED: _submitted,
     EventType.STATUS_UPDATED: _status_updated,
@@ -216,6 +222,7 @@ _PLANNERS: dict[str, Callable[[Event, SchoolPreferences, FamilyLocale], Plan]] =
     EventType.INVOICE_PAID: _invoice_paid,
     EventType.AUTOPAY_ENROLLED: _autopay_enrolled,
     EventType.FAMILY_LINK_REQUESTED: _family_link_requested,
+    EventType.INFO_PROVIDED: _info_provided,
 }
 
 
