@@ -31,6 +31,7 @@ class EventType:
     SEAT_ACCEPTED = "selfreg.seat.accepted"
     SEAT_DECLINED = "selfreg.seat.declined"
     SEAT_EXPIRED = "selfreg.seat.expired"
+    INFO_PROVIDED = "selfreg.info.provided"
     INVOICE_ISSUED = "invoice.issued"
     INVOICE_PAID = "invoice.paid"
     AUTOPAY_ENROLLED = "invoice.autopay.enrolled"
@@ -72,6 +73,12 @@ CATALOGUE: Mapping[str, frozenset[str]] = {
     EventType.SEAT_ACCEPTED: frozenset({"registration_id", "schedule_id", "offer_id"}),
     EventType.SEAT_DECLINED: frozenset({"registration_id", "schedule_id", "offer_id"}),
     EventType.SEAT_EXPIRED: frozenset({"registration_id", "schedule_id", "offer_id", "expires_at"}),
+    # The family answered a request for information on its page (documents and/or words;
+    # `answered` says whether words came, never what they are). The status change back to
+    # in_review follows as its own selfreg.status.updated.
+    EventType.INFO_PROVIDED: frozenset(
+        {"registration_id", "document_ids", "answered", "guardian_email", "language"}
+    ),
     EventType.INVOICE_ISSUED: frozenset(
         {"registration_id", "invoice_id", "amount_minor", "currency"}
     ),

@@ -96,6 +96,19 @@ def test_answering_needs_info_stops_its_reminder():
     )
 
 
+def test_the_familys_answer_stops_its_reminder_and_writes_to_nobody():
+    provided = event(
+        "selfreg.info.provided",
+        document_ids=[7],
+        answered=True,
+        guardian_email="p@example.com",
+        language="en",
+    )
+    plan = plan_for(provided, PREFERENCES)
+    assert plan.stops == (ReminderStop(frozenset({ReminderKind.NEEDS_INFO})),)
+    assert plan.notices == ()
+
+
 def test_a_submission_records_the_forms_consent_with_its_time():
     submitted = event(
         "selfreg.submitted",

@@ -50,6 +50,10 @@ def observation_of(event: Event) -> Observation:
         status = payload["to_status"]
     elif event.event_type == EventType.CONVERTED:
         status = Status.CONVERTED
+    elif event.event_type == EventType.INFO_PROVIDED:
+        # The family's answer always returns the registration to review, so the rail's
+        # "unanswered" item clears even if this event is folded before the status change.
+        status = Status.IN_REVIEW
     if status is not None and (
         not isinstance(status, str) or not status or len(status) > MAX_STATUS_LENGTH
     ):
@@ -151,6 +155,7 @@ FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
     EventType.CLASS_ASSIGNED: _fold_registration,
     EventType.WELCOME_REQUESTED: _fold_registration,
     EventType.FAMILY_LINK_REQUESTED: _fold_registration,
+    EventType.INFO_PROVIDED: _fold_registration,
     EventType.INVOICE_ISSUED: _fold_issued,
     EventType.INVOICE_PAID: _fold_paid,
     EventType.WAITLISTED: _fold_registration,

@@ -5,12 +5,12 @@ docs/notifier.md."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Callable
 
 from notifier.domain import formatting
 from notifier.domain.consent import SELF_REGISTRATION_FORM, ConsentChange, Purpose
-from notifier.domain.link_placeholders import autopay_placeholder, family_placeholder
+from notifier.domain.invoice_context import autopay_link, invoice_context, moment_or
+from notifier.domain.link_placeholders import family_placeholder
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.reminders import (
     ReminderKind,
@@ -20,7 +20,7 @@ from notifier.domain.reminders import (
     stop_for_payment,
     stops_for_status_change,
 )
-from shared.events import Event, EventType, parse_timestamp
+from shared.events import Event, EventType
 from shared.family_links import link_expiry
 from shared.locales import FamilyLocale
 from shared.registration_status import Status
@@ -66,7 +66,7 @@ def _submitted(event: Event, preferences: SchoolPreferences, locale: FamilyLocal
                 recipient,
                 Purpose.REMINDERS,
                 bool(payload.get("consent_email")),
-                _moment(
+                moment_or(
                     payload.get("consent_given_at") or payload.get("submitted_at"),
                     event.occurred_at,
                 ),
@@ -135,11 +135,11 @@ def _welcome_requested(event: Event, preferences: SchoolPreferences, locale: Fam
 def _invoice_issued(event: Event, preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
     recipient = formatting.normalise_address(payload.get("guardian_email"))
-    invoice = _invoice(payload, locale)
+    invoice = invoice_context(payload, locale)
     context = {
         **_base(event, preferences, locale),
         "invoice": invoice if payload.get("send_invoice") else None,
-        "autopay_url": _autopay_link(payload) if payload.get("send_autopay_link") else None,
+        "autopay_url": autopay_link(payload) if payload.get("send_autopay_link") else None,
     }
     notice = Notice(
         "approved",
@@ -169,10 +169,10 @@ def _invoice_issued(event: Event, preferences: SchoolPreferences, locale: Family
 
 def _invoice_paid(event: Event, preferences: SchoolPreferences, locale: FamilyLocale) -> Plan:
     payload = event.payload
-    paid_at = _moment(payload.get("paid_at"), event.occurred_at)
+    paid_at = moment_or(payload.get("paid_at"), event.occurred_at)
     context = {
         **_base(event, preferences, locale),
-        "invoice": _invoice(payload, locale),
+        "invoice": invoice_context(payload, locale),
         "paid_on": locale.day(paid_at.date()),
         "payment_method": formatting.text_or_none(payload.get("last_payment_method")),
     }
@@ -208,6 +208,12 @@ def _family_link_requested(
     return Plan(notices=(notice,))
 
 
+def _info_provided(event: Event, _preferences: SchoolPreferences, _locale: FamilyLocale) -> Plan:
+    # The family answered: its reminder stops (whether or not the status event came first),
+    # and the family is not written to about its own answer.
+    return Plan(stops=(ReminderStop(frozenset({ReminderKind.NEEDS_INFO})),))
+
+
 _PLANNERS: dict[str, Callable[[Event, SchoolPreferences, FamilyLocale], Plan]] = {
     EventType.SUBMITTED: _submitted,
     EventType.STATUS_UPDATED: _status_updated,
@@ -216,6 +222,7 @@ _PLANNERS: dict[str, Callable[[Event, SchoolPreferences, FamilyLocale], Plan]] =
     EventType.INVOICE_PAID: _invoice_paid,
     EventType.AUTOPAY_ENROLLED: _autopay_enrolled,
     EventType.FAMILY_LINK_REQUESTED: _family_link_requested,
+    EventType.INFO_PROVIDED: _info_provided,
 }
 
 
@@ -254,46 +261,3 @@ def _status_notice(
     return Notice(
         "status_update", Purpose.TRANSACTIONAL, recipient, f"event:{event.event_id}", context
     )
-
-
-def _autopay_link(payload: Mapping[str, Any]) -> str | None:
-    """The placeholder of the invoice's autopay link, which the sender signs: the event
-    carries the link's expiry, never the link."""
-    expires_at = _moment(payload.get("autopay_link_expires_at"), None)
-    if expires_at is None:
-        # An event enqueued before the expiry replaced the link in the payload: the registrar's
-        # own rule gives it (to within the second, and any signed expiry opens the page).
-        issued_at = _moment(payload.get("issued_at"), None)
-        if issued_at is None:
-            return None
-        expires_at = link_expiry(issued_at)
-    return autopay_placeholder(payload["invoice_id"], expires_at)
-
-
-def _invoice(payload: Mapping[str, Any], locale: FamilyLocale) -> dict:
-    currency = payload.get("currency")
-    lines = payload.get("lines") if isinstance(payload.get("lines"), list) else []
-    issued_at = _moment(payload.get("issued_at"), None)
-    return {
-        "number": formatting.text_or_none(payload.get("number")) or f"#{payload['invoice_id']}",
-        "amount": formatting.format_amount(payload.get("amount_minor"), currency, locale),
-        "currency": currency,
-        "lines": [
-            {
-                "label": str(line.get("label", "")),
-                "amount": formatting.format_amount(line.get("amount_minor"), currency, locale),
-            }
-            for line in lines
-            if isinstance(line, Mapping)
-        ],
-        "issued_on": locale.day(issued_at.date()) if issued_at else None,
-    }
-
-
-def _moment(value: Any, default: datetime | None) -> datetime | None:
-    if value is None:
-        return default
-    try:
-        return parse_timestamp(value)
-    except ValueError:
-        return default

@@ -74,6 +74,7 @@ class NotifierConsumer(Consumer):
                 EventType.CLASS_ASSIGNED,
                 EventType.WELCOME_REQUESTED,
                 EventType.FAMILY_LINK_REQUESTED,
+                EventType.INFO_PROVIDED,
                 EventType.INVOICE_ISSUED,
                 EventType.INVOICE_PAID,
                 EventType.AUTOPAY_ENROLLED,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from registrar.adapters import classes_store
+from registrar.adapters import classes_store, family_answers_store
 from registrar.adapters.lead_queue_store import LeadQuery, fetch_page, stage_counts
 from registrar.domain.board import (
     BOARD_STAGES,
@@ -72,6 +72,9 @@ def add_card_facts(connection, school_id: int, cards: list[dict], now: datetime)
         documents = _document_counts(cursor, school_id, ids)
         placements = _placements(cursor, school_id, ids)
         conflicted = _conflicted(cursor, school_id, cards, placements)
+        answered = family_answers_store.answered_by_family(
+            cursor, school_id, [card["id"] for card in cards if card["status"] == "in_review"]
+        )
     for card in cards:
         missing = json.loads(card["info_missing"]) if card.get("info_missing") else []
         card["info_missing"] = missing
@@ -82,6 +85,7 @@ def add_card_facts(connection, school_id: int, cards: list[dict], now: datetime)
             ),
             conflict=card["id"] in conflicted,
             overdue=is_overdue(card["status"], card["last_activity_at"], now),
+            family_answered=card["id"] in answered,
         )
 
 

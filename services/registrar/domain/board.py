@@ -56,6 +56,8 @@ class CardFlags:
     documents_missing: bool = False
     conflict: bool = False
     overdue: bool = False
+    # The family answered a request for information and the school has not moved it since.
+    family_answered: bool = False
 
 
 def is_overdue(status: str, last_activity_at: datetime, now: datetime) -> bool:

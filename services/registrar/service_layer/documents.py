@@ -51,6 +51,24 @@ def accept_upload(
         raise InvalidInput.of_field("file", "a file is required (multipart field 'file')")
     if kind not in DOCUMENT_KINDS:
         raise InvalidInput.of_field("kind", f"must be one of {', '.join(DOCUMENT_KINDS)}")
+    spooled, content_type = checked_upload(files, school_id, stream)
+    return store(
+        connection,
+        files,
+        school_id,
+        registration_id,
+        spooled,
+        content_type=content_type,
+        kind=kind,
+        client_filename=client_filename,
+        actor=actor,
+    )
+
+
+def checked_upload(files: DocumentFiles, school_id: int, stream: BinaryIO):
+    """Spool an upload and read its type from its bytes: (spooled file, content type). Raises
+    TooLarge past the limit or UnsupportedContent when it is not a PDF, PNG or JPEG, leaving
+    nothing behind. Every upload, the staff's and the family's, is checked here."""
     try:
         spooled = files.spool(school_id, stream, MAX_DOCUMENT_BYTES, SNIFF_BYTES)
     except FileTooLarge:
@@ -64,17 +82,7 @@ def accept_upload(
         raise UnsupportedContent(
             "the file is not a PDF, PNG or JPEG", details={"allowed": list(ALLOWED_TYPES)}
         )
-    return store(
-        connection,
-        files,
-        school_id,
-        registration_id,
-        spooled,
-        content_type=content_type,
-        kind=kind,
-        client_filename=client_filename,
-        actor=actor,
-    )
+    return spooled, content_type
 
 
 def store(
@@ -94,32 +102,66 @@ def store(
     try:
         with transaction(connection) as cursor:
             lock_registration(cursor, school_id, registration_id)
-            filename = display_filename(client_filename, content_type)
-            key = files.keep(school_id, spooled)
-            document_id = documents_store.insert(
+            key, document_id = record_document(
                 cursor,
+                files,
                 school_id,
                 registration_id,
-                kind=kind,
-                filename=filename,
+                spooled,
                 content_type=content_type,
-                spooled=spooled,
-                storage_key=key,
+                kind=kind,
+                client_filename=client_filename,
                 actor=actor,
-            )
-            audit_store.record(
-                cursor,
-                school_id=school_id,
-                actor=actor,
-                action="document_uploaded",
-                entity_type="registration",
-                entity_id=registration_id,
-                new_value=f"{kind}: {filename}"[: audit_store.VALUE_LENGTH],
             )
             return documents_store.document(cursor, school_id, document_id)
     except BaseException:
         files.discard(key if key is not None else spooled.path)
         raise
+
+
+def record_document(
+    cursor,
+    files: DocumentFiles,
+    school_id: int,
+    registration_id: int,
+    spooled: SpooledFile,
+    *,
+    content_type: str,
+    kind: str,
+    client_filename: str | None,
+    actor: str,
+) -> tuple[str, int]:
+    """Give a checked upload its key and write its row and audit entry in the caller's
+    transaction (registration locked by the caller): (storage key, document id). The caller
+    discards the key if its transaction does not commit later."""
+    filename = display_filename(client_filename, content_type)
+    key = files.keep(school_id, spooled)
+    try:
+        document_id = documents_store.insert(
+            cursor,
+            school_id,
+            registration_id,
+            kind=kind,
+            filename=filename,
+            content_type=content_type,
+            spooled=spooled,
+            storage_key=key,
+            actor=actor,
+        )
+        audit_store.record(
+            cursor,
+            school_id=school_id,
+            actor=actor,
+            action="document_uploaded",
+            entity_type="registration",
+            entity_id=registration_id,
+            new_value=f"{kind}: {filename}"[: audit_store.VALUE_LENGTH],
+        )
+    except BaseException:
+        # The row never committed: its file must not stay behind.
+        files.discard(key)
+        raise
+    return key, document_id
 
 
 def verify(connection, school_id: int, document_id: int, actor: str) -> dict:

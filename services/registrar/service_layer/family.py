@@ -49,7 +49,7 @@ def open_family_page(connection, keys: KeyRing, token: str, now: datetime) -> di
     """What the family page shows; raises InvalidLink or ExpiredLink."""
     link = read_family_link(keys, token, now)
     with connection.cursor() as cursor:
-        registration = _linked_registration(cursor, link)
+        registration = linked_registration(cursor, link)
         placement = placements_store.placement_for(cursor, link.school_id, link.registration_id)
         invoice = billing_store.invoice_of_registration(
             cursor, link.school_id, link.registration_id
@@ -77,7 +77,7 @@ def withdraw(
     rejected, already withdrawn)."""
     link = read_family_link(keys, token, now)
     with lifecycle_refusals_as_domain_errors(), transaction(connection) as cursor:
-        row = _linked_registration(cursor, link, lock=True)
+        row = linked_registration(cursor, link, lock=True)
         require_version(row, version)
         change = plan_withdrawal(row["status"], (reason or "")[:REASON_LENGTH])
         apply_status_change(cursor, link.school_id, link.registration_id, change, FAMILY_ACTOR)
@@ -99,7 +99,7 @@ def withdraw(
     )
 
 
-def _linked_registration(cursor, link: OpenedFamilyLink, *, lock: bool = False) -> dict:
+def linked_registration(cursor, link: OpenedFamilyLink, *, lock: bool = False) -> dict:
     row = family_store.registration_for_family(
         cursor, link.school_id, link.registration_id, lock=lock
     )

@@ -1,5 +1,6 @@
 """GET, POST /family and the pages a family link opens: /family/{token} (where the
-application stands) and POST /family/{token}/withdraw. Plain server-rendered pages that work
+application stands), POST /family/{token}/withdraw and POST /family/{token}/answer (the
+family's documents and words for a request for information). Plain server-rendered pages that work
 without JavaScript, in the family form's layout.
 
 /family asks for an e-mail address and always answers with the same page (no enumeration);
@@ -7,7 +8,8 @@ its form carries a CSRF token bound to a nonce cookie, as the registration form'
 (registrar.domain.form_tokens). The withdraw form needs no cookie: its token is bound to the
 link and to the registration's version the page showed, so a replayed post is refused. An
 expired link is a 410 page, a tampered one (or another registration's) a 403 page; both lead
-to /family for a fresh link. Token pages send no Referer and are never cached.
+to /family for a fresh link. Token pages send no Referer and are never cached. The answer
+form carries the same kind of token as the withdraw form, under a purpose of its own.
 
 Every page is in the family's language (shared.page_language): a page a family link opens is
 in the registration's language; /family and its answer in the one `?lang=` names (the links
@@ -21,9 +23,13 @@ from datetime import date, datetime, time, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from marshmallow import ValidationError, fields, validate
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from registrar.adapters.document_files import DocumentFiles
 from registrar.adapters.registrations_store import StaleVersion
 from registrar.adapters.throttle_store import Throttled
+from registrar.domain.documents import MAX_DOCUMENT_BYTES
+from registrar.domain.family_answers import ANSWER_LENGTH, MOST_FILES_PER_ANSWER
 from registrar.domain.form_tokens import (
     form_token,
     form_token_valid,
@@ -33,9 +39,10 @@ from registrar.domain.form_tokens import (
 from registrar.entrypoints.client_address import client_limit_key
 from registrar.entrypoints.pages.board_filters import positive_int
 from registrar.entrypoints.pages.page_responses import html_page
-from registrar.service_layer import family
+from registrar.entrypoints.views.documents.resources import MULTIPART_OVERHEAD_BYTES
+from registrar.service_layer import family, family_answers
 from registrar.service_layer.family_link_requests import request_family_links
-from shared.errors import Conflict
+from shared.errors import Conflict, InvalidInput, TooLarge, UnsupportedContent
 from shared.family_links import ExpiredLink, InvalidLink
 from shared.locales import LANGUAGE_NAMES
 from shared.page_language import use_family_language
@@ -45,12 +52,22 @@ from shared.web import domain_error_headers, request_db
 NONCE_COOKIE = "edquill_family_nonce"
 ASK_PURPOSE = "family-links"
 WITHDRAW_PURPOSE = "family-withdraw"
+ANSWER_PURPOSE = "family-answer"
 # Token pages: the link is in the URL, so no Referer may carry it to another site.
 _TOKEN_HEADERS = {"Referrer-Policy": "no-referrer"}
 _EMAIL = fields.Email(required=True, validate=validate.Length(max=254))
 
 # The pages' stylesheet is the family form's (served under /register/static/).
 blp = Blueprint("family_pages", __name__, template_folder="templates")
+
+
+@blp.before_request
+def _allow_answer_sized_bodies():
+    # Room for every file an answer may carry; each is still held to the document limit.
+    if request.endpoint == "family_pages.answer":
+        request.max_content_length = (
+            MOST_FILES_PER_ANSWER * MAX_DOCUMENT_BYTES + MULTIPART_OVERHEAD_BYTES
+        )
 
 
 @blp.get("/family")
@@ -134,6 +151,60 @@ def withdraw(token: str):
     return redirect(url_for("family_pages.status", token=token), code=303)
 
 
+@blp.post("/family/<token>/answer")
+def answer(token: str):
+    try:
+        page = family.open_family_page(request_db("registrar"), _keys(), token, _now())
+    except (ExpiredLink, InvalidLink) as exc:
+        return _link_problem(exc)
+    version = page["registration"]["version"]
+    if positive_int(request.form.get("version")) != version or not link_form_token_valid(
+        _keys(), ANSWER_PURPOSE, token, version, request.form.get("answer_form_token")
+    ):
+        return _status_page(token, page, status=403, problem="stale_form")
+    uploads = [
+        family_answers.Upload(upload.stream, upload.filename)
+        for upload in request.files.getlist("documents")
+        if upload.filename
+    ]
+    try:
+        family_answers.send_answer(
+            request_db("registrar"),
+            DocumentFiles(current_app.config["EDQUILL_SETTINGS"].documents_dir),
+            _keys(),
+            token,
+            _now(),
+            version=version,
+            text=request.form.get("answer"),
+            uploads=uploads,
+        )
+    except StaleVersion:
+        page = family.open_family_page(request_db("registrar"), _keys(), token, _now())
+        return _status_page(token, page, status=409, problem="stale_form")
+    except Conflict:
+        return _status_page(token, page, status=409, problem="not_awaiting_answer")
+    except TooLarge:
+        return _status_page(token, page, status=413, problem="file_too_large")
+    except UnsupportedContent:
+        return _status_page(token, page, status=415, problem="file_not_accepted")
+    except InvalidInput:
+        return _status_page(token, page, status=422, problem="answer_invalid")
+    except (ExpiredLink, InvalidLink) as exc:
+        return _link_problem(exc)
+    return redirect(url_for("family_pages.status", token=token, answered=1), code=303)
+
+
+@blp.errorhandler(RequestEntityTooLarge)
+def _answer_too_large(_error):
+    # The whole post is over the limit: Werkzeug refused it before any of it was read.
+    token = (request.view_args or {}).get("token")
+    try:
+        page = family.open_family_page(request_db("registrar"), _keys(), token or "", _now())
+    except (ExpiredLink, InvalidLink) as exc:
+        return _link_problem(exc)
+    return _status_page(token, page, status=413, problem="file_too_large")
+
+
 def _status_page(token: str, page: dict, *, status: int = 200, problem: str | None = None):
     registration = page["registration"]
     use_family_language(
@@ -151,6 +222,10 @@ def _status_page(token: str, page: dict, *, status: int = 200, problem: str | No
         token=token,
         problem=problem,
         withdraw_token=link_form_token(_keys(), WITHDRAW_PURPOSE, token, registration["version"]),
+        answer_token=link_form_token(_keys(), ANSWER_PURPOSE, token, registration["version"]),
+        answer_length=ANSWER_LENGTH,
+        most_files=MOST_FILES_PER_ANSWER,
+        answered=request.args.get("answered") == "1",
     )
     return html_page(body, status, headers=_TOKEN_HEADERS)
 

@@ -153,6 +153,8 @@ def describe_change(entry: dict) -> str:
         return f"{DOCUMENT_KIND_LABELS.get(kind, kind)} uploaded: {name}"
     if action == "document_verified":
         return f"Document verified: {new}"
+    if action == "info_provided":
+        return f"The family answered the request for information ({new})"
     if action == "autopay_mandate_accepted":
         return "The family set up autopay"
     return action.replace("_", " ").capitalize() + (f": {new}" if new else "")

@@ -1,0 +1,189 @@
+"""The family answers a request for information from its page, on the session's MariaDB:
+documents and words in one transaction with the status back to in_review and
+selfreg.info.provided, and every refusal or failure storing nothing."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pymysql
+import pytest
+
+from tests.support.classes import outbox_events
+from tests.support.factories import create_registration
+from tests.support.family import family_link_path
+
+FAMILY = "answering-parent@example.com"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+_ANSWER_TOKEN = re.compile(r'name="answer_form_token" value="([^"]+)"')
+_VERSION = re.compile(r'name="version" value="(\d+)"')
+
+
+@pytest.fixture
+def asked(registrar_db, school) -> int:
+    registration_id = create_registration(registrar_db, school.id, email=FAMILY)
+    with registrar_db.cursor() as cursor:
+        cursor.execute(
+            "UPDATE student_self_registrations SET status = 'needs_info', status_note = %s "
+            "WHERE id = %s",
+            ("Please send the birth certificate.", registration_id),
+        )
+    registrar_db.commit()
+    return registration_id
+
+
+@pytest.fixture
+def page(settings, school, asked) -> str:
+    return family_link_path(settings, school.id, asked, FAMILY)
+
+
+def answer(client, page: str, *, files=(), text="", **fields):
+    html = client.get(page).get_data(as_text=True)
+    form = {"answer_form_token": _ANSWER_TOKEN.search(html)[1], "version": _VERSION.search(html)[1]}
+    data = {**form, "answer": text, **fields}
+    data["documents"] = [(io.BytesIO(body), name) for name, body in files]
+    return client.post(f"{page}/answer", data=data, content_type="multipart/form-data")
+
+
+def row_counts(connection, registration_id: int) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT status FROM student_self_registrations WHERE id = %s) AS status, "
+            "(SELECT COUNT(*) FROM registration_documents WHERE registration_id = %s) AS docs, "
+            "(SELECT COUNT(*) FROM t_audit_log WHERE entity_type = 'registration' "
+            "AND entity_id = %s AND actor = 'family') AS history, "
+            "(SELECT COUNT(*) FROM t_event_outbox WHERE aggregate_id = %s "
+            "AND event_type = 'selfreg.info.provided') AS events",
+            (registration_id,) * 4,
+        )
+        return cursor.fetchone()
+
+
+UNCHANGED = {"status": "needs_info", "docs": 0, "history": 0, "events": 0}
+
+
+def test_the_needs_info_page_offers_the_answer_form(client, page):
+    html = client.get(page).get_data(as_text=True)
+    assert 'action="' + page + '/answer"' in html
+    assert 'enctype="multipart/form-data"' in html
+    assert '<label for="answer-documents">' in html and '<label for="answer-text">' in html
+
+
+def test_an_answer_stores_documents_history_status_and_event_together(
+    client, registrar_db, school, page, asked
+):
+    response = answer(
+        client, page, files=[("birth.pdf", PDF), ("proof.pdf", PDF)], text="Both attached."
+    )
+    assert response.status_code == 303
+    with registrar_db.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, uploaded_by FROM registration_documents WHERE registration_id = %s "
+            "ORDER BY id",
+            (asked,),
+        )
+        documents = cursor.fetchall()
+        cursor.execute(
+            "SELECT action, reason, old_value, new_value FROM t_audit_log "
+            "WHERE entity_id = %s AND actor = 'family' ORDER BY id",
+            (asked,),
+        )
+        history = cursor.fetchall()
+    assert [d["uploaded_by"] for d in documents] == ["family", "family"]
+    assert [h["action"] for h in history] == [
+        "document_uploaded",
+        "document_uploaded",
+        "info_provided",
+        "status_changed",
+    ]
+    assert history[2]["reason"] == "Both attached."
+    assert (history[3]["old_value"], history[3]["new_value"]) == ("needs_info", "in_review")
+    (event,) = outbox_events(registrar_db, school.id, "selfreg.info.provided")
+    assert event["payload"]["document_ids"] == [d["id"] for d in documents]
+    assert event["payload"]["answered"] is True
+    assert event["payload"]["guardian_email"] == FAMILY
+    assert event["payload"]["language"] == "en"
+    assert "Both attached." not in str(event["payload"])
+    updated = outbox_events(registrar_db, school.id, "selfreg.status.updated")
+    assert updated[-1]["payload"]["to_status"] == "in_review"
+
+
+def test_words_alone_are_an_answer(client, registrar_db, school, page, asked):
+    assert answer(client, page, text="We sent it by post.").status_code == 303
+    (event,) = outbox_events(registrar_db, school.id, "selfreg.info.provided")
+    assert event["payload"]["document_ids"] == [] and event["payload"]["answered"] is True
+    assert row_counts(registrar_db, asked)["status"] == "in_review"
+
+
+def test_an_empty_answer_is_refused_and_stores_nothing(client, registrar_db, page, asked):
+    response = answer(client, page, text="   ")
+    assert response.status_code == 422
+    assert "please add a document or write an answer" in response.get_data(as_text=True)
+    assert row_counts(registrar_db, asked) == UNCHANGED
+
+
+def test_a_pdf_name_on_other_bytes_is_refused(client, registrar_db, page, asked):
+    response = answer(client, page, files=[("birth.pdf", b"just some text")], text="Here")
+    assert response.status_code == 415
+    assert "is not a PDF, PNG or JPEG" in response.get_data(as_text=True)
+    assert row_counts(registrar_db, asked) == UNCHANGED
+
+
+def test_a_file_over_ten_megabytes_is_refused(client, registrar_db, page, asked):
+    too_big = PDF + b"0" * (10 * 1024 * 1024)
+    response = answer(client, page, files=[("big.pdf", too_big)])
+    assert response.status_code == 413
+    assert "at most 10 MB" in response.get_data(as_text=True)
+    assert row_counts(registrar_db, asked) == UNCHANGED
+
+
+def test_an_answer_too_long_is_refused(client, registrar_db, page, asked):
+    response = answer(client, page, text="x" * 4001)
+    assert response.status_code == 422
+    assert row_counts(registrar_db, asked) == UNCHANGED
+
+
+def test_a_post_without_the_page_token_is_refused(client, registrar_db, page, asked):
+    data = {"answer": "forged", "version": "2", "answer_form_token": "forged"}
+    response = client.post(f"{page}/answer", data=data)
+    assert response.status_code == 403
+    assert row_counts(registrar_db, asked) == UNCHANGED
+
+
+def test_an_answer_after_the_school_moved_on_is_a_conflict(client, registrar_db, page, asked):
+    html = client.get(page).get_data(as_text=True)
+    token, version = _ANSWER_TOKEN.search(html)[1], _VERSION.search(html)[1]
+    with registrar_db.cursor() as cursor:
+        # A DBA's plain update leaves the version: only the status tells it apart.
+        cursor.execute(
+            "UPDATE student_self_registrations SET status = 'in_review' WHERE id = %s", (asked,)
+        )
+    registrar_db.commit()
+    data = {"answer": "late", "version": version, "answer_form_token": token}
+    response = client.post(f"{page}/answer", data=data)
+    assert response.status_code == 409
+    assert "no longer waiting for information" in response.get_data(as_text=True)
+    assert row_counts(registrar_db, asked) == {**UNCHANGED, "status": "in_review"}
+
+
+def test_a_failing_event_insert_writes_nothing(client, registrar_db, school, page, asked, settings):
+    with registrar_db.cursor() as cursor:
+        cursor.execute(
+            "CREATE TRIGGER refuse_info_provided BEFORE INSERT ON t_event_outbox FOR EACH ROW "
+            "BEGIN IF NEW.event_type = 'selfreg.info.provided' THEN "
+            "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'outbox refused'; END IF; END"
+        )
+    try:
+        try:
+            status = answer(client, page, files=[("birth.pdf", PDF)], text="Attached.").status_code
+        except pymysql.err.OperationalError:
+            status = 500
+    finally:
+        with registrar_db.cursor() as cursor:
+            cursor.execute("DROP TRIGGER refuse_info_provided")
+    assert status >= 500
+    assert row_counts(registrar_db, asked) == UNCHANGED
+    school_folder = Path(settings.documents_dir) / str(school.id)
+    assert [p for p in school_folder.glob("*") if p.is_file()] == []
