@@ -4,10 +4,14 @@ question; withdrawing there shows on the staff board."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from playwright.sync_api import expect
 
 from registrar.service_layer.assignments import assign_class
 from registrar.service_layer.lead_status import change_status
+from shared.family_links import FamilyLink, family_path
+from shared.signing import KeyRing
 from tests.support.factories import create_registration
 from tests.support.family import family_path_in
 from tests.support.workspace import unique_family_email, wait_for_mail
@@ -58,3 +62,30 @@ def test_a_needs_info_mails_link_shows_the_question_and_a_withdrawal_reaches_the
     expect(anonymous_page.locator("#stage")).to_have_text("Withdrawn")
     page.goto("/admin/registrar")
     expect(page.locator(f"#cards-withdrawn #card-{registration_id}")).to_be_visible()
+
+
+def test_an_expired_link_and_another_registrations_link_show_a_page_offering_a_fresh_one(
+    anonymous_page, settings, demo_school, registrar_db
+):
+    mine, theirs = unique_family_email(), unique_family_email()
+    my_registration = create_registration(registrar_db, demo_school.id, email=mine)
+    their_registration = create_registration(registrar_db, demo_school.id, email=theirs)
+    keys = KeyRing.of(settings)
+    an_hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+    expired = family_path(keys, FamilyLink(demo_school.id, my_registration, mine, an_hour_ago))
+    # Signed, but for another registration than the address's: it opens nothing.
+    later = datetime.now(timezone.utc) + timedelta(days=1)
+    not_theirs = family_path(keys, FamilyLink(demo_school.id, their_registration, mine, later))
+
+    response = anonymous_page.goto(expired)
+    assert response.status == 410
+    expect(anonymous_page.get_by_role("heading", level=1)).to_have_text("This link has expired")
+    expect(anonymous_page.get_by_role("link", name="Get a fresh link")).to_be_visible()
+
+    response = anonymous_page.goto(not_theirs)
+    assert response.status == 403
+    expect(anonymous_page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+    expect(anonymous_page.locator("body")).not_to_contain_text("Lovelace")
+
+    anonymous_page.get_by_role("link", name="Get a fresh link").click()
+    expect(anonymous_page.get_by_label("Your e-mail address")).to_be_visible()
