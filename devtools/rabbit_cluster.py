@@ -73,6 +73,9 @@ class RabbitCluster:
         """Boot every node, join them to the first, wait until each says so. On a failure
         every node started so far is stopped again."""
         self.directory.mkdir(parents=True, exist_ok=True)
+        # The nodes run as the rabbitmq user: they must reach their folders inside this one
+        # (a mkdtemp folder is the creator's alone).
+        self.directory.chmod(0o755)
         (self.directory / STATE_FILE).write_text(
             json.dumps([node.spec.to_json() for node in self.nodes], indent=2)
         )
