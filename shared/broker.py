@@ -10,8 +10,9 @@ the run's dead-letter exchange (direct, keyed by the consumer's queue name) from
   `delivery_limit`): the safety net for a message that kills its consumer before it can answer.
 
 `ConsumerChannel` is one BlockingConnection with one channel, used by one thread only (pika's
-blocking adapter is not thread-safe). Deliveries are collected by pika's callback into a queue
-of our own and handled outside pika's callbacks, so a failure never unwinds through pika.
+blocking adapter is not thread-safe), to one node of EDQUILL_AMQP_URL at a time (after a failed
+or lost connection, the next: shared.broker_nodes). Deliveries are collected by pika's callback
+into a queue of our own and handled outside pika's callbacks: no failure unwinds through pika.
 """
 
 from __future__ import annotations
@@ -23,16 +24,9 @@ from dataclasses import dataclass
 import pika
 import pika.exceptions
 
+from shared.broker_connections import connection_parameters
+from shared.broker_nodes import NodeRotation, quorum_arguments
 from shared.worker import close_quietly
-
-# Heartbeats keep an idle consumer's connection alive through firewalls and let both sides
-# notice a dead peer within about two intervals.
-HEARTBEAT_SECONDS = 30
-# A broker short of memory or disk blocks publishers, our dead-letter publishes included;
-# past this the connection is dropped and opened again rather than left hanging.
-BLOCKED_CONNECTION_TIMEOUT_SECONDS = 30
-# A broker that does not answer a connect attempt within this long counts as unreachable.
-SOCKET_TIMEOUT_SECONDS = 5
 
 # Headers on a message the consumer dead-letters itself (the broker's own carry x-death).
 ERROR_HEADER = "x-edquill-error"
@@ -59,10 +53,17 @@ class ConsumerTopology:
     dead_letter_exchange: str
     dead_letter_queue: str
     delivery_limit: int
+    # Members of each quorum queue's replication group; None leaves it to the broker.
+    quorum_group_size: int | None = None
 
     @classmethod
     def of(
-        cls, exchange: str, consumer: str, bindings: tuple[str, ...], delivery_limit: int
+        cls,
+        exchange: str,
+        consumer: str,
+        bindings: tuple[str, ...],
+        delivery_limit: int,
+        quorum_group_size: int | None = None,
     ) -> "ConsumerTopology":
         queue = f"{exchange}.{consumer}"
         return cls(
@@ -72,13 +73,14 @@ class ConsumerTopology:
             dead_letter_exchange=f"{exchange}.dlx",
             dead_letter_queue=f"{queue}.dead",
             delivery_limit=delivery_limit,
+            quorum_group_size=quorum_group_size,
         )
 
     def queue_arguments(self) -> dict:
         # The broker refuses to redeclare a queue with other arguments (PRECONDITION_FAILED):
         # changing one of these on a live system means a policy or a new queue.
         return {
-            "x-queue-type": "quorum",
+            **quorum_arguments(self.quorum_group_size),
             "x-dead-letter-exchange": self.dead_letter_exchange,
             # Dead-lettered messages keep their event type as routing key unless told
             # otherwise; the queue's own name sends them to this consumer's dead queue only.
@@ -90,9 +92,8 @@ class ConsumerTopology:
         """Declare everything the consumer needs; safe to repeat on every (re)connect."""
         channel.exchange_declare(self.exchange, "topic", durable=True)
         channel.exchange_declare(self.dead_letter_exchange, "direct", durable=True)
-        channel.queue_declare(
-            self.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"}
-        )
+        dead_arguments = quorum_arguments(self.quorum_group_size)
+        channel.queue_declare(self.dead_letter_queue, durable=True, arguments=dead_arguments)
         channel.queue_bind(
             self.dead_letter_queue, self.dead_letter_exchange, routing_key=self.queue
         )
@@ -117,18 +118,6 @@ class Delivery:
     @property
     def message_id(self) -> str:
         return self.properties.message_id or "-"
-
-
-def connection_parameters(amqp_url: str, connection_name: str) -> pika.URLParameters:
-    parameters = pika.URLParameters(amqp_url)
-    parameters.heartbeat = HEARTBEAT_SECONDS
-    parameters.blocked_connection_timeout = BLOCKED_CONNECTION_TIMEOUT_SECONDS
-    parameters.socket_timeout = SOCKET_TIMEOUT_SECONDS
-    # The consumer retries with its own back-off; pika's retries would hide the outage from it.
-    parameters.connection_attempts = 1
-    # Shown by `rabbitmqctl list_connections client_properties`: who is connected.
-    parameters.client_properties = {"connection_name": connection_name}
-    return parameters
 
 
 def dead_letter_properties(
@@ -161,12 +150,16 @@ class ConsumerChannel:
 
     def __init__(
         self,
-        parameters: pika.URLParameters,
+        nodes: NodeRotation,
+        connection_name: str,
         topology: ConsumerTopology,
         prefetch: int,
         consumer: str,
+        heartbeat: int,
     ):
-        self._parameters = parameters
+        self._nodes = nodes
+        self._connection_name = connection_name
+        self._heartbeat = heartbeat
         self._topology = topology
         self._prefetch = prefetch
         self._consumer = consumer
@@ -186,7 +179,9 @@ class ConsumerChannel:
     def open(self) -> None:
         """Connect, declare the topology, and start consuming."""
         self.close()
-        self._connection = pika.BlockingConnection(self._parameters)
+        self._connection = pika.BlockingConnection(
+            connection_parameters(self._nodes.current, self._connection_name, self._heartbeat)
+        )
         self._channel = self._connection.channel()
         try:
             self._topology.declare(self._channel)
@@ -281,6 +276,16 @@ class ConsumerChannel:
         if self._channel is None:
             raise pika.exceptions.ConnectionWrongStateError("not connected to the broker")
         return self._channel
+
+    @property
+    def node(self) -> str:
+        return self._nodes.current_address
+
+    def fail_over(self) -> None:
+        """Give up this node's connection (failed or lost): the next `open` tries the next
+        node. Unacked deliveries go back to the queue, on whichever node leads it."""
+        self.close()
+        self._nodes.fail_over()
 
     def close(self) -> None:
         """Close quietly; the broker returns every unacked delivery to the queue."""

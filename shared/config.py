@@ -13,6 +13,7 @@ from email.utils import parseaddr
 from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
+from shared.broker_nodes import BrokerKnobs, node_urls
 from shared.config_error import ConfigError
 from shared.config_values import comma_list, port_number, seconds
 from shared.paths import ROOT
@@ -66,7 +67,10 @@ class MySQLServer:
 class Settings:
     mysql_url: str = "mysql://root@127.0.0.1:3306"
     db_prefix: str = "edquill_"
+    # One node, or a cluster's nodes comma-separated: see amqp_urls.
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    # The quorum queues' replication group (EDQUILL_BROKER_* knobs, shared.broker_nodes).
+    broker: BrokerKnobs = field(default_factory=BrokerKnobs)
     exchange: str = "edquill.events"
     # May carry a password: kept out of repr, shown only through redact_url.
     smtp_url: str = field(default="smtp://127.0.0.1:1025", repr=False)
@@ -118,6 +122,16 @@ class Settings:
         return MySQLServer.from_url(self.mysql_replica_url, "EDQUILL_MYSQL_REPLICA_URL")
 
     @property
+    def amqp_urls(self) -> tuple[str, ...]:
+        """Each broker node's URL: clients connect to one and fail over to the next."""
+        return node_urls(self.amqp_url)
+
+    @property
+    def quorum_group_size(self) -> int | None:
+        """Members of each quorum queue's group; None leaves it to the broker."""
+        return self.broker.group_size(len(self.amqp_urls))
+
+    @property
     def smtp(self) -> SmtpServer:
         return SmtpServer.from_url(self.smtp_url)
 
@@ -161,6 +175,7 @@ class Settings:
             mysql_url=env.get("EDQUILL_MYSQL_URL", defaults.mysql_url),
             db_prefix=env.get("EDQUILL_DB_PREFIX", defaults.db_prefix),
             amqp_url=env.get("EDQUILL_AMQP_URL", defaults.amqp_url),
+            broker=BrokerKnobs.from_env(env),
             exchange=env.get("EDQUILL_EXCHANGE", defaults.exchange),
             smtp_url=env.get("EDQUILL_SMTP_URL", defaults.smtp_url),
             ports=ports,
@@ -193,8 +208,7 @@ class Settings:
             raise ConfigError(
                 f"EDQUILL_DB_PREFIX may hold letters, digits and '_' only, got {self.db_prefix!r}"
             )
-        if urlsplit(self.amqp_url).scheme not in ("amqp", "amqps"):
-            raise ConfigError(f"EDQUILL_AMQP_URL must start with amqp://, got {self.amqp_url!r}")
+        self.amqp_urls  # parses, raising ConfigError on a bad node URL
         if not self.exchange:
             raise ConfigError("EDQUILL_EXCHANGE must not be empty")
         self.smtp  # parses, raising ConfigError on a bad URL

@@ -44,7 +44,8 @@ import pika.exceptions
 
 from shared import db, worker
 from shared.backoff import Backoff
-from shared.broker import ConsumerChannel, ConsumerTopology, Delivery, connection_parameters
+from shared.broker import ConsumerChannel, ConsumerTopology, Delivery
+from shared.broker_nodes import NodeRotation
 from shared.config import SERVICE_DATABASES, Settings
 from shared.config_error import ConfigError
 from shared.consumer_batches import BatchSettling
@@ -101,13 +102,19 @@ class Consumer(FailureSettling, BatchSettling):
         self._check_definition()
         self.settings = settings
         self.topology = ConsumerTopology.of(
-            settings.exchange, self.NAME, self.BINDINGS, self.DELIVERY_LIMIT
+            settings.exchange,
+            self.NAME,
+            self.BINDINGS,
+            self.DELIVERY_LIMIT,
+            settings.quorum_group_size,
         )
         self._channel = ConsumerChannel(
-            connection_parameters(settings.amqp_url, self._connection_name()),
+            NodeRotation(settings.amqp_urls),
+            self._connection_name(),
             self.topology,
             max(self.PREFETCH, self.BATCH_SIZE),
             self.NAME,
+            heartbeat=settings.broker.heartbeat_seconds,
         )
         self._db = None
         self._reconnect = Backoff(self.RECONNECT_FIRST_DELAY, self.RECONNECT_MAX_DELAY)
@@ -167,8 +174,11 @@ class Consumer(FailureSettling, BatchSettling):
             self._wait_to_reconnect("database")
             return
         except BROKER_ERRORS as exc:
-            log.warning("consumer %s: broker unavailable: %r", self.NAME, exc)
-            self._channel.close()
+            log.warning(
+                "consumer %s: broker unavailable at %s: %r", self.NAME, self._channel.node, exc
+            )
+            # A lost node is not waited for: the next attempt goes to the next node.
+            self._channel.fail_over()
             self._wait_to_reconnect("broker")
             return
         self._reconnect.reset()
@@ -249,7 +259,7 @@ class Consumer(FailureSettling, BatchSettling):
                 self._channel.sleep(seconds)
                 return
             except BROKER_ERRORS:
-                self._channel.close()  # noticed while waiting; reconnected next round
+                self._channel.fail_over()  # noticed while waiting; reconnected next round
         self._stopping.wait(seconds)
 
     def _drop_database(self) -> None:

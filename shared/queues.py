@@ -11,9 +11,9 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 import click
-import pika
 
 from shared.broker import ConsumerTopology
+from shared.broker_connections import connect_to_any
 from shared.config import Settings
 
 
@@ -27,7 +27,11 @@ def consumer_classes() -> list[type]:
 
 def topology_of(settings: Settings, consumer: type) -> ConsumerTopology:
     return ConsumerTopology.of(
-        settings.exchange, consumer.NAME, consumer.BINDINGS, consumer.DELIVERY_LIMIT
+        settings.exchange,
+        consumer.NAME,
+        consumer.BINDINGS,
+        consumer.DELIVERY_LIMIT,
+        settings.quorum_group_size,
     )
 
 
@@ -37,7 +41,7 @@ def consumer_topologies(settings: Settings) -> list[ConsumerTopology]:
 
 def declare_consumer_queues(settings: Settings) -> list[str]:
     """Declare every consumer's queue, dead-letter queue and bindings; returns the queues."""
-    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+    connection = connect_to_any(settings.amqp_urls, "edquill-queues-declare")
     try:
         channel = connection.channel()
         topologies = consumer_topologies(settings)

@@ -13,7 +13,9 @@ from shared.config import Settings
 
 
 def bootstrap(settings: Settings, options: RelayOptions) -> Relay:
-    publisher = ConfirmingPublisher(settings.amqp_url, settings.exchange)
+    publisher = ConfirmingPublisher(
+        settings.amqp_url, settings.exchange, heartbeat=settings.broker.heartbeat_seconds
+    )
     return Relay(
         relay_id=new_relay_id(socket.gethostname(), os.getpid()),
         options=options,

@@ -433,3 +433,36 @@ def test_a_queue_declared_with_other_arguments_stops_the_consumer_instead_of_ret
             thread.stop()
     finally:
         queues.delete()
+
+
+# -- a cluster's nodes -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def second_broker_proxy(settings):
+    parts = urlsplit(settings.amqp_url)
+    with TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5672) as proxy:
+        yield proxy
+
+
+def test_a_consumer_fails_over_to_the_next_listed_node_and_back(
+    consumer_settings, start_consumer, effects, broker_proxy, second_broker_proxy
+):
+    # Two "nodes" (proxies to one broker): wherever the consumer starts, each cut leaves it
+    # one node, and it must find it to handle the next event.
+    nodes = [
+        _through(consumer_settings.amqp_url, proxy) for proxy in (broker_proxy, second_broker_proxy)
+    ]
+    running = start_consumer(via_settings=replace(consumer_settings, amqp_url=",".join(nodes)))
+    first, second = submitted(41), submitted(42)
+
+    broker_proxy.cut()
+    running.queues.publish_event(first)
+    wait_until(lambda: effects.count(first.event_id) == 1, what="the first event", timeout=20)
+    broker_proxy.restore()
+    second_broker_proxy.cut()
+    running.queues.publish_event(second)
+    wait_until(lambda: effects.count(second.event_id) == 1, what="the second event", timeout=20)
+
+    assert reconnects(running.consumer, "broker") >= 1
+    assert outcomes(running.consumer) == {"handled": 2}

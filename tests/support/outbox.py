@@ -159,8 +159,10 @@ class SteadyProducer:
         aggregates: Iterable[int],
         per_tick: int = 20,
         interval: float = 0.05,
+        school_id: int = 1,
     ):
         self._settings = settings
+        self._school_id = school_id
         self._aggregates = list(aggregates)
         self._per_tick = per_tick
         self._interval = interval
@@ -191,7 +193,8 @@ class SteadyProducer:
             while not self._stopping.is_set():
                 rows = [
                     outbox_row(
-                        self._aggregates[(tick * self._per_tick + n) % len(self._aggregates)]
+                        self._aggregates[(tick * self._per_tick + n) % len(self._aggregates)],
+                        school_id=self._school_id,
                     )
                     for n in range(self._per_tick)
                 ]

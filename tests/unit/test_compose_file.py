@@ -185,7 +185,7 @@ def host_bindings(service: dict) -> list[tuple[str, str]]:
     return bindings
 
 
-def run_compose_config(**variables: str) -> subprocess.CompletedProcess:
+def run_compose_config(files=(COMPOSE_FILE,), **variables: str) -> subprocess.CompletedProcess:
     env = {
         name: value
         for name, value in os.environ.items()
@@ -193,7 +193,7 @@ def run_compose_config(**variables: str) -> subprocess.CompletedProcess:
     }
     env.update(variables)
     return subprocess.run(
-        ["docker-compose", "-f", str(COMPOSE_FILE), "config"],
+        ["docker-compose", *(f"-f{file}" for file in files), "config"],
         env=env,
         capture_output=True,
         text=True,

@@ -4,6 +4,10 @@ pika's BlockingChannel waits for each confirm before the next publish: one broke
 (and disk sync) per message. This drives pika's SelectConnection instead: a whole batch is
 written at once, and the loop runs until every message is acked, nacked or returned
 (`mandatory`, so a message no queue is bound for comes back instead of vanishing).
+
+It speaks to one node of EDQUILL_AMQP_URL at a time. A connection that fails or is lost sends
+the next `connect` to the next node (shared.broker_nodes); what was in flight unconfirmed is
+given back by the relay and published again there, so a dead node loses nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import pika
 from pika.spec import Basic
 
 from outbox_relay.domain.messages import Message
+from shared.broker_connections import connection_parameters
+from shared.broker_nodes import HEARTBEAT_SECONDS, NodeRotation, node_urls
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +47,22 @@ class BatchOutcome:
 
 
 class ConfirmingPublisher:
-    def __init__(self, amqp_url: str, exchange: str, *, connect_timeout: float = 5.0):
-        self._parameters = pika.URLParameters(amqp_url)
-        # Heartbeats keep an idle relay's connection alive and notice a dead broker.
-        self._parameters.heartbeat = 30
-        self._parameters.blocked_connection_timeout = 30
-        self._parameters.socket_timeout = connect_timeout
+    def __init__(
+        self,
+        amqp_url: str,
+        exchange: str,
+        *,
+        connect_timeout: float = 5.0,
+        heartbeat: int = HEARTBEAT_SECONDS,
+    ):
+        # One node or a cluster's list; heartbeats keep an idle relay's connection alive and
+        # notice a dead node.
+        self._nodes = NodeRotation(node_urls(amqp_url))
+        self._heartbeat = heartbeat
         self._exchange = exchange
+        # Set when the connection failed or was lost rather than closed by us.
+        self._lost = False
+        self._closing = False
         self._connect_timeout = connect_timeout
         self._connection: pika.SelectConnection | None = None
         self._channel = None
@@ -62,13 +77,22 @@ class ConfirmingPublisher:
     def connected(self) -> bool:
         return self._ready and self._connection is not None and self._connection.is_open
 
+    @property
+    def node(self) -> str:
+        """The node connected to (or tried next), as host:port."""
+        return self._nodes.current_address
+
     def connect(self) -> None:
-        """Open connection and channel, declare the exchange, enter confirm mode."""
+        """Open connection and channel, declare the exchange, enter confirm mode: on the
+        node of the last connection, or on the next one if that connection failed."""
         self.close()
+        if self._lost:
+            self._nodes.fail_over()
+        self._lost = False
         self._error = None
         self._ready = False
         self._connection = pika.SelectConnection(
-            self._parameters,
+            self._parameters(),
             on_open_callback=self._on_connection_open,
             on_open_error_callback=self._on_connection_error,
             on_close_callback=self._on_connection_closed,
@@ -77,7 +101,15 @@ class ConfirmingPublisher:
         if not self._ready:
             error = self._error or TimeoutError("timed out connecting to the broker")
             self.close()
-            raise BrokerUnavailable(str(error)) from error
+            self._lost = True
+            raise BrokerUnavailable(f"{self.node}: {error}") from error
+
+    def _parameters(self) -> pika.URLParameters:
+        parameters = connection_parameters(
+            self._nodes.current, "edquill-outbox-relay", self._heartbeat
+        )
+        parameters.socket_timeout = self._connect_timeout
+        return parameters
 
     def close(self) -> None:
         connection, self._connection = self._connection, None
@@ -85,22 +117,30 @@ class ConfirmingPublisher:
         if connection is None:
             return
         if connection.is_open:
+            self._closing = True
             connection.close()
             # Let the close handshake finish so the broker does not log an abrupt disconnect.
             self._connection = connection
             self._run_until(lambda: connection.is_closed, 2.0)
             self._connection = None
+            self._closing = False
+        else:
+            # Closed under us (a lost node, a channel error): the next connect moves on.
+            self._lost = True
 
     def _on_connection_open(self, connection) -> None:
         connection.channel(on_open_callback=self._on_channel_open)
 
     def _on_connection_error(self, _connection, error) -> None:
         self._error = error
+        self._lost = True
         self._wake()
 
     def _on_connection_closed(self, _connection, reason) -> None:
         self._error = reason
         self._ready = False
+        if not self._closing:
+            self._lost = True
         self._wake()
 
     def _on_channel_open(self, channel) -> None:
@@ -162,6 +202,10 @@ class ConfirmingPublisher:
     def wait_for_confirms(self, timeout: float) -> BatchOutcome:
         """Wait up to `timeout` s for the broker's answer to every message sent."""
         self._run_until(lambda: not self._in_flight or not self.connected, timeout)
+        if self._in_flight:
+            # A node that keeps a connection open but answers nothing (paused, cut off from its
+            # cluster) is as good as lost: the next connect tries another.
+            self._lost = True
         outcome = self._outcome
         outcome.unconfirmed = list(self._in_flight.values())
         self._reset_batch()

@@ -261,3 +261,31 @@ def test_a_broker_restart_while_events_keep_coming_loses_nothing(
     arrivals = selfreg_probe.collect(produced, timeout=90)
 
     assert set(produced) - arrived_ids(arrivals) == set()
+
+
+# -- a cluster's nodes -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def second_broker_proxy(settings):
+    parts = urlsplit(settings.amqp_url)
+    with TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5672) as proxy:
+        yield proxy
+
+
+def test_the_relay_fails_over_to_the_next_listed_node_and_back(
+    settings, registrar_db, selfreg_probe, relays, broker_proxy, second_broker_proxy
+):
+    # Two "nodes" (proxies to one broker): wherever the relay starts, each cut leaves it one
+    # node, and it must find it for the events committed meanwhile to arrive.
+    proxies = (broker_proxy, second_broker_proxy)
+    nodes = [_url_through(settings.amqp_url, proxy) for proxy in proxies]
+    relays(extra_env={"EDQUILL_AMQP_URL": ",".join(nodes)})
+
+    broker_proxy.cut()
+    first = _events(registrar_db, range(1, 51))
+    assert set(first) - arrived_ids(selfreg_probe.collect(first, timeout=30)) == set()
+    broker_proxy.restore()
+    second_broker_proxy.cut()
+    second = _events(registrar_db, range(1, 51))
+    assert set(second) - arrived_ids(selfreg_probe.collect(second, timeout=30)) == set()
