@@ -21,34 +21,29 @@ import argparse
 import http.client
 import json
 import re
-import subprocess
 import time
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from bench.harness import (
-    EDQUILL,
     bench_settings,
-    env_for,
     free_port,
     log,
     percentiles,
     stop,
-    wait_until_healthy,
 )
 from bench.server_facts import server_facts
+from bench.token_check import start_registrar
 from registrar.adapters.audit_store import trail_statement
 from registrar.adapters.tokens_store import issue_token
 from registrar.adapters.users_store import create_user
 from registrar.domain.cursors import decode_cursor
 from registrar.service_layer.sign_in import SIGN_IN_TOKEN_TTL
 from shared import db, migrations
-from shared.config import Settings
 from shared.sessions import SESSION_COOKIE
 
 # Rows per multi-row INSERT and commit: far below max_allowed_packet, short undo logs.
 INSERT_CHUNK = 5_000
-SERVER_START_SECONDS = 60
 SAMPLES = 200
 WARM_UP_REQUESTS = 30
 ACTORS = 40
@@ -104,26 +99,6 @@ def seed(connection, rows: int) -> dict:
         "session": session,
         "api_token": issue_token(connection, school_id, "viewer"),
     }
-
-
-def start_registrar(settings: Settings, port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            EDQUILL,
-            "--log-level",
-            "WARNING",
-            "serve",
-            "registrar",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-        ],
-        env=env_for(settings),
-        stdout=subprocess.DEVNULL,
-    )
-    wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process, SERVER_START_SECONDS)
-    return process
 
 
 class Client:
