@@ -4,7 +4,7 @@ acted (the board's "Family answered")."""
 
 from __future__ import annotations
 
-from registrar.domain.family_answers import FAMILY_ACTOR
+from registrar.domain.lifecycle import FAMILY_ACTOR
 
 
 def language_of(cursor, school_id: int, registration_id: int) -> str:

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from registrar.domain.lifecycle import StatusChange, plan_status_change
 from shared.registration_status import Status
 
-# Who the history names for the answer (as for everything the family does on its page).
-FAMILY_ACTOR = "family"
 # Room for a full explanation; anything longer belongs in a document.
 ANSWER_LENGTH = 4000
 # A family sends a handful of papers at once (a certificate, a proof of address, a report);

@@ -31,6 +31,9 @@ ALLOWED = {
     Status.WITHDRAWN: frozenset(),
 }
 
+# Who the history names for what a family does on its own page (withdrawing, answering a
+# request, taking or turning down a seat).
+FAMILY_ACTOR = "family"
 # The stages a family may withdraw from: every stage before the child is enrolled or refused.
 WITHDRAWABLE = frozenset({Status.PENDING, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED})
 

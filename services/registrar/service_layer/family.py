@@ -23,7 +23,7 @@ from registrar.adapters.registrations_store import (
     apply_status_change,
     require_version,
 )
-from registrar.domain.lifecycle import WITHDRAWABLE, plan_withdrawal
+from registrar.domain.lifecycle import FAMILY_ACTOR, WITHDRAWABLE, plan_withdrawal
 from registrar.service_layer import seat_offers
 from registrar.service_layer.lead_status import lifecycle_refusals_as_domain_errors
 from shared.db import transaction
@@ -37,8 +37,6 @@ from shared.family_links import (
 )
 from shared.signing import KeyRing
 
-# Who the history names for what the family did on its page.
-FAMILY_ACTOR = "family"
 # The longest reason a family may give (the page's field says so too).
 REASON_LENGTH = 1000
 # Invoices a family sees: a draft is still the school's.

@@ -17,13 +17,13 @@ from registrar.adapters import audit_store, family_answers_store, outbox_store
 from registrar.adapters.document_files import DocumentFiles, SpooledFile
 from registrar.adapters.registrations_store import apply_status_change, require_version
 from registrar.domain.family_answers import (
-    FAMILY_ACTOR,
     AnswerTooLong,
     EmptyAnswer,
     FamilyAnswer,
     NotAwaitingAnswer,
     plan_family_answer,
 )
+from registrar.domain.lifecycle import FAMILY_ACTOR
 from registrar.service_layer.documents import checked_upload, record_document
 from registrar.service_layer.family import linked_registration
 from shared.db import transaction

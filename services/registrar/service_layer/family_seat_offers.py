@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from registrar.domain.lifecycle import FAMILY_ACTOR
 from registrar.service_layer import waitlist
-from registrar.service_layer.family import FAMILY_ACTOR
 from shared.family_links import InvalidLink, OpenedFamilyLink, read_family_link
 from shared.signing import KeyRing
 
