@@ -1,12 +1,11 @@
 """Exporting the lead queue: every registration the page's filters and sort select, as a CSV
-or XLSX file streamed batch by batch, with the export recorded in the audit log first.
+or XLSX file streamed as its rows arrive, with the export recorded in the audit log first.
 
 The rows are read by the lead queue's own statement (adapters.lead_queue_store.every_row), so
 the export selects exactly what the page shows, in its order; they are read from an unbuffered
 cursor and written out as they arrive, so an export of the whole school costs one ordered
-scan and memory for a chunk of the file, not for the school. (Paging through the keyset a
-batch at a time would cost a scan per batch: the optimiser reads a big school's index from
-its top to each batch's start.)
+scan and memory for a chunk of the file, not for the school: one statement, where paging
+through the keyset would cost a query per batch.
 """
 
 from __future__ import annotations
