@@ -1,6 +1,7 @@
 """The dashboard in tests: the services behind it served as real processes, events as the
 registrar emits them (with names and the school snapshot), the dashboard's consumer in a
-thread on the session's exchange, and a loopback HTTP server that answers too slowly."""
+thread on the session's exchange, the dashboard's app on a clock of the test's, and a loopback
+HTTP server that answers too slowly."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import secrets
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 import pika
+from werkzeug.serving import make_server
 
 from dashboard.config import DashboardConfig
+from dashboard.entrypoints.app import create_app
 from dashboard.entrypoints.consumer import DashboardConsumer
 from shared.config import Settings
 from shared.events import Event, format_timestamp
@@ -61,6 +65,22 @@ class SlowServer:
 
     def close(self) -> None:
         self._release.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class DashboardOnClock:
+    """The dashboard's own app over HTTP on a loopback port, its clock injected: the rail
+    measures each wait from `clock()`, so a request asked an hour ago can be days old to it.
+    (`edquill serve dashboard` takes no clock; everything else is the app as served.)"""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime], config: DashboardConfig):
+        app = create_app(settings, {"DASHBOARD_CLOCK": clock, "DASHBOARD_CONFIG": config})
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
 
