@@ -11,6 +11,8 @@ from pathlib import Path
 import pymysql
 import pytest
 
+from registrar.domain.documents import MAX_DOCUMENT_BYTES
+from registrar.domain.family_answers import MOST_FILES_PER_ANSWER
 from tests.support.classes import outbox_events
 from tests.support.factories import create_registration
 from tests.support.family import family_link_path
@@ -136,6 +138,26 @@ def test_a_file_over_ten_megabytes_is_refused(client, registrar_db, page, asked)
     response = answer(client, page, files=[("big.pdf", too_big)])
     assert response.status_code == 413
     assert "at most 10 MB" in response.get_data(as_text=True)
+    assert row_counts(registrar_db, asked) == UNCHANGED
+
+
+def test_a_post_over_the_whole_answers_limit_is_refused_in_the_familys_language(
+    client, registrar_db, page, asked
+):
+    # Every file is under the document limit; together they are more than an answer may carry,
+    # so the body is refused before it is read: nothing of it reaches the store or the folder.
+    with registrar_db.cursor() as cursor:
+        cursor.execute(
+            "UPDATE student_self_registrations SET language = 'es' WHERE id = %s", (asked,)
+        )
+    registrar_db.commit()
+    just_under = PDF + b"0" * (MAX_DOCUMENT_BYTES - len(PDF) - 1)
+    files = [(f"part-{n}.pdf", just_under) for n in range(MOST_FILES_PER_ANSWER + 1)]
+    response = answer(client, page, files=files, text="Todo adjunto.")
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert '<html lang="es"' in html
+    assert "Un archivo era demasiado grande, así que no se envió nada." in html
     assert row_counts(registrar_db, asked) == UNCHANGED
 
 
