@@ -15,6 +15,7 @@ from notifier.domain.link_placeholders import (
     family_placeholder,
     fill_links,
     without_signed_links,
+    workspace_placeholder,
 )
 from notifier.domain.rendering import Renderer, TemplateSource
 from notifier.domain.unsubscribe_links import read_unsubscribe_token
@@ -45,6 +46,7 @@ def test_filling_replaces_each_placeholder_with_its_link():
         lambda invoice_id, expires: f"A{invoice_id}@{expires}",
         lambda confirmation_id: f"C{confirmation_id}",
         lambda *_: "F",
+        lambda _: "W",
     )
     assert filled == f"pay: A42@{EXPIRES} stop: U"
 
@@ -57,8 +59,20 @@ def test_the_family_placeholder_becomes_the_registrations_link():
         lambda *_: "A",
         lambda _: "C",
         lambda registration_id, expires: f"F{registration_id}@{expires}",
+        lambda _: "W",
     )
     assert filled == f"follow: F7@{EXPIRES}"
+
+
+def test_the_workspace_placeholder_becomes_the_plain_staff_link_under_the_public_url():
+    assert workspace_placeholder(7) == "edquill-link-workspace-7"
+    filled = MessageLinks(SETTINGS).filled(
+        row(workspace_placeholder(7), f'<a href="{workspace_placeholder(7)}">open</a>')
+    )
+    assert filled["body_text"] == "https://school.example/admin/registrar?registration=7"
+    assert filled["body_html"] == (
+        '<a href="https://school.example/admin/registrar?registration=7">open</a>'
+    )
 
 
 def test_the_confirmation_placeholder_becomes_its_signed_link():
@@ -71,6 +85,7 @@ def test_the_confirmation_placeholder_becomes_its_signed_link():
             lambda *_: "A",
             lambda confirmation_id: f"C{confirmation_id}",
             lambda *_: "F",
+            lambda _: "W",
         )
         == "confirm: C17"
     )
@@ -87,10 +102,10 @@ def test_the_sent_confirmation_link_is_under_the_public_url_and_reads_back():
 
 def test_text_without_placeholders_is_left_as_it_is():
     assert (
-        fill_links("no links here", lambda: "U", lambda *_: "A", lambda _: "C", lambda *_: "F")
+        fill_links("no links here", lambda: "U", lambda *_: "A", lambda _: "C", lambda *_: "F", str)
         == "no links here"
     )
-    assert fill_links(None, lambda: "U", lambda *_: "A", lambda _: "C", lambda *_: "F") is None
+    assert fill_links(None, lambda: "U", lambda *_: "A", lambda _: "C", lambda *_: "F", str) is None
 
 
 def test_the_sent_autopay_link_is_under_the_public_url_and_opens_the_invoice():

@@ -87,7 +87,7 @@ def apply_school_event(cursor, event: Event, now: datetime) -> None:
 
 _SETTINGS = (
     "quiet_hours_start, quiet_hours_end, status_updates, reminders_enabled, "
-    "needs_info_reminder_hours, invoice_reminder_hours, family_link_days"
+    "needs_info_reminder_hours, invoice_reminder_hours, family_link_days, answer_alert_email"
 )
 
 
@@ -98,7 +98,7 @@ def find_school(cursor, school_id: int, defaults: SchoolPreferences) -> School |
         "n.school_id AS has_settings, "
         "n.quiet_hours_start, n.quiet_hours_end, n.status_updates, n.reminders_enabled, "
         "n.needs_info_reminder_hours, n.invoice_reminder_hours, n.family_link_days, "
-        "EXISTS (SELECT 1 FROM "
+        "n.answer_alert_email, EXISTS (SELECT 1 FROM "
         "t_message_template t WHERE t.school_id = s.school_id) AS has_own_templates "
         "FROM t_school s LEFT JOIN t_school_notice_settings n ON n.school_id = s.school_id "
         "WHERE s.school_id = %s",
@@ -142,6 +142,7 @@ def _preferences(row: dict) -> SchoolPreferences:
         reminders_enabled=bool(row["reminders_enabled"]),
         status_updates=parse_status_updates(row["status_updates"]),
         family_link_lifetime=timedelta(days=row["family_link_days"]),
+        answer_alert_email=row["answer_alert_email"],
     )
 
 
@@ -154,19 +155,22 @@ def save_preferences(cursor, school_id: int, chosen: SchoolPreferences, now: dat
         _hours(chosen.needs_info_reminder_after),
         _hours(chosen.invoice_reminder_after),
         chosen.family_link_lifetime.days,
+        chosen.answer_alert_email,
         now,
     )
     cursor.execute(
         "INSERT INTO t_school_notice_settings (school_id, quiet_hours_start, quiet_hours_end, "
         "status_updates, reminders_enabled, needs_info_reminder_hours, invoice_reminder_hours, "
-        "family_link_days, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "family_link_days, answer_alert_email, updated_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
         "ON DUPLICATE KEY UPDATE "
         "quiet_hours_start = VALUES(quiet_hours_start), "
         "quiet_hours_end = VALUES(quiet_hours_end), status_updates = VALUES(status_updates), "
         "reminders_enabled = VALUES(reminders_enabled), "
         "needs_info_reminder_hours = VALUES(needs_info_reminder_hours), "
         "invoice_reminder_hours = VALUES(invoice_reminder_hours), "
-        "family_link_days = VALUES(family_link_days), updated_at = VALUES(updated_at)",
+        "family_link_days = VALUES(family_link_days), "
+        "answer_alert_email = VALUES(answer_alert_email), updated_at = VALUES(updated_at)",
         (school_id, *values),
     )
 

@@ -18,7 +18,8 @@ from typing import Callable
 # the sender finds them in either body, and they are a valid href until it does.
 UNSUBSCRIBE_PLACEHOLDER = "edquill-link-unsubscribe"
 _PLACEHOLDERS = re.compile(
-    r"edquill-link-(?:unsubscribe|autopay-(\d+)-(\d+)|confirm-(\d+)|family-(\d+)-(\d+))"
+    r"edquill-link-(?:unsubscribe|autopay-(\d+)-(\d+)|confirm-(\d+)|family-(\d+)-(\d+)"
+    r"|workspace-(\d+))"
 )
 _AUTOPAY_PLACEHOLDER = re.compile(r"edquill-link-autopay-\d+-\d+")
 
@@ -26,6 +27,7 @@ UnsubscribeUrl = Callable[[], str]
 AutopayUrl = Callable[[int, datetime], str]
 ConfirmationUrl = Callable[[int], str]
 FamilyUrl = Callable[[int, datetime], str]
+WorkspaceUrl = Callable[[int], str]
 
 
 def autopay_placeholder(invoice_id: int, expires_at: datetime) -> str:
@@ -36,6 +38,13 @@ def autopay_placeholder(invoice_id: int, expires_at: datetime) -> str:
 def family_placeholder(registration_id: int, expires_at: datetime) -> str:
     """Where the family link of the registration goes: signed for the message's recipient."""
     return f"edquill-link-family-{int(registration_id)}-{int(expires_at.timestamp())}"
+
+
+def workspace_placeholder(registration_id: int) -> str:
+    """Where the link to the registration in the staff's workspace goes. It grants nothing (the
+    workspace asks for a sign-in); it is a placeholder only because the public address is the
+    sender's to know."""
+    return f"edquill-link-workspace-{int(registration_id)}"
 
 
 def confirmation_placeholder(confirmation_id: int) -> str:
@@ -66,13 +75,18 @@ def fill_links(
     autopay_url: AutopayUrl,
     confirmation_url: ConfirmationUrl,
     family_url: FamilyUrl,
+    workspace_url: WorkspaceUrl,
 ) -> str | None:
     """`text` with every placeholder replaced by the link it stands for."""
     if not text:
         return text
 
     def link(match: re.Match) -> str:
-        invoice_id, expiry, confirmation_id, registration_id, family_expiry = match.groups()
+        invoice_id, expiry, confirmation_id, registration_id, family_expiry, staff_view = (
+            match.groups()
+        )
+        if staff_view is not None:
+            return workspace_url(int(staff_view))
         if registration_id is not None:
             return family_url(int(registration_id), _moment(family_expiry))
         if confirmation_id is not None:

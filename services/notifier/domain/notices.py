@@ -10,7 +10,7 @@ from typing import Callable
 from notifier.domain import formatting
 from notifier.domain.consent import SELF_REGISTRATION_FORM, ConsentChange, Purpose
 from notifier.domain.invoice_context import autopay_link, invoice_context, moment_or
-from notifier.domain.link_placeholders import family_placeholder
+from notifier.domain.link_placeholders import family_placeholder, workspace_placeholder
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.reminders import (
     ReminderKind,
@@ -24,6 +24,8 @@ from shared.events import Event, EventType
 from shared.family_links import link_expiry
 from shared.locales import FamilyLocale
 from shared.registration_status import Status
+
+STAFF_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -208,10 +210,31 @@ def _family_link_requested(
     return Plan(notices=(notice,))
 
 
-def _info_provided(event: Event, _preferences: SchoolPreferences, _locale: FamilyLocale) -> Plan:
+def _info_provided(event: Event, preferences: SchoolPreferences, _locale: FamilyLocale) -> Plan:
     # The family answered: its reminder stops (whether or not the status event came first),
-    # and the family is not written to about its own answer.
-    return Plan(stops=(ReminderStop(frozenset({ReminderKind.NEEDS_INFO})),))
+    # and the family is not written to about its own answer. The school's staff address hears
+    # of it only when the school named one: the board and the rail show answers anyway.
+    stops = (ReminderStop(frozenset({ReminderKind.NEEDS_INFO})),)
+    payload = event.payload
+    registration_id = payload.get("registration_id")
+    if preferences.answer_alert_email is None or not isinstance(registration_id, int):
+        return Plan(stops=stops)
+    context = {
+        "registration_id": registration_id,
+        "answered": bool(payload.get("answered")),
+        "document_count": len(payload.get("document_ids") or ()),
+        "workspace_url": workspace_placeholder(registration_id),
+        # Staff mail is in English, whatever the family's language.
+        "language": STAFF_LANGUAGE,
+    }
+    alert = Notice(
+        "family_answered",
+        Purpose.TRANSACTIONAL,
+        preferences.answer_alert_email,
+        f"info-provided:{event.event_id}",
+        context,
+    )
+    return Plan(notices=(alert,), stops=stops)
 
 
 _PLANNERS: dict[str, Callable[[Event, SchoolPreferences, FamilyLocale], Plan]] = {

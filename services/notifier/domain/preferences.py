@@ -23,6 +23,9 @@ class SchoolPreferences:
     status_updates: frozenset[str] = field(default_factory=frozenset)
     # How long the family link in each of the school's e-mails keeps working.
     family_link_lifetime: timedelta = FAMILY_LINK_LIFETIME
+    # The staff address told when a family answers a request for information; None: nobody is,
+    # the card on the board and the dashboard's rail show the answer.
+    answer_alert_email: str | None = None
 
 
 def parse_status_updates(text: str) -> frozenset[str]:

@@ -132,6 +132,17 @@ TEMPLATES: dict[str, TemplateInfo] = {
             held_until="2026-01-03, 16:00",
         ),
         _info(
+            "family_answered",
+            Purpose.TRANSACTIONAL,
+            "To the school's staff address (when the school's settings name one), in English: "
+            "a family answered a request for information; answered (words came), "
+            "document_count, and workspace_url (the registration in the workspace, behind "
+            "the sign-in).",
+            answered=True,
+            document_count=1,
+            workspace_url="https://school.example/admin/registrar?registration=123",
+        ),
+        _info(
             "receipt",
             Purpose.TRANSACTIONAL,
             "A payment settled the invoice.",

@@ -1,6 +1,7 @@
 """The signed links of a message, made at the moment it is sent, under EDQUILL_PUBLIC_URL: the
 unsubscribe link (List-Unsubscribe's and the body's), autopay links, the family link and the
-link confirming an address's consent again, in the place of the placeholders its templates
+link confirming an address's consent again, and the plain link to a registration in the staff's
+workspace (in a school's own alerts), in the place of the placeholders its templates
 were rendered with (notifier.domain.link_placeholders).
 
 Signed with the key ring's current key (shared.signing); autopay and family links are signed
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from urllib.parse import urlencode
 
 from notifier.domain.confirmation_links import confirmation_path
 from notifier.domain.link_placeholders import fill_links
@@ -39,6 +41,10 @@ class MessageLinks:
         link = FamilyLink(school_id, registration_id, recipient, expires_at)
         return self._settings.public_link(family_path(self._keys, link))
 
+    def workspace_url(self, registration_id: int) -> str:
+        query = urlencode({"registration": registration_id})
+        return self._settings.public_link(f"/admin/registrar?{query}")
+
     def confirmation_url(self, school_id: int, confirmation_id: int) -> str:
         return self._settings.public_link(confirmation_path(self._keys, school_id, confirmation_id))
 
@@ -60,12 +66,15 @@ class MessageLinks:
 
         return {
             **row,
-            "body_text": fill_links(row["body_text"], unsubscribe, autopay, confirmation, family),
+            "body_text": fill_links(
+                row["body_text"], unsubscribe, autopay, confirmation, family, self.workspace_url
+            ),
             "body_html": fill_links(
                 row.get("body_html"),
                 lambda: escape(unsubscribe()),
                 lambda *link: escape(autopay(*link)),
                 lambda *link: escape(confirmation(*link)),
                 lambda *link: escape(family(*link)),
+                lambda registration_id: escape(self.workspace_url(registration_id)),
             ),
         }

@@ -264,6 +264,7 @@ def test_a_school_replaces_its_notice_settings(client, school):
         "needs_info_reminder_hours": 48,
         "invoice_reminder_hours": 120,
         "family_link_days": 14,
+        "answer_alert_email": "desk@school.example",
     }
 
     answer = client.put("/api/messages/settings", json=chosen, headers=school.headers())
@@ -274,6 +275,23 @@ def test_a_school_replaces_its_notice_settings(client, school):
         **chosen,
         "customised": True,
     }
+
+
+def test_settings_refuse_a_staff_address_that_is_not_one(client, school):
+    chosen = {
+        "quiet_hours_start": "21:00",
+        "quiet_hours_end": "07:00",
+        "status_updates": [],
+        "reminders_enabled": True,
+        "needs_info_reminder_hours": 48,
+        "invoice_reminder_hours": 120,
+        "answer_alert_email": "not an address",
+    }
+    answer = client.put("/api/messages/settings", json=chosen, headers=school.headers())
+    assert answer.status_code == 422
+    assert "answer_alert_email" in answer.get_json()["error"]["details"]["fields"]
+    settings = client.get("/api/messages/settings", headers=school.headers()).get_json()
+    assert settings["answer_alert_email"] is None
 
 
 def test_settings_refuse_a_time_that_is_not_one(client, school):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_smorest import Blueprint
 
+from notifier.domain.formatting import normalise_address
 from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.quiet_hours import QuietHours
 from notifier.entrypoints.views.settings.schemas import (
@@ -48,6 +49,7 @@ def put_settings(chosen):
         reminders_enabled=chosen["reminders_enabled"],
         status_updates=frozenset(chosen["status_updates"]),
         family_link_lifetime=timedelta(days=chosen["family_link_days"]),
+        answer_alert_email=normalise_address(chosen["answer_alert_email"]),
     )
     now = current_app.extensions["notifier_clock"]()
     change_notice_settings(request_db("notifier"), school_id, preferences, now)
@@ -65,5 +67,6 @@ def _current(school_id: int) -> dict:
         "needs_info_reminder_hours": int(chosen.needs_info_reminder_after.total_seconds() // 3600),
         "invoice_reminder_hours": int(chosen.invoice_reminder_after.total_seconds() // 3600),
         "family_link_days": chosen.family_link_lifetime.days,
+        "answer_alert_email": chosen.answer_alert_email,
         "customised": chosen is not defaults,
     }

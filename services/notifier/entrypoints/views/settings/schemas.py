@@ -46,6 +46,15 @@ class NoticeSettingsSchema(Schema):
         validate=validate.Range(1, MAX_FAMILY_LINK_DAYS),
         metadata={"description": "days the family link in each e-mail keeps working"},
     )
+    answer_alert_email = fields.Email(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=254),
+        metadata={
+            "description": "a staff address e-mailed when a family answers a request for "
+            "information; null (the default): no e-mail"
+        },
+    )
 
 
 class NoticeSettingsOutSchema(NoticeSettingsSchema):
