@@ -174,6 +174,26 @@ def test_a_post_without_the_page_token_is_refused(client, registrar_db, page, as
     assert row_counts(registrar_db, asked) == UNCHANGED
 
 
+def test_a_replayed_answer_post_is_refused_and_stores_nothing_more(
+    client, registrar_db, page, asked
+):
+    html = client.get(page).get_data(as_text=True)
+    form = {"answer_form_token": _ANSWER_TOKEN.search(html)[1], "version": _VERSION.search(html)[1]}
+
+    def post():
+        data = {**form, "answer": "Attached.", "documents": [(io.BytesIO(PDF), "birth.pdf")]}
+        return client.post(f"{page}/answer", data=data, content_type="multipart/form-data")
+
+    assert post().status_code == 303
+    sent = row_counts(registrar_db, asked)
+    assert sent == {"status": "in_review", "docs": 1, "history": sent["history"], "events": 1}
+
+    replayed = post()
+    assert replayed.status_code == 403
+    assert "nothing was changed" in replayed.get_data(as_text=True)
+    assert row_counts(registrar_db, asked) == sent
+
+
 def test_an_answer_after_the_school_moved_on_is_a_conflict(client, registrar_db, page, asked):
     html = client.get(page).get_data(as_text=True)
     token, version = _ANSWER_TOKEN.search(html)[1], _VERSION.search(html)[1]
