@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 from dataclasses import replace
@@ -9,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from devtools.gateway import SITE_TEMPLATE, find_nginx, render_site, write_local_config
-from shared.config import Settings
+from shared.config import Settings, development_settings
 
 ROUTES = {
     "/api/public/schools/sunrise/self-registrations": "registrar",
@@ -167,3 +168,37 @@ def test_nginx_accepts_the_rendered_local_config(tmp_path):
 @pytest.mark.parametrize("path", ["/autopay/", "/unsubscribe/"])
 def test_the_paths_of_signed_family_links_stay_out_of_the_access_log(site, path):
     assert re.search(r"^\s*access_log off;", locations(site)[("", path)], re.M)
+
+
+# Served by every service for the machine it runs on (health checks, Prometheus, the API's
+# description) or unused behind the gateway (Flask's own /static): never routed from outside.
+INTERNAL_RULES = {"/healthz", "/metrics", "/openapi.json", "/static/<path:filename>"}
+APPS = {
+    "registrar": "registrar.entrypoints.app",
+    "dashboard": "dashboard.entrypoints.app",
+    "kpi": "kpi.entrypoints.app",
+    "notifier": "notifier.entrypoints.app",
+}
+
+
+def sample_path(rule: str) -> str:
+    """A path the URL rule matches: each variable filled with a plausible value."""
+    path = re.sub(r"<int:\w+>", "7", rule)
+    path = re.sub(r"<path:\w+>", "sample.css", path)
+    return re.sub(r"<\w+>", "sample", path)
+
+
+def served_rules(service: str) -> list[str]:
+    app = importlib.import_module(APPS[service]).create_app(development_settings())
+    return sorted({rule.rule for rule in app.url_map.iter_rules()} - INTERNAL_RULES)
+
+
+@pytest.mark.parametrize("service", sorted(APPS))
+def test_every_page_and_api_a_service_serves_is_routed_to_it(site, service):
+    # A new page or endpoint without its gateway location is the catch-all 404 behind nginx.
+    unrouted = {
+        rule: upstream_for(site, sample_path(rule))
+        for rule in served_rules(service)
+        if upstream_for(site, sample_path(rule)) != service
+    }
+    assert unrouted == {}
