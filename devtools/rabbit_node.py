@@ -235,9 +235,10 @@ class RabbitNode:
 
     def signal(self, signum: int) -> None:
         """Send the node's VM a signal: SIGKILL a crash, SIGSTOP/SIGCONT a frozen node."""
-        if self.pid is not None:
+        pid = self.pid  # read once: the node may remove its pid file in between
+        if pid is not None:
             try:
-                os.kill(self.pid, signum)
+                os.kill(pid, signum)
             except ProcessLookupError:
                 pass
 

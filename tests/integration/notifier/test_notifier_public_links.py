@@ -57,6 +57,7 @@ SENT_ONE_BY_ONE = {
 }
 SENT_AS_DIGEST = {"reminder_digest"}
 SENT_TO_CONFIRM_CONSENT = {"consent_confirmation"}
+SENT_TO_THE_STAFF = {"family_answered"}
 
 
 @pytest.fixture
@@ -161,7 +162,9 @@ def assert_links_open(links, settings, school_id, recipient, now) -> None:
 
 
 def test_the_templates_tested_here_are_all_the_notifier_has():
-    assert SENT_ONE_BY_ONE | SENT_AS_DIGEST | SENT_TO_CONFIRM_CONSENT == set(TEMPLATES)
+    assert SENT_ONE_BY_ONE | SENT_AS_DIGEST | SENT_TO_CONFIRM_CONSENT | SENT_TO_THE_STAFF == set(
+        TEMPLATES
+    )
     assert {path.stem for path in TEMPLATE_DIR.iterdir()} == set(TEMPLATES)
 
 
@@ -204,6 +207,30 @@ def test_every_message_links_only_under_the_public_url(
         assert any("/family/" in link for link in links), stored.subject
     approved = next(s for s in received if template_of(s.parsed()) == "approved")
     assert any("/autopay/" in link for link in assert_only_public_links(approved, public_settings))
+
+
+def test_the_staffs_answer_alert_links_only_under_the_public_url(
+    worker, queues, notifier_db, sink, public_settings
+):
+    school_id = school(queues, notifier_db)
+    with notifier_db.cursor() as cursor:
+        cursor.execute(
+            "UPDATE t_school_notice_settings SET answer_alert_email = 'desk@school.example' "
+            "WHERE school_id = %s",
+            (school_id,),
+        )
+    family = Family(school_id, unique_email(), student_first_name="Ada")
+    queues.publish_event(
+        family.event("selfreg.info.provided", document_ids=[], answered=True, language="en")
+    )
+
+    (alert,) = sink.wait_for(1)
+
+    assert alert.rcpt_tos == ("desk@school.example",)
+    links = assert_only_public_links(alert, public_settings)
+    workspace = f"{PUBLIC_URL}/admin/registrar?registration={family.registration_id}"
+    assert workspace in links
+    assert not any("/family/" in link for link in links)  # nothing that acts for a family
 
 
 def test_a_digest_of_held_reminders_links_only_under_the_public_url(
