@@ -11,7 +11,6 @@ has waited longer than the 72-hour target and belongs on the rail."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -21,6 +20,7 @@ from dashboard.config import DashboardConfig
 from registrar.service_layer.lead_status import change_status
 from tests.support.dashboard import DashboardOnClock, DashboardWorker
 from tests.support.factories import create_registration
+from tests.support.family import family_path_in
 from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 from tests.support.workspace import unique_family_email, wait_for_mail
@@ -63,11 +63,6 @@ def on_the_rail(page, dashboard_url: str, registration_id: int) -> bool:
     page.goto(f"{dashboard_url}/admin/dashboard")
     unanswered = page.locator('ul[aria-labelledby="rail-needs_info_unanswered"]')
     return unanswered.locator(f'a[href$="registration={registration_id}"]').count() > 0
-
-
-def family_path_in(body: str, public_url: str) -> str:
-    link = re.search(re.escape(public_url) + r"/family/[\w.-]+", body)[0]
-    return link.removeprefix(public_url)
 
 
 def test_the_family_answers_from_the_mails_link_and_the_board_shows_it(

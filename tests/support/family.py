@@ -11,6 +11,7 @@ from shared.family_links import FAMILY_LINK_LIFETIME, FamilyLink, family_path
 from shared.signing import KeyRing
 
 _FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+_ANSWER_TOKEN = re.compile(r'name="answer_form_token" value="([^"]+)"')
 _VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
@@ -30,6 +31,22 @@ def family_link_path(
 def withdraw_form(html: str) -> dict:
     """The withdraw form's hidden fields, as the status page rendered them."""
     return {"form_token": _FORM_TOKEN.search(html)[1], "version": _VERSION.search(html)[1]}
+
+
+def answer_form(html: str) -> dict:
+    """The answer form's hidden fields, as the needs-info page rendered them."""
+    return {"answer_form_token": _ANSWER_TOKEN.search(html)[1], "version": _VERSION.search(html)[1]}
+
+
+def ask_for_information(connection, registration_id: int, note: str) -> None:
+    """Put the registration in needs_info with the school's question, as a plain UPDATE."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE student_self_registrations SET status = 'needs_info', status_note = %s "
+            "WHERE id = %s",
+            (note, registration_id),
+        )
+    connection.commit()
 
 
 def a_day_past(moment: datetime, days: int) -> datetime:

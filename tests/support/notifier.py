@@ -239,6 +239,13 @@ def empty_notifier_tables(connection) -> None:
             cursor.execute(f"DELETE FROM {table}")
 
 
+def notifier_knows_school(connection, school_id: int) -> bool:
+    """Whether the notifier has learnt of the school (its school.created event)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM t_school WHERE school_id = %s", (school_id,))
+        return cursor.fetchone() is not None
+
+
 def messages_of(connection, school_id: int) -> list[dict]:
     """The school's message log, oldest first."""
     with connection.cursor() as cursor:

@@ -18,6 +18,7 @@ from registrar.adapters.tokens_store import issue_token
 from shared import db
 from shared.config import Settings
 from tests.support.factories import create_school
+from tests.support.notifier import notifier_knows_school
 from tests.support.processes import EDQUILL, EdquillProcess, answers
 from tests.support.servers import environment
 from tests.support.tcp_proxy import free_port
@@ -130,7 +131,7 @@ def create_demo_school(settings: Settings, connection, notifier_url: str) -> Dem
     notifier_db = db.connect(settings, "notifier")
     try:
         wait_until(
-            lambda: _notifier_knows(notifier_db, school_id),
+            lambda: notifier_knows_school(notifier_db, school_id),
             timeout=30,
             what="the notifier to learn of the school (school.created)",
         )
@@ -184,12 +185,6 @@ def create_user_with_command(
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-
-
-def _notifier_knows(connection, school_id: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM t_school WHERE school_id = %s", (school_id,))
-        return cursor.fetchone() is not None
 
 
 def call(url: str, token: str, method: str = "GET", body: dict | None = None):

@@ -22,10 +22,8 @@ from notifier.domain.reminders import (
 )
 from shared.events import Event, EventType
 from shared.family_links import link_expiry
-from shared.locales import FamilyLocale
+from shared.locales import SOURCE_LANGUAGE, FamilyLocale
 from shared.registration_status import Status
-
-STAFF_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -224,8 +222,8 @@ def _info_provided(event: Event, preferences: SchoolPreferences, _locale: Family
         "answered": bool(payload.get("answered")),
         "document_count": len(payload.get("document_ids") or ()),
         "workspace_url": workspace_placeholder(registration_id),
-        # Staff mail is in English, whatever the family's language.
-        "language": STAFF_LANGUAGE,
+        # Staff mail is in English (the catalogs' source), whatever the family's language.
+        "language": SOURCE_LANGUAGE,
     }
     alert = Notice(
         "family_answered",

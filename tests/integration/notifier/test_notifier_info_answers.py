@@ -14,6 +14,7 @@ from tests.integration.notifier.conftest import TEST_CONFIG
 from tests.support.notifier import (
     Family,
     new_school_id,
+    notifier_knows_school,
     reminders_of,
     school_created,
     statuses_of,
@@ -62,18 +63,12 @@ STAFF_ADDRESS = "admissions-desk@school.example"
 def alert_the_staff(notifier_db, school_id: int, clock) -> None:
     defaults = TEST_CONFIG.default_preferences()
     wait_until(
-        lambda: school_store_knows(notifier_db, school_id), what="the notifier to know the school"
+        lambda: notifier_knows_school(notifier_db, school_id),
+        what="the notifier to know the school",
     )
     change_notice_settings(
         notifier_db, school_id, replace(defaults, answer_alert_email=STAFF_ADDRESS), clock()
     )
-
-
-def school_store_knows(connection, school_id: int) -> bool:
-    connection.commit()  # a fresh snapshot
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM t_school WHERE school_id = %s", (school_id,))
-        return cursor.fetchone() is not None
 
 
 def test_by_default_nobody_is_written_to_about_an_answer(

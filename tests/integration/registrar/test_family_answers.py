@@ -5,7 +5,6 @@ selfreg.info.provided, and every refusal or failure storing nothing."""
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pymysql
@@ -15,24 +14,16 @@ from registrar.domain.documents import MAX_DOCUMENT_BYTES
 from registrar.domain.family_answers import MOST_FILES_PER_ANSWER
 from tests.support.classes import outbox_events
 from tests.support.factories import create_registration
-from tests.support.family import family_link_path
+from tests.support.family import answer_form, ask_for_information, family_link_path
 
 FAMILY = "answering-parent@example.com"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-_ANSWER_TOKEN = re.compile(r'name="answer_form_token" value="([^"]+)"')
-_VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
 @pytest.fixture
 def asked(registrar_db, school) -> int:
     registration_id = create_registration(registrar_db, school.id, email=FAMILY)
-    with registrar_db.cursor() as cursor:
-        cursor.execute(
-            "UPDATE student_self_registrations SET status = 'needs_info', status_note = %s "
-            "WHERE id = %s",
-            ("Please send the birth certificate.", registration_id),
-        )
-    registrar_db.commit()
+    ask_for_information(registrar_db, registration_id, "Please send the birth certificate.")
     return registration_id
 
 
@@ -43,7 +34,7 @@ def page(settings, school, asked) -> str:
 
 def answer(client, page: str, *, files=(), text="", **fields):
     html = client.get(page).get_data(as_text=True)
-    form = {"answer_form_token": _ANSWER_TOKEN.search(html)[1], "version": _VERSION.search(html)[1]}
+    form = answer_form(html)
     data = {**form, "answer": text, **fields}
     data["documents"] = [(io.BytesIO(body), name) for name, body in files]
     return client.post(f"{page}/answer", data=data, content_type="multipart/form-data")
@@ -178,7 +169,7 @@ def test_a_replayed_answer_post_is_refused_and_stores_nothing_more(
     client, registrar_db, page, asked
 ):
     html = client.get(page).get_data(as_text=True)
-    form = {"answer_form_token": _ANSWER_TOKEN.search(html)[1], "version": _VERSION.search(html)[1]}
+    form = answer_form(html)
 
     def post():
         data = {**form, "answer": "Attached.", "documents": [(io.BytesIO(PDF), "birth.pdf")]}
@@ -196,7 +187,8 @@ def test_a_replayed_answer_post_is_refused_and_stores_nothing_more(
 
 def test_an_answer_after_the_school_moved_on_is_a_conflict(client, registrar_db, page, asked):
     html = client.get(page).get_data(as_text=True)
-    token, version = _ANSWER_TOKEN.search(html)[1], _VERSION.search(html)[1]
+    form = answer_form(html)
+    token, version = form["answer_form_token"], form["version"]
     with registrar_db.cursor() as cursor:
         # A DBA's plain update leaves the version: only the status tells it apart.
         cursor.execute(

@@ -5,7 +5,6 @@ small forms gets through to the registrar, which stores it."""
 
 from __future__ import annotations
 
-import re
 import secrets
 import shutil
 import tempfile
@@ -16,7 +15,7 @@ import requests
 
 from devtools import gateway
 from tests.support.factories import create_registration
-from tests.support.family import family_link_path
+from tests.support.family import answer_form, ask_for_information, family_link_path
 from tests.support.gateway import running_gateway
 from tests.support.processes import serve
 
@@ -25,8 +24,6 @@ pytestmark = pytest.mark.skipif(gateway.find_nginx() is None, reason="nginx is n
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 # Larger than the family pages' 16 KiB forms, as a scanned certificate is.
 SCAN_BYTES = 3 * 1024 * 1024
-_ANSWER_TOKEN = re.compile(r'name="answer_form_token" value="([^"]+)"')
-_VERSION = re.compile(r'name="version" value="(\d+)"')
 GATEWAY_NOT_FOUND = "no such page"
 
 
@@ -66,24 +63,14 @@ def test_a_familys_answer_with_a_scanned_document_gets_through(
 ):
     email = f"family-{secrets.token_hex(4)}@example.com"
     registration_id = create_registration(registrar_db, school.id, email=email)
-    with registrar_db.cursor() as cursor:
-        cursor.execute(
-            "UPDATE student_self_registrations SET status = 'needs_info', status_note = %s "
-            "WHERE id = %s",
-            ("Please send the birth certificate.", registration_id),
-        )
-    registrar_db.commit()
+    ask_for_information(registrar_db, registration_id, "Please send the birth certificate.")
     page = family_link_path(settings, school.id, registration_id, email)
     html = requests.get(f"{through_gateway}{page}", timeout=10).text
     scan = PDF + b"0" * (SCAN_BYTES - len(PDF))
 
     answer = requests.post(
         f"{through_gateway}{page}/answer",
-        data={
-            "answer_form_token": _ANSWER_TOKEN.search(html)[1],
-            "version": _VERSION.search(html)[1],
-            "answer": "The certificate is attached.",
-        },
+        data={**answer_form(html), "answer": "The certificate is attached."},
         files={"documents": ("certificate.pdf", scan, "application/pdf")},
         allow_redirects=False,
         timeout=60,
