@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from shared.broker_nodes import BrokerKnobs, node_urls
 from shared.config_error import ConfigError
-from shared.config_values import comma_list, port_number, seconds
+from shared.config_values import comma_list, seconds, service_ports
 from shared.paths import ROOT
 from shared.smtp_url import SmtpServer
 
@@ -39,6 +39,8 @@ SHIPPED_SECRET_KEYS = frozenset(
 MIN_SECRET_KEY_LENGTH = 32
 # Proxies whose X-Forwarded-* headers are believed when nothing else is said: this machine.
 DEFAULT_TRUSTED_PROXIES = ("127.0.0.0/8", "::1")
+# Each web service runs as a pair: instance 2 here (EDQUILL_<SERVICE>_SECOND_PORT), 1 on _PORT.
+SECOND_PORTS = {"registrar": 8011, "dashboard": 8012, "kpi": 8013, "notifier": 8014}
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Settings:
             "gateway": 8080,
         }
     )
+    second_ports: Mapping[str, int] = field(default_factory=lambda: dict(SECOND_PORTS))
     registrar_url: str = "http://127.0.0.1:8001"
     kpi_url: str = "http://127.0.0.1:8003"
     notifier_url: str = "http://127.0.0.1:8004"
@@ -149,6 +152,10 @@ class Settings:
     def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         return tuple(ipaddress.ip_network(cidr, strict=False) for cidr in self.trusted_proxies)
 
+    def instance_port(self, service: str, instance: int) -> int:
+        """Where instance 1 or 2 of a web service listens."""
+        return self.ports[service] if instance == 1 else self.second_ports[service]
+
     def public_link(self, path: str) -> str:
         """An absolute link under EDQUILL_PUBLIC_URL: `path` starts with '/'."""
         return self.public_url.rstrip("/") + path
@@ -163,11 +170,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if environ is None else environ
         defaults = cls()
-        ports = dict(defaults.ports)
-        for name in ports:
-            variable = f"EDQUILL_{name.upper()}_PORT"
-            if variable in env:
-                ports[name] = port_number(variable, env[variable])
+        ports = service_ports(env, defaults.ports)
         environment = env.get("EDQUILL_ENV", PRODUCTION).strip().lower()
         development = environment == DEVELOPMENT
         settings = cls(
@@ -179,6 +182,7 @@ class Settings:
             exchange=env.get("EDQUILL_EXCHANGE", defaults.exchange),
             smtp_url=env.get("EDQUILL_SMTP_URL", defaults.smtp_url),
             ports=ports,
+            second_ports=service_ports(env, defaults.second_ports, "SECOND_PORT"),
             registrar_url=env.get("EDQUILL_REGISTRAR_URL", defaults.registrar_url),
             kpi_url=env.get("EDQUILL_KPI_URL", defaults.kpi_url),
             notifier_url=env.get("EDQUILL_NOTIFIER_URL", defaults.notifier_url),

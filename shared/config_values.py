@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from shared.config_error import ConfigError
 
 
@@ -18,6 +20,18 @@ def port_number(variable: str, value: str) -> int:
     if not 0 < port < 65536:
         raise ConfigError(f"{variable} must be between 1 and 65535, got {port}")
     return port
+
+
+def service_ports(
+    env: Mapping[str, str], defaults: Mapping[str, int], suffix: str = "PORT"
+) -> dict[str, int]:
+    """Each name's port from EDQUILL_<NAME>_<suffix> when set, else its default."""
+    ports = dict(defaults)
+    for name in ports:
+        variable = f"EDQUILL_{name.upper()}_{suffix}"
+        if variable in env:
+            ports[name] = port_number(variable, env[variable])
+    return ports
 
 
 def seconds(variable: str, value: str) -> float:

@@ -113,6 +113,7 @@ def _free_ports(broker: RabbitNode | None) -> Ports:
         prometheus=free_port(),
         alertmanager=free_port(),
         rabbitmq_metrics=broker.metrics_port if broker else shipped_broker,
+        second_services={s: free_port() for s in deploy_layout.SHIPPED_SECOND_SERVICE_PORTS},
     )
 
 
@@ -225,11 +226,19 @@ def _settings_values(settings, ports: Ports, layout: Layout, smtp_port: int) -> 
     )
     values.update(
         {
+            f"EDQUILL_{service.upper()}_SECOND_PORT": str(port)
+            for service, port in ports.second_services.items()
+        }
+    )
+    # As shipped, one service calls another through the gateway (both instances behind it).
+    gateway_url = f"http://127.0.0.1:{ports.gateway}"
+    values.update(
+        {
             "EDQUILL_GATEWAY_PORT": str(ports.gateway),
-            "EDQUILL_PUBLIC_URL": f"http://127.0.0.1:{ports.gateway}",
-            "EDQUILL_REGISTRAR_URL": f"http://127.0.0.1:{ports.services['registrar']}",
-            "EDQUILL_KPI_URL": f"http://127.0.0.1:{ports.services['kpi']}",
-            "EDQUILL_NOTIFIER_URL": f"http://127.0.0.1:{ports.services['notifier']}",
+            "EDQUILL_PUBLIC_URL": gateway_url,
+            "EDQUILL_REGISTRAR_URL": gateway_url,
+            "EDQUILL_KPI_URL": gateway_url,
+            "EDQUILL_NOTIFIER_URL": gateway_url,
             "EDQUILL_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
             "EDQUILL_DOCUMENTS_DIR": str(layout.prefix / "var" / "lib" / "edquill" / "documents"),
         }
@@ -278,8 +287,12 @@ def install(
 
 
 def _start_nginx(settings, ports: Ports, state: Path) -> subprocess.Popen:
-    local = replace(settings, ports={**settings.ports, **ports.services, "gateway": ports.gateway})
-    config = gateway.write_local_config(local, state)
+    local = replace(
+        settings,
+        ports={**settings.ports, **ports.services, "gateway": ports.gateway},
+        second_ports=ports.second_services,
+    )
+    config = gateway.write_local_config(local, state, pairs=True)
     return subprocess.Popen(
         gateway.nginx_command(config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

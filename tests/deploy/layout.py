@@ -26,6 +26,8 @@ SHIPPED_USER = "edquill"
 SHIPPED_RELAY_PORT_PREFIX = "94"
 SHIPPED_WORKER_PORTS = {"notifier": 9410, "kpi": 9411, "dashboard": 9412}
 SHIPPED_SERVICE_PORTS = {"registrar": 8001, "dashboard": 8002, "kpi": 8003, "notifier": 8004}
+# Each service's second instance (`serve <service> --instance 2`, EDQUILL_<SERVICE>_SECOND_PORT).
+SHIPPED_SECOND_SERVICE_PORTS = {"registrar": 8011, "dashboard": 8012, "kpi": 8013, "notifier": 8014}
 SHIPPED_ALERTMANAGER_PORT = 9093
 SHIPPED_RABBITMQ_METRICS_PORT = 15692
 
@@ -58,6 +60,8 @@ class Ports:
     alertmanager: int
     # rabbitmq_prometheus's listener: the shipped one is the host's broker's.
     rabbitmq_metrics: int = SHIPPED_RABBITMQ_METRICS_PORT
+    # The services' second instances.
+    second_services: dict[str, int] = field(default_factory=dict)
 
     @property
     def relays(self) -> tuple[int, int]:
@@ -154,6 +158,9 @@ def render_prometheus(text: str, ports: Ports, scrape_interval: str, rabbitmq: b
     what = "deploy/prometheus/prometheus.yml"
     shipped_to_ours = {
         **{SHIPPED_SERVICE_PORTS[s]: ports.services[s] for s in ports.services},
+        **{
+            SHIPPED_SECOND_SERVICE_PORTS[s]: ports.second_services[s] for s in ports.second_services
+        },
         **{SHIPPED_WORKER_PORTS[w]: ports.workers[w] for w in ports.workers},
         9400: ports.relays[0],
         9401: ports.relays[1],

@@ -21,6 +21,7 @@ PORTS = Ports(
     prometheus=31090,
     alertmanager=31093,
     rabbitmq_metrics=31692,
+    second_services={"registrar": 31101, "dashboard": 31102, "kpi": 31103, "notifier": 31104},
 )
 LAYOUT = Layout(Path("/tmp/edq-x"), user="tester")
 
@@ -56,7 +57,7 @@ def test_prometheus_scrapes_the_stacks_ports():
     rendered = layout.render_prometheus(
         shipped("prometheus", "prometheus.yml"), PORTS, "1s", rabbitmq=False
     )
-    for port in (31001, 31004, 32100, 32101, 31010, 31012, 31093):
+    for port in (31001, 31004, 31101, 31104, 32100, 32101, 31010, 31012, 31093):
         assert f'"127.0.0.1:{port}"' in rendered
     assert "job_name: rabbitmq" not in rendered
     assert "scrape_interval: 1s" in rendered

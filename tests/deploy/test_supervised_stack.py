@@ -21,9 +21,13 @@ PROGRAMS = {
     "edquill:kpi-worker",
     "edquill:dashboard-worker",
     "edquill:registrar",
+    "edquill:registrar-2",
     "edquill:dashboard",
+    "edquill:dashboard-2",
     "edquill:kpi",
+    "edquill:kpi-2",
     "edquill:notifier",
+    "edquill:notifier-2",
 }
 # Enough events that a SIGKILL lands while some are still on their way.
 REGISTRATIONS = 300

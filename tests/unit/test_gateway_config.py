@@ -10,7 +10,9 @@ from dataclasses import replace
 import pytest
 
 from devtools.gateway import SITE_TEMPLATE, find_nginx, render_site, write_local_config
+from shared import serve
 from shared.config import Settings, development_settings
+from shared.config_error import ConfigError
 
 ROUTES = {
     "/api/public/schools/sunrise/self-registrations": "registrar",
@@ -74,15 +76,86 @@ def test_other_paths_are_answered_by_the_gateway_itself(site):
     assert upstream_for(site, "/healthz") is None
 
 
-def test_upstreams_are_the_default_service_ports(site):
-    for service, port in (
-        ("registrar", 8001),
-        ("dashboard", 8002),
-        ("kpi", 8003),
-        ("notifier", 8004),
-    ):
-        assert re.search(rf"upstream edquill_{service}\s*\{{\s*server 127\.0\.0\.1:{port};", site)
+SHIPPED_PAIRS = {
+    "registrar": (8001, 8011),
+    "dashboard": (8002, 8012),
+    "kpi": (8003, 8013),
+    "notifier": (8004, 8014),
+}
+
+
+def upstream_servers(config: str, service: str) -> list[str]:
+    """The `server` lines of the service's upstream block, without the keyword."""
+    block = re.search(rf"upstream edquill_{service}\s*\{{(.*?)\}}", config, re.S).group(1)
+    return re.findall(r"^\s*server ([^;]+);", block, re.M)
+
+
+def upstream_setting(config: str, service: str, name: str) -> str | None:
+    block = re.search(rf"upstream edquill_{service}\s*\{{(.*?)\}}", config, re.S).group(1)
+    found = re.search(rf"^\s*{name} ([^;]+);", block, re.M)
+    return found.group(1) if found else None
+
+
+def test_upstreams_are_the_pair_of_default_service_ports(site):
+    for service, (first, second) in SHIPPED_PAIRS.items():
+        servers = upstream_servers(site, service)
+        assert [server.split()[0] for server in servers] == [
+            f"127.0.0.1:{first}",
+            f"127.0.0.1:{second}",
+        ]
     assert "listen 8080;" in site
+
+
+def test_the_shipped_pairs_are_the_settings_defaults():
+    defaults = Settings()
+    for service, (first, second) in SHIPPED_PAIRS.items():
+        assert (defaults.ports[service], defaults.second_ports[service]) == (first, second)
+
+
+def test_each_instance_port_comes_from_its_own_variable():
+    settings = Settings.from_env(
+        {
+            "EDQUILL_ENV": "development",
+            "EDQUILL_REGISTRAR_PORT": "9001",
+            "EDQUILL_REGISTRAR_SECOND_PORT": "9011",
+        }
+    )
+
+    assert (settings.instance_port("registrar", 1), settings.instance_port("registrar", 2)) == (
+        9001,
+        9011,
+    )
+    assert settings.instance_port("dashboard", 2) == 8012
+
+
+def test_a_second_port_that_is_no_port_fails_naming_its_variable():
+    with pytest.raises(ConfigError, match="EDQUILL_KPI_SECOND_PORT"):
+        Settings.from_env({"EDQUILL_ENV": "development", "EDQUILL_KPI_SECOND_PORT": "eighty"})
+
+
+def test_a_failing_instance_is_left_out_for_a_while_not_for_good(site):
+    for service in SHIPPED_PAIRS:
+        for server in upstream_servers(site, service):
+            assert "max_fails=2" in server and "fail_timeout=10s" in server, server
+            assert "down" not in server.split() and "backup" not in server.split(), server
+
+
+def test_idle_upstream_connections_close_before_gunicorn_closes_them(site):
+    gunicorn_keepalive = serve.KEEPALIVE_SECONDS
+    for service in SHIPPED_PAIRS:
+        assert upstream_setting(site, service, "keepalive")
+        timeout = upstream_setting(site, service, "keepalive_timeout")
+        assert timeout and int(timeout.removesuffix("s")) < gunicorn_keepalive, service
+
+
+def test_a_request_goes_to_the_other_instance_but_a_post_never_twice(site):
+    assert re.search(r"^\s*proxy_next_upstream error timeout http_502 http_503;$", site, re.M), (
+        "connect errors, timeouts and 502/503 answers go to the next instance"
+    )
+    # nginx resends a POST only when it never reached the first instance; non_idempotent
+    # would resend one the instance may already have stored.
+    assert "non_idempotent" not in re.sub(r"#[^\n]*", "", site)
+    assert re.search(r"^\s*proxy_next_upstream_timeout \d+s;$", site, re.M)
 
 
 def test_request_bodies_are_limited_and_forwarding_headers_passed(site):
@@ -91,21 +164,34 @@ def test_request_bodies_are_limited_and_forwarding_headers_passed(site):
         assert f"proxy_set_header {header} " in site
 
 
-def test_rendering_puts_each_service_on_the_settings_port(site):
-    ports = {
-        "registrar": 18001,
-        "dashboard": 18002,
-        "kpi": 18003,
-        "notifier": 18004,
-        "gateway": 18080,
-    }
+TEST_PORTS = {
+    "registrar": 18001,
+    "dashboard": 18002,
+    "kpi": 18003,
+    "notifier": 18004,
+    "gateway": 18080,
+}
+TEST_SECOND_PORTS = {"registrar": 18011, "dashboard": 18012, "kpi": 18013, "notifier": 18014}
 
-    rendered = render_site(site, ports)
 
-    for service in ("registrar", "dashboard", "kpi", "notifier"):
-        assert f"server 127.0.0.1:{ports[service]};" in rendered
+def test_rendering_puts_each_service_on_the_settings_port_alone(site):
+    rendered = render_site(site, TEST_PORTS)
+
+    for service in SHIPPED_PAIRS:
+        servers = upstream_servers(rendered, service)
+        assert [server.split()[0] for server in servers] == [f"127.0.0.1:{TEST_PORTS[service]}"]
     assert "listen 127.0.0.1:18080;" in rendered
-    assert ":8001;" not in rendered
+    assert ":8001 " not in rendered and ":8011 " not in rendered
+
+
+def test_rendering_with_second_ports_puts_both_instances_behind_each_upstream(site):
+    rendered = render_site(site, TEST_PORTS, second_ports=TEST_SECOND_PORTS)
+
+    for service in SHIPPED_PAIRS:
+        assert upstream_servers(rendered, service) == [
+            f"127.0.0.1:{TEST_PORTS[service]} max_fails=2 fail_timeout=10s",
+            f"127.0.0.1:{TEST_SECOND_PORTS[service]} max_fails=2 fail_timeout=10s",
+        ]
 
 
 def trusted_proxies_of(config: str) -> tuple[list[str], list[str]]:
@@ -141,19 +227,18 @@ def test_rendering_a_config_without_the_upstreams_fails_clearly():
         render_site("server { listen 8080; }", Settings().ports)
 
 
+def test_rendering_a_config_with_one_server_per_upstream_fails_clearly(site):
+    single = re.sub(r"\n\s*server 127\.0\.0\.1:801\d[^;]*;", "", site)
+
+    with pytest.raises(ValueError, match="two servers"):
+        render_site(single, Settings().ports)
+
+
 @pytest.mark.skipif(find_nginx() is None, reason="nginx is not installed")
-def test_nginx_accepts_the_rendered_local_config(tmp_path):
-    settings = replace(
-        Settings(),
-        ports={
-            "registrar": 18001,
-            "dashboard": 18002,
-            "kpi": 18003,
-            "notifier": 18004,
-            "gateway": 18080,
-        },
-    )
-    config = write_local_config(settings, tmp_path)
+@pytest.mark.parametrize("pairs", [False, True], ids=["one-instance-each", "pairs"])
+def test_nginx_accepts_the_rendered_local_config(tmp_path, pairs):
+    settings = replace(Settings(), ports=TEST_PORTS, second_ports=TEST_SECOND_PORTS)
+    config = write_local_config(settings, tmp_path, pairs=pairs)
 
     done = subprocess.run(
         [find_nginx(), "-t", "-p", str(tmp_path), "-c", str(config), "-e", "stderr"],
