@@ -20,15 +20,28 @@ EDQUILL = str(Path(sys.executable).with_name("edquill"))
 
 
 class EdquillProcess:
-    def __init__(self, settings: Settings, *args: str, extra_env: dict | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        *args: str,
+        extra_env: dict | None = None,
+        own_process_group: bool = False,
+    ):
         env = environment(settings)
         env.update(extra_env or {})
         self.args = args
         # Output goes to a file, not a pipe: a chatty process (a relay logging every retry)
         # would block once a pipe nobody reads until the end is full.
         self._log = tempfile.TemporaryFile(mode="w+", prefix="edquill-", suffix=".log")
+        # In a group of its own (its session), the process and every child it forks (gunicorn's
+        # workers) can be killed at once, as a machine or container dies.
         self.process = subprocess.Popen(
-            [EDQUILL, *args], env=env, stdout=self._log, stderr=subprocess.STDOUT, text=True
+            [EDQUILL, *args],
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=own_process_group,
         )
 
     @property
@@ -62,6 +75,13 @@ class EdquillProcess:
     def kill(self) -> None:
         """SIGKILL: no clean-up, as in a crash."""
         self.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def kill_process_group(self) -> None:
+        """SIGKILL the process and its children (started with own_process_group): a crash
+        of the whole server, no worker left finishing a request."""
+        if self.running:
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def stop(self, timeout: float = 30) -> None:
@@ -113,13 +133,32 @@ class Served:
 
 
 def serve(
-    settings: Settings, service: str, extra_env: dict | None = None, port: int | None = None
+    settings: Settings,
+    service: str,
+    extra_env: dict | None = None,
+    port: int | None = None,
+    *,
+    instance: int = 1,
+    own_process_group: bool = False,
 ) -> Served:
     """`edquill serve <service>` on `port` (default: a free one) with one worker, once
-    /healthz answers."""
+    /healthz answers. Instance 2 is started as supervisor starts it (`--instance 2`, its
+    port in EDQUILL_<SERVICE>_SECOND_PORT)."""
     port = port or free_port()
+    if instance == 1:
+        where, env = ("--port", str(port)), dict(extra_env or {})
+    else:
+        where = ("--instance", str(instance))
+        env = {**(extra_env or {}), f"EDQUILL_{service.upper()}_SECOND_PORT": str(port)}
     process = EdquillProcess(
-        settings, "serve", service, "--port", str(port), "--workers", "1", extra_env=extra_env
+        settings,
+        "serve",
+        service,
+        *where,
+        "--workers",
+        "1",
+        extra_env=env,
+        own_process_group=own_process_group,
     )
     url = f"http://127.0.0.1:{port}"
     try:
