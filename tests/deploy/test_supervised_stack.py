@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -55,6 +57,32 @@ def test_stop_and_start_the_group_as_the_runbook_does(running_stack):
         interval=1,
         what="every program RUNNING again after start edquill:*",
     )
+
+
+def _gateway_answer(stack, path: str) -> tuple[int, str]:
+    url = f"http://127.0.0.1:{stack.ports.gateway}{path}"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read().decode()
+
+
+@pytest.mark.parametrize(
+    "service, path", [("registrar", "/api/admin/teachers"), ("kpi", "/api/kpi/daily")]
+)
+def test_with_one_instance_of_a_pair_stopped_the_gateway_still_reaches_the_service(
+    running_stack, service, path
+):
+    running_stack.supervisorctl("stop", f"edquill:{service}")
+    try:
+        answers = [_gateway_answer(running_stack, path) for _ in range(4)]
+    finally:
+        running_stack.supervisorctl("start", f"edquill:{service}")
+
+    # No token: the service itself refuses (401), not the gateway finding no instance (503).
+    assert [status for status, _body in answers] == [401] * 4, answers
+    assert all('"unauthorized"' in body.replace(" ", "") for _status, body in answers), answers
 
 
 def registrations_counted_by_the_dashboard(stack, school_id: int) -> int:
