@@ -52,6 +52,7 @@ def _api_blueprints():
         blp as public_registrations,
     )
     from registrar.entrypoints.views.reports import blp as reports
+    from registrar.entrypoints.views.school.resources import blp as school
     from registrar.entrypoints.views.self_registrations.resources import blp as self_registrations
     from registrar.entrypoints.views.staff.resources import blp as staff
     from registrar.entrypoints.views.waitlist.resources import blp as waitlist
@@ -71,6 +72,7 @@ def _api_blueprints():
         reports,
         staff,
         audit,
+        school,
     ]
 
 
