@@ -84,6 +84,8 @@ def _page_blueprints():
     from registrar.entrypoints.pages.family_offers import blp as family_offers
     from registrar.entrypoints.pages.family_pages import blp as family_pages
     from registrar.entrypoints.pages.lead_export_page import blp as lead_export_page
+    from registrar.entrypoints.pages.settings_page import blp as settings_page
+    from registrar.entrypoints.pages.settings_remote_forms import blp as settings_remote_forms
     from registrar.entrypoints.pages.sign_in import blp as sign_in
     from registrar.entrypoints.pages.staff_pages import blp as staff_pages
     from registrar.entrypoints.pages.workspace import blp as workspace
@@ -98,6 +100,8 @@ def _page_blueprints():
         lead_export_page,
         staff_pages,
         audit_page,
+        settings_page,
+        settings_remote_forms,
         workspace_waitlist,
         family_form,
         family_pages,
