@@ -84,6 +84,7 @@ def _page_blueprints():
     from registrar.entrypoints.pages.family_offers import blp as family_offers
     from registrar.entrypoints.pages.family_pages import blp as family_pages
     from registrar.entrypoints.pages.lead_export_page import blp as lead_export_page
+    from registrar.entrypoints.pages.registration_record import blp as registration_record
     from registrar.entrypoints.pages.settings_page import blp as settings_page
     from registrar.entrypoints.pages.settings_remote_forms import blp as settings_remote_forms
     from registrar.entrypoints.pages.sign_in import blp as sign_in
@@ -102,6 +103,7 @@ def _page_blueprints():
         audit_page,
         settings_page,
         settings_remote_forms,
+        registration_record,
         workspace_waitlist,
         family_form,
         family_pages,
