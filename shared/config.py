@@ -86,6 +86,8 @@ class Settings:
     registrar_url: str = "http://127.0.0.1:8001"
     kpi_url: str = "http://127.0.0.1:8003"
     notifier_url: str = "http://127.0.0.1:8004"
+    # The registrar's settings page reads and saves the dashboard's targets there.
+    dashboard_url: str = "http://127.0.0.1:8002"
     # Production unless said otherwise: a forgotten setting must fail closed, not open.
     environment: str = PRODUCTION
     # The base of every link a family or staff member follows (e-mails, redirects between
@@ -182,6 +184,7 @@ class Settings:
             registrar_url=env.get("EDQUILL_REGISTRAR_URL", defaults.registrar_url),
             kpi_url=env.get("EDQUILL_KPI_URL", defaults.kpi_url),
             notifier_url=env.get("EDQUILL_NOTIFIER_URL", defaults.notifier_url),
+            dashboard_url=env.get("EDQUILL_DASHBOARD_URL", defaults.dashboard_url),
             public_url=env.get("EDQUILL_PUBLIC_URL", "").strip()
             or (f"http://127.0.0.1:{ports['gateway']}" if development else ""),
             secret_key=env.get("EDQUILL_SECRET_KEY", "") or (DEV_SECRET_KEY if development else ""),
