@@ -46,6 +46,10 @@ class StaffLinks:
     def dashboard(self) -> str:
         return f"{self.workspace_base}/admin/dashboard"
 
+    def classes(self) -> str:
+        """The registrar's classes page (teachers, classes, week grids)."""
+        return f"{self.workspace_base}/admin/classes"
+
     def staff(self) -> str:
         """The registrar's staff page (its admins': accounts and tokens)."""
         return f"{self.workspace_base}/admin/staff"

@@ -80,6 +80,8 @@ def _page_blueprints():
     """HTML pages (outside the OpenAPI document)."""
     from registrar.entrypoints.pages.audit_page import blp as audit_page
     from registrar.entrypoints.pages.autopay import blp as autopay
+    from registrar.entrypoints.pages.classes_actions import blp as classes_actions
+    from registrar.entrypoints.pages.classes_page import blp as classes_page
     from registrar.entrypoints.pages.family_form import blp as family_form
     from registrar.entrypoints.pages.family_offers import blp as family_offers
     from registrar.entrypoints.pages.family_pages import blp as family_pages
@@ -104,6 +106,8 @@ def _page_blueprints():
         settings_page,
         settings_remote_forms,
         registration_record,
+        classes_page,
+        classes_actions,
         workspace_waitlist,
         family_form,
         family_pages,
