@@ -1,5 +1,6 @@
 """Lighthouse on the registrar's pages: the workspace (a school with 1,000 registrations in
-one stage, paged) with and without a detail panel open, the family's registration form, and
+one stage, paged) with and without a detail panel open, the classes page (the demo's
+teachers with their week grids, and the forms a registrar gets), the family's form, and
 the pages a family link opens: a placed registration's status page (in Spanish, the
 registration's language) and a needs-info registration's page (where the family answers).
 
@@ -63,7 +64,14 @@ TARGETS = {"performance": 95, "accessibility": 100}
 SERVER_START_SECONDS = 60
 # Board requests timed for the median: enough to smooth out one slow request.
 SAMPLES = 20
-PAGES = ("workspace_board", "workspace_panel", "family_form", "family_status", "family_needs_info")
+PAGES = (
+    "workspace_board",
+    "workspace_panel",
+    "classes",
+    "family_form",
+    "family_status",
+    "family_needs_info",
+)
 PASSWORD = "bench password for lighthouse"
 # Registrations in each stage besides the large pending one, so every column has cards.
 OTHER_STAGES = {"in_review": 30, "needs_info": 12, "approved": 20, "converted": 25, "rejected": 15}
@@ -232,6 +240,7 @@ def main() -> None:
                 f"{base}/admin/registrar?registration={facts['open_registration']}",
                 cookie,
             ),
+            "classes": (f"{base}/admin/classes", cookie),
             "family_form": (f"{base}/register/{facts['slug']}", None),
             "family_status": (
                 family_page(settings, facts["school_id"], facts["status_registration"]),

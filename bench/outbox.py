@@ -4,6 +4,10 @@ What it measures, all on this one machine with the real MariaDB and RabbitMQ:
   * latency from an event's commit in t_event_outbox to its arrival at a consumer (p50/p95/p99)
     at 200, 1,000 and 2,000 events/s offered, with one and with two relays;
   * the rate at which two relays drain a backlog of 100,000 events;
+  * relay scaling: the same backlog drained by 1, 2 and 4 relays, with the CPU each part used
+    meanwhile (relays, mariadbd, RabbitMQ, the benchmark's consumer) and whether the machine's
+    cores were all busy: what limits the drain here;
+  * how long `edquill outbox partitions --set N` takes on that outbox (it rewrites the table);
   * baselines in the same run: pika publishing the same messages with windowed confirms straight
     to the broker (the ceiling), and the relay with the runbook's settings (batch 50, sleep 250 ms);
 all with at least 200,000 already-processed rows in the outbox, as a long-running system has.
@@ -26,6 +30,7 @@ from datetime import datetime
 
 import pika
 
+from bench.cpu import CpuShare, server_pids
 from bench.harness import EDQUILL, bench_settings, drop_databases, env_for, log, percentiles
 from bench.server_facts import server_facts
 from outbox_relay.adapters.publisher import ConfirmingPublisher
@@ -41,6 +46,9 @@ INSERT_CHUNK = 5_000
 # The producer wakes this often and commits what has come due since: 2 ms keeps the offered
 # load smooth at 2,000/s (about four events per commit) without a core spent on pacing.
 TICK_SECONDS = 0.002
+# Relay counts of the scaling step; the shipped 16 partitions share out evenly among each.
+RELAY_COUNTS = (1, 2, 4)
+SHIPPED_PARTITIONS = 16
 
 
 # -- set-up ---------------------------------------------------------------------------------
@@ -170,6 +178,10 @@ class Arrivals:
             time.sleep(0.05)
         return self.by_run.get(run, {})
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def stop(self) -> None:
         self._process.terminate()
 
@@ -243,7 +255,7 @@ def relays(settings: Settings, count: int, batch_size: int = 500, sleep_ms: int 
     ]
     try:
         wait_for_balanced_leases(settings, count)
-        yield
+        yield processes
     finally:
         for process in processes:
             process.terminate()
@@ -254,8 +266,10 @@ def relays(settings: Settings, count: int, batch_size: int = 500, sleep_ms: int 
 def wait_for_balanced_leases(settings: Settings, count: int, timeout: float = 30) -> None:
     connection = db.connect(settings, "registrar")
     deadline = time.monotonic() + timeout
-    share = 16 // count
     try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) AS n FROM t_outbox_partition_lease")
+            share = cursor.fetchone()["n"] // count
         while time.monotonic() < deadline:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -277,9 +291,16 @@ def drain_backlog(
 ) -> dict:
     bulk_insert(settings, count, run, processed=False)
     started = time.monotonic()
-    with relays(settings, relay_count, **relay_options):
-        while unprocessed(settings) > 0 and time.monotonic() - started < 600:
-            time.sleep(0.1)
+    with relays(settings, relay_count, **relay_options) as processes:
+        parts = {
+            "relays": [process.pid for process in processes],
+            "mariadbd": server_pids("mariadbd", "mysqld"),
+            "rabbitmq": server_pids("beam.smp"),
+            "bench_consumer": [arrivals.pid],
+        }
+        with CpuShare(parts) as cpu:
+            while unprocessed(settings) > 0 and time.monotonic() - started < 600:
+                time.sleep(0.1)
         wall = time.monotonic() - started
     connection = db.connect(settings, "registrar")
     with connection.cursor() as cursor:
@@ -299,7 +320,56 @@ def drain_backlog(
         "wall_seconds_incl_start": round(wall, 2),
         "received": len(received),
         "lost": count - len(received),
+        "cpu": cpu.figures(),
     }
+
+
+def relay_scaling(settings: Settings, arrivals: Arrivals, backlog: int) -> dict:
+    steps = []
+    for relay_count in RELAY_COUNTS:
+        step = drain_backlog(settings, arrivals, f"scale-{relay_count}", backlog, relay_count)
+        log_figures(f"scaling {relay_count}", step)
+        steps.append(step)
+    return {"steps": steps, "limit": scaling_limit(steps)}
+
+
+def scaling_limit(steps: list[dict]) -> str:
+    """What held the drain back, in words, from the CPU each part used."""
+    first, last = steps[0], steps[-1]
+    gain = last["drain_per_s"] / first["drain_per_s"]
+    cpu = last["cpu"]
+    shares = ", ".join(f"{name} {used}" for name, used in cpu["cores_used"].items())
+    verdict = (
+        f"every core was busy ({cpu['machine_cores_busy']} of {cpu['cores']}): the relays share "
+        f"the machine with mariadbd and RabbitMQ, so more relays cannot add CPU"
+        if cpu["cpu_bound"]
+        else f"the cores were not all busy ({cpu['machine_cores_busy']} of {cpu['cores']}): "
+        f"the limit is waiting (commits, confirms), not CPU"
+    )
+    return (
+        f"{last['relays']} relays drain {gain:.2f}x what 1 does; with {last['relays']}, cores "
+        f"used: {shares}; busiest: {cpu['busiest']}; {verdict}"
+    )
+
+
+def repartition_seconds(settings: Settings, count: int) -> dict:
+    """`edquill outbox partitions --set N` there and back, with no relay running."""
+    timings = {}
+    for partitions in (count, SHIPPED_PARTITIONS):
+        started = time.perf_counter()
+        subprocess.run(
+            [EDQUILL, "outbox", "partitions", "--set", str(partitions)],
+            env=env_for(settings),
+            check=True,
+            capture_output=True,
+        )
+        timings[f"to_{partitions}"] = round(time.perf_counter() - started, 2)
+    connection = db.connect(settings, "registrar")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) AS n FROM t_event_outbox")
+        rows = cursor.fetchone()["n"]
+    connection.close()
+    return {"outbox_rows": rows, "seconds": timings}
 
 
 # -- baseline: pika straight to the broker with windowed confirms ----------------------------
@@ -395,6 +465,9 @@ def main() -> None:
                     log_figures(run, step)
         result["backlog"] = drain_backlog(settings, arrivals, "backlog", backlog, 2)
         log_figures("backlog", result["backlog"])
+        result["relay_scaling"] = relay_scaling(settings, arrivals, backlog)
+        result["repartition"] = repartition_seconds(settings, 32)
+        log_figures("repartition", result["repartition"])
 
         baselines: dict = {}
         baselines["direct_pika_publish"] = direct_publish_rate(
@@ -433,6 +506,12 @@ def ratios(result: dict) -> dict:
         "backlog_drain_vs_direct_publish": round(
             result["backlog"]["drain_per_s"] / base["direct_pika_publish"]["publish_per_s"], 3
         ),
+        **{
+            f"drain_{step['relays']}_relays_vs_direct_publish": round(
+                step["drain_per_s"] / base["direct_pika_publish"]["publish_per_s"], 3
+            )
+            for step in result["relay_scaling"]["steps"]
+        },
         "backlog_drain_vs_runbook_settings": round(
             result["backlog"]["drain_per_s"] / base["runbook_settings_backlog"]["drain_per_s"], 2
         ),

@@ -39,6 +39,8 @@ SHIPPED_SECRET_KEYS = frozenset(
 MIN_SECRET_KEY_LENGTH = 32
 # Proxies whose X-Forwarded-* headers are believed when nothing else is said: this machine.
 DEFAULT_TRUSTED_PROXIES = ("127.0.0.0/8", "::1")
+# EDQUILL_<NAME>_PORT: each web service's instance 1, and the gateway.
+PORTS = {"registrar": 8001, "dashboard": 8002, "kpi": 8003, "notifier": 8004, "gateway": 8080}
 # Each web service runs as a pair: instance 2 here (EDQUILL_<SERVICE>_SECOND_PORT), 1 on _PORT.
 SECOND_PORTS = {"registrar": 8011, "dashboard": 8012, "kpi": 8013, "notifier": 8014}
 
@@ -76,19 +78,13 @@ class Settings:
     exchange: str = "edquill.events"
     # May carry a password: kept out of repr, shown only through redact_url.
     smtp_url: str = field(default="smtp://127.0.0.1:1025", repr=False)
-    ports: Mapping[str, int] = field(
-        default_factory=lambda: {
-            "registrar": 8001,
-            "dashboard": 8002,
-            "kpi": 8003,
-            "notifier": 8004,
-            "gateway": 8080,
-        }
-    )
+    ports: Mapping[str, int] = field(default_factory=lambda: dict(PORTS))
     second_ports: Mapping[str, int] = field(default_factory=lambda: dict(SECOND_PORTS))
     registrar_url: str = "http://127.0.0.1:8001"
     kpi_url: str = "http://127.0.0.1:8003"
     notifier_url: str = "http://127.0.0.1:8004"
+    # The registrar's settings page reads and saves the dashboard's targets there.
+    dashboard_url: str = "http://127.0.0.1:8002"
     # Production unless said otherwise: a forgotten setting must fail closed, not open.
     environment: str = PRODUCTION
     # The base of every link a family or staff member follows (e-mails, redirects between
@@ -186,6 +182,7 @@ class Settings:
             registrar_url=env.get("EDQUILL_REGISTRAR_URL", defaults.registrar_url),
             kpi_url=env.get("EDQUILL_KPI_URL", defaults.kpi_url),
             notifier_url=env.get("EDQUILL_NOTIFIER_URL", defaults.notifier_url),
+            dashboard_url=env.get("EDQUILL_DASHBOARD_URL", defaults.dashboard_url),
             public_url=env.get("EDQUILL_PUBLIC_URL", "").strip()
             or (f"http://127.0.0.1:{ports['gateway']}" if development else ""),
             secret_key=env.get("EDQUILL_SECRET_KEY", "") or (DEV_SECRET_KEY if development else ""),

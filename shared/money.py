@@ -71,3 +71,14 @@ def format_money_for(amount_minor: int, currency: str | None, language: str) -> 
             amount, format="#,##0." + "0" * places if places else "#,##0", locale=language
         )
     return format_currency(amount, code, locale=language)
+
+
+def minor_units_of(typed: str, currency: str | None) -> int:
+    """What a person typed in major units ("180", "180.50", "1,250.00") as minor units of the
+    currency; raises ValueError for anything else, or more decimals than the currency has."""
+    text = typed.strip().replace(",", "")
+    places = minor_unit_decimals(currency)
+    whole, _dot, fraction = text.partition(".")
+    if not whole.isdigit() or (fraction and not fraction.isdigit()) or len(fraction) > places:
+        raise ValueError(f"must be an amount with at most {places} decimals, like 180")
+    return int(whole) * 10**places + int(fraction.ljust(places, "0") or 0)

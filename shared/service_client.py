@@ -1,4 +1,4 @@
-"""GET a JSON answer from another EdQuill service, with the caller's Accesstoken.
+"""GET (or PUT) a JSON answer from another EdQuill service, with the caller's Accesstoken.
 
 The one way a service asks another: never through an HTTP proxy from the environment (the
 services are ours and talk directly), always with a timeout the caller names, and every way of
@@ -32,9 +32,13 @@ class ServiceRefused(ServiceUnavailable):
     """The service answered with an HTTP error `status`; `error_message` is its JSON error
     shape's message (or the HTTP reason when it gave none)."""
 
-    def __init__(self, message: str, url: str, status: int, error_message: str):
+    def __init__(
+        self, message: str, url: str, status: int, error_message: str, details: dict | None = None
+    ):
         super().__init__(message, url, error_message)
         self.status, self.error_message = status, error_message
+        # The error shape's details (a 422's fields at fault), {} when it gave none.
+        self.details = details or {}
 
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -48,20 +52,46 @@ def get_json(
     request = urllib.request.Request(
         url, headers={"Accesstoken": token, "Accept": "application/json"}
     )
+    return _answer(request, path, timeout)
+
+
+def put_json(base_url: str, path: str, *, token: str, timeout: float, body: Any) -> Any:
+    """The decoded JSON answer to PUT base_url + path with `body` as JSON: a setting changed
+    in the service that owns it, on behalf of the token's holder."""
+    request = urllib.request.Request(
+        f"{base_url.rstrip('/')}{path}",
+        data=json.dumps(body).encode(),
+        method="PUT",
+        headers={
+            "Accesstoken": token,
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        },
+    )
+    return _answer(request, path, timeout)
+
+
+def _answer(request: urllib.request.Request, path: str, timeout: float) -> Any:
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             return json.load(response)
     except urllib.error.HTTPError as exc:
+        message, details = _error_of(exc)
         raise ServiceRefused(
-            f"{path} answered {exc.code}", url, exc.code, _error_message(exc)
+            f"{path} answered {exc.code}", request.full_url, exc.code, message, details
         ) from None
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         reason = str(getattr(exc, "reason", exc))
-        raise ServiceUnavailable(f"{path} did not answer: {reason}", url, reason) from None
+        raise ServiceUnavailable(
+            f"{path} did not answer: {reason}", request.full_url, reason
+        ) from None
 
 
-def _error_message(exc: urllib.error.HTTPError) -> str:
+def _error_of(exc: urllib.error.HTTPError) -> tuple[str, dict]:
+    """The JSON error shape's message and details (the HTTP reason when it is not that)."""
     try:
-        return str(json.load(exc)["error"]["message"])
-    except (ValueError, KeyError, TypeError, OSError, http.client.HTTPException):
-        return exc.reason or "no message"
+        error = json.load(exc)["error"]
+        details = error.get("details")
+        return str(error["message"]), details if isinstance(details, dict) else {}
+    except (ValueError, KeyError, TypeError, AttributeError, OSError, http.client.HTTPException):
+        return exc.reason or "no message", {}

@@ -1,6 +1,7 @@
 """A three-node RabbitMQ cluster of the module's own (devtools.rabbit_cluster, as `edquill
 cluster start` runs it), and the system's moving parts on it: two relays and every consumer's
-worker, as real processes whose EDQUILL_AMQP_URL lists the three nodes.
+worker, as real processes whose EDQUILL_AMQP_URL lists the three nodes, the notifier's mail
+going to an SMTP server of the module's own.
 
 The nodes notice a silent peer within NET_TICKTIME s and the clients within about twice
 HEARTBEAT s, instead of a minute each: the failovers fit the module's bounded run. The nodes
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from devtools.mailsink import MailSink
 from devtools.rabbit_cluster import RabbitCluster
 from devtools.rabbit_node import NodeUnavailable, unavailable_reason
 from shared.queues import consumer_classes, declare_consumer_queues
@@ -57,11 +59,17 @@ def cluster_settings(settings, rabbit_cluster):
     return on_cluster
 
 
+@pytest.fixture
+def mail_sink(tmp_path):
+    with MailSink(tmp_path / "mail") as sink:
+        yield sink
+
+
 class Workers:
     """Two relays and one worker per consumer on the cluster, each consumer serving metrics."""
 
-    def __init__(self, settings):
-        env = {"EDQUILL_BROKER_HEARTBEAT_SECONDS": HEARTBEAT}
+    def __init__(self, settings, smtp_url: str):
+        env = {"EDQUILL_BROKER_HEARTBEAT_SECONDS": HEARTBEAT, "EDQUILL_SMTP_URL": smtp_url}
         self.relays = [start_relay(settings, extra_env=env) for _ in range(2)]
         self.metrics_ports: dict[str, int] = {}
         self.consumers: dict[str, EdquillProcess] = {}
@@ -89,8 +97,8 @@ class Workers:
 
 
 @pytest.fixture
-def workers(cluster_settings, clean_outbox):
-    started = Workers(cluster_settings)
+def workers(cluster_settings, clean_outbox, mail_sink):
+    started = Workers(cluster_settings, mail_sink.url)
     try:
         yield started
     finally:

@@ -4,7 +4,9 @@ Erlang VM) and started again, or frozen (SIGSTOP) and thawed, cut off from the o
 
 Afterwards every event has been handled by every consumer exactly once, in each
 registration's commit order (consumers that handle one event per transaction), and no message
-sits in a dead-letter queue. The run's figures are printed (`-s` shows them).
+sits in a dead-letter queue; every tenth event is a payment, so the KPI service's collected
+figure equals the payments' sum and the notifier has sent one receipt per payment, no more.
+The run's figures are printed (`-s` shows them).
 """
 
 from __future__ import annotations
@@ -12,17 +14,23 @@ from __future__ import annotations
 import json
 import signal
 import time
+from collections import Counter
 
 import pytest
 
 from shared.queues import consumer_classes
 from tests.support.cluster import (
+    PAYMENT_MINOR,
+    collected_minor,
     dead_letter_depths,
     duplicates_suppressed,
     handled_by,
     leader_of,
+    load_with_payments,
     members_of,
     order_broken,
+    payer,
+    payments_sent,
 )
 from tests.support.outbox import SteadyProducer
 from tests.support.waiting import wait_until
@@ -45,6 +53,8 @@ FREEZE_AT, THAW_AT = 8, 22
 REJOIN_TIMEOUT = 120
 # Everything sent is handled within this long of the load's end.
 DRAIN_TIMEOUT = 180
+# The receipts are sent by then, well within this (the notifier sends hundreds a second).
+MAIL_TIMEOUT = 120
 
 
 def _consumer_queue(settings, consumer) -> str:
@@ -62,6 +72,7 @@ def _under_load(
         per_tick=per_tick,
         interval=TICK_SECONDS,
         school_id=school_id,
+        row_for=load_with_payments(school_id),
     ) as producer:
         for moment, action in sorted(at.items()):
             time.sleep(max(0.0, started + moment - time.monotonic()))
@@ -71,7 +82,7 @@ def _under_load(
 
 
 def _check_everything_arrived_once_in_order(
-    settings, registrar_db, workers, cluster, sent, title, seconds
+    settings, registrar_db, workers, cluster, sent, title, seconds, school_id, mail_sink
 ):
     consumers = consumer_classes()
 
@@ -102,7 +113,18 @@ def _check_everything_arrived_once_in_order(
             assert order_broken(registrar_db, database, consumer.NAME, sent) == [], consumer.NAME
     survivor = next(node for node in cluster.nodes if node.accepts_amqp())
     assert set(dead_letter_depths(settings, survivor.amqp_url).values()) == {0}
+    paid = payments_sent(registrar_db, sent)
+    collected = collected_minor(registrar_db, settings.database("kpi"), school_id)
+    assert collected == len(paid) * PAYMENT_MINOR
+    mail_sink.wait_for(len(paid), timeout=MAIL_TIMEOUT)
+    time.sleep(2)  # a second receipt for one payment would come within the sender's next turns
+    receipts = Counter(to for message in mail_sink.messages() for to in message.rcpt_tos)
+    assert receipts == Counter({payer(invoice): 1 for invoice in paid})
     print(f"\n{title}: {len(sent)} events sent in {seconds} s ({len(sent) / seconds:.0f}/s)")
+    print(
+        f"  payments: {len(paid)}; KPI collected {collected} = {len(paid)} x {PAYMENT_MINOR}; "
+        f"receipts sent: {sum(receipts.values())}, to {len(receipts)} payers"
+    )
     for name, (handled, duplicates) in figures.items():
         print(
             f"  {name}: {handled.handled} handled once, {duplicates} duplicates suppressed, "
@@ -111,7 +133,7 @@ def _check_everything_arrived_once_in_order(
 
 
 def test_killing_the_node_that_leads_the_queues_loses_nothing_and_doubles_nothing(
-    cluster_settings, rabbit_cluster, registrar_db, workers, school_id
+    cluster_settings, rabbit_cluster, registrar_db, workers, school_id, mail_sink
 ):
     first = rabbit_cluster.nodes[0]
     queues = [_consumer_queue(cluster_settings, c) for c in consumer_classes()]
@@ -127,13 +149,21 @@ def test_killing_the_node_that_leads_the_queues_loses_nothing_and_doubles_nothin
     victim.wait_ready()
 
     _check_everything_arrived_once_in_order(
-        cluster_settings, registrar_db, workers, rabbit_cluster, sent, "leader killed", LOAD_SECONDS
+        cluster_settings,
+        registrar_db,
+        workers,
+        rabbit_cluster,
+        sent,
+        "leader killed",
+        LOAD_SECONDS,
+        school_id,
+        mail_sink,
     )
     assert all(process.running for process in workers.processes)
 
 
 def test_a_node_cut_off_from_the_others_pauses_and_rejoins_without_loss(
-    cluster_settings, rabbit_cluster, registrar_db, workers, school_id
+    cluster_settings, rabbit_cluster, registrar_db, workers, school_id, mail_sink
 ):
     first = next(node for node in rabbit_cluster.nodes if node.accepts_amqp())
     queue = _consumer_queue(cluster_settings, consumer_classes()[0])
@@ -177,6 +207,8 @@ def test_a_node_cut_off_from_the_others_pauses_and_rejoins_without_loss(
         sent,
         "leader cut off",
         PARTITION_SECONDS,
+        school_id,
+        mail_sink,
     )
     wait_until(
         lambda: whole() and not _partitioned_from(majority),

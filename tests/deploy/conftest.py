@@ -239,6 +239,7 @@ def _settings_values(settings, ports: Ports, layout: Layout, smtp_port: int) -> 
             "EDQUILL_REGISTRAR_URL": gateway_url,
             "EDQUILL_KPI_URL": gateway_url,
             "EDQUILL_NOTIFIER_URL": gateway_url,
+            "EDQUILL_DASHBOARD_URL": gateway_url,
             "EDQUILL_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
             "EDQUILL_DOCUMENTS_DIR": str(layout.prefix / "var" / "lib" / "edquill" / "documents"),
         }

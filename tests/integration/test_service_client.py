@@ -11,14 +11,15 @@ import time
 
 import pytest
 
-from shared.service_client import ServiceRefused, ServiceUnavailable, get_json
+from shared.service_client import ServiceRefused, ServiceUnavailable, get_json, put_json
 
 
 @pytest.fixture
 def service():
     """service(status, body, delay=0) -> the base URL of a loopback server answering every GET
-    with them; `seen` lists each request's path and Accesstoken."""
-    servers, seen = [], []
+    and PUT with them; `seen` lists each request's path and Accesstoken, and `bodies` each
+    PUT's method, content type and decoded JSON body."""
+    servers, seen, bodies = [], [], []
 
     def serve(status: int, body: bytes, delay: float = 0.0) -> str:
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -31,6 +32,11 @@ def service():
                 self.end_headers()
                 self.wfile.write(body)
 
+            def do_PUT(self):  # noqa: N802 (http.server's naming)
+                sent = self.rfile.read(int(self.headers["Content-Length"]))
+                bodies.append((self.command, self.headers["Content-Type"], json.loads(sent)))
+                self.do_GET()
+
             def log_message(self, *_args):
                 pass
 
@@ -41,6 +47,7 @@ def service():
         return f"http://127.0.0.1:{server.server_address[1]}/"
 
     serve.seen = seen
+    serve.bodies = bodies
     yield serve
     for server in servers:
         server.shutdown()
@@ -129,3 +136,27 @@ def test_a_proxy_in_the_environment_is_not_used(service, monkeypatch):
     monkeypatch.delenv("NO_PROXY", raising=False)
 
     assert get_json(url, "/api/x", token="t", timeout=2) == {"ok": True}
+
+
+def test_a_put_sends_its_body_as_json_with_the_token(service):
+    url = service(200, b'{"family_link_days": 3}')
+
+    answer = put_json(url, "/api/messages/settings", token="t-4", timeout=2, body={"days": 3})
+
+    assert answer == {"family_link_days": 3}
+    assert service.seen == [("/api/messages/settings", "t-4")]
+    assert service.bodies == [("PUT", "application/json", {"days": 3})]
+
+
+def test_a_refused_put_carries_the_fields_at_fault(service):
+    url = service(
+        422,
+        b'{"error": {"code": "validation_failed", "message": "some fields are invalid", '
+        b'"details": {"fields": {"family_link_days": ["Too long."]}}}}',
+    )
+
+    with pytest.raises(ServiceRefused) as refused:
+        put_json(url, "/api/messages/settings", token="t", timeout=2, body={})
+
+    assert refused.value.status == 422
+    assert refused.value.details == {"fields": {"family_link_days": ["Too long."]}}

@@ -162,3 +162,15 @@ def registration_status(connection, registration_id: int) -> str:
             "SELECT status FROM student_self_registrations WHERE id = %s", (registration_id,)
         )
         return cursor.fetchone()["status"]
+
+
+def class_row(connection, schedule_id: int) -> dict:
+    """The class's slot, size and archive mark as stored (times as HH:MM, dates ISO)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, weekday, TIME_FORMAT(start_time, '%%H:%%i') AS start_time, "
+            "TIME_FORMAT(end_time, '%%H:%%i') AS end_time, capacity, archived_at "
+            "FROM class_schedules WHERE id = %s",
+            (schedule_id,),
+        )
+        return cursor.fetchone()

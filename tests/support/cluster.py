@@ -1,6 +1,7 @@
 """Watching a RabbitMQ cluster of the test's own (devtools.rabbit_cluster) under load: which
 node leads the consumers' queues, what is left in their dead-letter queues, and the figures
-of a run (events sent and handled, duplicates suppressed, delivery delays)."""
+of a run (events sent and handled, duplicates suppressed, delivery delays); and the run's
+payments, each of which the KPI service adds once and the notifier answers with one receipt."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from devtools.rabbit_cluster import RabbitCluster
 from devtools.rabbit_node import RabbitNode
 from shared.config import Settings
 from shared.queues import consumer_topologies
+from tests.support.outbox import outbox_row
 
 _DUPLICATES = re.compile(
     r'^edquill_consumer_events_total\{[^}]*outcome="duplicate"[^}]*\} ([0-9.e+]+)$', re.M
@@ -116,3 +118,61 @@ def school_known_to(connection, database: str, consumer: str, school_id: int) ->
             (consumer, school_id),
         )
         return cursor.fetchone()["seen"] > 0
+
+
+# Every PAYMENT_EVERY-th event of a run is a payment of PAYMENT_MINOR on an invoice of its own.
+PAYMENT_EVERY = 10
+PAYMENT_MINOR = 2_500
+
+
+def payer(n: int) -> str:
+    return f"payer-{n}@families.example"
+
+
+def load_with_payments(school_id: int):
+    """A SteadyProducer's row_for: status updates, and every PAYMENT_EVERY-th event an
+    invoice.paid for invoice n (a receipt to payer(n), and n's amount on the day's figures)."""
+
+    def row_for(aggregate_id: int, n: int) -> dict:
+        if n % PAYMENT_EVERY != PAYMENT_EVERY - 1:
+            return outbox_row(aggregate_id, school_id=school_id)
+        payload = {
+            "registration_id": aggregate_id,
+            "invoice_id": n,
+            "number": f"INV-{n:06}",
+            "amount_minor": PAYMENT_MINOR,
+            "currency": "USD",
+            "last_payment_method": "card",
+            "paid_at": "2026-01-09T10:00:00.000000Z",
+            "guardian_email": payer(n),
+            "guardian_name": "Grace Hopper",
+            "student_first_name": "Ada",
+            "student_last_name": "Lovelace",
+        }
+        return outbox_row(
+            aggregate_id, event_type="invoice.paid", payload=payload, school_id=school_id
+        )
+
+    return row_for
+
+
+def payments_sent(connection, event_ids: list[str]) -> list[int]:
+    """The invoice ids of the run's invoice.paid events, read back from the outbox."""
+    wanted = set(event_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT event_id, JSON_EXTRACT(payload, '$.invoice_id') AS invoice_id "
+            "FROM t_event_outbox WHERE event_type = 'invoice.paid'"
+        )
+        return [int(row["invoice_id"]) for row in cursor.fetchall() if row["event_id"] in wanted]
+
+
+def collected_minor(connection, kpi_database: str, school_id: int) -> int:
+    """What the KPI service's daily figures say the school collected, over every day."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(collected_minor), 0) AS total "
+            f"FROM `{kpi_database}`.t_revenue_daily WHERE school_id = %s",
+            (school_id,),
+        )
+        return int(cursor.fetchone()["total"])

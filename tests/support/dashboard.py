@@ -72,11 +72,18 @@ class SlowServer:
 class DashboardOnClock:
     """The dashboard's own app over HTTP on a loopback port, its clock injected: the rail
     measures each wait from `clock()`, so a request asked an hour ago can be days old to it.
-    (`edquill serve dashboard` takes no clock; everything else is the app as served.)"""
+    (`edquill serve dashboard` takes no clock; everything else is the app as served.) `port`:
+    a port chosen before, where another service already expects the dashboard."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], datetime], config: DashboardConfig):
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Callable[[], datetime],
+        config: DashboardConfig,
+        port: int = 0,
+    ):
         app = create_app(settings, {"DASHBOARD_CLOCK": clock, "DASHBOARD_CONFIG": config})
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._server = make_server("127.0.0.1", port, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 

@@ -12,7 +12,7 @@ import time
 import uuid
 from collections import defaultdict
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Callable, Iterable
 
 from shared import db
 from shared.config import Settings
@@ -160,9 +160,15 @@ class SteadyProducer:
         per_tick: int = 20,
         interval: float = 0.05,
         school_id: int = 1,
+        row_for: Callable[[int, int], dict] | None = None,
     ):
         self._settings = settings
         self._school_id = school_id
+        # row_for(aggregate_id, n): the run's n-th event (0, 1, ...), for that registration; by
+        # default a status update.
+        self._row_for = row_for or (
+            lambda aggregate, _n: outbox_row(aggregate, school_id=school_id)
+        )
         self._aggregates = list(aggregates)
         self._per_tick = per_tick
         self._interval = interval
@@ -192,9 +198,9 @@ class SteadyProducer:
         try:
             while not self._stopping.is_set():
                 rows = [
-                    outbox_row(
+                    self._row_for(
                         self._aggregates[(tick * self._per_tick + n) % len(self._aggregates)],
-                        school_id=self._school_id,
+                        tick * self._per_tick + n,
                     )
                     for n in range(self._per_tick)
                 ]

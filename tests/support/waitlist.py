@@ -54,3 +54,12 @@ def placed_in(connection, schedule_id: int) -> list[int]:
             (schedule_id,),
         )
         return [row["registration_id"] for row in cursor.fetchall()]
+
+
+def join_waitlist(connection, school_id: int, schedule_id: int, registration_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO class_waitlist (school_id, schedule_id, registration_id, added_by) "
+            "VALUES (%s, %s, %s, 'test')",
+            (school_id, schedule_id, registration_id),
+        )

@@ -45,6 +45,9 @@ class RunningSystem:
     notifier_url: str
     sink: MailSink
     processes: list[EdquillProcess]
+    # Where the registrar looks for the dashboard: nothing listens there unless a test serves
+    # the dashboard on that port (tests/support/dashboard.py DashboardOnClock).
+    dashboard_url: str = ""
 
     def stop(self) -> None:
         for process in self.processes:
@@ -71,9 +74,11 @@ def start_system(
     registrar_port, notifier_port = free_port(), free_port()
     registrar_url = f"http://127.0.0.1:{registrar_port}"
     notifier_url = f"http://127.0.0.1:{notifier_port}"
+    dashboard_url = f"http://127.0.0.1:{free_port()}"
     env = {
         "EDQUILL_REGISTRAR_URL": registrar_url,
         "EDQUILL_NOTIFIER_URL": notifier_url,
+        "EDQUILL_DASHBOARD_URL": dashboard_url,
         "EDQUILL_SMTP_URL": sink.url,
         "EDQUILL_REGISTRAR_PORT": str(registrar_port),
         "EDQUILL_NOTIFIER_PORT": str(notifier_port),
@@ -88,7 +93,7 @@ def start_system(
         ),
         EdquillProcess(settings, "notifier", "worker", extra_env=env),
     ]
-    system = RunningSystem(registrar_url, notifier_url, sink, processes)
+    system = RunningSystem(registrar_url, notifier_url, sink, processes, dashboard_url)
     try:
         for url in (registrar_url, notifier_url):
             wait_until(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from shared.money import format_money, minor_unit_decimals
+import pytest
+
+from shared.money import format_money, minor_unit_decimals, minor_units_of
 
 
 def test_yen_has_no_decimals():
@@ -44,3 +46,23 @@ def test_a_negative_amount_keeps_its_sign():
 def test_without_a_currency_the_amount_stands_alone():
     assert format_money(18005, None) == "180.05"
     assert format_money(18005, "") == "180.05"
+
+
+@pytest.mark.parametrize(
+    "typed, currency, minor",
+    [
+        ("180", "USD", 18000),
+        ("180.5", "USD", 18050),
+        ("1,250.00", "USD", 125000),
+        ("12000", "JPY", 12000),
+        ("1.500", "KWD", 1500),
+    ],
+)
+def test_an_amount_typed_in_major_units_becomes_minor_units(typed, currency, minor):
+    assert minor_units_of(typed, currency) == minor
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "-5", "1.234", "1.5.0", ".5"])
+def test_an_amount_that_is_not_one_is_refused(typed):
+    with pytest.raises(ValueError):
+        minor_units_of(typed, "USD")

@@ -181,12 +181,19 @@ def list_messages(
     status: str | None,
     before_id: int | None,
     limit: int,
+    address_prefix: str | None = None,
 ) -> list[dict]:
-    """The school's messages, newest first (the registrar's History tab)."""
+    """The school's messages, newest first (the registrar's History tab, the messages page):
+    of one registration, in one status, to addresses starting with `address_prefix`."""
     conditions, params = ["school_id = %s"], [school_id]
     if registration_id is not None:
         conditions.append("registration_id = %s")
         params.append(registration_id)
+    if address_prefix:
+        # A prefix keeps to the (school_id, recipient, status) index; `!` escapes the
+        # wildcards a typed address may hold (an underscore is common in addresses).
+        conditions.append("recipient LIKE %s ESCAPE '!'")
+        params.append(_like_prefix(address_prefix))
     if status is not None:
         conditions.append("status = %s")
         params.append(status)
@@ -201,6 +208,19 @@ def list_messages(
             (*params, limit),
         )
         return list(cursor.fetchall())
+
+
+def message_by_id(connection, school_id: int, message_id: int) -> dict | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_LISTED} FROM t_message_log WHERE id = %s AND school_id = %s",
+            (message_id, school_id),
+        )
+        return cursor.fetchone()
+
+
+def _like_prefix(text: str) -> str:
+    return "".join(f"!{char}" if char in "!%_" else char for char in text) + "%"
 
 
 def fit_error(text: str | None) -> str | None:

@@ -151,3 +151,44 @@ def settle_held(
         "updated_at = %s, claim_token = NULL WHERE id = %s AND claim_token = %s",
         (status, fit_error(error), collapsed_into, now, message_id, token),
     )
+
+
+# -- sending a failed message again (the admin's Resend) ---------------------------------------
+
+
+def lock_message(cursor, school_id: int, message_id: int) -> dict | None:
+    """The school's message, locked until the transaction ends; None when it has none such."""
+    cursor.execute(
+        "SELECT id, school_id, registration_id, recipient, purpose, status, subject, "
+        "body_text, message_id, claim_token FROM t_message_log "
+        "WHERE id = %s AND school_id = %s FOR UPDATE",
+        (message_id, school_id),
+    )
+    return cursor.fetchone()
+
+
+def queue_again(
+    cursor, message_id: int, now: datetime, *, hold_until: datetime | None, note: str
+) -> None:
+    """Back in the sender's queue (or held until `hold_until`), its attempts counted anew:
+    the same row, Message-ID and bodies, as the sender's own retries send it."""
+    cursor.execute(
+        "UPDATE t_message_log SET status = %s, attempts = 0, error = %s, "
+        "next_attempt_at = %s, hold_until = %s, claim_token = NULL, updated_at = %s "
+        "WHERE id = %s",
+        (
+            "held" if hold_until is not None else "queued",
+            fit_error(note),
+            None if hold_until is not None else now,
+            hold_until,
+            now,
+            message_id,
+        ),
+    )
+
+
+def suppress_again(cursor, message_id: int, reason: str, now: datetime) -> None:
+    cursor.execute(
+        "UPDATE t_message_log SET status = 'suppressed', error = %s, updated_at = %s WHERE id = %s",
+        (fit_error(reason), now, message_id),
+    )

@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from jinja2 import Template
+from jinja2 import Template, TemplateSyntaxError
 
 from notifier.domain.bounded_sandbox import BoundedSandbox
 from notifier.domain.render_limits import (
@@ -35,10 +35,17 @@ PARTS = ("subject", "text", "html")
 # {% trans %} and _(): the built-in templates are worded through the catalogs; the composer
 # hands each render the gettext of the family's language in its variables.
 I18N = "jinja2.ext.i18n"
+# What Jinja names the code of a template compiled from a string, in tracebacks.
+TEMPLATE_FILENAME = "<template>"
 
 
 class TemplateFailed(Exception):
-    """A template could not be compiled or rendered; the message says which and why."""
+    """A template could not be compiled or rendered; the message says which and why, and
+    `line` the template's line at fault when Jinja knows it."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -82,13 +89,17 @@ class Renderer:
 
     def check(self, source: TemplateSource, sample: dict) -> dict[str, str]:
         """Problems per part (empty when none), rendering against a sample of variables."""
-        problems = {}
+        return {part: str(failure) for part, failure in self.failures(source, sample).items()}
+
+    def failures(self, source: TemplateSource, sample: dict) -> dict[str, TemplateFailed]:
+        """What goes wrong per part (empty when nothing), each with its line when known."""
+        failures = {}
         for part in PARTS:
             try:
                 self._render_part(source, part, sample)
             except TemplateFailed as exc:
-                problems[part] = str(exc)
-        return problems
+                failures[part] = exc
+        return failures
 
     def _render_part(self, source: TemplateSource, part: str, context: dict) -> str:
         text = source.part(part)
@@ -113,10 +124,11 @@ class Renderer:
         except RenderLimitExceeded as exc:
             if isinstance(exc, RenderTooSlow):
                 self._remember_too_slow(compiled_as)
-            raise TemplateFailed(f"{_name(source)} ({part}): {exc}") from None
+            raise TemplateFailed(f"{_name(source)} ({part}): {exc}", _line_of(exc)) from None
         except Exception as exc:  # a template may fail in any way; it must not stop the worker
             raise TemplateFailed(
-                f"{_name(source)} ({part}): {type(exc).__name__}: {_one_line(str(exc))}"
+                f"{_name(source)} ({part}): {type(exc).__name__}: {_one_line(str(exc))}",
+                _line_of(exc),
             ) from None
 
     def _remember_too_slow(self, compiled_as: tuple[bool, str]) -> None:
@@ -130,6 +142,19 @@ class Renderer:
 
 def _name(source: TemplateSource) -> str:
     return f"template {source.key} ({source.origin})"
+
+
+def _line_of(error: BaseException) -> int | None:
+    """The template's line at fault: a syntax error's own, else the last frame of the
+    template's code in the traceback (Jinja rewrites those frames to the template's lines)."""
+    if isinstance(error, TemplateSyntaxError):
+        return error.lineno
+    line, frame = None, error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename == TEMPLATE_FILENAME:
+            line = frame.tb_lineno
+        frame = frame.tb_next
+    return line
 
 
 def _one_line(text: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from notifier.domain.consent import Purpose
+from shared.locales import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
 
 _FAMILY = {
     "school_name": "Sunrise Music School",
@@ -186,3 +187,10 @@ TEMPLATES: dict[str, TemplateInfo] = {
 
 DIGEST_TEMPLATE = "reminder_digest"
 CONFIRMATION_TEMPLATE = "consent_confirmation"
+# Written to the school's staff, in English whatever the family's language: one wording each.
+STAFF_TEMPLATES = frozenset({"family_answered"})
+
+
+def wording_languages(key: str) -> tuple[str, ...]:
+    """The languages a school may keep its own wording of `key` in."""
+    return (SOURCE_LANGUAGE,) if key in STAFF_TEMPLATES else SUPPORTED_LANGUAGES

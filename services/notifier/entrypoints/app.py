@@ -1,7 +1,8 @@
 """Composition root of the notifier's HTTP side: `create_app(settings)`.
 
 The message log for the registrar's History tab, each school's templates and notice
-settings, and the families' unsubscribe pages. Tokens are checked by the registrar.
+settings, the admins' /admin/messages page, and the families' unsubscribe pages. Tokens and
+staff sessions are checked by the registrar.
 """
 
 from __future__ import annotations
@@ -40,11 +41,15 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.teardown_request(release_request_db)
     for blueprint in _api_blueprints():
         api.register_blueprint(blueprint)
+    from notifier.entrypoints.pages.messages_forms import blp as messages_forms
+    from notifier.entrypoints.pages.messages_page import blp as messages_page
     from notifier.entrypoints.pages.resubscribe import blp as resubscribe
     from notifier.entrypoints.pages.unsubscribe import blp as unsubscribe
 
     app.register_blueprint(unsubscribe)
     app.register_blueprint(resubscribe)
+    app.register_blueprint(messages_page)
+    app.register_blueprint(messages_forms)
     return app
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from notifier.adapters import school_store
+from notifier.adapters.catalogs import family_locale
 from notifier.adapters.template_store import TemplateStore
-from notifier.domain.rendering import Renderer, TemplateSource
+from notifier.domain.rendering import Renderer, TemplateFailed, TemplateSource
 from notifier.domain.templates import TEMPLATES, TemplateInfo
 from shared import db
 from shared.errors import InvalidInput, NotFound
@@ -21,14 +22,22 @@ from shared.locales import SOURCE_LANGUAGE
 
 
 class TemplateRejected(InvalidInput):
-    """The wording does not render with the template's sample variables (422)."""
+    """The wording does not render with the template's sample variables (422): the reason per
+    part, and the line at fault where Jinja knows it."""
 
     code = "template_invalid"
 
-    def __init__(self, problems: dict[str, str]):
+    def __init__(self, failures: dict[str, TemplateFailed]):
         super().__init__(
             "the template does not render",
-            details={"fields": {part: [problem] for part, problem in problems.items()}},
+            details={
+                "fields": {part: [str(failure)] for part, failure in failures.items()},
+                "lines": {
+                    part: failure.line
+                    for part, failure in failures.items()
+                    if failure.line is not None
+                },
+            },
         )
 
 
@@ -100,11 +109,45 @@ def replace_template(
 ) -> None:
     info = known(key)
     source = TemplateSource(key, subject, text, html, "school")
-    problems = renderer.check(source, info.sample)
-    if problems:
-        raise TemplateRejected(problems)
+    failures = renderer.failures(source, info.sample)
+    if failures:
+        raise TemplateRejected(failures)
     with db.transaction(connection) as cursor:
         store.save(cursor, school_id, source, now, language)
+
+
+def preview(
+    renderer: Renderer, key: str, subject: str, text: str, html: str, language: str
+) -> dict:
+    """The wording as a family in `language` would read it, written with the template's
+    sample variables (TEMPLATES) in the sandbox and limits every message is written in.
+    Nothing is stored; a wording that does not render is TemplateRejected."""
+    info = known(key)
+    source = TemplateSource(key, subject, text, html, "school")
+    context = sample_context(info, language)
+    failures = renderer.failures(source, context)
+    if failures:
+        raise TemplateRejected(failures)
+    rendered = renderer.render(source, context)
+    return {
+        "key": key,
+        "language": language,
+        "subject": rendered.subject,
+        "text": rendered.text,
+        "html": rendered.html,
+        "sample": info.sample,
+    }
+
+
+def sample_context(info: TemplateInfo, language: str) -> dict:
+    """The sample variables with the words of `language`, as the composer adds them."""
+    locale = family_locale(language)
+    return {
+        **info.sample,
+        "language": locale.language,
+        "gettext": locale.gettext,
+        "ngettext": locale.ngettext,
+    }
 
 
 def reset_template(

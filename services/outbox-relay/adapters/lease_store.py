@@ -1,9 +1,11 @@
 """Partition leases: which slices of the outbox this relay may publish.
 
-The outbox has PARTITIONS partitions (see the migration); each is leased to at most one relay
-at a time. Relays announce themselves with a heartbeat, and each one keeps a fair share of the
-partitions: it gives back extras when another relay appears and takes over partitions whose
-lease ran out (a relay that was killed). Leases are renewed well before they expire.
+The outbox has as many partitions as t_outbox_partition_lease has rows (partition_store; an
+operator changes the count with `edquill outbox partitions --set N`), each leased to at most
+one relay at a time. Relays announce themselves with a heartbeat, and each one keeps a fair
+share of the partitions: it gives back extras when another relay appears and takes over
+partitions whose lease ran out (a relay that was killed). Leases are renewed well before they
+expire.
 """
 
 from __future__ import annotations
@@ -11,9 +13,8 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from outbox_relay.adapters.partition_store import lease_count, live_relays, partition_layout
 from outbox_relay.domain.ordering import fair_share
-
-PARTITIONS = 16
 
 
 class PartitionLeases:
@@ -28,10 +29,12 @@ class PartitionLeases:
         self._lease_seconds = lease.total_seconds()
         self._valid_until = 0.0
         self.owned: tuple[int, ...] = ()
+        self._layout_checked = False
 
     def reconnect(self, connection) -> None:
         self._connection = connection
         self._next_renewal = 0.0
+        self._layout_checked = False
 
     def due(self) -> bool:
         """Whether the time has come to heartbeat, renew and rebalance."""
@@ -44,6 +47,8 @@ class PartitionLeases:
     def maintain(self) -> None:
         started = self._clock()
         with self._connection.cursor() as cursor:
+            if not self._layout_checked:
+                self._refuse_a_half_changed_layout(cursor)
             cursor.execute(
                 "INSERT INTO t_outbox_relay (relay_id, started_at, heartbeat_at) "
                 "VALUES (%s, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)) "
@@ -55,12 +60,7 @@ class PartitionLeases:
                 "UTC_TIMESTAMP(6) + INTERVAL %s MICROSECOND WHERE owner = %s",
                 (self._lease_us, self._relay_id),
             )
-            cursor.execute(
-                "SELECT COUNT(*) AS live FROM t_outbox_relay "
-                "WHERE heartbeat_at > UTC_TIMESTAMP(6) - INTERVAL %s MICROSECOND",
-                (self._lease_us,),
-            )
-            share = fair_share(PARTITIONS, cursor.fetchone()["live"])
+            share = fair_share(lease_count(cursor), live_relays(cursor, self._lease_us))
             owned = self._owned(cursor)
             if len(owned) > share:
                 cursor.execute(
@@ -95,6 +95,16 @@ class PartitionLeases:
             )
             cursor.execute("DELETE FROM t_outbox_relay WHERE relay_id = %s", (self._relay_id,))
         self.owned = ()
+
+    def _refuse_a_half_changed_layout(self, cursor) -> None:
+        layout = partition_layout(cursor)
+        if not layout.consistent:
+            # Partitions nobody can lease would never be published: stop loudly instead.
+            raise RuntimeError(
+                f"the outbox numbers events for {layout.modulus} partitions but leases "
+                f"{layout.leases}: finish `edquill outbox partitions --set N` first"
+            )
+        self._layout_checked = True
 
     def _owned(self, cursor) -> tuple[int, ...]:
         cursor.execute(

@@ -9,9 +9,10 @@ from typing import Callable
 import click
 import pymysql
 
+from outbox_relay.adapters.partition_store import MAX_PARTITIONS
 from outbox_relay.bootstrap import bootstrap
 from outbox_relay.config import LIMITS, RelayOptions
-from outbox_relay.domain.failures import NotDead
+from outbox_relay.domain.failures import NotDead, RelaysStillRunning
 from outbox_relay.service_layer import outbox_commands
 from outbox_relay.service_layer.relay import Relay
 from shared import db
@@ -149,6 +150,34 @@ def purge(settings: Settings, older_than_days: int) -> None:
         RetentionKnobs.from_env().batch_size,
     )
     click.echo(f"purged {count} processed events")
+
+
+@outbox.command("partitions")
+@click.option(
+    "--set",
+    "count",
+    default=None,
+    type=click.IntRange(1, MAX_PARTITIONS),
+    help="Change the count: with every relay stopped (docs/runbook.md, the procedure).",
+)
+@_stuck_option("A relay that heartbeat within this long counts as running.")
+@click.pass_obj
+def partitions(settings: Settings, count: int | None, lease_seconds: float | None) -> None:
+    """The outbox's partition count: the most relays that share the outbox, each
+    registration's events in one partition."""
+    connection = _connect(settings)
+    if count is not None:
+        try:
+            outbox_commands.set_partitions(connection, count, _relays_lease(lease_seconds))
+        except RelaysStillRunning as exc:
+            raise click.ClickException(f"{exc}; nothing was changed") from None
+    layout = outbox_commands.partitions(connection)
+    click.echo(f"partitions: {layout.leases}")
+    if not layout.consistent:
+        raise click.ClickException(
+            f"events are numbered for {layout.modulus} partitions but {layout.leases} are "
+            f"leased: run `edquill outbox partitions --set N` again"
+        )
 
 
 @outbox.group("dead")

@@ -1,13 +1,16 @@
-"""The operators' outbox commands, one function each: status, reset stuck claims, purge, and
-list, replay or skip dead events. Each takes a connection to the registrar's database."""
+"""The operators' outbox commands, one function each: status, reset stuck claims, purge,
+list, replay or skip dead events, and the partition count. Each takes a connection to the
+registrar's database."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from outbox_relay.adapters import dead_event_store
+from outbox_relay.adapters import dead_event_store, partition_store
 from outbox_relay.adapters.outbox_status_store import OutboxStatus, OutboxStatusStore
+from outbox_relay.adapters.partition_store import PartitionLayout
+from outbox_relay.domain.failures import RelaysStillRunning
 from shared import db
 
 
@@ -54,3 +57,23 @@ def skip_dead(connection, event_ids: Sequence[str]) -> int:
         dead_event_store.mark_skipped(cursor, dead)
         dead_event_store.release_held(cursor, dead)
     return len(dead)
+
+
+def partitions(connection) -> PartitionLayout:
+    with connection.cursor() as cursor:
+        return partition_store.partition_layout(cursor)
+
+
+def set_partitions(connection, count: int, lease: timedelta) -> PartitionLayout:
+    """Change the partition count (the most relays that can share the outbox).
+
+    Refused with RelaysStillRunning while a relay heartbeats within `lease` or a claim is
+    unsettled. Events waiting are kept: each moves to its registration's new partition, still
+    in id order there, so the next relays publish every registration's events in order."""
+    with connection.cursor() as cursor:
+        live = partition_store.live_relays(cursor, int(lease.total_seconds() * 1_000_000))
+        claims = partition_store.open_claims(cursor)
+    if live or claims:
+        raise RelaysStillRunning(live, claims)
+    partition_store.repartition(connection, count)
+    return partitions(connection)

@@ -60,19 +60,12 @@ def create_teacher(cursor, school_id: int, name: str, email: str | None, actor: 
     return teacher_id
 
 
-def list_teachers(cursor, school_id: int) -> list[dict]:
-    cursor.execute(
-        "SELECT id, name, email FROM teachers WHERE school_id = %s ORDER BY name, id", (school_id,)
-    )
-    return list(cursor.fetchall())
-
-
 def lock_teacher(cursor, school_id: int, teacher_id: int) -> dict:
     """The teacher, locked: every placement in any of a teacher's classes takes this lock
     (right after its class's), which keeps a teacher out of two clashing classes even when
     two registrars place students at the same moment."""
     cursor.execute(
-        "SELECT id, name FROM teachers WHERE id = %s AND school_id = %s FOR UPDATE",
+        "SELECT id, name, archived_at FROM teachers WHERE id = %s AND school_id = %s FOR UPDATE",
         (teacher_id, school_id),
     )
     return _found(cursor.fetchone(), "teacher")
@@ -141,19 +134,6 @@ def create_schedule(cursor, school_id: int, fields: dict, actor: str) -> int:
     return schedule_id
 
 
-def list_schedules(cursor, school_id: int) -> list[dict]:
-    cursor.execute(
-        f"SELECT {SCHEDULE_COLUMNS}, {_TAKEN} AS taken, "
-        "(SELECT SUM(f.amount_minor) FROM fee_schedules f WHERE f.school_id = s.school_id "
-        " AND f.schedule_id = s.id) AS fee_minor "
-        "FROM class_schedules s "
-        "JOIN teachers t ON t.id = s.teacher_id AND t.school_id = s.school_id "
-        "WHERE s.school_id = %s ORDER BY s.weekday, s.start_time, s.id",
-        (0, 0, school_id),
-    )
-    return [schedule_answer(row) for row in cursor.fetchall()]
-
-
 def programs_offered(cursor_or_connection, school_id: int) -> list[str]:
     """The programs of the school's classes that have not ended, by name (the family's form
     offers these)."""
@@ -171,7 +151,8 @@ def lock_schedule(cursor, school_id: int, schedule_id: int) -> dict:
     (Its teacher is locked separately, after it, so every placement takes locks in the same
     order.)"""
     cursor.execute(
-        "SELECT id, teacher_id FROM class_schedules WHERE id = %s AND school_id = %s FOR UPDATE",
+        "SELECT id, teacher_id, archived_at FROM class_schedules "
+        "WHERE id = %s AND school_id = %s FOR UPDATE",
         (schedule_id, school_id),
     )
     return _found(cursor.fetchone(), "schedule")
@@ -188,6 +169,15 @@ def seats_left(cursor, school_id: int, schedule_id: int) -> int:
     return max(row["capacity"] - int(row["taken"]), 0)
 
 
+def seats_taken(cursor, school_id: int, schedule_id: int) -> int:
+    """The class's seats placed or held by an offer (the caller holds its lock)."""
+    cursor.execute(
+        f"SELECT {_TAKEN} AS taken FROM class_schedules s WHERE s.id = %s AND s.school_id = %s",
+        (0, 0, schedule_id, school_id),
+    )
+    return int(_found(cursor.fetchone(), "schedule")["taken"])
+
+
 def schedule_teacher(cursor, school_id: int, schedule_id: int) -> int:
     cursor.execute(
         "SELECT teacher_id FROM class_schedules WHERE id = %s AND school_id = %s",
@@ -198,9 +188,11 @@ def schedule_teacher(cursor, school_id: int, schedule_id: int) -> int:
 
 def schedules_for_placing(cursor, school_id: int, registration_id: int) -> dict[int, dict]:
     """Every class of the school with the seats others hold, by id (what the conflict rules
-    and the suggestions look at)."""
+    and the suggestions look at); `archived` when it or its teacher is no longer offered."""
     cursor.execute(
-        f"SELECT {SCHEDULE_COLUMNS}, {_TAKEN} AS taken FROM class_schedules s "
+        f"SELECT {SCHEDULE_COLUMNS}, {_TAKEN} AS taken, "
+        "(s.archived_at IS NOT NULL OR t.archived_at IS NOT NULL) AS archived "
+        "FROM class_schedules s "
         "JOIN teachers t ON t.id = s.teacher_id AND t.school_id = s.school_id "
         "WHERE s.school_id = %s",
         (registration_id, registration_id, school_id),
@@ -288,8 +280,15 @@ def schedule_answer(row: dict) -> dict:
     if "placed_at" in out:
         out["placed_at"] = iso_utc(row["placed_at"])
     if "taken" in out:
-        out["taken"] = int(row["taken"])
+        out["taken"] = out["seats_taken"] = int(row["taken"])
         out["seats_left"] = max(row["capacity"] - out["taken"], 0)
+    for column in ("archived_at", "teacher_archived_at"):
+        if column in out:
+            out[column] = iso_utc(row[column])
+    if "archived" in out:
+        out["archived"] = bool(row["archived"])
+    if "waitlist_length" in out:
+        out["waitlist_length"] = int(row["waitlist_length"])
     if "fee_minor" in out and out["fee_minor"] is not None:
         out["fee_minor"] = int(out["fee_minor"])
     return out

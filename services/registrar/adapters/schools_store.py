@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from registrar.domain.school_settings import SchoolSettings
+
 
 @dataclass(frozen=True)
 class School:
@@ -64,3 +66,31 @@ def set_seat_offer_hours(connection, school_id: int, hours: int) -> bool:
         cursor.execute("UPDATE schools SET seat_offer_hours = %s WHERE id = %s", (hours, school_id))
         cursor.execute("SELECT id FROM schools WHERE id = %s", (school_id,))
         return cursor.fetchone() is not None
+
+
+_SETTINGS = "name, timezone, currency, default_language, seat_offer_hours"
+
+
+def settings_of(cursor, school_id: int, *, for_update: bool = False) -> SchoolSettings | None:
+    """The school's settings; `for_update` locks its row until the transaction ends."""
+    lock = " FOR UPDATE" if for_update else ""
+    cursor.execute(f"SELECT {_SETTINGS} FROM schools WHERE id = %s{lock}", (school_id,))
+    row = cursor.fetchone()
+    return SchoolSettings(**row) if row else None
+
+
+def write_settings(cursor, school_id: int, chosen: SchoolSettings) -> None:
+    """Store them; the row's trigger announces a school.updated when what other services keep
+    of the school (name, time zone, currency, language) changed."""
+    cursor.execute(
+        "UPDATE schools SET name = %s, timezone = %s, currency = %s, default_language = %s, "
+        "seat_offer_hours = %s WHERE id = %s",
+        (
+            chosen.name,
+            chosen.timezone,
+            chosen.currency,
+            chosen.default_language,
+            chosen.seat_offer_hours,
+            school_id,
+        ),
+    )

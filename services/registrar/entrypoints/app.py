@@ -52,6 +52,7 @@ def _api_blueprints():
         blp as public_registrations,
     )
     from registrar.entrypoints.views.reports import blp as reports
+    from registrar.entrypoints.views.school.resources import blp as school
     from registrar.entrypoints.views.self_registrations.resources import blp as self_registrations
     from registrar.entrypoints.views.staff.resources import blp as staff
     from registrar.entrypoints.views.waitlist.resources import blp as waitlist
@@ -71,6 +72,7 @@ def _api_blueprints():
         reports,
         staff,
         audit,
+        school,
     ]
 
 
@@ -78,10 +80,15 @@ def _page_blueprints():
     """HTML pages (outside the OpenAPI document)."""
     from registrar.entrypoints.pages.audit_page import blp as audit_page
     from registrar.entrypoints.pages.autopay import blp as autopay
+    from registrar.entrypoints.pages.classes_actions import blp as classes_actions
+    from registrar.entrypoints.pages.classes_page import blp as classes_page
     from registrar.entrypoints.pages.family_form import blp as family_form
     from registrar.entrypoints.pages.family_offers import blp as family_offers
     from registrar.entrypoints.pages.family_pages import blp as family_pages
     from registrar.entrypoints.pages.lead_export_page import blp as lead_export_page
+    from registrar.entrypoints.pages.registration_record import blp as registration_record
+    from registrar.entrypoints.pages.settings_page import blp as settings_page
+    from registrar.entrypoints.pages.settings_remote_forms import blp as settings_remote_forms
     from registrar.entrypoints.pages.sign_in import blp as sign_in
     from registrar.entrypoints.pages.staff_pages import blp as staff_pages
     from registrar.entrypoints.pages.workspace import blp as workspace
@@ -96,6 +103,11 @@ def _page_blueprints():
         lead_export_page,
         staff_pages,
         audit_page,
+        settings_page,
+        settings_remote_forms,
+        registration_record,
+        classes_page,
+        classes_actions,
         workspace_waitlist,
         family_form,
         family_pages,

@@ -9,13 +9,10 @@ from datetime import datetime, timezone
 import click
 
 from registrar.adapters.schools_store import set_seat_offer_hours
+from registrar.domain.school_settings import MAX_HOLD_HOURS, MIN_HOLD_HOURS
 from registrar.service_layer.waitlist import expire_offers
 from shared import db
 from shared.config import Settings
-
-# A hold shorter than an hour gives a family no real chance to read its e-mail; one longer
-# than a month keeps a seat empty for the rest of a term.
-MIN_HOLD_HOURS, MAX_HOLD_HOURS = 1, 720
 
 
 @click.group("waitlist")

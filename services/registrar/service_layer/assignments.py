@@ -62,8 +62,9 @@ def assign_class(
     actor: str,
     expected_version: int | None = None,
 ) -> dict:
-    """Place (or move) a registration; raises NotFound, Conflict, InvalidInput, ScheduleConflict
-    (and StaleVersion when `expected_version` is given and the registration has moved on)."""
+    """Place (or move) a registration; raises NotFound, Conflict (registration_closed,
+    schedule_archived), InvalidInput, ScheduleConflict (and StaleVersion when
+    `expected_version` is given and the registration has moved on)."""
     same_child = same_child_ids(connection, school_id, registration_id)
     with transaction(connection) as cursor:
         registration = lock_child_registrations(cursor, school_id, registration_id, same_child)
@@ -97,12 +98,16 @@ def place_locked_registration(
     locked = classes_store.lock_schedule(cursor, school_id, schedule_id)
     if teacher_id is not None and locked["teacher_id"] != teacher_id:
         _refuse_teacher(cursor, school_id, locked["teacher_id"], teacher_id)
-    classes_store.lock_teacher(cursor, school_id, locked["teacher_id"])
+    teacher = classes_store.lock_teacher(cursor, school_id, locked["teacher_id"])
     previous = placements_store.current_schedule_id(cursor, school_id, registration_id)
     schedules = classes_store.schedules_for_placing(cursor, school_id, registration_id)
     chosen = schedules[schedule_id]
     if previous == schedule_id:
         return _answer(registration_id, chosen, previous, changed=False)
+    if locked["archived_at"] is not None or teacher["archived_at"] is not None:
+        raise errors.Conflict(
+            f"{chosen['name']} is archived: it takes no new students", code="schedule_archived"
+        )
     conflicts = _conflicts(cursor, school_id, schedules, schedule_id, same_child)
     if conflicts:
         raise ScheduleConflict([_describe(c, schedules) for c in conflicts])
@@ -143,11 +148,16 @@ def check_assignment(
             slots,
             placements,
             today,
-            SUGGESTION_LIMIT,
+            len(slots),
         )
+    # Archived classes still count in the rules (their students sit there) but are never
+    # offered instead.
+    offered = [slot for slot in free if not schedules[slot.schedule_id]["archived"]]
     return {
         "conflicts": [_describe(c, schedules) for c in conflicts],
-        "suggestions": [_suggestion(schedules[slot.schedule_id]) for slot in free],
+        "suggestions": [
+            _suggestion(schedules[slot.schedule_id]) for slot in offered[:SUGGESTION_LIMIT]
+        ],
     }
 
 

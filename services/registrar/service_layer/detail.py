@@ -15,11 +15,15 @@ from __future__ import annotations
 import json
 
 from registrar.adapters import audit_store, billing_store, documents_store, placements_store
+from shared.db import transaction
 from shared.errors import NotFound
 
 # TINYINT(1) columns of student_self_registrations: the driver reads them as 0/1, the API
 # sends them as the booleans they are.
 BOOLEAN_COLUMNS = ("consent_email", "consent_sms")
+
+# The audit action of opening a registration's printable record.
+RECORD_VIEWED = "record_viewed"
 
 SECTIONS = {
     "documents": documents_store.for_registration,
@@ -50,3 +54,17 @@ def _overview(connection, school_id: int, registration_id: int) -> dict:
     for column in BOOLEAN_COLUMNS:
         row[column] = bool(row[column])
     return row
+
+
+def record_viewed(connection, school_id: int, registration_id: int, actor: str) -> None:
+    """An audit entry: `actor` opened the registration's printable record (it carries the
+    family's details out of the system once printed, so who did is kept)."""
+    with transaction(connection) as cursor:
+        audit_store.record(
+            cursor,
+            school_id=school_id,
+            actor=actor,
+            action=RECORD_VIEWED,
+            entity_type="registration",
+            entity_id=registration_id,
+        )

@@ -3,7 +3,7 @@ starts with."""
 
 from __future__ import annotations
 
-from registrar.adapters import billing_store, classes_store
+from registrar.adapters import billing_store, class_listing_store, classes_store
 from shared.db import transaction
 from tests.support.classes import count_rows
 from tests.support.factories import create_school
@@ -27,7 +27,7 @@ def test_every_seeded_class_can_be_invoiced(registrar_db):
     school_id = create_school(registrar_db)
     seed(registrar_db, school_id)
     with registrar_db.cursor() as cursor:
-        for schedule in classes_store.list_schedules(cursor, school_id):
+        for schedule in class_listing_store.list_schedules(cursor, school_id):
             items = billing_store.fee_items(cursor, school_id, schedule["id"], schedule["program"])
             assert any(item.scope == "schedule" for item in items), schedule["name"]
 

@@ -41,7 +41,9 @@ def test_a_viewer_lists_the_schools_teachers(client, school, registrar_db):
     teacher_id = create_teacher(registrar_db, school.id, "Ada Byron")
     response = client.get(URL, headers=school.headers("viewer"))
     assert response.status_code == 200
-    assert response.get_json() == [{"id": teacher_id, "name": "Ada Byron", "email": None}]
+    assert response.get_json() == [
+        {"id": teacher_id, "name": "Ada Byron", "email": None, "archived_at": None}
+    ]
 
 
 def test_the_list_leaves_out_other_schools_teachers(client, school, other_school, registrar_db):
@@ -49,8 +51,8 @@ def test_the_list_leaves_out_other_schools_teachers(client, school, other_school
     assert client.get(URL, headers=school.headers("viewer")).get_json() == []
 
 
-def test_a_registrar_may_not_add_a_teacher(client, school, registrar_db):
-    response = client.post(URL, json={"name": "Grace Hopper"}, headers=school.headers("registrar"))
+def test_a_viewer_may_not_add_a_teacher(client, school, registrar_db):
+    response = client.post(URL, json={"name": "Grace Hopper"}, headers=school.headers("viewer"))
     assert response.status_code == 403
     assert count_rows(registrar_db, "teachers", school.id) == 0
 

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from flask import (
     Blueprint,
     Response,
-    current_app,
     make_response,
     redirect,
     render_template,
@@ -31,8 +30,8 @@ from dashboard.entrypoints.pages.trend_chart import trend_chart
 from dashboard.service_layer import rail_targets
 from dashboard.service_layer.overview import HELD_MESSAGES, Overview
 from shared.local_days import UnknownTimeZone, zone
-from shared.sessions import CSRF_FIELD, csrf_token_for, csrf_valid
-from shared.signing import KeyRing
+from shared.sessions import CSRF_FIELD
+from shared.staff_pages import posted_csrf_valid
 from shared.web import ApiError, request_db
 
 blp = Blueprint("dashboard_page", __name__, template_folder="templates")
@@ -66,7 +65,7 @@ def save_settings():
     caller = _signed_in()
     if isinstance(caller, Response):
         return caller
-    if not csrf_valid(_keys(), caller.token, request.form.get(CSRF_FIELD)):
+    if not posted_csrf_valid(caller):
         return message_page(
             403, "This form has expired", "Please go back, reload the dashboard and save again."
         )
@@ -118,7 +117,7 @@ def _page(
         target_values=request.form if settings_errors else vars(overview.targets),
         is_admin=caller.is_admin,
         csrf_field=CSRF_FIELD,
-        csrf_token=csrf_token_for(_keys(), caller.token),
+        csrf_token=caller.csrf_token,
         saved=request.args.get("saved") == "1" and not settings_errors,
     )
     return with_page_headers(make_response(html, status), links)
@@ -206,10 +205,6 @@ def _signed_in() -> Caller | Response:
         links = request_context.links()
         return with_page_headers(redirect(links.sign_in(back_to), code=303), links)
     return caller
-
-
-def _keys() -> KeyRing:
-    return KeyRing.of(current_app.config["EDQUILL_SETTINGS"])
 
 
 def _zone(name: str):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import make_response, render_template
 
 from dashboard.entrypoints import request_context
+from shared.staff_links import origin_of
 
 # The page is one person's school data: never kept by a browser or a proxy. No script runs;
 # styles are inline; forms post here or to the registrar's /logout.
@@ -34,10 +35,3 @@ def with_page_headers(response, links):
         f"form-action {form_targets}; frame-ancestors 'none'; base-uri 'none'"
     )
     return response
-
-
-def origin_of(url: str) -> str | None:
-    if not url.startswith(("http://", "https://")):
-        return None
-    scheme, rest = url.split("://", 1)
-    return f"{scheme}://{rest.split('/', 1)[0]}"

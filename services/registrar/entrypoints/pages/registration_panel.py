@@ -5,7 +5,7 @@ actions the lifecycle allows from here, and, on the History tab, the messages th
 
 from __future__ import annotations
 
-from registrar.adapters import billing_store, classes_store, flags_store, waitlist_store
+from registrar.adapters import billing_store, class_listing_store, flags_store, waitlist_store
 from registrar.adapters.notifier_client import MessagesUnavailable, messages_for_registration
 from registrar.domain.documents import DOCUMENT_KINDS
 from registrar.domain.lifecycle import ALLOWED
@@ -38,8 +38,8 @@ def registration_panel(
     registration = detail["overview"]
     status = registration["status"]
     with connection.cursor() as cursor:
-        teachers = classes_store.list_teachers(cursor, school_id)
-        schedules = classes_store.list_schedules(cursor, school_id)
+        teachers = class_listing_store.list_teachers(cursor, school_id)
+        schedules = class_listing_store.list_schedules(cursor, school_id)
         waits = waitlist_store.waits_of_registration(cursor, school_id, registration_id)
         autopay_enabled = flags_store.is_enabled(cursor, school_id, AUTOPAY_FLAG)
         # What the approval asked to send (the detail's invoice leaves it out).

@@ -6,9 +6,11 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from notifier.entrypoints.views.message_templates.schemas import (
+    RenderedTemplateSchema,
     TemplateChangeSchema,
     TemplateLanguageSchema,
     TemplateListSchema,
+    TemplatePreviewSchema,
     TemplateSchema,
 )
 from notifier.service_layer import template_admin
@@ -83,4 +85,26 @@ def reset_template(query, key):
     school_id = current_principal().school_id
     template_admin.reset_template(
         _store(), request_db("notifier"), school_id, key, query.get("language")
+    )
+
+
+@blp.route("/<key>/preview", methods=["POST"])
+@requires("admin")
+@blp.arguments(TemplatePreviewSchema)
+@blp.response(200, RenderedTemplateSchema)
+@blp.alt_response(
+    422,
+    description="template_invalid: the wording does not render (details.fields: the reason "
+    "per part; details.lines: the line at fault, where known)",
+)
+def preview_template(wording, key):
+    """The wording written with the template's sample variables, in the sandbox and limits
+    of every message; nothing is stored."""
+    return template_admin.preview(
+        current_app.extensions["notifier_renderer"],
+        key,
+        wording["subject"],
+        wording["text"],
+        wording["html"],
+        wording["language"],
     )

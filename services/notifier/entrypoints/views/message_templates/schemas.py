@@ -61,3 +61,21 @@ class TemplateChangeSchema(Schema):
     subject = fields.String(required=True, validate=validate.Length(1, 500))
     text = fields.String(required=True, validate=validate.Length(1, MAX_BODY_LENGTH))
     html = fields.String(required=True, validate=validate.Length(1, MAX_BODY_LENGTH))
+
+
+class TemplatePreviewSchema(TemplateChangeSchema):
+    language = _language(
+        "the family's language the preview is written for (its words)",
+        load_default=SOURCE_LANGUAGE,
+    )
+
+
+class RenderedTemplateSchema(Schema):
+    key = fields.String()
+    language = fields.String()
+    subject = fields.String()
+    text = fields.String()
+    html = fields.String(metadata={"description": "autoescaped, as the e-mail's HTML part"})
+    sample = fields.Dict(
+        metadata={"description": "the sample variables the preview was written with"}
+    )

@@ -8,11 +8,33 @@ MAX_PAGE = 200
 DEFAULT_PAGE = 50
 
 
+# The longest search worth running: an address is at most 254 characters.
+MAX_SEARCH_LENGTH = 254
+
+
 class MessageQuerySchema(Schema):
     registration_id = fields.Integer(validate=validate.Range(min=1))
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = fields.String(
+        validate=validate.OneOf(STATUSES),
+        metadata={
+            "description": "sent; held (for the school's quiet hours); suppressed (without "
+            "consent); failed; or queued, duplicate, collapsed, cancelled"
+        },
+    )
+    q = fields.String(
+        validate=validate.Length(1, MAX_SEARCH_LENGTH),
+        metadata={
+            "description": "a registration number, or the start of the family's address "
+            "(case does not matter)"
+        },
+    )
+    cursor = fields.String(
+        validate=validate.Length(1, 200),
+        metadata={"description": "the next page: a page's next_cursor"},
+    )
     before_id = fields.Integer(
-        validate=validate.Range(min=1), metadata={"description": "the next page: next_before_id"}
+        validate=validate.Range(min=1),
+        metadata={"description": "the next page, the older way: next_before_id"},
     )
     limit = fields.Integer(load_default=DEFAULT_PAGE, validate=validate.Range(1, MAX_PAGE))
 
@@ -43,8 +65,18 @@ class MessageSchema(Schema):
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
     sent_at = UtcDateTime(allow_none=True)
+    reason = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "why the message is where it is, in words (held until when, the "
+            "consent missing, the failure); null for one sent as it should be"
+        },
+    )
 
 
 class MessagePageSchema(Schema):
     messages = fields.List(fields.Nested(MessageSchema))
+    next_cursor = fields.String(
+        allow_none=True, metadata={"description": "the next page's cursor; null on the last"}
+    )
     next_before_id = fields.Integer(allow_none=True)

@@ -38,6 +38,16 @@ class TeacherOut(Schema):
     id = fields.Int()
     name = fields.Str()
     email = fields.Str(allow_none=True)
+    archived_at = fields.Str(
+        allow_none=True, metadata={"description": "when archived (UTC); null while in use"}
+    )
+
+
+class ListQuery(Schema):
+    include_archived = fields.Bool(
+        load_default=False,
+        metadata={"description": "also list the archived (kept for their history)"},
+    )
 
 
 class ScheduleIn(Schema):
@@ -66,16 +76,41 @@ class ScheduleIn(Schema):
 
     @validates_schema
     def _slot_is_possible(self, data, **_kwargs):
-        slot = Slot(
-            data["weekday"],
-            data["start_time"],
-            data["end_time"],
-            data["starts_on"],
-            data["ends_on"],
-        )
-        errors = slot_errors(slot, data["capacity"])
+        errors = slot_errors(slot_in(data), data["capacity"])
         if errors:
             raise ValidationError(errors)
+
+
+class ScheduleCheckQuery(Schema):
+    """A class's teacher and slot, as the query of GET /api/admin/schedules/check."""
+
+    teacher_id = fields.Int(required=True, validate=validate.Range(min=1))
+    weekday = fields.Int(
+        required=True,
+        validate=validate.Range(min=0, max=6),
+        metadata={"description": "0 = Monday ... 6 = Sunday"},
+    )
+    start_time = ClockTime(required=True, metadata={"example": "16:00"})
+    end_time = ClockTime(required=True, metadata={"example": "17:00"})
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    schedule_id = fields.Int(
+        load_default=None,
+        validate=validate.Range(min=1),
+        metadata={"description": "the class being edited, left out of the comparison"},
+    )
+
+    @validates_schema
+    def _slot_is_possible(self, data, **_kwargs):
+        errors = slot_errors(slot_in(data), capacity=1)
+        if errors:
+            raise ValidationError(errors)
+
+
+def slot_in(data: dict) -> Slot:
+    return Slot(
+        data["weekday"], data["start_time"], data["end_time"], data["starts_on"], data["ends_on"]
+    )
 
 
 class ClassSlotOut(Schema):
@@ -97,5 +132,59 @@ class ClassSlotOut(Schema):
 
 class ScheduleOut(ClassSlotOut):
     id = fields.Int()
-    taken = fields.Int()
+    taken = fields.Int(metadata={"description": "the same as seats_taken (its older name)"})
+    seats_taken = fields.Int(
+        metadata={"description": "seats placed (registrations not rejected) or held by offers"}
+    )
+    waitlist_length = fields.Int()
     fee_minor = fields.Int(allow_none=True)
+    archived_at = fields.Str(allow_none=True)
+    teacher_archived_at = fields.Str(
+        allow_none=True, metadata={"description": "an archived teacher's classes are not offered"}
+    )
+
+
+class ScheduleSavedOut(Schema):
+    """A class as it was saved (its counts: GET /api/admin/schedules)."""
+
+    id = fields.Int()
+    teacher_id = fields.Int()
+    teacher_name = fields.Str()
+    name = fields.Str()
+    program = fields.Str(allow_none=True)
+    room = fields.Str(allow_none=True)
+    weekday = fields.Int()
+    start_time = fields.Str()
+    end_time = fields.Str()
+    starts_on = fields.Str()
+    ends_on = fields.Str()
+    capacity = fields.Int()
+    archived_at = fields.Str(allow_none=True)
+
+
+class ClashOut(Schema):
+    kind = fields.Str(metadata={"description": "teacher_double_booked"})
+    message = fields.Str()
+    schedule_id = fields.Int()
+    schedule_name = fields.Str()
+    teacher_id = fields.Int()
+    teacher_name = fields.Str()
+    weekday = fields.Int()
+    start_time = fields.Str()
+    end_time = fields.Str()
+    starts_on = fields.Str()
+    ends_on = fields.Str()
+    first_clash_on = fields.Str()
+
+
+class FreeSlotOut(Schema):
+    weekday = fields.Int()
+    start_time = fields.Str()
+    end_time = fields.Str()
+    starts_on = fields.Str()
+    ends_on = fields.Str()
+
+
+class ScheduleCheckOut(Schema):
+    conflicts = fields.List(fields.Nested(ClashOut))
+    free_slots = fields.List(fields.Nested(FreeSlotOut))
