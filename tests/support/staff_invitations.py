@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime
 
 from shared.config import Settings
-from shared.events import parse_timestamp
+from shared.events import STAFF_INVITATION, Event, EventType, format_timestamp, parse_timestamp
 from shared.signing import KeyRing
 from shared.staff_invitation_links import InvitationLink, invitation_path
 
@@ -44,3 +44,36 @@ def invitation_path_in(body: str, public_url: str) -> str:
 
 def unique_colleague_email() -> str:
     return f"colleague-{secrets.token_hex(5)}@school.example"
+
+
+def staff_invited(
+    school_id: int,
+    invitation_id: int,
+    email: str,
+    expires_at: datetime,
+    *,
+    role: str = "registrar",
+    invited_by: str = "head@school.example",
+    timezone_name: str = "UTC",
+) -> Event:
+    """The registrar's staff.invited event, as its outbox writes it (school snapshot included)."""
+    return Event.new(
+        EventType.STAFF_INVITED,
+        school_id,
+        invitation_id,
+        {
+            "invitation_id": invitation_id,
+            "email": email,
+            "role": role,
+            "expires_at": format_timestamp(expires_at),
+            "invited_by": invited_by,
+            "school": {
+                "name": "Sunrise Music School",
+                "slug": f"sunrise-{school_id}",
+                "timezone": timezone_name,
+                "currency": "USD",
+                "default_language": "en",
+            },
+        },
+        aggregate_type=STAFF_INVITATION,
+    )
