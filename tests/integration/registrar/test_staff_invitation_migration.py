@@ -1,11 +1,11 @@
-"""0020 adds the staff invitations' table, and its rollback takes it away again."""
+"""0021 adds the staff invitations' table, and its rollback takes it away again."""
 
 from __future__ import annotations
 
 from shared import db, migrations
 from tests.support.migrations import migrated_up_to_before, roll_back_through
 
-MIGRATION = "0020_staff_invitations"
+MIGRATION = "0021_staff_invitations"
 
 
 def has_invitations(settings) -> bool:

@@ -4,7 +4,7 @@
 -- Each invitation is a row of its own, so its id is the version a link is good for: inviting
 -- an address again replaces its open invitation (state 'replaced'), and only the newest
 -- works; accepting spends it. Rows stay as the invitations' history.
--- depends: 0019_class_waitlist
+-- depends: 0020_class_archive
 
 CREATE TABLE t_staff_invitation (
     id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
