@@ -37,7 +37,11 @@ class EventType:
     AUTOPAY_ENROLLED = "invoice.autopay.enrolled"
     SCHOOL_CREATED = "school.created"
     SCHOOL_UPDATED = "school.updated"
+    STAFF_INVITED = "staff.invited"
 
+
+# A staff invitation's events (aggregate_type "staff_invitation", aggregate_id its id).
+STAFF_INVITATION = "staff_invitation"
 
 # The events about a school itself (aggregate_type "school"), which keep directories current.
 SCHOOL_EVENTS = frozenset({EventType.SCHOOL_CREATED, EventType.SCHOOL_UPDATED})
@@ -91,6 +95,9 @@ CATALOGUE: Mapping[str, frozenset[str]] = {
     # directory of schools (name, time zone, currency) instead of reading the registrar's.
     EventType.SCHOOL_CREATED: frozenset({"school_id", "name", "slug", "timezone", "currency"}),
     EventType.SCHOOL_UPDATED: frozenset({"school_id", "name", "slug", "timezone", "currency"}),
+    # An admin invited a colleague (registrar service_layer staff_invitations): the notifier
+    # e-mails the address a link it signs itself from these ids; the event never carries it.
+    EventType.STAFF_INVITED: frozenset({"invitation_id", "email", "role", "expires_at"}),
 }
 
 

@@ -90,12 +90,12 @@ def sign_autopay_link(keys: KeyRing, link: AutopayLink) -> str:
 
 def read_autopay_link(keys: KeyRing, token: str, now: datetime) -> AutopayLink:
     """The link behind a token; raises InvalidLink or ExpiredLink."""
-    return _read(
+    return read_signed(
         keys,
         _AUTOPAY_SALT,
         token,
         now,
-        lambda data: AutopayLink(int(data["s"]), int(data["i"]), _moment(data["e"])),
+        lambda data: AutopayLink(int(data["s"]), int(data["i"]), moment_of(data["e"])),
     )
 
 
@@ -117,13 +117,13 @@ def sign_family_link(keys: KeyRing, link: FamilyLink) -> str:
 
 def read_family_link(keys: KeyRing, token: str, now: datetime) -> OpenedFamilyLink:
     """The link behind a token; raises InvalidLink or ExpiredLink."""
-    return _read(
+    return read_signed(
         keys,
         _FAMILY_SALT,
         token,
         now,
         lambda data: OpenedFamilyLink(
-            int(data["s"]), int(data["r"]), str(data["g"]), _moment(data["e"])
+            int(data["s"]), int(data["r"]), str(data["g"]), moment_of(data["e"])
         ),
     )
 
@@ -133,7 +133,9 @@ def family_path(keys: KeyRing, link: FamilyLink) -> str:
     return f"/family/{sign_family_link(keys, link)}"
 
 
-def _read(keys: KeyRing, salt: str, token: str, now: datetime, build):
+def read_signed(keys: KeyRing, salt: str, token: str, now: datetime, build):
+    """What `build` makes of a token signed under `salt`, whose expiry (`expires_at`) is
+    inside the signed part; raises InvalidLink or ExpiredLink. Every expiring link reads here."""
     try:
         link = build(keys.serializer(salt).loads(token))
     except (BadSignature, KeyError, TypeError, ValueError):
@@ -143,7 +145,8 @@ def _read(keys: KeyRing, salt: str, token: str, now: datetime, build):
     return link
 
 
-def _moment(timestamp) -> datetime:
+def moment_of(timestamp) -> datetime:
+    """A link's signed expiry (whole seconds since the epoch) as a UTC moment."""
     return datetime.fromtimestamp(int(timestamp), timezone.utc)
 
 

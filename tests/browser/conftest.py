@@ -5,6 +5,7 @@ own, mail landing in an in-process sink), on the session's databases and exchang
 from __future__ import annotations
 
 import os
+import secrets
 
 import pytest
 
@@ -14,6 +15,7 @@ from tests.support.workspace import (
     CHROMIUM_ARGS,
     STAFF_PASSWORD,
     create_demo_school,
+    create_user_with_command,
     start_system,
 )
 
@@ -80,5 +82,39 @@ def anonymous_page(browser, system):
     context = browser.new_context(base_url=system.registrar_url)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def sign_in(tab, email: str, password: str, then: str = "/admin/registrar") -> None:
+    """Through /login, as a person does; waits for the page it leads to."""
+    tab.goto("/login")
+    tab.get_by_label("E-mail address").fill(email)
+    tab.get_by_label("Password").fill(password)
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_url(f"**{then}")
+
+
+def _tab(browser, system):
+    context = browser.new_context(base_url=system.registrar_url)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def admin_tab(browser, system, settings, demo_school):
+    """An admin of the demo school of its own, signed in."""
+    email = f"admin-{secrets.token_hex(4)}@school.example"
+    create_user_with_command(settings, demo_school.id, email, "admin", STAFF_PASSWORD)
+    context, tab = _tab(browser, system)
+    sign_in(tab, email, STAFF_PASSWORD)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def colleague_tab(browser, system):
+    """A tab of its own, signed in as no one."""
+    context, tab = _tab(browser, system)
     yield tab
     context.close()

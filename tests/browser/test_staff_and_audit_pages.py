@@ -7,46 +7,12 @@ from __future__ import annotations
 import re
 import secrets
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PAGE_TIMEOUT_MS
+from tests.browser.conftest import sign_in
 from tests.support.factories import create_registration
-from tests.support.workspace import STAFF_PASSWORD, create_user_with_command
 
 COLLEAGUE_PASSWORD = "a long first password"
-
-
-def _tab(browser, system):
-    context = browser.new_context(base_url=system.registrar_url)
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    return context, context.new_page()
-
-
-def _sign_in(tab, email: str, password: str, then: str = "/admin/registrar") -> None:
-    tab.goto("/login")
-    tab.get_by_label("E-mail address").fill(email)
-    tab.get_by_label("Password").fill(password)
-    tab.get_by_role("button", name="Sign in").click()
-    tab.wait_for_url(f"**{then}")
-
-
-@pytest.fixture
-def admin_tab(browser, system, settings, demo_school):
-    """An admin of the demo school of its own, signed in."""
-    email = f"admin-{secrets.token_hex(4)}@school.example"
-    create_user_with_command(settings, demo_school.id, email, "admin", STAFF_PASSWORD)
-    context, tab = _tab(browser, system)
-    _sign_in(tab, email, STAFF_PASSWORD)
-    yield tab
-    context.close()
-
-
-@pytest.fixture
-def colleague_tab(browser, system):
-    context, tab = _tab(browser, system)
-    yield tab
-    context.close()
 
 
 def test_an_admin_adds_a_colleague_who_signs_in_and_is_stopped_when_disabled(
@@ -62,7 +28,7 @@ def test_an_admin_adds_a_colleague_who_signs_in_and_is_stopped_when_disabled(
     add.get_by_role("button", name="Add the account").click()
     expect(admin_tab.get_by_role("status")).to_contain_text("The account was added")
 
-    _sign_in(colleague_tab, colleague, COLLEAGUE_PASSWORD)
+    sign_in(colleague_tab, colleague, COLLEAGUE_PASSWORD)
     expect(colleague_tab.get_by_role("heading", level=1)).to_have_text("Registrations")
     admin_tab.reload()
     accounts = admin_tab.get_by_role("region", name="Accounts")

@@ -20,8 +20,9 @@ def test_the_notifier_keeps_its_directory_from_school_events_and_plans_the_rest(
     } == {NotifierConsumer._follow_plan}
 
 
-def test_the_dashboard_folds_every_catalogued_type_but_autopay_enrolments():
-    assert set(CATALOGUE) - set(FOLDS) == {EventType.AUTOPAY_ENROLLED}
+def test_the_dashboard_folds_every_catalogued_type_but_autopay_enrolments_and_staff_events():
+    # The dashboard binds no staff.# events: an invitation is no registration's business.
+    assert set(CATALOGUE) - set(FOLDS) == {EventType.AUTOPAY_ENROLLED, EventType.STAFF_INVITED}
 
 
 def test_the_dashboard_folds_every_registration_event_into_the_registration():

@@ -43,6 +43,9 @@ ROUTES = {
     "/api/admin/feature-flags": "registrar",
     "/api/admin/reports/daily": "registrar",
     "/autopay/signed-token": "registrar",
+    "/staff/invitation/signed-token": "registrar",
+    "/api/admin/staff/invitations": "registrar",
+    "/admin/staff/invitations/7/cancel": "registrar",
     "/unsubscribe/signed-token": "notifier",
 }
 
@@ -255,7 +258,7 @@ def test_nginx_accepts_the_rendered_local_config(tmp_path, pairs):
     assert done.returncode == 0, done.stderr
 
 
-@pytest.mark.parametrize("path", ["/autopay/", "/unsubscribe/"])
+@pytest.mark.parametrize("path", ["/autopay/", "/unsubscribe/", "/staff/invitation/"])
 def test_the_paths_of_signed_family_links_stay_out_of_the_access_log(site, path):
     assert re.search(r"^\s*access_log off;", locations(site)[("", path)], re.M)
 

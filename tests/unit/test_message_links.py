@@ -14,6 +14,7 @@ from notifier.domain.link_placeholders import (
     confirmation_placeholder,
     family_placeholder,
     fill_links,
+    invitation_placeholder,
     without_signed_links,
     workspace_placeholder,
 )
@@ -23,6 +24,7 @@ from notifier.service_layer.message_links import MessageLinks
 from shared.config import development_settings
 from shared.family_links import AutopayLink, read_autopay_link
 from shared.signing import KeyRing
+from shared.staff_invitation_links import InvitationLink, read_invitation_link
 
 EXPIRES = datetime(2026, 1, 19, 10, 0, tzinfo=timezone.utc)
 SETTINGS = replace(development_settings(), public_url="https://school.example/")
@@ -166,3 +168,17 @@ def test_a_stored_signed_link_is_taken_out_of_a_context_and_a_placeholder_kept()
         "items": [{"autopay_url": None}, {"autopay_url": placeholder}, {"autopay_url": None}],
     }
     assert without_signed_links({"autopay_url": placeholder}) == {"autopay_url": placeholder}
+
+
+def test_the_invitation_placeholder_becomes_its_signed_link_under_the_public_url():
+    placeholder = invitation_placeholder(9, EXPIRES)
+    assert placeholder == f"edquill-link-invitation-9-{int(EXPIRES.timestamp())}"
+
+    filled = MessageLinks(SETTINGS).filled(row(placeholder, f'<a href="{placeholder}">set</a>'))
+
+    url = filled["body_text"]
+    assert url.startswith("https://school.example/staff/invitation/")
+    token = url.removeprefix("https://school.example/staff/invitation/")
+    opened = read_invitation_link(KEYS, token, EXPIRES.replace(day=10))
+    assert opened == InvitationLink(3, 9, EXPIRES)
+    assert filled["body_html"] == f'<a href="{url}">set</a>'

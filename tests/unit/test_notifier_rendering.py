@@ -69,8 +69,15 @@ def test_every_default_template_renders_its_sample(renderer, key):
     assert rendered.subject and rendered.text.strip() and "<html" in rendered.html
 
 
-# Receipts, invoice reminders and digests greet otherwise; family_answered goes to the staff.
-_NOT_GREETING_A_GUARDIAN = {"receipt", "invoice_reminder", "reminder_digest", "family_answered"}
+# Receipts, invoice reminders and digests greet otherwise; family_answered and
+# staff_invitation go to the staff.
+_NOT_GREETING_A_GUARDIAN = {
+    "receipt",
+    "invoice_reminder",
+    "reminder_digest",
+    "family_answered",
+    "staff_invitation",
+}
 
 
 @pytest.mark.parametrize("key", sorted(set(TEMPLATES) - _NOT_GREETING_A_GUARDIAN))

@@ -1,11 +1,11 @@
 """Bearer links in a message, kept as placeholders until the moment it is sent. No I/O.
 
-A family, autopay, unsubscribe or consent-confirmation link acts for the family: whoever holds
-it can use it. So nothing the notifier stores (t_message_log's context and bodies, t_reminder's
-context) holds one. Templates are rendered with a placeholder in each link's place that says
-what the link is for (ids and the expiry, no signature); the sender swaps in the signed URL as
-it builds the e-mail (notifier.service_layer.message_links), and the signed URL lives only in
-the e-mail itself.
+A family, autopay, unsubscribe or consent-confirmation link acts for the family, and a staff
+invitation link sets the password of a new staff account: whoever holds one can use it. So
+nothing the notifier stores (t_message_log's context and bodies, t_reminder's context) holds
+one. Templates are rendered with a placeholder in each link's place that says what the link is
+for (ids and the expiry, no signature); the sender swaps in the signed URL as it builds the
+e-mail (notifier.service_layer.message_links), and the signed URL lives only in the e-mail.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Callable
 UNSUBSCRIBE_PLACEHOLDER = "edquill-link-unsubscribe"
 _PLACEHOLDERS = re.compile(
     r"edquill-link-(?:unsubscribe|autopay-(\d+)-(\d+)|confirm-(\d+)|family-(\d+)-(\d+)"
-    r"|workspace-(\d+))"
+    r"|workspace-(\d+)|invitation-(\d+)-(\d+))"
 )
 _AUTOPAY_PLACEHOLDER = re.compile(r"edquill-link-autopay-\d+-\d+")
 
@@ -28,6 +28,7 @@ AutopayUrl = Callable[[int, datetime], str]
 ConfirmationUrl = Callable[[int], str]
 FamilyUrl = Callable[[int, datetime], str]
 WorkspaceUrl = Callable[[int], str]
+InvitationUrl = Callable[[int, datetime], str]
 
 
 def autopay_placeholder(invoice_id: int, expires_at: datetime) -> str:
@@ -45,6 +46,11 @@ def workspace_placeholder(registration_id: int) -> str:
     workspace asks for a sign-in); it is a placeholder only because the public address is the
     sender's to know."""
     return f"edquill-link-workspace-{int(registration_id)}"
+
+
+def invitation_placeholder(invitation_id: int, expires_at: datetime) -> str:
+    """Where the link of a staff invitation (t_staff_invitation in the registrar) goes."""
+    return f"edquill-link-invitation-{int(invitation_id)}-{int(expires_at.timestamp())}"
 
 
 def confirmation_placeholder(confirmation_id: int) -> str:
@@ -76,15 +82,28 @@ def fill_links(
     confirmation_url: ConfirmationUrl,
     family_url: FamilyUrl,
     workspace_url: WorkspaceUrl,
+    invitation_url: InvitationUrl | None = None,
 ) -> str | None:
-    """`text` with every placeholder replaced by the link it stands for."""
+    """`text` with every placeholder replaced by the link it stands for (an invitation's
+    placeholder stays as it is when no `invitation_url` is given)."""
     if not text:
         return text
 
     def link(match: re.Match) -> str:
-        invoice_id, expiry, confirmation_id, registration_id, family_expiry, staff_view = (
-            match.groups()
-        )
+        (
+            invoice_id,
+            expiry,
+            confirmation_id,
+            registration_id,
+            family_expiry,
+            staff_view,
+            invitation_id,
+            invitation_expiry,
+        ) = match.groups()
+        if invitation_id is not None:
+            if invitation_url is None:
+                return match.group(0)
+            return invitation_url(int(invitation_id), _moment(invitation_expiry))
         if staff_view is not None:
             return workspace_url(int(staff_view))
         if registration_id is not None:

@@ -1,7 +1,7 @@
 """The messages the notifier knows how to write: each template's key, purpose, description,
 and a sample of its variables (the API shows them, and checks a school's template against it).
 
-Every template may also use: school_name, guardian_name, student_first_name,
+Every template to a family may also use: school_name, guardian_name, student_first_name,
 student_last_name, student_name (each may be None), registration_id, family_url (the family's
 page of the registration; None without one) and unsubscribe_url. family_url, unsubscribe_url
 and autopay_url are placeholders when a message is written, signed links under
@@ -142,6 +142,21 @@ TEMPLATES: dict[str, TemplateInfo] = {
             answered=True,
             document_count=1,
             workspace_url="https://school.example/admin/registrar?registration=123",
+        ),
+        TemplateInfo(
+            "staff_invitation",
+            Purpose.TRANSACTIONAL,
+            "To a colleague an admin invited, in English: invitation_url (the one-time link "
+            "to set the password of their new account; a placeholder until sent), role, "
+            "invited_by (the admin's address, or None) and expires_on (the school's time).",
+            {
+                "school_name": "Sunrise Music School",
+                "role": "registrar",
+                "invited_by": "head@school.example",
+                "expires_on": "January 8, 2026, 4:00 PM",
+                "invitation_url": "https://school.example/staff/invitation/sample",
+                "unsubscribe_url": "https://school.example/unsubscribe/sample",
+            },
         ),
         _info(
             "receipt",

@@ -1,4 +1,4 @@
-"""The notifier's consumer: selfreg.*, invoice.* and school.* events into the message log,
+"""The notifier's consumer: selfreg.*, invoice.*, staff.* and school.* events into the message log,
 reminders and consent, in the base consumer's transaction (so exactly once per event id).
 This module is the event type -> handler table; what each handler does is
 notifier.service_layer.event_plans.
@@ -22,7 +22,7 @@ from shared.events import Event, EventType
 
 class NotifierConsumer(Consumer):
     NAME = "notifier"
-    BINDINGS = ("selfreg.#", "invoice.#", "school.#")
+    BINDINGS = ("selfreg.#", "invoice.#", "staff.#", "school.#")
     SERVICE_DB = "notifier"
 
     def __init__(
@@ -83,6 +83,7 @@ class NotifierConsumer(Consumer):
                 EventType.SEAT_ACCEPTED,
                 EventType.SEAT_DECLINED,
                 EventType.SEAT_EXPIRED,
+                EventType.STAFF_INVITED,
             ),
             _follow_plan,
         ),

@@ -11,11 +11,15 @@ from notifier.adapters.catalogs import family_locale
 from notifier.adapters.message_log_store import cancel_unsent_reminders
 from notifier.domain.notices import plan_for
 from notifier.domain.preferences import SchoolPreferences
+from notifier.domain.staff_notices import STAFF_PLANNERS
 from notifier.domain.waitlist_notices import WAITLIST_PLANNERS
 from notifier.service_layer.composer import Composer, Draft
 from notifier.service_layer.resubscribing import record_form_consent
 from shared.events import Event, school_event_from_snapshot
 from shared.locales import choose_language
+
+# The event types planned outside notifier.domain.notices' own table.
+_PLANNERS = {**WAITLIST_PLANNERS, **STAFF_PLANNERS}
 
 
 def keep_school_from_snapshot(cursor, event: Event, now: datetime) -> None:
@@ -43,7 +47,7 @@ def follow_plan(
     language = choose_language(
         chosen=event.payload.get("language"), school_default=school.default_language
     )
-    planner = WAITLIST_PLANNERS.get(event.event_type, plan_for)
+    planner = _PLANNERS.get(event.event_type, plan_for)
     plan = planner(event, school.preferences, family_locale(language))
     registration_id = event.payload.get("registration_id")
     for change in plan.consent:  # a form's answers

@@ -1,8 +1,8 @@
 """The signed links of a message, made at the moment it is sent, under EDQUILL_PUBLIC_URL: the
 unsubscribe link (List-Unsubscribe's and the body's), autopay links, the family link and the
-link confirming an address's consent again, and the plain link to a registration in the staff's
-workspace (in a school's own alerts), in the place of the placeholders its templates
-were rendered with (notifier.domain.link_placeholders).
+link confirming an address's consent again, the plain link to a registration in the staff's
+workspace (in a school's own alerts) and a staff invitation's link, in the place of the
+placeholders its templates were rendered with (notifier.domain.link_placeholders).
 
 Signed with the key ring's current key (shared.signing); autopay and family links are signed
 exactly as the registrar reads them (shared.family_links), so the registrar's pages open them.
@@ -21,6 +21,7 @@ from notifier.domain.unsubscribe_links import unsubscribe_path
 from shared.config import Settings
 from shared.family_links import AutopayLink, FamilyLink, autopay_path, family_path
 from shared.signing import KeyRing
+from shared.staff_invitation_links import InvitationLink, invitation_path
 
 
 class MessageLinks:
@@ -45,6 +46,10 @@ class MessageLinks:
         query = urlencode({"registration": registration_id})
         return self._settings.public_link(f"/admin/registrar?{query}")
 
+    def invitation_url(self, school_id: int, invitation_id: int, expires_at: datetime) -> str:
+        link = InvitationLink(school_id, invitation_id, expires_at)
+        return self._settings.public_link(invitation_path(self._keys, link))
+
     def confirmation_url(self, school_id: int, confirmation_id: int) -> str:
         return self._settings.public_link(confirmation_path(self._keys, school_id, confirmation_id))
 
@@ -64,10 +69,19 @@ class MessageLinks:
         def family(registration_id: int, expires_at: datetime) -> str:
             return self.family_url(school_id, recipient, registration_id, expires_at)
 
+        def invitation(invitation_id: int, expires_at: datetime) -> str:
+            return self.invitation_url(school_id, invitation_id, expires_at)
+
         return {
             **row,
             "body_text": fill_links(
-                row["body_text"], unsubscribe, autopay, confirmation, family, self.workspace_url
+                row["body_text"],
+                unsubscribe,
+                autopay,
+                confirmation,
+                family,
+                self.workspace_url,
+                invitation,
             ),
             "body_html": fill_links(
                 row.get("body_html"),
@@ -76,5 +90,6 @@ class MessageLinks:
                 lambda *link: escape(confirmation(*link)),
                 lambda *link: escape(family(*link)),
                 lambda registration_id: escape(self.workspace_url(registration_id)),
+                lambda *link: escape(invitation(*link)),
             ),
         }

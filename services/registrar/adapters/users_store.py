@@ -61,9 +61,17 @@ def normalise_email(email: str) -> str:
 
 
 def check_new_account(email: str, role: str, password: str) -> None:
+    check_email(email)
+    check_role(role)
+    check_password(password)
+
+
+def check_email(email: str) -> None:
     if not EMAIL.match(normalise_email(email)) or len(email) > 254:
         raise InvalidAccount(f"{email!r} is not an e-mail address")
-    check_role(role)
+
+
+def check_password(password: str) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise InvalidAccount(
             f"the password must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters long"
@@ -137,6 +145,14 @@ def rehash_if_weaker(connection, account: StoredAccount, password: str) -> bool:
             ),
         )
     return True
+
+
+def address_has_account(cursor, email: str) -> bool:
+    """Whether any account, of any school, active or not, has this address. Not scoped by
+    school on purpose: sign-in names the address alone, so it can belong to one account only
+    (uq_user_email)."""
+    cursor.execute("SELECT 1 FROM t_user WHERE email = %s", (normalise_email(email),))
+    return cursor.fetchone() is not None
 
 
 def user_by_id(connection, school_id: int, user_id: int) -> User | None:

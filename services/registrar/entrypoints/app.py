@@ -55,6 +55,7 @@ def _api_blueprints():
     from registrar.entrypoints.views.school.resources import blp as school
     from registrar.entrypoints.views.self_registrations.resources import blp as self_registrations
     from registrar.entrypoints.views.staff.resources import blp as staff
+    from registrar.entrypoints.views.staff_invitations.resources import blp as staff_invitations
     from registrar.entrypoints.views.waitlist.resources import blp as waitlist
 
     return [
@@ -71,6 +72,7 @@ def _api_blueprints():
         documents,
         reports,
         staff,
+        staff_invitations,
         audit,
         school,
     ]
@@ -90,6 +92,7 @@ def _page_blueprints():
     from registrar.entrypoints.pages.settings_page import blp as settings_page
     from registrar.entrypoints.pages.settings_remote_forms import blp as settings_remote_forms
     from registrar.entrypoints.pages.sign_in import blp as sign_in
+    from registrar.entrypoints.pages.staff_invitation_page import blp as staff_invitation_page
     from registrar.entrypoints.pages.staff_pages import blp as staff_pages
     from registrar.entrypoints.pages.workspace import blp as workspace
     from registrar.entrypoints.pages.workspace_actions import blp as workspace_actions
@@ -102,6 +105,7 @@ def _page_blueprints():
         workspace_actions,
         lead_export_page,
         staff_pages,
+        staff_invitation_page,
         audit_page,
         settings_page,
         settings_remote_forms,

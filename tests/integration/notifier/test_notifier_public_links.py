@@ -24,6 +24,7 @@ from notifier.entrypoints.app import create_app
 from shared import db
 from shared.family_links import read_autopay_link, read_family_link
 from shared.signing import KeyRing
+from shared.staff_invitation_links import InvitationLink, read_invitation_link
 from tests.integration.notifier.conftest import TEST_CONFIG
 from tests.support.notifier import (
     Family,
@@ -34,6 +35,7 @@ from tests.support.notifier import (
     unique_email,
     utc,
 )
+from tests.support.staff_invitations import staff_invited
 from tests.support.waitlist_events import seat_expired, seat_offered, waitlisted
 
 PUBLIC_URL = "https://school.example"
@@ -57,7 +59,7 @@ SENT_ONE_BY_ONE = {
 }
 SENT_AS_DIGEST = {"reminder_digest"}
 SENT_TO_CONFIRM_CONSENT = {"consent_confirmation"}
-SENT_TO_THE_STAFF = {"family_answered"}
+SENT_TO_THE_STAFF = {"family_answered", "staff_invitation"}
 
 
 @pytest.fixture
@@ -230,6 +232,31 @@ def test_the_staffs_answer_alert_links_only_under_the_public_url(
     links = assert_only_public_links(alert, public_settings)
     workspace = f"{PUBLIC_URL}/admin/registrar?registration={family.registration_id}"
     assert workspace in links
+    assert not any("/family/" in link for link in links)  # nothing that acts for a family
+
+
+def test_a_staff_invitation_links_only_under_the_public_url_and_its_link_opens(
+    worker, queues, notifier_db, sink, clock, public_settings
+):
+    school_id = school(queues, notifier_db)
+    colleague = unique_email("colleague")
+    expires_at = (clock() + timedelta(hours=72)).replace(microsecond=0)
+    queues.publish_event(staff_invited(school_id, 8, colleague, expires_at))
+
+    (invitation,) = sink.wait_for(1)
+
+    assert invitation.rcpt_tos == (colleague,)
+    links = assert_only_public_links(invitation, public_settings)
+    opened = [
+        read_invitation_link(
+            KeyRing.of(public_settings),
+            link.removeprefix(f"{PUBLIC_URL}/staff/invitation/"),
+            clock(),
+        )
+        for link in links
+        if link.startswith(f"{PUBLIC_URL}/staff/invitation/")
+    ]
+    assert opened and set(opened) == {InvitationLink(school_id, 8, expires_at)}
     assert not any("/family/" in link for link in links)  # nothing that acts for a family
 
 

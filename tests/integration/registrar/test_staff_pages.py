@@ -177,3 +177,70 @@ def test_a_bad_cursor_on_the_audit_page_is_named(admin_page):
 
     assert answer.status_code == 422
     assert "Cursor:" in answer.text
+
+
+def _open_invitations(registrar_db, school) -> list[tuple[str, str]]:
+    with registrar_db.cursor() as cursor:
+        cursor.execute(
+            "SELECT email, role FROM t_staff_invitation WHERE school_id = %s AND state = 'open'",
+            (school.id,),
+        )
+        return [(row["email"], row["role"]) for row in cursor.fetchall()]
+
+
+def test_an_admin_invites_a_colleague_from_the_page(admin_page, registrar_db, school):
+    email = f"invited-{secrets.token_hex(4)}@school.example"
+
+    answer = admin_page.post(
+        "/admin/staff/invitations",
+        data={"csrf_token": _csrf(admin_page), "email": email, "role": "registrar"},
+    )
+
+    assert answer.status_code == 303
+    page = admin_page.get(answer.headers["Location"]).text
+    assert "The invitation was sent" in page
+    assert re.search(rf'<tr id="invitation-\d+">\s*<th scope="row">{re.escape(email)}</th>', page)
+    assert _open_invitations(registrar_db, school) == [(email, "registrar")]
+
+
+def test_an_invitation_without_its_csrf_token_or_by_a_registrar_is_not_sent(
+    admin_page, registrar_app, registrar_db, school, client_address
+):
+    form = {"email": f"invited-{secrets.token_hex(4)}@school.example", "role": "viewer"}
+    assert admin_page.post("/admin/staff/invitations", data=form).status_code == 403
+
+    registrar = registrar_app.test_client()
+    _signed_in(registrar, registrar_db, school, "registrar", client_address)
+    csrf = csrf_field(registrar.get("/admin/registrar").text)
+    refused = registrar.post("/admin/staff/invitations", data={**form, "csrf_token": csrf})
+
+    assert refused.status_code == 403 and "for the admin role" in refused.text
+    assert _open_invitations(registrar_db, school) == []
+
+
+def test_a_bad_invitation_is_refused_keeping_what_was_typed(admin_page, registrar_db, school):
+    answer = admin_page.post(
+        "/admin/staff/invitations",
+        data={"csrf_token": _csrf(admin_page), "email": "not-an-address", "role": "viewer"},
+    )
+
+    assert answer.status_code == 422
+    assert "Email:" in answer.text and 'value="not-an-address"' in answer.text
+    assert _open_invitations(registrar_db, school) == []
+
+
+def test_an_admin_cancels_an_invitation_from_the_page(admin_page, registrar_db, school):
+    csrf = _csrf(admin_page)
+    email = f"invited-{secrets.token_hex(4)}@school.example"
+    admin_page.post(
+        "/admin/staff/invitations", data={"csrf_token": csrf, "email": email, "role": "viewer"}
+    )
+    invitation_id = re.search(r'<tr id="invitation-(\d+)">', admin_page.get("/admin/staff").text)[1]
+
+    answer = admin_page.post(
+        f"/admin/staff/invitations/{invitation_id}/cancel", data={"csrf_token": csrf}
+    )
+
+    assert answer.status_code == 303
+    assert "The invitation was cancelled" in admin_page.get(answer.headers["Location"]).text
+    assert _open_invitations(registrar_db, school) == []

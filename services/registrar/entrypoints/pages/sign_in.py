@@ -42,7 +42,13 @@ def show_sign_in():
     target = _next_target(request.args.get("next"))
     if staff_session() is not None:
         return redirect(target or AFTER_SIGN_IN, code=303)
-    notice = "You have signed out." if request.args.get("signed_out") == "1" else None
+    notice = (
+        "You have signed out."
+        if request.args.get("signed_out") == "1"
+        else "Your password is set: sign in with it."
+        if request.args.get("invited") == "1"
+        else None
+    )
     return _form(target, notice=notice)
 
 
