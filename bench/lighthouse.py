@@ -178,6 +178,15 @@ def lighthouse(url: str, cookie: str | None, desktop: bool) -> dict:
         "failed_accessibility_audits": {
             name: audits[name]["title"] for name in failed_accessibility_audits(report)
         },
+        # Which elements failed, so a failure can be fixed without a browser at hand.
+        "failed_elements": {
+            name: [
+                f"{item['node'].get('snippet', '')} {item['node'].get('explanation', '')}"
+                for item in audits[name].get("details", {}).get("items", [])[:5]
+                if "node" in item
+            ]
+            for name in failed_accessibility_audits(report)
+        },
         # A family page's path is the family's credential: the report names it without it.
         "final_url": FAMILY_TOKEN.sub(
             "/family/{token}", report.get("finalDisplayedUrl") or report.get("finalUrl") or ""
