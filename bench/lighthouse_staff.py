@@ -1,6 +1,7 @@
 """Lighthouse on the staff pages a school runs itself from, with the demo's three schools: the
 classes page, staff, messages, settings, the audit trail and a registration's printable record,
-each signed in as Demo Academy's admin, through the gateway as a school reaches them.
+each signed in as Demo Academy's admin, through the gateway as a school reaches them; and the
+page an invited colleague's link opens to set a password.
 
 What it does, on this machine with the real MariaDB and RabbitMQ:
   * runs `edquill up` (migrations, `edquill demo seed`: three schools, eight weeks of history
@@ -25,6 +26,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.harness import (
@@ -39,12 +41,15 @@ from bench.harness import (
 )
 from bench.lighthouse import TARGETS, lighthouse
 from registrar.entrypoints.demo import DEMO_PASSWORD
-from registrar.service_layer import sign_in
+from registrar.service_layer import sign_in, staff_invitations
 from shared import db
 from shared.config import Settings
 from shared.sessions import SESSION_COOKIE
+from shared.signing import KeyRing
+from shared.staff_invitation_links import PATH_PREFIX, InvitationLink, invitation_path
 
-PAGES = ("classes", "staff", "messages", "settings", "audit", "record")
+PAGES = ("classes", "staff", "messages", "settings", "audit", "record", "invitation")
+INVITED = "new.colleague@demo.edquill.test"
 ADMIN = "admin@demo.edquill.test"
 # `up` prints this once everything answers.
 READY_LINE = "Press Ctrl-C to stop."
@@ -149,6 +154,19 @@ def signed_in_admin(settings: Settings) -> tuple[str, int, int]:
         connection.close()
 
 
+def invitation_page(settings: Settings, school_id: int) -> str:
+    """The path of a fresh invitation's link, signed as the notifier signs it for the e-mail."""
+    connection = db.connect(settings, "registrar")
+    try:
+        invited = staff_invitations.invite(
+            connection, school_id, INVITED, "registrar", ADMIN, datetime.now(timezone.utc)
+        )
+    finally:
+        connection.close()
+    link = InvitationLink(school_id, invited["id"], invited["expires_at"])
+    return invitation_path(KeyRing.of(settings), link)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--keep", action="store_true", help="keep the databases")
@@ -179,16 +197,21 @@ def main() -> None:
                 "settings": "/admin/settings",
                 "audit": "/admin/audit",
                 "record": f"/admin/registrar/registrations/{registration_id}/record",
+                "invitation": invitation_page(settings, school_id),
             }
             cookie = f"{SESSION_COOKIE}={token}"
             results = {"lighthouse": LIGHTHOUSE_VERSION, "targets": TARGETS, "pages": {}}
             for name in options.pages:
                 results["pages"][name] = {}
+                # The invited colleague has no session yet: the link is their credential.
+                page_cookie = None if name == "invitation" else cookie
                 for form_factor, desktop in (("mobile", False), ("desktop", True)):
                     log(f"lighthouse {name} ({form_factor})")
-                    results["pages"][name][form_factor] = lighthouse(
-                        base + paths[name], cookie, desktop
+                    scores = lighthouse(base + paths[name], page_cookie, desktop)
+                    scores["final_url"] = scores["final_url"].split(PATH_PREFIX)[0] + (
+                        PATH_PREFIX + "{token}" if PATH_PREFIX in scores["final_url"] else ""
                     )
+                    results["pages"][name][form_factor] = scores
             results["meets_targets"] = all(
                 scores["performance"] >= TARGETS["performance"]
                 and scores["accessibility"] >= TARGETS["accessibility"]
