@@ -24,6 +24,13 @@ class NotifierConsumer(Consumer):
     NAME = "notifier"
     BINDINGS = ("selfreg.#", "invoice.#", "school.#")
     SERVICE_DB = "notifier"
+    # Up to 50 events per transaction (one commit, one ack, one inbox insert for them all):
+    # one event per transaction spent more on round trips than on the messages, and a burst
+    # (an invoice run) went out at a third of the speed. The batch is handled in the order
+    # delivered, so a registration's events keep their order; only when one event fails is
+    # the batch handled again one by one, and its later events may then go ahead of its
+    # retry (as they may with two workers on the queue). 50 keeps such a replay short.
+    BATCH_SIZE = 50
 
     def __init__(
         self,
