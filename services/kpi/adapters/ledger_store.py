@@ -7,7 +7,7 @@ rebuildable: every query a rebuild needs reads one school's day through ix_kpi_l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
 from kpi.domain.figures import KindTotal
@@ -87,28 +87,32 @@ class TimedDecision:
 
 def _time_decisions(cursor, registrations: set[tuple[int, int]]) -> list[TimedDecision]:
     """Time the untimed decisions of `registrations` whose submission is in the ledger: read
-    (and lock) them with their submission's time, then set exactly those times, so what is
-    returned is what the ledger holds. Two statements, whatever the schools."""
+    (and lock) their submissions and untimed decisions in one range of the registration
+    index, pair them here, then set exactly those times by id, so what is returned is what the
+    ledger holds. Two statements, whatever the schools (a join of the ledger with itself
+    took ten times as long for a batch's 200 registrations)."""
     if not registrations:
         return []
     cursor.execute(
-        "SELECT decision.id, decision.school_id, decision.day, "
-        "TIMESTAMPDIFF(MICROSECOND, lead.occurred_at, decision.occurred_at) AS decision_us "
-        "FROM t_kpi_event_ledger decision JOIN t_kpi_event_ledger lead "
-        "ON lead.school_id = decision.school_id "
-        "AND lead.registration_id = decision.registration_id AND lead.kind = 'lead' "
-        "WHERE (decision.school_id, decision.registration_id) "
-        f"IN ({row_placeholders(len(registrations))}) "
-        "AND decision.kind IN ('approval', 'rejection') AND decision.decision_us IS NULL "
-        "ORDER BY decision.id, lead.id FOR UPDATE",
+        "SELECT id, school_id, registration_id, kind, day, occurred_at FROM t_kpi_event_ledger "
+        f"WHERE (school_id, registration_id) IN ({row_placeholders(len(registrations))}) "
+        "AND (kind = 'lead' OR (kind IN ('approval', 'rejection') AND decision_us IS NULL)) "
+        "ORDER BY id FOR UPDATE",
         _flat(registrations),
     )
+    rows = cursor.fetchall()
+    submitted: dict[tuple[int, int], datetime] = {}
+    for row in rows:
+        # A registration submitted twice (two lead rows) is timed from its first.
+        if row["kind"] == Kind.LEAD.value:
+            submitted.setdefault((row["school_id"], row["registration_id"]), row["occurred_at"])
     timed: dict[int, TimedDecision] = {}
-    for row in cursor.fetchall():
-        # A registration submitted twice (two lead rows) times its decision by the first.
-        timed.setdefault(
-            row["id"], TimedDecision(row["school_id"], row["day"], int(row["decision_us"]))
-        )
+    for row in rows:
+        lead_at = submitted.get((row["school_id"], row["registration_id"]))
+        if row["kind"] != Kind.LEAD.value and lead_at is not None:
+            # TIMESTAMPDIFF(MICROSECOND, ...), exactly: both are DATETIME(6).
+            microseconds = (row["occurred_at"] - lead_at) // timedelta(microseconds=1)
+            timed[row["id"]] = TimedDecision(row["school_id"], row["day"], microseconds)
     if timed:
         cursor.execute(
             "UPDATE t_kpi_event_ledger SET decision_us = CASE id "
