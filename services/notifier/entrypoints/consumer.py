@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from notifier.adapters.clock import Clock, system_clock
+from notifier.adapters.school_store import SchoolsOfTransaction
 from notifier.config import NotifierConfig
 from notifier.service_layer import event_plans
 from notifier.service_layer.composer import Composer
@@ -47,22 +48,28 @@ class NotifierConsumer(Consumer):
         self._confirmation_valid_for = timedelta(hours=config.consent_confirmation_valid_hours)
 
     def handle(self, event: Event, cursor) -> None:
-        now = self.clock()
-        event_plans.keep_school_from_snapshot(cursor, event, now)
-        handler = self.HANDLERS.get(event.event_type)
-        if handler is not None:
-            handler(self, event, cursor, now)
+        self.handle_batch([event], cursor)
 
-    def _record_school(self, event: Event, cursor, now: datetime) -> None:
-        event_plans.record_school(cursor, event, now)
+    def handle_batch(self, events: list[Event], cursor) -> None:
+        """The batch's events one after another, in the order delivered, with each school
+        read once for the batch (school_store.SchoolsOfTransaction)."""
+        schools = SchoolsOfTransaction(cursor, self._defaults)
+        for event in events:
+            now = self.clock()
+            event_plans.keep_school_from_snapshot(schools, event, now)
+            handler = self.HANDLERS.get(event.event_type)
+            if handler is not None:
+                handler(self, event, schools, now)
 
-    def _follow_plan(self, event: Event, cursor, now: datetime) -> None:
+    def _record_school(self, event: Event, schools: SchoolsOfTransaction, now: datetime) -> None:
+        event_plans.record_school(schools, event, now)
+
+    def _follow_plan(self, event: Event, schools: SchoolsOfTransaction, now: datetime) -> None:
         event_plans.follow_plan(
-            cursor,
+            schools,
             self.composer,
             event,
             now,
-            defaults=self._defaults,
             confirmation_valid_for=self._confirmation_valid_for,
         )
 
