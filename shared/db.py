@@ -29,6 +29,16 @@ def placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
+def row_placeholders(count: int, width: int = 2) -> str:
+    """ "(%s, %s), (%s, %s)" for a row-constructor `(a, b) IN (...)` of `count` rows, so one
+    statement asks for the keys of every school a batch touches. MySQL 5.7 and MariaDB both
+    read a row-constructor IN of constants as ranges of the index that starts with (a, b)."""
+    if count < 1:
+        raise ValueError("an IN list needs at least one row")
+    row = f"({', '.join(['%s'] * width)})"
+    return ", ".join([row] * count)
+
+
 def connect(
     settings: Settings,
     service: str | None = None,

@@ -10,9 +10,11 @@ from kpi.domain.ledger import (
     CurrencyMismatch,
     Kind,
     School,
+    SchoolProfile,
     lead_source,
     ledger_entry,
     moves_a_figure,
+    newest_profiles,
     school_profile,
 )
 from shared.events import Event, MalformedEvent
@@ -165,3 +167,22 @@ def test_a_school_event_gives_the_directory_its_time_zone_and_currency():
 def test_a_school_event_with_an_unknown_time_zone_is_refused():
     with pytest.raises(MalformedEvent, match="timezone"):
         school_profile(school_event(timezone="Europe/Atlantis"))
+
+
+def profile(school_id: int, name: str, changed_at: datetime) -> SchoolProfile:
+    return SchoolProfile(school_id, name, f"s{school_id}", "UTC", "USD", changed_at)
+
+
+def test_a_batch_writes_each_school_once_with_its_newest_profile():
+    older, newer = datetime(2025, 11, 1), datetime(2025, 11, 2)
+    profiles = [profile(2, "new", newer), profile(1, "one", older), profile(2, "old", older)]
+
+    assert newest_profiles(profiles) == [profile(1, "one", older), profile(2, "new", newer)]
+
+
+def test_of_two_profiles_of_one_moment_the_later_one_wins_as_applied_in_turn():
+    at = datetime(2025, 11, 1)
+
+    assert newest_profiles([profile(3, "first", at), profile(3, "second", at)]) == [
+        profile(3, "second", at)
+    ]

@@ -24,7 +24,7 @@ from kpi.domain.figures import (
     RevenueFigures,
 )
 from kpi.domain.folding import DailyChanges, DayKey
-from shared.db import placeholders
+from shared.db import placeholders, row_placeholders
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -107,6 +107,27 @@ def set_decision_times(cursor, times: Mapping[DayKey, Sequence[int]]) -> None:
                 "DELETE FROM t_kpi_decision_times_daily WHERE school_id = %s AND day = %s",
                 (school_id, day),
             )
+
+
+def add_decision_times(cursor, added: Mapping[DayKey, Sequence[int]]) -> dict[DayKey, list[int]]:
+    """Add newly timed decisions to their days' lists; returns each of those days' whole list.
+
+    A decision is timed once and its time never changes, so a day's list is what it held plus
+    what a batch adds: one locked read of the days' rows and one write, instead of reading
+    every decision of the day again. (daily-aggregate still rebuilds a list from the ledger.)
+    """
+    if not added:
+        return {}
+    keys = sorted(added)
+    cursor.execute(
+        "SELECT school_id, day, durations_us FROM t_kpi_decision_times_daily "
+        f"WHERE (school_id, day) IN ({row_placeholders(len(keys))}) FOR UPDATE",
+        [value for key in keys for value in key],
+    )
+    held = {(row["school_id"], row["day"]): row["durations_us"] for row in cursor.fetchall()}
+    merged = {key: [*unpack_durations(held.get(key, b"")), *added[key]] for key in keys}
+    set_decision_times(cursor, merged)
+    return merged
 
 
 def decision_times_between(cursor, school_id: int, first: date, last: date) -> Sequence[int]:

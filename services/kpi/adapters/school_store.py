@@ -4,17 +4,20 @@ prices them."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from kpi.domain.ledger import School, SchoolProfile
 from shared.db import placeholders
 
 
-def record_profile(cursor, profile: SchoolProfile) -> None:
-    """Insert or update a school; news older than what is stored changes nothing."""
+def record_profiles(cursor, profiles: Sequence[SchoolProfile]) -> None:
+    """Insert or update schools (one statement); news older than what is stored changes
+    nothing."""
+    if not profiles:
+        return
     # MySQL applies the assignments left to right: changed_at must come last, so the others
-    # still compare against the stored value.
-    cursor.execute(
+    # still compare against the stored value. pymysql sends the rows as one multi-row INSERT.
+    cursor.executemany(
         "INSERT INTO t_kpi_school (school_id, name, slug, timezone, currency, changed_at) "
         "VALUES (%s, %s, %s, %s, %s, %s) ON DUPLICATE KEY UPDATE "
         "name = IF(VALUES(changed_at) >= changed_at, VALUES(name), name), "
@@ -22,14 +25,17 @@ def record_profile(cursor, profile: SchoolProfile) -> None:
         "timezone = IF(VALUES(changed_at) >= changed_at, VALUES(timezone), timezone), "
         "currency = IF(VALUES(changed_at) >= changed_at, VALUES(currency), currency), "
         "changed_at = GREATEST(changed_at, VALUES(changed_at))",
-        (
-            profile.school_id,
-            profile.name,
-            profile.slug,
-            profile.timezone,
-            profile.currency,
-            profile.changed_at,
-        ),
+        [
+            (
+                profile.school_id,
+                profile.name,
+                profile.slug,
+                profile.timezone,
+                profile.currency,
+                profile.changed_at,
+            )
+            for profile in profiles
+        ],
     )
 
 

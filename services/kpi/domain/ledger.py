@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from shared.events import Event, EventType, MalformedEvent
 from shared.local_days import UnknownTimeZone, as_utc, local_day, zone
@@ -158,6 +158,18 @@ def lead_source(raw: Any) -> str:
     if not isinstance(raw, str) or not raw.strip():
         return UNSPECIFIED_SOURCE
     return raw.strip().lower()[:SOURCE_LENGTH]
+
+
+def newest_profiles(profiles: Iterable[SchoolProfile]) -> list[SchoolProfile]:
+    """One profile per school: the newest (on a tie the later one, as applying them one after
+    another would leave it), in school order. What the directory ends up holding does not
+    change; a batch that repeats its schools' snapshot on every event writes each school once."""
+    newest: dict[int, SchoolProfile] = {}
+    for profile in profiles:
+        kept = newest.get(profile.school_id)
+        if kept is None or profile.changed_at >= kept.changed_at:
+            newest[profile.school_id] = profile
+    return [newest[school_id] for school_id in sorted(newest)]
 
 
 def school_profile(event: Event) -> SchoolProfile:

@@ -1,21 +1,33 @@
 """Folding events into the figures, inside the consumer's transaction: school events into the
 directory, every other event that moves a figure into one ledger entry and the daily rows.
 
-    school events -> directory        (first: a batch may bring a school and its events)
+    school events and snapshots -> directory  (first: a batch may bring a school and its
+                                               events; one row per school, the newest)
     events -> ledger entries          (UnknownSchool: retried, the school event may be late)
     entries not in the ledger yet -> ledger, and their changes -> daily rows
-    days whose median may have moved -> their median and decision times, again from the ledger
+    decisions timed now -> their days' lists of decision times, and those days' medians
+
+A batch costs a fixed number of statements whatever the schools it spans (one per step, each
+asking for every school's keys at once), not one per school or per event.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 from kpi.adapters import daily_figures_store, ledger_store, progress_store, school_store
 from kpi.domain.figures import median_hours
-from kpi.domain.folding import fold, related_keys
-from kpi.domain.ledger import LedgerEntry, ledger_entry, moves_a_figure, school_profile
+from kpi.domain.folding import DayKey, fold, related_keys
+from kpi.domain.ledger import (
+    LedgerEntry,
+    SchoolProfile,
+    ledger_entry,
+    moves_a_figure,
+    newest_profiles,
+    school_profile,
+)
 from shared.errors import DomainError, NotFound
 from shared.events import SCHOOL_EVENTS, Event, school_event_from_snapshot
 from shared.local_days import as_utc
@@ -46,12 +58,7 @@ def fold_batch(cursor, consumer: str, events: Sequence[Event], now: datetime) ->
 
 def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
     """Fold `events` (each seen for the first time) and return the ledger entries written."""
-    for event in events:
-        school_event = (
-            event if event.event_type in SCHOOL_EVENTS else school_event_from_snapshot(event)
-        )
-        if school_event is not None:
-            school_store.record_profile(cursor, school_profile(school_event))
+    school_store.record_profiles(cursor, newest_profiles(_school_profiles(events)))
     moving = [event for event in events if moves_a_figure(event)]
     if not moving:
         return []
@@ -66,12 +73,31 @@ def fold_events(cursor, events: Sequence[Event]) -> list[LedgerEntry]:
     folded = ledger_store.already_in_ledger(cursor, [entry.event_id for entry in entries])
     entries = [entry for entry in entries if entry.event_id not in folded]
     earlier = ledger_store.related_entries(cursor, *related_keys(entries))
-    ledger_store.add_entries(cursor, entries)
+    timed = ledger_store.add_entries(cursor, entries)
     changes = fold(entries, earlier)
     daily_figures_store.apply_changes(cursor, changes)
-    durations = ledger_store.decision_durations(cursor, changes.median_days)
+    # Only the days that gained a decision time have a new median (changes.median_days are
+    # the days that may: a decision whose submission is still to come moves nothing yet).
+    durations = daily_figures_store.add_decision_times(cursor, times_by_day(timed))
     daily_figures_store.set_medians(
         cursor, {key: median_hours(values) for key, values in durations.items()}
     )
-    daily_figures_store.set_decision_times(cursor, durations)
     return entries
+
+
+def times_by_day(timed: Iterable[ledger_store.TimedDecision]) -> dict[DayKey, list[int]]:
+    by_day: dict[DayKey, list[int]] = defaultdict(list)
+    for decision in timed:
+        by_day[(decision.school_id, decision.day)].append(decision.decision_us)
+    return dict(by_day)
+
+
+def _school_profiles(events: Sequence[Event]) -> Iterator[SchoolProfile]:
+    """What each event says of its school: a school event itself, or the snapshot every
+    registration and invoice event carries."""
+    for event in events:
+        school_event = (
+            event if event.event_type in SCHOOL_EVENTS else school_event_from_snapshot(event)
+        )
+        if school_event is not None:
+            yield school_profile(school_event)

@@ -1,5 +1,7 @@
-"""Scheduled reminders in MySQL (t_reminder), claimed by several workers the same way the
-sender claims messages: one short UPDATE ... LIMIT stamping a claim token."""
+"""Scheduled reminders in MySQL (t_reminder), claimed by several workers with one short
+UPDATE ... LIMIT stamping a claim token: the scheduler's rounds are small and a second apart.
+The sender, which claims all the time beside the consumer's inserts, reads the ids first and
+claims by primary key instead (send_queue_store)."""
 
 from __future__ import annotations
 

@@ -61,6 +61,7 @@ class School:
 def apply_school_event(cursor, event: Event, now: datetime) -> None:
     """Upsert the school; an event older than what is stored changes nothing."""
     payload = event.payload
+    name, timezone, currency, default_language = _directory_values(payload)
     cursor.execute(
         "INSERT INTO t_school (school_id, name, slug, timezone, currency, default_language, "
         "changed_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON DUPLICATE KEY UPDATE "
@@ -74,15 +75,58 @@ def apply_school_event(cursor, event: Event, now: datetime) -> None:
         "changed_at = GREATEST(changed_at, VALUES(changed_at))",
         (
             int(payload["school_id"]),
-            str(payload["name"])[:NAME_LENGTH],
+            name,
             str(payload["slug"])[:SLUG_LENGTH],
-            str(payload["timezone"])[:TIMEZONE_LENGTH],
-            str(payload["currency"])[:CURRENCY_LENGTH],
-            choose_language(school_default=payload.get("default_language")),
+            timezone,
+            currency,
+            default_language,
             event.occurred_at,
             now,
         ),
     )
+
+
+def _directory_values(payload) -> tuple[str, str, str, str]:
+    """What a school event stores of what a School holds: name, time zone, currency, language."""
+    return (
+        str(payload["name"])[:NAME_LENGTH],
+        str(payload["timezone"])[:TIMEZONE_LENGTH],
+        str(payload["currency"])[:CURRENCY_LENGTH],
+        choose_language(school_default=payload.get("default_language")),
+    )
+
+
+class SchoolsOfTransaction:
+    """The schools one transaction (a consumer's batch) works with, each read once.
+
+    Inside the transaction a school read again comes back as it was read (repeatable read),
+    unless the transaction changed it itself: a school event or snapshot applied through here
+    that says something else of the school makes it be read again. Every registrar event
+    carries its school's snapshot, which nearly always says what the directory already holds,
+    so a batch of 50 events reads each of its schools once instead of 50 times.
+    """
+
+    def __init__(self, cursor, defaults: SchoolPreferences):
+        self.cursor = cursor
+        self._defaults = defaults
+        self._read: dict[int, School] = {}
+
+    def require(self, school_id: int) -> School:
+        if school_id not in self._read:
+            self._read[school_id] = require_school(self.cursor, school_id, self._defaults)
+        return self._read[school_id]
+
+    def apply_school_event(self, event: Event, now: datetime) -> None:
+        apply_school_event(self.cursor, event, now)
+        school_id = int(event.payload["school_id"])
+        read = self._read.get(school_id)
+        if read is not None and _directory_values(event.payload) != (
+            read.name,
+            read.timezone,
+            read.currency,
+            read.default_language,
+        ):
+            del self._read[school_id]
 
 
 _SETTINGS = (

@@ -1,10 +1,11 @@
 """The sender's queue in MySQL: the rows of t_message_log in status 'queued' (and 'held',
 kept back through quiet hours), claimed and settled.
 
-A sender claims a batch with one short UPDATE ... LIMIT that stamps a claim token (no SKIP
-LOCKED: MySQL 5.7 has none), reads the rows back by token, and settles each with a statement
-that names the token, so a sender whose claim was taken over after it expired cannot settle
-rows it no longer holds. The messages are written by message_log_store.
+A sender claims a batch by reading the due rows' ids and stamping a claim token on those
+still free with one UPDATE by primary key (no SKIP LOCKED: MySQL 5.7 has none), reads the rows
+back by token, and settles them with statements that name the token (the sent ones of a batch
+in one), so a sender whose claim was taken over after it expired cannot settle rows it no
+longer holds. The messages are written by message_log_store.
 """
 
 from __future__ import annotations
@@ -24,25 +25,46 @@ _OUTGOING = (
 # -- the sender's side (autocommit statements) ---------------------------------------------
 
 
+# Reads of candidates per claim when other senders took them first: each read after the first
+# sees their claims (committed, autocommit) and offers the rows after them.
+CLAIM_TRIES = 3
+_CLAIMABLE = (
+    "status = 'queued' AND next_attempt_at <= %s "
+    "AND (claim_token IS NULL OR claimed_at < UTC_TIMESTAMP(6) - INTERVAL %s SECOND)"
+)
+
+
 def claim_queued(
     connection, token: str, now: datetime, limit: int, claim_seconds: int
 ) -> list[dict]:
-    """Claim up to `limit` queued messages that are due; returns them, oldest first."""
+    """Claim up to `limit` queued messages that are due; returns them, oldest first.
+
+    A plain read names the candidates (no locks: the consumer writing new messages into the
+    queue index is never blocked, nor blocks a claim), and an UPDATE by primary key claims
+    those that are still claimable. The UPDATE reads the rows' latest state under their row
+    locks, so of two senders that read the same candidates one claims them and the other
+    finds them taken and reads again: no message is claimed by two senders. Locking rows by
+    primary key only, in key order, the claim cannot deadlock with another sender's claim or
+    settle (a range UPDATE ... ORDER BY ... LIMIT on the queue index did, with two workers).
+    """
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM t_message_log WHERE status = 'queued' AND next_attempt_at <= %s LIMIT 1",
-            (now,),
-        )
-        if cursor.fetchone() is None:
-            return []  # the common idle case: a read, no row locks
-        claimed = cursor.execute(
-            "UPDATE t_message_log SET claim_token = %s, claimed_at = UTC_TIMESTAMP(6), "
-            "attempts = attempts + 1 WHERE status = 'queued' AND next_attempt_at <= %s "
-            "AND (claim_token IS NULL OR claimed_at < UTC_TIMESTAMP(6) - INTERVAL %s SECOND) "
-            "ORDER BY next_attempt_at, id LIMIT %s",
-            (token, now, claim_seconds, limit),
-        )
-        if not claimed:
+        for _try in range(CLAIM_TRIES):
+            cursor.execute(
+                f"SELECT id FROM t_message_log WHERE {_CLAIMABLE} "
+                "ORDER BY next_attempt_at, id LIMIT %s",
+                (now, claim_seconds, limit),
+            )
+            candidates = sorted(row["id"] for row in cursor.fetchall())
+            if not candidates:
+                return []  # the common idle case: a read, no row locks
+            claimed = cursor.execute(
+                "UPDATE t_message_log SET claim_token = %s, claimed_at = UTC_TIMESTAMP(6), "
+                f"attempts = attempts + 1 WHERE id IN %s AND {_CLAIMABLE}",
+                (token, candidates, now, claim_seconds),
+            )
+            if claimed:
+                break
+        else:
             return []
         cursor.execute(
             f"SELECT {_OUTGOING} FROM t_message_log WHERE claim_token = %s "

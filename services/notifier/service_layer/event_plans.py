@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from notifier.adapters import reminder_store, school_store
+from notifier.adapters import reminder_store
 from notifier.adapters.catalogs import family_locale
 from notifier.adapters.message_log_store import cancel_unsent_reminders
+from notifier.adapters.school_store import SchoolsOfTransaction
 from notifier.domain.notices import plan_for
-from notifier.domain.preferences import SchoolPreferences
 from notifier.domain.staff_notices import STAFF_PLANNERS
 from notifier.domain.waitlist_notices import WAITLIST_PLANNERS
 from notifier.service_layer.composer import Composer, Draft
@@ -22,27 +22,27 @@ from shared.locales import choose_language
 _PLANNERS = {**WAITLIST_PLANNERS, **STAFF_PLANNERS}
 
 
-def keep_school_from_snapshot(cursor, event: Event, now: datetime) -> None:
+def keep_school_from_snapshot(schools: SchoolsOfTransaction, event: Event, now: datetime) -> None:
     """A registration or invoice event carries its school's snapshot (a school event none)."""
     school_event = school_event_from_snapshot(event)
     if school_event is not None:
-        school_store.apply_school_event(cursor, school_event, now)
+        schools.apply_school_event(school_event, now)
 
 
-def record_school(cursor, event: Event, now: datetime) -> None:
-    school_store.apply_school_event(cursor, event, now)
+def record_school(schools: SchoolsOfTransaction, event: Event, now: datetime) -> None:
+    schools.apply_school_event(event, now)
 
 
 def follow_plan(
-    cursor,
+    schools: SchoolsOfTransaction,
     composer: Composer,
     event: Event,
     now: datetime,
     *,
-    defaults: SchoolPreferences,
     confirmation_valid_for: timedelta,
 ) -> None:
-    school = school_store.require_school(cursor, event.school_id, defaults)
+    cursor = schools.cursor
+    school = schools.require(event.school_id)
     # The registration's language, which its events carry; the school's default otherwise.
     language = choose_language(
         chosen=event.payload.get("language"), school_default=school.default_language
