@@ -21,7 +21,7 @@ from devtools.mailsink import MailSink
 from devtools.rabbit_cluster import RabbitCluster
 from devtools.rabbit_node import NodeUnavailable, unavailable_reason
 from shared.queues import consumer_classes, declare_consumer_queues
-from tests.support.cluster import school_known_to
+from tests.support.cluster import purge_consumer_queues, school_known_to
 from tests.support.processes import EdquillProcess, run_edquill, start_relay
 from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
@@ -97,7 +97,9 @@ class Workers:
 
 
 @pytest.fixture
-def workers(cluster_settings, clean_outbox, mail_sink):
+def workers(cluster_settings, rabbit_cluster, clean_outbox, mail_sink):
+    live = next(node for node in rabbit_cluster.nodes if node.accepts_amqp())
+    purge_consumer_queues(cluster_settings, live.amqp_url)
     started = Workers(cluster_settings, mail_sink.url)
     try:
         yield started

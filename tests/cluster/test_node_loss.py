@@ -4,7 +4,7 @@ Erlang VM) and started again, or frozen (SIGSTOP) and thawed, cut off from the o
 
 Afterwards every event has been handled by every consumer exactly once, in each
 registration's commit order (consumers that handle one event per transaction), and no message
-sits in a dead-letter queue; every tenth event is a payment, so the KPI service's collected
+sits in a dead-letter queue; every fiftieth event is a payment, so the KPI service's collected
 figure equals the payments' sum and the notifier has sent one receipt per payment, no more.
 The run's figures are printed (`-s` shows them).
 """

@@ -37,6 +37,14 @@ def members_of(asking: RabbitNode, queue: str) -> list[str]:
     return next(row["members"] for row in listing if row["name"] == queue)
 
 
+def purge_consumer_queues(settings: Settings, amqp_url: str) -> None:
+    """Empty every consumer's queue: what an earlier test left unhandled is not this test's."""
+    with closing(pika.BlockingConnection(pika.URLParameters(amqp_url))) as connection:
+        channel = connection.channel()
+        for topology in consumer_topologies(settings):
+            channel.queue_purge(topology.queue)
+
+
 def dead_letter_depths(settings: Settings, amqp_url: str) -> dict[str, int]:
     """Messages waiting in each consumer's dead-letter queue (passive declare: no change)."""
     depths = {}
@@ -121,7 +129,7 @@ def school_known_to(connection, database: str, consumer: str, school_id: int) ->
 
 
 # Every PAYMENT_EVERY-th event of a run is a payment of PAYMENT_MINOR on an invoice of its own.
-PAYMENT_EVERY = 10
+PAYMENT_EVERY = 50
 PAYMENT_MINOR = 2_500
 
 
