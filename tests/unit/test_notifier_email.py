@@ -85,3 +85,23 @@ def test_a_subject_and_school_name_beyond_ascii_read_back_as_written():
 def test_a_long_subject_reads_back_whole():
     subject = "Reminder from Sunrise Music School: we still need some information for Ada"
     assert built(subject=subject)["Subject"] == subject
+
+
+def test_bodies_with_equals_signs_long_lines_and_leading_dots_read_back_as_written():
+    text = "Total = 250.00 USD\n.a line starting with a dot\n" + "ñ" * 120 + "\n"
+    message = built(body_text=text, body_html=f"<p>{text}</p>")
+
+    # Read back with CRLF line ends, as SMTP carries them.
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == text
+    assert message.get_body(("html",)).get_content().replace("\r\n", "\n") == f"<p>{text}</p>"
+    assert not message.defects
+    raw = build_email(
+        {**ROW, "body_text": text}, "no-reply@school.example", "https://n.example/u/t", NOW
+    )
+    assert all(len(line) <= 76 for line in raw.split(b"\r\n\r\n", 1)[1].split(b"\r\n"))
+
+
+def test_a_message_without_html_has_its_text_alone():
+    message = built(body_html=None)
+
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain"]
