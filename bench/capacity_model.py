@@ -101,10 +101,10 @@ COMPONENTS = (
         "worker process",
         1,
         1,
-        "one consumer per queue: with PREFETCH 1 it hands a registration's events over in "
-        "commit order, which competing workers on the quorum queue would not; past one core "
-        "the notifier queue is split (by school) or the sending moved to more sender workers "
-        "claiming batches",
+        "one worker per queue: with PREFETCH 1 it handles a registration's events in commit "
+        "order, which competing workers on the quorum queue would not keep. As built it does "
+        "not scale out: past one core the queue must be split by registration (as the relay's "
+        "partitions split the outbox), a change not made yet",
     ),
     Component(
         "KPI worker",
