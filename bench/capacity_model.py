@@ -72,6 +72,8 @@ class Component:
     # work (one notifier consumer per queue keeps a registration's events in order).
     max_units: int | None
     scales_out: str
+    # Units are added this many at a time: web instances in pairs, so one can stop meanwhile.
+    in_multiples_of: int = 1
 
 
 # A web instance's host: 2 cores, as this machine (an instance per host, a pair per service).
@@ -131,6 +133,7 @@ COMPONENTS = (
         2,
         None,
         "more instances behind the gateway (deploy/nginx/edquill.conf), added in pairs",
+        in_multiples_of=2,
     ),
     Component(
         "dashboard API",
@@ -139,6 +142,7 @@ COMPONENTS = (
         2,
         None,
         "more instances behind the gateway, in pairs; its 30 s answer cache is per instance",
+        in_multiples_of=2,
     ),
     Component(
         "KPI API",
@@ -147,6 +151,7 @@ COMPONENTS = (
         2,
         None,
         "more instances behind the gateway, in pairs; its figures read from a replica",
+        in_multiples_of=2,
     ),
     Component(
         "notifier API",
@@ -155,6 +160,7 @@ COMPONENTS = (
         2,
         None,
         "more instances behind the gateway, in pairs",
+        in_multiples_of=2,
     ),
     Component(
         "SMTP sending",
@@ -278,7 +284,10 @@ class Need:
 
     @property
     def units(self) -> int:
-        return max(1, math.ceil(self.cores / self.component.unit_cores)) if self.cores else 0
+        if not self.cores:
+            return 0
+        step = self.component.in_multiples_of
+        return math.ceil(self.cores / self.component.unit_cores / step) * step
 
     @property
     def shipped_use(self) -> float | None:

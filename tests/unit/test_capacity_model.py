@@ -129,3 +129,11 @@ def test_a_measured_shrink_is_carried_on_flat_not_as_an_improvement():
     growth = Growth(1_000_000, 12.0, 3_000_000, 10.0)
 
     assert growth.at(10_000_000) == pytest.approx(10.0)
+
+
+def test_web_instances_are_added_in_pairs():
+    registrar = component("registrar API")
+
+    assert Need(registrar, 0.5).units == 2
+    assert Need(registrar, 4.5).units == 4  # 3 instances of 2 cores, rounded up to a pair
+    assert Need(registrar, 8.5).units == 6
