@@ -54,11 +54,14 @@ _RUN_NAME = re.compile(r"(?P<bench>[a-z_]+)-(?P<size>[0-9.]+[km]?)\.json")
 
 @dataclass(frozen=True)
 class Latencies:
-    """p50/p95 (ms) of each measured kind at one district size."""
+    """p50/p95 (ms) of each measured kind at one district size, and how busy the shared
+    machine was (its load average at the start, its busy cores while the reads were timed)."""
 
     registrations: int
     p50: dict[str, float]
     p95: dict[str, float]
+    load_average: float | None = None
+    machine_busy: float | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ def lead_queue_latencies(run: dict) -> Latencies:
         run["registrations"],
         {kind: figures["p50_ms"] for kind, figures in kinds.items()},
         {kind: figures["p95_ms"] for kind, figures in kinds.items()},
+        run["server"]["load_average_1m"],
+        queue["cpu"]["machine_cores_busy"],
     )
 
 
@@ -123,6 +128,8 @@ def dashboard_latencies(run: dict) -> Latencies:
         run["params"]["registrations"],
         {kind: figures["p50_ms"] for kind, figures in kinds.items()},
         {kind: figures["p95_ms"] for kind, figures in kinds.items()},
+        run["server"]["load_average_1m"],
+        run["cpu"]["api_dashboard_cold"]["machine_cores_busy"],
     )
 
 
