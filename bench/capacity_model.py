@@ -67,7 +67,7 @@ class Component:
     # a web instance is gunicorn with 2 workers per core on its host.
     unit_cores: float
     unit: str
-    shipped_units: int  # deploy/supervisor/edquill.conf
+    shipped_units: int  # deploy/supervisor/edquill.conf, deploy/docker-compose.cluster.yml
     # None: add units as long as there is load; a number: the most units that can share the
     # work (one notifier consumer per queue keeps a registration's events in order).
     max_units: int | None
@@ -83,6 +83,8 @@ WEB_INSTANCE_CORES = 2
 PRIMARY_CORES = 16
 # A read replica the same size as the primary.
 REPLICA_CORES = 16
+# A RabbitMQ node: the size of a web instance's host; deploy/docker-compose.cluster.yml runs 3.
+RABBITMQ_NODE_CORES = 2
 # The SMTP relay's side: one connection, as the notifier's sender keeps one open per worker.
 SMTP_CONNECTION = 1
 
@@ -172,12 +174,12 @@ COMPONENTS = (
     ),
     Component(
         "RabbitMQ",
-        1,
-        "core",
-        2,
+        RABBITMQ_NODE_CORES,
+        "node",
+        3,
         None,
-        "a quorum queue lives on one leader: spread the queues' leaders over the cluster's nodes "
-        "(deploy/rabbitmq/cluster.conf)",
+        "more nodes in the cluster (deploy/rabbitmq/cluster.conf); a quorum queue's work sits "
+        "on its leader, so the queues' leaders are spread over the nodes",
     ),
     Component(
         "MySQL primary",
