@@ -26,6 +26,20 @@ def server_pids(*names: str) -> list[int]:
     return pids
 
 
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (a gunicorn master and its workers), as they are now."""
+    pids, waiting = [], [pid]
+    while waiting:
+        current = waiting.pop()
+        pids.append(current)
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                waiting += [int(child) for child in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return pids
+
+
 def cpu_seconds(pids: Iterable[int]) -> float:
     """User and system CPU time of these processes so far (a process gone counts nothing)."""
     total = 0

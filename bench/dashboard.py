@@ -13,7 +13,8 @@ What it does, on this machine with the real MariaDB and RabbitMQ:
     dashboard twice: as configured (KPI answers kept 30 s: the "warm" cache) and with answers
     kept 1 ms (every request asks the KPI service and the notifier again: "cold");
   * measures p50/p95 of /api/dashboard (30 and 90 days) warm and cold, and of the whole page,
-    over keep-alive HTTP, and prints EXPLAIN of the rail's queries;
+    over keep-alive HTTP, and prints EXPLAIN of the rail's queries; for each measured block,
+    the requests made and the CPU each service and mariadbd used meanwhile (bench/cpu.py);
   * runs Lighthouse 12.2.3 (installed with npm into ~/.cache/edquill-bench, never into the
     repository) against /admin/dashboard with Debian's chromium (CHROME_PATH) and the session
     cookie, and reports its category scores. --no-lighthouse skips it.
@@ -34,9 +35,11 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from bench.cpu import CpuShare, process_tree, server_pids
 from bench.harness import (
     BUSY_SHARE,
     EDQUILL,
@@ -504,15 +507,22 @@ class Service:
     def stop(self) -> None:
         stop(self.process)
 
+    def pids(self) -> list[int]:
+        return process_tree(self.process.pid)
+
 
 class Client:
-    """One keep-alive HTTP connection; reconnects once if the server closed it."""
+    """One keep-alive HTTP connection; reconnects once if the server closed it. Every request
+    made by any client is counted in `sent`, so a measured block knows how many it made."""
+
+    sent = 0
 
     def __init__(self, port: int, headers: dict | None = None):
         self.port, self.headers = port, headers or {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def get(self, path: str) -> tuple[int, bytes, float]:
+        Client.sent += 1
         for attempt in (1, 2):
             started = time.perf_counter()
             try:
@@ -590,6 +600,15 @@ def explain(settings: Settings, school_id: int, now: datetime) -> dict:
             ]
     connection.close()
     return plans
+
+
+@contextmanager
+def measured_cpu(parts: dict[str, list[int]], into: dict, block: str):
+    """CPU each part used while the block ran, and the requests it made, into `into[block]`."""
+    sent_before = Client.sent
+    with CpuShare(parts) as cpu:
+        yield
+    into[block] = {"requests": Client.sent - sent_before, **cpu.figures()}
 
 
 # -- Lighthouse ------------------------------------------------------------------------------
@@ -684,41 +703,53 @@ def main() -> None:
 
         api, cookie = {"Accesstoken": token}, {"Cookie": f"{SESSION_COOKIE}={token}"}
         samples, warm_up = args.samples, max(20, args.samples // 10)
-        log("measuring /api/dashboard")
-        result["api_dashboard"] = {
-            "warm_kpi_cache_30d": sample(
-                Client(warm.port, api), f"{API}?range=30d", samples, warm_up
-            ),
-            "warm_kpi_cache_90d": sample(
-                Client(warm.port, api), f"{API}?range=90d", samples, warm_up
-            ),
-            "cold_kpi_cache_30d": sample(
-                Client(cold.port, api), f"{API}?range=30d", samples, warm_up
-            ),
-            "cold_kpi_cache_90d": sample(
-                Client(cold.port, api), f"{API}?range=90d", samples, warm_up
-            ),
+        parts = {
+            "dashboard": warm.pids() + cold.pids(),
+            "kpi": kpi.pids(),
+            "notifier": notifier.pids(),
+            "registrar": registrar.pids(),
+            "mariadbd": server_pids("mariadbd", "mysqld"),
         }
+        cpu_by_block = {}
+        log("measuring /api/dashboard")
+        with measured_cpu(parts, cpu_by_block, "api_dashboard_warm"):
+            warm_answers = {
+                f"warm_kpi_cache_{n}": sample(
+                    Client(warm.port, api), f"{API}?range={n}", samples, warm_up
+                )
+                for n in ("30d", "90d")
+            }
+        with measured_cpu(parts, cpu_by_block, "api_dashboard_cold"):
+            cold_answers = {
+                f"cold_kpi_cache_{n}": sample(
+                    Client(cold.port, api), f"{API}?range={n}", samples, warm_up
+                )
+                for n in ("30d", "90d")
+            }
+        result["api_dashboard"] = {**warm_answers, **cold_answers}
         log("measuring the KPI service and the notifier as the dashboard calls them")
         today = now.date()
         days = {f"{n}d": f"from={today - timedelta(days=n - 1)}&to={today}" for n in (30, 90)}
-        result["behind_the_dashboard"] = {
-            **{
+        with measured_cpu(parts, cpu_by_block, "kpi_api"):
+            kpi_answers = {
                 f"kpi_{kind}_{n}": sample(
                     Client(kpi.port, api), f"/api/kpi/{kind}?{query}", samples, warm_up
                 )
                 for kind in ("overview", "summary", "daily")
                 for n, query in days.items()
-            },
-            "notifier_held": sample(
+            }
+        with measured_cpu(parts, cpu_by_block, "notifier_api"):
+            held = sample(
                 Client(notifier.port, api), "/api/messages?status=held&limit=50", samples, warm_up
-            ),
-        }
+            )
+        result["behind_the_dashboard"] = {**kpi_answers, "notifier_held": held}
         log("measuring the page")
-        result["page"] = {
-            "warm_kpi_cache": sample(Client(warm.port, cookie), PAGE, samples // 2, warm_up),
-            "cold_kpi_cache": sample(Client(cold.port, cookie), PAGE, samples // 2, warm_up),
-        }
+        with measured_cpu(parts, cpu_by_block, "page"):
+            result["page"] = {
+                "warm_kpi_cache": sample(Client(warm.port, cookie), PAGE, samples // 2, warm_up),
+                "cold_kpi_cache": sample(Client(cold.port, cookie), PAGE, samples // 2, warm_up),
+            }
+        result["cpu"] = cpu_by_block
         status, body, _elapsed = Client(warm.port, api).get(f"{API}?range=30d")
         answer = json.loads(body)
         result["busy_school_answer"] = {

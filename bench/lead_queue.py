@@ -12,7 +12,9 @@ What it does, on this machine with the real MariaDB:
   * offers status changes at --rate requests/s (default 310, just over the 300/s target) for
     --duration seconds (default 20) from a pool of threads, each with its own keep-alive
     connection, and reports the rate achieved and the latency percentiles (from the send, and
-    from the scheduled send time, which also counts any queueing in the client).
+    from the scheduled send time, which also counts any queueing in the client);
+  * for the queue reads and for the status changes, the CPU the registrar's gunicorn and
+    mariadbd used meanwhile (bench/cpu.py), so a rate can be divided by the cores it took.
 Everything is printed as one JSON object on stdout (progress goes to stderr); the databases
 are dropped at the end unless --keep.
 
@@ -33,6 +35,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
+from bench.cpu import CpuShare, process_tree, server_pids
 from bench.harness import (
     EDQUILL,
     bench_settings,
@@ -201,6 +204,7 @@ class Client:
     def __init__(self, port: int, token: str | None = None):
         self.port, self.headers = port, {"Accesstoken": token} if token else {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.requests = 0
 
     def get(self, path: str, **query) -> tuple[int, dict, float]:
         return self._send("GET", path + ("?" + urlencode(query) if query else ""), None)
@@ -212,6 +216,7 @@ class Client:
         headers = dict(self.headers, **({"Content-Type": "application/json"} if body else {}))
         if token:
             headers["Accesstoken"] = token
+        self.requests += 1
         for attempt in (1, 2):
             started = time.perf_counter()
             try:
@@ -324,7 +329,14 @@ def measure_lead_queue(settings: Settings, port: int, school_id: int, token: str
             "search_first_and_last": LeadQuery(school_id, q=terms["first_and_last"]),
         },
     )
+    results["requests"] = client.requests
     return results
+
+
+def cpu_parts(server: subprocess.Popen) -> dict[str, list[int]]:
+    """The processes whose CPU a measured stretch counts: the registrar's gunicorn (master and
+    workers) and the database server."""
+    return {"registrar": process_tree(server.pid), "mariadbd": server_pids("mariadbd", "mysqld")}
 
 
 # -- status changes --------------------------------------------------------------------------
@@ -474,10 +486,14 @@ def main() -> None:
         log(f"starting the registrar on port {port} with {args.workers} workers")
         server = start_registrar(settings, port, args.workers, server_log)
         log("measuring the lead queue")
-        result["lead_queue"] = measure_lead_queue(settings, port, school_ids[0], busy_token)
+        with CpuShare(cpu_parts(server)) as cpu:
+            result["lead_queue"] = measure_lead_queue(settings, port, school_ids[0], busy_token)
+        result["lead_queue"]["cpu"] = cpu.figures()
         log(f"offering {args.rate:g} status changes/s for {args.duration:g} s")
         targets = status_change_targets(settings, school_ids, CLIENT_THREADS * 40)
-        result["status_changes"] = offer_status_changes(port, targets, args.rate, args.duration)
+        with CpuShare(cpu_parts(server)) as cpu:
+            result["status_changes"] = offer_status_changes(port, targets, args.rate, args.duration)
+        result["status_changes"]["cpu"] = cpu.figures()
         result["targets"] = targets_met(result)
     finally:
         if server is not None:

@@ -9,7 +9,9 @@ What it does, on this machine with the real MariaDB:
   * times RemoteTokenVerifier.verify() --calls times for each token: one GET /api/auth/me,
     exactly what a guarded request pays (p50/p95/p99);
   * the baseline, in the same run: GET /healthz the same way (an HTTP round trip to the same
-    process with no token check).
+    process with no token check);
+  * for each, the CPU the registrar's gunicorn and mariadbd used meanwhile (bench/cpu.py), so
+    the rate of checks can be divided by the cores it took.
 Progress goes to stderr, the result to stdout; the databases are dropped at the end.
 
     .venv/bin/python -m bench.token_check --quick > result.json
@@ -24,6 +26,7 @@ import subprocess
 import time
 import urllib.request
 
+from bench.cpu import CpuShare, process_tree, server_pids
 from bench.harness import (
     EDQUILL,
     bench_settings,
@@ -86,15 +89,16 @@ def start_registrar(settings: Settings, port: int) -> subprocess.Popen:
     return process
 
 
-def timed(call, count: int) -> dict:
+def timed(call, count: int, cpu_parts: dict[str, list[int]]) -> dict:
     for _ in range(WARM_UP_CALLS):
         call()
     latencies = []
-    for _ in range(count):
-        started = time.perf_counter()
-        call()
-        latencies.append(time.perf_counter() - started)
-    return {"calls": count, **percentiles(latencies)}
+    with CpuShare(cpu_parts) as cpu:
+        for _ in range(count):
+            started = time.perf_counter()
+            call()
+            latencies.append(time.perf_counter() - started)
+    return {"calls": count, **percentiles(latencies), "cpu": cpu.figures()}
 
 
 def main() -> None:
@@ -119,15 +123,19 @@ def main() -> None:
             with opener.open(f"{url}/healthz", timeout=5) as answer:
                 answer.read()
 
+        parts = {
+            "registrar": process_tree(registrar.pid),
+            "mariadbd": server_pids("mariadbd", "mysqld"),
+        }
         result: dict = {
             "quick": args.quick,
             "server": server_facts(settings),
-            "baseline_healthz": timed(healthz, count),
+            "baseline_healthz": timed(healthz, count, parts),
         }
         for name, token in tokens.items():
             log(f"timing {name}")
             assert verifier.verify(token) is not None
-            result[f"verify_{name}"] = timed(lambda: verifier.verify(token), count)
+            result[f"verify_{name}"] = timed(lambda: verifier.verify(token), count, parts)
     finally:
         if registrar is not None:
             stop(registrar)
