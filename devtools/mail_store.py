@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email import message_from_bytes, policy
@@ -51,6 +52,11 @@ class MailDirectory:
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
+        # A stored file never changes (it is written aside and renamed in), so each is read
+        # once: a reader polling a directory of thousands of messages, as a benchmark waiting
+        # for its last one does, parses only the new ones instead of every header each time.
+        self._read_before: dict[str, StoredMessage] = {}
+        self._reading = threading.Lock()
 
     def store(self, mail_from: str, rcpt_tos: list[str], content: bytes) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -68,7 +74,17 @@ class MailDirectory:
     def messages(self) -> list[StoredMessage]:
         if not self.directory.is_dir():
             return []
-        return [self._read(path) for path in sorted(self.directory.glob("*.eml"))]
+        names = sorted(
+            entry.name
+            for entry in os.scandir(self.directory)
+            if entry.name.endswith(".eml") and not entry.name.startswith(".")
+        )
+        with self._reading:
+            known = self._read_before
+            self._read_before = {
+                name: known.get(name) or self._read(self.directory / name) for name in names
+            }
+            return list(self._read_before.values())
 
     def get(self, message_id: str) -> StoredMessage | None:
         path = self.directory / f"{message_id}.eml"

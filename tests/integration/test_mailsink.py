@@ -177,3 +177,17 @@ def test_the_mailsink_command_receives_and_lists_mail_until_sigterm(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0
+
+
+def test_the_listing_follows_the_directory_when_messages_come_and_go(sink):
+    # Messages are read once and remembered: one taken away must go from the listing, and
+    # one arriving after a listing must join it.
+    send(sink, "first")
+    (first,) = sink.wait_for(1)
+    first.path.unlink()
+    send(sink, "second")
+
+    (second,) = sink.wait_for(1)
+
+    assert second.subject == "second"
+    assert [m.subject for m in sink.messages()] == ["second"]
