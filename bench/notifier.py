@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pika
 
+from bench.cpu import CpuShare, server_pids
 from bench.harness import (
     EDQUILL,
     bench_settings,
@@ -212,7 +213,9 @@ def wait_for_accepts(mail: MailDirectory, run: str, count: int, timeout: float) 
 # -- the measurements -------------------------------------------------------------------------
 
 
-def baseline_smtplib(settings: Settings, mail: MailDirectory, count: int) -> dict:
+def baseline_smtplib(
+    settings: Settings, mail: MailDirectory, sink: subprocess.Popen, count: int
+) -> dict:
     """The same receipts, rendered as the notifier renders them, straight to the server."""
     from notifier.adapters.email_message import build_email
     from notifier.domain.templates import TEMPLATES
@@ -245,14 +248,16 @@ def baseline_smtplib(settings: Settings, mail: MailDirectory, count: int) -> dic
         )
     host, port = settings.smtp.host, settings.smtp.port
     started = time.perf_counter()
-    with smtplib.SMTP(host, port, timeout=30) as client:
-        for address, data in messages:
-            client.sendmail(settings.mail_from, [address], data)
+    with CpuShare({"smtplib (this process)": [os.getpid()], "mail sink": [sink.pid]}) as cpu:
+        with smtplib.SMTP(host, port, timeout=30) as client:
+            for address, data in messages:
+                client.sendmail(settings.mail_from, [address], data)
     elapsed = time.perf_counter() - started
     return {
         "messages": count,
         "per_s": round(count / elapsed, 1),
         "accepted": len(wait_for_accepts(mail, run, count, 30)),
+        "cpu": cpu_per_message(cpu, count),
     }
 
 
@@ -292,11 +297,22 @@ def _set_when_queued(settings: Settings, run: str, count: int, written: threadin
         written.set()
 
 
-def drain(settings: Settings, mail: MailDirectory, run: str, count: int, workers: int) -> dict:
-    """Start `workers` worker processes at once; accepts per second until `count` arrived."""
+def drain(
+    settings: Settings,
+    mail: MailDirectory,
+    sink: subprocess.Popen,
+    run: str,
+    count: int,
+    workers: int,
+) -> dict:
+    """Start `workers` worker processes at once; accepts per second until `count` arrived, and
+    the CPU each process took from the first accept to the last (per message, in ms)."""
     processes = [start_worker(settings) for _worker in range(workers)]
+    timeout = max(60, count / 20)
     try:
-        times = sorted(wait_for_accepts(mail, run, count, timeout=max(60, count / 20)).values())
+        wait_for_accepts(mail, run, 1, timeout)  # the workers are up: their start is not counted
+        with CpuShare(cpu_groups(sink, [process.pid for process in processes])) as cpu:
+            times = sorted(wait_for_accepts(mail, run, count, timeout).values())
     finally:
         for process in processes:
             stop(process)
@@ -308,22 +324,48 @@ def drain(settings: Settings, mail: MailDirectory, run: str, count: int, workers
         "accepted": len(times),
         "per_s": per_s,
         "per_worker_per_s": round(per_s / workers, 1) if per_s else None,
+        "cpu": cpu_per_message(cpu, len(times)),
     }
 
 
-def sending(settings: Settings, mail: MailDirectory, count: int, workers: int) -> dict:
+def cpu_groups(sink: subprocess.Popen, workers: list[int]) -> dict[str, list[int]]:
+    """Every process on the path of a message, this benchmark's own polling included."""
+    return {
+        "worker": workers,
+        "mail sink": [sink.pid],
+        "mariadbd": server_pids("mariadbd", "mysqld"),
+        "rabbitmq": server_pids("beam.smp"),
+        "benchmark": [os.getpid()],
+    }
+
+
+def cpu_per_message(cpu: CpuShare, messages: int) -> dict:
+    figures = cpu.figures()
+    seconds = figures["wall_seconds"]
+    figures["ms_per_message"] = {
+        name: round(cores * seconds / messages * 1000, 3) if messages else None
+        for name, cores in figures["cores_used"].items()
+    }
+    return figures
+
+
+def sending(
+    settings: Settings, mail: MailDirectory, sink: subprocess.Popen, count: int, workers: int
+) -> dict:
     run = f"send{workers}{secrets.token_hex(2)}"
     fill_send_queue(settings, run, count * workers)
-    return drain(settings, mail, run, count * workers, workers)
+    return drain(settings, mail, sink, run, count * workers, workers)
 
 
-def events_to_mail(settings: Settings, mail: MailDirectory, count: int, workers: int) -> dict:
+def events_to_mail(
+    settings: Settings, mail: MailDirectory, sink: subprocess.Popen, count: int, workers: int
+) -> dict:
     run = f"back{workers}{secrets.token_hex(2)}"
     publisher = Publisher(settings)
     for number in range(count * workers):
         publisher.publish(receipt_event(run, number))
     publisher.close()
-    return drain(settings, mail, run, count * workers, workers)
+    return drain(settings, mail, sink, run, count * workers, workers)
 
 
 def ratio(part: float | None, whole: float | None) -> float | None:
@@ -382,7 +424,7 @@ def main() -> None:
         "load_average_before": round(os.getloadavg()[0], 2),
     }
     try:
-        smtplib_rate = baseline_smtplib(settings, mail, backlog)
+        smtplib_rate = baseline_smtplib(settings, mail, sink, backlog)
         result["baseline_smtplib_one_connection"] = smtplib_rate
         publisher = Publisher(settings)
         publisher.publish(school_event())
@@ -390,7 +432,10 @@ def main() -> None:
         worker = start_worker(settings)
         wait_for_school(settings)
         stop(worker)
-        one, two = sending(settings, mail, backlog, 1), sending(settings, mail, backlog, 2)
+        one, two = (
+            sending(settings, mail, sink, backlog, 1),
+            sending(settings, mail, sink, backlog, 2),
+        )
         result["sending"] = {
             "one_worker": one,
             "two_workers": two,
@@ -398,8 +443,8 @@ def main() -> None:
             "two_workers_over_one_worker": ratio(two["per_s"], one["per_s"]),
         }
         one, two = (
-            events_to_mail(settings, mail, backlog, 1),
-            events_to_mail(settings, mail, backlog, 2),
+            events_to_mail(settings, mail, sink, backlog, 1),
+            events_to_mail(settings, mail, sink, backlog, 2),
         )
         result["events_to_mail"] = {
             "one_worker": one,
