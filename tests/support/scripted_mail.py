@@ -1,5 +1,6 @@
-"""An SMTP server on loopback that a test can script: refuse some recipients, or run a hook
-each time it accepts a message (after storing it, before its 250 reply leaves).
+"""An SMTP server on loopback that a test can script: refuse some recipients (at RCPT, or after
+their message's content), offer PIPELINING or not, or run a hook each time it accepts a message
+(after storing it, before its 250 reply leaves).
 
 Mail is kept the way devtools.mailsink keeps it (devtools.mail_store), so it reads back the same.
 """
@@ -13,12 +14,19 @@ from typing import Callable
 from aiosmtpd.controller import Controller
 
 from devtools.mail_store import MailDirectory, StoredMessage
+from devtools.mailsink import offering_pipelining
 from tests.support.tcp_proxy import free_port
 
 
 class _ScriptedHandler:
     def __init__(self, sink: "ScriptedMailSink"):
         self._sink = sink
+
+    async def handle_EHLO(self, _server, session, _envelope, hostname, responses) -> list[str]:
+        if self._sink.pipelining:
+            return offering_pipelining(session, hostname, responses)
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, _server, _session, envelope, address, rcpt_options):
         if address.lower() in self._sink.refused:
@@ -28,6 +36,8 @@ class _ScriptedHandler:
         return "250 OK"
 
     async def handle_DATA(self, _server, _session, envelope) -> str:
+        if any(address.lower() in self._sink.refused_content for address in envelope.rcpt_tos):
+            return "554 5.6.0 message content refused"
         self._sink.mail.store(
             envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
         )
@@ -42,10 +52,15 @@ class ScriptedMailSink:
         directory: Path,
         *,
         refused: set[str] = frozenset(),
+        refused_content: set[str] = frozenset(),
         on_accept: Callable[[], None] | None = None,
+        pipelining: bool = False,
     ):
         self.mail = MailDirectory(directory)
         self.refused = {address.lower() for address in refused}
+        # Recipients whose message is refused after its content (554 at the final dot).
+        self.refused_content = {address.lower() for address in refused_content}
+        self.pipelining = pipelining
         self.on_accept = on_accept
         self.port = free_port()
         self._controller = Controller(_ScriptedHandler(self), hostname="127.0.0.1", port=self.port)

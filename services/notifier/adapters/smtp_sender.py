@@ -1,5 +1,10 @@
 """SMTP: one connection kept open across messages, opened again when it is lost.
 
+Where the server offers PIPELINING (RFC 2920), a message's MAIL, RCPT and DATA go in one write
+and their replies are read in order: two round trips a message instead of four, which is most
+of what a message costs on a fast connection and more on a slow one. Elsewhere, smtplib's
+sendmail, one command at a time.
+
 How a connection is made safe comes from EDQUILL_SMTP_URL (shared.smtp_url.SmtpServer): TLS
 from the start (smtps://) or after STARTTLS, certificates verified with the host name checked,
 and the password sent only once TLS is up (or where the URL explicitly allows plaintext).
@@ -12,6 +17,7 @@ never be accepted). Neither carries the password, which is never logged.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 
@@ -86,7 +92,10 @@ class SmtpSender:
     def _send_once(self, envelope_from: str, recipient: str, data: bytes) -> None:
         client = self._connected()
         try:
-            client.sendmail(envelope_from, [recipient], data)
+            if client.has_extn("pipelining"):
+                _send_pipelined(client, envelope_from, recipient, data)
+            else:
+                client.sendmail(envelope_from, [recipient], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = exc.recipients.get(recipient, (None, b""))
             raise _failure(code, f"recipient refused: {code} {_text(text)}") from None
@@ -177,6 +186,59 @@ class SmtpSender:
                 client.close()
             except OSError:
                 pass
+
+
+# A line of the message that starts with a dot gets a second one (RFC 5321 4.5.2).
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+# A reply that says the server is closing the connection: nothing more is said on it.
+CLOSING = 421
+
+
+def _send_pipelined(client: smtplib.SMTP, envelope_from: str, recipient: str, data: bytes) -> None:
+    """What sendmail does, with the envelope in one write: MAIL, RCPT and DATA together, their
+    three replies in order, then the message once DATA is answered 354. Raises what sendmail
+    raises (sender, recipient or data refused), the session reset for the next message."""
+    size = f" SIZE={len(data)}" if client.has_extn("size") else ""
+    client.send(
+        f"MAIL FROM:{smtplib.quoteaddr(envelope_from)}{size}\r\n"
+        f"RCPT TO:{smtplib.quoteaddr(recipient)}\r\n"
+        "DATA\r\n"
+    )
+    mail, rcpt, start = client.getreply(), client.getreply(), client.getreply()
+    if mail[0] != 250:
+        _end_refused_transaction(client, (mail, rcpt, start))
+        raise smtplib.SMTPSenderRefused(mail[0], mail[1], envelope_from)
+    if rcpt[0] not in (250, 251):
+        _end_refused_transaction(client, (mail, rcpt, start))
+        raise smtplib.SMTPRecipientsRefused({recipient: rcpt})
+    if start[0] != 354:
+        _end_refused_transaction(client, (mail, rcpt, start))
+        raise smtplib.SMTPDataError(*start)
+    content = _LEADING_DOT.sub(b"..", data)
+    if not content.endswith(b"\r\n"):
+        content += b"\r\n"
+    client.send(content + b".\r\n")
+    code, text = client.getreply()
+    if code != 250:
+        if code == CLOSING:
+            client.close()
+        raise smtplib.SMTPDataError(code, text)
+
+
+def _end_refused_transaction(client: smtplib.SMTP, replies) -> None:
+    """After a refused MAIL or RCPT: a DATA the server still took gets an empty message's end
+    (RFC 2920 3.1), then RSET, so the next message starts clean. A server closing the
+    connection, or one that cannot be reset, leaves it closed: the next message opens another."""
+    if any(code == CLOSING for code, _text in replies):
+        client.close()
+        return
+    try:
+        if replies[-1][0] == 354:
+            client.send(b".\r\n")
+            client.getreply()
+        client.rset()
+    except (OSError, smtplib.SMTPException):
+        client.close()
 
 
 def _tls_context(server: SmtpServer) -> ssl.SSLContext:
