@@ -71,14 +71,12 @@ class MailDirectory:
         os.replace(partial, self.directory / f"{message_id}.eml")
         return message_id
 
+    def count(self) -> int:
+        """How many messages are stored, without reading any: cheap enough to poll."""
+        return len(self._names())
+
     def messages(self) -> list[StoredMessage]:
-        if not self.directory.is_dir():
-            return []
-        names = sorted(
-            entry.name
-            for entry in os.scandir(self.directory)
-            if entry.name.endswith(".eml") and not entry.name.startswith(".")
-        )
+        names = sorted(self._names())
         with self._reading:
             known = self._read_before
             self._read_before = {
@@ -91,6 +89,15 @@ class MailDirectory:
         if "/" in message_id or message_id.startswith(".") or not path.is_file():
             return None
         return self._read(path)
+
+    def _names(self) -> list[str]:
+        if not self.directory.is_dir():
+            return []
+        return [
+            entry.name
+            for entry in os.scandir(self.directory)
+            if entry.name.endswith(".eml") and not entry.name.startswith(".")
+        ]
 
     @staticmethod
     def _read(path: Path) -> StoredMessage:
