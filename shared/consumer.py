@@ -142,6 +142,11 @@ class Consumer(FailureSettling, BatchSettling):
         for event in events:
             self.handle(event, cursor)
 
+    def committed(self) -> None:
+        """Called once a transaction that handled new events has committed (a batch's, or one
+        event's): where another part of the process acts on what the handlers wrote, it can
+        start at once instead of at its next look. Nothing by default."""
+
     # -- the loop -----------------------------------------------------------------------------
 
     def run(self, stopping: threading.Event) -> None:
@@ -238,6 +243,8 @@ class Consumer(FailureSettling, BatchSettling):
                     self.handle(event, cursor)
         except Exception as exc:  # every failure is retried, then dead-lettered
             return self._after_failure(event, delivery, exc)
+        if first_time:
+            self.committed()
         # Acked only now that the effect is committed; if the ack is lost, the redelivery
         # finds the inbox row and changes nothing.
         self._channel.ack(delivery)

@@ -64,6 +64,8 @@ class BatchSettling:
         except Exception as exc:  # the batch as a whole failed: find out which event did
             self._after_batch_failure(batch, exc, started)
             return
+        if fresh:
+            self.committed()
         self._ack_batch([delivery for delivery, _event in batch], unsettled)
         handled = set(fresh)
         for position, event in enumerate(events):

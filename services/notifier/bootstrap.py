@@ -72,8 +72,11 @@ def bootstrap(
     config = config or NotifierConfig.from_env()
     composer = build_composer(settings, config)
     smtp = SmtpSender(settings.smtp, config.smtp_timeout_seconds)
+    mail_queued = threading.Event()  # the consumer committed mail: the sender starts on it
     return NotifierWorker(
-        consumer=consumer_class(settings, config, composer, clock),
-        sender=Sender(settings, config, smtp, MessageLinks(settings), clock, after_accept),
+        consumer=consumer_class(settings, config, composer, clock, mail_queued),
+        sender=Sender(
+            settings, config, smtp, MessageLinks(settings), clock, after_accept, mail_queued
+        ),
         scheduler=Scheduler(settings, config, composer, clock),
     )

@@ -9,6 +9,7 @@ Nothing is sent from here: a message is written to t_message_log as queued, and 
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 from notifier.adapters.clock import Clock, system_clock
@@ -39,16 +40,23 @@ class NotifierConsumer(Consumer):
         config: NotifierConfig,
         composer: Composer,
         clock: Clock = system_clock,
+        mail_queued: threading.Event | None = None,
     ):
         super().__init__(settings)
         self.config = config
         self.composer = composer
         self.clock = clock
+        # Set after each commit: the worker's sender, idle between looks at the send queue,
+        # takes what this consumer queued at once (bootstrap shares it with the sender).
+        self.mail_queued = mail_queued or threading.Event()
         self._defaults = config.default_preferences()
         self._confirmation_valid_for = timedelta(hours=config.consent_confirmation_valid_hours)
 
     def handle(self, event: Event, cursor) -> None:
         self.handle_batch([event], cursor)
+
+    def committed(self) -> None:
+        self.mail_queued.set()
 
     def handle_batch(self, events: list[Event], cursor) -> None:
         """The batch's events one after another, in the order delivered, with each school

@@ -41,10 +41,14 @@ class DatabaseLoop:
         log.info("notifier %s starting", self.name)
         try:
             while not stopping.is_set():
-                pause(stopping, self._guarded_round())
+                self.wait(stopping, self._guarded_round())
         finally:
             self.close()
         log.info("notifier %s stopped", self.name)
+
+    def wait(self, stopping: threading.Event, seconds: float) -> None:
+        """The pause between rounds, cut short by a stop."""
+        pause(stopping, seconds)
 
     def _guarded_round(self) -> float:
         try:

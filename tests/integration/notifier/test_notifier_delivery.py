@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from dataclasses import replace
 
 import pytest
 
 from devtools.mailsink import MailSink
 from notifier.adapters.clock import system_clock
+from tests.integration.notifier.conftest import TEST_CONFIG
 from tests.support.notifier import (
     Family,
     messages_of,
@@ -88,6 +90,24 @@ def test_the_worker_goes_on_after_a_refused_address(start_worker, queues, school
 
         (message,) = sink.wait_for(1)
         assert message.rcpt_tos == (good.email,)
+
+
+def test_mail_the_consumer_queues_goes_out_without_waiting_for_the_senders_next_look(
+    start_worker, queues, family, tmp_path
+):
+    # The sender looks at the queue once a minute here: only the consumer's commit, waking
+    # it, gets the receipt out within the test's seconds.
+    config = replace(TEST_CONFIG, sender_idle_seconds=60)
+    with MailSink(tmp_path / "mail") as sink:
+        worker = start_worker(smtp_url=sink.url, config=config, clock=system_clock)
+        time.sleep(1)  # the sender's first look, at start, has found nothing
+        queues.publish_event(family.invoice_paid(66))
+
+        (message,) = sink.wait_for(1, timeout=15)
+        assert message.rcpt_tos == (family.email,)
+        stopping_since = time.monotonic()
+        worker.stop()
+        assert time.monotonic() - stopping_since < 10  # the idle sender still sees the stop
 
 
 def test_a_redelivered_event_sends_one_message(

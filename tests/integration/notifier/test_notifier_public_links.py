@@ -32,10 +32,12 @@ from tests.support.notifier import (
     WorkerThread,
     new_school_id,
     school_created,
+    statuses_of,
     unique_email,
     utc,
 )
 from tests.support.staff_invitations import staff_invited
+from tests.support.waiting import wait_until
 from tests.support.waitlist_events import seat_expired, seat_offered, waitlisted
 
 PUBLIC_URL = "https://school.example"
@@ -276,6 +278,14 @@ def test_a_digest_of_held_reminders_links_only_under_the_public_url(
         )
     )
     sink.wait_for(2)  # the request and the approval go at once
+    # Their reminders fire late in the evening and are held: both, before the morning comes.
+    wait_until(
+        lambda: (
+            sorted(t for t, status in statuses_of(notifier_db, school_id) if status == "held")
+            == ["invoice_reminder", "needs_info_reminder"]
+        ),
+        what="both reminders held through quiet hours",
+    )
     clock.set(NEXT_MORNING)
 
     digest = sink.wait_for(3)[-1]
