@@ -132,15 +132,7 @@ class Consumer(FailureSettling, BatchSettling):
         """
         raise NotImplementedError
 
-    def handle_batch(self, events: list[Event], cursor) -> None:
-        """Apply several events in one transaction (BATCH_SIZE > 1); by default, `handle` each.
-
-        Each event runs here once per event id. Raise to fail the whole batch: its events are
-        then handled again one per transaction through `handle`, so only the faulty one is
-        retried and dead-lettered.
-        """
-        for event in events:
-            self.handle(event, cursor)
+    # handle_batch, for BATCH_SIZE > 1: shared.consumer_batches.
 
     def committed(self) -> None:
         """Called once a transaction that handled new events has committed (a batch's, or one

@@ -33,6 +33,16 @@ log = logging.getLogger("shared.consumer")
 class BatchSettling:
     """The batch half of a consumer's settling; see shared.consumer.Consumer for the rest."""
 
+    def handle_batch(self, events: list[Event], cursor) -> None:
+        """Apply several events in one transaction (BATCH_SIZE > 1); by default, `handle` each.
+
+        Each event runs here once per event id. Raise to fail the whole batch: its events are
+        then handled again one per transaction through `handle`, so only the faulty one is
+        retried and dead-lettered.
+        """
+        for event in events:
+            self.handle(event, cursor)
+
     def _settle_batch(self, deliveries: list[Delivery]) -> None:
         started = time.monotonic()
         batch: list[tuple[Delivery, Event]] = []
