@@ -292,15 +292,16 @@ def one_relay_step(run: dict) -> dict:
 
 
 def notifier_message(run: dict) -> Workload:
-    backlog = run["notifier_backlog"]
+    one_worker = run["events_to_mail"]["one_worker"]
     workload = worker_workload(
         "notifier message",
         "notifier worker",
         "messages",
-        backlog["per_s"],
+        one_worker["per_s"],
         run["cpus"],
-        f"notifier: a backlog of {backlog['events']:,} receipts, event to SMTP accept, one worker",
-        backlog,
+        f"notifier: a backlog of {one_worker['messages']:,} receipts, event to SMTP accept, "
+        "one worker",
+        one_worker,
     )
     whole_path = (
         "a receipt's whole path, event to SMTP accept; the 08:00 wave is only sent, so it is "
