@@ -5,8 +5,8 @@ are taken at once (prefetch raised to match), recorded in the inbox and handed t
 `handle_batch` in ONE transaction; after the commit they are acked with one `multiple` ack. If
 the batch fails, its events are handled again one per transaction, so a poison message is
 retried and dead-lettered alone while the others go through; a message coming back for another
-attempt is always handled alone, after the batch. Order within a batch is not kept: only for
-consumers whose effects do not depend on it.
+attempt is always handled alone, in its place among the deliveries taken with it, so the order
+delivered is the order handled while nothing fails.
 
 `BatchSettling` is mixed into shared.consumer.Consumer: it settles a batch with the same
 pieces the consumer settles one delivery with (decoding, one event's transaction, giving back,
@@ -44,23 +44,25 @@ class BatchSettling:
             self.handle(event, cursor)
 
     def _settle_batch(self, deliveries: list[Delivery]) -> None:
+        """The deliveries in the order delivered: each run of first deliveries as one batch,
+        each delivery back for another attempt alone, between them. Alone, a delivery that
+        failed before cannot fail a batch again and again; in its place, it keeps a
+        registration's order when a lost connection brings unacked events back ahead of newer
+        ones in the same fetch (handled after the newer ones, they went out of order)."""
         started = time.monotonic()
         batch: list[tuple[Delivery, Event]] = []
-        come_back: list[Delivery] = []
-        for delivery in deliveries:
+        for position, delivery in enumerate(deliveries):
             if delivery.attempt > 1:
-                come_back.append(delivery)
+                if batch:
+                    self._handle_batch_in_transaction(batch, started, deliveries[position:])
+                    batch = []
+                self._settle(delivery)
                 continue
             event = self._decode(delivery, started)
             if event is not None:
                 batch.append((delivery, event))
         if batch:
-            self._handle_batch_in_transaction(batch, started, come_back)
-        # Back for another attempt, so perhaps the one that failed: alone, it cannot fail a
-        # batch again and again. After the batch, so what the batch brought (say, the event
-        # the failed one was waiting for) is already there.
-        for delivery in come_back:
-            self._settle(delivery)
+            self._handle_batch_in_transaction(batch, started, [])
 
     def _handle_batch_in_transaction(
         self, batch: list[tuple[Delivery, Event]], started: float, unsettled: list[Delivery]
