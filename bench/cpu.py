@@ -69,10 +69,13 @@ class CpuShare:
         self._after = {name: cpu_seconds(pids) for name, pids in self._groups.items()}
         self._machine_after = _machine_busy_seconds()
 
+    def seconds_used(self) -> dict[str, float]:
+        """CPU seconds each group took over the stretch, unrounded (for a per-unit cost)."""
+        return {name: self._after[name] - self._before[name] for name in self._groups}
+
     def figures(self) -> dict:
         used = {
-            name: round((self._after[name] - self._before[name]) / self._wall, 2)
-            for name in self._groups
+            name: round(seconds / self._wall, 2) for name, seconds in self.seconds_used().items()
         }
         cores = os.cpu_count() or 1
         machine = round((self._machine_after - self._machine_before) / self._wall, 2)

@@ -381,10 +381,9 @@ def cpu_groups(sinks: list[int], workers: list[int]) -> dict[str, list[int]]:
 
 def cpu_per_message(cpu: CpuShare, messages: int) -> dict:
     figures = cpu.figures()
-    seconds = figures["wall_seconds"]
     figures["ms_per_message"] = {
-        name: round(cores * seconds / messages * 1000, 3) if messages else None
-        for name, cores in figures["cores_used"].items()
+        name: round(seconds / messages * 1000, 3) if messages else None
+        for name, seconds in cpu.seconds_used().items()
     }
     return figures
 
