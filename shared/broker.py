@@ -1,11 +1,13 @@
 """RabbitMQ as a consumer sees it: its queues, its connection, and what it says to the broker.
 
-Every consumer owns one durable quorum queue on the events exchange, named after the consumer
-and bound to the event patterns it handles. Beside it sits its dead-letter queue, fed through
-the run's dead-letter exchange (direct, keyed by the consumer's queue name) from two sides:
+Every consumer owns one durable quorum queue on the events exchange, named after the consumer,
+bound to the event patterns it handles, and (unless its handling does not depend on order)
+delivering to one consumer at a time while the others stand by. Beside it sits its
+dead-letter queue, fed through the run's dead-letter exchange (direct, keyed by the queue's
+name) from two sides:
 
 - the consumer publishes there the messages it knows are hopeless (a malformed event, a handler
-  that keeps failing), with the reason in the ERROR_HEADER header, and then acks the original;
+  that keeps failing), with the reason in a header (shared.dead_letters), then acks the original;
 - the broker moves there a message returned more than `delivery_limit` times (x-death reason
   `delivery_limit`): the safety net for a message that kills its consumer before it can answer.
 
@@ -26,15 +28,8 @@ import pika.exceptions
 
 from shared.broker_connections import connection_parameters
 from shared.broker_nodes import NodeRotation, quorum_arguments
+from shared.dead_letters import dead_letter_properties
 from shared.worker import close_quietly
-
-# Headers on a message the consumer dead-letters itself (the broker's own carry x-death).
-ERROR_HEADER = "x-edquill-error"
-CONSUMER_HEADER = "x-edquill-consumer"
-ROUTING_KEY_HEADER = "x-edquill-routing-key"
-ATTEMPTS_HEADER = "x-edquill-attempts"
-# Longest reason kept in ERROR_HEADER: enough for an exception's message, not a traceback.
-REASON_LENGTH = 1000
 
 # Reply codes to a declaration that no reconnect can fix: the queue exists with other
 # arguments (406), or the user may not declare it (403).
@@ -55,6 +50,8 @@ class ConsumerTopology:
     delivery_limit: int
     # Members of each quorum queue's replication group; None leaves it to the broker.
     quorum_group_size: int | None = None
+    # One consumer at a time, others standing by (the consumer's SINGLE_ACTIVE_CONSUMER).
+    single_active: bool = True
 
     @classmethod
     def of(
@@ -64,6 +61,7 @@ class ConsumerTopology:
         bindings: tuple[str, ...],
         delivery_limit: int,
         quorum_group_size: int | None = None,
+        single_active: bool = True,
     ) -> "ConsumerTopology":
         queue = f"{exchange}.{consumer}"
         return cls(
@@ -74,12 +72,13 @@ class ConsumerTopology:
             dead_letter_queue=f"{queue}.dead",
             delivery_limit=delivery_limit,
             quorum_group_size=quorum_group_size,
+            single_active=single_active,
         )
 
     def queue_arguments(self) -> dict:
         # The broker refuses to redeclare a queue with other arguments (PRECONDITION_FAILED):
         # changing one of these on a live system means a policy or a new queue.
-        return {
+        arguments = {
             **quorum_arguments(self.quorum_group_size),
             "x-dead-letter-exchange": self.dead_letter_exchange,
             # Dead-lettered messages keep their event type as routing key unless told
@@ -87,6 +86,9 @@ class ConsumerTopology:
             "x-dead-letter-routing-key": self.queue,
             "x-delivery-limit": self.delivery_limit,
         }
+        if self.single_active:
+            arguments["x-single-active-consumer"] = True
+        return arguments
 
     def declare(self, channel) -> None:
         """Declare everything the consumer needs; safe to repeat on every (re)connect."""
@@ -118,31 +120,6 @@ class Delivery:
     @property
     def message_id(self) -> str:
         return self.properties.message_id or "-"
-
-
-def dead_letter_properties(
-    properties: pika.BasicProperties, *, consumer: str, routing_key: str, reason: str, attempts: int
-) -> pika.BasicProperties:
-    """The original message's properties plus why, where from, and after how many tries."""
-    headers: dict = dict(properties.headers or {})
-    headers.update(
-        {
-            ERROR_HEADER: reason[:REASON_LENGTH],
-            CONSUMER_HEADER: consumer,
-            ROUTING_KEY_HEADER: routing_key,
-            ATTEMPTS_HEADER: attempts,
-        }
-    )
-    # The broker's count of earlier returns belongs to the consumer's queue, not the dead one.
-    headers.pop("x-delivery-count", None)
-    return pika.BasicProperties(
-        content_type=properties.content_type,
-        delivery_mode=pika.DeliveryMode.Persistent,
-        message_id=properties.message_id,
-        type=properties.type,
-        timestamp=properties.timestamp,
-        headers=headers,
-    )
 
 
 class ConsumerChannel:

@@ -21,9 +21,10 @@ One delivery's fate:
 - any other exception from `handle`: rolled back, logged with the event id and attempt, given
   back the same way; after HANDLER_ATTEMPTS attempts, dead-lettered with the error.
 
-Order: RabbitMQ delivers a queue in order to its one consumer, and a message given back is the
-next one delivered. With PREFETCH = 1 and one worker per queue, the events of one registration
-are therefore handled in the order they were committed, retries included.
+Order: RabbitMQ delivers a queue in order to its one active consumer (SINGLE_ACTIVE_CONSUMER:
+other workers stand by), and a message given back is the next one delivered. With PREFETCH = 1
+the events of one registration are therefore handled in the order they were committed, retries
+and failovers included.
 
 The base is written in three parts: this module (the definition, the loop, connections and
 one delivery), shared.consumer_failures (a failed delivery given back or dead-lettered) and
@@ -44,7 +45,7 @@ import pika.exceptions
 
 from shared import db, worker
 from shared.backoff import Backoff
-from shared.broker import ConsumerChannel, ConsumerTopology, Delivery
+from shared.broker import ConsumerChannel, Delivery
 from shared.broker_nodes import NodeRotation
 from shared.config import SERVICE_DATABASES, Settings
 from shared.config_error import ConfigError
@@ -53,6 +54,7 @@ from shared.consumer_failures import FailureSettling
 from shared.consumer_metrics import EVENTS, HANDLING_SECONDS, RECONNECTS, Outcome, event_type_label
 from shared.event_inbox import record_in_inbox, require_inbox
 from shared.events import Event
+from shared.queues import topology_of
 from shared.worker import DATABASE_ERRORS, close_quietly
 
 log = logging.getLogger(__name__)
@@ -97,17 +99,15 @@ class Consumer(FailureSettling, BatchSettling):
     # Once a batch's first delivery is in, how long to wait for more before handling what has
     # come: enough for a prefetch window to arrive, short enough that a trickle is not held up.
     BATCH_FILL_SECONDS: ClassVar[float] = 0.02
+    # The queue delivers to one worker at a time, a second one standing by to take over with
+    # what the first held unacked ahead of anything newer: order kept through any failover.
+    # Off only for handlers whose effects do not depend on order, so workers can share a queue.
+    SINGLE_ACTIVE_CONSUMER: ClassVar[bool] = True
 
     def __init__(self, settings: Settings):
         self._check_definition()
         self.settings = settings
-        self.topology = ConsumerTopology.of(
-            settings.exchange,
-            self.NAME,
-            self.BINDINGS,
-            self.DELIVERY_LIMIT,
-            settings.quorum_group_size,
-        )
+        self.topology = topology_of(settings, type(self))
         self._channel = ConsumerChannel(
             NodeRotation(settings.amqp_urls),
             self._connection_name(),

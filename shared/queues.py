@@ -26,12 +26,14 @@ def consumer_classes() -> list[type]:
 
 
 def topology_of(settings: Settings, consumer: type) -> ConsumerTopology:
+    """The queues `consumer` (a Consumer subclass) declares on `settings`' broker."""
     return ConsumerTopology.of(
         settings.exchange,
         consumer.NAME,
         consumer.BINDINGS,
         consumer.DELIVERY_LIMIT,
         settings.quorum_group_size,
+        consumer.SINGLE_ACTIVE_CONSUMER,
     )
 
 

@@ -9,15 +9,17 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 import pytest
 
 from shared import db
-from shared.broker import ATTEMPTS_HEADER, ERROR_HEADER, TopologyConflict
+from shared.broker import TopologyConflict
 from shared.config_error import ConfigError
 from shared.consumer import Consumer
+from shared.dead_letters import ATTEMPTS_HEADER, ERROR_HEADER
 from shared.events import Event
 from shared.paths import ROOT
 from tests.support.consumers import (
@@ -217,6 +219,41 @@ def test_events_of_one_registration_are_handled_in_order_across_a_retry(start_co
     wait_until(lambda: len(effects.event_ids()) == 3, what="three effects")
 
     assert effects.event_ids() == [event.event_id for event in events]
+
+
+def test_a_second_worker_on_a_queue_stands_by_and_takes_over_in_order_when_the_first_goes(
+    consumer_settings, effects
+):
+    def take_a_moment(_event, _cursor, _call):
+        time.sleep(0.01)  # long enough that a second consumer, if it competed, would get some
+
+    consumer_class = recording_consumer_class(f"t{secrets.token_hex(4)}")
+    active = consumer_class(consumer_settings, effects, take_a_moment)
+    standby = consumer_class(consumer_settings, effects)
+    queues = ConsumerQueues(consumer_settings.amqp_url, active.topology)
+    threads = [ConsumerThread(active).start()]
+    try:
+        wait_until(lambda: queues.consumer_count() == 1, what="the first worker consuming")
+        threads.append(ConsumerThread(standby).start())
+        # A consumer standing by is not in the queue's consumer count: its channel tells.
+        wait_until(lambda: standby._channel.connected, what="the second worker standing by")
+        while_both = [status_updated(n % 8, "pending", "in_review") for n in range(40)]
+        for event in while_both:
+            queues.publish_event(event)
+        wait_until(lambda: len(effects.event_ids()) == 40, what="the events handled")
+
+        threads[0].stop()
+        after_the_first = [status_updated(n % 8, "in_review", "approved") for n in range(10)]
+        for event in after_the_first:
+            queues.publish_event(event)
+        wait_until(lambda: len(effects.event_ids()) == 50, what="the standby to take over")
+    finally:
+        for thread in threads:
+            thread.stop()
+        queues.delete()
+
+    assert len(active.calls) == 40 and standby.calls == [e.event_id for e in after_the_first]
+    assert effects.event_ids() == [e.event_id for e in while_both + after_the_first]
 
 
 # -- bad input and failing handlers ------------------------------------------------------------

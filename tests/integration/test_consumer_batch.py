@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from shared.broker import ERROR_HEADER
+from shared.dead_letters import ERROR_HEADER
 from shared.events import Event, MalformedEvent
 from tests.support.consumers import (
     ConsumerQueues,

@@ -161,6 +161,11 @@ class ConsumerQueues:
         frame = self._channel.queue_declare(self.topology.queue, passive=True)
         return frame.method.message_count
 
+    def consumer_count(self) -> int:
+        """Consumers of the consumer's queue that deliveries go to (not those standing by)."""
+        frame = self._channel.queue_declare(self.topology.queue, passive=True)
+        return frame.method.consumer_count
+
     def dead_letters(
         self, count: int, timeout: float = 10.0
     ) -> list[tuple[pika.BasicProperties, bytes]]:

@@ -12,9 +12,9 @@ import pika
 
 from notifier.bootstrap import NotifierWorker
 from notifier.entrypoints.consumer import NotifierConsumer
-from shared.broker import ConsumerTopology
 from shared.config import Settings
 from shared.events import Event
+from shared.queues import topology_of
 from tests.support.consumers import ConsumerQueues
 
 _SCHOOL_IDS = itertools.count(9_000_001)
@@ -201,12 +201,7 @@ def notifier_queues(settings: Settings) -> ConsumerQueues:
     """The notifier's queue and dead queue, declared as the consumer declares them."""
     return ConsumerQueues(
         settings.amqp_url,
-        ConsumerTopology.of(
-            settings.exchange,
-            NotifierConsumer.NAME,
-            NotifierConsumer.BINDINGS,
-            NotifierConsumer.DELIVERY_LIMIT,
-        ),
+        topology_of(settings, NotifierConsumer),
     )
 
 

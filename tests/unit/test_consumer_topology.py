@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import pika
 
-from shared.broker import (
+from shared.broker import ConsumerTopology
+from shared.config import Settings
+from shared.dead_letters import (
     ATTEMPTS_HEADER,
     CONSUMER_HEADER,
     ERROR_HEADER,
     REASON_LENGTH,
     ROUTING_KEY_HEADER,
-    ConsumerTopology,
     dead_letter_properties,
 )
+from shared.queues import consumer_classes, topology_of
 
 
 def kpi_topology() -> ConsumerTopology:
@@ -36,7 +38,23 @@ def test_the_queue_is_quorum_with_bounded_deliveries_dead_lettering_to_its_own_d
         "x-dead-letter-exchange": "edquill.events.dlx",
         "x-dead-letter-routing-key": "edquill.events.kpi",
         "x-delivery-limit": 20,
+        "x-single-active-consumer": True,
     }
+
+
+def test_a_consumer_whose_effects_do_not_depend_on_order_lets_workers_share_its_queue():
+    shared = ConsumerTopology.of("edquill.events", "kpi", ("selfreg.#",), 20, single_active=False)
+
+    assert "x-single-active-consumer" not in shared.queue_arguments()
+
+
+def test_each_consumer_declares_whether_its_workers_take_turns_or_share_the_queue():
+    settings = Settings.from_env({"EDQUILL_ENV": "development"})
+    single_active = {c.NAME: topology_of(settings, c).single_active for c in consumer_classes()}
+
+    # The notifier's reminders depend on the order of a registration's events; the dashboard
+    # keeps the newest state and the KPI figures are sums, whatever the order.
+    assert single_active == {"dashboard": False, "kpi": False, "notifier": True}
 
 
 def original_properties(**headers) -> pika.BasicProperties:

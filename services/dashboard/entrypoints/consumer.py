@@ -21,6 +21,9 @@ class DashboardConsumer(Consumer):
     # batch per transaction saves a commit and an ack per event when a backlog drains, and 50
     # keeps a batch that fails (and is then handled one event at a time) cheap.
     BATCH_SIZE: ClassVar[int] = 50
+    # For the same reason workers may share the queue, each taking its share: a second one
+    # adds throughput instead of standing by.
+    SINGLE_ACTIVE_CONSUMER: ClassVar[bool] = False
 
     def __init__(self, settings: Settings, config: DashboardConfig):
         super().__init__(settings)

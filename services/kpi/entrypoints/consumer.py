@@ -22,6 +22,9 @@ class KpiConsumer(Consumer):
     # thousands of events a second, small enough that a batch that fails and is handled again
     # one by one costs little.
     BATCH_SIZE = 200
+    # For the same reason workers may share the queue, each taking its share: a second one
+    # adds throughput instead of standing by.
+    SINGLE_ACTIVE_CONSUMER = False
 
     def handle(self, event: Event, cursor) -> None:
         self.handle_batch([event], cursor)

@@ -31,7 +31,8 @@ class NotifierConsumer(Consumer):
     # (an invoice run) went out at a third of the speed. The batch is handled in the order
     # delivered, so a registration's events keep their order; only when one event fails is
     # the batch handled again one by one, and its later events may then go ahead of its
-    # retry (as they may with two workers on the queue). 50 keeps such a replay short.
+    # retry. 50 keeps such a replay short. One worker at a time takes from the queue (the
+    # base's SINGLE_ACTIVE_CONSUMER); a second worker's consumer stands by, its sender sends.
     BATCH_SIZE = 50
 
     def __init__(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from shared.broker import ERROR_HEADER
+from shared.dead_letters import ERROR_HEADER
 from shared.events import Event
 from tests.support.kpi import invoice_event, new_school_id, school_created, submitted, utc
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from shared.broker import ATTEMPTS_HEADER, ERROR_HEADER
+from shared.dead_letters import ATTEMPTS_HEADER, ERROR_HEADER
 from tests.support.notifier import Family, messages_of, new_school_id, school_created, unique_email
 from tests.support.waiting import wait_until
 
