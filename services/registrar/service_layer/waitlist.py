@@ -49,16 +49,23 @@ def add_to_waitlist(
     connection, school_id: int, registration_id: int, schedule_id: int, actor: str
 ) -> dict:
     """Put the registration at the end of a full class's list ({"position": N}); already on
-    it answers its position. Raises NotFound, Conflict registration_closed / already_placed,
-    SeatsAvailable."""
+    it answers its position. Raises NotFound, Conflict registration_closed / already_placed /
+    schedule_archived, SeatsAvailable."""
     same_child = same_child_ids(connection, school_id, registration_id)
     with transaction(connection) as cursor:
         registration = lock_child_registrations(cursor, school_id, registration_id, same_child)
         _require_open(registration)
-        classes_store.lock_schedule(cursor, school_id, schedule_id)
+        schedule = classes_store.lock_schedule(cursor, school_id, schedule_id)
         position = waitlist_store.position_of(cursor, school_id, schedule_id, registration_id)
         if position is not None:
             return {"position": position}
+        # An archived class (or a class of an archived teacher) takes no new students, so a
+        # place on its list would never turn into a seat.
+        teacher = classes_store.lock_teacher(cursor, school_id, schedule["teacher_id"])
+        if schedule["archived_at"] is not None or teacher["archived_at"] is not None:
+            raise errors.Conflict(
+                "the class is archived: it takes no new students", code="schedule_archived"
+            )
         if placements_store.current_schedule_id(cursor, school_id, registration_id) == (
             schedule_id
         ):

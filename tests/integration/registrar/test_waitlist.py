@@ -87,6 +87,22 @@ def test_a_closed_registration_cannot_wait(client, registrar_db, school, piano):
     assert answer.get_json()["error"]["code"] == "registration_closed"
 
 
+@pytest.mark.parametrize("archived", ["schedules", "teachers"])
+def test_an_archived_class_or_teacher_takes_no_one_on_its_list(
+    client, registrar_db, school, piano, archived
+):
+    which = piano.schedule_id if archived == "schedules" else piano.teacher_id
+    done = client.post(f"/api/admin/{archived}/{which}/archive", headers=school.headers())
+    assert done.status_code == 200, done.get_json()
+    registration_id = waiting_registration(registrar_db, school.id, "Ada")
+
+    answer = join(client, school, registration_id, piano.schedule_id)
+
+    assert answer.status_code == 409
+    assert answer.get_json()["error"]["code"] == "schedule_archived"
+    assert outbox_events(registrar_db, school.id, "selfreg.waitlisted") == []
+
+
 def test_a_viewer_may_read_but_not_add(client, registrar_db, school, piano):
     registration_id = waiting_registration(registrar_db, school.id, "Ada")
 
