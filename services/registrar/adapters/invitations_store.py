@@ -18,6 +18,10 @@ _COLUMNS = (
 def lock_open_for_address(cursor, school_id: int, email: str) -> list[int]:
     """The ids of the address's open invitations, locked: two invitations of one address at
     once wait for each other instead of both staying open."""
+    # The school's row first, a lock that always exists: with no open invitation to lock, two
+    # invitations of one address would both lock only the gap where it would be, and their
+    # inserts then deadlock. A school's invitations are few; they can take turns.
+    cursor.execute("SELECT id FROM schools WHERE id = %s FOR UPDATE", (school_id,))
     cursor.execute(
         "SELECT id FROM t_staff_invitation WHERE school_id = %s AND email = %s AND state = %s "
         "ORDER BY id FOR UPDATE",

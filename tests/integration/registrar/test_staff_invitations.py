@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from registrar.adapters.users_store import create_user
 from registrar.entrypoints.app import create_app
+from registrar.service_layer import staff_invitations
+from shared import db
 from shared.events import parse_timestamp
 from tests.support.classes import outbox_events
 from tests.support.staff_invitations import (
@@ -262,3 +265,52 @@ def test_an_account_made_meanwhile_for_the_address_is_said_plainly(
 
     assert answer.status_code == 409 and "has an account already" in answer.text
     assert not signs_in(client, invited["email"])
+
+
+def test_two_invitations_of_one_address_at_once_both_go_through_and_the_newer_stays_open(
+    settings, registrar_db, school
+):
+    # Both look for the address's open invitation, find none, and write theirs: on the gap
+    # they both locked, two inserts deadlocked and one admin got a 500. Rounds: a race.
+    for _round in range(ROUNDS_AT_ONCE):
+        email = unique_colleague_email()
+        start = threading.Barrier(2)
+        outcomes: list[object] = []
+
+        def invite_at_once(role: str) -> None:
+            connection = db.connect(settings, "registrar")
+            try:
+                start.wait()
+                made = staff_invitations.invite(
+                    connection,
+                    school.id,
+                    email,
+                    role,
+                    "admin@school.test",
+                    datetime.now(timezone.utc),
+                )
+                outcomes.append(made["id"])
+            except Exception as exc:  # handed to the assertion below
+                outcomes.append(exc)
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=invite_at_once, args=(role,))
+            for role in ("registrar", "viewer")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+
+        assert all(isinstance(outcome, int) for outcome in outcomes), outcomes
+        with registrar_db.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, state FROM t_staff_invitation WHERE email = %s ORDER BY id", (email,)
+            )
+            states = [row["state"] for row in cursor.fetchall()]
+        assert states == ["replaced", "open"]
+
+
+ROUNDS_AT_ONCE = 20
