@@ -448,11 +448,13 @@ def largest_size_reason(inputs: Inputs) -> str:
     return (
         f"{size(largest)} was the largest measured here. Carrying each benchmark's measured "
         f"load time on at its growth from the two largest sizes, loading "
-        f"{size(DISTRICT_REGISTRATIONS)} would take about {number(estimates['lead_queue'])} min "
-        f"for the lead queue and {number(estimates['dashboard'])} min for the dashboard's "
+        f"{size(DISTRICT_REGISTRATIONS)} would take at least {number(estimates['lead_queue'])} "
+        f"min for the lead queue and {number(estimates['dashboard'])} min for the dashboard's "
         f"tables ({number(total)} min before measuring), beyond the {RUN_BUDGET_MINUTES} min a "
-        "run may take on this shared machine. The model carries the latency growth measured "
-        "between the two largest sizes on to the district's size instead."
+        "run may take on this shared machine; at least, because a load slows once the tables' "
+        "indexes outgrow the buffer pool, which the linear estimate does not see. The model "
+        "carries the latency growth measured between the two largest sizes on to the "
+        "district's size instead."
     )
 
 

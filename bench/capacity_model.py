@@ -105,12 +105,14 @@ COMPONENTS = (
         "worker process",
         1,
         1,
-        "one worker per queue: it handles its batches of events in the order delivered, so a "
-        "registration's events keep commit order, which competing workers on the quorum "
-        "queue would not (a payment's reminder stop could go ahead of the invoice that "
-        "schedules the reminder). Its sending scales by claims (two workers drain one send "
-        "queue side by side), its consuming does not: past one core the queue must be split "
-        "by registration (as the relay's partitions split the outbox), a change not made yet",
+        "one active worker per queue: it handles its batches of events in the order "
+        "delivered, so a registration's events keep commit order, which competing workers on "
+        "the quorum queue would not (a payment's reminder stop could go ahead of the invoice "
+        "that schedules the reminder); the queue is single active consumer, so a second "
+        "worker's consumer stands by and takes over, and its sender sends. Its sending scales "
+        "by claims (two workers drain one send queue side by side), its consuming does not: "
+        "past one core the queue must be split by registration (as the relay's partitions "
+        "split the outbox), a change not made yet",
     ),
     Component(
         "KPI worker",

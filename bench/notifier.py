@@ -11,16 +11,19 @@ kept in memory), a fresh sink for each measurement:
     connections in parallel), then by two sharing one sink (one thread serving both);
     messages accepted per second, first accept to last, and per worker;
   * events to mail: the same with a backlog of invoice.paid events (one receipt each) in the
-    worker's queue instead, consumed and sent by one worker, then twice as many by two;
+    worker's queue instead, consumed and sent by one worker, then twice as many by two: the
+    queue is single active consumer (order per registration), so one of the two consumes while
+    the other's consumer stands by, and both send;
   * beside each rate, the CPU per message of every process on the path (workers, sinks,
     mariadbd, rabbitmq, this benchmark): what limits it on this machine;
   * latency: events published at a steady rate while one worker runs; from each publish to
     the SMTP server's accept of its message (p50/p95/p99). Receipts are transactional, so
     quiet hours never hold them.
 Ratios beside the figures (one_worker/smtplib, two_workers/one_worker) hold on a busy machine
-where the figures do not; the load average before and after is printed with them. Targets, for
-sending and for events to mail: one worker at least half of what smtplib sends on one
-connection, two workers (a sink each) at least 1.8 times one; >= 200 events/s into mail; p99
+where the figures do not; the load average before and after is printed with them. Targets: one
+worker at least half of what smtplib sends on one connection, for sending and for events to
+mail; two workers (a sink each) at least 1.8 times one where both do the work (sending, and
+events to mail were the queue not single active consumer); >= 200 events/s into mail; p99
 under 1 s.
 
     .venv/bin/python -m bench.notifier [--quick] > result.json
@@ -62,9 +65,9 @@ from notifier.bootstrap import build_composer
 from notifier.config import NotifierConfig
 from notifier.entrypoints.consumer import NotifierConsumer
 from shared import db, migrations
-from shared.broker import ConsumerTopology
 from shared.config import Settings
 from shared.events import Event
+from shared.queues import topology_of
 
 SCHOOL_ID = 1
 TARGET_PER_S = 200
@@ -157,12 +160,7 @@ class Publisher:
         self.channel.confirm_delivery()
         self.exchange = settings.exchange
         # The worker's queue, declared as the worker declares it, so a backlog waits there.
-        ConsumerTopology.of(
-            settings.exchange,
-            NotifierConsumer.NAME,
-            NotifierConsumer.BINDINGS,
-            NotifierConsumer.DELIVERY_LIMIT,
-        ).declare(self.channel)
+        topology_of(settings, NotifierConsumer).declare(self.channel)
 
     def publish(self, event: Event) -> float:
         """Publish with a confirm; returns the wall time just before publishing."""
@@ -419,6 +417,13 @@ def one_and_two_workers(measure, settings: Settings, count: int, smtplib_rate: d
     }
 
 
+def paths_two_workers_share() -> tuple[str, ...]:
+    """Sending always; consuming only when the queue lets workers share it."""
+    if NotifierConsumer.SINGLE_ACTIVE_CONSUMER:
+        return ("sending",)
+    return ("sending", "events_to_mail")
+
+
 def ratio(part: float | None, whole: float | None) -> float | None:
     return round(part / whole, 2) if part and whole else None
 
@@ -486,6 +491,7 @@ def main() -> None:
         result["events_to_mail"] = one_and_two_workers(
             events_to_mail, settings, backlog, smtplib_rate
         )
+        result["events_to_mail"]["single_active_consumer"] = NotifierConsumer.SINGLE_ACTIVE_CONSUMER
         result["notifier_latency"] = steady_latency(settings, rate, seconds)
     finally:
         db.drop_database(settings, "notifier")
@@ -496,13 +502,17 @@ def main() -> None:
     result["target"] = {
         "one_worker_over_smtplib": TARGET_SMTPLIB_SHARE,
         "two_workers_over_one_worker": TARGET_TWO_WORKERS_GAIN,
+        "two_workers_over_one_worker_on": list(paths_two_workers_share()),
         "events_per_s": TARGET_PER_S,
         "p99_ms": TARGET_P99_MS,
-        # Both paths, the queue's sending and events into mail, each at both ratios.
+        # One worker against smtplib on both paths; two against one where two share the work.
         "met": all(
             (result[path]["one_worker_over_smtplib"] or 0) >= TARGET_SMTPLIB_SHARE
-            and (result[path]["two_workers_over_one_worker"] or 0) >= TARGET_TWO_WORKERS_GAIN
             for path in ("sending", "events_to_mail")
+        )
+        and all(
+            (result[path]["two_workers_over_one_worker"] or 0) >= TARGET_TWO_WORKERS_GAIN
+            for path in paths_two_workers_share()
         )
         and throughput >= TARGET_PER_S
         and p99 < TARGET_P99_MS,
@@ -513,12 +523,7 @@ def main() -> None:
 def delete_broker_objects(settings: Settings) -> None:
     delete_topology(
         settings,
-        ConsumerTopology.of(
-            settings.exchange,
-            NotifierConsumer.NAME,
-            NotifierConsumer.BINDINGS,
-            NotifierConsumer.DELIVERY_LIMIT,
-        ),
+        topology_of(settings, NotifierConsumer),
     )
 
 
