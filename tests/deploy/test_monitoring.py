@@ -200,10 +200,10 @@ def test_a_poison_message_fires_the_dead_letters_alert(running_stack):
 
 
 def test_fired_alerts_reach_alertmanager_routed_by_severity(running_stack):
-    """The kpi service stopped: EdquillServiceDown (critical) must reach the on-call
+    """Both kpi instances stopped: EdquillServiceDown (critical) must reach the on-call
     receiver, EdquillTargetDown (warning) the operators, and not the other way round."""
     receiver = running_stack.alert_receiver
-    running_stack.supervisorctl("stop", "edquill:kpi")
+    running_stack.supervisorctl("stop", "edquill:kpi", "edquill:kpi-2")
     try:
         wait_until(
             lambda: (
@@ -215,7 +215,7 @@ def test_fired_alerts_reach_alertmanager_routed_by_severity(running_stack):
             what="Alertmanager to notify on-call and the operators",
         )
     finally:
-        running_stack.supervisorctl("start", "edquill:kpi")
+        running_stack.supervisorctl("start", "edquill:kpi", "edquill:kpi-2")
 
     assert receiver.firing("on-call")["EdquillServiceDown"] == {"critical"}
     assert receiver.firing("operators")["EdquillTargetDown"] == {"warning"}
