@@ -23,16 +23,30 @@ _STATE_COLUMNS = (
 _TIME_COLUMNS = frozenset({"status_since", "status_event_at", "name_event_at", "submitted_at"})
 
 
+def lock_states(
+    cursor, keys: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], RegistrationState]:
+    """The states of these (school_id, registration_id), locked in key order until the
+    transaction ends; a registration never seen is not in the answer."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    cursor.execute(
+        f"SELECT school_id, registration_id, {', '.join(_STATE_COLUMNS)} "
+        "FROM t_dashboard_registration WHERE (school_id, registration_id) IN "
+        f"({', '.join(['(%s, %s)'] * len(wanted))}) "
+        "ORDER BY school_id, registration_id FOR UPDATE",
+        [part for key in wanted for part in key],
+    )
+    return {(row["school_id"], row["registration_id"]): _state(row) for row in cursor.fetchall()}
+
+
 def lock_state(cursor, school_id: int, registration_id: int) -> RegistrationState | None:
     """The registration's state, locked until the transaction ends (None: never seen)."""
-    cursor.execute(
-        f"SELECT {', '.join(_STATE_COLUMNS)} FROM t_dashboard_registration "
-        "WHERE school_id = %s AND registration_id = %s FOR UPDATE",
-        (school_id, registration_id),
-    )
-    row = cursor.fetchone()
-    if row is None:
-        return None
+    return lock_states(cursor, [(school_id, registration_id)]).get((school_id, registration_id))
+
+
+def _state(row: Mapping) -> RegistrationState:
     return RegistrationState(
         **{
             name: from_column(row[name]) if name in _TIME_COLUMNS else row[name]
@@ -41,38 +55,64 @@ def lock_state(cursor, school_id: int, registration_id: int) -> RegistrationStat
     )
 
 
-def save_state(cursor, school_id: int, registration_id: int, state: RegistrationState) -> None:
-    values = [
-        to_column(getattr(state, name)) if name in _TIME_COLUMNS else getattr(state, name)
-        for name in _STATE_COLUMNS
+def save_states(cursor, states: Mapping[tuple[int, int], RegistrationState]) -> None:
+    """Write these registrations' states, keyed by (school_id, registration_id), in key order:
+    one statement (pymysql sends the rows as one multi-row INSERT)."""
+    rows = [
+        (
+            school_id,
+            registration_id,
+            *(
+                to_column(getattr(state, name)) if name in _TIME_COLUMNS else getattr(state, name)
+                for name in _STATE_COLUMNS
+            ),
+        )
+        for (school_id, registration_id), state in sorted(states.items())
     ]
-    cursor.execute(
+    if not rows:
+        return
+    cursor.executemany(
         f"INSERT INTO t_dashboard_registration (school_id, registration_id, "
-        f"{', '.join(_STATE_COLUMNS)}) VALUES (%s, %s, {placeholders(len(values))}) "
+        f"{', '.join(_STATE_COLUMNS)}) VALUES (%s, %s, {placeholders(len(_STATE_COLUMNS))}) "
         "ON DUPLICATE KEY UPDATE "
         + ", ".join(f"{name} = VALUES({name})" for name in _STATE_COLUMNS),
-        (school_id, registration_id, *values),
+        rows,
+    )
+
+
+def save_state(cursor, school_id: int, registration_id: int, state: RegistrationState) -> None:
+    save_states(cursor, {(school_id, registration_id): state})
+
+
+def record_moves(cursor, changes: Mapping[tuple[int, str, date], int]) -> None:
+    """Net changes of statuses, keyed by (school_id, status, the school's local day), into the
+    daily changes and the current totals. Rows in key order, so two transactions moving the
+    same statuses lock them alike."""
+    if not changes:
+        return
+    cursor.executemany(
+        "INSERT INTO t_dashboard_status_daily (school_id, status, day, net_change) "
+        "VALUES (%s, %s, %s, %s) ON DUPLICATE KEY UPDATE net_change = net_change + "
+        "VALUES(net_change)",
+        sorted((school, status, day, net) for (school, status, day), net in changes.items()),
+    )
+    totals: dict[tuple[int, str], int] = {}
+    for (school, status, _day), net in changes.items():
+        totals[(school, status)] = totals.get((school, status), 0) + net
+    cursor.executemany(
+        "INSERT INTO t_dashboard_status_total (school_id, status, registrations) "
+        "VALUES (%s, %s, %s) ON DUPLICATE KEY UPDATE registrations = registrations + "
+        "VALUES(registrations)",
+        sorted((school, status, net) for (school, status), net in totals.items()),
     )
 
 
 def record_move(cursor, school_id: int, day: date, left: str | None, entered: str) -> None:
     """A registration left one status and entered another on `day` (the school's local day)."""
-    changes = [(school_id, entered, day, 1)]
+    changes = {(school_id, entered, day): 1}
     if left is not None:
-        changes.append((school_id, left, day, -1))
-    # Rows in key order, so two transactions moving the same statuses lock them alike.
-    cursor.executemany(
-        "INSERT INTO t_dashboard_status_daily (school_id, status, day, net_change) "
-        "VALUES (%s, %s, %s, %s) ON DUPLICATE KEY UPDATE net_change = net_change + "
-        "VALUES(net_change)",
-        sorted(changes),
-    )
-    cursor.executemany(
-        "INSERT INTO t_dashboard_status_total (school_id, status, registrations) "
-        "VALUES (%s, %s, %s) ON DUPLICATE KEY UPDATE registrations = registrations + "
-        "VALUES(registrations)",
-        sorted((school, status, change) for school, status, _day, change in changes),
-    )
+        changes[(school_id, left, day)] = -1
+    record_moves(cursor, changes)
 
 
 def in_status_now(cursor, school_id: int, statuses: Iterable[str]) -> dict[str, int]:

@@ -5,6 +5,7 @@ and the school snapshot registration events carry) and each school's rail target
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Iterable
 
 from dashboard.domain.rail import Targets
 from shared.events import Event
@@ -38,6 +39,19 @@ def school_timezone(cursor, school_id: int) -> str | None:
     cursor.execute("SELECT timezone FROM t_dashboard_school WHERE school_id = %s", (school_id,))
     row = cursor.fetchone()
     return row["timezone"] if row else None
+
+
+def school_timezones(cursor, school_ids: Iterable[int]) -> dict[int, str]:
+    """The time zones of these schools that are known (one statement)."""
+    wanted = sorted(set(school_ids))
+    if not wanted:
+        return {}
+    cursor.execute(
+        f"SELECT school_id, timezone FROM t_dashboard_school WHERE school_id IN "
+        f"({', '.join(['%s'] * len(wanted))})",
+        wanted,
+    )
+    return {row["school_id"]: row["timezone"] for row in cursor.fetchall()}
 
 
 def school_name(cursor, school_id: int) -> str | None:

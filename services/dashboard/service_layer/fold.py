@@ -73,17 +73,20 @@ def _fold_school(cursor, event: Event, _invoice_due_days: int) -> None:
     school_store.record_school(cursor, event)
 
 
+def registration_id_of(event: Event) -> int:
+    return _id(event, "registration_id")
+
+
 def _fold_registration(cursor, event: Event, _invoice_due_days: int) -> None:
-    registration_id = _id(event, "registration_id")
+    registration_id = registration_id_of(event)
     current = registration_store.lock_state(cursor, event.school_id, registration_id)
     applied = registration_state.apply(current, observation_of(event))
     if applied.state != current:
         registration_store.save_state(cursor, event.school_id, registration_id, applied.state)
     if applied.moved is not None:
         left, entered = applied.moved
-        registration_store.record_move(
-            cursor, event.school_id, _school_day(cursor, event), left, entered
-        )
+        day = school_day(school_store.school_timezone(cursor, event.school_id), event)
+        registration_store.record_move(cursor, event.school_id, day, left, entered)
 
 
 def _fold_issued(cursor, event: Event, invoice_due_days: int) -> None:
@@ -143,26 +146,35 @@ def _fold_seat_answered(cursor, event: Event, _invoice_due_days: int) -> None:
     )
 
 
-# Event type -> what it does to the dashboard's tables. Every selfreg.* event may carry the
-# student's name; the status events also move the registration. Types not listed (and
-# invoice.autopay.enrolled) change nothing beyond the school snapshot.
-FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
+# Every selfreg.* event may carry the student's name; the status events also move the
+# registration.
+REGISTRATION_EVENTS = frozenset(
+    {
+        EventType.SUBMITTED,
+        EventType.STATUS_UPDATED,
+        EventType.CONVERTED,
+        EventType.CLASS_ASSIGNED,
+        EventType.WELCOME_REQUESTED,
+        EventType.FAMILY_LINK_REQUESTED,
+        EventType.INFO_PROVIDED,
+        EventType.WAITLISTED,
+        EventType.SEAT_OFFERED,
+        EventType.SEAT_ACCEPTED,
+        EventType.SEAT_DECLINED,
+        EventType.SEAT_EXPIRED,
+    }
+)
+# Event type -> what it does to the dashboard's tables besides the registration's state.
+# Types in neither (and invoice.autopay.enrolled) change nothing beyond the school snapshot.
+OTHER_FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
     EventType.SCHOOL_CREATED: _fold_school,
     EventType.SCHOOL_UPDATED: _fold_school,
-    EventType.SUBMITTED: _fold_registration,
-    EventType.STATUS_UPDATED: _fold_registration,
-    EventType.CONVERTED: _fold_registration,
-    EventType.CLASS_ASSIGNED: _fold_registration,
-    EventType.WELCOME_REQUESTED: _fold_registration,
-    EventType.FAMILY_LINK_REQUESTED: _fold_registration,
-    EventType.INFO_PROVIDED: _fold_registration,
     EventType.INVOICE_ISSUED: _fold_issued,
     EventType.INVOICE_PAID: _fold_paid,
-    EventType.WAITLISTED: _fold_registration,
-    EventType.SEAT_OFFERED: _fold_registration,
-    EventType.SEAT_ACCEPTED: _fold_registration,
-    EventType.SEAT_DECLINED: _fold_registration,
-    EventType.SEAT_EXPIRED: _fold_registration,
+}
+FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
+    **{event_type: _fold_registration for event_type in REGISTRATION_EVENTS},
+    **OTHER_FOLDS,
 }
 
 # Seat offer events also keep the rail's open offers (after their registration's fold).
@@ -174,9 +186,8 @@ SEAT_OFFER_FOLDS: dict[str, Callable[[Any, Event, int], None]] = {
 }
 
 
-def _school_day(cursor, event: Event) -> date:
-    """The event's day in its school's time zone (UTC while the school is unknown)."""
-    name = school_store.school_timezone(cursor, event.school_id)
+def school_day(name: str | None, event: Event) -> date:
+    """The event's day in its school's time zone `name` (UTC while the school is unknown)."""
     try:
         return (
             local_day(event.occurred_at, zone(name))
