@@ -175,7 +175,7 @@ def workloads(inputs: Inputs) -> dict[str, Workload]:
         queued_delivery(outbox),
         notifier_message(inputs.largest("notifier")),
         kpi_event(inputs.largest("kpi")),
-        dashboard_event(inputs.largest("kpi")),
+        dashboard_event(inputs.largest("dashboard_worker")),
         smtp_message(inputs.largest("notifier")),
     ]
     return {workload.name: workload for workload in listed}
@@ -324,20 +324,16 @@ def kpi_event(run: dict) -> Workload:
 
 
 def dashboard_event(run: dict) -> Workload:
-    """Not benchmarked: the KPI worker's one-event-per-transaction rate stands in for it (the
-    dashboard worker batches 50 per transaction, so this is its safe side)."""
-    fold = run["fold"]["baseline"]
-    workload = worker_workload(
+    fold = run["fold"]["one_worker"]
+    return worker_workload(
         "dashboard event",
         "dashboard worker",
         "events",
         fold["events_per_second"],
         run["server"]["cpus"],
-        f"not benchmarked; kpi's baseline ({fold['mode']}) stands in",
+        f"dashboard_worker: {fold['mode']}",
         fold,
     )
-    stand_in = "no dashboard-worker benchmark: the KPI worker at one event per transaction"
-    return replace(workload, assumed={"rate": stand_in, **workload.assumed})
 
 
 def worker_workload(
