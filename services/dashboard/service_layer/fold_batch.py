@@ -33,6 +33,8 @@ from shared.events import SCHOOL_EVENTS, Event, school_event_from_snapshot
 
 
 def fold_batch(cursor, events: list[Event], invoice_due_days: int) -> None:
+    """One consumer batch, in delivery order, in the caller's transaction; any error leaves
+    the caller to roll back (the consumer then folds the events one by one)."""
     _record_newest_schools(cursor, events)
     _fold_registrations(cursor, [e for e in events if e.event_type in REGISTRATION_EVENTS])
     for event in events:
