@@ -3,6 +3,7 @@ per role, and a second school whose ids must never leak into the first one's ans
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from dataclasses import dataclass
 
@@ -56,10 +57,18 @@ def other_school(registrar_db) -> SchoolAccess:
 
 @pytest.fixture
 def client_address() -> str:
-    """An address of the test's own (198.18.0.0/15, the benchmarking range), so one test's
+    """An address of the test's own (198.18.0.0/16, in the benchmarking range), so one test's
     per-address limits never touch another's. Send it as X-Forwarded-For: the test client's
-    peer is loopback, which is where the gateway's header is believed."""
-    return f"198.18.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+    peer is loopback, which is where the gateway's header is believed. Handed out in turn
+    from a random start: drawn at random, two tests of a session shared one now and then, and
+    one's submission counted against the other's limit."""
+    number = next(_ADDRESSES) % (256 * 254)
+    return f"198.18.{number // 254}.{number % 254 + 1}"
+
+
+# The session's next address (client_address), from a random start so sessions differ too.
+# 198.18.0.0/16 is theirs alone: tests that need addresses of their own use 198.19.0.0/16.
+_ADDRESSES = itertools.count(secrets.randbelow(256 * 254))
 
 
 @pytest.fixture
