@@ -130,6 +130,19 @@ def close_quietly(connection, *, errors: tuple[type[BaseException], ...] = (Exce
         pass
 
 
+# Of those, the ones the same statement on the same connection may pass at once when tried again.
+LOCK_CONFLICTS = frozenset({1205, 1213})
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """A deadlock or a lock wait timeout: the statement was rolled back, the connection is fine."""
+    return (
+        isinstance(exc, pymysql.err.OperationalError)
+        and bool(exc.args)
+        and exc.args[0] in LOCK_CONFLICTS
+    )
+
+
 def is_transient_database_error(exc: BaseException) -> bool:
     """True for errors that a later attempt may not meet: lost connections, lock conflicts."""
     if isinstance(exc, pymysql.err.InterfaceError):

@@ -4,7 +4,9 @@ Exactly once, in effect: the consumer's transaction wrote the message (with its 
 before the event was acked, so nothing is lost; the sender marks a batch sent only after the
 SMTP server accepted each message. If the sender dies between the server's accept and that
 mark, the claim expires (claim_seconds) and another round sends the message again, with the
-same Message-ID: at least once on the wire, once as the recipient's mail system sees it.
+same Message-ID: at least once on the wire, once as the recipient's mail system sees it. A lock
+conflict on that mark (the consumer's transaction writing beside the batch's rows) is not a
+reason to let the claim expire: the mark is tried again at once, SETTLE_TRIES times.
 """
 
 from __future__ import annotations
@@ -24,8 +26,13 @@ from notifier.domain.delivery import out_of_attempts, retry_delay
 from notifier.metrics import DELIVERIES, SMTP_SECONDS
 from notifier.service_layer.message_links import MessageLinks
 from shared.config import Settings
+from shared.worker import is_lock_conflict
 
 log = logging.getLogger(__name__)
+
+# Tries at marking a batch sent when a deadlock or lock wait timeout rolls the mark back: each
+# retry follows the other transaction's commit or rollback, so a few are plenty.
+SETTLE_TRIES = 5
 
 # Called with each row right after the server accepted it, before it is marked sent.
 AfterAccept = Callable[[dict], None]
@@ -73,7 +80,22 @@ class Delivery:
                     return index + 1, True
             return len(rows), False
         finally:
-            send_queue_store.mark_sent(connection, accepted, token, self._clock())
+            self._mark_sent(connection, accepted, token)
+
+    def _mark_sent(self, connection, accepted: list[int], token: str) -> None:
+        for attempt in range(1, SETTLE_TRIES + 1):
+            try:
+                send_queue_store.mark_sent(connection, accepted, token, self._clock())
+                return
+            except Exception as exc:
+                if not is_lock_conflict(exc) or attempt == SETTLE_TRIES:
+                    raise
+                log.warning(
+                    "marking %d sent messages: attempt %d met a lock conflict, again: %s",
+                    len(accepted),
+                    attempt,
+                    exc,
+                )
 
     def _deliver(self, connection, row: dict, token: str) -> bool:
         """Send one message; True once the server accepted it. Failures are settled here."""

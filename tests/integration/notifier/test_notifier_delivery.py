@@ -5,7 +5,9 @@ between the server's accept and its own commit sends again with the same Message
 from __future__ import annotations
 
 import os
+import secrets
 import signal
+import threading
 import time
 from dataclasses import replace
 
@@ -13,6 +15,7 @@ import pytest
 
 from devtools.mailsink import MailSink
 from notifier.adapters.clock import system_clock
+from shared import db
 from tests.integration.notifier.conftest import TEST_CONFIG
 from tests.support.notifier import (
     Family,
@@ -182,3 +185,72 @@ def test_a_sender_killed_between_smtp_accept_and_commit_resends_with_the_same_me
         finally:
             for worker in workers:
                 worker.stop()
+
+
+def test_a_deadlock_on_marking_a_batch_sent_is_tried_again_and_sends_nothing_twice(
+    start_worker, queues, family, notifier_db, school_id, settings, sink
+):
+    # Another transaction, heavier than the mark (so the server rolls the mark back), holds
+    # the batch's last row and then wants its first, which the mark has locked: a deadlock.
+    # Given up, the mark would leave the batch claimed until the claim expired and then sent
+    # again.
+    other = db.connect(settings, "notifier")
+    weight = f"t_test_weight_{secrets.token_hex(3)}"
+    with other.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {weight} (id INT PRIMARY KEY) ENGINE=InnoDB")
+    other.autocommit(False)
+    crossing: list[threading.Thread] = []
+
+    # The hook runs in the sender's thread: a connection of its own (pymysql's are one thread's).
+    watcher = db.connect(settings, "notifier")
+    watcher.autocommit(True)
+
+    def hold_the_last_then_want_the_first(row: dict) -> None:
+        with watcher.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM t_message_log WHERE school_id = %s AND claim_token IS NOT NULL "
+                "AND status = 'queued' ORDER BY id",
+                (school_id,),
+            )
+            claimed = [r["id"] for r in cursor.fetchall()]
+        if crossing or len(claimed) < 2 or row["id"] != claimed[-1]:
+            return
+        with other.cursor() as cursor:
+            cursor.execute("UPDATE t_message_log SET error = 'held' WHERE id = %s", (claimed[-1],))
+            cursor.executemany(f"INSERT INTO {weight} VALUES (%s)", [(n,) for n in range(30)])
+
+        def want_the_first() -> None:
+            time.sleep(0.5)  # the mark has locked the first row and waits for the last
+            with other.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE t_message_log SET error = 'held' WHERE id = %s", (claimed[0],)
+                )
+            time.sleep(0.3)
+            other.commit()
+
+        crossing.append(threading.Thread(target=want_the_first))
+        crossing[0].start()
+
+    # Six receipts: however the consumer's batches split them, a send batch holds two or more.
+    for invoice_id in range(71, 71 + RECEIPTS):
+        queues.publish_event(family.invoice_paid(invoice_id))
+    start_worker(after_accept=hold_the_last_then_want_the_first)
+    try:
+        wait_until(
+            lambda: statuses_of(notifier_db, school_id) == [("receipt", "sent")] * RECEIPTS,
+            timeout=20,
+            what="every receipt marked sent",
+        )
+    finally:
+        for thread in crossing:
+            thread.join(10)
+        with other.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {weight}")
+        other.close()
+        watcher.close()
+
+    assert crossing, "no send batch held two receipts: nothing crossed the mark"
+    assert stays_true(lambda: len(sink.messages()) == RECEIPTS, 2.0), "a receipt went out twice"
+
+
+RECEIPTS = 6
