@@ -22,69 +22,14 @@ import argparse
 import json
 import os
 import random
-import secrets
-import threading
-import time
-from dataclasses import replace
 
-from bench.cpu import CpuShare, server_pids
-from bench.harness import bench_settings, delete_topology
-from bench.kpi import district_events, fill_queue
+from bench.fold_rate import fold_rate
+from bench.harness import bench_settings
+from bench.kpi import district_events
 from bench.server_facts import server_facts
 from dashboard.config import DashboardConfig
 from dashboard.entrypoints.consumer import DashboardConsumer
 from shared import db, migrations
-from shared.config import Settings
-from shared.events import Event
-
-
-def fold_rate(settings: Settings, events: list[Event], batch_size: int) -> dict:
-    """One worker folds a full queue; events/s from its start to the last commit, and the
-    cores each process on the path used meanwhile."""
-    tag = secrets.token_hex(3)
-    own = replace(settings, exchange=f"{settings.exchange}.{tag}")
-    all_folded = threading.Event()
-
-    class BenchDashboardConsumer(DashboardConsumer):
-        NAME = f"dashboard-bench-{tag}"
-        BATCH_SIZE = batch_size
-        folded = 0
-
-        def handle(self, event, cursor):
-            super().handle(event, cursor)
-            self._count(1)
-
-        def handle_batch(self, batch, cursor):
-            super().handle_batch(batch, cursor)
-            self._count(len(batch))
-
-        def _count(self, handled: int) -> None:
-            self.folded += handled
-            if self.folded >= len(events):
-                all_folded.set()  # the loop stops once this is committed and acked
-
-    consumer = BenchDashboardConsumer(own, DashboardConfig())
-    fill_queue(own, consumer.topology, events)
-    processes = {
-        "worker": [os.getpid()],
-        "mariadbd": server_pids("mariadbd"),
-        "rabbitmq": server_pids("beam.smp"),
-    }
-    started = time.perf_counter()
-    with CpuShare(processes) as cpu:
-        consumer.run(all_folded)
-    seconds = time.perf_counter() - started
-    delete_topology(own, consumer.topology)
-    return {
-        "mode": f"batch of up to {batch_size} per transaction"
-        if batch_size > 1
-        else "one message per transaction (baseline)",
-        "batch_size": batch_size,
-        "events": len(events),
-        "seconds": round(seconds, 3),
-        "events_per_second": round(len(events) / seconds, 1),
-        "cpu": cpu.figures(),
-    }
 
 
 def main() -> None:
@@ -106,10 +51,18 @@ def main() -> None:
     try:
         batched = fold_rate(
             settings,
+            DashboardConsumer,
             district_events(schools, registrations, rng),
             DashboardConsumer.BATCH_SIZE,
+            DashboardConfig(),
         )
-        baseline = fold_rate(settings, district_events(schools, baseline_registrations, rng), 1)
+        baseline = fold_rate(
+            settings,
+            DashboardConsumer,
+            district_events(schools, baseline_registrations, rng),
+            1,
+            DashboardConfig(),
+        )
     finally:
         db.drop_database(settings, "dashboard")
     result["load_average_after"] = round(os.getloadavg()[0], 2)

@@ -6,8 +6,9 @@ What it measures, on this machine with the real MariaDB and RabbitMQ:
     reviews, decisions, invoices, payments, conversions) is folded by one KPI worker, in its
     batch mode and, as the baseline in the same run, one message per transaction
     (BATCH_SIZE = 1, the base consumer's default). Every registration and invoice event
-    carries its school's snapshot, as the registrar's outbox writes them. Target: >= 3,000
-    events/s for one worker. The machine's load before and after is printed beside it.
+    carries its school's snapshot, as the registrar's outbox writes them (bench/fold_rate.py,
+    with the cores the worker, mariadbd and RabbitMQ used). Target: >= 3,000 events/s for one
+    worker. The machine's load before and after is printed beside it.
   * rebuild: a ledger for a district of --registrations registrations spread over a year of
     --schools schools is generated in bulk (no events), with --peak-share of the
     registrations submitted on one open-enrolment day; that day is rebuilt for every school,
@@ -25,23 +26,18 @@ import argparse
 import json
 import os
 import random
-import secrets
 import subprocess
-import threading
 import time
 import uuid
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
-import pika
-
-from bench.harness import EDQUILL, bench_settings, delete_topology, env_for
+from bench.fold_rate import fold_rate
+from bench.harness import EDQUILL, bench_settings, env_for
 from bench.server_facts import server_facts
 from kpi.adapters import school_store
 from kpi.entrypoints.consumer import KpiConsumer
 from kpi.service_layer.rebuild import days_to_rebuild, rebuild
 from shared import db, migrations
-from shared.broker import ConsumerTopology
 from shared.config import Settings
 from shared.events import Event, format_timestamp
 
@@ -138,61 +134,6 @@ def _invoice(event_type, school, registration, amount, at, hours) -> Event:
         },
         occurred_at=at + timedelta(hours=hours),
     )
-
-
-def fill_queue(settings: Settings, topology: ConsumerTopology, events: list[Event]) -> None:
-    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
-    channel = connection.channel()
-    topology.declare(channel)
-    for event in events:
-        channel.basic_publish(
-            settings.exchange,
-            event.event_type,
-            event.to_json(),
-            pika.BasicProperties(
-                message_id=event.event_id, delivery_mode=2, content_type="application/json"
-            ),
-        )
-    deadline = time.monotonic() + 300
-    while channel.queue_declare(topology.queue, passive=True).method.message_count < len(events):
-        if time.monotonic() > deadline:
-            raise RuntimeError("the queue did not fill up")
-        connection.sleep(0.2)
-    connection.close()
-
-
-def fold_rate(settings: Settings, events: list[Event], batch_size: int) -> dict:
-    """One worker folds a full queue; events/s from its start to the last commit."""
-    tag = secrets.token_hex(3)
-    own = replace(settings, exchange=f"{settings.exchange}.{tag}")
-    all_folded = threading.Event()
-
-    class BenchKpiConsumer(KpiConsumer):
-        NAME = f"kpi-bench-{tag}"
-        BATCH_SIZE = batch_size
-        folded = 0
-
-        def handle_batch(self, batch, cursor):
-            super().handle_batch(batch, cursor)
-            self.folded += len(batch)
-            if self.folded >= len(events):
-                all_folded.set()  # the loop stops once this batch is committed and acked
-
-    consumer = BenchKpiConsumer(own)
-    fill_queue(own, consumer.topology, events)
-    started = time.perf_counter()
-    consumer.run(all_folded)
-    seconds = time.perf_counter() - started
-    delete_topology(own, consumer.topology)
-    return {
-        "mode": f"batch of up to {batch_size} per transaction"
-        if batch_size > 1
-        else "one message per transaction (baseline)",
-        "batch_size": batch_size,
-        "events": len(events),
-        "seconds": round(seconds, 3),
-        "events_per_second": round(len(events) / seconds, 1),
-    }
 
 
 # -- rebuild ----------------------------------------------------------------------------------
@@ -338,9 +279,14 @@ def main() -> None:
     migrations.apply_all(settings, services=("kpi",))
     try:
         batched = fold_rate(
-            settings, district_events(schools, fold_registrations, rng), KpiConsumer.BATCH_SIZE
+            settings,
+            KpiConsumer,
+            district_events(schools, fold_registrations, rng),
+            KpiConsumer.BATCH_SIZE,
         )
-        baseline = fold_rate(settings, district_events(schools, baseline_registrations, rng), 1)
+        baseline = fold_rate(
+            settings, KpiConsumer, district_events(schools, baseline_registrations, rng), 1
+        )
         rebuilt = (
             None
             if args.fold_only
