@@ -109,6 +109,13 @@ def kpi_db(settings):
     connection.close()
 
 
+@pytest.fixture
+def dashboard_db(settings):
+    connection = db.connect(settings, "dashboard")
+    yield connection
+    connection.close()
+
+
 def fold_kpi(connection, *events) -> None:
     """Fold events into the KPI service's tables, as its worker's transaction does."""
     with db.transaction(connection) as cursor:

@@ -13,7 +13,6 @@ import pytest
 
 from dashboard.service_layer.fold import fold_event
 from dashboard.service_layer.fold_batch import fold_batch
-from shared import db
 from shared.db import transaction
 from shared.events import Event
 from tests.support.dashboard import (
@@ -97,13 +96,6 @@ def rows(connection, school_id: int) -> dict[str, list[tuple]]:
             )
             seen[table] = [tuple(row.values()) for row in cursor.fetchall()]
     return seen
-
-
-@pytest.fixture
-def dashboard_db(settings):
-    connection = db.connect(settings, "dashboard")
-    yield connection
-    connection.close()
 
 
 @pytest.mark.parametrize("batch_size", [1, 7, 50])
