@@ -34,16 +34,20 @@ RECONNECT_FIRST_DELAY = 0.2
 RECONNECT_MAX_DELAY = 10.0
 
 DATABASE_ERRORS = (pymysql.err.OperationalError, pymysql.err.InterfaceError)
-# Server errors that say "try again" rather than "the caller is wrong".
-RETRYABLE_SERVER_ERRORS = frozenset(
+# Lock conflicts: the statement was rolled back, the connection is fine, and the same
+# statement on it may pass at once when tried again.
+LOCK_CONFLICTS = frozenset(
     {
-        1040,  # too many connections
-        1053,  # server shutting down
         1205,  # lock wait timeout
         1213,  # deadlock
-        1927,  # connection killed (MariaDB)
     }
 )
+# Server errors that say "try again" rather than "the caller is wrong".
+RETRYABLE_SERVER_ERRORS = LOCK_CONFLICTS | {
+    1040,  # too many connections
+    1053,  # server shutting down
+    1927,  # connection killed (MariaDB)
+}
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -128,10 +132,6 @@ def close_quietly(connection, *, errors: tuple[type[BaseException], ...] = (Exce
         connection.close()
     except errors:
         pass
-
-
-# Of those, the ones the same statement on the same connection may pass at once when tried again.
-LOCK_CONFLICTS = frozenset({1205, 1213})
 
 
 def is_lock_conflict(exc: BaseException) -> bool:
