@@ -27,13 +27,13 @@ from urllib.parse import urlencode
 
 from bench.harness import (
     bench_settings,
-    free_port,
     log,
     percentiles,
     stop,
 )
 from bench.server_facts import server_facts
 from bench.token_check import start_registrar
+from devtools.ports import free_port
 from registrar.adapters.audit_store import trail_statement
 from registrar.adapters.tokens_store import issue_token
 from registrar.adapters.users_store import create_user

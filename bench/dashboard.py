@@ -49,7 +49,6 @@ from bench.harness import (
     drop_databases,
     env_for,
     failed_accessibility_audits,
-    free_port,
     lighthouse_metrics,
     log,
     percentiles,
@@ -59,6 +58,7 @@ from bench.harness import (
 )
 from bench.server_facts import server_facts
 from dashboard.config import DashboardConfig
+from devtools.ports import free_port
 from registrar.adapters.tokens_store import issue_token
 from shared import db, migrations
 from shared.config import Settings

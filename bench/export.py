@@ -32,12 +32,12 @@ from bench.harness import (
     bench_settings,
     create_district_schools,
     drop_databases,
-    free_port,
     log,
     stop,
 )
 from bench.lead_queue import load_registrations, name_pool, registration_rows, start_registrar
 from bench.server_facts import server_facts
+from devtools.ports import free_port
 from registrar.adapters.tokens_store import issue_token
 from registrar.domain.lead_export import COLUMNS
 from shared import backup_mysql, db, migrations

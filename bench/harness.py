@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -103,12 +102,6 @@ def env_for(settings: Settings, **variables: str) -> dict[str, str]:
 def drop_databases(settings: Settings, services=SERVICE_DATABASES) -> None:
     for service in services:
         db.drop_database(settings, service)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:

@@ -43,13 +43,13 @@ from bench.harness import (
     district_school_sizes,
     drop_databases,
     env_for,
-    free_port,
     log,
     percentiles,
     stop,
     wait_until_healthy,
 )
 from bench.server_facts import server_facts
+from devtools.ports import free_port
 from registrar.adapters.lead_queue_store import LeadQuery, page_statement
 from registrar.adapters.tokens_store import issue_token
 from registrar.domain.cursors import decode_cursor

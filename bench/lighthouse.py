@@ -42,7 +42,6 @@ from bench.harness import (
     drop_databases,
     env_for,
     failed_accessibility_audits,
-    free_port,
     lighthouse_command,
     lighthouse_metrics,
     log,
@@ -50,6 +49,7 @@ from bench.harness import (
     stop,
     wait_until_healthy,
 )
+from devtools.ports import free_port
 from registrar.adapters import billing_store, classes_store, placements_store
 from registrar.adapters.users_store import create_user
 from registrar.service_layer import sign_in

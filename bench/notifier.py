@@ -55,11 +55,11 @@ from bench.harness import (
     bench_settings,
     delete_topology,
     env_for,
-    free_port,
     percentiles,
     stop,
 )
 from devtools.mail_store import MailDirectory
+from devtools.ports import free_port
 from devtools.supervision import port_answers
 from notifier.bootstrap import build_composer
 from notifier.config import NotifierConfig

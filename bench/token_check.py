@@ -31,13 +31,13 @@ from bench.harness import (
     EDQUILL,
     bench_settings,
     env_for,
-    free_port,
     log,
     percentiles,
     stop,
     wait_until_healthy,
 )
 from bench.server_facts import server_facts
+from devtools.ports import free_port
 from registrar.adapters.tokens_store import issue_token
 from registrar.adapters.users_store import create_user
 from shared import db, migrations

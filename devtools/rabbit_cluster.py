@@ -17,7 +17,8 @@ from pathlib import Path
 
 import click
 
-from devtools.rabbit_node import NodeSpec, NodeUnavailable, RabbitNode, free_port
+from devtools.ports import free_port
+from devtools.rabbit_node import NodeSpec, NodeUnavailable, RabbitNode
 from shared.paths import ROOT
 
 DEFAULT_DIRECTORY = ROOT / "var" / "cluster"

@@ -21,6 +21,8 @@ from pathlib import Path
 import pika
 import pika.exceptions
 
+from devtools.ports import free_port
+
 SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
 CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
 SERVER_USER = "rabbitmq"
@@ -46,12 +48,6 @@ def unavailable_reason() -> str | None:
     if os.geteuid() != 0:
         return f"starting a node as the {SERVER_USER} user needs root"
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

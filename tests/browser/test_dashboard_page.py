@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
+from devtools.ports import free_port
 from kpi.service_layer.fold import fold_events
 from shared import db
 from shared.sessions import SESSION_COOKIE
@@ -26,7 +27,6 @@ from tests.support.factories import create_school
 from tests.support.kpi import outbox_events, school_created
 from tests.support.processes import EDQUILL, serve
 from tests.support.servers import environment
-from tests.support.tcp_proxy import free_port
 from tests.support.workspace import CHROMIUM
 
 PASSWORD = "correct horse battery staple"

@@ -17,11 +17,11 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.config import DashboardConfig
+from devtools.ports import free_port
 from registrar.service_layer.lead_status import change_status
 from tests.support.dashboard import DashboardOnClock, DashboardWorker
 from tests.support.factories import create_registration
 from tests.support.family import family_path_in
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 from tests.support.workspace import unique_family_email, wait_for_mail
 

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 from devtools.mailsink import MailSink
+from devtools.ports import free_port
 from devtools.rabbit_cluster import RabbitCluster
 from devtools.rabbit_node import NodeUnavailable, unavailable_reason
 from shared.queues import consumer_classes, declare_consumer_queues
 from tests.support.cluster import purge_consumer_queues, school_known_to
 from tests.support.processes import EdquillProcess, run_edquill, start_relay
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 NODES = 3

@@ -18,7 +18,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import urllib.parse
@@ -30,13 +29,13 @@ from pathlib import Path
 import pytest
 
 from devtools import gateway
+from devtools.ports import LOWEST, ephemeral_range_start, free_port, is_free
 from shared.paths import ROOT
 from tests.deploy import layout as deploy_layout
 from tests.deploy.alert_receiver import AlertReceiver
 from tests.deploy.layout import DEPLOY, Layout, Ports
 from tests.support.rabbitmq_node import NodeUnavailable, RabbitNode
 from tests.support.servers import environment
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 # Test-sized stand-ins for shipped values (the shipped ones stay in the files).
@@ -86,19 +85,12 @@ def require_tools() -> None:
         )
 
 
-def listening(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def _relay_prefix() -> int:
-    """Two free ports PREFIX00 and PREFIX01 for the relays' 94%(process_num)02d."""
+    """Two free ports PREFIX00 and PREFIX01 for the relays' 94%(process_num)02d, below the
+    ephemeral range for the reason devtools.ports gives."""
     for _ in range(200):
-        prefix = random.randint(200, 640)
-        if not listening(prefix * 100) and not listening(prefix * 100 + 1):
+        prefix = random.randint(LOWEST // 100, ephemeral_range_start() // 100 - 1)
+        if is_free(prefix * 100) and is_free(prefix * 100 + 1):
             return prefix
     raise RuntimeError("no free pair of relay metrics ports")
 
@@ -427,6 +419,19 @@ def all_running(stack: Stack) -> dict[str, str] | None:
     return statuses if statuses and set(statuses.values()) == {"RUNNING"} else None
 
 
+def _not_running_report(stack: Stack, lines: int = 15) -> str:
+    """Each program that is not RUNNING, its state and the end of its log: what a start that
+    timed out needs to be understood from the run's output alone."""
+    report = []
+    for program, state in sorted(stack.statuses().items()):
+        if state == "RUNNING":
+            continue
+        log = stack.layout.path(f"/var/log/edquill/{program.split(':')[-1]}.log")
+        tail = log.read_text(errors="replace").splitlines()[-lines:] if log.exists() else []
+        report.append(f"{program} {state}, {log.name}:\n  " + "\n  ".join(tail or ["(empty)"]))
+    return "\n".join(report) or "supervisorctl listed no program"
+
+
 # What each module's stack ran, for the run's summary: the tier says what it started.
 STARTED: list[str] = []
 
@@ -460,11 +465,14 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="module")
 def running_stack(request, stack):
     """The stack with every program RUNNING."""
-    statuses = wait_until(
-        lambda: all_running(stack),
-        timeout=START_TIMEOUT,
-        interval=1,
-        what="every supervisor program to be RUNNING",
-    )
+    try:
+        statuses = wait_until(
+            lambda: all_running(stack),
+            timeout=START_TIMEOUT,
+            interval=1,
+            what="every supervisor program to be RUNNING",
+        )
+    except AssertionError as timed_out:
+        raise AssertionError(f"{timed_out}\n{_not_running_report(stack)}") from None
     STARTED.append(f"{request.module.__name__}: {_started_line(stack, statuses)}")
     return stack

@@ -28,6 +28,7 @@ import pytest
 import requests
 
 from devtools import gateway
+from devtools.ports import free_port
 from registrar.adapters.tokens_store import issue_token
 from registrar.adapters.users_store import create_user
 from shared import db
@@ -35,7 +36,6 @@ from tests.support.factories import create_school
 from tests.support.gateway import ERROR_LOG, running_gateway
 from tests.support.pages import csrf_field
 from tests.support.processes import Served, serve
-from tests.support.tcp_proxy import free_port
 
 pytestmark = [
     pytest.mark.deploy,

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 import pytest
 
 from devtools.mailsink import MailSink
+from devtools.ports import free_port
 from tests.support.processes import EDQUILL
 from tests.support.waiting import wait_until
 
@@ -138,12 +139,6 @@ def test_a_client_with_credentials_may_log_in(sink):
         client.sendmail("a@example.com", ["b@example.com"], b"Subject: hi\r\n\r\nhello\r\n")
 
     assert [m.subject for m in sink.wait_for(1)] == ["hi"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def answers(port: int) -> bool:

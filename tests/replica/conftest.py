@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from devtools.ports import free_port
 from registrar.adapters.tokens_store import issue_token
 from shared import db, migrations
 from shared.config import MySQLServer, Settings
@@ -21,7 +22,6 @@ from tests.support.binlog_server import binlog_server, private_folder
 from tests.support.factories import create_school
 from tests.support.processes import run_edquill, serve
 from tests.support.servers import isolated_settings, server_urls
-from tests.support.tcp_proxy import free_port
 
 # Seeding a replica copies the whole primary: a migrated, nearly empty one takes seconds.
 REPLICA_START_TIMEOUT_SECONDS = 120

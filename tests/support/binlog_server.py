@@ -22,7 +22,7 @@ from devtools.local_mariadb import (
     start_local_server,
     stop_local_server,
 )
-from tests.support.tcp_proxy import free_port
+from devtools.ports import free_port
 
 __all__ = ["BINLOG_BASENAME", "binlog_server", "private_folder"]
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Iterator, Mapping
 
 from devtools import gateway
+from devtools.ports import free_port
 from shared.config import Settings
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 ERROR_LOG = "nginx-error.log"

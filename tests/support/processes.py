@@ -11,9 +11,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from devtools.ports import free_port
 from shared.config import Settings
 from tests.support.servers import environment
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 EDQUILL = str(Path(sys.executable).with_name("edquill"))

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 
 from devtools.mail_store import MailDirectory, StoredMessage
 from devtools.mailsink import offering_pipelining
-from tests.support.tcp_proxy import free_port
+from devtools.ports import free_port
 
 
 class _ScriptedHandler:

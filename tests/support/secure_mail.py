@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from devtools.mail_store import MailDirectory, StoredMessage
-from tests.support.tcp_proxy import free_port
+from devtools.ports import free_port
 
 STARTTLS, IMPLICIT_TLS, NO_TLS = "starttls", "implicit", "none"
 

@@ -3,42 +3,15 @@ databases and exchange: for tests that need every service, worker and the gatewa
 
 from __future__ import annotations
 
-import random
-import socket
 from pathlib import Path
 
+from devtools.ports import free_port_block
 from tests.support.processes import EdquillProcess
 from tests.support.waiting import wait_until
 
 # A cold start loads four gunicorn apps on a 2-core machine shared with other test runs.
 START_TIMEOUT = 120
 READY_LINE = "Press Ctrl-C to stop."
-
-
-def ephemeral_range_start() -> int:
-    try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
-def is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
-def free_port_block(count: int) -> int:
-    """The first of `count` consecutive free ports, below the ephemeral range: the kernel never
-    hands those to outgoing connections, so they stay free until `edquill up` takes them."""
-    for _ in range(100):
-        first = random.randrange(10_000, ephemeral_range_start() - count)
-        if all(is_free(port) for port in range(first, first + count)):
-            return first
-    raise RuntimeError(f"no {count} consecutive free ports")
 
 
 class System:

@@ -15,13 +15,6 @@ import threading
 CHUNK_SIZE = 65536
 
 
-def free_port() -> int:
-    """A loopback port nobody listens on right now (for a server a test starts)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class TcpProxy:
     def __init__(self, target_host: str, target_port: int):
         self._target = (target_host, target_port)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devtools.mailsink import MailSink
+from devtools.ports import free_port
 from registrar.adapters import billing_store, classes_store
 from registrar.adapters.tokens_store import issue_token
 from shared import db
@@ -21,7 +22,6 @@ from tests.support.factories import create_school
 from tests.support.notifier import notifier_knows_school
 from tests.support.processes import EDQUILL, EdquillProcess, answers
 from tests.support.servers import environment
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 # A cold gunicorn start on a busy 2-core machine.

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from devtools.ports import free_port
 from tests.integration.dashboard.conftest import GENEROUS_BUDGET_SECONDS, dashboard_client, fold_kpi
 from tests.support import kpi as kpi_events
 from tests.support.dashboard import SlowServer
-from tests.support.tcp_proxy import TcpProxy, free_port
+from tests.support.tcp_proxy import TcpProxy
 from tests.support.waiting import wait_until
 
 KPI_FIGURES = [

@@ -12,11 +12,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from devtools.ports import free_port
 from shared.sessions import SESSION_COOKIE, csrf_token_for
 from shared.signing import KeyRing
 from tests.integration.dashboard.conftest import GENEROUS_BUDGET_SECONDS, dashboard_client
 from tests.support.dashboard import submitted
-from tests.support.tcp_proxy import free_port
 
 
 def request(

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta, timezone
 
 from dashboard.config import DashboardConfig
 from dashboard.entrypoints.consumer import DashboardConsumer
+from devtools.ports import free_port
 from shared import db
 from tests.support.consumers import ConsumerQueues
 from tests.support.dashboard import submitted
 from tests.support.processes import EdquillProcess, run_edquill
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from devtools.ports import free_port
 from kpi.entrypoints.app import create_app
 from kpi.service_layer.fold import fold_events
 from kpi.service_layer.rebuild import rebuild
@@ -27,7 +28,6 @@ from tests.support.kpi import (
     utc,
 )
 from tests.support.processes import EdquillProcess
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 NOV_12, NOV_13 = "2025-11-12", "2025-11-13"

@@ -8,11 +8,11 @@ import urllib.request
 from dataclasses import replace
 from datetime import date
 
+from devtools.ports import free_port
 from kpi.entrypoints.consumer import KpiConsumer
 from tests.support.consumers import ConsumerQueues
 from tests.support.kpi import new_school_id, school_created, submitted, utc
 from tests.support.processes import EdquillProcess
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from devtools.ports import free_port
 from notifier.adapters import message_log_store
 from notifier.adapters.message_log_store import LogEntry
 from notifier.entrypoints.app import create_app
@@ -18,7 +19,6 @@ from registrar.adapters.tokens_store import issue_token
 from tests.support.factories import create_school
 from tests.support.notifier import utc
 from tests.support.processes import EdquillProcess, answers
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 import pytest
 
 from devtools.mailsink import MailSink
+from devtools.ports import free_port
 from notifier.adapters.clock import system_clock
 from shared import db
 from tests.integration.notifier.conftest import TEST_CONFIG
@@ -27,7 +28,6 @@ from tests.support.notifier import (
 )
 from tests.support.processes import EdquillProcess
 from tests.support.scripted_mail import ScriptedMailSink
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import stays_true, wait_until
 
 

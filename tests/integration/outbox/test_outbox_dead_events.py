@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from devtools.ports import free_port
 from tests.support.broker import RefusingQueue
 from tests.support.outbox import (
     STATUS_UPDATED,
@@ -24,7 +25,6 @@ from tests.support.outbox import (
     utcnow,
 )
 from tests.support.processes import run_edquill
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import stays_true, wait_until
 
 POISONED = 500  # the registration whose event goes dead

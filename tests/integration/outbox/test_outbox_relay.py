@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from devtools.ports import free_port
 from tests.support.factories import create_registration, set_status
 from tests.support.outbox import (
     STATUS_UPDATED,
@@ -32,7 +33,6 @@ from tests.support.outbox import (
     stored_event,
 )
 from tests.support.processes import run_edquill
-from tests.support.tcp_proxy import free_port
 from tests.support.waiting import wait_until
 
 INVOICE_ISSUED = "invoice.issued"

@@ -4,13 +4,13 @@ processes, several threads each), twenty registrars pressing "assign" at the sam
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import urllib.error
 import urllib.request
 
 import pytest
 
+from devtools.ports import free_port
 from registrar.adapters.tokens_store import issue_token
 from tests.support.classes import create_schedule, create_teacher, place, seats_taken
 from tests.support.factories import create_registration, create_school
@@ -19,12 +19,6 @@ from tests.support.waiting import wait_until
 
 CONTENDERS = 20
 CAPACITY = 5
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def healthy(base_url: str) -> bool:

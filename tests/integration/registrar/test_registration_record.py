@@ -12,12 +12,12 @@ from dataclasses import replace
 
 import pytest
 
+from devtools.ports import free_port
 from registrar.adapters.users_store import create_user
 from registrar.entrypoints.app import create_app
 from registrar.service_layer.lead_status import change_status
 from tests.support.factories import create_registration
 from tests.support.pages import sign_in_with_form
-from tests.support.tcp_proxy import free_port
 
 PASSWORD = "correct horse battery"
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"

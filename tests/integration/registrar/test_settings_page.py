@@ -11,10 +11,10 @@ from dataclasses import replace
 
 import pytest
 
+from devtools.ports import free_port
 from registrar.adapters.users_store import create_user
 from registrar.entrypoints.app import create_app
 from tests.support.pages import csrf_field, sign_in_with_form
-from tests.support.tcp_proxy import free_port
 
 PASSWORD = "correct horse battery"
 CONSEQUENCE = (

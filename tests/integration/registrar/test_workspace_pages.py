@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from devtools.ports import free_port
 from registrar.adapters.users_store import create_user
 from registrar.entrypoints.app import create_app
 from registrar.service_layer.approvals import approve
@@ -19,7 +20,6 @@ from shared.sessions import SESSION_COOKIE
 from tests.support.classes import create_schedule, create_teacher, place, registration_in_class
 from tests.support.factories import create_registration
 from tests.support.pages import csrf_field, sign_in_with_form
-from tests.support.tcp_proxy import free_port
 
 PASSWORD = "correct horse battery"
 
