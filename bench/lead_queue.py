@@ -4,7 +4,9 @@ What it does, on this machine with the real MariaDB:
   * loads --registrations registrations (default 1,000,000) across --schools schools (default
     200) into databases of its own (prefix edqbench_lq_<run>_), with multi-row INSERTs and the
     production triggers in place (so the outbox fills too); --drop-triggers-during-load loads
-    without them and restores them afterwards, and the output says so;
+    without them and restores them afterwards, and the output says so; --load-buffer-pool-mb
+    loads with a larger InnoDB buffer pool and shrinks it back to the server's own before
+    anything is measured (bench/buffer_pool.py), for the largest sizes;
   * starts `edquill serve registrar` (gunicorn) on those databases;
   * measures p50/p95 over HTTP (keep-alive) for the busiest school: the first page, a deep page
     (~50 cursor pages in), a status-filtered page, searches, the last-activity sort and the
@@ -35,6 +37,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
+from bench.buffer_pool import loading_pool
 from bench.cpu import CpuShare, process_tree, server_pids
 from bench.harness import (
     EDQUILL,
@@ -436,6 +439,11 @@ def main() -> None:
         action="store_true",
         help="load without the submission trigger, restore it afterwards",
     )
+    parser.add_argument(
+        "--load-buffer-pool-mb",
+        type=int,
+        help="InnoDB buffer pool MB while loading, shrunk back before measuring",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
 
@@ -461,7 +469,8 @@ def main() -> None:
         rng = random.Random(2026)
         rows = registration_rows(rng, school_ids, sizes, name_pool(rng, 400), name_pool(rng, 2000))
         log(f"loading {args.registrations:,} registrations into {settings.db_prefix}registrar")
-        seconds = load_registrations(settings, rows, args.registrations)
+        with loading_pool(settings, args.load_buffer_pool_mb, into=result):
+            seconds = load_registrations(settings, rows, args.registrations)
         if args.drop_triggers_during_load:
             migrations.load_triggers(settings, "registrar")
             result["triggers"] = (

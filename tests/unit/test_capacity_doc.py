@@ -4,7 +4,7 @@ document cannot drift from its inputs or from the model."""
 from __future__ import annotations
 
 from bench import capacity
-from bench.capacity_inputs import read_inputs
+from bench.capacity_inputs import Inputs, read_inputs
 
 
 def test_the_capacity_doc_is_what_the_generator_writes_from_the_kept_runs():
@@ -45,3 +45,24 @@ def test_numbers_keep_three_significant_figures():
         "0.0789",
         "0",
     ]
+
+
+def test_runs_loaded_through_a_larger_pool_than_they_were_measured_with_are_named():
+    pool = {"during_load_mb": 14336, "measured_mb": 128}
+    inputs = Inputs(
+        runs={
+            "lead_queue-10m.json": {"registrations": 10_000_000, "buffer_pool": pool},
+            "dashboard-10m.json": {"params": {"registrations": 10_000_000}, "buffer_pool": pool},
+            "lead_queue-3m.json": {"registrations": 3_000_000},
+            "dashboard-3m.json": {
+                "params": {"registrations": 3_000_000},
+                "buffer_pool": {"during_load_mb": 128, "measured_mb": 128},
+            },
+        },
+        machine={},
+        lead_queue=[],
+        dashboard=[],
+    )
+    said = capacity.pool_loading(inputs)
+    assert said.count("14,336 MB") == 1 and "own 128 MB" in said
+    assert "10M runs" in said and "3M" not in said
