@@ -4,6 +4,7 @@ the security headers. The demo itself runs in Chromium (tests/browser)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -219,11 +220,30 @@ def test_pages_forbid_framing_and_foreign_scripts(registrar_page):
     assert answer.headers["Cache-Control"] == "no-store"
 
 
-def test_assets_are_served_under_the_pages_path_with_long_caching(client):
-    answer = client.get("/admin/registrar/static/workspace.js")
+def test_assets_are_served_under_the_pages_path_long_cached_at_their_versioned_url(
+    client, registrar_page
+):
+    page = registrar_page.get("/admin/registrar").text
+    [versioned] = re.findall(r'src="(/admin/registrar/static/workspace\.js\?v=\w+)"', page)
+
+    answer = client.get(versioned)
 
     assert answer.status_code == 200
     assert "max-age=31536000" in answer.headers["Cache-Control"]
+
+
+def test_an_asset_asked_for_without_its_version_is_revalidated_not_kept(client):
+    """Another service's staff page links the workspace's stylesheet so: a year's caching
+    would keep an old sheet after an upgrade."""
+    for url in (
+        "/admin/registrar/static/workspace.css",
+        "/admin/registrar/static/workspace.css?v=000000000000",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 200
+        assert "max-age=31536000" not in answer.headers.get("Cache-Control", "")
+        again = client.get(url, headers={"If-None-Match": answer.headers["ETag"]})
+        assert again.status_code == 304
 
 
 def test_the_session_cookie_is_what_signs_the_page_in(client, registrar_page):

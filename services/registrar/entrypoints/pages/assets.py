@@ -3,7 +3,7 @@ routes them with the page, with long caching made safe by a version in each asse
 
 Templates write `asset_url("workspace", "workspace.css")`: the file's URL with `?v=` and the
 first characters of its SHA-256, so a changed file gets a new URL and caches never serve a
-stale one.
+stale one; only that URL is cached long.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app, request, url_for
 
 # Versioned URLs never change content: a browser may keep an asset this long.
 ASSET_MAX_AGE_SECONDS = 365 * 24 * 3600
@@ -24,7 +24,13 @@ class AssetBlueprint(Blueprint):
         self.app_context_processor(lambda: {"asset_url": asset_url})
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:
-        return ASSET_MAX_AGE_SECONDS
+        """Long only for the URL that names this content: the other services' staff pages link
+        the workspace's stylesheet without a version (they cannot read the file to make one),
+        and a bare or outdated URL kept a year would style them with an old sheet. Those are
+        revalidated on each use instead (ETag, 304)."""
+        if filename and request.args.get("v") == _digest(str(Path(self.static_folder) / filename)):
+            return ASSET_MAX_AGE_SECONDS
+        return None
 
 
 def asset_url(blueprint: str, filename: str) -> str:
