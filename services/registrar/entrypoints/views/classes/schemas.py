@@ -50,9 +50,9 @@ class ListQuery(Schema):
     )
 
 
-class ScheduleIn(Schema):
-    teacher_id = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
-    name = Text(required=True, validate=validate.Length(max=200))
+class SlotIn(Schema):
+    """A class's weekly slot and its dates, as a class's form and the clash check read it."""
+
     weekday = fields.Int(
         required=True,
         strict=True,
@@ -63,6 +63,11 @@ class ScheduleIn(Schema):
     end_time = ClockTime(required=True, metadata={"example": "17:00"})
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
+
+
+class ScheduleIn(SlotIn):
+    teacher_id = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    name = Text(required=True, validate=validate.Length(max=200))
     capacity = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=1000))
     fee_minor = fields.Int(
         load_default=None,
@@ -81,8 +86,9 @@ class ScheduleIn(Schema):
             raise ValidationError(errors)
 
 
-class ScheduleCheckQuery(Schema):
-    """A class's teacher and slot, as the query of GET /api/admin/schedules/check."""
+class ScheduleCheckQuery(SlotIn):
+    """A class's teacher and slot, as the query of GET /api/admin/schedules/check: a query
+    string's numbers are text, so they are not held to JSON's strict integers."""
 
     teacher_id = fields.Int(required=True, validate=validate.Range(min=1))
     weekday = fields.Int(
@@ -90,10 +96,6 @@ class ScheduleCheckQuery(Schema):
         validate=validate.Range(min=0, max=6),
         metadata={"description": "0 = Monday ... 6 = Sunday"},
     )
-    start_time = ClockTime(required=True, metadata={"example": "16:00"})
-    end_time = ClockTime(required=True, metadata={"example": "17:00"})
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
     schedule_id = fields.Int(
         load_default=None,
         validate=validate.Range(min=1),
@@ -113,20 +115,30 @@ def slot_in(data: dict) -> Slot:
     )
 
 
-class ClassSlotOut(Schema):
-    """A teacher's class slot as both the schedules and the placements show it."""
+class SlotOut(Schema):
+    """A weekly slot and its dates, as every answer about classes writes one."""
+
+    weekday = fields.Int()
+    start_time = fields.Str()
+    end_time = fields.Str()
+    starts_on = fields.Str()
+    ends_on = fields.Str()
+
+
+class SavedClassOut(SlotOut):
+    """A class's own fields: what it was saved with."""
 
     teacher_id = fields.Int()
     teacher_name = fields.Str()
     name = fields.Str()
     program = fields.Str(allow_none=True)
     room = fields.Str(allow_none=True)
-    weekday = fields.Int()
-    start_time = fields.Str()
-    end_time = fields.Str()
-    starts_on = fields.Str()
-    ends_on = fields.Str()
     capacity = fields.Int()
+
+
+class ClassSlotOut(SavedClassOut):
+    """A teacher's class slot as both the schedules and the placements show it."""
+
     seats_left = fields.Int()
 
 
@@ -144,45 +156,25 @@ class ScheduleOut(ClassSlotOut):
     )
 
 
-class ScheduleSavedOut(Schema):
+class ScheduleSavedOut(SavedClassOut):
     """A class as it was saved (its counts: GET /api/admin/schedules)."""
 
     id = fields.Int()
-    teacher_id = fields.Int()
-    teacher_name = fields.Str()
-    name = fields.Str()
-    program = fields.Str(allow_none=True)
-    room = fields.Str(allow_none=True)
-    weekday = fields.Int()
-    start_time = fields.Str()
-    end_time = fields.Str()
-    starts_on = fields.Str()
-    ends_on = fields.Str()
-    capacity = fields.Int()
     archived_at = fields.Str(allow_none=True)
 
 
-class ClashOut(Schema):
+class ClashOut(SlotOut):
     kind = fields.Str(metadata={"description": "teacher_double_booked"})
     message = fields.Str()
     schedule_id = fields.Int()
     schedule_name = fields.Str()
     teacher_id = fields.Int()
     teacher_name = fields.Str()
-    weekday = fields.Int()
-    start_time = fields.Str()
-    end_time = fields.Str()
-    starts_on = fields.Str()
-    ends_on = fields.Str()
     first_clash_on = fields.Str()
 
 
-class FreeSlotOut(Schema):
-    weekday = fields.Int()
-    start_time = fields.Str()
-    end_time = fields.Str()
-    starts_on = fields.Str()
-    ends_on = fields.Str()
+class FreeSlotOut(SlotOut):
+    """A slot the teacher is free in."""
 
 
 class ScheduleCheckOut(Schema):
