@@ -11,6 +11,7 @@ from registrar.adapters import users_store
 from registrar.domain.password_cost import ScryptCost
 from shared import db
 from shared.config import Settings
+from tests.support import figures
 from tests.support.processes import serve
 from tests.support.servers import isolated_run
 
@@ -22,6 +23,10 @@ os.environ.setdefault("EDQUILL_ENV", "development")
 # production cost, and the rehash up to it, are proved in tests/integration/registrar/
 # test_password_rehash.py. Services the tests run as processes keep the production cost.
 TEST_PASSWORD_COST = ScryptCost(n=2**10, r=8, p=1)
+
+
+def pytest_terminal_summary(terminalreporter):
+    figures.write_summary(terminalreporter)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,7 +10,7 @@ KPI service's collected figure equals the payments' sum and the notifier has sen
 per payment, no more. Consumers whose effects do not depend on order (the dashboard's newest
 event wins, the KPI figures are sums) let workers share their queue; how many registrations
 they saw out of order is printed with the figures.
-The run's figures are printed (`-s` shows them).
+The run's figures are in the run's summary (tests/support/figures.py).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections import Counter
 import pytest
 
 from shared.queues import consumer_classes
+from tests.support import figures
 from tests.support.cluster import (
     PAYMENT_MINOR,
     collected_minor,
@@ -55,6 +56,7 @@ PARTITION_PER_TICK, PARTITION_SECONDS = 10, 30
 FREEZE_AT, THAW_AT = 8, 22
 # A thawed node finds itself cut off, pauses, and rejoins once it sees the majority again.
 REJOIN_TIMEOUT = 120
+SECTION = "cluster: a node lost under load"
 # Everything sent is handled within this long of the load's end.
 DRAIN_TIMEOUT = 180
 # The receipts are sent by then, well within this (the notifier sends hundreds a second).
@@ -105,12 +107,12 @@ def _check_everything_arrived_once_in_order(
     except AssertionError:
         tails = {" ".join(p.args): p.output()[-1500:] for p in workers.processes}
         raise AssertionError(f"of {len(sent)} sent, handled: {progress}; logs: {tails}") from None
-    figures = {}
+    counted = {}
     out_of_order: dict[str, list[int]] = {}
     for consumer in consumers:
         database = settings.database(consumer.SERVICE_DB)
         handled = handled_by(registrar_db, database, consumer.NAME, sent)
-        figures[consumer.NAME] = (
+        counted[consumer.NAME] = (
             handled,
             duplicates_suppressed(workers.metrics_ports[consumer.NAME]),
         )
@@ -126,21 +128,24 @@ def _check_everything_arrived_once_in_order(
     time.sleep(2)  # a second receipt for one payment would come within the sender's next turns
     receipts = Counter(to for message in mail_sink.messages() for to in message.rcpt_tos)
     assert receipts == Counter({payer(invoice): 1 for invoice in paid})
-    print(f"\n{title}: {len(sent)} events sent in {seconds} s ({len(sent) / seconds:.0f}/s)")
-    print(
+    said = f"{title}: {len(sent)} events sent in {seconds} s ({len(sent) / seconds:.0f}/s)"
+    figures.report(SECTION, said)
+    figures.report(
+        SECTION,
         f"  payments: {len(paid)}; KPI collected {collected} = {len(paid)} x {PAYMENT_MINOR}; "
-        f"receipts sent: {sum(receipts.values())}, to {len(receipts)} payers"
+        f"receipts sent: {sum(receipts.values())}, to {len(receipts)} payers",
     )
     # A consumer connected to a frozen node holds a batch unacked there, which its queue gives
     # back only once it counts that node gone; meanwhile the consumer's new connection on the
     # majority stands by instead of taking the newer events.
     keeping_order = {c.NAME for c in consumers if c.SINGLE_ACTIVE_CONSUMER}
-    for name, (handled, duplicates) in figures.items():
-        print(
+    for name, (handled, duplicates) in counted.items():
+        figures.report(
+            SECTION,
             f"  {name}: {handled.handled} handled once, {duplicates} duplicates suppressed, "
             f"max delivery delay {handled.max_delay_seconds:.2f} s, "
             f"{len(out_of_order[name])} registrations out of commit order"
-            + ("" if name in keeping_order else " (its effects do not depend on order)")
+            + ("" if name in keeping_order else " (its effects do not depend on order)"),
         )
     assert keeping_order, "no consumer keeps order: the test would check nothing"
     assert {name: out_of_order[name] for name in keeping_order} == {

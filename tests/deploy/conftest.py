@@ -34,6 +34,7 @@ from shared.paths import ROOT
 from tests.deploy import layout as deploy_layout
 from tests.deploy.alert_receiver import AlertReceiver
 from tests.deploy.layout import DEPLOY, Layout, Ports
+from tests.support import figures
 from tests.support.rabbitmq_node import NodeUnavailable, RabbitNode
 from tests.support.servers import environment
 from tests.support.waiting import wait_until
@@ -432,10 +433,6 @@ def _not_running_report(stack: Stack, lines: int = 15) -> str:
     return "\n".join(report) or "supervisorctl listed no program"
 
 
-# What each module's stack ran, for the run's summary: the tier says what it started.
-STARTED: list[str] = []
-
-
 def _started_line(stack: Stack, statuses: dict[str, str]) -> str:
     broker = (
         f"own RabbitMQ node on :{stack.ports.rabbitmq_metrics} (metrics)"
@@ -455,13 +452,6 @@ def _started_line(stack: Stack, statuses: dict[str, str]) -> str:
     )
 
 
-def pytest_terminal_summary(terminalreporter):
-    if STARTED:
-        terminalreporter.section("deploy stacks started")
-        for line in STARTED:
-            terminalreporter.write_line(line)
-
-
 @pytest.fixture(scope="module")
 def running_stack(request, stack):
     """The stack with every program RUNNING."""
@@ -474,5 +464,8 @@ def running_stack(request, stack):
         )
     except AssertionError as timed_out:
         raise AssertionError(f"{timed_out}\n{_not_running_report(stack)}") from None
-    STARTED.append(f"{request.module.__name__}: {_started_line(stack, statuses)}")
+    # The run's summary says what each module's stack started.
+    figures.report(
+        "deploy stacks started", f"{request.module.__name__}: {_started_line(stack, statuses)}"
+    )
     return stack

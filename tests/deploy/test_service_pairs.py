@@ -8,7 +8,7 @@ when the killed instance never received it. What no gateway can save is an answe
 instance had begun to send: such a request, sent before the kill, is counted apart (at most
 one per thread); any other failure of an idempotent request fails the test.
 
-The counts are printed as one JSON line ("service pairs under load: {...}"; run with -s).
+The counts are one JSON line in the run's summary, under "service pairs under load".
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from devtools.ports import free_port
 from registrar.adapters.tokens_store import issue_token
 from registrar.adapters.users_store import create_user
 from shared import db
+from tests.support import figures
 from tests.support.factories import create_school
 from tests.support.gateway import ERROR_LOG, running_gateway
 from tests.support.pages import csrf_field
@@ -324,7 +325,7 @@ def test_killing_one_of_each_pair_under_load_fails_no_request_and_stores_no_post
             n for port, n in failures.items() if port not in killed
         ),
     }
-    print(f"service pairs under load: {json.dumps(counts, sort_keys=True)}")
+    figures.report("service pairs under load", json.dumps(counts, sort_keys=True))
 
     assert tally.killed.is_set(), f"the load never got halfway: {counts}"
     assert all(tally.after_kill[kind] > 0 for kind in KINDS), counts
