@@ -49,9 +49,6 @@ DOC = INPUTS.parent / "capacity.md"
 # What a kept run leaves out: the run's database names say nothing (query plans are kept: they
 # show which index each measured statement used).
 STRIPPED_KEYS = ("db_prefix",)
-# The longest a single benchmark run may take on this shared two-core machine (its MariaDB
-# serves other work too): a size whose estimated load alone takes longer is not run.
-RUN_BUDGET_MINUTES = 30
 # The server settings deploy/ gives a district (its buffer pool is compared with this one's).
 DEPLOYED_MYSQL_SETTINGS = INPUTS.parent.parent / "deploy" / "mysql" / "edquill.cnf"
 # The components whose cost per request grows with the tables (reads of a larger school).
@@ -376,6 +373,12 @@ def growth_sentence(growth: Growth) -> list[str]:
         f"{size(growth.small_size)} to {size(growth.large_size)} (latency ~ size^"
         f"{number(growth.exponent)})"
     )
+    if growth.large_size >= DISTRICT_REGISTRATIONS:
+        return [
+            measured + ". The district's size itself was measured: the model takes its figures "
+            "as they are.",
+            "",
+        ]
     if growth.exponent <= 0:
         carried = (
             ": no growth measured, the larger size was no slower (the shared machine's other "
@@ -413,82 +416,68 @@ def latency_table(series: list[Latencies]) -> list[str]:
     if not series:
         return ["Not measured.", ""]
     sizes = [size(latencies.registrations) for latencies in series]
+    # At the district's size the last p95 is measured, not carried on: it is marked instead.
+    carried_on = series[-1].registrations < DISTRICT_REGISTRATIONS
     headers = ["kind", "p95 target"] + [f"p50 {s}" for s in sizes] + [f"p95 {s}" for s in sizes]
     if len(series) > 1:
-        headers += ["p95 growth", f"p95 at {size(DISTRICT_REGISTRATIONS)} (carried on)"]
+        headers += ["p95 growth"]
+        if carried_on:
+            headers += [f"p95 at {size(DISTRICT_REGISTRATIONS)} (carried on)"]
     rows = []
     for kind in series[-1].p50:
         target = p95_target_ms(kind)
         row = [kind, number(target)] + [number(latencies.p50.get(kind)) for latencies in series]
         row += [number(latencies.p95.get(kind)) for latencies in series]
+        if not carried_on and target and series[-1].p95[kind] > target:
+            row[-1] += " (over)"
         if len(series) > 1:
             small, large = series[-2], series[-1]
             growth = Growth(
                 small.registrations, small.p95[kind], large.registrations, large.p95[kind]
             )
-            at_district = growth.at(DISTRICT_REGISTRATIONS)
-            row += [
-                f"{number(growth.factor)}x",
-                number(at_district) + (" (over)" if target and at_district > target else ""),
-            ]
+            row += [f"{number(growth.factor)}x"]
+            if carried_on:
+                at_district = growth.at(DISTRICT_REGISTRATIONS)
+                row += [
+                    number(at_district) + (" (over)" if target and at_district > target else "")
+                ]
         rows.append(row)
     return table(headers, rows)
 
 
 def largest_size_reason(inputs: Inputs) -> str:
-    estimates = {
-        bench: load_minutes_at_district(inputs, bench) for bench in ("lead_queue", "dashboard")
-    }
-    largest = max(latencies.registrations for latencies in inputs.lead_queue)
+    largest = min(
+        max(latencies.registrations for latencies in series)
+        for series in (inputs.lead_queue, inputs.dashboard)
+    )
     if largest >= DISTRICT_REGISTRATIONS:
         return "the district's own size was measured." + pool_loading(inputs)
-    if None in estimates.values():
-        return f"{size(largest)} was the largest measured here."
-    total = sum(estimates.values())
     return (
-        f"{size(largest)} was the largest measured here. Carrying each benchmark's measured "
-        f"load time on at its growth from the two largest sizes, loading "
-        f"{size(DISTRICT_REGISTRATIONS)} would take at least {number(estimates['lead_queue'])} "
-        f"min for the lead queue and {number(estimates['dashboard'])} min for the dashboard's "
-        f"tables ({number(total)} min before measuring), beyond the {RUN_BUDGET_MINUTES} min a "
-        "run may take on this shared machine; at least, because a load slows once the tables' "
-        "indexes outgrow the buffer pool, which the linear estimate does not see. The model "
-        "carries the latency growth measured between the two largest sizes on to the "
-        "district's size instead."
+        f"{size(largest)} was the largest measured here; the model carries the latency growth "
+        "measured between the two largest sizes on to the district's size."
     )
 
 
 def pool_loading(inputs: Inputs) -> str:
-    """How the runs that loaded with a larger buffer pool than they were measured with did it."""
-    loaded = sorted(
-        {
-            (capacity_inputs.size_of(run), pool["during_load_mb"], pool["measured_mb"])
-            for run in inputs.runs.values()
-            if (pool := run.get("buffer_pool")) and pool["during_load_mb"] > pool["measured_mb"]
-        }
-    )
+    """Which runs loaded through a larger buffer pool than they were measured with."""
+    loaded: dict[tuple[int, int], list[str]] = {}
+    for name, run in sorted(
+        inputs.runs.items(),
+        key=lambda item: (capacity_inputs.bench_of(item[0]), capacity_inputs.size_of(item[1])),
+    ):
+        pool = run.get("buffer_pool")
+        if pool and pool["during_load_mb"] > pool["measured_mb"]:
+            key = (pool["during_load_mb"], pool["measured_mb"])
+            loaded.setdefault(key, []).append(
+                f"{capacity_inputs.bench_of(name)} at {size(capacity_inputs.size_of(run))}"
+            )
     return "".join(
-        f" The {size(registrations)} runs loaded their rows with a {during:,} MB InnoDB buffer "
-        f"pool and were measured after it was shrunk back to the server's own {measured:,} MB "
-        "(bench/buffer_pool.py): through the small pool every secondary index is updated by "
-        "random page reads once the indexes outgrow it."
-        for registrations, during, measured in loaded
+        f" Loaded through a {during:,} MB InnoDB buffer pool and measured after it was shrunk "
+        f"back to the server's own {measured:,} MB (bench/buffer_pool.py): "
+        f"{', '.join(runs)}; through the small pool every secondary index is updated by random "
+        "page reads once the indexes outgrow it."
+        for (during, measured), runs in loaded.items()
     )
-
-
-def load_minutes_at_district(inputs: Inputs, bench: str) -> float | None:
-    """A benchmark's load time at the district's size, at the growth measured between its two
-    largest runs; None with fewer than two."""
-    loads = sorted(
-        (capacity_inputs.size_of(run), run["load"]["seconds"])
-        for name, run in inputs.runs.items()
-        if capacity_inputs.bench_of(name) == bench
-    )
-    if len(loads) < 2:
-        return None
-    (small, small_seconds), (large, large_seconds) = loads[-2:]
-    growth = Growth(small, small_seconds, large, large_seconds)
-    return growth.at(DISTRICT_REGISTRATIONS) / 60
 
 
 def relay_scaling(run: dict) -> list[str]:

@@ -65,4 +65,4 @@ def test_runs_loaded_through_a_larger_pool_than_they_were_measured_with_are_name
     )
     said = capacity.pool_loading(inputs)
     assert said.count("14,336 MB") == 1 and "own 128 MB" in said
-    assert "10M runs" in said and "3M" not in said
+    assert "dashboard at 10M, lead_queue at 10M;" in said and "3M" not in said
