@@ -9,6 +9,7 @@ so a set of servers picked together never collide with each other."""
 
 from __future__ import annotations
 
+import math
 import random
 import socket
 import threading
@@ -35,12 +36,14 @@ def is_free(port: int) -> bool:
             return False
 
 
-def free_port_block(count: int) -> int:
+def free_port_block(count: int, align: int = 1) -> int:
     """The first of `count` consecutive loopback ports nobody listens on, below the ephemeral
-    range and not handed out before by this process."""
+    range and not handed out before by this process; the first a multiple of `align` (a
+    config that numbers its ports PREFIX00, PREFIX01 asks for 100)."""
     with _lock:
         for _ in range(1000):
-            first = random.randrange(LOWEST, ephemeral_range_start() - count)
+            lowest, highest = math.ceil(LOWEST / align), (ephemeral_range_start() - count) // align
+            first = random.randrange(lowest, highest) * align
             block = range(first, first + count)
             if _handed_out.isdisjoint(block) and all(is_free(port) for port in block):
                 _handed_out.update(block)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import shutil
 import signal
@@ -29,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from devtools import gateway
-from devtools.ports import LOWEST, ephemeral_range_start, free_port, is_free
+from devtools.ports import free_port, free_port_block
 from shared.paths import ROOT
 from tests.deploy import layout as deploy_layout
 from tests.deploy.alert_receiver import AlertReceiver
@@ -87,13 +86,8 @@ def require_tools() -> None:
 
 
 def _relay_prefix() -> int:
-    """Two free ports PREFIX00 and PREFIX01 for the relays' 94%(process_num)02d, below the
-    ephemeral range for the reason devtools.ports gives."""
-    for _ in range(200):
-        prefix = random.randint(LOWEST // 100, ephemeral_range_start() // 100 - 1)
-        if is_free(prefix * 100) and is_free(prefix * 100 + 1):
-            return prefix
-    raise RuntimeError("no free pair of relay metrics ports")
+    """PREFIX for the relays' 94%(process_num)02d: PREFIX00 and PREFIX01 are free."""
+    return free_port_block(2, align=100) // 100
 
 
 def _free_ports(broker: RabbitNode | None) -> Ports:

@@ -26,3 +26,9 @@ def test_a_block_is_consecutive_free_ports_none_handed_out_before():
 def test_a_port_someone_listens_on_is_not_free():
     with socket.create_server(("127.0.0.1", 0)) as server:
         assert not is_free(server.getsockname()[1])
+
+
+def test_an_aligned_block_starts_at_a_multiple_of_its_alignment():
+    first = free_port_block(2, align=100)
+    assert first % 100 == 0 and LOWEST <= first < ephemeral_range_start()
+    assert free_port() not in (first, first + 1)
