@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 
+from bench.server_facts import server_facts
 from shared import db
 from shared.config import Settings
 
@@ -24,15 +25,6 @@ MIB = 1024 * 1024
 def _pool_bytes(cursor) -> int:
     cursor.execute("SELECT @@innodb_buffer_pool_size AS size")
     return int(cursor.fetchone()["size"])
-
-
-def pool_megabytes(settings: Settings) -> int:
-    connection = db.connect(settings)
-    try:
-        with connection.cursor() as cursor:
-            return _pool_bytes(cursor) // MIB
-    finally:
-        connection.close()
 
 
 def resize_pool(settings: Settings, megabytes: int) -> int:
@@ -62,7 +54,7 @@ def resize_pool(settings: Settings, megabytes: int) -> int:
 def loading_pool(settings: Settings, megabytes: int | None, into: dict):
     """Inside: the pool at `megabytes` (unchanged when None or not larger than it is). After:
     the server's own size again. `into["buffer_pool"]` says both, for the result."""
-    own = pool_megabytes(settings)
+    own = server_facts(settings)["buffer_pool_mb"]
     if megabytes is None or megabytes <= own:
         into["buffer_pool"] = {"during_load_mb": own, "measured_mb": own}
         yield

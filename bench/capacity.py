@@ -447,7 +447,7 @@ def latency_table(series: list[Latencies]) -> list[str]:
 
 def largest_size_reason(inputs: Inputs) -> str:
     largest = min(
-        max(latencies.registrations for latencies in series)
+        max((latencies.registrations for latencies in series), default=0)
         for series in (inputs.lead_queue, inputs.dashboard)
     )
     if largest >= DISTRICT_REGISTRATIONS:

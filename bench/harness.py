@@ -1,6 +1,6 @@
 """What every benchmark shares: its settings (databases and an exchange of the run's own) and
-their removal, the environment of the `edquill` processes it starts, free ports, waiting for a
-server, a district's schools, latency percentiles, progress on stderr, and Lighthouse.
+their removal, the environment of the `edquill` processes it starts, waiting for a server, a
+district's schools, latency percentiles, progress on stderr, and Lighthouse.
 
 The figures go to stdout as one JSON object; everything said along the way goes to stderr.
 """
